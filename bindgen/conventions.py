@@ -1,0 +1,368 @@
+"""Convention inference: a pass over the API model that says how each C function is meant to be used.
+
+The parser only says what the headers declare. This pass decides, per function, which handle
+owns it, whether it creates or frees one, which parameters are outputs, which pairs form a
+two-call string getter, a count-then-fill array, an input array, variadic key/value properties
+or a callback with user data, and which status enum it returns. Names decide where they can;
+the library description (libraries/*.toml) decides where they can't.
+
+Emitters read `Conventions` and never re-derive any of this.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import model as m
+from .library import Library
+
+# Function kinds.
+CREATE = "create"  # makes a new handle through a trailing `H**` out-param
+FREE = "free"  # `void f(H*)` releasing a handle
+GETTER = "getter"  # reads value(s) through trailing scalar/enum out-pointers
+SETTER = "setter"  # `set_x(H*, value)`
+STRING_GETTER = "string_getter"  # `(..., char* buf, size_t* size)`: call with NULL for the size, then fill
+ARRAY_GETTER = "array_getter"  # `(..., T* buf, size_t n)` filled after a `<name>_count` call
+METHOD = "method"  # anything else taking the owner handle first
+STATIC = "static"  # no owner handle (e.g. `ov_get_error_info`)
+
+# Variadic conventions.
+VARIADIC_KEY_VALUE = "key_value"  # a `*_args_size` count of `const char*` keys and values (2 per pair)
+VARIADIC_PAIR = "pair"  # exactly one `const char*` key and one value, no count
+VARIADIC_STRINGS = "strings"  # a count of `const char*` strings
+
+
+class ConventionError(Exception):
+    """The model has something no convention covers; names the functions concerned."""
+
+
+@dataclass
+class InputArray:
+    pointer: str  # `const T* values` / `const char** strings`
+    count: str  # the `size_t` length right after it
+
+
+@dataclass
+class CallbackParam:
+    param: str  # name of the `const S*` parameter carrying the callback struct
+    struct: str  # the callback struct type
+
+
+@dataclass
+class CallbackStruct:
+    """A struct of one function pointer plus the `void*` user data passed back to it."""
+
+    name: str
+    function_field: str
+    user_data_field: str
+    signature: m.CType  # FUNCTION type of the callback
+    user_data_param: int  # index of the `void*` parameter in the callback signature
+
+
+@dataclass
+class FunctionInfo:
+    function: m.Function
+    kind: str
+    owner: Optional[str]  # handle name, None for STATIC
+    member: str  # snake_case member name with owner prefix removed: "generate", "max_new_tokens"
+    status_enum: Optional[str]  # the return enum when it is a status code
+    ok_member: Optional[str]  # its success member
+    out_params: list[str] = field(default_factory=list)  # trailing outputs, in order
+    creates: Optional[str] = None  # handle made through the out-param (CREATE, or a method returning one)
+    releases: Optional[str] = None  # for FREE: the handle released
+    release_with: Optional[str] = None  # free function for the handle returned through an out-param
+    string_buffer: Optional[tuple[str, str]] = None  # (buffer, size) for STRING_GETTER
+    array_buffer: Optional[tuple[str, str, str]] = None  # (buffer, count param, count function) for ARRAY_GETTER
+    input_arrays: list[InputArray] = field(default_factory=list)
+    callbacks: list[CallbackParam] = field(default_factory=list)
+    variadic: Optional[str] = None  # one of VARIADIC_*
+    variadic_count: Optional[str] = None  # name of the count parameter
+    nullable: list[str] = field(default_factory=list)  # pointer params documented as may-be-NULL
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @property
+    def in_params(self) -> list[m.Param]:
+        """Parameters the caller supplies (not the owner, outputs, counts or buffers)."""
+        skip = set(self.out_params)
+        if self.owner is not None and self.function.params and self.kind != CREATE:
+            skip.add(self.function.params[0].name)
+        if self.string_buffer:
+            skip.update(self.string_buffer)
+        if self.array_buffer:
+            skip.update(self.array_buffer[:2])
+        for arr in self.input_arrays:
+            skip.add(arr.count)
+        if self.variadic_count:
+            skip.add(self.variadic_count)
+        return [p for p in self.function.params if p.name not in skip]
+
+
+@dataclass
+class Property:
+    owner: str
+    name: str  # snake_case
+    type: m.CType  # the value type
+    getter: Optional[str] = None
+    setter: Optional[str] = None
+
+
+@dataclass
+class HandleInfo:
+    handle: m.Handle
+    stem: str  # C prefix of its functions: "ov_genai_llm_pipeline", "ov_core" for ov_core_t
+    member: str  # snake_case name without library prefix: "llm_pipeline", "core"
+    free: Optional[str]  # its own free function
+    foreign: bool  # declared outside this library's API headers (e.g. ov_tensor_t in GenAI)
+    creators: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)  # every function it owns, declaration order
+    properties: list[Property] = field(default_factory=list)
+
+
+@dataclass
+class Conventions:
+    api: m.API
+    library: Library
+    functions: dict[str, FunctionInfo]
+    handles: dict[str, HandleInfo]
+    callback_structs: dict[str, CallbackStruct]
+    status_enums: dict[str, str]  # enum name -> OK member
+
+    def info(self, name: str) -> FunctionInfo:
+        return self.functions[name]
+
+    def owned_by(self, handle: str) -> list[FunctionInfo]:
+        return [self.functions[n] for n in self.handles[handle].functions]
+
+    def statics(self) -> list[FunctionInfo]:
+        return [i for i in self.functions.values() if i.owner is None]
+
+
+def handle_stem(name: str) -> str:
+    return name[:-2] if name.endswith("_t") else name
+
+
+def strip_prefix(name: str, prefix: str) -> str:
+    return name[len(prefix):] if prefix and name.startswith(prefix) else name
+
+
+def _is_size(t: m.CType) -> bool:
+    return t.kind == m.SCALAR and t.name == "size_t"
+
+
+def _is_size_ptr(t: m.CType) -> bool:
+    return t.kind == m.POINTER and t.pointee is not None and _is_size(t.pointee) and not t.pointee.const
+
+
+def _is_char_buffer(t: m.CType) -> bool:
+    return t.is_string() and t.pointee is not None and not t.pointee.const
+
+
+def _is_value_out(t: m.CType) -> bool:
+    """`T*` with T a non-const scalar or enum: a value written by the callee."""
+    if t.kind != m.POINTER or t.pointee is None or t.pointee.const:
+        return False
+    return t.pointee.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (t.pointee.kind == m.SCALAR and t.pointee.name == "char")
+
+
+def _is_handle_out(t: m.CType) -> bool:
+    return t.pointer_depth() == 2 and t.base().kind == m.HANDLE and not t.pointee.const  # type: ignore[union-attr]
+
+
+def _is_const_input_pointer(t: m.CType) -> bool:
+    return t.kind == m.POINTER and t.pointee is not None and (t.pointee.const or t.pointee.kind == m.POINTER and t.pointee.pointee is not None and t.pointee.pointee.const)
+
+
+def infer(api: m.API, library: Library) -> Conventions:
+    status_enums = dict(library.status_enums)
+    for name in status_enums:
+        if not any(e.name == name for e in api.enums):
+            status_enums = {k: v for k, v in status_enums.items() if any(e.name == k for e in api.enums)}
+    callback_structs = {s.name: cs for s in api.structs if (cs := _callback_struct(s)) is not None}
+    api_files = set(api.headers)
+
+    handles: dict[str, HandleInfo] = {}
+    for h in api.handles:
+        stem = handle_stem(h.name)
+        handles[h.name] = HandleInfo(h, stem, strip_prefix(stem, library.prefix), None,
+                                     foreign=h.location.file not in api_files)
+    # Longest stems first so `ov_genai_whisper_decoded_results_*` is not taken by a shorter stem.
+    stems = sorted(handles.values(), key=lambda hi: -len(hi.stem))
+    names = {f.name for f in api.functions}
+
+    infos: dict[str, FunctionInfo] = {}
+    problems: list[str] = []
+    for fn in api.functions:
+        info = _classify(fn, library, stems, status_enums, callback_structs, names, problems)
+        infos[fn.name] = info
+        if info.owner:
+            handles[info.owner].functions.append(fn.name)
+            if info.kind == CREATE:
+                handles[info.owner].creators.append(fn.name)
+            if info.kind == FREE and fn.name == handles[info.owner].stem + "_free":
+                handles[info.owner].free = fn.name
+    for fname, handle in library.free_functions.items():
+        if fname in infos and handle in handles:
+            infos[fname].releases = handle
+    # Which free function releases each handle produced through an out-param.
+    for info in infos.values():
+        if info.creates:
+            info.release_with = library.release_with.get(info.name) or handles[info.creates].free
+    _properties(infos, handles)
+    if problems:
+        raise ConventionError("\n".join(problems))
+    return Conventions(api, library, infos, handles, callback_structs, status_enums)
+
+
+def _callback_struct(s: m.Struct) -> Optional[CallbackStruct]:
+    fn_fields = [f for f in s.fields if _function_type(f.type) is not None]
+    data_fields = [f for f in s.fields if f.type.kind == m.POINTER and f.type.pointee is not None and f.type.pointee.kind == m.VOID]
+    if len(fn_fields) != 1 or len(data_fields) != 1 or len(s.fields) != 2:
+        return None
+    sig = _function_type(fn_fields[0].type)
+    assert sig is not None
+    user = [i for i, p in enumerate(sig.params) if p.type.kind == m.POINTER and p.type.pointee is not None and p.type.pointee.kind == m.VOID]
+    if len(user) != 1:
+        return None
+    return CallbackStruct(s.name, fn_fields[0].name, data_fields[0].name, sig, user[0])
+
+
+def _function_type(t: m.CType) -> Optional[m.CType]:
+    if t.kind == m.POINTER and t.pointee is not None and t.pointee.kind == m.FUNCTION:
+        return t.pointee
+    return None
+
+
+def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_enums: dict[str, str],
+              callback_structs: dict[str, CallbackStruct], names: set[str], problems: list[str]) -> FunctionInfo:
+    params = fn.params
+    status = fn.returns.name if fn.returns.kind == m.ENUM and fn.returns.name in status_enums else None
+    owner_info = next((hi for hi in stems if fn.name.startswith(hi.stem + "_")), None)
+    if library.free_functions.get(fn.name):
+        owner_info = next(hi for hi in stems if hi.handle.name == library.free_functions[fn.name])
+    first_is_owner = bool(params) and owner_info is not None and params[0].type.is_handle_ptr(1) \
+        and params[0].type.base().name == owner_info.handle.name
+    info = FunctionInfo(fn, STATIC, None, strip_prefix(fn.name, library.prefix), status,
+                        status_enums.get(status) if status else None)
+    if owner_info is not None:
+        info.owner = owner_info.handle.name
+        info.member = fn.name[len(owner_info.stem) + 1:] if fn.name.startswith(owner_info.stem + "_") else fn.name
+
+    # Variadic convention: data first, then the `*_args_size` count parameter.
+    if fn.variadic:
+        declared = library.variadic.get(fn.name)
+        counts = [p.name for p in params if _is_size(p.type) and p.name.endswith("_args_size")]
+        if declared == VARIADIC_PAIR:
+            info.variadic = VARIADIC_PAIR
+        elif declared == VARIADIC_STRINGS:
+            sizes = [p.name for p in params if _is_size(p.type) and p.name.endswith("_size")]
+            info.variadic, info.variadic_count = VARIADIC_STRINGS, sizes[-1] if sizes else None
+        elif counts:
+            info.variadic, info.variadic_count = VARIADIC_KEY_VALUE, counts[-1]
+        else:
+            problems.append(f"{fn.location}: {fn.name}: variadic function with no known convention "
+                            f"(add it to [variadic] in libraries/{library.name}.toml)")
+
+    # Trailing outputs.
+    rest = params[1:] if first_is_owner else params
+    if len(params) >= 2 and _is_char_buffer(params[-2].type) and _is_size_ptr(params[-1].type):
+        info.string_buffer = (params[-2].name, params[-1].name)
+        info.kind = STRING_GETTER
+    elif fn.name in library.array_getters or (fn.name + "_count") in names and len(params) >= 2 \
+            and _is_size(params[-1].type) and params[-2].type.kind == m.POINTER and not params[-2].type.pointee.const:  # type: ignore[union-attr]
+        count_fn = library.array_getters.get(fn.name, fn.name + "_count")
+        info.array_buffer = (params[-2].name, params[-1].name, count_fn)
+        info.kind = ARRAY_GETTER
+    else:
+        outs: list[str] = []
+        for p in reversed(rest):
+            if _is_handle_out(p.type) or _is_value_out(p.type):
+                outs.insert(0, p.name)
+            else:
+                break
+        # A handle out-param may also come first: `create_from_x(H** out, const X* from)`.
+        if params and not first_is_owner and _is_handle_out(params[0].type) and params[0].name not in outs:
+            outs.insert(0, params[0].name)
+        info.out_params = outs
+        handle_outs = [p for p in params if p.name in outs and _is_handle_out(p.type)]
+        if handle_outs:
+            info.creates = handle_outs[-1].type.base().name
+        if fn.returns.kind == m.VOID and len(params) == 1 and params[0].type.is_handle_ptr(1) and fn.name.endswith("_free"):
+            info.kind = FREE
+            info.releases = params[0].type.base().name
+            if owner_info is None or owner_info.handle.name != info.releases:
+                info.owner = info.releases
+        elif info.creates and not first_is_owner and owner_info is not None and info.creates == owner_info.handle.name:
+            info.kind = CREATE
+        elif first_is_owner and outs and all(_is_value_out(next(p for p in params if p.name == o).type) for o in outs) \
+                and len(params) == 1 + len(outs) and not info.member.startswith("set_"):
+            info.kind = GETTER
+            info.member = strip_prefix(info.member, "get_")
+        elif first_is_owner and info.member.startswith("set_") and len(params) == 2 and not outs:
+            info.kind = SETTER
+            info.member = info.member[len("set_"):]
+        elif first_is_owner:
+            info.kind = METHOD
+        else:
+            info.kind = STATIC if owner_info is None else METHOD
+            if not first_is_owner and info.kind == METHOD and not info.creates:
+                info.kind = STATIC
+    if info.kind == STATIC:
+        info.owner = None
+        info.member = strip_prefix(fn.name, library.prefix)
+
+    # Input arrays: `const T* p` (or `const T** p`) followed by its `size_t` length.
+    for a, b in zip(params, params[1:]):
+        if _is_const_input_pointer(a.type) and _is_size(b.type) and not a.type.is_string() \
+                and not a.type.is_handle_ptr(1) and b.name != info.variadic_count:
+            info.input_arrays.append(InputArray(a.name, b.name))
+    for p in params:
+        base = p.type.base()
+        if p.type.pointer_depth() == 1 and base.kind == m.STRUCT and base.name in callback_structs:
+            info.callbacks.append(CallbackParam(p.name, base.name))
+    return info
+
+
+_SNAKE = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def _properties(infos: dict[str, FunctionInfo], handles: dict[str, HandleInfo]) -> None:
+    """Pair getters and setters of one handle into properties (set-only ones included)."""
+    for hname, hi in handles.items():
+        getters = {infos[n].member: infos[n] for n in hi.functions if infos[n].kind == GETTER and len(infos[n].out_params) == 1}
+        setters = {infos[n].member: infos[n] for n in hi.functions if infos[n].kind == SETTER}
+        # `get_x` returning a string or a new handle pairs with `set_x` taking the same type.
+        for n in hi.functions:
+            i = infos[n]
+            name = i.member[len("get_"):]
+            if not i.member.startswith("get_") or name not in setters:
+                continue
+            if i.kind == STRING_GETTER and len(i.function.params) == 3 or \
+                    i.kind == METHOD and i.creates and len(i.function.params) == 2:
+                getters[name] = i
+        for name in sorted(set(getters) | set(setters), key=lambda x: _first_index(x, getters, setters, hi)):
+            g, s = getters.get(name), setters.get(name)
+            if g is not None and g.kind == GETTER:
+                out = next(p for p in g.function.params if p.name == g.out_params[0])
+                assert out.type.pointee is not None
+                vtype = m.CType(out.type.pointee.kind, out.type.pointee.name)
+            elif g is not None and s is not None:
+                v = s.function.params[1].type
+                vtype = m.CType(v.kind, v.name, pointee=v.pointee)
+            else:
+                assert s is not None
+                v = s.function.params[1].type
+                vtype = m.CType(v.kind, v.name, pointee=v.pointee)
+            if g is not None and g.kind == GETTER and s is not None:
+                sv = s.function.params[1].type
+                if (sv.kind, sv.name) != (vtype.kind, vtype.name):
+                    continue  # types differ: keep them as separate methods
+            hi.properties.append(Property(hname, name, vtype, g.name if g else None, s.name if s else None))
+
+
+def _first_index(name: str, getters: dict[str, FunctionInfo], setters: dict[str, FunctionInfo], hi: HandleInfo) -> int:
+    fn = (setters.get(name) or getters[name]).name
+    return hi.functions.index(fn)

@@ -1,0 +1,56 @@
+"""Library descriptions: per-library data (bindgen/libraries/*.toml) that names alone can't give."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LIBRARIES_DIR = Path(__file__).with_name("libraries")
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    title: str
+    api_headers: list[str]
+    marker: str
+    search_prefixes: list[str]
+    requires: list[str]
+    native_library: str
+    csharp_namespace: str
+    python_package: str
+    prefix: str
+    status_enum: str
+    oldest_version: str
+    status_enums: dict[str, str] = field(default_factory=dict)
+    free_functions: dict[str, str] = field(default_factory=dict)
+    release_with: dict[str, str] = field(default_factory=dict)
+    array_getters: dict[str, str] = field(default_factory=dict)
+    variadic: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, dict[str, str]] = field(default_factory=dict)
+    renames: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_toml(cls, path: Path) -> "Library":
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+        return cls(**data)
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in LIBRARIES_DIR.glob("*.toml"))
+
+
+def load(name_or_path: str) -> Library:
+    """A library description by name (`genai`, `core`) or by path to a .toml file."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" and path.exists():
+        return Library.from_toml(path)
+    candidate = LIBRARIES_DIR / f"{name_or_path}.toml"
+    if not candidate.exists():
+        raise ValueError(f"unknown library {name_or_path!r}; known: {', '.join(available())}")
+    return Library.from_toml(candidate)
