@@ -301,7 +301,8 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
                 and len(params) == 1 + len(outs) and not info.member.startswith("set_"):
             info.kind = GETTER
             info.member = strip_prefix(info.member, "get_")
-        elif first_is_owner and info.member.startswith("set_") and len(params) == 2 and not outs:
+        elif first_is_owner and info.member.startswith("set_") and len(params) == 2 and not outs \
+                and not fn.variadic:  # `set_property(h, key, ...)` is a method, not a property setter
             info.kind = SETTER
             info.member = info.member[len("set_"):]
         elif first_is_owner:
