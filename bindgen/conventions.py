@@ -176,6 +176,10 @@ def _is_const_input_pointer(t: m.CType) -> bool:
     return t.kind == m.POINTER and t.pointee is not None and (t.pointee.const or t.pointee.kind == m.POINTER and t.pointee.pointee is not None and t.pointee.pointee.const)
 
 
+def _is_input_array(t: m.CType) -> bool:
+    return _is_const_input_pointer(t) and not t.is_string() and not t.is_handle_ptr(1)
+
+
 def infer(api: m.API, library: Library) -> Conventions:
     status_enums = dict(library.status_enums)
     for name in status_enums:
@@ -315,10 +319,15 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
         info.owner = None
         info.member = strip_prefix(fn.name, library.prefix)
 
-    # Input arrays: `const T* p` (or `const T** p`) followed by its `size_t` length.
-    for a, b in zip(params, params[1:]):
-        if _is_const_input_pointer(a.type) and _is_size(b.type) and not a.type.is_string() \
-                and not a.type.is_handle_ptr(1) and b.name != info.variadic_count:
+    # Input arrays: `const T* p` (or `const T** p`) followed by its `size_t` length; parallel
+    # arrays right before one length share it (`const char** names, const S* shapes, size_t size`).
+    for j, b in enumerate(params):
+        if j == 0 or not _is_size(b.type) or b.name == info.variadic_count:
+            continue
+        first = j
+        while first > 0 and _is_input_array(params[first - 1].type):
+            first -= 1
+        for a in params[first:j]:
             info.input_arrays.append(InputArray(a.name, b.name))
     for p in params:
         base = p.type.base()
