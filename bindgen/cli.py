@@ -113,6 +113,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     lib = libmod.load(args.library)
     old = load_api([args.old], lib, args.include)
     new = load_api([args.new], lib, args.include)
+    # A header set carries no version: name each side by what was given on the command line.
+    old.version = old.version or args.old
+    new.version = new.version or args.new
     report = diff.compare(old, new)
     out = diff.to_json(report) if args.format == "json" else diff.to_markdown(report)
     if args.output:
