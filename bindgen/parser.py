@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import importlib.util
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -387,8 +388,19 @@ def parse(headers: HeaderSet, library: Library, version: Optional[str] = None,
     builder = _Builder(tu, headers, library, version)
     api = builder.build()
     if builder.errors:
-        raise ParseError(sorted(dict.fromkeys(builder.errors)))
+        raise ParseError(sorted(dict.fromkeys(builder.errors), key=_message_position))
     return api
+
+
+_POSITION = re.compile(r"^(.*?):(\d+):(\d+): ")
+
+
+def _message_position(message: str) -> tuple:
+    """Sort key putting `file:line:col: ...` messages in source order (line 5 before line 10)."""
+    match = _POSITION.match(message)
+    if match is None:
+        return (message, 0, 0, message)
+    return (match.group(1), int(match.group(2)), int(match.group(3)), message)
 
 
 def _format_diag(d: cindex.Diagnostic) -> str:
