@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from pathlib import Path
 
 LIBRARIES_DIR = Path(__file__).with_name("libraries")
@@ -29,6 +29,20 @@ class Library:
     variadic: dict[str, str] = field(default_factory=dict)
     properties: dict[str, dict[str, str]] = field(default_factory=dict)
     renames: dict[str, str] = field(default_factory=dict)
+    # Function releasing strings the library hands to the caller (`char**` outs, owned returns).
+    string_free: str = ""
+    # Functions whose `const char*` return value is a new string the caller frees with `string_free`
+    # (a returned `const char*` may as well be static, so names cannot decide).
+    owned_string_returns: list[str] = field(default_factory=list)
+    # Caller-owned structs whose free function is not named `<struct stem>_free`: struct -> function.
+    struct_free: dict[str, str] = field(default_factory=dict)
+    # Functions whose owner handle their name does not show: function -> {handle, member}.
+    owners: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Input arrays the `const T* p, size_t n` pattern misses: function -> {pointer param: count param}.
+    input_arrays: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Parameters the library keeps using after the call returns: function -> [param, ...].
+    # Bindings must keep what they point to alive (and rooted) for as long as the library may use it.
+    retains: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, path: Path) -> "Library":
@@ -38,6 +52,11 @@ class Library:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+        required = {n for n, f in cls.__dataclass_fields__.items()
+                    if f.default is MISSING and f.default_factory is MISSING}
+        missing = required - set(data)
+        if missing:
+            raise ValueError(f"{path}: missing keys {sorted(missing)}")
         return cls(**data)
 
 

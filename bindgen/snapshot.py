@@ -64,11 +64,17 @@ def _decode(cls: Any, data: Any) -> Any:
 
 
 def loads(text: str) -> m.API:
+    """A model from snapshot text; ValueError (never a TypeError deep inside) when malformed."""
     data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"snapshot: expected a JSON object, found {type(data).__name__}")
     schema = data.pop("schema", None)
     if schema != SCHEMA:
         raise ValueError(f"snapshot schema {schema!r} is not the supported {SCHEMA}")
-    return _decode(m.API, data)
+    try:
+        return _decode(m.API, data)
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"snapshot: malformed content: {exc}") from exc
 
 
 def load(path: Union[str, Path]) -> m.API:
