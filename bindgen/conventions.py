@@ -79,6 +79,15 @@ class FunctionInfo:
     variadic: Optional[str] = None  # one of VARIADIC_*
     variadic_count: Optional[str] = None  # name of the count parameter
     nullable: list[str] = field(default_factory=list)  # pointer params documented as may-be-NULL
+    # `char**` outputs receiving a new string the caller frees with `library.string_free` (also in out_params).
+    string_outs: list[str] = field(default_factory=list)
+    owned_string_return: bool = False  # the returned `const char*` is new; free it with `library.string_free`
+    # Out-params filling a caller-owned struct (it holds library memory): param -> free function.
+    struct_outs: dict[str, str] = field(default_factory=dict)
+    releases_struct: Optional[str] = None  # this function frees the library memory inside that struct
+    value_owner: Optional[str] = None  # the value struct this function belongs to (`ov_shape_create` -> ov_shape_t)
+    retains: list[str] = field(default_factory=list)  # params the library keeps using after the call returns
+    wide_strings: list[str] = field(default_factory=list)  # `const wchar_t*` params (2 bytes on Windows, 4 elsewhere)
 
     @property
     def name(self) -> str:
@@ -123,6 +132,18 @@ class HandleInfo:
 
 
 @dataclass
+class ValueStructInfo:
+    """A struct passed by value or filled through an out-param, with functions named after it."""
+
+    struct: m.Struct
+    stem: str  # "ov_shape" for ov_shape_t
+    member: str  # "shape"
+    free: Optional[str] = None  # releases the library memory it points to (None: plain data)
+    creators: list[str] = field(default_factory=list)  # functions filling a new one through an out-param
+    functions: list[str] = field(default_factory=list)  # every function named after it, declaration order
+
+
+@dataclass
 class Conventions:
     api: m.API
     library: Library
@@ -130,6 +151,7 @@ class Conventions:
     handles: dict[str, HandleInfo]
     callback_structs: dict[str, CallbackStruct]
     status_enums: dict[str, str]  # enum name -> OK member
+    value_structs: dict[str, ValueStructInfo] = field(default_factory=dict)
 
     def info(self, name: str) -> FunctionInfo:
         return self.functions[name]
@@ -166,6 +188,21 @@ def _is_value_out(t: m.CType) -> bool:
     if t.kind != m.POINTER or t.pointee is None or t.pointee.const:
         return False
     return t.pointee.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (t.pointee.kind == m.SCALAR and t.pointee.name == "char")
+
+
+def _is_string_out(t: m.CType) -> bool:
+    """`char**`: the callee stores a pointer to a new string."""
+    return t.pointer_depth() == 2 and t.pointee is not None and not t.pointee.const and t.pointee.is_string() \
+        and t.pointee.pointee is not None and not t.pointee.pointee.const
+
+
+def _is_address_out(t: m.CType) -> bool:
+    """`void**`: the callee stores an address (e.g. a tensor's data pointer)."""
+    return t.pointer_depth() == 2 and t.base().kind == m.VOID and t.pointee is not None and not t.pointee.const
+
+
+def _is_wide_string(t: m.CType) -> bool:
+    return t.kind == m.POINTER and t.pointee is not None and t.pointee.kind == m.SCALAR and t.pointee.name == "wchar_t"
 
 
 def _is_handle_out(t: m.CType) -> bool:
@@ -216,9 +253,13 @@ def infer(api: m.API, library: Library) -> Conventions:
         if info.creates:
             info.release_with = library.release_with.get(info.name) or handles[info.creates].free
     _properties(infos, handles)
+    value_structs = _value_structs(api, library, infos, problems)
+    for fname in library.owned_string_returns:
+        if fname not in infos:
+            problems.append(f"owned_string_returns: unknown function {fname}")
     if problems:
         raise ConventionError("\n".join(problems))
-    return Conventions(api, library, infos, handles, callback_structs, status_enums)
+    return Conventions(api, library, infos, handles, callback_structs, status_enums, value_structs)
 
 
 def _callback_struct(s: m.Struct) -> Optional[CallbackStruct]:
@@ -247,6 +288,11 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     owner_info = next((hi for hi in stems if fn.name.startswith(hi.stem + "_")), None)
     if library.free_functions.get(fn.name):
         owner_info = next(hi for hi in stems if hi.handle.name == library.free_functions[fn.name])
+    declared_owner = library.owners.get(fn.name)
+    if declared_owner:
+        owner_info = next((hi for hi in stems if hi.handle.name == declared_owner["handle"]), None)
+        if owner_info is None:
+            problems.append(f"{fn.location}: {fn.name}: [owners] names unknown handle {declared_owner['handle']!r}")
     first_is_owner = bool(params) and owner_info is not None and params[0].type.is_handle_ptr(1) \
         and params[0].type.base().name == owner_info.handle.name
     info = FunctionInfo(fn, STATIC, None, strip_prefix(fn.name, library.prefix), status,
@@ -254,6 +300,8 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     if owner_info is not None:
         info.owner = owner_info.handle.name
         info.member = fn.name[len(owner_info.stem) + 1:] if fn.name.startswith(owner_info.stem + "_") else fn.name
+        if declared_owner:
+            info.member = declared_owner.get("member", info.member)
 
     # Variadic convention: data first, then the `*_args_size` count parameter.
     if fn.variadic:
@@ -283,7 +331,7 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     else:
         outs: list[str] = []
         for p in reversed(rest):
-            if _is_handle_out(p.type) or _is_value_out(p.type):
+            if _is_handle_out(p.type) or _is_value_out(p.type) or _is_string_out(p.type) or _is_address_out(p.type):
                 outs.insert(0, p.name)
             else:
                 break
@@ -333,7 +381,81 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
         base = p.type.base()
         if p.type.pointer_depth() == 1 and base.kind == m.STRUCT and base.name in callback_structs:
             info.callbacks.append(CallbackParam(p.name, base.name))
+
+    # Library-described extras: arrays with other count types or order, strings and memory the
+    # caller frees, and pointers the library keeps after returning.
+    param_names = {p.name for p in params}
+    known_arrays = {a.pointer for a in info.input_arrays}
+    for pointer, count in library.input_arrays.get(fn.name, {}).items():
+        if pointer not in param_names or count not in param_names:
+            problems.append(f"{fn.location}: {fn.name}: [input_arrays] names unknown parameters {pointer!r}/{count!r}")
+        elif pointer not in known_arrays:
+            info.input_arrays.append(InputArray(pointer, count))
+    info.string_outs = [p.name for p in params if p.name in info.out_params and _is_string_out(p.type)]
+    if info.string_outs and not library.string_free:
+        problems.append(f"{fn.location}: {fn.name}: returns a new string through `char**` but "
+                        f"libraries/{library.name}.toml names no string_free")
+    if fn.name in library.owned_string_returns:
+        if not fn.returns.is_string():
+            problems.append(f"{fn.location}: {fn.name}: listed in owned_string_returns but returns no string")
+        info.owned_string_return = True
+    for retained in library.retains.get(fn.name, []):
+        if retained not in param_names:
+            problems.append(f"{fn.location}: {fn.name}: [retains] names unknown parameter {retained!r}")
+        else:
+            info.retains.append(retained)
+    info.wide_strings = [p.name for p in params if _is_wide_string(p.type)]
     return info
+
+
+def _value_structs(api: m.API, library: Library, infos: dict[str, FunctionInfo],
+                   problems: list[str]) -> dict[str, ValueStructInfo]:
+    """Structs with functions named after them, and the free functions of caller-owned structs.
+
+    A struct is caller-owned when a function `<struct stem>_free(S*)` (or one named in
+    `[struct_free]`) releases the library memory it points to; every out-param filling such a
+    struct then records that free function in `struct_outs`.
+    """
+    structs = {s.name: ValueStructInfo(s, handle_stem(s.name), strip_prefix(handle_stem(s.name), library.prefix))
+               for s in api.structs}
+    frees: dict[str, str] = {}
+    for struct, fname in library.struct_free.items():
+        if struct not in structs or fname not in infos:
+            problems.append(f"[struct_free] {struct} = {fname}: unknown struct or function")
+            continue
+        frees[struct] = fname
+    for fname, info in infos.items():
+        params = info.function.params
+        if fname.endswith("_free") and len(params) == 1 and params[0].type.pointer_depth() == 1 \
+                and params[0].type.base().kind == m.STRUCT and not params[0].type.base().const:
+            struct = params[0].type.base().name
+            if struct in structs and (fname == structs[struct].stem + "_free" or frees.get(struct) == fname):
+                frees.setdefault(struct, fname)
+    for struct, fname in frees.items():
+        structs[struct].free = fname
+        info = infos[fname]
+        info.releases_struct = struct
+        info.out_params = []  # the struct is released in place, not written
+    # Which struct each function belongs to: the longest struct stem prefixing its name.
+    by_stem = sorted(structs.values(), key=lambda vi: -len(vi.stem))
+    for fname, info in infos.items():
+        for pname in info.out_params:
+            t = next(p.type for p in info.function.params if p.name == pname)
+            if t.pointer_depth() == 1 and t.base().kind == m.STRUCT and t.base().name in frees \
+                    and info.releases_struct is None:
+                info.struct_outs[pname] = frees[t.base().name]
+        owner = next((vi for vi in by_stem if fname.startswith(vi.stem + "_")), None)
+        if owner is None or info.owner is not None:
+            continue
+        info.value_owner = owner.struct.name
+        owner.functions.append(fname)
+        params = info.function.params
+        by_value_first = bool(params) and params[0].type.kind == m.STRUCT and params[0].type.name == owner.struct.name
+        fills_own = any(next(p.type for p in params if p.name == o).base().name == owner.struct.name
+                        for o in info.out_params)
+        if fills_own and not by_value_first and info.releases_struct is None:
+            owner.creators.append(fname)
+    return {name: vi for name, vi in structs.items() if vi.functions or vi.free}
 
 
 _SNAKE = re.compile(r"[^0-9a-zA-Z]+")
