@@ -143,13 +143,19 @@ def _similarity(a: str, b: str) -> float:
 
 
 def _pair_renames(removed: Iterable[T], added: Iterable[T], name: Callable[[T], str],
-                  shape: Callable[[T], object]) -> list[tuple[T, T]]:
-    """Pairs (old, new) with an identical shape and similar names, best match first, one-to-one."""
+                  shape: Callable[[T], object], same_parts: Optional[Callable[[T, T], bool]] = None) -> list[tuple[T, T]]:
+    """Pairs (old, new) with an identical shape and related names, best match first, one-to-one.
+
+    Names are related when similar enough, or when `same_parts` says their parts match (an enum
+    whose members keep their names after the common prefix, e.g. ST_OK -> STATUS_OK).
+    """
     candidates = []
     for o in removed:
         for n in added:
             if shape(o) == shape(n):
                 score = _similarity(name(o), name(n))
+                if same_parts is not None and same_parts(o, n):
+                    score += 1.0
                 if score >= RENAME_SIMILARITY:
                     candidates.append((score, name(o), name(n), o, n))
     pairs, used_old, used_new = [], set(), set()
@@ -159,6 +165,23 @@ def _pair_renames(removed: Iterable[T], added: Iterable[T], name: Callable[[T], 
             used_new.add(nn)
             pairs.append((o, n))
     return sorted(pairs, key=lambda p: name(p[1]))
+
+
+def _member_suffixes(e: m.Enum) -> list[str]:
+    """Member names without the prefix they all share (cut at an underscore)."""
+    names = [mem.name for mem in e.members]
+    if len(names) < 2:
+        return names
+    prefix = names[0]
+    for n in names[1:]:
+        while not n.startswith(prefix):
+            prefix = prefix[:-1]
+    cut = prefix.rfind("_") + 1
+    return [n[cut:] for n in names]
+
+
+def _same_member_suffixes(a: m.Enum, b: m.Enum) -> bool:
+    return len(a.members) >= 2 and _member_suffixes(a) == _member_suffixes(b)
 
 
 def _enum_shape(e: m.Enum) -> tuple:
@@ -197,7 +220,7 @@ def compare(old: m.API, new: m.API) -> Report:
     olde, newe = _by_name(old.enums), _by_name(new.enums)
     gone = [olde[n] for n in sorted(olde.keys() - newe.keys())]
     came = [newe[n] for n in sorted(newe.keys() - olde.keys())]
-    enum_pairs = _pair_renames(gone, came, lambda e: e.name, _enum_shape)
+    enum_pairs = _pair_renames(gone, came, lambda e: e.name, _enum_shape, _same_member_suffixes)
     paired_old = {o.name for o, _ in enum_pairs}
     paired_new = {n.name for _, n in enum_pairs}
     for o, n in enum_pairs:
