@@ -1,0 +1,346 @@
+"""The convention pass: on the acme fixture (every convention, driven by names and acme.toml)
+and on the committed GenAI and core snapshots (the cases the real APIs need)."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bindgen import conventions as conv
+from bindgen import library as libmod
+from bindgen import model as m
+from bindgen import parser, snapshot
+
+ACME = Path(__file__).parent / "fixtures" / "acme"
+
+
+@pytest.fixture(scope="module")
+def acme_lib() -> libmod.Library:
+    return libmod.load(str(ACME / "acme.toml"))
+
+
+@pytest.fixture(scope="module")
+def acme_api(acme_lib: libmod.Library) -> m.API:
+    return parser.parse(parser.resolve_header_set([ACME], acme_lib), acme_lib)
+
+
+@pytest.fixture(scope="module")
+def acme(acme_api: m.API, acme_lib: libmod.Library) -> conv.Conventions:
+    return conv.infer(acme_api, acme_lib)
+
+
+@pytest.fixture(scope="module")
+def genai() -> conv.Conventions:
+    return conv.infer(snapshot.load(snapshot.embedded("genai", "2026.3.0.0")), libmod.load("genai"))
+
+
+@pytest.fixture(scope="module")
+def genai_2025_1() -> conv.Conventions:
+    return conv.infer(snapshot.load(snapshot.embedded("genai", "2025.1.0.0")), libmod.load("genai"))
+
+
+@pytest.fixture(scope="module")
+def core() -> conv.Conventions:
+    return conv.infer(snapshot.load(snapshot.embedded("core")), libmod.load("core"))
+
+
+# -- kinds, owners, members --
+
+@pytest.mark.parametrize("name, kind, owner, member", [
+    ("acme_widget_create", conv.CREATE, "acme_widget", "create"),
+    ("acme_widget_free", conv.FREE, "acme_widget", "free"),
+    ("acme_widget_get_speed", conv.GETTER, "acme_widget", "speed"),
+    ("acme_widget_set_speed", conv.SETTER, "acme_widget", "speed"),
+    ("acme_widget_set_color", conv.SETTER, "acme_widget", "color"),
+    ("acme_widget_get_label", conv.STRING_GETTER, "acme_widget", "get_label"),
+    ("acme_widget_get_samples", conv.ARRAY_GETTER, "acme_widget", "get_samples"),
+    ("acme_widget_get_samples_count", conv.GETTER, "acme_widget", "samples_count"),
+    ("acme_widget_read_history", conv.ARRAY_GETTER, "acme_widget", "read_history"),
+    ("acme_widget_set_samples", conv.METHOD, "acme_widget", "set_samples"),
+    ("acme_widget_run", conv.METHOD, "acme_widget", "run"),
+    ("acme_widget_set_option", conv.METHOD, "acme_widget", "set_option"),  # variadic: never a setter
+    ("acme_widget_get_origin", conv.GETTER, "acme_widget", "origin"),
+    ("acme_report_get_stats", conv.METHOD, "acme_report", "get_stats"),
+    ("acme_report_stats_free", conv.FREE, "acme_stats", "acme_report_stats_free"),
+    ("acme_stats_get_duration", conv.GETTER, "acme_stats", "duration"),
+    ("acme_ledger_create", conv.CREATE, "acme_ledger", "create"),
+    ("acme_ledger_create_from_widget", conv.CREATE, "acme_ledger", "create_from_widget"),
+    ("acme_ledger_size", conv.GETTER, "acme_ledger", "size"),
+    ("acme_ledger_get_entry", conv.STRING_GETTER, "acme_ledger", "get_entry"),
+    ("acme_version", conv.STATIC, None, "version"),
+    ("acme_last_error", conv.STRING_GETTER, None, "last_error"),
+])
+def test_kind_owner_member(acme: conv.Conventions, name: str, kind: str, owner: str, member: str) -> None:
+    info = acme.info(name)
+    assert (info.kind, info.owner, info.member) == (kind, owner, member)
+
+
+def test_every_function_is_classified_once(acme: conv.Conventions, acme_api: m.API) -> None:
+    assert list(acme.functions) == [f.name for f in acme_api.functions]
+    owned = [n for h in acme.handles.values() for n in h.functions]
+    assert sorted(owned + [i.name for i in acme.statics()]) == sorted(acme.functions)
+
+
+def test_longest_handle_stem_wins(genai: conv.Conventions) -> None:
+    # `ov_genai_whisper_decoded_results_*` must not go to a shorter stem, nor
+    # `ov_genai_vlm_decoded_results_*` to `ov_genai_decoded_results`.
+    assert genai.info("ov_genai_whisper_decoded_results_get_string").owner == "ov_genai_whisper_decoded_results"
+    assert genai.info("ov_genai_whisper_decoded_result_chunk_get_text").owner == "ov_genai_whisper_decoded_result_chunk"
+    assert genai.info("ov_genai_vlm_decoded_results_get_string").owner == "ov_genai_vlm_decoded_results"
+    assert genai.info("ov_genai_decoded_results_get_string").owner == "ov_genai_decoded_results"
+
+
+def test_core_handle_stems_drop_the_t_suffix(core: conv.Conventions) -> None:
+    hi = core.handles["ov_core_t"]
+    assert (hi.stem, hi.member, hi.free) == ("ov_core", "core", "ov_core_free")
+    assert hi.creators == ["ov_core_create", "ov_core_create_with_config", "ov_core_create_with_config_unicode"]
+    assert core.info("ov_get_openvino_version").kind == conv.STATIC
+
+
+# -- outputs, creation and release --
+
+def test_out_params(acme: conv.Conventions) -> None:
+    assert acme.info("acme_stats_get_duration").out_params == ["mean", "std"]
+    assert acme.info("acme_widget_run").out_params == ["report"]
+    assert acme.info("acme_widget_create").out_params == ["widget"]  # before the `...`
+    assert acme.info("acme_ledger_create_from_widget").out_params == ["ledger"]  # out-handle first
+    assert acme.info("acme_widget_set_speed").out_params == []
+    assert acme.info("acme_widget_get_label").out_params == []  # a string buffer, not an output
+
+
+def test_in_params_leave_out_owner_outputs_counts_and_buffers(acme: conv.Conventions) -> None:
+    def names(fn: str) -> list[str]:
+        return [p.name for p in acme.info(fn).in_params]
+    assert names("acme_widget_create") == ["name"]
+    assert names("acme_widget_run") == ["input", "progress"]
+    assert names("acme_widget_set_samples") == ["samples"]
+    assert names("acme_widget_place") == ["names", "points"]
+    assert names("acme_widget_get_label") == []
+    assert names("acme_widget_get_samples") == []
+    assert names("acme_widget_add_tags") == []
+    assert names("acme_ledger_create_from_widget") == ["widget"]
+    assert names("acme_ledger_get_entry") == ["index"]
+
+
+def test_creates_and_release_with(acme: conv.Conventions) -> None:
+    create = acme.info("acme_widget_create")
+    assert (create.creates, create.release_with) == ("acme_widget", "acme_widget_free")
+    run = acme.info("acme_widget_run")
+    assert (run.creates, run.release_with) == ("acme_report", "acme_report_free")
+    free = acme.info("acme_widget_free")
+    assert (free.releases, free.creates) == ("acme_widget", None)
+    assert acme.handles["acme_widget"].free == "acme_widget_free"
+    assert acme.handles["acme_widget"].creators == ["acme_widget_create"]
+    assert acme.handles["acme_ledger"].creators == ["acme_ledger_create", "acme_ledger_create_from_widget"]
+
+
+def test_odd_free_function_comes_from_the_library_description(acme: conv.Conventions, acme_api: m.API,
+                                                              acme_lib: libmod.Library) -> None:
+    stats = acme.info("acme_report_get_stats")
+    assert (stats.creates, stats.release_with) == ("acme_stats", "acme_report_stats_free")
+    odd = acme.info("acme_report_stats_free")
+    assert (odd.kind, odd.releases, odd.owner) == (conv.FREE, "acme_stats", "acme_stats")
+    assert acme.handles["acme_stats"].free is None  # no `acme_stats_free` exists
+    # Without the TOML entries nothing says how to release the stats: data decides, not code.
+    bare = dataclasses.replace(acme_lib, release_with={}, free_functions={})
+    again = conv.infer(acme_api, bare)
+    assert again.info("acme_report_get_stats").release_with is None
+
+
+def test_genai_perf_metrics_are_freed_by_the_results_own_free(genai: conv.Conventions) -> None:
+    assert genai.handles["ov_genai_perf_metrics"].free is None
+    for getter, free in [
+        ("ov_genai_decoded_results_get_perf_metrics", "ov_genai_decoded_results_perf_metrics_free"),
+        ("ov_genai_vlm_decoded_results_get_perf_metrics", "ov_genai_vlm_decoded_results_perf_metrics_free"),
+        ("ov_genai_whisper_decoded_results_get_perf_metrics", "ov_genai_decoded_results_perf_metrics_free"),
+    ]:
+        info = genai.info(getter)
+        assert (info.kind, info.creates, info.release_with) == (conv.METHOD, "ov_genai_perf_metrics", free)
+        assert genai.info(free).releases == "ov_genai_perf_metrics"
+        assert genai.info(free).kind == conv.FREE
+
+
+def test_genai_lifecycle(genai: conv.Conventions) -> None:
+    create = genai.info("ov_genai_llm_pipeline_create")
+    assert (create.kind, create.creates, create.release_with) == (conv.CREATE, "ov_genai_llm_pipeline",
+                                                                 "ov_genai_llm_pipeline_free")
+    assert [p.name for p in create.in_params] == ["models_path", "device"]
+    gen = genai.info("ov_genai_llm_pipeline_generate")
+    assert (gen.kind, gen.out_params, gen.creates, gen.release_with) == (
+        conv.METHOD, ["results"], "ov_genai_decoded_results", "ov_genai_decoded_results_free")
+    assert [c.param for c in gen.callbacks] == ["streamer"]
+    for h in ("ov_genai_llm_pipeline", "ov_genai_generation_config", "ov_genai_decoded_results",
+              "ov_genai_chat_history", "ov_genai_json_container", "ov_genai_vlm_pipeline", "ov_genai_whisper_pipeline"):
+        assert genai.handles[h].free == h + "_free"
+    # Every out-handle has a way to be released.
+    for info in genai.functions.values():
+        if info.creates:
+            assert info.release_with, f"{info.name} makes a {info.creates} nothing releases"
+
+
+# -- buffers and arrays --
+
+def test_two_call_string_getters(acme: conv.Conventions, genai: conv.Conventions) -> None:
+    assert acme.info("acme_widget_get_label").string_buffer == ("label", "label_size")
+    assert acme.info("acme_last_error").string_buffer == ("message", "message_size")
+    assert acme.info("acme_ledger_get_entry").string_buffer == ("entry", "entry_size")
+    assert genai.info("ov_genai_decoded_results_get_string").string_buffer == ("output", "output_size")
+    assert genai.info("ov_genai_json_container_to_json_string").string_buffer == ("output", "output_size")
+    strings = {i.name for i in genai.functions.values() if i.kind == conv.STRING_GETTER}
+    with_char_buffer = {f.name for f in genai.api.functions if [p.type.c_spelling() for p in f.params[-2:]] == ["char *", "size_t *"]}
+    assert strings == with_char_buffer and len(strings) == 10
+
+
+def test_count_then_fill_array_getters(acme: conv.Conventions, genai: conv.Conventions) -> None:
+    assert acme.info("acme_widget_get_samples").array_buffer == (
+        "samples", "samples_count", "acme_widget_get_samples_count")
+    assert acme.info("acme_widget_read_history").array_buffer == ("values", "length", "acme_widget_history_length")
+    assert genai.info("ov_genai_whisper_generation_config_get_suppress_tokens").array_buffer == (
+        "tokens", "tokens_count", "ov_genai_whisper_generation_config_get_suppress_tokens_count")
+    assert [i.name for i in genai.functions.values() if i.kind == conv.ARRAY_GETTER] == [
+        "ov_genai_whisper_generation_config_get_begin_suppress_tokens",
+        "ov_genai_whisper_generation_config_get_suppress_tokens"]
+
+
+def test_input_arrays(acme: conv.Conventions, genai: conv.Conventions, core: conv.Conventions) -> None:
+    def arrays(c: conv.Conventions, fn: str) -> list[tuple[str, str]]:
+        return [(a.pointer, a.count) for a in c.info(fn).input_arrays]
+    assert arrays(acme, "acme_widget_set_samples") == [("samples", "samples_count")]
+    assert arrays(acme, "acme_widget_set_names") == [("names", "count")]  # const char** strings
+    assert arrays(acme, "acme_widget_feed") == [("tensors", "tensors_count")]  # foreign handles
+    assert arrays(acme, "acme_widget_place") == [("names", "size"), ("points", "size")]  # parallel
+    assert arrays(acme, "acme_widget_get_samples") == []  # a buffer to fill is not an input
+    assert arrays(acme, "acme_widget_create") == []  # the variadic count is not an array length
+    assert arrays(genai, "ov_genai_generation_config_set_stop_strings") == [("strings", "count")]
+    assert arrays(genai, "ov_genai_generation_config_set_stop_token_ids") == [("token_ids", "token_ids_num")]
+    assert arrays(genai, "ov_genai_vlm_pipeline_generate") == [("rgbs", "num_images")]
+    assert arrays(core, "ov_model_reshape") == [("tensor_names", "size"), ("partial_shapes", "size")]
+    assert arrays(core, "ov_preprocess_preprocess_steps_pad") == [
+        ("pads_begin", "pads_begin_size"), ("pads_end", "pads_end_size")]
+
+
+# -- variadic conventions --
+
+def test_variadic_conventions(acme: conv.Conventions, genai: conv.Conventions, core: conv.Conventions) -> None:
+    def v(c: conv.Conventions, fn: str) -> tuple:
+        i = c.info(fn)
+        return (i.variadic, i.variadic_count)
+    assert v(acme, "acme_widget_create") == (conv.VARIADIC_KEY_VALUE, "property_args_size")
+    assert v(acme, "acme_widget_set_option") == (conv.VARIADIC_PAIR, None)  # from acme.toml
+    assert v(acme, "acme_widget_add_tags") == (conv.VARIADIC_STRINGS, "tags_size")  # from acme.toml
+    assert v(acme, "acme_widget_free") == (None, None)
+    for fn in ("ov_genai_llm_pipeline_create", "ov_genai_vlm_pipeline_create", "ov_genai_whisper_pipeline_create"):
+        assert v(genai, fn) == (conv.VARIADIC_KEY_VALUE, "property_args_size")
+    # Core: TOML-driven pair and strings, the rest key/value by their `*_args_size` count.
+    assert v(core, "ov_core_set_property") == (conv.VARIADIC_PAIR, None)
+    assert v(core, "ov_compiled_model_set_property") == (conv.VARIADIC_PAIR, None)
+    assert v(core, "ov_preprocess_input_tensor_info_set_color_format_with_subname") == (conv.VARIADIC_STRINGS,
+                                                                                       "sub_names_size")
+    assert v(core, "ov_core_compile_model") == (conv.VARIADIC_KEY_VALUE, "property_args_size")
+    assert v(core, "ov_core_create_context") == (conv.VARIADIC_KEY_VALUE, "context_args_size")
+    assert v(core, "ov_remote_context_create_tensor") == (conv.VARIADIC_KEY_VALUE, "object_args_size")
+    # Every variadic function of both real APIs has a convention.
+    for c in (genai, core):
+        for info in c.functions.values():
+            assert (info.variadic is not None) == info.function.variadic, info.name
+
+
+def test_core_set_property_is_a_method_not_a_property(core: conv.Conventions) -> None:
+    info = core.info("ov_core_set_property")
+    assert (info.kind, info.member) == (conv.METHOD, "set_property")
+    assert "property" not in {p.name for p in core.handles["ov_core_t"].properties}
+
+
+def test_variadic_without_a_convention_is_reported_by_name(acme_api: m.API, acme_lib: libmod.Library) -> None:
+    bare = dataclasses.replace(acme_lib, variadic={})
+    with pytest.raises(conv.ConventionError) as exc:
+        conv.infer(acme_api, bare)
+    text = str(exc.value)
+    assert "acme_widget_set_option: variadic function with no known convention" in text
+    assert "acme_widget_add_tags: variadic function with no known convention" in text  # `tags_size` is no `*_args_size`
+    assert "libraries/acme.toml" in text
+    assert "acme_widget_create" not in text  # its `property_args_size` decides without the TOML
+
+
+# -- callbacks --
+
+def test_callback_structs(acme: conv.Conventions, genai: conv.Conventions, core: conv.Conventions) -> None:
+    cs = acme.callback_structs["acme_progress_callback"]
+    assert (cs.function_field, cs.user_data_field, cs.user_data_param) == ("on_progress", "user_data", 1)
+    assert cs.signature.returns == m.CType(m.ENUM, "acme_progress_e")
+    assert list(acme.callback_structs) == ["acme_progress_callback"]  # plain structs are not callbacks
+    run = acme.info("acme_widget_run")
+    assert [(c.param, c.struct) for c in run.callbacks] == [("progress", "acme_progress_callback")]
+    streamer = genai.callback_structs["streamer_callback"]
+    assert (streamer.function_field, streamer.user_data_field, streamer.user_data_param) == ("callback_func", "args", 1)
+    assert streamer.signature.returns == m.CType(m.ENUM, "ov_genai_streaming_status_e")
+    # Two function pointers and no user data: not a callback struct.
+    assert list(core.callback_structs) == ["ov_callback_t"]
+    assert [c.param for c in core.info("ov_infer_request_set_callback").callbacks] == ["callback"]
+
+
+def test_typedef_function_pointer_parameter_is_not_a_callback_struct(acme: conv.Conventions) -> None:
+    info = acme.info("acme_widget_set_logger")
+    assert info.callbacks == []
+    assert info.function.params[1].type.kind == m.CALLBACK
+
+
+# -- status enums --
+
+def test_status_enums(acme: conv.Conventions, genai: conv.Conventions, genai_2025_1: conv.Conventions) -> None:
+    assert acme.status_enums == {"ov_status_e": "OK", "acme_ledger_status_e": "ACME_LEDGER_OK"}
+    for fn in ("acme_ledger_create", "acme_ledger_size", "acme_ledger_get_entry"):
+        assert (acme.info(fn).status_enum, acme.info(fn).ok_member) == ("acme_ledger_status_e", "ACME_LEDGER_OK")
+    assert (acme.info("acme_widget_run").status_enum, acme.info("acme_widget_run").ok_member) == ("ov_status_e", "OK")
+    for fn in ("acme_ledger_free", "acme_version"):
+        assert (acme.info(fn).status_enum, acme.info(fn).ok_member) == (None, None)
+    assert genai.info("ov_genai_chat_history_push_back").status_enum == "ov_genai_chat_history_status_e"
+    assert genai.info("ov_genai_chat_history_push_back").ok_member == "OV_GENAI_CHAT_HISTORY_OK"
+    assert genai.info("ov_genai_json_container_create").status_enum == "ov_genai_json_container_status_e"
+    assert genai.info("ov_genai_json_container_create").ok_member == "OV_GENAI_JSON_CONTAINER_OK"
+    assert genai.info("ov_genai_llm_pipeline_generate").status_enum == "ov_status_e"
+    # Status enums of newer releases are dropped when the model lacks them.
+    assert genai_2025_1.status_enums == {"ov_status_e": "OK"}
+    returns_status = [i for i in genai.functions.values() if i.function.returns.kind == m.ENUM]
+    assert all(i.status_enum for i in returns_status)
+
+
+# -- properties --
+
+def props(c: conv.Conventions, handle: str) -> dict[str, tuple]:
+    return {p.name: (p.getter, p.setter, p.type.c_spelling()) for p in c.handles[handle].properties}
+
+
+def test_properties_of_the_fixture(acme: conv.Conventions) -> None:
+    widget = props(acme, "acme_widget")
+    assert widget["speed"] == ("acme_widget_get_speed", "acme_widget_set_speed", "float")
+    assert widget["label"] == ("acme_widget_get_label", "acme_widget_set_label", "const char *")  # string getter
+    assert widget["color"] == (None, "acme_widget_set_color", "acme_color_e")  # set-only
+    assert widget["logger"] == (None, "acme_widget_set_logger", "acme_log_func")
+    assert widget["origin"] == ("acme_widget_get_origin", None, "acme_point_t")  # get-only struct
+    assert "option" not in widget and "set_option" not in widget
+    assert list(widget)[:3] == ["speed", "label", "color"]  # declaration order
+    assert props(acme, "acme_ledger") == {"size": ("acme_ledger_size", None, "size_t")}
+    assert props(acme, "acme_stats") == {"total": ("acme_stats_get_total", None, "size_t")}  # 2 outputs: no property
+
+
+def test_properties_of_genai(genai: conv.Conventions) -> None:
+    config = props(genai, "ov_genai_generation_config")
+    assert config["max_new_tokens"] == ("ov_genai_generation_config_get_max_new_tokens",
+                                        "ov_genai_generation_config_set_max_new_tokens", "size_t")
+    assert config["temperature"] == (None, "ov_genai_generation_config_set_temperature", "float")
+    assert config["stop_criteria"][2] == "StopCriteria"
+    assert "stop_strings" not in config  # an input array is a method
+    pipe = props(genai, "ov_genai_llm_pipeline")
+    assert pipe == {"generation_config": ("ov_genai_llm_pipeline_get_generation_config",
+                                          "ov_genai_llm_pipeline_set_generation_config", "ov_genai_generation_config *")}
+    whisper = props(genai, "ov_genai_whisper_generation_config")
+    assert whisper["language"] == ("ov_genai_whisper_generation_config_get_language",
+                                   "ov_genai_whisper_generation_config_set_language", "const char *")
+
+
+def test_foreign_handles(acme: conv.Conventions, genai: conv.Conventions) -> None:
+    assert acme.handles["ov_tensor_t"].foreign
+    assert not acme.handles["acme_widget"].foreign
+    assert genai.handles["ov_tensor_t"].foreign and genai.handles["ov_tensor_t"].functions == []
