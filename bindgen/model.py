@@ -154,6 +154,8 @@ class Location:
 class EnumMember:
     name: str
     value: int
+    # First library version with this member (value), filled by versions.annotate; None when unknown.
+    since: Optional[str] = None
 
 
 @dataclass
@@ -171,6 +173,8 @@ class Field:
     name: str
     type: CType
     offset: int  # bytes
+    # First library version with this field, filled by versions.annotate; None when unknown.
+    since: Optional[str] = None
 
 
 @dataclass
