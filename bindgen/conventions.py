@@ -405,6 +405,11 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
         else:
             info.retains.append(retained)
     info.wide_strings = [p.name for p in params if _is_wide_string(p.type)]
+    for nullable in library.nullable.get(fn.name, []):
+        if nullable not in param_names:
+            problems.append(f"{fn.location}: {fn.name}: [nullable] names unknown parameter {nullable!r}")
+        else:
+            info.nullable.append(nullable)
     return info
 
 

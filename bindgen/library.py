@@ -43,6 +43,9 @@ class Library:
     # Parameters the library keeps using after the call returns: function -> [param, ...].
     # Bindings must keep what they point to alive (and rooted) for as long as the library may use it.
     retains: dict[str, list[str]] = field(default_factory=dict)
+    # Pointer parameters that may be NULL (the implementation checks before using them):
+    # function -> [param, ...]. Bindings reject a null argument before the native call otherwise.
+    nullable: dict[str, list[str]] = field(default_factory=dict)
     # How a runtime asks the loaded library (or a library it depends on) for its version, to tell
     # apart versions that export the same symbols (versions.py): {function, free}. Empty: symbols only.
     version_query: dict[str, str] = field(default_factory=dict)
