@@ -1,0 +1,117 @@
+/*
+ * TEST CODE, not product: a native test double of the OpenVINO GenAI C API.
+ *
+ * Object bookkeeping (the live-object counter tests use to prove nothing leaked) and small
+ * utilities shared by the other files.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "double.h"
+
+static int64_t live_objects = 0;
+
+/* Test-only export: how many handles of any kind are currently alive. */
+DOUBLE_EXPORT int64_t genai_double_live_objects(void) {
+    return __atomic_load_n(&live_objects, __ATOMIC_SEQ_CST);
+}
+
+void *object_new(size_t size, object_kind kind) {
+    object_header *object = calloc(1, size);
+    if (!object) {
+        return NULL;
+    }
+    object->kind = kind;
+    __atomic_add_fetch(&live_objects, 1, __ATOMIC_SEQ_CST);
+    return object;
+}
+
+void object_delete(void *object) {
+    if (!object) {
+        return;
+    }
+    /* Untag first so a use after free is refused as long as the memory is not reused. */
+    ((object_header *)object)->kind = KIND_FREED;
+    __atomic_sub_fetch(&live_objects, 1, __ATOMIC_SEQ_CST);
+    free(object);
+}
+
+bool object_is(const void *object, object_kind kind) {
+    return object && ((const object_header *)object)->kind == kind;
+}
+
+char *string_duplicate(const char *text) {
+    size_t length = strlen(text);
+    char *copy = malloc(length + 1);
+    if (copy) {
+        memcpy(copy, text, length + 1);
+    }
+    return copy;
+}
+
+int copy_out_string(const char *text, char *buffer, size_t *size, int ok_status, int short_status) {
+    size_t needed = strlen(text) + 1;
+    if (!buffer) {
+        *size = needed;
+        return ok_status;
+    }
+    if (*size < needed) {
+        return short_status;
+    }
+    memcpy(buffer, text, needed);
+    *size = needed;
+    return ok_status;
+}
+
+/* FNV-1a: stable across platforms, so every language sees the same "model" output. */
+uint64_t hash_bytes(uint64_t hash, const void *data, size_t size) {
+    const unsigned char *bytes = data;
+    for (size_t i = 0; i < size; i++) {
+        hash ^= bytes[i];
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
+/* splitmix64 */
+uint64_t next_random(uint64_t *state) {
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+bool file_exists(const char *path) {
+    struct stat info;
+    return stat(path, &info) == 0;
+}
+
+bool buffer_append(byte_buffer *buffer, const char *data, size_t length) {
+    if (buffer->length + length + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 64;
+        while (capacity < buffer->length + length + 1) {
+            capacity *= 2;
+        }
+        char *grown = realloc(buffer->data, capacity);
+        if (!grown) {
+            return false;
+        }
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, data, length);
+    buffer->length += length;
+    buffer->data[buffer->length] = '\0';
+    return true;
+}
+
+bool buffer_append_string(byte_buffer *buffer, const char *text) {
+    return buffer_append(buffer, text, strlen(text));
+}
+
+void buffer_free(byte_buffer *buffer) {
+    free(buffer->data);
+    buffer->data = NULL;
+    buffer->length = buffer->capacity = 0;
+}

@@ -1,0 +1,236 @@
+/*
+ * TEST CODE, not product: a native test double of the OpenVINO GenAI C API.
+ *
+ * What the LLM and VLM pipelines share: argument checks at creation, the pipeline's own
+ * generation config, chat mode with its history, and one generate call.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "double.h"
+
+#define LOAD_TIME_MS 25.0f
+
+static const char *const known_devices[] = {"CPU", "GPU", "NPU", "AUTO"};
+
+static bool device_known(const char *device) {
+    for (size_t i = 0; i < sizeof known_devices / sizeof known_devices[0]; i++) {
+        size_t length = strlen(known_devices[i]);
+        if (strncmp(device, known_devices[i], length) == 0 && (device[length] == '\0' || device[length] == '.')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ov_status_e read_pipeline_arguments(const char *models_path, const char *device, size_t property_args_size,
+                                    va_list *properties, pipeline_options *options) {
+    if (!models_path || !device || property_args_size % 2 != 0) {
+        return INVALID_C_PARAM;
+    }
+    options->stream_on_caller_thread = false; /* the default attention backend streams from a worker */
+    options->load_time = LOAD_TIME_MS;
+    bool unknown_backend = false;
+    for (size_t i = 0; i < property_args_size / 2; i++) {
+        const char *key = va_arg(*properties, const char *);
+        if (!key) {
+            return INVALID_C_PARAM; /* upstream would build a std::string from NULL */
+        }
+        if (strcmp(key, "CACHE_ENCRYPTION_CALLBACKS") == 0) {
+            (void)va_arg(*properties, void *); /* a struct pointer, not a string: not ours to read */
+            continue;
+        }
+        const char *value = va_arg(*properties, const char *);
+        if (!value) {
+            return INVALID_C_PARAM;
+        }
+        if (strcmp(key, "ATTENTION_BACKEND") == 0) {
+            if (strcmp(value, "SDPA") == 0) {
+                options->stream_on_caller_thread = true;
+            } else if (strcmp(value, "PA") == 0) {
+                options->stream_on_caller_thread = false;
+            } else {
+                unknown_backend = true;
+            }
+        }
+    }
+    /* Like upstream, a missing model, an unknown device or a bad property is an exception. */
+    if (!file_exists(models_path) || !device_known(device) || unknown_backend) {
+        return UNKNOW_EXCEPTION;
+    }
+    return OK;
+}
+
+bool text_session_init(text_session *session, const pipeline_options *options) {
+    memset(session, 0, sizeof *session);
+    session->options = *options;
+    settings_init(&session->config);
+    settings_add_stop_token(&session->config, DOUBLE_EOS_TOKEN_ID);
+    session->config.eos_token_id = DOUBLE_EOS_TOKEN_ID; /* from the "tokenizer" */
+    session->history = json_new(JSON_ARRAY);
+    return session->history && pthread_mutex_init(&session->lock, NULL) == 0;
+}
+
+void text_session_destroy(text_session *session) {
+    pthread_mutex_destroy(&session->lock);
+    settings_clear(&session->config);
+    json_release(session->history);
+}
+
+/* Refuses calls made from inside this pipeline's own streamer callback instead of deadlocking. */
+static ov_status_e enter(text_session *session) {
+    if (inside_streamer_callback() && __atomic_load_n(&session->busy, __ATOMIC_SEQ_CST)) {
+        return REQUEST_BUSY;
+    }
+    pthread_mutex_lock(&session->lock);
+    __atomic_store_n(&session->busy, true, __ATOMIC_SEQ_CST);
+    return OK;
+}
+
+static void leave(text_session *session) {
+    __atomic_store_n(&session->busy, false, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&session->lock);
+}
+
+ov_status_e text_session_set_chat(text_session *session, bool in_chat) {
+    ov_status_e status = enter(session);
+    if (status != OK) {
+        return status;
+    }
+    session->in_chat = in_chat;
+    json_clear(session->history);
+    leave(session);
+    return OK;
+}
+
+ov_status_e text_session_get_config(text_session *session, ov_genai_generation_config **config) {
+    ov_status_e status = enter(session);
+    if (status != OK) {
+        return status;
+    }
+    *config = generation_config_from_settings(&session->config);
+    leave(session);
+    return *config ? OK : UNKNOW_EXCEPTION;
+}
+
+/* A pipeline fills in its EOS token when a config has none (upstream does the same). */
+static bool effective_settings(const text_session *session, const ov_genai_generation_config *config,
+                               generation_settings *settings) {
+    if (!settings_copy(settings, config ? &config->settings : &session->config)) {
+        return false;
+    }
+    if (settings->eos_token_id == -1) {
+        settings->eos_token_id = session->config.eos_token_id;
+        settings_add_stop_token(settings, settings->eos_token_id);
+    }
+    return true;
+}
+
+ov_status_e text_session_set_config(text_session *session, const ov_genai_generation_config *config) {
+    generation_settings settings;
+    if (!effective_settings(session, config, &settings)) {
+        return UNKNOW_EXCEPTION;
+    }
+    if (!settings_valid(&settings)) {
+        settings_clear(&settings);
+        return UNKNOW_EXCEPTION;
+    }
+    ov_status_e status = enter(session);
+    if (status != OK) {
+        settings_clear(&settings);
+        return status;
+    }
+    settings_clear(&session->config);
+    session->config = settings;
+    leave(session);
+    return OK;
+}
+
+static json_value *message(const char *role, const char *content) {
+    json_value *object = json_new(JSON_OBJECT);
+    if (object && (!json_object_set(object, "role", json_new_string(role)) ||
+                   !json_object_set(object, "content", json_new_string(content)))) {
+        json_release(object);
+        return NULL;
+    }
+    return object;
+}
+
+ov_status_e text_session_generate(text_session *session, const text_input *input, const ov_genai_generation_config *config,
+                                  const streamer_callback *streamer, char **text, perf_values *perf) {
+    generation_settings settings;
+    if (!effective_settings(session, config, &settings)) {
+        return UNKNOW_EXCEPTION;
+    }
+    ov_status_e status = enter(session);
+    if (status != OK) {
+        settings_clear(&settings);
+        return status;
+    }
+    /* The conversation the model sees: a given history, or the pipeline's chat plus the prompt. */
+    json_value *conversation = json_deep_copy(input->history ? input->history : session->history);
+    bool ok = conversation != NULL;
+    if (ok && !input->history && !session->in_chat) {
+        json_clear(conversation);
+    }
+    if (ok && input->prompt) {
+        ok = json_array_append(conversation, message("user", input->prompt));
+    }
+    byte_buffer context = {0};
+    ok = ok && render_messages(conversation, &context);
+    if (ok && input->images > 0) {
+        char images[48];
+        snprintf(images, sizeof images, "<|images|>%zu\n", input->images);
+        ok = buffer_append_string(&context, images);
+    }
+    generation_outcome outcome = {0};
+    if (!ok) {
+        status = UNKNOW_EXCEPTION;
+    } else {
+        generation_request request = {
+            .context = context.data,
+            .context_tokens = count_prompt_tokens(context.data),
+            .echo_prefix = input->prompt,
+            .settings = &settings,
+            .streamer = streamer,
+            .on_worker_thread = !session->options.stream_on_caller_thread,
+        };
+        status = run_generation(&request, &outcome);
+        if (status == OK) {
+            perf_values_for_generation(perf, session->options.load_time, request.context_tokens,
+                                       outcome.generated_tokens);
+        }
+    }
+    /* Chat mode keeps the turn unless the streamer cancelled it. */
+    if (status == OK && session->in_chat && !input->history && !outcome.cancelled) {
+        if (!json_array_append(session->history, message("user", input->prompt)) ||
+            !json_array_append(session->history, message("assistant", outcome.text))) {
+            status = UNKNOW_EXCEPTION;
+        }
+    }
+    leave(session);
+    buffer_free(&context);
+    json_release(conversation);
+    settings_clear(&settings);
+    if (status == OK) {
+        *text = outcome.text;
+    } else {
+        free(outcome.text);
+    }
+    return status;
+}
+
+ov_status_e check_generate_arguments(const ov_genai_generation_config *config, const streamer_callback *streamer,
+                                     bool has_output) {
+    if (!streamer && !has_output) {
+        return INVALID_C_PARAM; /* nothing would observe the answer */
+    }
+    if (config && !object_is(config, KIND_GENERATION_CONFIG)) {
+        return INVALID_C_PARAM;
+    }
+    if (streamer && !streamer->callback_func) {
+        return INVALID_C_PARAM; /* upstream would call through NULL */
+    }
+    return OK;
+}
