@@ -364,6 +364,25 @@ def needs_message(table: ProbeTable, found: Detection, function: str) -> str:
     return f"{function} needs {table.title} >= {table.since_version(function)}; the loaded library is {have}"
 
 
+def runtime_context(api: m.API, library: libmod.Library) -> dict[str, object]:
+    """Variables for the run-time version templates (templates/csharp/ApiVersion.cs.j2,
+    templates/cffi/_versions.py.j2): an emitter renders them with its own environment plus
+    whatever it adds (e.g. `namespace`)."""
+    table = probe_table(api, library)
+    return {
+        "library": api.library,
+        "source": api.version or "unversioned headers",
+        "title": table.title,
+        "native_library": library.native_library,
+        "versions": table.versions,
+        "oldest": table.oldest,
+        "newest": table.newest,
+        "probes": table.probes,
+        "since": sorted(table.since.items()),
+        "query": dict(table.version_query),
+    }
+
+
 # -- report: python -m bindgen.versions --
 
 def to_json(hist: History) -> str:
