@@ -251,7 +251,11 @@ def infer(api: m.API, library: Library) -> Conventions:
     # Which free function releases each handle produced through an out-param.
     for info in infos.values():
         if info.creates:
-            info.release_with = library.release_with.get(info.name) or handles[info.creates].free
+            declared_free = library.release_with.get(info.name)
+            if declared_free and declared_free not in infos:
+                problems.append(f"{info.function.location}: {info.name}: [release_with] names unknown function "
+                                f"{declared_free!r}")
+            info.release_with = declared_free or handles[info.creates].free
     _properties(infos, handles)
     value_structs = _value_structs(api, library, infos, problems)
     for fname in library.owned_string_returns:
@@ -287,7 +291,10 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     status = fn.returns.name if fn.returns.kind == m.ENUM and fn.returns.name in status_enums else None
     owner_info = next((hi for hi in stems if fn.name.startswith(hi.stem + "_")), None)
     if library.free_functions.get(fn.name):
-        owner_info = next(hi for hi in stems if hi.handle.name == library.free_functions[fn.name])
+        freed = library.free_functions[fn.name]
+        owner_info = next((hi for hi in stems if hi.handle.name == freed), None)
+        if owner_info is None:
+            problems.append(f"{fn.location}: {fn.name}: [free_functions] names unknown handle {freed!r}")
     declared_owner = library.owners.get(fn.name)
     if declared_owner:
         owner_info = next((hi for hi in stems if hi.handle.name == declared_owner["handle"]), None)
@@ -326,6 +333,8 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     elif fn.name in library.array_getters or (fn.name + "_count") in names and len(params) >= 2 \
             and _is_size(params[-1].type) and params[-2].type.kind == m.POINTER and not params[-2].type.pointee.const:  # type: ignore[union-attr]
         count_fn = library.array_getters.get(fn.name, fn.name + "_count")
+        if count_fn not in names:
+            problems.append(f"{fn.location}: {fn.name}: [array_getters] names unknown count function {count_fn!r}")
         info.array_buffer = (params[-2].name, params[-1].name, count_fn)
         info.kind = ARRAY_GETTER
     else:
