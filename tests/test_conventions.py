@@ -344,3 +344,18 @@ def test_foreign_handles(acme: conv.Conventions, genai: conv.Conventions) -> Non
     assert acme.handles["ov_tensor_t"].foreign
     assert not acme.handles["acme_widget"].foreign
     assert genai.handles["ov_tensor_t"].foreign and genai.handles["ov_tensor_t"].functions == []
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"free_functions": {"acme_report_stats_free": "acme_statz"}},
+     "acme_report_stats_free: [free_functions] names unknown handle 'acme_statz'"),
+    ({"release_with": {"acme_report_get_stats": "acme_report_stats_fre"}},
+     "acme_report_get_stats: [release_with] names unknown function 'acme_report_stats_fre'"),
+    ({"array_getters": {"acme_widget_read_history": "acme_widget_history_len"}},
+     "acme_widget_read_history: [array_getters] names unknown count function 'acme_widget_history_len'"),
+])
+def test_a_library_description_typo_is_reported(acme_api: m.API, acme_lib: libmod.Library, change: dict,
+                                                message: str) -> None:
+    with pytest.raises(conv.ConventionError) as exc:
+        conv.infer(acme_api, dataclasses.replace(acme_lib, **change))
+    assert message in str(exc.value)
