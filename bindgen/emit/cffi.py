@@ -1,0 +1,609 @@
+"""Renders a cffi Python package from the model and conventions (templates/cffi/*.j2).
+
+The package is library-generic: its name comes from the library description's
+`python_package`, its cdef text from the model (cffi cannot read real headers), and every
+class, property and method from the convention pass. This module only builds a view model
+(names, conversion kinds, C spellings); every emitted line lives in a template.
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .. import conventions as conv
+from .. import model as m
+from ..conventions import Conventions
+from . import EmitError, environment, pascal
+from .c_header import _type_order, c_params
+
+# Files of the rendered package, template -> output path (relative to the package directory).
+FILES = {
+    "__init__.py.j2": "__init__.py",
+    "_cdef.py.j2": "_cdef.py",
+    "_native.py.j2": "_native.py",
+    "_runtime.py.j2": "_runtime.py",
+    "_errors.py.j2": "_errors.py",
+    "_enums.py.j2": "_enums.py",
+    "_callbacks.py.j2": "_callbacks.py",
+    "_bindings.py.j2": "_bindings.py",
+    "py.typed.j2": "py.typed",
+}
+
+INT_SCALARS = {n for n in m.SCALAR_SIZES if n not in ("bool", "float", "double")}
+UNSIGNED = {"unsigned char", "uint8_t", "unsigned short", "uint16_t", "unsigned int", "uint32_t", "uint64_t",
+            "unsigned long long", "size_t", "uintptr_t", "bool"}
+# Names the handle base class uses; a C member of the same name gets a trailing underscore.
+RESERVED_MEMBERS = {"close", "closed", "c_pointer"}
+
+
+def _int_range(name: str) -> tuple[int, int]:
+    bits = 8 * m.SCALAR_SIZES[name]
+    if name in UNSIGNED:
+        return 0, (1 << bits) - 1
+    if name == "char":
+        return -(1 << 7), (1 << 8) - 1  # either signedness
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def py_name(name: str) -> str:
+    """A C parameter/member name usable as a Python identifier."""
+    name = re.sub(r"\W", "_", name)
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return name + "_"
+    return name
+
+
+def _strip_library_prefix(c_name: str, prefix: str) -> str:
+    """`ov_genai_x_e` -> `x_e`; `ov_status_e` (a core name seen by GenAI) -> `status_e`: drops the longest
+    run of whole `_`-separated segments shared with the library prefix."""
+    if prefix and c_name.startswith(prefix):
+        return c_name[len(prefix):]
+    segments = [s for s in prefix.split("_") if s]
+    out = c_name
+    for s in segments:
+        if out.startswith(s + "_"):
+            out = out[len(s) + 1:]
+        else:
+            break
+    return out
+
+
+@dataclass
+class EnumView:
+    c_name: str
+    py: str
+    members: list[tuple[str, str, int]]  # (python name, C name, value)
+    tag_only: bool
+
+
+@dataclass
+class ErrorView:
+    enum: EnumView
+    py: str
+    ok: int
+
+
+@dataclass
+class ParamView:
+    """One Python-visible parameter and how it turns into C argument(s)."""
+
+    name: str  # python name
+    c_name: str
+    how: str  # conversion kind, see templates/cffi/_bindings.py.j2 (macro convert)
+    annotation: str
+    ctype: str = ""  # cffi type text (element type for arrays)
+    cls: str = ""  # python class: handle, enum or callback spec
+    count: str = ""  # C count parameter for arrays
+    lo: int = 0
+    hi: int = 0
+    optional: bool = False  # None accepted (passes NULL)
+    struct: str = ""  # callback struct, for callback params
+    default: bool = False  # rendered with `= None` (optional and only optional ones after it)
+
+
+@dataclass
+class OutView:
+    c_name: str
+    how: str  # value | bool | enum | handle | string | address | raw
+    ctype: str  # the pointee type for ffi.new("<ctype> *")
+    annotation: str
+    cls: str = ""  # handle or enum class
+    release: Optional[str] = None  # free function for handle outs / strings
+    foreign: bool = False
+
+    @property
+    def new_type(self) -> str:
+        """The cffi type to allocate for this out-param: a pointer to `ctype`."""
+        return self.ctype + ("*" if self.ctype.endswith("*") else " *")
+
+
+@dataclass
+class FunctionView:
+    c_name: str
+    py: str
+    kind: str  # method | init | classmethod | static | getter | setter
+    params: list[ParamView]
+    c_args: list[str]  # Python expression for every C parameter, in order
+    outs: list[OutView]
+    returns: str  # status | void | value | string | owned_string | handle | raw
+    return_annotation: str
+    error: Optional[str] = None  # error class for status returns
+    ok: int = 0
+    variadic: Optional[str] = None  # key_value | pair | strings
+    variadic_param: Optional[ParamView] = None
+    string_buffer: Optional[tuple[str, str]] = None
+    array_buffer: Optional[tuple[str, str, str, str]] = None  # (buffer, count param, count function, ctype)
+    array_count_error: Optional[str] = None
+    array_item: str = "value"  # conversion of array items (value | bool | enum)
+    callbacks: list[ParamView] = field(default_factory=list)
+    retains: list[str] = field(default_factory=list)  # python param names the library keeps
+    tuple_class: Optional[str] = None  # NamedTuple for several outs
+    result_cls: str = ""  # class wrapping a returned handle
+    result_release: Optional[str] = None
+    string_free: Optional[str] = None
+    self_handle: bool = True
+    stream: Optional[str] = None  # name of the iterator form, for methods taking a streaming callback
+    stream_callback: Optional[ParamView] = None
+
+
+@dataclass
+class PropertyView:
+    py: str
+    annotation: str
+    getter: Optional[FunctionView]
+    setter: Optional[FunctionView]
+
+
+@dataclass
+class ClassView:
+    c_name: str
+    py: str
+    free: Optional[str]
+    init: Optional[FunctionView]
+    creators: list[FunctionView]
+    properties: list[PropertyView]
+    methods: list[FunctionView]
+
+
+@dataclass
+class CallbackView:
+    struct: str
+    py: str  # type alias for the user callable
+    spec: str  # runtime spec variable name
+    cdecl: str  # cffi signature of the function pointer
+    extern: str  # extern "Python" name in API mode
+    function_field: str
+    user_data_field: str
+    user_data_index: int
+    params: list[tuple[str, str]]  # (python name, how: string | value | raw)
+    returns: str  # enum | void | value
+    return_enum: str = ""
+    running: Optional[int] = None
+    stop: Optional[int] = None
+    streams: bool = False  # one string param and a stop value: usable as an iterator
+    arg_annotations: list[str] = field(default_factory=list)
+    return_annotation: str = "None"
+    c_return: str = "void"
+    c_param_list: str = "void"
+    hows: list[str] = field(default_factory=list)  # per C parameter, user data included
+
+
+@dataclass
+class TupleView:
+    py: str
+    fields: list[tuple[str, str]]
+
+
+class _Builder:
+    def __init__(self, api: m.API, c: Conventions) -> None:
+        self.api, self.c, self.lib = api, c, c.library
+        self.enums: dict[str, EnumView] = {}
+        self.errors: dict[str, ErrorView] = {}
+        self.classes: dict[str, str] = {}  # handle -> python class
+        self.callbacks: dict[str, CallbackView] = {}
+        self.tuples: dict[tuple[str, ...], TupleView] = {}
+        self.base_error = self.rename(pascal(self.lib.title) + "Error")
+
+    def rename(self, name: str) -> str:
+        return self.lib.renames.get(name, name)
+
+    # -- enums and errors --
+    def build_enums(self) -> None:
+        used: set[str] = set()
+        for e in self.api.enums:
+            base = _strip_library_prefix(e.name, self.lib.prefix)
+            base = re.sub(r"_e$", "", base)
+            py = self.rename(pascal(base))
+            if py in used:
+                py = pascal(e.name) if pascal(e.name) not in used else pascal(e.name) + "Enum"
+            used.add(py)
+            names = [mem.name for mem in e.members]
+            common = _common_prefix(names) if len(names) > 1 else ""
+            members = []
+            for mem in e.members:
+                short = mem.name[len(common):]
+                if not short or short[0].isdigit():
+                    short = mem.name
+                members.append((py_name(short) if short not in ("name", "value") else short + "_", mem.name, mem.value))
+            self.enums[e.name] = EnumView(e.name, py, members, e.tag_only)
+        for enum_name, ok_member in self.c.status_enums.items():
+            ev = self.enums[enum_name]
+            ok = next(v for _, c_name, v in ev.members if c_name == ok_member)
+            self.errors[enum_name] = ErrorView(ev, self.rename(ev.py + "Error"), ok)
+
+    # -- callbacks --
+    def build_callbacks(self) -> None:
+        for cs in self.c.callback_structs.values():
+            sig = cs.signature
+            assert sig.returns is not None
+            params: list[tuple[str, str]] = []
+            annotations: list[str] = []
+            for i, p in enumerate(sig.params):
+                if i == cs.user_data_param:
+                    continue
+                if p.type.is_string():
+                    params.append((py_name(p.name), "string"))
+                    annotations.append("str")
+                elif p.type.kind in (m.SCALAR, m.ENUM):
+                    params.append((py_name(p.name), "value"))
+                    annotations.append(self.scalar_annotation(p.type))
+                else:
+                    params.append((py_name(p.name), "raw"))
+                    annotations.append("Any")
+            py = self.rename(pascal(_strip_library_prefix(cs.name, self.lib.prefix)))
+            extern = f"_{self.lib.python_package}_{cs.name}_trampoline"
+            cv = CallbackView(cs.name, py, f"{cs.name.upper()}_SPEC", sig.returns.c_spelling(
+                f"(*)({c_params(sig.params)})"), extern, cs.function_field, cs.user_data_field,
+                cs.user_data_param, params, "void", c_return=sig.returns.c_spelling(),
+                c_param_list=c_params(sig.params))
+            if sig.returns.kind == m.ENUM and sig.returns.name in self.enums:
+                ev = self.enums[sig.returns.name]
+                cv.returns, cv.return_enum = "enum", ev.py
+                by_short = {py_: v for py_, _, v in ev.members}
+                cv.running, cv.stop = by_short.get("RUNNING"), by_short.get("STOP")
+                cv.return_annotation = f"Union[None, bool, {ev.py}]"
+            elif sig.returns.kind != m.VOID:
+                cv.returns = "value"
+                cv.return_annotation = "Any"
+            kinds = iter(how for _, how in params)
+            cv.hows = ["user_data" if i == cs.user_data_param else next(kinds) for i in range(len(sig.params))]
+            cv.streams = cv.stop is not None and [h for _, h in params] == ["string"]
+            cv.arg_annotations = annotations
+            self.callbacks[cs.name] = cv
+
+    def scalar_annotation(self, t: m.CType) -> str:
+        if t.kind == m.ENUM:
+            return self.enums[t.name].py if t.name in self.enums else "int"
+        if t.name == "bool":
+            return "bool"
+        if t.name in ("float", "double"):
+            return "float"
+        return "int"
+
+    # -- classes --
+    def build_classes(self) -> list[ClassView]:
+        for hname, hi in self.c.handles.items():
+            if not hi.foreign:
+                self.classes[hname] = self.rename(pascal(hi.member))
+        views = []
+        for hname, hi in self.c.handles.items():
+            if hi.foreign:
+                continue
+            views.append(self.build_class(hi))
+        return views
+
+    def build_class(self, hi: conv.HandleInfo) -> ClassView:
+        cls = self.classes[hi.handle.name]
+        used: set[str] = set()
+        init, creators = None, []
+        for name in hi.creators:
+            info = self.c.info(name)
+            if info.member == "create" and init is None:
+                init = self.function(info, "init", "__init__")
+            else:
+                member = info.member[len("create_"):] if info.member.startswith("create_from_") else info.member
+                creators.append(self.function(info, "classmethod", self.unique(member, used)))
+        props: list[PropertyView] = []
+        in_props: set[str] = set()
+        for p in hi.properties:
+            g = self.c.info(p.getter) if p.getter else None
+            s = self.c.info(p.setter) if p.setter else None
+            gv = self.function(g, "getter", p.name) if g else None
+            sv = self.function(s, "setter", p.name) if s else None
+            if gv is not None and gv.kind == "getter" and len(gv.outs) > 1:
+                gv = None  # several outs: not a property value
+            if gv is None and sv is None:
+                continue
+            annotation = gv.return_annotation if gv else sv.params[0].annotation  # type: ignore[union-attr]
+            if sv is not None and gv is not None and sv.params and sv.params[0].how == "handle":
+                annotation = sv.params[0].annotation
+            props.append(PropertyView(self.unique(py_name(p.name), used), annotation, gv, sv))
+            in_props.update(n for n in (p.getter, p.setter) if n)
+        methods = []
+        for name in hi.functions:
+            info = self.c.info(name)
+            if name in in_props or info.kind in (conv.FREE, conv.CREATE) or name in hi.creators:
+                continue
+            member = info.member
+            if member in RESERVED_MEMBERS:
+                member += "_"
+            if info.kind == conv.GETTER:
+                # Several values read together (`get_ttft(h, &mean, &std)`): a read-only tuple property.
+                getter = self.function(info, "getter", member)
+                props.append(PropertyView(self.unique(py_name(member), used), getter.return_annotation, getter, None))
+                continue
+            view = self.function(info, "method", self.unique(py_name(member), used))
+            methods.append(view)
+        for view in methods:
+            if view.stream_callback is not None:
+                words = view.py.split("_", 1)
+                stream = "stream" + ("_" + words[1] if len(words) > 1 else "")
+                if stream in used:
+                    stream = view.py + "_stream"
+                view.stream = self.unique(stream, used)
+        return ClassView(hi.handle.name, cls, hi.free, init, creators, props, methods)
+
+    def unique(self, name: str, used: set[str]) -> str:
+        while name in used:
+            name += "_"
+        used.add(name)
+        return name
+
+    def statics(self) -> list[FunctionView]:
+        used: set[str] = set()
+        out = []
+        for info in self.c.statics():
+            if info.kind == conv.FREE or info.releases_struct:
+                continue
+            out.append(self.function(info, "static", self.unique(py_name(info.member), used)))
+        return out
+
+    # -- functions --
+    def function(self, info: conv.FunctionInfo, kind: str, py: str) -> FunctionView:
+        fn = info.function
+        params = {p.name: p for p in fn.params}
+        owner_param = fn.params[0].name if info.owner and info.kind != conv.CREATE and fn.params \
+            and fn.params[0].type.is_handle_ptr(1) and fn.params[0].type.base().name == info.owner else None
+        if kind == "getter" and info.kind not in (conv.GETTER,):
+            kind = "method_getter"
+        arrays = {a.pointer: a.count for a in info.input_arrays}
+        counts = {a.count: a.pointer for a in info.input_arrays}
+        cb_params = {cp.param: cp.struct for cp in info.callbacks}
+        view = FunctionView(fn.name, py, kind, [], [], [], "void", "None", self_handle=owner_param is not None)
+        if info.status_enum and info.status_enum in self.errors:
+            view.returns, view.error, view.ok = "status", self.errors[info.status_enum].py, self.errors[info.status_enum].ok
+        elif fn.returns.kind == m.VOID:
+            view.returns = "void"
+        elif fn.returns.is_string():
+            view.returns = "owned_string" if info.owned_string_return else "string"
+            view.string_free = self.lib.string_free or None
+            view.return_annotation = "Optional[str]"
+        elif fn.returns.kind in (m.SCALAR, m.ENUM):
+            view.returns = "value"
+            view.return_annotation = self.scalar_annotation(fn.returns)
+            view.result_cls = self.enums[fn.returns.name].py if fn.returns.kind == m.ENUM and fn.returns.name in self.enums else ""
+        else:
+            view.returns = "raw"
+            view.return_annotation = "Any"
+        skip = set(info.out_params) | set(counts)
+        if info.variadic_count:
+            skip.add(info.variadic_count)
+        if info.string_buffer:
+            skip.update(info.string_buffer)
+        if info.array_buffer:
+            skip.update(info.array_buffer[:2])
+        for p in fn.params:
+            name = p.name
+            if name == owner_param:
+                view.c_args.append("p_self")
+            elif info.string_buffer and name == info.string_buffer[0]:
+                view.c_args.append("buf")
+            elif info.string_buffer and name == info.string_buffer[1]:
+                view.c_args.append("size")
+            elif info.array_buffer and name == info.array_buffer[0]:
+                view.c_args.append("buf")
+            elif info.array_buffer and name == info.array_buffer[1]:
+                view.c_args.append("count")
+            elif name in counts:
+                view.c_args.append(f"n_{py_name(counts[name])}")
+            elif name == info.variadic_count:
+                view.c_args.append("len(c_varargs)")
+            elif name in info.out_params:
+                out = self.out_view(info, p)
+                view.outs.append(out)
+                view.c_args.append(f"out_{py_name(name)}")
+            elif name in cb_params:
+                pv = self.callback_param(p, cb_params[name])
+                view.params.append(pv)
+                view.callbacks.append(pv)
+                view.c_args.append(f"c_{pv.name}")
+            elif name in arrays:
+                pv = self.array_param(p, arrays[name])
+                view.params.append(pv)
+                view.c_args.append(f"c_{pv.name}")
+            else:
+                pv = self.in_param(p, info)
+                view.params.append(pv)
+                view.c_args.append(f"c_{pv.name}")
+        view.retains = [py_name(r) for r in info.retains]
+        if info.variadic:
+            view.variadic = info.variadic
+            if info.variadic == conv.VARIADIC_KEY_VALUE:
+                view.variadic_param = ParamView("properties", "...", "properties",
+                                                "Optional[Mapping[str, Union[str, int, float]]]")
+            elif info.variadic == conv.VARIADIC_PAIR:
+                view.variadic_param = ParamView("properties", "...", "pair", "Tuple[str, str]")
+            else:
+                view.variadic_param = ParamView("strings", "...", "strings", "Sequence[str]")
+        if info.string_buffer:
+            view.string_buffer = info.string_buffer
+            view.return_annotation = "str"
+        if info.array_buffer:
+            buf = params[info.array_buffer[0]].type
+            assert buf.pointee is not None
+            count_info = self.c.info(info.array_buffer[2])
+            view.array_buffer = (info.array_buffer[0], info.array_buffer[1], info.array_buffer[2],
+                                 buf.pointee.c_spelling())
+            view.array_count_error = self.errors[count_info.status_enum].py if count_info.status_enum in self.errors else None
+            view.return_annotation = f"List[{self.scalar_annotation(buf.pointee)}]" \
+                if buf.pointee.kind in (m.SCALAR, m.ENUM) else "List[Any]"
+            view.array_item = "bool" if buf.pointee.kind == m.SCALAR and buf.pointee.name == "bool" else \
+                ("enum" if buf.pointee.kind == m.ENUM and buf.pointee.name in self.enums else "value")
+            view.result_cls = self.enums[buf.pointee.name].py if view.array_item == "enum" else ""
+        if kind == "init":
+            view.return_annotation = "None"
+        elif view.outs and not info.string_buffer and not info.array_buffer:
+            if len(view.outs) == 1:
+                view.return_annotation = view.outs[0].annotation
+                if kind == "classmethod" and view.outs[0].how == "handle":
+                    view.return_annotation = view.outs[0].annotation.strip('"')
+            else:
+                key = tuple(py_name(o.c_name) for o in view.outs)
+                if key not in self.tuples:
+                    self.tuples[key] = TupleView(pascal("_".join(key)), [(k, o.annotation) for k, o in zip(key, view.outs)])
+                view.tuple_class = self.tuples[key].py
+                view.return_annotation = view.tuple_class
+            if view.returns not in ("status", "void"):
+                raise EmitError(f"cffi: {fn.name}: out-params and a non-status return value")
+        later_required = view.variadic == conv.VARIADIC_PAIR
+        for pv in reversed(view.params):
+            pv.default = pv.optional and not later_required
+            later_required = later_required or not pv.default
+        streaming = [pv for pv in view.callbacks if self.callbacks[pv.struct].streams]
+        if len(view.callbacks) == 1 and streaming and kind == "method":
+            view.stream_callback = streaming[0]
+        return view
+
+    def in_param(self, p: m.Param, info: conv.FunctionInfo) -> ParamView:
+        t, name = p.type, py_name(p.name)
+        nullable = p.name in info.nullable
+        if p.name in info.wide_strings:
+            return ParamView(name, p.name, "wstring", "str", optional=nullable)
+        if t.is_string():
+            if "path" in p.name.lower():
+                return ParamView(name, p.name, "path", "Union[str, os.PathLike[str]]", optional=nullable)
+            return ParamView(name, p.name, "string", "str", optional=nullable)
+        if t.kind == m.SCALAR and t.name in ("float", "double"):
+            return ParamView(name, p.name, "float", "float", ctype=t.name)
+        if t.kind == m.SCALAR and t.name == "bool":
+            return ParamView(name, p.name, "bool", "bool", ctype="bool")
+        if t.kind == m.SCALAR and t.name in INT_SCALARS:
+            lo, hi = _int_range(t.name)  # type: ignore[arg-type]
+            return ParamView(name, p.name, "int", "int", ctype=t.name, lo=lo, hi=hi)  # type: ignore[arg-type]
+        if t.kind == m.ENUM and t.name in self.enums:
+            ev = self.enums[t.name]
+            return ParamView(name, p.name, "enum", f"Union[{ev.py}, int]", cls=ev.py)
+        if t.is_handle_ptr(1):
+            hname = t.base().name
+            assert hname is not None
+            if hname in self.classes:
+                cls = self.classes[hname]
+                ann = f"Optional[{cls}]" if nullable else cls
+                return ParamView(name, p.name, "handle", ann, cls=cls, optional=nullable)
+            return ParamView(name, p.name, "foreign", "Optional[_rt.ForeignPointer]" if nullable else "_rt.ForeignPointer",
+                             ctype=t.c_spelling(), optional=nullable)
+        return ParamView(name, p.name, "raw", "Any", ctype=t.c_spelling(), optional=True)
+
+    def array_param(self, p: m.Param, count: str) -> ParamView:
+        t, name = p.type, py_name(p.name)
+        assert t.pointee is not None
+        elem = t.pointee
+        if elem.is_string():
+            return ParamView(name, p.name, "string_array", "Sequence[str]", count=count)
+        if elem.kind == m.POINTER and elem.base().kind == m.HANDLE and elem.pointer_depth() == 1:
+            hname = elem.base().name
+            if hname in self.classes:
+                cls = self.classes[hname]
+                return ParamView(name, p.name, "handle_array", f"Sequence[{cls}]", cls=cls,
+                                 ctype=elem.c_spelling(), count=count)
+            return ParamView(name, p.name, "foreign_array", "Sequence[_rt.ForeignPointer]",
+                             ctype=m.CType(m.POINTER, pointee=m.CType(m.HANDLE, hname)).c_spelling(), count=count)
+        if elem.kind == m.SCALAR and elem.name in ("float", "double"):
+            return ParamView(name, p.name, "float_array", "Iterable[float]", ctype=elem.name, count=count)
+        if elem.kind == m.SCALAR and elem.name in INT_SCALARS:
+            lo, hi = _int_range(elem.name)  # type: ignore[arg-type]
+            return ParamView(name, p.name, "int_array", "Iterable[int]", ctype=elem.name, count=count, lo=lo, hi=hi)  # type: ignore[arg-type]
+        return ParamView(name, p.name, "raw", "Any", ctype=t.c_spelling(), count=count, optional=True)
+
+    def callback_param(self, p: m.Param, struct: str) -> ParamView:
+        cv = self.callbacks[struct]
+        return ParamView(py_name(p.name), p.name, "callback", f"Optional[{cv.py}]", cls=cv.spec, ctype=struct,
+                         optional=True, struct=struct)
+
+    def out_view(self, info: conv.FunctionInfo, p: m.Param) -> OutView:
+        t = p.type
+        assert t.pointee is not None
+        pointee = t.pointee
+        if pointee.kind == m.POINTER and pointee.base().kind == m.HANDLE and pointee.pointer_depth() == 1:
+            hname = pointee.base().name
+            ctype = m.CType(m.POINTER, pointee=m.CType(m.HANDLE, hname)).c_spelling()
+            if hname in self.classes:
+                release = info.release_with if info.creates == hname else self.c.handles[hname].free  # type: ignore[index]
+                return OutView(p.name, "handle", ctype, self.classes[hname], cls=self.classes[hname], release=release)
+            return OutView(p.name, "raw", ctype, "Any", foreign=True)
+        if p.name in info.string_outs:
+            return OutView(p.name, "owned_string", "char *", "Optional[str]", release=self.lib.string_free or None)
+        if p.name in info.struct_outs:
+            return OutView(p.name, "struct", pointee.c_spelling(), "Any", release=info.struct_outs[p.name])
+        if pointee.kind == m.SCALAR and pointee.name == "bool":
+            return OutView(p.name, "bool", "bool", "bool")
+        if pointee.kind == m.ENUM and pointee.name in self.enums:
+            return OutView(p.name, "enum", pointee.c_spelling(), self.enums[pointee.name].py, cls=self.enums[pointee.name].py)
+        if pointee.kind == m.SCALAR:
+            unqualified = m.CType(m.SCALAR, pointee.name)
+            return OutView(p.name, "value", unqualified.c_spelling(), self.scalar_annotation(pointee))
+        return OutView(p.name, "raw", m.CType(pointee.kind, pointee.name, pointee=pointee.pointee).c_spelling(), "Any")
+
+
+def _common_prefix(names: list[str]) -> str:
+    first = names[0]
+    i = 0
+    while all(len(n) > i and n[i] == first[i] for n in names):
+        i += 1
+    prefix = first[:i]
+    cut = prefix.rfind("_")
+    return prefix[:cut + 1] if cut >= 0 else ""
+
+
+def without_param(f: FunctionView, param: ParamView) -> FunctionView:
+    """A copy of `f` without one parameter (the iterator form of a streaming call drops its callback)."""
+    from dataclasses import replace
+
+    return replace(f, params=[p for p in f.params if p.name != param.name])
+
+
+def cdef_text(api: m.API) -> str:
+    """The declarations cffi parses: the model spelled in C, without macros or includes."""
+    env = environment("cffi")
+    env.filters["c_params"] = c_params
+    return env.get_template("cdef.h.j2").render(api=api, types=_type_order(api))
+
+
+def render(api: m.API, conventions: Conventions) -> dict[str, str]:
+    lib = conventions.library
+    b = _Builder(api, conventions)
+    b.build_enums()
+    b.build_callbacks()
+    classes = b.build_classes()
+    statics = b.statics()
+    env = environment("cffi")
+    env.filters["c_params"] = c_params
+    env.filters["py_name"] = py_name
+    env.filters["pystr"] = repr
+    env.filters["without_param"] = without_param
+    layouts = [(s.name, s.size, s.align, [(f.name, f.offset) for f in s.fields]) for s in api.structs]
+    context = dict(
+        api=api, library=lib, conventions=conventions, package=lib.python_package,
+        cdef=cdef_text(api), enums=list(b.enums.values()), errors=list(b.errors.values()),
+        base_error=b.base_error, classes=classes, statics=statics, callbacks=list(b.callbacks.values()),
+        tuples=list(b.tuples.values()), layouts=layouts,
+        env_dir=re.sub(r"\W+", "_", lib.title).upper() + "_DIR",
+        env_prefix=lib.python_package.upper(),
+        status_enum_names={e.enum.c_name: e for e in b.errors.values()},
+    )
+    files = {}
+    for template, out in FILES.items():
+        files[out] = env.get_template(template).render(**context)
+    return files
