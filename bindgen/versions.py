@@ -365,7 +365,7 @@ def needs_message(table: ProbeTable, found: Detection, function: str) -> str:
 
 
 def runtime_context(api: m.API, library: libmod.Library) -> dict[str, object]:
-    """Variables for the run-time version templates (templates/csharp/ApiVersion.cs.j2,
+    """Variables for the run-time version templates (templates/csharp/ApiVersion.g.cs.j2,
     templates/cffi/_versions.py.j2): an emitter renders them with its own environment plus
     whatever it adds (e.g. `namespace`)."""
     table = probe_table(api, library)
