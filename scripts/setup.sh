@@ -14,6 +14,7 @@ command -v mono >/dev/null 2>&1 || need_apt+=(mono-runtime)
 [ -e /usr/lib/libmonosgen-2.0.so.1 ] || ls /usr/lib/*/libmonosgen-2.0.so.1 >/dev/null 2>&1 || need_apt+=(libmonosgen-2.0-1)
 [ -d /usr/lib/mono/4.5/Facades ] || need_apt+=(mono-devel)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc libc6-dev)
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v cmake >/dev/null 2>&1 || need_apt+=(cmake make)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
