@@ -558,7 +558,8 @@ static bool transcribe(const float *samples, size_t count, const ov_genai_whispe
     size_t pool_size = translate ? sizeof english_words / sizeof english_words[0]
                                  : sizeof spoken_words / sizeof spoken_words[0];
     float seconds = (float)count / SAMPLE_RATE;
-    size_t word_count = count == 0 ? 0 : 1 + (size_t)(seconds / SECONDS_PER_WORD);
+    size_t samples_per_word = (size_t)(SAMPLE_RATE * SECONDS_PER_WORD);
+    size_t word_count = (count + samples_per_word - 1) / samples_per_word; /* one per started half second */
     if (word_count > MAX_WORDS) word_count = MAX_WORDS;
     if (config->base.max_new_tokens < word_count) word_count = config->base.max_new_tokens;
 

@@ -1,0 +1,900 @@
+"""The native test double of the GenAI C API (tests/double/), driven directly through ctypes.
+
+Checks the behaviour table of tests/double/README.md: statuses, two-call getters, the fake
+model (determinism, stops, UTF-8 split across tokens), streamer semantics and threads, chat,
+perf metrics, VLM, Whisper, JSON and chat history, and that nothing leaks.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import subprocess
+import threading
+from ctypes import POINTER, byref, c_bool, c_char_p, c_float, c_int, c_int64, c_size_t, c_void_p
+from pathlib import Path
+
+import pytest
+
+from support.double import build_double, live_objects
+
+OK, OUT_OF_BOUNDS, NOT_FOUND, REQUEST_BUSY, INVALID_C_PARAM, UNKNOW_EXCEPTION = 0, -6, -5, -8, -14, -17
+RUNNING, STOP, CANCEL = 0, 1, 2
+EOS_TOKEN_ID = 2
+COMMA_TOKEN_ID = 6  # "," in the double's vocabulary (README)
+
+CALLBACK = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
+
+
+class Streamer(ctypes.Structure):
+    _fields_ = [("callback_func", CALLBACK), ("args", c_void_p)]
+
+
+@pytest.fixture(scope="module")
+def lib_path() -> Path:
+    return build_double()
+
+
+@pytest.fixture(scope="module")
+def lib(lib_path):
+    library = ctypes.CDLL(str(lib_path))
+    library.genai_double_live_objects.restype = c_int64
+    library.genai_double_incomplete_holds.restype = c_int64
+    return library
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(lib):
+    before = lib.genai_double_live_objects()
+    yield
+    assert lib.genai_double_live_objects() == before, "the test leaked handles of the double"
+
+
+@pytest.fixture
+def model_dir(tmp_path) -> bytes:
+    return str(tmp_path).encode()
+
+
+# ---- small helpers over the raw C API ----
+
+def create_pipeline(lib, model: bytes, *properties: bytes, kind: str = "llm") -> c_void_p:
+    pipe = c_void_p()
+    create = getattr(lib, f"ov_genai_{kind}_pipeline_create")
+    status = create(c_char_p(model), c_char_p(b"CPU"), c_size_t(len(properties)), byref(pipe),
+                    *[c_char_p(p) for p in properties])
+    assert status == OK
+    return pipe
+
+
+def make_config(lib, max_new_tokens=None, *, ignore_eos=None, stop_strings=None, stop_token_ids=None,
+                include_stop=None):
+    config = c_void_p()
+    assert lib.ov_genai_generation_config_create(byref(config)) == OK
+    if max_new_tokens is not None:
+        assert lib.ov_genai_generation_config_set_max_new_tokens(config, c_size_t(max_new_tokens)) == OK
+    if ignore_eos is not None:
+        assert lib.ov_genai_generation_config_set_ignore_eos(config, c_bool(ignore_eos)) == OK
+    if stop_strings is not None:
+        array = (c_char_p * len(stop_strings))(*[s.encode() for s in stop_strings])
+        assert lib.ov_genai_generation_config_set_stop_strings(config, array, c_size_t(len(stop_strings))) == OK
+    if stop_token_ids is not None:
+        array = (c_int64 * len(stop_token_ids))(*stop_token_ids)
+        assert lib.ov_genai_generation_config_set_stop_token_ids(config, array, c_size_t(len(stop_token_ids))) == OK
+    if include_stop is not None:
+        assert lib.ov_genai_generation_config_set_include_stop_str_in_output(config, c_bool(include_stop)) == OK
+    return config
+
+
+def read_string(function, handle, *leading) -> str:
+    size = c_size_t(0)
+    assert function(handle, *leading, None, byref(size)) == OK
+    buffer = ctypes.create_string_buffer(size.value)
+    assert function(handle, *leading, buffer, byref(size)) == OK
+    assert size.value == len(buffer.value) + 1
+    return buffer.value.decode("utf-8")
+
+
+class Recorder:
+    """A streamer callback that records chunks (as raw bytes) and threads, with a policy."""
+
+    def __init__(self, action: int = RUNNING, after: int = 0):
+        self.chunks: list[bytes] = []
+        self.threads: list[int] = []
+        self.action, self.after = action, after
+        self.callback = CALLBACK(self._on_chunk)
+        self.streamer = Streamer(self.callback, None)
+
+    def _on_chunk(self, text, args):
+        self.chunks.append(text)
+        self.threads.append(threading.get_ident())
+        return self.action if len(self.chunks) == self.after else RUNNING
+
+    @property
+    def text(self) -> str:
+        return b"".join(self.chunks).decode("utf-8")
+
+
+def generate(lib, pipe, prompt: str, config=None, recorder: Recorder | None = None) -> str:
+    results = c_void_p()
+    streamer = byref(recorder.streamer) if recorder else None
+    status = lib.ov_genai_llm_pipeline_generate(pipe, prompt.encode(), config, streamer, byref(results))
+    assert status == OK
+    try:
+        return read_string(lib.ov_genai_decoded_results_get_string, results)
+    finally:
+        lib.ov_genai_decoded_results_free(results)
+
+
+@pytest.fixture
+def pipe(lib, model_dir):
+    handle = create_pipeline(lib, model_dir)
+    yield handle
+    lib.ov_genai_llm_pipeline_free(handle)
+
+
+# ---- the build ----
+
+def test_every_function_of_the_snapshot_is_exported(lib_path):
+    from bindgen import snapshot
+
+    api = snapshot.load(snapshot.embedded("genai"))
+    assert api.version.startswith("2026.3")
+    output = subprocess.run(["nm", "-D", "--defined-only", str(lib_path)], capture_output=True, text=True,
+                            check=True).stdout
+    exported = {line.split()[-1] for line in output.splitlines() if " T " in line}
+    missing = sorted(f.name for f in api.functions if f.name not in exported)
+    assert not missing, f"the double does not export: {missing}"
+    assert len(api.functions) == 153
+    assert {"genai_double_live_objects", "genai_double_incomplete_holds"} <= exported
+
+
+def test_build_is_cached_and_thread_safe(lib_path):
+    before = lib_path.stat().st_mtime_ns
+    paths: list[Path] = []
+    workers = [threading.Thread(target=lambda: paths.append(build_double())) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert paths == [lib_path] * 4
+    assert lib_path.stat().st_mtime_ns == before, "an unchanged double was rebuilt"
+    assert live_objects(lib_path) >= 0
+
+
+def test_builds_against_the_upstream_2026_3_headers(tmp_path_factory):
+    from support.upstream_headers import NEWEST_TAG, SKIP_REASON, UpstreamHeaders
+
+    headers = UpstreamHeaders(tmp_path_factory.mktemp("upstream"))
+    header_set = headers.get(NEWEST_TAG) if headers.available else None
+    if header_set is None:
+        pytest.skip(SKIP_REASON)
+    include = next(p.parents[3] for p in header_set.rglob("openvino/genai/c/llm_pipeline.h"))
+    path = build_double(include)
+    output = subprocess.run(["nm", "-D", "--defined-only", str(path)], capture_output=True, text=True,
+                            check=True).stdout
+    exported = {line.split()[-1] for line in output.splitlines() if " T " in line}
+    from support.upstream_headers import exported_function_names
+
+    assert exported_function_names(header_set) <= exported
+
+
+def test_builds_against_real_headers_when_given(genai_dir):
+    include = next((p for p in (genai_dir / "runtime" / "include", genai_dir / "include")
+                    if (p / "openvino" / "genai" / "c").is_dir()), None)
+    if include is None:
+        pytest.skip(f"{genai_dir} has no openvino/genai/c headers")
+    path = build_double(include)
+    assert path.name == "libopenvino_genai_c.so" and path.exists()
+
+
+# ---- creation and argument statuses ----
+
+def test_create_statuses(lib, model_dir):
+    pipe = c_void_p()
+    create = lib.ov_genai_llm_pipeline_create
+    assert create(c_char_p(b"/no/such/model"), c_char_p(b"CPU"), c_size_t(0), byref(pipe)) == UNKNOW_EXCEPTION
+    assert create(None, c_char_p(b"CPU"), c_size_t(0), byref(pipe)) == INVALID_C_PARAM
+    assert create(c_char_p(model_dir), None, c_size_t(0), byref(pipe)) == INVALID_C_PARAM
+    assert create(c_char_p(model_dir), c_char_p(b"CPU"), c_size_t(0), None) == INVALID_C_PARAM
+    assert create(c_char_p(model_dir), c_char_p(b"CPU"), c_size_t(1), byref(pipe), c_char_p(b"K")) == INVALID_C_PARAM
+    assert create(c_char_p(model_dir), c_char_p(b"TPU"), c_size_t(0), byref(pipe)) == UNKNOW_EXCEPTION
+    assert create(c_char_p(model_dir), c_char_p(b"CPU"), c_size_t(2), byref(pipe),
+                  c_char_p(b"ATTENTION_BACKEND"), c_char_p(b"FLASH")) == UNKNOW_EXCEPTION
+    for kind in ("vlm", "whisper"):
+        function = getattr(lib, f"ov_genai_{kind}_pipeline_create")
+        assert function(c_char_p(b"/no/such/model"), c_char_p(b"CPU"), c_size_t(0), byref(pipe)) == UNKNOW_EXCEPTION
+        assert function(None, c_char_p(b"CPU"), c_size_t(0), byref(pipe)) == INVALID_C_PARAM
+
+
+def test_null_arguments_give_invalid_c_param(lib, pipe):
+    results, config, size = c_void_p(), c_void_p(), c_size_t()
+    recorder = Recorder()
+    assert lib.ov_genai_llm_pipeline_generate(None, b"hi", None, None, byref(results)) == INVALID_C_PARAM
+    assert lib.ov_genai_llm_pipeline_generate(pipe, None, None, None, byref(results)) == INVALID_C_PARAM
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"hi", None, None, None) == INVALID_C_PARAM
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"hi", None, byref(Streamer()), None) == INVALID_C_PARAM
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"hi", None, byref(recorder.streamer), None) == OK
+    assert lib.ov_genai_llm_pipeline_start_chat(None) == INVALID_C_PARAM
+    assert lib.ov_genai_llm_pipeline_get_generation_config(pipe, None) == INVALID_C_PARAM
+    assert lib.ov_genai_generation_config_create(None) == INVALID_C_PARAM
+    assert lib.ov_genai_generation_config_set_max_new_tokens(None, c_size_t(3)) == INVALID_C_PARAM
+    assert lib.ov_genai_generation_config_get_max_new_tokens(None, byref(size)) == INVALID_C_PARAM
+    assert lib.ov_genai_decoded_results_get_string(None, None, byref(size)) == INVALID_C_PARAM
+    assert lib.ov_genai_perf_metrics_get_load_time(None, byref(c_float())) == INVALID_C_PARAM
+    # A handle of another kind is refused, not misread.
+    assert lib.ov_genai_generation_config_create(byref(config)) == OK
+    assert lib.ov_genai_llm_pipeline_start_chat(config) == INVALID_C_PARAM
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"hi", pipe, None, byref(results)) == INVALID_C_PARAM
+    lib.ov_genai_generation_config_free(config)
+    for free in ("llm_pipeline", "generation_config", "decoded_results", "json_container", "chat_history",
+                 "vlm_pipeline", "whisper_pipeline", "whisper_generation_config"):
+        getattr(lib, f"ov_genai_{free}_free")(None)  # must not crash
+
+
+def test_two_call_string_getter(lib, pipe):
+    results = c_void_p()
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"size me", None, None, byref(results)) == OK
+    try:
+        size = c_size_t(0)
+        assert lib.ov_genai_decoded_results_get_string(results, None, byref(size)) == OK
+        needed = size.value
+        short = ctypes.create_string_buffer(needed - 1)
+        size = c_size_t(needed - 1)
+        assert lib.ov_genai_decoded_results_get_string(results, short, byref(size)) == OUT_OF_BOUNDS
+        assert size.value == needed - 1, "like the real library, a short buffer leaves *size unchanged"
+        exact = ctypes.create_string_buffer(needed)
+        size = c_size_t(needed)
+        assert lib.ov_genai_decoded_results_get_string(results, exact, byref(size)) == OK
+        assert size.value == needed and len(exact.value) == needed - 1
+        exact.value.decode("utf-8")
+    finally:
+        lib.ov_genai_decoded_results_free(results)
+
+
+def test_generation_config_accessors_and_validation(lib, pipe):
+    config = make_config(lib)
+    value = c_size_t()
+    assert lib.ov_genai_generation_config_get_max_new_tokens(config, byref(value)) == OK
+    assert value.value == 2**64 - 1  # unset, as upstream
+    assert lib.ov_genai_generation_config_validate(config) == UNKNOW_EXCEPTION  # no eos, no limit
+    assert lib.ov_genai_generation_config_set_max_new_tokens(config, c_size_t(7)) == OK
+    assert lib.ov_genai_generation_config_get_max_new_tokens(config, byref(value)) == OK and value.value == 7
+    assert lib.ov_genai_generation_config_validate(config) == OK
+    setters = {
+        "max_length": c_size_t(100), "ignore_eos": c_bool(False), "min_new_tokens": c_size_t(0),
+        "echo": c_bool(False), "logprobs": c_size_t(0), "include_stop_str_in_output": c_bool(False),
+        "num_beam_groups": c_size_t(1), "num_beams": c_size_t(1), "diversity_penalty": c_float(0),
+        "length_penalty": c_float(1), "num_return_sequences": c_size_t(1), "no_repeat_ngram_size": c_size_t(3),
+        "stop_criteria": c_int(1), "temperature": c_float(0.7), "top_p": c_float(0.9), "top_k": c_size_t(40),
+        "min_p": c_float(0), "do_sample": c_bool(False), "repetition_penalty": c_float(1.1),
+        "presence_penalty": c_float(0), "frequency_penalty": c_float(0), "rng_seed": c_size_t(42),
+        "assistant_confidence_threshold": c_float(0), "num_assistant_tokens": c_size_t(0),
+        "max_ngram_size": c_size_t(0), "eos_token_id": c_int64(EOS_TOKEN_ID),
+    }
+    for name, argument in setters.items():
+        assert getattr(lib, f"ov_genai_generation_config_set_{name}")(config, argument) == OK, name
+        assert getattr(lib, f"ov_genai_generation_config_set_{name}")(None, argument) == INVALID_C_PARAM, name
+    assert lib.ov_genai_generation_config_validate(config) == OK
+    # Invalid configs: validate and generate both report the exception status.
+    assert lib.ov_genai_generation_config_set_max_new_tokens(config, c_size_t(0)) == OK
+    assert lib.ov_genai_generation_config_validate(config) == UNKNOW_EXCEPTION
+    results = c_void_p()
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"x", config, None, byref(results)) == UNKNOW_EXCEPTION
+    assert lib.ov_genai_llm_pipeline_set_generation_config(pipe, config) == UNKNOW_EXCEPTION
+    lib.ov_genai_generation_config_free(config)
+    sampling = make_config(lib, 5)
+    lib.ov_genai_generation_config_set_do_sample(sampling, c_bool(True))
+    lib.ov_genai_generation_config_set_temperature(sampling, c_float(0.0))
+    assert lib.ov_genai_generation_config_validate(sampling) == UNKNOW_EXCEPTION
+    lib.ov_genai_generation_config_free(sampling)
+    endless = make_config(lib, ignore_eos=True)
+    assert lib.ov_genai_generation_config_validate(endless) == UNKNOW_EXCEPTION
+    lib.ov_genai_generation_config_free(endless)
+
+
+def test_pipeline_generation_config_round_trip(lib, pipe):
+    config = c_void_p()
+    assert lib.ov_genai_llm_pipeline_get_generation_config(pipe, byref(config)) == OK
+    assert lib.ov_genai_generation_config_validate(config) == OK  # has the pipeline's EOS
+    assert lib.ov_genai_generation_config_set_max_new_tokens(config, c_size_t(4)) == OK
+    assert lib.ov_genai_llm_pipeline_set_generation_config(pipe, config) == OK
+    lib.ov_genai_generation_config_free(config)
+    assert lib.ov_genai_llm_pipeline_get_generation_config(pipe, byref(config)) == OK
+    value = c_size_t()
+    assert lib.ov_genai_generation_config_get_max_new_tokens(config, byref(value)) == OK and value.value == 4
+    lib.ov_genai_generation_config_free(config)
+    recorder = Recorder()
+    generate(lib, pipe, "uses the pipeline config", None, recorder)
+    results = c_void_p()
+    assert lib.ov_genai_llm_pipeline_generate(pipe, b"uses the pipeline config", None, None, byref(results)) == OK
+    metrics, count = c_void_p(), c_size_t()
+    assert lib.ov_genai_decoded_results_get_perf_metrics(results, byref(metrics)) == OK
+    assert lib.ov_genai_perf_metrics_get_num_generation_tokens(metrics, byref(count)) == OK
+    assert count.value == 4
+    lib.ov_genai_decoded_results_perf_metrics_free(metrics)
+    lib.ov_genai_decoded_results_free(results)
+
+
+def test_generation_config_from_json(lib, tmp_path):
+    path = tmp_path / "generation_config.json"
+    path.write_text(json.dumps({"max_new_tokens": 9, "eos_token_id": [2, 7], "stop_strings": ["dog"]}))
+    config, value = c_void_p(), c_size_t()
+    assert lib.ov_genai_generation_config_create_from_json(str(path).encode(), byref(config)) == OK
+    assert lib.ov_genai_generation_config_get_max_new_tokens(config, byref(value)) == OK and value.value == 9
+    assert lib.ov_genai_generation_config_validate(config) == OK
+    lib.ov_genai_generation_config_free(config)
+    assert lib.ov_genai_generation_config_create_from_json(b"/no/such.json", byref(config)) == UNKNOW_EXCEPTION
+    path.write_text("{not json")
+    assert lib.ov_genai_generation_config_create_from_json(str(path).encode(), byref(config)) == UNKNOW_EXCEPTION
+    assert lib.ov_genai_generation_config_create_from_json(None, byref(config)) == INVALID_C_PARAM
+
+
+# ---- the fake model ----
+
+def test_generation_is_deterministic_and_depends_on_the_prompt(lib, pipe, model_dir):
+    config = make_config(lib, 40)
+    first = generate(lib, pipe, "Tell me a story", config)
+    assert first and first == generate(lib, pipe, "Tell me a story", config)
+    other = create_pipeline(lib, model_dir)
+    assert generate(lib, other, "Tell me a story", config) == first  # not tied to one pipeline
+    lib.ov_genai_llm_pipeline_free(other)
+    answers = {generate(lib, pipe, f"prompt {i}", config) for i in range(8)}
+    assert len(answers) == 8
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_streamed_chunks_are_whole_utf8_and_add_up_to_the_text(lib, pipe):
+    config = make_config(lib, 60)
+    holds_before = lib.genai_double_incomplete_holds()
+    seen = ""
+    for i in range(30):
+        recorder = Recorder()
+        text = generate(lib, pipe, f"utf-8 please {i} é 世界 🚀", config, recorder)
+        for chunk in recorder.chunks:
+            assert chunk, "empty chunk"
+            chunk.decode("utf-8")  # strict: raises on a broken sequence
+        assert recorder.text == text
+        seen += text
+    for needed in ("é", "世界", "🚀", "ï"):
+        assert needed in seen
+    assert lib.genai_double_incomplete_holds() > holds_before, "no character was ever split across tokens"
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_max_new_tokens_and_ignore_eos(lib, pipe):
+    for limit in (1, 2, 5, 17):
+        config = make_config(lib, limit, ignore_eos=True)
+        results = c_void_p()
+        assert lib.ov_genai_llm_pipeline_generate(pipe, b"count", config, None, byref(results)) == OK
+        metrics, count = c_void_p(), c_size_t()
+        assert lib.ov_genai_decoded_results_get_perf_metrics(results, byref(metrics)) == OK
+        assert lib.ov_genai_perf_metrics_get_num_generation_tokens(metrics, byref(count)) == OK
+        assert count.value == limit
+        read_string(lib.ov_genai_decoded_results_get_string, results)  # valid UTF-8 even when cut mid-character
+        lib.ov_genai_decoded_results_perf_metrics_free(metrics)
+        lib.ov_genai_decoded_results_free(results)
+        lib.ov_genai_generation_config_free(config)
+    natural = make_config(lib, 1000)
+    long_config = make_config(lib, 1000, ignore_eos=True)
+    assert len(generate(lib, pipe, "count", long_config)) > len(generate(lib, pipe, "count", natural))
+    lib.ov_genai_generation_config_free(natural)
+    lib.ov_genai_generation_config_free(long_config)
+
+
+def test_stop_strings(lib, pipe):
+    plain = make_config(lib, 200, ignore_eos=True)
+    full = generate(lib, pipe, "stop strings", plain)
+    stop = " dog" if " dog" in full else " the"
+    assert stop in full
+    excluded = make_config(lib, 200, ignore_eos=True, stop_strings=[stop])
+    recorder = Recorder()
+    text = generate(lib, pipe, "stop strings", excluded, recorder)
+    assert text == full[: full.index(stop)]
+    assert recorder.text == text and stop not in recorder.text
+    included = make_config(lib, 200, ignore_eos=True, stop_strings=[stop], include_stop=True)
+    assert generate(lib, pipe, "stop strings", included) == full[: full.index(stop) + len(stop)]
+    for config in (plain, excluded, included):
+        lib.ov_genai_generation_config_free(config)
+
+
+def test_stop_token_ids(lib, pipe):
+    plain = make_config(lib, 300)
+    prompt = next(p for p in (f"commas {i}" for i in range(50)) if "," in generate(lib, pipe, p, plain))
+    full = generate(lib, pipe, prompt, plain)
+    stopping = make_config(lib, 300, stop_token_ids=[COMMA_TOKEN_ID, EOS_TOKEN_ID])
+    text = generate(lib, pipe, prompt, stopping)
+    assert text == full[: full.index(",") + 1], "a stop token ends generation and stays in the output"
+    ignoring = make_config(lib, 300, stop_token_ids=[COMMA_TOKEN_ID, EOS_TOKEN_ID], ignore_eos=True)
+    assert len(generate(lib, pipe, prompt, ignoring)) > len(text)
+    for config in (plain, stopping, ignoring):
+        lib.ov_genai_generation_config_free(config)
+
+
+# ---- the streamer ----
+
+def test_stop_ends_with_one_final_flush(lib, pipe):
+    config = make_config(lib, 40, ignore_eos=True)
+    outcomes = set()
+    for i in range(12):
+        prompt = f"stop after three {i}"
+        recorder = Recorder(STOP, after=3)
+        text = generate(lib, pipe, prompt, config, recorder)
+        assert recorder.text == text
+        full = generate(lib, pipe, prompt, config)
+        assert full.startswith(text) and len(full) > len(text)
+        if recorder.chunks[2].endswith(b"\n"):
+            # a newline flushes everything: nothing is left for the final flush, so no extra call
+            assert len(recorder.chunks) == 3
+            outcomes.add("nothing left")
+        else:
+            assert len(recorder.chunks) == 4, "STOP on the 3rd call, then the final flush"
+            outcomes.add("flushed")
+    assert "flushed" in outcomes
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_cancel_drops_the_turn_and_stop_keeps_it(lib, pipe, model_dir):
+    config = make_config(lib, 30)
+
+    def chat(first_policy: Recorder | None) -> str:
+        session = create_pipeline(lib, model_dir)
+        assert lib.ov_genai_llm_pipeline_start_chat(session) == OK
+        if first_policy is not None:
+            generate(lib, session, "first question", config, first_policy)
+        answer = generate(lib, session, "second question", config)
+        assert lib.ov_genai_llm_pipeline_finish_chat(session) == OK
+        lib.ov_genai_llm_pipeline_free(session)
+        return answer
+
+    fresh = chat(None)
+    assert chat(Recorder(CANCEL, after=2)) == fresh, "CANCEL must drop the turn from the history"
+    assert chat(Recorder(STOP, after=2)) != fresh, "STOP keeps the turn"
+    assert chat(Recorder()) != fresh
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_chat_first_turn_matches_plain_generate_and_finish_resets(lib, pipe):
+    config = make_config(lib, 30)
+    plain = generate(lib, pipe, "hello there", config)
+    assert lib.ov_genai_llm_pipeline_start_chat(pipe) == OK
+    assert generate(lib, pipe, "hello there", config) == plain
+    second = generate(lib, pipe, "and again", config)
+    assert lib.ov_genai_llm_pipeline_finish_chat(pipe) == OK
+    assert generate(lib, pipe, "and again", config) != second
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_callback_threads(lib, model_dir):
+    config = make_config(lib, 20)
+    caller = threading.get_ident()
+    default = create_pipeline(lib, model_dir)
+    sdpa = create_pipeline(lib, model_dir, b"ATTENTION_BACKEND", b"SDPA")
+    pa = create_pipeline(lib, model_dir, b"ATTENTION_BACKEND", b"PA")
+    on_worker, on_caller, on_pa = Recorder(), Recorder(), Recorder()
+    generate(lib, default, "threads", config, on_worker)
+    generate(lib, sdpa, "threads", config, on_caller)
+    generate(lib, pa, "threads", config, on_pa)
+    assert on_worker.threads and caller not in on_worker.threads
+    assert len(set(on_worker.threads)) == 1
+    assert set(on_caller.threads) == {caller}
+    assert caller not in on_pa.threads
+    assert on_worker.chunks == on_caller.chunks == on_pa.chunks, "the thread must not change the output"
+    for handle in (default, sdpa, pa):
+        lib.ov_genai_llm_pipeline_free(handle)
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_concurrent_generation_matches_serial(lib, model_dir):
+    config = make_config(lib, 50)
+    prompts = [f"concurrent {i}" for i in range(6)]
+    serial_pipe = create_pipeline(lib, model_dir)
+    expected = {p: generate(lib, serial_pipe, p, config) for p in prompts}
+    shared = create_pipeline(lib, model_dir)
+    got: dict[str, str] = {}
+    errors: list[BaseException] = []
+
+    def work(prompt: str):
+        try:
+            recorder = Recorder()
+            text = generate(lib, shared, prompt, config, recorder)
+            assert recorder.text == text
+            got[prompt] = text
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    workers = [threading.Thread(target=work, args=(p,)) for p in prompts]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not errors and got == expected
+    lib.ov_genai_llm_pipeline_free(serial_pipe)
+    lib.ov_genai_llm_pipeline_free(shared)
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_reentry_from_callback_is_busy_not_a_deadlock(lib, model_dir):
+    for properties in ((), (b"ATTENTION_BACKEND", b"SDPA")):
+        pipe = create_pipeline(lib, model_dir, *properties)
+        statuses: list[int] = []
+
+        def on_chunk(text, args):
+            if not statuses:
+                results = c_void_p()
+                statuses.append(lib.ov_genai_llm_pipeline_generate(pipe, b"inner", None, None, byref(results)))
+            return RUNNING
+
+        callback = CALLBACK(on_chunk)
+        results = c_void_p()
+        status = lib.ov_genai_llm_pipeline_generate(pipe, b"outer", None, byref(Streamer(callback, None)),
+                                                    byref(results))
+        assert status == OK and statuses == [REQUEST_BUSY]
+        lib.ov_genai_decoded_results_free(results)
+        lib.ov_genai_llm_pipeline_free(pipe)
+
+
+# ---- perf metrics ----
+
+def test_perf_metrics_are_plausible_and_add_up(lib, pipe):
+    config = make_config(lib, 12, ignore_eos=True)
+    handles = []
+    for prompt in (b"one two three", b"four five"):
+        results, metrics = c_void_p(), c_void_p()
+        assert lib.ov_genai_llm_pipeline_generate(pipe, prompt, config, None, byref(results)) == OK
+        assert lib.ov_genai_decoded_results_get_perf_metrics(results, byref(metrics)) == OK
+        handles.append((results, metrics))
+    metrics = handles[0][1]
+    count, load = c_size_t(), c_float()
+    assert lib.ov_genai_perf_metrics_get_num_generation_tokens(metrics, byref(count)) == OK and count.value == 12
+    assert lib.ov_genai_perf_metrics_get_num_input_tokens(metrics, byref(count)) == OK and count.value > 0
+    assert lib.ov_genai_perf_metrics_get_load_time(metrics, byref(load)) == OK and load.value > 0
+    for name in ("ttft", "tpot", "ipot", "throughput", "inference_duration", "generate_duration",
+                 "tokenization_duration", "detokenization_duration", "chat_template_duration"):
+        mean, std = c_float(), c_float()
+        assert getattr(lib, f"ov_genai_perf_metrics_get_{name}")(metrics, byref(mean), byref(std)) == OK
+        assert mean.value > 0 and std.value >= 0, name
+        assert getattr(lib, f"ov_genai_perf_metrics_get_{name}")(metrics, None, byref(std)) == INVALID_C_PARAM
+    generate_mean, tpot_mean, std = c_float(), c_float(), c_float()
+    lib.ov_genai_perf_metrics_get_generate_duration(metrics, byref(generate_mean), byref(std))
+    lib.ov_genai_perf_metrics_get_tpot(metrics, byref(tpot_mean), byref(std))
+    assert generate_mean.value > tpot_mean.value * 10
+    assert lib.ov_genai_perf_metrics_add_in_place(metrics, handles[1][1]) == OK
+    assert lib.ov_genai_perf_metrics_get_num_generation_tokens(metrics, byref(count)) == OK and count.value == 24
+    ttft, ttft_std = c_float(), c_float()
+    assert lib.ov_genai_perf_metrics_get_ttft(metrics, byref(ttft), byref(ttft_std)) == OK
+    assert ttft_std.value > 0, "two prompts of different length pool into a spread"
+    assert lib.ov_genai_perf_metrics_add_in_place(metrics, None) == INVALID_C_PARAM
+    for results, metrics in handles:
+        lib.ov_genai_decoded_results_perf_metrics_free(metrics)
+        lib.ov_genai_decoded_results_free(results)
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_created_results_are_empty(lib):
+    results, vlm_results, size = c_void_p(), c_void_p(), c_size_t()
+    assert lib.ov_genai_decoded_results_create(byref(results)) == OK
+    assert read_string(lib.ov_genai_decoded_results_get_string, results) == ""
+    assert lib.ov_genai_vlm_decoded_results_create(byref(vlm_results)) == OK
+    assert read_string(lib.ov_genai_vlm_decoded_results_get_string, vlm_results) == ""
+    metrics = c_void_p()
+    assert lib.ov_genai_vlm_decoded_results_get_perf_metrics(vlm_results, byref(metrics)) == OK
+    lib.ov_genai_vlm_decoded_results_perf_metrics_free(metrics)
+    lib.ov_genai_decoded_results_free(results)
+    lib.ov_genai_vlm_decoded_results_free(vlm_results)
+    assert lib.ov_genai_decoded_results_create(None) == INVALID_C_PARAM
+
+
+# ---- chat history and JSON ----
+
+def json_container(lib, text: str) -> c_void_p:
+    container = c_void_p()
+    assert lib.ov_genai_json_container_create_from_json_string(byref(container), text.encode()) == 0
+    return container
+
+
+def to_json(lib, container) -> str:
+    return read_string(lib.ov_genai_json_container_to_json_string, container)
+
+
+@pytest.mark.parametrize("document", [
+    '{"role":"user","content":"héllo 世界 🚀"}', "[1,2.5,-3,true,false,null]", '"text"', "42", "-0.125",
+    '{"a":{"b":[{"c":"\\"quoted\\"\\n"}]},"z":1,"m":2}', "[]", "{}", "1e+20",
+])
+def test_json_round_trip(lib, document):
+    container = json_container(lib, document)
+    assert json.loads(to_json(lib, container)) == json.loads(document)
+    assert to_json(lib, container) == json.dumps(json.loads(document), ensure_ascii=False, separators=(",", ":")) \
+        or "e" in document  # Python and nlohmann spell exponents differently
+    copy = c_void_p()
+    assert lib.ov_genai_json_container_copy(container, byref(copy)) == 0
+    assert to_json(lib, copy) == to_json(lib, container)
+    lib.ov_genai_json_container_free(copy)
+    lib.ov_genai_json_container_free(container)
+
+
+@pytest.mark.parametrize("bad", ["", "{", "[1,]", '{"a" 1}', "tru", '"\x01"', "01", '{"a":1} x', '"\\ud800"',
+                                 "\xff"])
+def test_invalid_json(lib, bad):
+    container = c_void_p()
+    encoded = bad.encode("utf-8") if bad != "\xff" else b"\"\xff\""
+    assert lib.ov_genai_json_container_create_from_json_string(byref(container), encoded) == -2  # INVALID_JSON
+
+
+def test_json_container_statuses(lib):
+    container, size = c_void_p(), c_size_t(0)
+    assert lib.ov_genai_json_container_create(None) == -1
+    assert lib.ov_genai_json_container_create_from_json_string(byref(container), None) == -1
+    for create, expected in (("create", "{}"), ("create_object", "{}"), ("create_array", "[]")):
+        assert getattr(lib, f"ov_genai_json_container_{create}")(byref(container)) == 0
+        assert to_json(lib, container) == expected
+        short = ctypes.create_string_buffer(1)
+        size = c_size_t(1)
+        assert lib.ov_genai_json_container_to_json_string(container, short, byref(size)) == -3
+        assert size.value == 1
+        lib.ov_genai_json_container_free(container)
+    assert lib.ov_genai_json_container_to_json_string(None, None, byref(size)) == -1
+    assert lib.ov_genai_json_container_copy(None, byref(container)) == -1
+
+
+def test_chat_history(lib):
+    history, size, empty = c_void_p(), c_size_t(), c_int()
+    assert lib.ov_genai_chat_history_create(byref(history)) == 0
+    assert lib.ov_genai_chat_history_empty(history, byref(empty)) == 0 and empty.value == 1
+    messages = c_void_p()
+    assert lib.ov_genai_chat_history_get_messages(history, byref(messages)) == 0
+    assert to_json(lib, messages) == "[]"
+    first = c_void_p()
+    assert lib.ov_genai_chat_history_pop_back(history) == -3
+    assert lib.ov_genai_chat_history_get_first(history, byref(first)) == -3
+    assert lib.ov_genai_chat_history_get_last(history, byref(first)) == -3
+    user = json_container(lib, '{"role":"user","content":"hi"}')
+    array = json_container(lib, "[1]")
+    assert lib.ov_genai_chat_history_push_back(history, user) == 0
+    assert lib.ov_genai_chat_history_push_back(history, array) == -4
+    assert lib.ov_genai_chat_history_size(history, byref(size)) == 0 and size.value == 1
+    assert to_json(lib, messages) == '[{"role":"user","content":"hi"}]', "get_messages is a shared view"
+    assert lib.ov_genai_chat_history_get_message(history, c_size_t(0), byref(first)) == 0
+    assert to_json(lib, first) == '{"role":"user","content":"hi"}'
+    out_of_range = c_void_p()
+    assert lib.ov_genai_chat_history_get_message(history, c_size_t(1), byref(out_of_range)) == -2
+    last = c_void_p()
+    assert lib.ov_genai_chat_history_get_last(history, byref(last)) == 0
+    assert lib.ov_genai_chat_history_pop_back(history) == 0
+    size_probe = c_size_t()
+    assert lib.ov_genai_json_container_to_json_string(first, None, byref(size_probe)) == -4, \
+        "a view of a popped message is gone"
+    tools, context = json_container(lib, '[{"name":"f"}]'), json_container(lib, '{"k":"v"}')
+    assert lib.ov_genai_chat_history_set_tools(history, tools) == 0
+    assert lib.ov_genai_chat_history_set_tools(history, context) == -4
+    assert lib.ov_genai_chat_history_set_extra_context(history, context) == 0
+    assert lib.ov_genai_chat_history_set_extra_context(history, tools) == -4
+    got_tools, got_context = c_void_p(), c_void_p()
+    assert lib.ov_genai_chat_history_get_tools(history, byref(got_tools)) == 0
+    assert lib.ov_genai_chat_history_get_extra_context(history, byref(got_context)) == 0
+    assert to_json(lib, got_tools) == '[{"name":"f"}]' and to_json(lib, got_context) == '{"k":"v"}'
+    assert lib.ov_genai_chat_history_clear(history) == 0
+    assert to_json(lib, got_tools) == "[]"
+    from_array, not_array = c_void_p(), c_void_p()
+    two = json_container(lib, '[{"role":"system","content":"s"},{"role":"user","content":"u"}]')
+    assert lib.ov_genai_chat_history_create_from_json_container(byref(from_array), two) == 0
+    assert lib.ov_genai_chat_history_size(from_array, byref(size)) == 0 and size.value == 2
+    assert lib.ov_genai_chat_history_create_from_json_container(byref(not_array), user) == -4
+    assert lib.ov_genai_chat_history_create(None) == -1
+    assert lib.ov_genai_chat_history_size(None, byref(size)) == -1
+    for container in (messages, first, last, user, array, tools, context, got_tools, got_context, two):
+        lib.ov_genai_json_container_free(container)
+    lib.ov_genai_chat_history_free(from_array)
+    lib.ov_genai_chat_history_free(history)
+
+
+def test_generate_with_history(lib, pipe):
+    config = make_config(lib, 30)
+    history = c_void_p()
+    assert lib.ov_genai_chat_history_create(byref(history)) == 0
+    message = json_container(lib, '{"role":"user","content":"hello there"}')
+    assert lib.ov_genai_chat_history_push_back(history, message) == 0
+    recorder = Recorder()
+    results = c_void_p()
+    assert lib.ov_genai_llm_pipeline_generate_with_history(pipe, history, config, byref(recorder.streamer),
+                                                           byref(results)) == OK
+    text = read_string(lib.ov_genai_decoded_results_get_string, results)
+    assert text == recorder.text == generate(lib, pipe, "hello there", config)
+    size = c_size_t()
+    assert lib.ov_genai_chat_history_size(history, byref(size)) == 0 and size.value == 1, "history not modified"
+    assert lib.ov_genai_llm_pipeline_generate_with_history(pipe, None, config, None, byref(results)) == INVALID_C_PARAM
+    lib.ov_genai_decoded_results_free(results)
+    lib.ov_genai_json_container_free(message)
+    lib.ov_genai_chat_history_free(history)
+    lib.ov_genai_generation_config_free(config)
+
+
+# ---- VLM ----
+
+def test_vlm(lib, model_dir):
+    pipe = create_pipeline(lib, model_dir, kind="vlm")
+    config = make_config(lib, 30)
+    fake_tensors = (c_void_p * 2)(ctypes.addressof(c_int(1)), ctypes.addressof(c_int(2)))
+
+    def vlm_text(prompt: bytes, images, count: int, recorder: Recorder | None = None) -> str:
+        results = c_void_p()
+        streamer = byref(recorder.streamer) if recorder else None
+        status = lib.ov_genai_vlm_pipeline_generate(pipe, prompt, images, c_size_t(count), config, streamer,
+                                                    byref(results))
+        assert status == OK
+        text = read_string(lib.ov_genai_vlm_decoded_results_get_string, results)
+        lib.ov_genai_vlm_decoded_results_free(results)
+        return text
+
+    recorder = Recorder()
+    none = vlm_text(b"describe", None, 0, recorder)
+    assert none == recorder.text and none == vlm_text(b"describe", None, 0)
+    assert vlm_text(b"describe", fake_tensors, 2) != none
+    assert vlm_text(b"describe", fake_tensors, 1) not in (none, vlm_text(b"describe", fake_tensors, 2))
+    results = c_void_p()
+    assert lib.ov_genai_vlm_pipeline_generate(pipe, b"x", None, c_size_t(1), config, None,
+                                              byref(results)) == INVALID_C_PARAM
+    assert lib.ov_genai_vlm_pipeline_generate(pipe, b"x", (c_void_p * 1)(None), c_size_t(1), config, None,
+                                              byref(results)) == INVALID_C_PARAM
+    assert lib.ov_genai_vlm_pipeline_start_chat(pipe) == OK
+    assert lib.ov_genai_vlm_pipeline_finish_chat(pipe) == OK
+    got = c_void_p()
+    assert lib.ov_genai_vlm_pipeline_get_generation_config(pipe, byref(got)) == OK
+    assert lib.ov_genai_vlm_pipeline_set_generation_config(pipe, got) == OK
+    history = c_void_p()
+    lib.ov_genai_chat_history_create(byref(history))
+    message = json_container(lib, '{"role":"user","content":"describe"}')
+    lib.ov_genai_chat_history_push_back(history, message)
+    assert lib.ov_genai_vlm_pipeline_generate_with_history(pipe, history, None, c_size_t(0), config, None,
+                                                           byref(results)) == OK
+    assert read_string(lib.ov_genai_vlm_decoded_results_get_string, results) == none
+    lib.ov_genai_vlm_decoded_results_free(results)
+    lib.ov_genai_json_container_free(message)
+    lib.ov_genai_chat_history_free(history)
+    lib.ov_genai_generation_config_free(got)
+    lib.ov_genai_generation_config_free(config)
+    lib.ov_genai_vlm_pipeline_free(pipe)
+
+
+# ---- Whisper ----
+
+def test_whisper(lib, model_dir):
+    pipe = create_pipeline(lib, model_dir, kind="whisper")
+    seconds = 3
+    audio = (c_float * (16000 * seconds))(*[((i * 7919) % 200 - 100) / 100.0 for i in range(16000 * seconds)])
+
+    def transcribe(config=None):
+        results = c_void_p()
+        assert lib.ov_genai_whisper_pipeline_generate(pipe, audio, c_size_t(len(audio)), config, byref(results)) == OK
+        return results
+
+    results = transcribe()
+    text = read_string(lib.ov_genai_whisper_decoded_results_get_string, results)
+    count, has_chunks, score = c_size_t(), c_bool(), c_float()
+    assert lib.ov_genai_whisper_decoded_results_get_texts_count(results, byref(count)) == OK and count.value == 1
+    assert read_string(lib.ov_genai_whisper_decoded_results_get_text_at, results, c_size_t(0)) == text
+    assert lib.ov_genai_whisper_decoded_results_get_text_at(results, c_size_t(1), None, byref(count)) == OUT_OF_BOUNDS
+    assert lib.ov_genai_whisper_decoded_results_get_score_at(results, c_size_t(0), byref(score)) == OK
+    assert score.value < 0
+    assert lib.ov_genai_whisper_decoded_results_has_chunks(results, byref(has_chunks)) == OK and not has_chunks.value
+    chunk = c_void_p()
+    assert lib.ov_genai_whisper_decoded_results_get_chunk_at(results, c_size_t(0), byref(chunk)) == NOT_FOUND
+    metrics = c_void_p()
+    assert lib.ov_genai_whisper_decoded_results_get_perf_metrics(results, byref(metrics)) == OK
+    lib.ov_genai_decoded_results_perf_metrics_free(metrics)
+    assert len(text.split()) == seconds * 2
+    again = transcribe()
+    assert read_string(lib.ov_genai_whisper_decoded_results_get_string, again) == text
+    lib.ov_genai_whisper_decoded_results_free(again)
+    lib.ov_genai_whisper_decoded_results_free(results)
+
+    config = c_void_p()
+    assert lib.ov_genai_whisper_pipeline_get_generation_config(pipe, byref(config)) == OK
+    assert lib.ov_genai_whisper_generation_config_set_return_timestamps(config, c_bool(True)) == OK
+    results = transcribe(config)
+    assert read_string(lib.ov_genai_whisper_decoded_results_get_string, results) == text
+    assert lib.ov_genai_whisper_decoded_results_get_chunks_count(results, byref(count)) == OK and count.value > 1
+    pieces, previous_end = [], 0.0
+    for index in range(count.value):
+        assert lib.ov_genai_whisper_decoded_results_get_chunk_at(results, c_size_t(index), byref(chunk)) == OK
+        start, end = c_float(), c_float()
+        assert lib.ov_genai_whisper_decoded_result_chunk_get_start_ts(chunk, byref(start)) == OK
+        assert lib.ov_genai_whisper_decoded_result_chunk_get_end_ts(chunk, byref(end)) == OK
+        assert previous_end == pytest.approx(start.value) and end.value > start.value
+        previous_end = end.value
+        pieces.append(read_string(lib.ov_genai_whisper_decoded_result_chunk_get_text, chunk))
+        lib.ov_genai_whisper_decoded_result_chunk_free(chunk)
+    assert "".join(pieces) == text and previous_end <= seconds
+    assert lib.ov_genai_whisper_decoded_results_get_chunk_at(results, count, byref(chunk)) == OUT_OF_BOUNDS
+    lib.ov_genai_whisper_decoded_results_free(results)
+
+    assert lib.ov_genai_whisper_generation_config_set_task(config, b"translate") == OK
+    results = transcribe(config)
+    translated = read_string(lib.ov_genai_whisper_decoded_results_get_string, results)
+    assert translated.isascii() and translated != text
+    lib.ov_genai_whisper_decoded_results_free(results)
+    assert lib.ov_genai_whisper_generation_config_set_task(config, b"summarize") == OK
+    assert lib.ov_genai_whisper_generation_config_validate(config) == UNKNOW_EXCEPTION
+    results = c_void_p()
+    assert lib.ov_genai_whisper_pipeline_generate(pipe, audio, c_size_t(len(audio)), config,
+                                                  byref(results)) == UNKNOW_EXCEPTION
+    assert lib.ov_genai_whisper_pipeline_set_generation_config(pipe, config) == UNKNOW_EXCEPTION
+    assert lib.ov_genai_whisper_generation_config_set_task(config, None) == OK
+    assert lib.ov_genai_whisper_pipeline_set_generation_config(pipe, config) == OK
+    assert lib.ov_genai_whisper_pipeline_generate(pipe, None, c_size_t(0), None, byref(results)) == INVALID_C_PARAM
+    lib.ov_genai_whisper_generation_config_free(config)
+    lib.ov_genai_whisper_pipeline_free(pipe)
+
+
+def test_whisper_generation_config(lib, tmp_path):
+    config = c_void_p()
+    assert lib.ov_genai_whisper_generation_config_create(byref(config)) == OK
+    token = c_int64()
+    for name, default in (("decoder_start_token_id", 50258), ("pad_token_id", 50257), ("translate_token_id", 50358),
+                          ("transcribe_token_id", 50359), ("prev_sot_token_id", 50361),
+                          ("no_timestamps_token_id", 50363)):
+        assert getattr(lib, f"ov_genai_whisper_generation_config_get_{name}")(config, byref(token)) == OK
+        assert token.value == default
+        assert getattr(lib, f"ov_genai_whisper_generation_config_set_{name}")(config, c_int64(7)) == OK
+        assert getattr(lib, f"ov_genai_whisper_generation_config_get_{name}")(config, byref(token)) == OK
+        assert token.value == 7
+    index, flag = c_size_t(), c_bool()
+    assert lib.ov_genai_whisper_generation_config_set_max_initial_timestamp_index(config, c_size_t(9)) == OK
+    assert lib.ov_genai_whisper_generation_config_get_max_initial_timestamp_index(config, byref(index)) == OK
+    assert index.value == 9
+    assert lib.ov_genai_whisper_generation_config_get_is_multilingual(config, byref(flag)) == OK and flag.value
+    assert lib.ov_genai_whisper_generation_config_set_is_multilingual(config, c_bool(True)) == OK
+    assert lib.ov_genai_whisper_generation_config_get_return_timestamps(config, byref(flag)) == OK
+    assert not flag.value
+    size = c_size_t()
+    for name in ("language", "task", "initial_prompt", "hotwords"):
+        getter = getattr(lib, f"ov_genai_whisper_generation_config_get_{name}")
+        assert getter(config, None, byref(size)) == NOT_FOUND, name
+        value = {"language": "<|fr|>", "task": "transcribe"}.get(name, "café 世界")
+        assert getattr(lib, f"ov_genai_whisper_generation_config_set_{name}")(config, value.encode()) == OK
+        assert read_string(getter, config) == value
+        short = ctypes.create_string_buffer(2)
+        size = c_size_t(2)
+        assert getter(config, short, byref(size)) == OUT_OF_BOUNDS and size.value == 2
+    assert lib.ov_genai_whisper_generation_config_validate(config) == OK
+    assert lib.ov_genai_whisper_generation_config_set_language(config, b"klingon") == OK
+    assert lib.ov_genai_whisper_generation_config_validate(config) == UNKNOW_EXCEPTION
+    for name in ("begin_suppress_tokens", "suppress_tokens"):
+        tokens = (c_int64 * 3)(220, 50257, 1)
+        assert getattr(lib, f"ov_genai_whisper_generation_config_set_{name}")(config, tokens, c_size_t(3)) == OK
+        assert getattr(lib, f"ov_genai_whisper_generation_config_get_{name}_count")(config, byref(size)) == OK
+        assert size.value == 3
+        out = (c_int64 * 3)()
+        assert getattr(lib, f"ov_genai_whisper_generation_config_get_{name}")(config, out, c_size_t(2)) == OUT_OF_BOUNDS
+        assert getattr(lib, f"ov_genai_whisper_generation_config_get_{name}")(config, out, c_size_t(3)) == OK
+        assert list(out) == [220, 50257, 1]
+        assert getattr(lib, f"ov_genai_whisper_generation_config_get_{name}")(config, None, c_size_t(3)) == INVALID_C_PARAM
+    base = c_void_p()
+    assert lib.ov_genai_whisper_generation_config_get_generation_config(config, byref(base)) == OK
+    lib.ov_genai_generation_config_free(base)
+    lib.ov_genai_whisper_generation_config_free(config)
+    path = tmp_path / "generation_config.json"
+    path.write_text('{"max_new_tokens": 100, "eos_token_id": 50257}')
+    assert lib.ov_genai_whisper_generation_config_create_from_json(str(path).encode(), byref(config)) == OK
+    lib.ov_genai_whisper_generation_config_free(config)
+    assert lib.ov_genai_whisper_generation_config_create_from_json(b"/no/such", byref(config)) == UNKNOW_EXCEPTION
+    chunk = c_void_p()
+    assert lib.ov_genai_whisper_decoded_result_chunk_create(byref(chunk)) == OK
+    assert read_string(lib.ov_genai_whisper_decoded_result_chunk_get_text, chunk) == ""
+    lib.ov_genai_whisper_decoded_result_chunk_free(chunk)
+    results = c_void_p()
+    assert lib.ov_genai_whisper_decoded_results_create(byref(results)) == OK
+    assert lib.ov_genai_whisper_decoded_results_get_texts_count(results, byref(size)) == OK and size.value == 0
+    lib.ov_genai_whisper_decoded_results_free(results)
+
+
+def test_live_objects_counts_every_kind(lib, lib_path, model_dir):
+    start = live_objects(lib_path)
+    pipe = create_pipeline(lib, model_dir)
+    config, history, container = c_void_p(), c_void_p(), c_void_p()
+    lib.ov_genai_generation_config_create(byref(config))
+    lib.ov_genai_chat_history_create(byref(history))
+    lib.ov_genai_json_container_create(byref(container))
+    assert live_objects(lib_path) == start + 4
+    for free, handle in ((lib.ov_genai_llm_pipeline_free, pipe), (lib.ov_genai_generation_config_free, config),
+                         (lib.ov_genai_chat_history_free, history), (lib.ov_genai_json_container_free, container)):
+        free(handle)
+    assert live_objects(lib_path) == start
