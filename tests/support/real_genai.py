@@ -8,12 +8,13 @@ What a process needs to use an install (see tests/double/MEASURED.md):
 - the library folder on `LD_LIBRARY_PATH`: the GenAI libraries carry no RUNPATH, so their
   dependencies (libopenvino, TBB) are only found through it;
 - `OPENVINO_TOKENIZERS_PATH_GENAI` set to the *file* `libopenvino_tokenizers.so` when the install
-  has none next to `libopenvino_genai.so` (the C++ library looks beside its own real path, then
-  at this variable; a folder there does not work). We take it from the installed
-  `openvino_tokenizers` wheel.
+  has none next to `libopenvino_genai.so` (the C++ library uses this variable when set, else
+  looks beside its own real path; a folder in the variable does not work). We take it from the
+  installed `openvino_tokenizers` wheel.
 
-`reference_text` runs Python `openvino_genai` (pybind) in a child process so that the pybind
-module and the C library under test never share a process, and returns its greedy text.
+`c_conversations` drives the C library through ctypes in a child process started with that
+environment; `reference_text` / `reference_conversations` run Python `openvino_genai` (pybind)
+in another child, so the pybind module and the C library under test never share a process.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import ctypes
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -70,12 +72,25 @@ class GenAIInstall:
             dirs.append(tbb)
         return dirs
 
+    def version(self) -> str | None:
+        """"YYYY.M.P" from the versioned file names of the C library (`.so.2026.3.0.0` or the
+        soname's `.so.2630`), or None when there is none."""
+        for path in sorted(self.lib_dir.glob(C_LIBRARY + ".*")):
+            suffix = path.name[len(C_LIBRARY) + 1 :]
+            full = re.fullmatch(r"(\d{4})\.(\d+)\.(\d+)(\.\d+)*", suffix)
+            if full:
+                return f"{full[1]}.{full[2]}.{full[3]}"
+            compact = re.fullmatch(r"(\d{2})(\d)(\d)", suffix)
+            if compact:
+                return f"20{compact[1]}.{compact[2]}.{compact[3]}"
+        return None
+
     def tokenizers_library(self) -> Path | None:
         """The libopenvino_tokenizers.so GenAI must be told about, or None when it finds its own
-        (one next to the real path of libopenvino_genai.so)."""
-        for candidate in sorted(self.lib_dir.glob(CPP_LIBRARY_PREFIX + "*")):
-            if (candidate.resolve().parent / TOKENIZERS_LIBRARY).exists():
-                return None
+        (one next to the real path of every libopenvino_genai.so* here)."""
+        candidates = list(self.lib_dir.glob(CPP_LIBRARY_PREFIX + "*"))
+        if candidates and all((c.resolve().parent / TOKENIZERS_LIBRARY).exists() for c in candidates):
+            return None
         return wheel_tokenizers_library()
 
     def environment(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
