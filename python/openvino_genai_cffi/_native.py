@@ -48,6 +48,8 @@ class Native:
         self.include_dirs = list(include_dirs)
         # Callback struct name -> C function pointer of its trampoline (set by _callbacks.install).
         self.trampolines: Dict[str, Any] = {}
+        # Dependencies loaded from the library's folder before it (see preload_dependencies).
+        self.preloaded: List[Any] = []
 
     def __repr__(self) -> str:
         return f"<Native {self.mode} {self.path}>"
@@ -112,6 +114,27 @@ def find_library(path: Optional[PathLike] = None) -> Tuple[Optional[Path], List[
                 return hits[0], tried
             tried.append(f"{directory}/{library_file_names()[0]} ({label}: not found)")
     return None, tried
+
+
+def preload_dependencies(library: Path) -> List[Any]:
+    """Load what `library` needs from its own folder first, for installs whose libraries carry no
+    RUNPATH (their dependencies are otherwise found only through LD_LIBRARY_PATH). The dynamic
+    loader then matches them by soname. Returns the handles (kept by the caller)."""
+    import ctypes
+    import re
+
+    handles: List[Any] = []
+    for _ in range(64):
+        try:
+            handles.append(ctypes.CDLL(str(library)))
+            return handles
+        except OSError as exc:
+            missing = re.search(r"([^\s:/]+): cannot open shared object file", str(exc))
+            candidate = library.parent / missing.group(1) if missing else None
+            if candidate is None or not candidate.exists() or candidate.resolve() == library.resolve():
+                raise
+            handles.extend(preload_dependencies(candidate))
+    return handles
 
 
 def _system_library(ffi: Any, tried: List[str]) -> Tuple[Any, str]:
@@ -188,8 +211,11 @@ def _load_abi(path: Optional[PathLike]) -> Native:
     if key in _loaded:
         return _loaded[key]
     ffi = _new_ffi()
+    preloaded: List[Any] = []
     if found is not None:
         try:
+            if sys.platform.startswith("linux"):
+                preloaded = preload_dependencies(found)
             lib = ffi.dlopen(str(found))
         except OSError as exc:
             tried.append(f"{found} (dlopen failed: {exc})")
@@ -198,17 +224,19 @@ def _load_abi(path: Optional[PathLike]) -> Native:
     else:
         lib, where = _system_library(ffi, tried)
     native = Native("abi", where, ffi, lib)
+    native.preloaded = preloaded
     _callbacks.install(native)
     _loaded[key] = native
     return native
 
 
 def _include_dirs(library: Path, given: Optional[Sequence[PathLike]]) -> List[str]:
-    dirs: List[Path] = [Path(os.fspath(d)) for d in given] if given is not None else []
+    # Absolute: the compiler runs in a temporary directory.
+    dirs: List[Path] = [Path(os.fspath(d)).resolve() for d in given] if given is not None else []
     if given is None:
         env = os.environ.get(INCLUDE_ENV)
         if env:
-            dirs = [Path(d) for d in env.split(os.pathsep) if d]
+            dirs = [Path(d).resolve() for d in env.split(os.pathsep) if d]
     if not dirs:
         roots = [Path(os.environ[DIR_ENV])] if os.environ.get(DIR_ENV) else []
         # An install root above the library: <root>/runtime/lib/intel64/libX.so or <root>/lib/libX.so.
@@ -283,6 +311,13 @@ def _load_api(path: Optional[PathLike], include_dirs: Optional[Sequence[PathLike
         return _loaded[key]
     out_dir = Path(os.fspath(build_dir)) if build_dir is not None else _default_build_dir()
     module_path = _compiled(module_name, out_dir, library, includes)
+    preloaded: List[Any] = []
+    if sys.platform.startswith("linux"):
+        try:
+            preloaded = preload_dependencies(library)
+        except OSError as exc:
+            tried.append(f"{library} (dlopen failed: {exc})")
+            raise _not_found(tried) from exc
     spec = importlib.util.spec_from_file_location(module_name, module_path)
     if spec is None or spec.loader is None:
         raise NativeBuildError(f"cannot import {module_path}")
@@ -293,6 +328,7 @@ def _load_api(path: Optional[PathLike], include_dirs: Optional[Sequence[PathLike
         raise NativeBuildError(f"API mode: importing {module_path} failed: {exc}") from exc
     sys.modules[module_name] = module
     native = Native("api", str(library), module.ffi, module.lib, includes)
+    native.preloaded = preloaded
     _callbacks.install(native)
     _loaded[key] = native
     return native
@@ -310,10 +346,36 @@ def _compiled(module_name: str, out_dir: Path, library: Path, includes: List[str
     ffi.set_source(module_name, source, include_dirs=includes, extra_objects=[str(library)],
                    extra_link_args=link_args)
     with tempfile.TemporaryDirectory(prefix=module_name, dir=out_dir) as tmp:
-        try:
-            built = Path(ffi.compile(tmpdir=tmp, verbose=False))
-        except Exception as exc:  # cffi raises VerificationError or a distutils/setuptools error
-            raise NativeBuildError(f"API mode: compiling {module_name} against {includes} failed: {exc}") from exc
+        built, log = _capturing_output(lambda: ffi.compile(tmpdir=tmp, verbose=False))
+        if built is None:
+            messages = [line for line in log.splitlines() if "error" in line.lower()] or log.splitlines()[-20:]
+            raise NativeBuildError(f"API mode: compiling {module_name} against {includes} failed:\n" + "\n".join(messages))
         # Atomic: a concurrent build of the same module never sees half a file.
         os.replace(built, target)
     return target
+
+
+def _capturing_output(build: Any) -> Tuple[Optional[str], str]:
+    """Run the compiler with stdout/stderr (file descriptors 1 and 2) sent to a log, so its
+    messages end up in the error instead of on the console."""
+    with tempfile.TemporaryFile() as log:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = [os.dup(1), os.dup(2)]
+        result: Optional[str] = None
+        try:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            try:
+                result = str(build())
+            except Exception as exc:  # cffi raises VerificationError or a setuptools/distutils error
+                log.write(f"\n{type(exc).__name__}: {exc}\n".encode("utf-8"))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+        log.seek(0)
+        return result, log.read().decode("utf-8", "replace")
