@@ -132,6 +132,14 @@ class HandleInfo:
 
 
 @dataclass
+class CountedField:
+    """A struct's pointer field that holds an array, with the field giving its length."""
+
+    pointer: str  # field name, e.g. "dims"
+    count: str  # field path, e.g. "rank", "size", "rank.max" (a negative length means none)
+
+
+@dataclass
 class ValueStructInfo:
     """A struct passed by value or filled through an out-param, with functions named after it."""
 
@@ -152,6 +160,8 @@ class Conventions:
     callback_structs: dict[str, CallbackStruct]
     status_enums: dict[str, str]  # enum name -> OK member
     value_structs: dict[str, ValueStructInfo] = field(default_factory=dict)
+    # struct -> its pointer fields holding arrays (`{T* items; size_t size;}` and declared ones).
+    counted_fields: dict[str, list[CountedField]] = field(default_factory=dict)
 
     def info(self, name: str) -> FunctionInfo:
         return self.functions[name]
@@ -261,9 +271,47 @@ def infer(api: m.API, library: Library) -> Conventions:
     for fname in library.owned_string_returns:
         if fname not in infos:
             problems.append(f"owned_string_returns: unknown function {fname}")
+    counted = _counted_fields(api, library, problems)
     if problems:
         raise ConventionError("\n".join(problems))
-    return Conventions(api, library, infos, handles, callback_structs, status_enums, value_structs)
+    return Conventions(api, library, infos, handles, callback_structs, status_enums, value_structs, counted)
+
+
+def _counted_fields(api: m.API, library: Library, problems: list[str]) -> dict[str, list[CountedField]]:
+    """A struct of one data pointer and one integer holds an array and its length; the library
+    description names the others (`[counted_fields]`, e.g. a length inside a nested struct)."""
+    out: dict[str, list[CountedField]] = {}
+    for s in api.structs:
+        pointers = [f for f in s.fields if f.type.kind == m.POINTER and f.type.pointee is not None
+                    and f.type.pointee.kind not in (m.VOID, m.FUNCTION) and not f.type.is_string()]
+        counts = [f for f in s.fields if f.type.kind == m.SCALAR and f.type.name in m.SCALAR_SIZES
+                  and f.type.name not in ("bool", "float", "double", "char")]
+        if len(s.fields) == 2 and len(pointers) == 1 and len(counts) == 1:
+            out[s.name] = [CountedField(pointers[0].name, counts[0].name)]
+    structs = {s.name: s for s in api.structs}
+    for sname, fields in library.counted_fields.items():
+        if sname not in structs:
+            problems.append(f"[counted_fields] unknown struct {sname}")
+            continue
+        for pointer, path in fields.items():
+            if not _field_path_ok(structs, sname, pointer) or not _field_path_ok(structs, sname, path):
+                problems.append(f"[counted_fields] {sname}: unknown field {pointer!r} or {path!r}")
+                continue
+            out.setdefault(sname, [])
+            out[sname] = [cf for cf in out[sname] if cf.pointer != pointer] + [CountedField(pointer, path)]
+    return out
+
+
+def _field_path_ok(structs: dict[str, m.Struct], sname: str, path: str) -> bool:
+    struct: Optional[m.Struct] = structs[sname]
+    for part in path.split("."):
+        if struct is None:
+            return False
+        f = next((f for f in struct.fields if f.name == part), None)
+        if f is None:
+            return False
+        struct = structs.get(f.type.name) if f.type.kind == m.STRUCT and f.type.name else None
+    return True
 
 
 def _callback_struct(s: m.Struct) -> Optional[CallbackStruct]:

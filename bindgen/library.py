@@ -43,6 +43,9 @@ class Library:
     # Parameters the library keeps using after the call returns: function -> [param, ...].
     # Bindings must keep what they point to alive (and rooted) for as long as the library may use it.
     retains: dict[str, list[str]] = field(default_factory=dict)
+    # Struct pointer fields holding arrays whose length is not the struct's only integer field:
+    # struct -> {pointer field: length field path, e.g. "rank.max"}.
+    counted_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     # Pointer parameters that may be NULL (the implementation checks before using them):
     # function -> [param, ...]. Bindings reject a null argument before the native call otherwise.
     nullable: dict[str, list[str]] = field(default_factory=dict)
