@@ -13,6 +13,7 @@ library is told to stop, and the exception is re-raised once the native call has
 import codecs
 import queue
 import threading
+import weakref
 from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, TypeVar, Union
 
 from . import _native
@@ -151,15 +152,25 @@ _CHUNK, _DONE, _ERROR = "chunk", "done", "error"
 
 class _StreamState:
     """What the worker thread shares with the consumer; it never refers to the Stream itself, so a
-    dropped Stream is collected (and stops its call) even while the call runs."""
+    dropped Stream is collected (and stops its call) even while the call runs.
+
+    Hand-over is pull-based, like a generator: the callback waits until the consumer asks for
+    the next chunk, so when the consumer leaves after chunk N the library is told to stop at
+    its very next callback, and generation never runs ahead of what is read.
+    """
 
     def __init__(self) -> None:
         self.queue: "queue.SimpleQueue[Tuple[str, Any]]" = queue.SimpleQueue()
+        self.demand = threading.Semaphore(0)  # one permit per chunk the consumer asked for
         self.stop = threading.Event()
+        _active.add(self)
 
     def on_chunk(self, chunk: str) -> bool:
+        while not self.demand.acquire(timeout=0.1):
+            if self.stop.is_set():
+                return True  # the consumer went away: ask the library to stop
         if self.stop.is_set():
-            return True  # the consumer went away: ask the library to stop
+            return True
         self.queue.put((_CHUNK, chunk))
         return False
 
@@ -170,6 +181,21 @@ class _StreamState:
             self.queue.put((_ERROR, exc))
         else:
             self.queue.put((_DONE, result))
+
+
+# Streams whose calls may still run: at interpreter exit they are told to stop before Python
+# waits for their threads (else an abandoned stream would keep the process alive).
+_active: "weakref.WeakSet[_StreamState]" = weakref.WeakSet()
+
+
+def _stop_all() -> None:
+    for state in list(_active):
+        state.stop.set()
+
+
+_register_atexit = getattr(threading, "_register_atexit", None)
+if _register_atexit is not None:
+    _register_atexit(_stop_all)
 
 
 class Stream(Generic[R]):
@@ -208,6 +234,7 @@ class Stream(Generic[R]):
     def __next__(self) -> str:
         if self._finished:
             raise StopIteration
+        self._state.demand.release()
         try:
             kind, value = self._get()
         except BaseException:

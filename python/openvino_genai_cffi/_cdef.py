@@ -258,6 +258,50 @@ PYTHON_EXTERNS = """
 extern "Python" ov_genai_streaming_status_e _openvino_genai_cffi_streamer_callback_trampoline(const char *str, void *args);
 """
 
+# API mode only: every enum member's value as the C compiler sees it in the headers, compared
+# with the model's value after import (cffi itself trusts the values written in the cdef).
+ENUM_VALUES: Dict[str, int] = {
+    'OK': 0,
+    'GENERAL_ERROR': -1,
+    'NOT_IMPLEMENTED': -2,
+    'NETWORK_NOT_LOADED': -3,
+    'PARAMETER_MISMATCH': -4,
+    'NOT_FOUND': -5,
+    'OUT_OF_BOUNDS': -6,
+    'UNEXPECTED': -7,
+    'REQUEST_BUSY': -8,
+    'RESULT_NOT_READY': -9,
+    'NOT_ALLOCATED': -10,
+    'INFER_NOT_STARTED': -11,
+    'NETWORK_NOT_READ': -12,
+    'INFER_CANCELLED': -13,
+    'INVALID_C_PARAM': -14,
+    'UNKNOWN_C_ERROR': -15,
+    'NOT_IMPLEMENT_C_METHOD': -16,
+    'UNKNOW_EXCEPTION': -17,
+    'OV_GENAI_CHAT_HISTORY_OK': 0,
+    'OV_GENAI_CHAT_HISTORY_INVALID_PARAM': -1,
+    'OV_GENAI_CHAT_HISTORY_OUT_OF_BOUNDS': -2,
+    'OV_GENAI_CHAT_HISTORY_EMPTY': -3,
+    'OV_GENAI_CHAT_HISTORY_INVALID_JSON': -4,
+    'OV_GENAI_CHAT_HISTORY_ERROR': -5,
+    'EARLY': 0,
+    'HEURISTIC': 1,
+    'NEVER': 2,
+    'OV_GENAI_JSON_CONTAINER_OK': 0,
+    'OV_GENAI_JSON_CONTAINER_INVALID_PARAM': -1,
+    'OV_GENAI_JSON_CONTAINER_INVALID_JSON': -2,
+    'OV_GENAI_JSON_CONTAINER_OUT_OF_BOUNDS': -3,
+    'OV_GENAI_JSON_CONTAINER_ERROR': -4,
+    'OV_GENAI_STREAMING_STATUS_RUNNING': 0,
+    'OV_GENAI_STREAMING_STATUS_STOP': 1,
+    'OV_GENAI_STREAMING_STATUS_CANCEL': 2,
+}
+ENUM_CHECK_PREFIX = "_openvino_genai_cffi_enum_"
+ENUM_CHECK_CDEF = "".join(f"static const long long {ENUM_CHECK_PREFIX}{name};\n" for name in ENUM_VALUES)
+ENUM_CHECK_SOURCE = "".join(f"static const long long {ENUM_CHECK_PREFIX}{name} = (long long)({name});\n"
+                            for name in ENUM_VALUES)
+
 # Size, alignment and field offsets of every struct, in bytes, as the model (the C compiler) has them.
 STRUCT_LAYOUTS: Dict[str, Tuple[int, int, Dict[str, int]]] = {
     'streamer_callback': (16, 8, {'callback_func': 0, 'args': 8}),

@@ -297,7 +297,8 @@ def _load_api(path: Optional[PathLike], include_dirs: Optional[Sequence[PathLike
     library = found.resolve()
     includes = _include_dirs(library, include_dirs)
     digest = hashlib.sha256()
-    for part in (_cdef.CDEF, _cdef.PYTHON_EXTERNS, str(library), sys.version, sysconfig.get_platform()):
+    for part in (_cdef.CDEF, _cdef.PYTHON_EXTERNS, _cdef.ENUM_CHECK_SOURCE, str(library), sys.version,
+                 sysconfig.get_platform()):
         digest.update(part.encode("utf-8") + b"\0")
     for header in _cdef.HEADERS:
         for directory in includes:
@@ -324,8 +325,14 @@ def _load_api(path: Optional[PathLike], include_dirs: Optional[Sequence[PathLike
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
-    except ImportError as exc:
+    except Exception as exc:  # ImportError, or cffi's check of the declarations against the headers
         raise NativeBuildError(f"API mode: importing {module_path} failed: {exc}") from exc
+    mismatched = [f"{name} is {getattr(module.lib, _cdef.ENUM_CHECK_PREFIX + name)} in the headers, {value} in the model"
+                  for name, value in _cdef.ENUM_VALUES.items()
+                  if getattr(module.lib, _cdef.ENUM_CHECK_PREFIX + name) != value]
+    if mismatched:
+        raise NativeBuildError(f"API mode: the headers in {includes} disagree with these bindings "
+                               f"({_cdef.API_VERSION}): " + "; ".join(mismatched))
     sys.modules[module_name] = module
     native = Native("api", str(library), module.ffi, module.lib, includes)
     native.preloaded = preloaded
@@ -340,8 +347,8 @@ def _compiled(module_name: str, out_dir: Path, library: Path, includes: List[str
     if target.is_file():
         return target
     out_dir.mkdir(parents=True, exist_ok=True)
-    ffi = _new_ffi(_cdef.PYTHON_EXTERNS)
-    source = "".join(f"#include <{h}>\n" for h in _cdef.HEADERS)
+    ffi = _new_ffi(_cdef.PYTHON_EXTERNS + _cdef.ENUM_CHECK_CDEF)
+    source = "".join(f"#include <{h}>\n" for h in _cdef.HEADERS) + _cdef.ENUM_CHECK_SOURCE
     link_args = [] if sys.platform == "win32" else [f"-Wl,-rpath,{library.parent}"]
     ffi.set_source(module_name, source, include_dirs=includes, extra_objects=[str(library)],
                    extra_link_args=link_args)

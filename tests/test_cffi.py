@@ -1,0 +1,585 @@
+"""The generated cffi package (python/openvino_genai_cffi) against the native test double, in ABI
+and API mode: layouts, the whole surface, errors, argument checks, callbacks on either thread,
+the iterator form, ownership (no leak, no double free)."""
+from __future__ import annotations
+
+import array
+import gc
+import sys
+import threading
+import time
+import _thread
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "python"))
+
+import openvino_genai_cffi as g  # noqa: E402
+from openvino_genai_cffi import _cdef  # noqa: E402
+
+from bindgen import snapshot  # noqa: E402
+from support.double import build_double, live_objects  # noqa: E402
+
+MODES = ("abi", "api")
+DOUBLE_INCLUDE = REPO / "tests" / "double" / "include"
+STREAM_THREAD = "openvino_genai_cffi-stream"
+
+
+@pytest.fixture(scope="session")
+def double_lib() -> Path:
+    return build_double()
+
+
+@pytest.fixture(scope="session")
+def cffi_build(build_dir: Path) -> Path:
+    return build_dir / "cffi"
+
+
+@pytest.fixture(params=MODES)
+def native(request: Any, double_lib: Path, cffi_build: Path) -> Iterator[g.Native]:
+    """The double loaded in one mode and made current; the test must leave no native object alive."""
+    loaded = g.load(double_lib, mode=request.param, include_dirs=[DOUBLE_INCLUDE], build_dir=cffi_build)
+    gc.collect()
+    before = live_objects(double_lib)
+    yield loaded
+    gc.collect()
+    assert live_objects(double_lib) == before, "native objects leaked"
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    return tmp_path  # the double only needs the path to exist
+
+
+def config(max_new_tokens: int = 30) -> g.GenerationConfig:
+    cfg = g.GenerationConfig()
+    cfg.max_new_tokens = max_new_tokens
+    return cfg
+
+
+def stream_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == STREAM_THREAD]
+
+
+# -- declarations --
+
+def test_struct_layouts_equal_the_model(native: g.Native) -> None:
+    api = snapshot.load(snapshot.embedded("genai"))
+    assert api.structs, "the model has structs to compare"
+    for struct in api.structs:
+        assert native.ffi.sizeof(struct.name) == struct.size, struct.name
+        assert native.ffi.alignof(struct.name) == struct.align, struct.name
+        for f in struct.fields:
+            assert native.ffi.offsetof(struct.name, f.name) == f.offset, f"{struct.name}.{f.name}"
+        size, align, offsets = _cdef.STRUCT_LAYOUTS[struct.name]
+        assert (size, align) == (struct.size, struct.align)
+        assert offsets == {f.name: f.offset for f in struct.fields}
+
+
+def test_enums_equal_the_model(native: g.Native) -> None:
+    api = snapshot.load(snapshot.embedded("genai"))
+    from openvino_genai_cffi import _enums
+
+    for e in api.enums:
+        py = _enums.BY_C_NAME[e.name]
+        assert sorted(int(v) for v in py) == sorted(mem.value for mem in e.members), e.name
+        for mem in e.members:
+            assert getattr(native.lib, mem.name) == mem.value, mem.name
+    assert g.StreamingStatus.STOP == 1 and g.Status.UNKNOW_EXCEPTION == -17
+
+
+def test_every_function_is_declared(native: g.Native) -> None:
+    api = snapshot.load(snapshot.embedded("genai"))
+    for f in api.functions:
+        assert native.ffi.typeof(getattr(native.lib, f.name)).kind == "function", f.name
+
+
+# -- lifecycle and ownership --
+
+def test_context_manager_then_gc_frees_once(native: g.Native, model_dir: Path, double_lib: Path) -> None:
+    base = live_objects(double_lib)
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        assert live_objects(double_lib) == base + 1
+        assert not pipe.closed
+    assert pipe.closed and live_objects(double_lib) == base
+    pipe.close()  # idempotent
+    del pipe
+    gc.collect()
+    assert live_objects(double_lib) == base
+    cfg = config()
+    assert live_objects(double_lib) == base + 1
+    del cfg  # collected: ffi.gc frees it
+    gc.collect()
+    assert live_objects(double_lib) == base
+
+
+def test_use_after_close_is_a_clear_error(native: g.Native, model_dir: Path) -> None:
+    pipe = g.LLMPipeline(model_dir, "CPU")
+    cfg = config()
+    cfg.close()
+    with pytest.raises(ValueError, match="GenerationConfig is closed"):
+        cfg.max_new_tokens = 3
+    with pytest.raises(ValueError, match="GenerationConfig is closed"):
+        pipe.generate("Hello", cfg)
+    pipe.close()
+    with pytest.raises(ValueError, match="LLMPipeline is closed"):
+        pipe.start_chat()
+    assert "closed" in repr(pipe)
+
+
+def test_close_during_a_call_waits_for_it(native: g.Native, model_dir: Path, double_lib: Path) -> None:
+    base = live_objects(double_lib)
+    pipe = g.LLMPipeline(model_dir, "CPU")
+    seen: list[bool] = []
+
+    def close_inside(chunk: str) -> None:
+        pipe.close()  # deferred: the pipeline is inside generate
+        seen.append(pipe.closed)
+
+    results = pipe.generate("Hello", config(), streamer=close_inside)
+    assert seen and seen[0] is False  # still usable while the call runs
+    assert pipe.closed
+    assert results.get_string()
+    results.close()
+    assert live_objects(double_lib) == base
+
+
+# -- errors --
+
+def test_status_errors_carry_name_value_and_function(native: g.Native, tmp_path: Path) -> None:
+    with pytest.raises(g.StatusError) as info:
+        g.LLMPipeline(tmp_path / "missing", "CPU")
+    err = info.value
+    assert err.status == g.Status.UNKNOW_EXCEPTION == -17
+    assert err.status_name == "UNKNOW_EXCEPTION"
+    assert err.function == "ov_genai_llm_pipeline_create"
+    assert "ov_genai_llm_pipeline_create returned UNKNOW_EXCEPTION (-17)" in str(err)
+    assert isinstance(err, g.NativeStatusError) and isinstance(err, g.OpenVINOGenAIError)
+
+    with pytest.raises(g.JsonContainerStatusError) as json_info:
+        g.JsonContainer.from_json_string("{not json")
+    assert json_info.value.status_name == "OV_GENAI_JSON_CONTAINER_INVALID_JSON"
+    assert json_info.value.status == g.JsonContainerStatus.INVALID_JSON
+
+    with g.ChatHistory() as history:
+        with pytest.raises(g.ChatHistoryStatusError) as chat_info:
+            history.pop_back()
+    assert chat_info.value.status_name == "OV_GENAI_CHAT_HISTORY_EMPTY"
+    assert not isinstance(chat_info.value, g.StatusError)
+
+
+def test_invalid_arguments_never_reach_the_library(native: g.Native, model_dir: Path) -> None:
+    with pytest.raises(TypeError, match="models_path"):
+        g.LLMPipeline(None, "CPU")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="device"):
+        g.LLMPipeline(model_dir, 7)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="NUL"):
+        g.LLMPipeline(model_dir, "CPU\0GPU")
+    with pytest.raises(TypeError, match="YES"):
+        g.LLMPipeline(model_dir, "CPU", PERF_COUNT=True)
+    with pytest.raises(ValueError, match="given twice"):
+        g.LLMPipeline(model_dir, "CPU", {"ATTENTION_BACKEND": "SDPA"}, ATTENTION_BACKEND="PA")
+    with config() as cfg:
+        with pytest.raises(ValueError, match="out of range"):
+            cfg.max_new_tokens = -1
+        with pytest.raises(TypeError, match="int"):
+            cfg.max_new_tokens = 2.5  # type: ignore[assignment]
+        with pytest.raises(TypeError, match="bool"):
+            cfg.ignore_eos = 1  # type: ignore[assignment]
+        with pytest.raises(ValueError, match="StopCriteria"):
+            cfg.stop_criteria = 7
+        with pytest.raises(TypeError, match="StopCriteria"):
+            cfg.stop_criteria = g.StreamingStatus.STOP
+        with pytest.raises(TypeError, match=r"strings\[1\]"):
+            cfg.set_stop_strings(["ok", 3])  # type: ignore[list-item]
+        with pytest.raises(TypeError, match="sequence of str"):
+            cfg.set_stop_strings("abc")
+        with g.LLMPipeline(model_dir, "CPU") as pipe:
+            with pytest.raises(TypeError, match="inputs"):
+                pipe.generate(None, cfg)  # type: ignore[arg-type]
+            with pytest.raises(TypeError, match="GenerationConfig"):
+                pipe.generate("Hello", g.WhisperGenerationConfig())  # type: ignore[arg-type]
+            with pytest.raises(TypeError, match="callable"):
+                pipe.generate("Hello", cfg, streamer="not callable")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="no constructor"):
+        g.PerfMetrics()
+
+
+# -- properties, strings, arrays --
+
+def test_generation_config_properties(native: g.Native, model_dir: Path) -> None:
+    with g.GenerationConfig() as cfg:
+        cfg.max_new_tokens = 7
+        assert cfg.max_new_tokens == 7
+        cfg.temperature = 0.5
+        cfg.do_sample = False
+        cfg.stop_criteria = g.StopCriteria.NEVER
+        cfg.set_stop_strings(["world", "café"])
+        cfg.set_stop_token_ids([5, 6])
+        with pytest.raises(AttributeError, match="write-only"):
+            cfg.temperature
+        cfg.validate()
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        with pipe.generation_config as own:
+            own.max_new_tokens = 3
+            pipe.generation_config = own
+        with pipe.generation_config as again:
+            assert again.max_new_tokens == 3
+        results = pipe.generate("Hello")  # NULL config: the pipeline's own
+        assert results.get_perf_metrics().num_generation_tokens <= 3
+        results.close()
+
+
+def test_strings_round_trip_as_utf8(native: g.Native) -> None:
+    with g.WhisperGenerationConfig() as cfg:
+        cfg.initial_prompt = "naïve 世界 🚀"
+        assert cfg.initial_prompt == "naïve 世界 🚀"
+        cfg.language = "<|zh|>"
+        assert cfg.language == "<|zh|>"
+        with pytest.raises(g.StatusError) as info:
+            cfg.hotwords  # never set
+        assert info.value.status_name == "NOT_FOUND"
+        cfg.set_suppress_tokens([1, 2, 3])
+        assert cfg.get_suppress_tokens() == [1, 2, 3]
+        assert cfg.suppress_tokens_count == 3
+        cfg.set_begin_suppress_tokens([])
+        assert cfg.get_begin_suppress_tokens() == []
+        cfg.return_timestamps = True
+        assert cfg.return_timestamps is True
+    text = '{"role": "user", "content": "naïve 世界 🚀"}'
+    with g.JsonContainer.from_json_string(text) as container:
+        assert "naïve 世界 🚀" in container.to_json_string()
+        with container.copy() as twin:
+            assert twin.to_json_string() == container.to_json_string()
+
+
+def test_decoded_text_and_perf_metrics(native: g.Native, model_dir: Path) -> None:
+    with g.LLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+        with pipe.generate("Hello café", cfg) as results, results.get_perf_metrics() as metrics:
+            text = results.get_string()
+            assert text and isinstance(text, str)
+            assert metrics.num_generation_tokens > 0 and metrics.num_input_tokens > 0
+            assert metrics.load_time > 0
+            ttft = metrics.ttft
+            assert isinstance(ttft, g.MeanStd) and ttft.mean > 0 and ttft.std >= 0
+            assert metrics.throughput.mean > 0
+            with pipe.generate("Hello again", cfg) as second, second.get_perf_metrics() as other:
+                before = metrics.num_generation_tokens
+                metrics.add_in_place(other)
+                assert metrics.num_generation_tokens == before + other.num_generation_tokens
+
+
+# -- streaming --
+
+@pytest.mark.parametrize("backend,where", [("SDPA", "caller"), ("PA", "worker")])
+def test_callback_form_on_either_thread(native: g.Native, model_dir: Path, backend: str, where: str) -> None:
+    main = threading.get_ident()
+    chunks: list[str] = []
+    threads: set[str] = set()
+
+    def on_chunk(chunk: str) -> None:
+        chunks.append(chunk)
+        threads.add("caller" if threading.get_ident() == main else "worker")
+
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config() as cfg:
+        with pipe.generate("Hello world", cfg, streamer=on_chunk) as results:
+            assert "".join(chunks) == results.get_string()
+    assert len(chunks) > 3
+    assert threads == {where}
+
+
+@pytest.mark.parametrize("backend", ["SDPA", "PA"])
+def test_iterator_form_matches_callback_form(native: g.Native, model_dir: Path, backend: str) -> None:
+    with g.LLMPipeline(model_dir, "CPU", {"ATTENTION_BACKEND": backend}) as pipe, config() as cfg:
+        expected: list[str] = []
+        pipe.generate("Hello world", cfg, streamer=expected.append).close()
+        stream = pipe.stream("Hello world", cfg)
+        chunks = list(stream)
+        assert chunks == expected
+        assert stream.results is not None
+        assert stream.results.get_string() == "".join(chunks)
+        stream.results.close()
+    assert not stream_threads()
+
+
+@pytest.mark.parametrize("backend", ["SDPA", "PA"])
+def test_breaking_out_stops_generation_and_joins(native: g.Native, model_dir: Path, backend: str) -> None:
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config(60) as cfg:
+        full = pipe.generate("Hello world", cfg)
+        full_text = full.get_string()
+        full.close()
+        taken = []
+        for chunk in pipe.stream("Hello world", cfg):
+            taken.append(chunk)
+            if len(taken) == 2:
+                break
+        assert not stream_threads(), "the worker thread was joined when the loop was left"
+        with pipe.stream("Hello world", cfg) as stream:
+            first = next(stream)
+        assert stream.results is not None  # the stopped call's results are kept
+        stopped_text = stream.results.get_string()
+        stream.results.close()
+        assert first and len(stopped_text) < len(full_text)
+        assert full_text.startswith(stopped_text)
+        # The pipeline is usable afterwards.
+        again = pipe.generate("Hello world", cfg)
+        assert again.get_string() == full_text
+        again.close()
+
+
+def test_callback_exception_stops_and_is_reraised(native: g.Native, model_dir: Path) -> None:
+    calls: list[str] = []
+
+    def failing(chunk: str) -> None:
+        calls.append(chunk)
+        if len(calls) == 3:
+            raise ValueError("user code failed")
+
+    for backend in ("SDPA", "PA"):
+        calls.clear()
+        with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config(60) as cfg:
+            with pytest.raises(ValueError, match="user code failed") as info:
+                pipe.generate("Hello world", cfg, streamer=failing)
+            assert len(calls) == 3, "no user call after the error (the library's final flush is absorbed)"
+            assert any(frame.name == "failing" for frame in __import__("traceback").extract_tb(info.value.__traceback__))
+            ok = pipe.generate("Hello world", cfg)  # still usable
+            ok.close()
+
+
+def test_keyboard_interrupt_in_callback_is_not_swallowed(native: g.Native, model_dir: Path) -> None:
+    def interrupted(chunk: str) -> None:
+        raise KeyboardInterrupt
+
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND="SDPA") as pipe, config() as cfg:
+        with pytest.raises(KeyboardInterrupt):
+            pipe.generate("Hello world", cfg, streamer=interrupted)
+
+
+def test_ctrl_c_while_iterating_stops_the_call(native: g.Native, model_dir: Path) -> None:
+    with g.LLMPipeline(model_dir, "CPU") as pipe, config(60) as cfg:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in pipe.stream("Hello world", cfg):
+                _thread.interrupt_main()  # what Ctrl-C does, delivered while the loop runs
+                time.sleep(1)
+        gc.collect()
+        assert not stream_threads()
+        pipe.generate("Hello", cfg).close()
+
+
+def test_callback_return_values(native: g.Native, model_dir: Path) -> None:
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND="SDPA") as pipe, config(60) as cfg:
+        for stop in (True, g.StreamingStatus.STOP, g.StreamingStatus.CANCEL, 1):
+            seen: list[str] = []
+
+            def stop_at_2(chunk: str) -> Any:
+                seen.append(chunk)
+                return stop if len(seen) == 2 else None
+
+            pipe.generate("Hello world", cfg, streamer=stop_at_2).close()
+            assert 2 <= len(seen) <= 3  # plus at most the library's final flush
+        with pytest.raises(TypeError, match="callback returned"):
+            pipe.generate("Hello world", cfg, streamer=lambda chunk: "yes")
+
+
+def test_concurrent_calls_reach_their_own_callbacks(native: g.Native, model_dir: Path) -> None:
+    prompts = ["Hello world", "quick fox", "naïve streaming", "café 世界"]
+    pipes = [g.LLMPipeline(model_dir, "CPU") for _ in prompts]
+    expected = []
+    with config() as cfg:
+        for pipe, prompt in zip(pipes, prompts):
+            with pipe.generate(prompt, cfg) as r:
+                expected.append(r.get_string())
+        got: dict[int, list[str]] = {i: [] for i in range(len(prompts))}
+
+        def run(i: int) -> None:
+            pipes[i].generate(prompts[i], cfg, streamer=got[i].append).close()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(len(prompts))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert ["".join(got[i]) for i in range(len(prompts))] == expected
+    for pipe in pipes:
+        pipe.close()
+
+
+# -- chat, history, JSON --
+
+def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
+    with g.LLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+        pipe.start_chat()
+        first = pipe.generate("Hello", cfg)
+        second = pipe.generate("Tell me more", cfg)
+        pipe.finish_chat()
+        with g.ChatHistory() as history:
+            for role, content in (("user", "Hello"), ("assistant", first.get_string()), ("user", "Tell me more")):
+                with g.JsonContainer.from_json_string(
+                        '{"role": "%s", "content": %s}' % (role, __import__("json").dumps(content))) as message:
+                    history.push_back(message)
+            assert history.size == 3 and history.empty == 0
+            with history.get_message(0) as msg:
+                assert '"Hello"' in msg.to_json_string()
+            with pytest.raises(g.ChatHistoryStatusError, match="OUT_OF_BOUNDS"):
+                history.get_message(9)
+            with pytest.raises(ValueError, match="out of range"):
+                history.get_message(-1)
+            with pipe.generate_with_history(history, cfg) as replay:
+                assert replay.get_string() == second.get_string()
+            chunks = list(pipe.stream_with_history(history, cfg))
+            assert "".join(chunks) == second.get_string()
+            with g.JsonContainer.from_json_string('[{"type": "function"}]') as tools:
+                history.tools = tools
+            with history.tools as got:
+                assert "function" in got.to_json_string()
+        first.close()
+        second.close()
+
+
+# -- VLM (foreign ov_tensor_t handles) and Whisper --
+
+class FakeTensor:
+    """Stands for an object of another cffi binding (e.g. OpenVINO core): exposes `c_pointer`."""
+
+    def __init__(self) -> None:
+        import cffi
+
+        self.ffi = cffi.FFI()
+        self.ffi.cdef("typedef struct ov_tensor ov_tensor_t;")
+        self.storage = self.ffi.new("char[64]")
+
+    @property
+    def c_pointer(self) -> Any:
+        return self.ffi.cast("ov_tensor_t *", self.storage)
+
+
+def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
+    with g.VLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+        without = pipe.generate("Describe", [], cfg)
+        images = [FakeTensor(), FakeTensor()]
+        with_images = pipe.generate("Describe", images, cfg)
+        raw = native.ffi.cast("ov_tensor_t *", images[0].storage)  # a cdata pointer works too
+        with_raw = pipe.generate("Describe", [raw, images[1].c_pointer], cfg)
+        assert with_images.get_string() != without.get_string()
+        assert with_raw.get_string() == with_images.get_string()
+        chunks = list(pipe.stream("Describe", images, cfg))
+        assert "".join(chunks) == with_images.get_string()
+        with pytest.raises(TypeError, match=r"rgbs\[1\]"):
+            pipe.generate("Describe", [images[0], None], cfg)  # type: ignore[list-item]
+        with pytest.raises(ValueError, match="NULL"):
+            pipe.generate("Describe", [native.ffi.NULL], cfg)
+        for r in (without, with_images, with_raw):
+            r.close()
+
+
+def test_whisper(native: g.Native, model_dir: Path) -> None:
+    samples = [((i * 37) % 200 - 100) / 100 for i in range(16000)]
+    with g.WhisperPipeline(model_dir, "CPU") as pipe, pipe.generation_config as cfg:
+        cfg.return_timestamps = True
+        from_list = pipe.generate(samples, cfg)
+        from_buffer = pipe.generate(array.array("f", samples), cfg)
+        assert from_list.get_string() == from_buffer.get_string() != ""
+        assert from_list.texts_count == 1
+        assert from_list.get_text_at(0) == from_list.get_string()
+        assert from_list.get_score_at(0) < 0
+        assert from_list.has_chunks and from_list.chunks_count >= 1
+        with from_list.get_chunk_at(0) as chunk:
+            assert chunk.end_ts > chunk.start_ts >= 0
+            assert chunk.get_text()
+        with from_list.get_perf_metrics() as metrics:
+            assert metrics.num_generation_tokens >= 0
+        with pytest.raises(TypeError, match=r"raw_speech\[0\]"):
+            pipe.generate(["x"], cfg)  # type: ignore[list-item]
+        from_list.close()
+        from_buffer.close()
+
+
+# -- discovery and modes --
+
+def test_library_not_found_names_what_was_tried(native: g.Native, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("OPENVINO_GENAI_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(g.LibraryNotFoundError) as info:
+        g.load(tmp_path / "missing.so")
+    message = str(info.value)
+    assert "missing.so" in message and "nowhere" in message and "system loader" in message
+    assert info.value.tried
+
+
+def test_install_layouts_are_found(native: g.Native, double_lib: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    archive = tmp_path / "archive" / "runtime" / "lib" / "intel64"
+    plain = tmp_path / "plain" / "lib"
+    for folder in (archive, plain):
+        folder.mkdir(parents=True)
+        (folder / double_lib.name).symlink_to(double_lib)
+    from openvino_genai_cffi import _native
+
+    assert _native.find_library(tmp_path / "plain")[0] == plain / double_lib.name
+    monkeypatch.setenv("OPENVINO_GENAI_DIR", str(tmp_path / "archive"))
+    assert _native.find_library()[0] == archive / double_lib.name
+
+
+def test_mode_switch_from_environment(monkeypatch: Any) -> None:
+    from openvino_genai_cffi import _native
+
+    monkeypatch.setenv("OPENVINO_GENAI_CFFI_MODE", "api")
+    assert _native.default_mode() == "api"
+    monkeypatch.setenv("OPENVINO_GENAI_CFFI_MODE", "jit")
+    with pytest.raises(ValueError, match="OPENVINO_GENAI_CFFI_MODE"):
+        _native.default_mode()
+    with pytest.raises(ValueError, match="mode="):
+        g.load(mode="jit")
+
+
+def test_api_mode_without_headers_is_a_clear_error(double_lib: Path, tmp_path: Path) -> None:
+    with pytest.raises(g.NativeBuildError, match="chat_history.h is not in"):
+        g.load(double_lib, mode="api", include_dirs=[tmp_path], build_dir=tmp_path)
+
+
+def test_api_mode_checks_the_declarations_against_the_headers(double_lib: Path, tmp_path: Path) -> None:
+    """Headers that disagree with the model (here an enum value) are refused, not bound wrongly."""
+    import shutil
+
+    headers = tmp_path / "include"
+    shutil.copytree(DOUBLE_INCLUDE, headers)
+    combined = headers / "genai_api.h"
+    text = combined.read_text()
+    assert "OV_GENAI_STREAMING_STATUS_STOP = 1," in text
+    combined.write_text(text.replace("OV_GENAI_STREAMING_STATUS_STOP = 1,", "OV_GENAI_STREAMING_STATUS_STOP = 4,"))
+    with pytest.raises(g.NativeBuildError, match="OV_GENAI_STREAMING_STATUS_STOP"):
+        g.load(double_lib, mode="api", include_dirs=[headers], build_dir=tmp_path / "build")
+
+
+def test_api_mode_compiles_against_the_upstream_headers(tmp_path: Path, cffi_build: Path, model_dir: Path) -> None:
+    """The cdef rendered from the model, checked by the C compiler and cffi against the real 2026.3
+    headers (with the double built against those same headers to link to)."""
+    from support.upstream_headers import SKIP_REASON, UpstreamHeaders
+
+    header_set = UpstreamHeaders(tmp_path / "upstream").get("2026.3.0.0")
+    if header_set is None:
+        pytest.skip(SKIP_REASON)
+    include = next(p.parents[3] for p in header_set.rglob("openvino/genai/c/llm_pipeline.h"))
+    library = build_double(include)
+    native = g.load(library, mode="api", include_dirs=[include], build_dir=cffi_build)
+    assert any("openvino/include" in d or d == str(include.resolve()) for d in native.include_dirs)
+    api = snapshot.load(snapshot.embedded("genai"))
+    for struct in api.structs:
+        assert native.ffi.sizeof(struct.name) == struct.size
+    with g.LLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+        chunks: list[str] = []
+        with pipe.generate("Hello", cfg, streamer=chunks.append) as results:
+            assert "".join(chunks) == results.get_string()
+
+
+def test_objects_of_both_modes_work_together(double_lib: Path, cffi_build: Path, model_dir: Path) -> None:
+    abi = g.load(double_lib, mode="abi")
+    cfg = config()
+    api = g.load(double_lib, mode="api", include_dirs=[DOUBLE_INCLUDE], build_dir=cffi_build)
+    assert cfg._native is abi
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        assert pipe._native is api
+        with pipe.generate("Hello", cfg) as results:  # an ABI-mode config in an API-mode call
+            assert results.get_string()
+    cfg.close()
