@@ -27,6 +27,7 @@ FILES = {
     "_errors.py.j2": "_errors.py",
     "_enums.py.j2": "_enums.py",
     "_callbacks.py.j2": "_callbacks.py",
+    "_structs.py.j2": "_structs.py",
     "_bindings.py.j2": "_bindings.py",
     "py.typed.j2": "py.typed",
 }
@@ -191,6 +192,34 @@ class CallbackView:
 
 
 @dataclass
+class StructFieldView:
+    """How one C struct field (or array element) converts to and from Python."""
+
+    py: str  # python field name ("" for array elements)
+    c_name: str
+    how: str  # int | float | bool | enum | string | struct | counted
+    annotation: str
+    cls: str = ""  # enum class, or the spec variable of a nested struct / array element struct
+    count: str = ""  # counted: field path of the length ("size", "rank.max")
+    item: Optional["StructFieldView"] = None  # counted: how each element converts
+    ctype: str = ""  # counted: the C element type, for allocation
+
+
+@dataclass
+class StructView:
+    """A plain C struct seen from Python: a list (a counted array and its length, nothing else)
+    or a NamedTuple of its fields (length fields of counted arrays left out)."""
+
+    c_name: str
+    py: str  # NamedTuple class; "" for the list form
+    spec: str  # module-level spec variable in _structs.py
+    form: str  # list | record
+    annotation: str
+    fields: list[StructFieldView]  # record: every python field; list: the one counted field
+    hidden: list[str] = field(default_factory=list)  # C fields set from list lengths
+
+
+@dataclass
 class TupleView:
     py: str
     fields: list[tuple[str, str]]
@@ -204,6 +233,7 @@ class _Builder:
         self.classes: dict[str, str] = {}  # handle -> python class
         self.callbacks: dict[str, CallbackView] = {}
         self.tuples: dict[tuple[str, ...], TupleView] = {}
+        self.structs: dict[str, StructView] = {}
         self.base_error = self.rename(pascal(self.lib.title) + "Error")
 
     def rename(self, name: str) -> str:
@@ -232,6 +262,76 @@ class _Builder:
             ev = self.enums[enum_name]
             ok = next(v for _, c_name, v in ev.members if c_name == ok_member)
             self.errors[enum_name] = ErrorView(ev, self.rename(ev.py + "Error"), ok)
+
+    # -- plain structs (by value, filled through out-params, array elements) --
+    def build_structs(self) -> None:
+        by_name = {s.name: s for s in self.api.structs}
+        pending = [s.name for s in self.api.structs if s.name not in self.c.callback_structs]
+        failed: set[str] = set()
+        # Nested structs first: retry until nothing changes (structs never contain themselves by value).
+        while pending:
+            progress = False
+            for name in list(pending):
+                view = self._struct_view(by_name[name], failed)
+                if view is None:
+                    continue
+                pending.remove(name)
+                progress = True
+                if view is not False:
+                    self.structs[name] = view
+                else:
+                    failed.add(name)
+            if not progress:
+                failed.update(pending)
+                break
+
+    def _struct_view(self, s: m.Struct, failed: set[str]) -> "Optional[StructView | bool]":
+        """The view of `s`; None when a nested struct is not decided yet, False when unconvertible."""
+        counted = {cf.pointer: cf.count for cf in self.c.counted_fields.get(s.name, [])}
+        direct_counts = {count for count in counted.values() if "." not in count}
+        fields: list[StructFieldView] = []
+        for f in s.fields:
+            if f.name in direct_counts:
+                continue
+            if f.name in counted:
+                assert f.type.pointee is not None
+                item = self._struct_field(f.type.pointee, "", f.name, failed)
+                if item is None or item is False:
+                    return item
+                elem = f.type.pointee
+                ctype = m.CType(elem.kind, elem.name, pointee=elem.pointee, tag=elem.tag).c_spelling()
+                fields.append(StructFieldView(py_name(_snake(f.name)), f.name, "counted", f"List[{item.annotation}]",
+                                              count=counted[f.name], item=item, ctype=ctype))
+                continue
+            fv = self._struct_field(f.type, py_name(_snake(f.name)), f.name, failed)
+            if fv is None or fv is False:
+                return fv
+            fields.append(fv)
+        spec = f"{s.name.upper()}_SPEC"
+        if len(s.fields) == 2 and len(fields) == 1 and fields[0].how == "counted" and direct_counts:
+            return StructView(s.name, "", spec, "list", fields[0].annotation, fields, sorted(direct_counts))
+        py = self.rename(pascal(re.sub(r"_t$", "", _strip_library_prefix(s.name, self.lib.prefix))))
+        return StructView(s.name, py, spec, "record", py, fields, sorted(direct_counts))
+
+    def _struct_field(self, t: m.CType, py: str, c_name: str, failed: set[str]) -> "Optional[StructFieldView | bool]":
+        if t.is_string():
+            return StructFieldView(py, c_name, "string", "Optional[str]")
+        if t.kind == m.ENUM:
+            ev = self.enums.get(t.name or "")
+            return StructFieldView(py, c_name, "enum", ev.py, cls=ev.py) if ev else \
+                StructFieldView(py, c_name, "int", "int")
+        if t.kind == m.SCALAR and t.name == "bool":
+            return StructFieldView(py, c_name, "bool", "bool")
+        if t.kind == m.SCALAR and t.name in ("float", "double"):
+            return StructFieldView(py, c_name, "float", "float")
+        if t.kind == m.SCALAR and t.name in INT_SCALARS:
+            return StructFieldView(py, c_name, "int", "int")
+        if t.kind == m.STRUCT and t.name in self.structs:
+            sv = self.structs[t.name]
+            return StructFieldView(py, c_name, "struct", sv.annotation, cls=sv.spec)
+        if t.kind == m.STRUCT and t.name not in failed and t.name not in self.c.callback_structs:
+            return None  # not built yet
+        return False
 
     # -- callbacks --
     def build_callbacks(self) -> None:
@@ -495,6 +595,9 @@ class _Builder:
         if t.kind == m.ENUM and t.name in self.enums:
             ev = self.enums[t.name]
             return ParamView(name, p.name, "enum", f"Union[{ev.py}, int]", cls=ev.py)
+        if t.kind == m.STRUCT and t.name in self.structs:
+            sv = self.structs[t.name]
+            return ParamView(name, p.name, "struct", sv.annotation, cls=sv.spec)
         if t.is_handle_ptr(1):
             hname = t.base().name
             assert hname is not None
@@ -520,6 +623,10 @@ class _Builder:
                                  ctype=elem.c_spelling(), count=count)
             return ParamView(name, p.name, "foreign_array", "Sequence[_rt.ForeignPointer]",
                              ctype=m.CType(m.POINTER, pointee=m.CType(m.HANDLE, hname)).c_spelling(), count=count)
+        if elem.kind == m.STRUCT and elem.name in self.structs:
+            sv = self.structs[elem.name]
+            return ParamView(name, p.name, "struct_array", f"Sequence[{sv.annotation}]", cls=sv.spec,
+                             ctype=m.CType(m.STRUCT, elem.name).c_spelling(), count=count)
         if elem.kind == m.SCALAR and elem.name in ("float", "double"):
             return ParamView(name, p.name, "float_array", "Iterable[float]", ctype=elem.name, count=count)
         if elem.kind == m.SCALAR and elem.name in INT_SCALARS:
@@ -545,8 +652,12 @@ class _Builder:
             return OutView(p.name, "raw", ctype, "Any", foreign=True)
         if p.name in info.string_outs:
             return OutView(p.name, "owned_string", "char *", "Optional[str]", release=self.lib.string_free or None)
+        if pointee.kind == m.STRUCT and pointee.name in self.structs:
+            sv = self.structs[pointee.name]
+            unqualified = m.CType(m.STRUCT, pointee.name).c_spelling()
+            return OutView(p.name, "struct", unqualified, sv.annotation, cls=sv.spec, release=info.struct_outs.get(p.name))
         if p.name in info.struct_outs:
-            return OutView(p.name, "struct", pointee.c_spelling(), "Any", release=info.struct_outs[p.name])
+            return OutView(p.name, "raw_struct", pointee.c_spelling(), "Any", release=info.struct_outs[p.name])
         if pointee.kind == m.SCALAR and pointee.name == "bool":
             return OutView(p.name, "bool", "bool", "bool")
         if pointee.kind == m.ENUM and pointee.name in self.enums:
@@ -555,6 +666,11 @@ class _Builder:
             unqualified = m.CType(m.SCALAR, pointee.name)
             return OutView(p.name, "value", unqualified.c_spelling(), self.scalar_annotation(pointee))
         return OutView(p.name, "raw", m.CType(pointee.kind, pointee.name, pointee=pointee.pointee).c_spelling(), "Any")
+
+
+def _snake(name: str) -> str:
+    """`buildNumber` -> `build_number`; snake_case names stay as they are."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 def _common_prefix(names: list[str]) -> str:
@@ -585,6 +701,7 @@ def render(api: m.API, conventions: Conventions) -> dict[str, str]:
     lib = conventions.library
     b = _Builder(api, conventions)
     b.build_enums()
+    b.build_structs()
     b.build_callbacks()
     classes = b.build_classes()
     statics = b.statics()
@@ -598,7 +715,7 @@ def render(api: m.API, conventions: Conventions) -> dict[str, str]:
         api=api, library=lib, conventions=conventions, package=lib.python_package,
         cdef=cdef_text(api), enums=list(b.enums.values()), errors=list(b.errors.values()),
         base_error=b.base_error, classes=classes, statics=statics, callbacks=list(b.callbacks.values()),
-        tuples=list(b.tuples.values()), layouts=layouts,
+        tuples=list(b.tuples.values()), layouts=layouts, structs=list(b.structs.values()),
         env_dir=re.sub(r"\W+", "_", lib.title).upper() + "_DIR",
         env_prefix=lib.python_package.upper(),
         status_enum_names={e.enum.c_name: e for e in b.errors.values()},
