@@ -8,7 +8,9 @@ several threads at once each reach their own Python function. cffi takes the GIL
 library calls back on a thread of its own.
 
 An exception raised by the user's function (KeyboardInterrupt included) is stored, the
-library is told to stop, and the exception is re-raised once the native call has returned.
+library is told to cancel (or stop), the user's function is not called again during that call
+(the library's final flush is absorbed), and the exception is re-raised once the native call
+has returned.
 """
 import codecs
 import queue
@@ -31,7 +33,7 @@ class CallbackSpec:
 
     def __init__(self, struct: str, extern: str, cdecl: str, function_field: str, user_data_field: str,
                  user_data_index: int, params: Sequence[str], returns: str, running: Optional[int],
-                 stop: Optional[int], valid: Sequence[int]) -> None:
+                 stop: Optional[int], cancel: Optional[int], valid: Sequence[int]) -> None:
         self.struct = struct
         self.extern = extern
         self.cdecl = cdecl
@@ -43,8 +45,10 @@ class CallbackSpec:
         self.running = running
         self.stop = stop
         self.valid = frozenset(valid)
-        # What the trampoline returns when it cannot ask Python (an error): stop if there is a way to.
-        self.on_error: Optional[int] = None if returns == "void" else (stop if stop is not None else 0)
+        # What the callback returns after the user's function raised: cancel (the caller never gets
+        # this call's answer, so e.g. a chat turn must not stay in the history), else stop.
+        self.on_error: Optional[int] = None if returns == "void" else \
+            (cancel if cancel is not None else stop if stop is not None else 0)
 
     def to_c(self, result: Any) -> Any:
         if self.returns == "void":
@@ -68,7 +72,7 @@ STREAMER_CALLBACK_SPEC = CallbackSpec(
     'streamer_callback', '_openvino_genai_cffi_streamer_callback_trampoline', 'ov_genai_streaming_status_e (*)(const char *str, void *args)', 'callback_func',
     'args', 1,
     ['string', 'user_data', ],
-    'enum', 0, 1,
+    'enum', 0, 1, 2,
     [0, 1, 2, ],
 )
 
