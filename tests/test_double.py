@@ -199,6 +199,12 @@ def test_create_statuses(lib, model_dir):
     assert create(c_char_p(model_dir), c_char_p(b"TPU"), c_size_t(0), byref(pipe)) == UNKNOW_EXCEPTION
     assert create(c_char_p(model_dir), c_char_p(b"CPU"), c_size_t(2), byref(pipe),
                   c_char_p(b"ATTENTION_BACKEND"), c_char_p(b"FLASH")) == UNKNOW_EXCEPTION
+    assert create(c_char_p(model_dir), c_char_p(b"CPU"), c_size_t(2), byref(pipe),
+                  c_char_p(b"NO_SUCH_PROPERTY"), c_char_p(b"1")) == UNKNOW_EXCEPTION
+    assert create(c_char_p(model_dir), c_char_p(b"CPU"), c_size_t(4), byref(pipe),
+                  c_char_p(b"INFERENCE_PRECISION_HINT"), c_char_p(b"f32"),
+                  c_char_p(b"ATTENTION_BACKEND"), c_char_p(b"SDPA")) == OK
+    lib.ov_genai_llm_pipeline_free(pipe)
     for kind in ("vlm", "whisper"):
         function = getattr(lib, f"ov_genai_{kind}_pipeline_create")
         assert function(c_char_p(b"/no/such/model"), c_char_p(b"CPU"), c_size_t(0), byref(pipe)) == UNKNOW_EXCEPTION
@@ -464,22 +470,41 @@ def test_chat_first_turn_matches_plain_generate_and_finish_resets(lib, pipe):
 
 
 def test_callback_threads(lib, model_dir):
+    """Default backend: a worker thread, except the final flush, which runs on the caller (measured
+    upstream). SDPA: the calling thread. The thread never changes the output."""
     config = make_config(lib, 20)
     caller = threading.get_ident()
     default = create_pipeline(lib, model_dir)
     sdpa = create_pipeline(lib, model_dir, b"ATTENTION_BACKEND", b"SDPA")
     pa = create_pipeline(lib, model_dir, b"ATTENTION_BACKEND", b"PA")
-    on_worker, on_caller, on_pa = Recorder(), Recorder(), Recorder()
-    generate(lib, default, "threads", config, on_worker)
-    generate(lib, sdpa, "threads", config, on_caller)
-    generate(lib, pa, "threads", config, on_pa)
-    assert on_worker.threads and caller not in on_worker.threads
-    assert len(set(on_worker.threads)) == 1
-    assert set(on_caller.threads) == {caller}
-    assert caller not in on_pa.threads
-    assert on_worker.chunks == on_caller.chunks == on_pa.chunks, "the thread must not change the output"
+    flushes_on_caller = 0
+    for i in range(6):
+        on_worker, on_caller, on_pa = Recorder(), Recorder(), Recorder()
+        generate(lib, default, f"threads {i}", config, on_worker)
+        generate(lib, sdpa, f"threads {i}", config, on_caller)
+        generate(lib, pa, f"threads {i}", config, on_pa)
+        assert len(on_worker.threads) > 2
+        workers = set(on_worker.threads[:-1])
+        assert len(workers) == 1 and caller not in workers
+        flushes_on_caller += on_worker.threads[-1] == caller
+        assert set(on_caller.threads) == {caller}
+        assert caller not in on_pa.threads[:-1]
+        assert on_worker.chunks == on_caller.chunks == on_pa.chunks, "the thread must not change the output"
+    assert flushes_on_caller > 0
     for handle in (default, sdpa, pa):
         lib.ov_genai_llm_pipeline_free(handle)
+    lib.ov_genai_generation_config_free(config)
+
+
+def test_unknown_callback_status(lib, model_dir):
+    """Measured upstream: a value other than 0..2 stops on the worker backend, runs on SDPA."""
+    config = make_config(lib, 30, ignore_eos=True)
+    for properties, stops in (((), True), ((b"ATTENTION_BACKEND", b"SDPA"), False)):
+        pipe = create_pipeline(lib, model_dir, *properties)
+        recorder = Recorder(7, after=2)
+        generate(lib, pipe, "odd status", config, recorder)
+        assert (len(recorder.chunks) <= 3) == stops
+        lib.ov_genai_llm_pipeline_free(pipe)
     lib.ov_genai_generation_config_free(config)
 
 
@@ -573,6 +598,11 @@ def test_created_results_are_empty(lib):
     results, vlm_results, size = c_void_p(), c_void_p(), c_size_t()
     assert lib.ov_genai_decoded_results_create(byref(results)) == OK
     assert read_string(lib.ov_genai_decoded_results_get_string, results) == ""
+    metrics, mean, std = c_void_p(), c_float(), c_float()
+    assert lib.ov_genai_decoded_results_get_perf_metrics(results, byref(metrics)) == OK
+    assert lib.ov_genai_perf_metrics_get_ttft(metrics, byref(mean), byref(std)) == OK
+    assert (mean.value, std.value) == (-1.0, -1.0), "no samples: -1 like upstream"
+    lib.ov_genai_decoded_results_perf_metrics_free(metrics)
     assert lib.ov_genai_vlm_decoded_results_create(byref(vlm_results)) == OK
     assert read_string(lib.ov_genai_vlm_decoded_results_get_string, vlm_results) == ""
     metrics = c_void_p()
@@ -701,6 +731,10 @@ def test_generate_with_history(lib, pipe):
     size = c_size_t()
     assert lib.ov_genai_chat_history_size(history, byref(size)) == 0 and size.value == 1, "history not modified"
     assert lib.ov_genai_llm_pipeline_generate_with_history(pipe, None, config, None, byref(results)) == INVALID_C_PARAM
+    empty = c_void_p()
+    assert lib.ov_genai_chat_history_create(byref(empty)) == 0
+    assert lib.ov_genai_llm_pipeline_generate_with_history(pipe, empty, config, None, byref(results)) == UNKNOW_EXCEPTION
+    lib.ov_genai_chat_history_free(empty)
     lib.ov_genai_decoded_results_free(results)
     lib.ov_genai_json_container_free(message)
     lib.ov_genai_chat_history_free(history)

@@ -12,7 +12,9 @@
  * strings), then streams it through an emulation of upstream's TextStreamer: text is released
  * three tokens late, never in the middle of a UTF-8 sequence, flushed at a newline, and
  * whatever is left is flushed by end() -- also after the callback returned STOP or CANCEL,
- * which is the extra call the real library makes.
+ * which is the extra call the real library makes. As measured on the real library
+ * (tests/double/MEASURED.md), that final call runs on the thread that called generate even
+ * when the others ran on the worker, and a trailing broken UTF-8 sequence is dropped.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -104,9 +106,6 @@ static size_t incomplete_tail(const char *text, size_t length) {
     }
     return 0;
 }
-
-/* The replacement character the real detokenizer produces for a trailing broken sequence. */
-static const char replacement_character[] = "\xEF\xBF\xBD";
 
 static int64_t incomplete_holds = 0;
 
@@ -268,17 +267,16 @@ static bool plan_tokens(const generation_request *request, token_plan *plan) {
     return ok;
 }
 
-/* Decodes tokens to text, replacing a trailing broken UTF-8 sequence as the real detokenizer does. */
+/* Decodes tokens to text; a trailing broken UTF-8 sequence is dropped, as the real library does. */
 static bool decode_tokens(const int64_t *tokens, size_t count, byte_buffer *out) {
     size_t start = out->length;
     bool ok = buffer_append(out, "", 0);
     for (size_t i = 0; ok && i < count; i++) {
         ok = buffer_append_string(out, token_text(tokens[i]));
     }
-    size_t broken = ok ? incomplete_tail(out->data + start, out->length - start) : 0;
-    if (broken) {
-        out->length -= broken;
-        ok = buffer_append_string(out, replacement_character);
+    if (ok) {
+        out->length -= incomplete_tail(out->data + start, out->length - start);
+        out->data[out->length] = '\0';
     }
     return ok;
 }
@@ -355,11 +353,7 @@ static ov_genai_streaming_status_e streamer_write(text_streamer *streamer, int64
 /* Flushes what is left; upstream ignores what the callback returns here. */
 static void streamer_end(text_streamer *streamer) {
     byte_buffer *text = &streamer->cache_text;
-    size_t broken = incomplete_tail(text->data, text->length);
-    if (broken) {
-        text->length -= broken;
-        buffer_append_string(text, replacement_character);
-    }
+    text->length -= incomplete_tail(text->data, text->length);
     if (text->length > streamer->printed) {
         deliver(streamer, text->data + streamer->printed, text->length - streamer->printed);
     }
@@ -368,32 +362,41 @@ static void streamer_end(text_streamer *streamer) {
 
 typedef struct {
     const token_plan *plan;
-    const streamer_callback *callback;
+    text_streamer streamer;
+    bool on_worker_thread;
     size_t streamed_tokens; /* tokens that made it into the answer */
     ov_genai_streaming_status_e final_status;
 } stream_job;
 
+/* What a callback's return value means. Measured upstream: values other than 0..2 act like
+ * RUNNING on the calling-thread backend and like STOP on the worker-thread one. */
+static ov_genai_streaming_status_e interpret(int status, bool on_worker_thread) {
+    switch (status) {
+        case OV_GENAI_STREAMING_STATUS_RUNNING:
+        case OV_GENAI_STREAMING_STATUS_STOP:
+        case OV_GENAI_STREAMING_STATUS_CANCEL:
+            return (ov_genai_streaming_status_e)status;
+        case 3: /* upstream TOOL_CALL_STOP */
+            return OV_GENAI_STREAMING_STATUS_STOP;
+        default:
+            return on_worker_thread ? OV_GENAI_STREAMING_STATUS_STOP : OV_GENAI_STREAMING_STATUS_RUNNING;
+    }
+}
+
+/* Writes every planned token until the callback stops it; end() is the caller's job. */
 static void *stream_tokens(void *argument) {
     stream_job *job = argument;
-    text_streamer streamer = {.callback = job->callback};
     job->final_status = OV_GENAI_STREAMING_STATUS_RUNNING;
     job->streamed_tokens = 0;
-    buffer_append(&streamer.cache_text, "", 0);
     for (size_t i = 0; i < job->plan->count; i++) {
-        ov_genai_streaming_status_e status = streamer_write(&streamer, job->plan->tokens[i]);
+        ov_genai_streaming_status_e status =
+            interpret((int)streamer_write(&job->streamer, job->plan->tokens[i]), job->on_worker_thread);
         job->streamed_tokens = i + 1;
-        if (status == OV_GENAI_STREAMING_STATUS_CANCEL) {
-            job->final_status = OV_GENAI_STREAMING_STATUS_CANCEL;
-            break;
-        }
-        if (status == OV_GENAI_STREAMING_STATUS_STOP || (int)status == 3 /* upstream TOOL_CALL_STOP */) {
-            job->final_status = OV_GENAI_STREAMING_STATUS_STOP;
+        if (status != OV_GENAI_STREAMING_STATUS_RUNNING) {
+            job->final_status = status;
             break;
         }
     }
-    streamer_end(&streamer);
-    buffer_free(&streamer.cache_text);
-    buffer_free(&streamer.chunk);
     return NULL;
 }
 
@@ -409,16 +412,26 @@ ov_status_e run_generation(const generation_request *request, generation_outcome
     }
     size_t answer_tokens = plan.count;
     if (request->streamer) {
-        stream_job job = {.plan = &plan, .callback = request->streamer};
-        if (request->on_worker_thread) {
+        stream_job job = {.plan = &plan, .on_worker_thread = request->on_worker_thread};
+        job.streamer.callback = request->streamer;
+        bool started = buffer_append(&job.streamer.cache_text, "", 0);
+        if (started && request->on_worker_thread) {
             pthread_t worker;
-            if (pthread_create(&worker, NULL, stream_tokens, &job) != 0) {
-                free(plan.tokens);
-                return UNKNOW_EXCEPTION;
+            started = pthread_create(&worker, NULL, stream_tokens, &job) == 0;
+            if (started) {
+                pthread_join(worker, NULL);
             }
-            pthread_join(worker, NULL);
-        } else {
+        } else if (started) {
             stream_tokens(&job);
+        }
+        if (started) {
+            streamer_end(&job.streamer); /* the final flush, on the calling thread */
+        }
+        buffer_free(&job.streamer.cache_text);
+        buffer_free(&job.streamer.chunk);
+        if (!started) {
+            free(plan.tokens);
+            return UNKNOW_EXCEPTION;
         }
         answer_tokens = job.streamed_tokens;
         outcome->stopped = job.final_status == OV_GENAI_STREAMING_STATUS_STOP;

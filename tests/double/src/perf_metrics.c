@@ -28,9 +28,9 @@ static void metric_merge(metric_samples *left, const metric_samples *right) {
 }
 
 static void metric_read(const metric_samples *metric, float *mean, float *std) {
-    if (metric->count <= 0) {
-        *mean = 0.0f;
-        *std = 0.0f;
+    if (metric->count <= 0) { /* no samples: upstream reports -1 */
+        *mean = -1.0f;
+        *std = -1.0f;
         return;
     }
     double average = metric->sum / metric->count;

@@ -14,6 +14,22 @@
 
 static const char *const known_devices[] = {"CPU", "GPU", "NPU", "AUTO"};
 
+/* Upstream refuses a property its plugins do not know (-17); these are the ones the double knows. */
+static const char *const known_properties[] = {
+    "ATTENTION_BACKEND", "INFERENCE_PRECISION_HINT", "PERFORMANCE_HINT", "NUM_STREAMS", "INFERENCE_NUM_THREADS",
+    "CACHE_DIR", "ENABLE_MMAP", "KV_CACHE_PRECISION", "DYNAMIC_QUANTIZATION_GROUP_SIZE", "MAX_PROMPT_LEN",
+    "MIN_RESPONSE_LEN", "GENERATE_HINT", "LOG_LEVEL", "ENABLE_PROFILING", "CACHE_ENCRYPTION_CALLBACKS",
+    "enable_save_ov_model"};
+
+static bool property_known(const char *key) {
+    for (size_t i = 0; i < sizeof known_properties / sizeof known_properties[0]; i++) {
+        if (strcmp(key, known_properties[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool device_known(const char *device) {
     for (size_t i = 0; i < sizeof known_devices / sizeof known_devices[0]; i++) {
         size_t length = strlen(known_devices[i]);
@@ -31,12 +47,13 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
     }
     options->stream_on_caller_thread = false; /* the default attention backend streams from a worker */
     options->load_time = LOAD_TIME_MS;
-    bool unknown_backend = false;
+    bool unknown_property = false;
     for (size_t i = 0; i < property_args_size / 2; i++) {
         const char *key = va_arg(*properties, const char *);
         if (!key) {
             return INVALID_C_PARAM; /* upstream would build a std::string from NULL */
         }
+        unknown_property = unknown_property || !property_known(key);
         if (strcmp(key, "CACHE_ENCRYPTION_CALLBACKS") == 0) {
             (void)va_arg(*properties, void *); /* a struct pointer, not a string: not ours to read */
             continue;
@@ -51,12 +68,12 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
             } else if (strcmp(value, "PA") == 0) {
                 options->stream_on_caller_thread = false;
             } else {
-                unknown_backend = true;
+                unknown_property = true;
             }
         }
     }
     /* Like upstream, a missing model, an unknown device or a bad property is an exception. */
-    if (!file_exists(models_path) || !device_known(device) || unknown_backend) {
+    if (!file_exists(models_path) || !device_known(device) || unknown_property) {
         return UNKNOW_EXCEPTION;
     }
     return OK;
@@ -167,6 +184,10 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
     if (status != OK) {
         settings_clear(&settings);
         return status;
+    }
+    if (input->history && input->history->count == 0) {
+        settings_clear(&settings);
+        return UNKNOW_EXCEPTION; /* measured: upstream throws on an empty history */
     }
     /* The conversation the model sees: a given history, or the pipeline's chat plus the prompt. */
     json_value *conversation = json_deep_copy(input->history ? input->history : session->history);
