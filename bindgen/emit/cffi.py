@@ -245,7 +245,8 @@ class _Builder:
         for e in self.api.enums:
             base = _strip_library_prefix(e.name, self.lib.prefix)
             base = re.sub(r"_e$", "", base)
-            py = self.rename(pascal(base))
+            # A [renames] entry keyed by the C name wins (two C enums may share a derived name).
+            py = self.lib.renames[e.name] if e.name in self.lib.renames else self.rename(pascal(base))
             if py in used:
                 py = pascal(e.name) if pascal(e.name) not in used else pascal(e.name) + "Enum"
             used.add(py)
