@@ -9,7 +9,7 @@ namespace OpenVINO.GenAI
 {
     /// <summary>
     /// Owns a native <c>ov_genai_decoded_results</c>. Dispose it (or use <c>using</c>) to release it at once;
-    /// otherwise its <see cref="DecodedResultsHandle"/> releases it when collected.
+    /// otherwise its <see cref="Native.DecodedResultsHandle"/> releases it when collected.
     /// </summary>
     public sealed partial class DecodedResults : NativeObject
     {
@@ -19,7 +19,7 @@ namespace OpenVINO.GenAI
             NativeHandle = handle;
         }
 
-        /// <summary>The native handle (for calls into the raw <see cref="NativeMethods"/> layer).</summary>
+        /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public DecodedResultsHandle NativeHandle { get; }
 
         /// <summary>Creates a new DecodedResults. Calls <c>ov_genai_decoded_results_create</c>.</summary>

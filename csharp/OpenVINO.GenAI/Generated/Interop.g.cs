@@ -27,7 +27,7 @@ namespace OpenVINO.GenAI
         private static StreamingStatus Invoke(byte* str, IntPtr userData)
         {
             var scope = CallbackScope<Func<string, StreamingStatus>>.FromUserData(userData);
-            if (scope == null || scope.Failed) return StreamingStatus.Stop;
+            if (scope == null || scope.Failed) return StreamingStatus.Cancel;
             try
             {
                 return scope.Callback(Utf8.Decode(str));
@@ -35,7 +35,7 @@ namespace OpenVINO.GenAI
             catch (Exception e)
             {
                 scope.Fail(e);
-                return StreamingStatus.Stop;
+                return StreamingStatus.Cancel;
             }
         }
     }

@@ -33,7 +33,7 @@ namespace OpenVINO.GenAI
         private static readonly string[] InstallFolders =
         {
             "runtime/lib/intel64", "runtime/lib/intel64/Release", "runtime/lib/aarch64", "runtime/lib/arm64",
-            "runtime/bin/intel64/Release", "runtime/lib", "lib", "lib64", "bin", "",
+            "runtime/bin/intel64/Release", "runtime/lib", "runtime/3rdparty/tbb/lib", "lib", "lib64", "bin", "",
         };
 
         private static int initialized;
@@ -61,26 +61,8 @@ namespace OpenVINO.GenAI
         /// <summary>The files tried for <paramref name="libraryName"/> before default probing, in order.</summary>
         public static IList<string> Candidates(string libraryName)
         {
-            var folders = new List<string>();
-            foreach (string variable in EnvironmentVariables)
-            {
-                string root = Environment.GetEnvironmentVariable(variable);
-                if (string.IsNullOrEmpty(root)) continue;
-                foreach (string sub in InstallFolders)
-                {
-                    string folder = sub.Length == 0 ? root : Path.Combine(root, sub.Replace('/', Path.DirectorySeparatorChar));
-                    if (Directory.Exists(folder)) folders.Add(folder);
-                }
-            }
-            lock (Gate)
-            {
-                if (mainFolder != null) folders.Add(mainFolder);
-            }
-            string here = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location);
-            if (!string.IsNullOrEmpty(here)) folders.Add(here);
-
             var files = new List<string>();
-            foreach (string folder in folders.Distinct())
+            foreach (string folder in SearchFolders())
             {
                 foreach (string name in FileNames(libraryName))
                 {
@@ -98,6 +80,29 @@ namespace OpenVINO.GenAI
                 }
             }
             return files;
+        }
+
+        /// <summary>The folders searched before default probing, in order (existing ones only).</summary>
+        public static IList<string> SearchFolders()
+        {
+            var folders = new List<string>();
+            foreach (string variable in EnvironmentVariables)
+            {
+                string root = Environment.GetEnvironmentVariable(variable);
+                if (string.IsNullOrEmpty(root)) continue;
+                foreach (string sub in InstallFolders)
+                {
+                    string folder = sub.Length == 0 ? root : Path.Combine(root, sub.Replace('/', Path.DirectorySeparatorChar));
+                    if (Directory.Exists(folder)) folders.Add(folder);
+                }
+            }
+            lock (Gate)
+            {
+                if (mainFolder != null) folders.Add(mainFolder);
+            }
+            string here = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location);
+            if (!string.IsNullOrEmpty(here)) folders.Add(here);
+            return folders.Distinct().ToList();
         }
 
         private static IEnumerable<string> FileNames(string libraryName)
@@ -133,6 +138,7 @@ namespace OpenVINO.GenAI
             {
                 IntPtr handle;
                 tried.Add(path);
+                PreloadDependencies(path, new HashSet<string>());
                 if (TryLoadPath(path, out handle))
                 {
                     Remember(libraryName, path, handle);
@@ -254,6 +260,97 @@ namespace OpenVINO.GenAI
             {
                 throw e.InnerException;
             }
+        }
+
+        // -- Linux: libraries without RUNPATH (as GenAI's are) find their dependencies only on
+        // LD_LIBRARY_PATH. Loading every DT_NEEDED library that sits in a search folder first, by
+        // full path, lets the dynamic loader match them by soname instead. --
+        private static void PreloadDependencies(string path, HashSet<string> seen)
+        {
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+            foreach (string needed in ElfNeeded(path))
+            {
+                if (!seen.Add(needed)) continue;
+                foreach (string folder in SearchFolders().Concat(new[] { Path.GetDirectoryName(path) }))
+                {
+                    string candidate = Path.Combine(folder, needed);
+                    if (!File.Exists(candidate)) continue;
+                    PreloadDependencies(candidate, seen);
+                    IntPtr ignored;
+                    TryLoadPath(candidate, out ignored);
+                    break;
+                }
+            }
+        }
+
+        /// <summary>The DT_NEEDED entries of a 64-bit little-endian ELF file (empty for anything else).</summary>
+        internal static IList<string> ElfNeeded(string path)
+        {
+            var names = new List<string>();
+            try
+            {
+                using (var stream = File.OpenRead(path))
+                using (var reader = new BinaryReader(stream))
+                {
+                    byte[] ident = reader.ReadBytes(16);
+                    if (ident.Length < 16 || ident[0] != 0x7f || ident[1] != (byte)'E' || ident[2] != (byte)'L' || ident[3] != (byte)'F'
+                        || ident[4] != 2 || ident[5] != 1)
+                    {
+                        return names;
+                    }
+                    stream.Position = 0x20;
+                    long programHeaders = reader.ReadInt64();
+                    stream.Position = 0x36;
+                    int entrySize = reader.ReadUInt16();
+                    int entries = reader.ReadUInt16();
+                    var loads = new List<long[]>();  // {vaddr, offset, filesz}
+                    long dynamicOffset = -1, dynamicSize = 0;
+                    for (int i = 0; i < entries; i++)
+                    {
+                        stream.Position = programHeaders + (long)i * entrySize;
+                        uint type = reader.ReadUInt32();
+                        reader.ReadUInt32();
+                        long offset = reader.ReadInt64(), vaddr = reader.ReadInt64();
+                        reader.ReadInt64();
+                        long fileSize = reader.ReadInt64();
+                        if (type == 1) loads.Add(new[] { vaddr, offset, fileSize });
+                        if (type == 2)
+                        {
+                            dynamicOffset = offset;
+                            dynamicSize = fileSize;
+                        }
+                    }
+                    if (dynamicOffset < 0) return names;
+                    var needed = new List<long>();
+                    long stringTable = -1;
+                    for (long at = dynamicOffset; at + 16 <= dynamicOffset + dynamicSize; at += 16)
+                    {
+                        stream.Position = at;
+                        long tag = reader.ReadInt64(), value = reader.ReadInt64();
+                        if (tag == 0) break;
+                        if (tag == 1) needed.Add(value);
+                        if (tag == 5) stringTable = value;
+                    }
+                    long[] segment = loads.FirstOrDefault(l => stringTable >= l[0] && stringTable < l[0] + l[2]);
+                    if (segment == null) return names;
+                    long tableOffset = stringTable - segment[0] + segment[1];
+                    foreach (long index in needed)
+                    {
+                        stream.Position = tableOffset + index;
+                        var bytes = new List<byte>();
+                        int b;
+                        while ((b = stream.ReadByte()) > 0) bytes.Add((byte)b);
+                        names.Add(System.Text.Encoding.UTF8.GetString(bytes.ToArray()));
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            return names;
         }
 
         // -- Mono: symbols of a library it loaded are found with dlopen/dlsym --

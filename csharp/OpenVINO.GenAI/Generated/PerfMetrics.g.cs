@@ -9,7 +9,7 @@ namespace OpenVINO.GenAI
 {
     /// <summary>
     /// Owns a native <c>ov_genai_perf_metrics</c>. Dispose it (or use <c>using</c>) to release it at once;
-    /// otherwise its <see cref="PerfMetricsHandle"/> releases it when collected.
+    /// otherwise its <see cref="Native.PerfMetricsHandle"/> releases it when collected.
     /// </summary>
     public sealed partial class PerfMetrics : NativeObject
     {
@@ -19,7 +19,7 @@ namespace OpenVINO.GenAI
             NativeHandle = handle;
         }
 
-        /// <summary>The native handle (for calls into the raw <see cref="NativeMethods"/> layer).</summary>
+        /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PerfMetricsHandle NativeHandle { get; }
 
         /// <summary>Calls <c>ov_genai_perf_metrics_get_load_time</c>.</summary>

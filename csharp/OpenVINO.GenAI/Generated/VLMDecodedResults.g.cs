@@ -9,7 +9,7 @@ namespace OpenVINO.GenAI
 {
     /// <summary>
     /// Owns a native <c>ov_genai_vlm_decoded_results</c>. Dispose it (or use <c>using</c>) to release it at once;
-    /// otherwise its <see cref="VLMDecodedResultsHandle"/> releases it when collected.
+    /// otherwise its <see cref="Native.VLMDecodedResultsHandle"/> releases it when collected.
     /// </summary>
     public sealed partial class VLMDecodedResults : NativeObject
     {
@@ -19,7 +19,7 @@ namespace OpenVINO.GenAI
             NativeHandle = handle;
         }
 
-        /// <summary>The native handle (for calls into the raw <see cref="NativeMethods"/> layer).</summary>
+        /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public VLMDecodedResultsHandle NativeHandle { get; }
 
         /// <summary>Creates a new VLMDecodedResults. Calls <c>ov_genai_vlm_decoded_results_create</c>.</summary>

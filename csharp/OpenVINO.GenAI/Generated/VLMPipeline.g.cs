@@ -9,7 +9,7 @@ namespace OpenVINO.GenAI
 {
     /// <summary>
     /// Owns a native <c>ov_genai_vlm_pipeline</c>. Dispose it (or use <c>using</c>) to release it at once;
-    /// otherwise its <see cref="VLMPipelineHandle"/> releases it when collected.
+    /// otherwise its <see cref="Native.VLMPipelineHandle"/> releases it when collected.
     /// </summary>
     public sealed partial class VLMPipeline : NativeObject
     {
@@ -19,7 +19,7 @@ namespace OpenVINO.GenAI
             NativeHandle = handle;
         }
 
-        /// <summary>The native handle (for calls into the raw <see cref="NativeMethods"/> layer).</summary>
+        /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public VLMPipelineHandle NativeHandle { get; }
 
         /// <summary>Creates a new VLMPipeline. Calls <c>ov_genai_vlm_pipeline_create</c>.</summary>
@@ -37,7 +37,8 @@ namespace OpenVINO.GenAI
         /// <summary>
         /// Calls <c>ov_genai_vlm_pipeline_generate</c>. <paramref name="callback"/> runs for every call the library makes, possibly on a
         /// native worker thread; its return value tells the library whether to go on.
-        /// If it throws, the library is asked to stop (StreamingStatus.Stop) and the exception is rethrown here once the native call has returned.
+        /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
+        /// and the exception is rethrown here once the native call has returned.
         /// </summary>
         public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
@@ -47,8 +48,8 @@ namespace OpenVINO.GenAI
 
         /// <summary>
         /// Calls <c>ov_genai_vlm_pipeline_generate</c>. <paramref name="callback"/> sees every call the library makes, possibly on a native
-        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to stop and the
-        /// exception is rethrown here once the native call has returned.
+        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
+        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
         /// </summary>
         public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Action<string> callback)
         {
@@ -96,7 +97,8 @@ namespace OpenVINO.GenAI
         /// <summary>
         /// Calls <c>ov_genai_vlm_pipeline_generate_with_history</c>. <paramref name="callback"/> runs for every call the library makes, possibly on a
         /// native worker thread; its return value tells the library whether to go on.
-        /// If it throws, the library is asked to stop (StreamingStatus.Stop) and the exception is rethrown here once the native call has returned.
+        /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
+        /// and the exception is rethrown here once the native call has returned.
         /// </summary>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
@@ -106,8 +108,8 @@ namespace OpenVINO.GenAI
 
         /// <summary>
         /// Calls <c>ov_genai_vlm_pipeline_generate_with_history</c>. <paramref name="callback"/> sees every call the library makes, possibly on a native
-        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to stop and the
-        /// exception is rethrown here once the native call has returned.
+        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
+        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
         /// </summary>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Action<string> callback)
         {

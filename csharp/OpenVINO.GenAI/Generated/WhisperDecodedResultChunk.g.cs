@@ -9,7 +9,7 @@ namespace OpenVINO.GenAI
 {
     /// <summary>
     /// Owns a native <c>ov_genai_whisper_decoded_result_chunk</c>. Dispose it (or use <c>using</c>) to release it at once;
-    /// otherwise its <see cref="WhisperDecodedResultChunkHandle"/> releases it when collected.
+    /// otherwise its <see cref="Native.WhisperDecodedResultChunkHandle"/> releases it when collected.
     /// </summary>
     public sealed partial class WhisperDecodedResultChunk : NativeObject
     {
@@ -19,7 +19,7 @@ namespace OpenVINO.GenAI
             NativeHandle = handle;
         }
 
-        /// <summary>The native handle (for calls into the raw <see cref="NativeMethods"/> layer).</summary>
+        /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public WhisperDecodedResultChunkHandle NativeHandle { get; }
 
         /// <summary>Creates a new WhisperDecodedResultChunk. Calls <c>ov_genai_whisper_decoded_result_chunk_create</c>.</summary>
