@@ -82,38 +82,36 @@ def _candidates_in(directory: Path) -> List[Path]:
     return found
 
 
-def find_library(path: Optional[PathLike] = None) -> Tuple[Optional[Path], List[str]]:
-    """The library file to load, and a description of every place looked at.
-
-    Order: `path` (a file, or a directory searched like an install root), then the install root in
-    $OPENVINO_GENAI_DIR, then None (the caller asks the system loader).
+def find_library(path: Optional[PathLike] = None) -> Optional[Path]:
+    """The library file to load: from `path` (a file, or a directory searched like an install root)
+    when given, else from the install root in $OPENVINO_GENAI_DIR when set, else None (the caller asks
+    the system loader). A path or variable that leads nowhere is an error naming every place
+    looked at, never a silent fall-back to some other copy of the library.
     """
     tried: List[str] = []
-    roots: List[Tuple[str, Path]] = []
     if path is not None:
         given = Path(os.fspath(path))
         if given.is_file():
-            return given, tried
-        if not given.exists():
-            tried.append(f"{given} (given path: does not exist)")
-        roots.append(("given path", given))
-    env = os.environ.get(DIR_ENV)
-    if env:
-        roots.append((f"${DIR_ENV}", Path(env)))
-    for label, root in roots:
-        if not root.is_dir():
-            if root.exists():
-                tried.append(f"{root} ({label}: not a file or directory)")
-            elif label != "given path":
-                tried.append(f"{root} ({label}: does not exist)")
-            continue
+            return given
+        label = "given path"
+        root = given
+    elif os.environ.get(DIR_ENV):
+        label = f"${DIR_ENV}"
+        root = Path(os.environ[DIR_ENV])
+    else:
+        return None
+    if not root.exists():
+        tried.append(f"{root} ({label}: does not exist)")
+    elif not root.is_dir():
+        tried.append(f"{root} ({label}: not a library file or a directory)")
+    else:
         for sub in _LIBRARY_SUBDIRS:
             directory = root / sub if sub else root
             hits = _candidates_in(directory) if directory.is_dir() else []
             if hits:
-                return hits[0], tried
+                return hits[0]
             tried.append(f"{directory}/{library_file_names()[0]} ({label}: not found)")
-    return None, tried
+    raise _not_found(tried)
 
 
 def preload_dependencies(library: Path) -> List[Any]:
@@ -156,7 +154,8 @@ def _not_found(tried: List[str]) -> LibraryNotFoundError:
     lines = "\n  ".join(tried) or "(nothing)"
     return LibraryNotFoundError(
         f"cannot load the {_cdef.LIBRARY_TITLE} C library ({library_file_names()[0]}); tried:\n  {lines}\n"
-        f"pass load(path=...) or set {DIR_ENV} to an install directory", tried)
+        f"pass load(path=...) or set {DIR_ENV} to an install directory (archive layout runtime/lib/<arch>, or lib/)",
+        tried)
 
 
 def default_mode() -> str:
@@ -206,7 +205,8 @@ def _new_ffi(extra: str = "") -> Any:
 def _load_abi(path: Optional[PathLike]) -> Native:
     from . import _callbacks
 
-    found, tried = find_library(path)
+    found = find_library(path)
+    tried: List[str] = []
     key = ("abi", str(found) if found else "")
     if key in _loaded:
         return _loaded[key]
@@ -285,7 +285,8 @@ def _load_api(path: Optional[PathLike], include_dirs: Optional[Sequence[PathLike
               build_dir: Optional[PathLike]) -> Native:
     from . import _callbacks
 
-    found, tried = find_library(path)
+    found = find_library(path)
+    tried: List[str] = []
     if found is None:
         import ctypes.util
 
