@@ -100,6 +100,16 @@ def build_double(include_dir: Path | None = None) -> Path:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+def environment(lib_path: Path | str, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for a child process (a scenario driver) that must load this double:
+    `GENAI_INTEROP_LIBRARY` names it and its folder comes first on LD_LIBRARY_PATH."""
+    env = dict(os.environ if base is None else base)
+    folder = str(Path(lib_path).parent)
+    env["GENAI_INTEROP_LIBRARY"] = str(lib_path)
+    env["LD_LIBRARY_PATH"] = os.pathsep.join([folder, *filter(None, [env.get("LD_LIBRARY_PATH")])])
+    return env
+
+
 def live_objects(lib_path: Path | str) -> int:
     """The double's count of live handles (every kind) in this process."""
     library = ctypes.CDLL(str(lib_path))
