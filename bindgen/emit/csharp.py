@@ -257,6 +257,12 @@ class CallbackView:
     action_type: Optional[str] = None
     all_params: list[tuple[str, str]] = field(default_factory=list)  # the C signature, user data as `userData`
 
+    @property
+    def error_value(self) -> Optional[str]:
+        """What the bridge answers once user code threw: CANCEL (the caller never sees this turn's
+        answer, so in chat mode it must not stay in the history), else STOP."""
+        return self.cancel_value or self.stop_value
+
 
 @dataclass
 class CallbackUse:

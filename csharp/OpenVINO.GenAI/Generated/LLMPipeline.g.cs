@@ -244,7 +244,11 @@ namespace OpenVINO.GenAI
                     GC.KeepAlive(__scope);
                 }
                 var __results_owned = __results == IntPtr.Zero ? null : new DecodedResultsHandle(__results);
-                if (__scope != null) __scope.ThrowIfFailed();
+                if (__scope != null && __scope.Failed)
+                {
+                    if (__results_owned != null) __results_owned.Dispose();
+                    __scope.ThrowIfFailed();
+                }
                 if (__status != Status.Ok)
                 {
                     if (__results_owned != null) __results_owned.Dispose();
@@ -283,7 +287,11 @@ namespace OpenVINO.GenAI
                     GC.KeepAlive(__scope);
                 }
                 var __results_owned = __results == IntPtr.Zero ? null : new DecodedResultsHandle(__results);
-                if (__scope != null) __scope.ThrowIfFailed();
+                if (__scope != null && __scope.Failed)
+                {
+                    if (__results_owned != null) __results_owned.Dispose();
+                    __scope.ThrowIfFailed();
+                }
                 if (__status != Status.Ok)
                 {
                     if (__results_owned != null) __results_owned.Dispose();
