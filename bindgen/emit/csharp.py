@@ -226,7 +226,8 @@ class CallView:
     return_conversion: str = "direct"
     string_buffer: Optional[tuple[str, str]] = None
     array_buffer: Optional[dict[str, str]] = None
-    variadic: Optional[str] = None
+    variadic: Optional[str] = None  # dispatched over fixed-arity overloads (key/value pairs or strings)
+    variadic_per_case: int = 2  # strings per unit counted by the switch
     variadic_param: Optional[SafeParam] = None
     callback: Optional["CallbackUse"] = None
     first_call: bool = False  # creators: explain library load failures
@@ -432,14 +433,32 @@ class Builder:
                 fields.append(FieldView(ident(f.name), f.name, "IntPtr", f.offset))
             elif f.type.kind == m.ARRAY:
                 elem = f.type.pointee
-                assert elem is not None
-                if elem.kind != m.SCALAR or elem.name not in RAW_SCALARS or RAW_SCALARS[elem.name] in ("IntPtr", "UIntPtr"):
-                    raise EmitError(f"csharp: {what} ({s.location}): array of {elem.c_spelling()} has no "
-                                    f"blittable fixed-buffer form")
-                fields.append(FieldView(ident(f.name), f.name, RAW_SCALARS[elem.name], f.offset, f.type.count))
+                assert elem is not None and f.type.count is not None
+                if elem.kind == m.ARRAY:
+                    raise EmitError(f"csharp: {what} ({s.location}): multi-dimensional array field")
+                raw = self.raw_type(elem, what)
+                if elem.kind == m.SCALAR and raw not in ("IntPtr", "UIntPtr"):
+                    fields.append(FieldView(ident(f.name), f.name, raw, f.offset, f.type.count))
+                else:
+                    # `fixed` takes primitive elements only: lay the elements out one field each
+                    # (same offsets, since an element's size is a multiple of its alignment).
+                    size = self._size_of(elem, what)
+                    for i in range(f.type.count):
+                        fields.append(FieldView(ident(f"{f.name}_{i}"), f"{f.name}[{i}]", raw, f.offset + i * size))
             else:
                 fields.append(FieldView(ident(f.name), f.name, self.raw_type(f.type, what), f.offset))
         return StructView(sname, s.name, s.size, s.align, fields)
+
+    def _size_of(self, t: m.CType, what: str) -> int:
+        if t.kind == m.SCALAR and t.name in m.SCALAR_SIZES:
+            return m.SCALAR_SIZES[t.name]  # type: ignore[index]
+        if t.kind in (m.POINTER, m.CALLBACK):
+            return 8
+        if t.kind == m.ENUM:
+            return self.api.enum(t.name).size  # type: ignore[arg-type]
+        if t.kind == m.STRUCT:
+            return self.api.struct(t.name).size  # type: ignore[arg-type]
+        raise EmitError(f"csharp: {what}: no known size for {t.c_spelling()}")
 
     # -- raw types --
     def raw_type(self, t: m.CType, what: str) -> str:
@@ -615,7 +634,7 @@ class Builder:
                 cls = ("I" + self.handle_names[h]) if hi.foreign else self.handle_names[h]
                 return SafeParam(name, p.name, cls + "[]", "handle_array", nullable, elem=cls, count=arrays[p.name],
                                  conversion="foreign" if hi.foreign else "direct")
-            if elem.kind in (m.SCALAR, m.ENUM) and not (elem.kind == m.SCALAR and elem.name in ("bool", "char")):
+            if elem.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (elem.kind == m.SCALAR and elem.name in ("bool", "char")):
                 raw = self.raw_type(m.CType(elem.kind, elem.name), f"{info.name} {p.name}")
                 return SafeParam(name, p.name, raw + "[]", "array", nullable, elem=raw, count=arrays[p.name])
             raise Unsupported(f"input array {p.name} of {elem.c_spelling()}")
@@ -661,6 +680,9 @@ class Builder:
             return OutView(local, raw, safe, conversion)
         if inner.kind == m.ENUM:
             return OutView(local, self.type_names[inner.name], self.type_names[inner.name], "direct")  # type: ignore[index]
+        if inner.kind == m.STRUCT and p.name not in info.struct_outs and inner.name in self.type_names:
+            raw = "Native." + self.type_names[inner.name]  # type: ignore[index]
+            return OutView(local, raw, raw, "direct")  # plain data, copied out
         raise Unsupported(f"output {p.name} of type {t.c_spelling()}")
 
     def call_view(self, info: conv.FunctionInfo, skip_callback: bool = False) -> CallView:
@@ -706,12 +728,23 @@ class Builder:
                 call.params.append(sp)
                 call.args.append(RawArg(sp.kind, sp.name, self.raw_type(p.type, fn.name), sp.conversion, p.name))
         if fn.variadic:
-            if info.variadic != conv.VARIADIC_KEY_VALUE:
+            if info.variadic == conv.VARIADIC_KEY_VALUE:
+                call.variadic, call.variadic_per_case = info.variadic, 2
+                call.variadic_param = SafeParam("properties", "...", "IEnumerable<KeyValuePair<string, string>>",
+                                                "variadic", nullable=True)
+                call.params.append(call.variadic_param)
+            elif info.variadic == conv.VARIADIC_STRINGS and info.variadic_count:
+                call.variadic, call.variadic_per_case = info.variadic, 1
+                call.variadic_param = SafeParam("strings", "...", "string[]", "variadic")
+                call.params.append(call.variadic_param)
+            elif info.variadic == conv.VARIADIC_PAIR:
+                # Exactly one key and one value after the fixed arguments: two more string arguments.
+                for name in ("key", "value"):
+                    sp = SafeParam(name, f"variadic_{name}", "string", "string")
+                    call.params.append(sp)
+                    call.args.append(RawArg("string", name, "byte*", local=sp.c_name))
+            else:
                 raise Unsupported(f"variadic convention {info.variadic}")
-            call.variadic = info.variadic
-            call.variadic_param = SafeParam("properties", "...", "IEnumerable<KeyValuePair<string, string>>",
-                                            "variadic", nullable=True)
-            call.params.append(call.variadic_param)
         # Results of the call.
         if info.string_buffer:
             call.result, call.returns = "string", "string"

@@ -82,6 +82,12 @@ namespace OpenVINO.Core
             return __ov_compiled_model_create_infer_request();
         }
 
+        /// <summary>Calls <c>ov_compiled_model_set_property</c>.</summary>
+        public void SetProperty(string key, string value)
+        {
+            __ov_compiled_model_set_property(key, value);
+        }
+
         /// <summary>Calls <c>ov_compiled_model_export_model</c>.</summary>
         public void ExportModel(string exportModelPath)
         {
@@ -290,6 +296,25 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe void __ov_compiled_model_set_property(string key, string value)
+        {
+            if (key == null) throw new ArgumentNullException(nameof(key));
+            if (value == null) throw new ArgumentNullException(nameof(value));
+
+            byte[] __variadic_key_utf8 = Utf8.Encode(key, nameof(key));
+            byte[] __variadic_value_utf8 = Utf8.Encode(value, nameof(value));
+            using (var __self = Lease.Of(this))
+            fixed (byte* __variadic_key_ptr = __variadic_key_utf8)
+            fixed (byte* __variadic_value_ptr = __variadic_value_utf8)
+            {
+                Status __status;
+                __status = NativeMethods.ov_compiled_model_set_property(__self.Pointer, __variadic_key_ptr, __variadic_value_ptr);
+
+                StatusCheck.Check(__status, "ov_compiled_model_set_property");
+
+            }
+        }
+
         private unsafe void __ov_compiled_model_export_model(string exportModelPath)
         {
             if (exportModelPath == null) throw new ArgumentNullException(nameof(exportModelPath));
@@ -327,7 +352,6 @@ namespace OpenVINO.Core
         }
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_compiled_model_set_property: variadic convention pair
         //   ov_compiled_model_get_property: caller-owned strings/structs, retained or wide-string parameters
     }
 }

@@ -58,6 +58,12 @@ namespace OpenVINO.Core
             __ov_core_add_extension(path);
         }
 
+        /// <summary>Calls <c>ov_core_set_property</c>.</summary>
+        public void SetProperty(string deviceName, string key, string value)
+        {
+            __ov_core_set_property(deviceName, key, value);
+        }
+
         /// <summary>Calls <c>ov_core_create_context</c>.</summary>
         public RemoteContext CreateContext(string deviceName, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
@@ -243,6 +249,27 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe void __ov_core_set_property(string deviceName, string key, string value)
+        {
+            if (key == null) throw new ArgumentNullException(nameof(key));
+            if (value == null) throw new ArgumentNullException(nameof(value));
+
+            byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
+            byte[] __variadic_key_utf8 = Utf8.Encode(key, nameof(key));
+            byte[] __variadic_value_utf8 = Utf8.Encode(value, nameof(value));
+            using (var __self = Lease.Of(this))
+            fixed (byte* __device_name_ptr = __device_name_utf8)
+            fixed (byte* __variadic_key_ptr = __variadic_key_utf8)
+            fixed (byte* __variadic_value_ptr = __variadic_value_utf8)
+            {
+                Status __status;
+                __status = NativeMethods.ov_core_set_property(__self.Pointer, __device_name_ptr, __variadic_key_ptr, __variadic_value_ptr);
+
+                StatusCheck.Check(__status, "ov_core_set_property");
+
+            }
+        }
+
         private unsafe RemoteContext __ov_core_create_context(string deviceName, IEnumerable<KeyValuePair<string, string>> properties)
         {
             if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
@@ -345,7 +372,6 @@ namespace OpenVINO.Core
         //   ov_core_read_model_unicode: caller-owned strings/structs, retained or wide-string parameters
         //   ov_core_read_model_from_memory_buffer: input array model_str of const char
         //   ov_core_compile_model_from_file_unicode: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_core_set_property: variadic convention pair
         //   ov_core_get_property: caller-owned strings/structs, retained or wide-string parameters
         //   ov_core_import_model: input array content of const char
         //   ov_core_get_versions_by_device_name: caller-owned strings/structs, retained or wide-string parameters

@@ -112,6 +112,12 @@ namespace OpenVINO.Core
             return __ov_model_is_dynamic();
         }
 
+        /// <summary>Calls <c>ov_model_reshape</c>.</summary>
+        public void Reshape(string[] tensorNames, Native.PartialShape[] partialShapes)
+        {
+            __ov_model_reshape(tensorNames, partialShapes);
+        }
+
         /// <summary>Calls <c>ov_model_reshape_input_by_name</c>.</summary>
         public void ReshapeInputByName(string tensorName, Native.PartialShape partialShape)
         {
@@ -122,6 +128,18 @@ namespace OpenVINO.Core
         public void ReshapeSingleInput(Native.PartialShape partialShape)
         {
             __ov_model_reshape_single_input(partialShape);
+        }
+
+        /// <summary>Calls <c>ov_model_reshape_by_port_indexes</c>.</summary>
+        public void ReshapeByPortIndexes(UIntPtr[] portIndexes, Native.PartialShape[] partialShape)
+        {
+            __ov_model_reshape_by_port_indexes(portIndexes, partialShape);
+        }
+
+        /// <summary>Calls <c>ov_model_reshape_by_ports</c>.</summary>
+        public void ReshapeByPorts(OutputPort[] outputPorts, Native.PartialShape[] partialShapes)
+        {
+            __ov_model_reshape_by_ports(outputPorts, partialShapes);
         }
 
         private unsafe ulong __ov_model_inputs_size()
@@ -419,6 +437,24 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe void __ov_model_reshape(string[] tensorNames, Native.PartialShape[] partialShapes)
+        {
+            if (tensorNames == null) throw new ArgumentNullException(nameof(tensorNames));
+            if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
+
+            Native.PartialShape[] __partial_shapes_pinned = NativeArray.OrDummy(partialShapes);
+            using (var __self = Lease.Of(this))
+            using (var __tensor_names = Utf8StringArray.From(tensorNames, nameof(tensorNames)))
+            fixed (Native.PartialShape* __partial_shapes_ptr = __partial_shapes_pinned)
+            {
+                Status __status;
+                __status = NativeMethods.ov_model_reshape(__self.Pointer, __tensor_names.Pointer, __partial_shapes_ptr, new UIntPtr((ulong)(partialShapes == null ? 0 : partialShapes.Length)));
+
+                StatusCheck.Check(__status, "ov_model_reshape");
+
+            }
+        }
+
         private unsafe void __ov_model_reshape_input_by_name(string tensorName, Native.PartialShape partialShape)
         {
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
@@ -448,10 +484,44 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe void __ov_model_reshape_by_port_indexes(UIntPtr[] portIndexes, Native.PartialShape[] partialShape)
+        {
+            if (portIndexes == null) throw new ArgumentNullException(nameof(portIndexes));
+            if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
+
+            UIntPtr[] __port_indexes_pinned = NativeArray.OrDummy(portIndexes);
+            Native.PartialShape[] __partial_shape_pinned = NativeArray.OrDummy(partialShape);
+            using (var __self = Lease.Of(this))
+            fixed (UIntPtr* __port_indexes_ptr = __port_indexes_pinned)
+            fixed (Native.PartialShape* __partial_shape_ptr = __partial_shape_pinned)
+            {
+                Status __status;
+                __status = NativeMethods.ov_model_reshape_by_port_indexes(__self.Pointer, __port_indexes_ptr, __partial_shape_ptr, new UIntPtr((ulong)(partialShape == null ? 0 : partialShape.Length)));
+
+                StatusCheck.Check(__status, "ov_model_reshape_by_port_indexes");
+
+            }
+        }
+
+        private unsafe void __ov_model_reshape_by_ports(OutputPort[] outputPorts, Native.PartialShape[] partialShapes)
+        {
+            if (outputPorts == null) throw new ArgumentNullException(nameof(outputPorts));
+            if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
+
+            Native.PartialShape[] __partial_shapes_pinned = NativeArray.OrDummy(partialShapes);
+            using (var __self = Lease.Of(this))
+            using (var __output_ports = HandleArray.From(outputPorts, __item => __item.Handle, nameof(outputPorts)))
+            fixed (Native.PartialShape* __partial_shapes_ptr = __partial_shapes_pinned)
+            {
+                Status __status;
+                __status = NativeMethods.ov_model_reshape_by_ports(__self.Pointer, __output_ports.Pointer, __partial_shapes_ptr, new UIntPtr((ulong)(partialShapes == null ? 0 : partialShapes.Length)));
+
+                StatusCheck.Check(__status, "ov_model_reshape_by_ports");
+
+            }
+        }
+
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_model_reshape: input array partial_shapes of const ov_partial_shape_t
-        //   ov_model_reshape_by_port_indexes: input array partial_shape of const ov_partial_shape_t
-        //   ov_model_reshape_by_ports: input array partial_shapes of const ov_partial_shape_t
         //   ov_model_get_friendly_name: caller-owned strings/structs, retained or wide-string parameters
     }
 }

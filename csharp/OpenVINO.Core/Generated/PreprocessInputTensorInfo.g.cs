@@ -40,6 +40,12 @@ namespace OpenVINO.Core
             set { __ov_preprocess_input_tensor_info_set_memory_type(value); }
         }
 
+        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_color_format_with_subname</c>.</summary>
+        public void SetColorFormatWithSubname(ColorFormat colorFormat, string[] strings)
+        {
+            __ov_preprocess_input_tensor_info_set_color_format_with_subname(colorFormat, strings);
+        }
+
         /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_spatial_static_shape</c>.</summary>
         public void SetSpatialStaticShape(ulong inputHeight, ulong inputWidth)
         {
@@ -100,6 +106,33 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe void __ov_preprocess_input_tensor_info_set_color_format_with_subname(ColorFormat colorFormat, string[] strings)
+        {
+            if (strings == null) throw new ArgumentNullException(nameof(strings));
+
+            using (var __self = Lease.Of(this))
+            using (var __variadic = Utf8StringArray.From(strings, nameof(strings)))
+            {
+                Status __status;
+                switch (__variadic.Count / 1)
+                {
+                    case 0: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count))); break;
+                    case 1: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0]); break;
+                    case 2: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1]); break;
+                    case 3: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1], __variadic[2]); break;
+                    case 4: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1], __variadic[2], __variadic[3]); break;
+                    case 5: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4]); break;
+                    case 6: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5]); break;
+                    case 7: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6]); break;
+                    case 8: __status = NativeMethods.ov_preprocess_input_tensor_info_set_color_format_with_subname(__self.Pointer, colorFormat, new UIntPtr((ulong)(__variadic.Count)), __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7]); break;
+                    default: throw new ArgumentException("at most 8 strings can be passed to ov_preprocess_input_tensor_info_set_color_format_with_subname", "strings");
+                }
+
+                StatusCheck.Check(__status, "ov_preprocess_input_tensor_info_set_color_format_with_subname");
+
+            }
+        }
+
         private unsafe void __ov_preprocess_input_tensor_info_set_spatial_static_shape(ulong inputHeight, ulong inputWidth)
         {
 
@@ -142,8 +175,5 @@ namespace OpenVINO.Core
 
             }
         }
-
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_preprocess_input_tensor_info_set_color_format_with_subname: variadic convention strings
     }
 }
