@@ -195,6 +195,7 @@ _active: "weakref.WeakSet[_StreamState]" = weakref.WeakSet()
 def _stop_all() -> None:
     for state in list(_active):
         state.stop.set()
+        state.demand.release()
 
 
 _register_atexit = getattr(threading, "_register_atexit", None)
@@ -271,6 +272,7 @@ class Stream(Generic[R]):
     def close(self) -> None:
         """Stop the call (at its next callback), wait for it to return, keep its results."""
         self._state.stop.set()
+        self._state.demand.release()  # wakes a callback waiting for the consumer: it returns STOP now
         self._join()
         self._finished = True
         while True:

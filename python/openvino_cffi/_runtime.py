@@ -7,9 +7,9 @@ ValueError and the library never sees it.
 import enum
 import os
 import threading
-from typing import Any, Callable, ClassVar, Generic, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, ClassVar, Dict, Generic, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union
 
-from . import _native
+from . import _native as _nativemod
 from ._errors import OpenVINOError, NativeStatusError
 
 # Guards the borrow counts and close state of every handle (short critical sections only).
@@ -41,7 +41,7 @@ class Handle:
     __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "__weakref__")
     _c_type: ClassVar[str] = ""
 
-    _native: "_native.Native"
+    _native: "_nativemod.Native"
     _raw: Any
     _gc: Any
     _busy: int
@@ -52,7 +52,7 @@ class Handle:
     def __init__(self) -> None:
         raise TypeError(f"{type(self).__name__} objects are returned by other calls; they have no constructor")
 
-    def _adopt(self, native: "_native.Native", pointer: Any, release: Optional[Callable[[Any], None]],
+    def _adopt(self, native: "_nativemod.Native", pointer: Any, release: Optional[Callable[[Any], None]],
                owner: Optional[object] = None) -> None:
         self._native = native
         self._gc = native.ffi.gc(pointer, release) if release is not None else None
@@ -64,7 +64,7 @@ class Handle:
         self._retained = None
 
     @classmethod
-    def _wrap(cls: Type[H], native: "_native.Native", pointer: Any, release: Optional[Callable[[Any], None]],
+    def _wrap(cls: Type[H], native: "_nativemod.Native", pointer: Any, release: Optional[Callable[[Any], None]],
               owner: Optional[object] = None) -> H:
         obj = cls.__new__(cls)
         obj._adopt(native, pointer, release, owner)
@@ -186,7 +186,7 @@ def _type_error(name: str, expected: str, value: object) -> TypeError:
     return TypeError(f"{name}: expected {expected}, got {type(value).__name__}")
 
 
-def c_string(native: "_native.Native", keep: Keep, value: object, name: str, optional: bool = False) -> Any:
+def c_string(native: "_nativemod.Native", keep: Keep, value: object, name: str, optional: bool = False) -> Any:
     if value is None:
         if optional:
             return native.ffi.NULL
@@ -205,7 +205,7 @@ def _utf8(value: str, name: str) -> bytes:
         raise ValueError(f"{name}: not encodable as UTF-8: {exc}") from None
 
 
-def c_path(native: "_native.Native", keep: Keep, value: object, name: str, optional: bool = False) -> Any:
+def c_path(native: "_nativemod.Native", keep: Keep, value: object, name: str, optional: bool = False) -> Any:
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
         if isinstance(value, bytes):
@@ -215,7 +215,7 @@ def c_path(native: "_native.Native", keep: Keep, value: object, name: str, optio
     return c_string(native, keep, value, name, optional)
 
 
-def c_wstring(native: "_native.Native", keep: Keep, value: object, name: str, optional: bool = False) -> Any:
+def c_wstring(native: "_nativemod.Native", keep: Keep, value: object, name: str, optional: bool = False) -> Any:
     if value is None:
         if optional:
             return native.ffi.NULL
@@ -244,7 +244,7 @@ def c_int(value: object, name: str, lo: int, hi: int) -> int:
 def c_float(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         if hasattr(value, "__float__") and not isinstance(value, (bool, str, bytes)):
-            return float(value)  # type: ignore[arg-type]
+            return float(value)
         raise _type_error(name, "float", value)
     return float(value)
 
@@ -265,7 +265,7 @@ def c_enum(value: object, name: str, enum_class: Type[enum.IntEnum]) -> int:
     return int(value)
 
 
-def c_handle(native: "_native.Native", keep: Keep, value: object, cls: Type[Handle], name: str,
+def c_handle(native: "_nativemod.Native", keep: Keep, value: object, cls: Type[Handle], name: str,
              optional: bool = False) -> Any:
     if value is None:
         if optional:
@@ -280,7 +280,7 @@ def c_handle(native: "_native.Native", keep: Keep, value: object, cls: Type[Hand
     return raw
 
 
-def c_foreign(native: "_native.Native", keep: Keep, value: object, ctype: str, name: str, optional: bool = False) -> Any:
+def c_foreign(native: "_nativemod.Native", keep: Keep, value: object, ctype: str, name: str, optional: bool = False) -> Any:
     """A pointer to an object of another library (e.g. an OpenVINO tensor) from any cffi binding."""
     if value is None:
         if optional:
@@ -298,12 +298,12 @@ def c_foreign(native: "_native.Native", keep: Keep, value: object, ctype: str, n
     return native.ffi.cast(ctype, address)
 
 
-def _is_cdata_pointer(native: "_native.Native", value: object) -> bool:
+def _is_cdata_pointer(native: "_nativemod.Native", value: object) -> bool:
     # ffi.CData is the backend's base class: it covers cdata of every FFI instance.
     return isinstance(value, native.ffi.CData) and native.ffi.typeof(value).kind in ("pointer", "array")
 
 
-def c_string_array(native: "_native.Native", keep: Keep, values: object, name: str) -> Tuple[Any, int]:
+def c_string_array(native: "_nativemod.Native", keep: Keep, values: object, name: str) -> Tuple[Any, int]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, "a sequence of str", values)
     items = list(values)
@@ -316,7 +316,7 @@ def c_string_array(native: "_native.Native", keep: Keep, values: object, name: s
     return array, len(strings)
 
 
-def c_int_array(native: "_native.Native", keep: Keep, values: object, name: str, ctype: str, lo: int, hi: int) -> Tuple[Any, int]:
+def c_int_array(native: "_nativemod.Native", keep: Keep, values: object, name: str, ctype: str, lo: int, hi: int) -> Tuple[Any, int]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, "a sequence of int", values)
     items = [c_int(v, f"{name}[{i}]", lo, hi) for i, v in enumerate(values)]
@@ -325,7 +325,7 @@ def c_int_array(native: "_native.Native", keep: Keep, values: object, name: str,
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)
 
 
-def c_float_array(native: "_native.Native", keep: Keep, values: object, name: str, ctype: str) -> Tuple[Any, int]:
+def c_float_array(native: "_nativemod.Native", keep: Keep, values: object, name: str, ctype: str) -> Tuple[Any, int]:
     """A float array: a buffer of that exact C type is passed without copying, anything else is converted."""
     itemsize = native.ffi.sizeof(ctype)
     code = {4: "f", 8: "d"}[itemsize]
@@ -347,7 +347,7 @@ def c_float_array(native: "_native.Native", keep: Keep, values: object, name: st
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)
 
 
-def c_handle_array(native: "_native.Native", keep: Keep, values: object, cls: Type[Handle], name: str, ctype: str) -> Tuple[Any, int]:
+def c_handle_array(native: "_nativemod.Native", keep: Keep, values: object, cls: Type[Handle], name: str, ctype: str) -> Tuple[Any, int]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, f"a sequence of {cls.__name__}", values)
     pointers = [c_handle(native, keep, v, cls, f"{name}[{i}]") for i, v in enumerate(values)]
@@ -356,7 +356,7 @@ def c_handle_array(native: "_native.Native", keep: Keep, values: object, cls: Ty
     return keep.hold(native.ffi.new(f"{ctype}[]", pointers)), len(pointers)
 
 
-def c_foreign_array(native: "_native.Native", keep: Keep, values: object, name: str, ctype: str) -> Tuple[Any, int]:
+def c_foreign_array(native: "_nativemod.Native", keep: Keep, values: object, name: str, ctype: str) -> Tuple[Any, int]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, f"a sequence of objects with c_pointer ({ctype})", values)
     pointers = [c_foreign(native, keep, v, ctype, f"{name}[{i}]") for i, v in enumerate(values)]
@@ -368,10 +368,10 @@ def c_foreign_array(native: "_native.Native", keep: Keep, values: object, name: 
 PropertyValue = Union[str, int, float]
 
 
-def c_key_values(native: "_native.Native", keep: Keep, properties: Optional[Mapping[str, PropertyValue]],
+def c_key_values(native: "_nativemod.Native", keep: Keep, properties: Optional[Mapping[str, PropertyValue]],
                  extra: Mapping[str, PropertyValue], name: str = "properties") -> List[Any]:
     """Key/value properties as the `char*` cdata pairs a variadic C function reads (cffi needs cdata there)."""
-    merged: dict = {}
+    merged: Dict[str, Any] = {}
     if properties is not None:
         if not isinstance(properties, Mapping):
             raise _type_error(name, "a mapping of str to str/int/float", properties)
@@ -392,7 +392,7 @@ def c_key_values(native: "_native.Native", keep: Keep, properties: Optional[Mapp
     return args
 
 
-def c_strings_varargs(native: "_native.Native", keep: Keep, values: object, name: str) -> List[Any]:
+def c_strings_varargs(native: "_nativemod.Native", keep: Keep, values: object, name: str) -> List[Any]:
     array, count = c_string_array(native, keep, values, name)
     return [array[i] for i in range(count)]
 
@@ -404,13 +404,13 @@ def check(status: int, error: Type[NativeStatusError], ok: int, function: str) -
         raise error(status, function)
 
 
-def to_str(native: "_native.Native", pointer: Any) -> Optional[str]:
+def to_str(native: "_nativemod.Native", pointer: Any) -> Optional[str]:
     if pointer == native.ffi.NULL:
         return None
     return bytes(native.ffi.string(pointer)).decode("utf-8")
 
 
-def owned_str(native: "_native.Native", pointer: Any, free: Optional[Callable[[Any], None]]) -> Optional[str]:
+def owned_str(native: "_nativemod.Native", pointer: Any, free: Optional[Callable[[Any], None]]) -> Optional[str]:
     """A string the library allocated for the caller: copied, then freed."""
     if pointer == native.ffi.NULL:
         return None
@@ -421,7 +421,7 @@ def owned_str(native: "_native.Native", pointer: Any, free: Optional[Callable[[A
             free(pointer)
 
 
-def adopt(cls: Type[H], native: "_native.Native", pointer: Any, release: Optional[Callable[[Any], None]],
+def adopt(cls: Type[H], native: "_nativemod.Native", pointer: Any, release: Optional[Callable[[Any], None]],
           owner: Optional[object]) -> Optional[H]:
     """Own a returned handle right after the call, so it is freed even if the call then fails."""
     if pointer == native.ffi.NULL:
@@ -435,13 +435,13 @@ def present(value: Optional[H], function: str, what: str) -> H:
     return value
 
 
-def non_null(native: "_native.Native", pointer: Any, function: str, what: str) -> Any:
+def non_null(native: "_nativemod.Native", pointer: Any, function: str, what: str) -> Any:
     if pointer == native.ffi.NULL:
         raise OpenVINOError(f"{function} reported success but returned no {what}")
     return pointer
 
 
-def read_string(native: "_native.Native", call: Callable[[Any, Any], int], error: Type[NativeStatusError],
+def read_string(native: "_nativemod.Native", call: Callable[[Any, Any], int], error: Type[NativeStatusError],
                 ok: int, function: str) -> str:
     """A two-call string getter: ask for the size with a NULL buffer, then fill a buffer of that size."""
     ffi = native.ffi
@@ -462,7 +462,7 @@ def read_string(native: "_native.Native", call: Callable[[Any, Any], int], error
     raise OpenVINOError(f"{function}: the value kept changing size between calls")
 
 
-def read_array(native: "_native.Native", ctype: str, count: Callable[[Any], int], fill: Callable[[Any, int], int],
+def read_array(native: "_nativemod.Native", ctype: str, count: Callable[[Any], int], fill: Callable[[Any, int], int],
                count_error: Optional[Type[NativeStatusError]], error: Type[NativeStatusError], ok: int,
                count_function: str, function: str) -> List[Any]:
     """A count-then-fill array getter."""
@@ -478,5 +478,5 @@ def read_array(native: "_native.Native", ctype: str, count: Callable[[Any], int]
     return list(buf)
 
 
-def current() -> "_native.Native":
-    return _native.current()
+def current() -> "_nativemod.Native":
+    return _nativemod.current()

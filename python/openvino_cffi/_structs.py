@@ -57,7 +57,7 @@ class FieldSpec(NamedTuple):
     name: str  # C field name ("" for an element)
     how: str  # int | float | bool | enum | string | struct | counted
     cls: Any = None  # enum class or nested StructSpec
-    count: str = ""  # counted: field path of the length
+    count: str = ""  # type: ignore[assignment]  # counted: field path of the length (shadows tuple.count)
     item: Optional["FieldSpec"] = None  # counted: element conversion
     ctype: str = ""  # counted: C element type
 
@@ -159,7 +159,7 @@ def _value_to_py(native: Any, value: Any, f: FieldSpec) -> Any:
 
 def to_py(native: Any, struct: Any, spec: StructSpec) -> Any:
     """A Python copy of a struct cdata (a value or the object a pointer points to)."""
-    values = []
+    values: List[Any] = []
     for f in spec.fields:
         raw = getattr(struct, f.name)
         if f.how == "counted":
