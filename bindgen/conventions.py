@@ -272,6 +272,16 @@ def infer(api: m.API, library: Library) -> Conventions:
         if fname not in infos:
             problems.append(f"owned_string_returns: unknown function {fname}")
     counted = _counted_fields(api, library, problems)
+    for key in ("last_message", "status_description"):
+        fname = library.error_text.get(key)
+        if fname and fname not in infos:
+            problems.append(f"[error_text] {key}: unknown function {fname}")
+    statuses = library.error_text.get("last_message_statuses", [])
+    if statuses:
+        members = {mem.name for e in api.enums if e.name == library.status_enum for mem in e.members}
+        for status in statuses:
+            if status not in members:
+                problems.append(f"[error_text] last_message_statuses: {status} is no member of {library.status_enum}")
     if problems:
         raise ConventionError("\n".join(problems))
     return Conventions(api, library, infos, handles, callback_structs, status_enums, value_structs, counted)

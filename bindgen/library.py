@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import MISSING, dataclass, field
+from typing import Any
 from pathlib import Path
 
 LIBRARIES_DIR = Path(__file__).with_name("libraries")
@@ -46,6 +47,15 @@ class Library:
     # Struct pointer fields holding arrays whose length is not the struct's only integer field:
     # struct -> {pointer field: length field path, e.g. "rank.max"}.
     counted_fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Hand-written Python mixins a generated class inherits (what C# partial classes are to C#):
+    # handle -> "module:Class", the module living in the generated package's folder.
+    python_mixins: dict[str, str] = field(default_factory=dict)
+    # Where the library keeps the text of an error, for exception messages:
+    #   last_message: function() -> the last failure's message (freed with string_free when listed
+    #                 in owned_string_returns);
+    #   last_message_statuses: status members after which that message belongs to the failed call;
+    #   status_description: function(status) -> a static description of a status value.
+    error_text: dict[str, Any] = field(default_factory=dict)
     # Pointer parameters that may be NULL (the implementation checks before using them):
     # function -> [param, ...]. Bindings reject a null argument before the native call otherwise.
     nullable: dict[str, list[str]] = field(default_factory=dict)

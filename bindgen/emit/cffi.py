@@ -10,7 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from .. import conventions as conv
 from .. import model as m
@@ -166,6 +166,7 @@ class ClassView:
     creators: list[FunctionView]
     properties: list[PropertyView]
     methods: list[FunctionView]
+    mixins: list[tuple[str, str]] = field(default_factory=list)  # (module, class) of hand-written bases
 
 
 @dataclass
@@ -334,6 +335,19 @@ class _Builder:
             return None  # not built yet
         return False
 
+    def error_text(self) -> Optional[dict[str, Any]]:
+        """Where the library keeps error text ([error_text] of the library description), for messages."""
+        spec = self.lib.error_text
+        if not spec or self.lib.status_enum not in self.errors:
+            return None
+        ev = self.errors[self.lib.status_enum].enum
+        values = {c_name: value for _, c_name, value in ev.members}
+        last = spec.get("last_message")
+        return dict(enum=ev.py, last_message=last, description=spec.get("status_description"),
+                    owned=bool(last) and last in self.lib.owned_string_returns and bool(self.lib.string_free),
+                    free=self.lib.string_free,
+                    statuses=[str(values[s]) for s in spec.get("last_message_statuses", [])])
+
     # -- callbacks --
     def build_callbacks(self) -> None:
         for cs in self.c.callback_structs.values():
@@ -444,7 +458,14 @@ class _Builder:
                 if stream in used:
                     stream = view.py + "_stream"
                 view.stream = self.unique(stream, used)
-        return ClassView(hi.handle.name, cls, hi.free, init, creators, props, methods)
+        mixins = []
+        if hi.handle.name in self.lib.python_mixins:
+            module, _, mixin = self.lib.python_mixins[hi.handle.name].partition(":")
+            if not re.fullmatch(r"_?[A-Za-z][A-Za-z0-9_]*", module) or not mixin.isidentifier():
+                raise EmitError(f"cffi: [python_mixins] {hi.handle.name} = {self.lib.python_mixins[hi.handle.name]!r}: "
+                                f"expected \"module:Class\" (a module of the package)")
+            mixins.append((module, mixin))
+        return ClassView(hi.handle.name, cls, hi.free, init, creators, props, methods, mixins)
 
     def unique(self, name: str, used: set[str]) -> str:
         while name in used:
@@ -720,6 +741,7 @@ def render(api: m.API, conventions: Conventions) -> dict[str, str]:
         env_dir=re.sub(r"\W+", "_", lib.title).upper() + "_DIR",
         env_prefix=lib.python_package.upper(),
         status_enum_names={e.enum.c_name: e for e in b.errors.values()},
+        error_text=b.error_text(),
     )
     files = {}
     for template, out in FILES.items():

@@ -8,14 +8,19 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
 
 from . import _callbacks as _cb
 from . import _errors
 from . import _runtime as _rt
 from . import _structs as _st
+# Hand-written (not generated): InferRequest inherits AsyncInference.
+from ._infer_async import AsyncInference
+# Hand-written (not generated): Tensor inherits TensorData.
+from ._tensor_data import TensorData
 from ._callbacks import CallbackT
 from ._enums import Status, ElementType, ProfilingStatus, ColorFormat, PreprocessResizeAlgorithm, PaddingMode
+from ._structs import Version, CoreVersion, Dimension, ProfilingInfo, PartialShape
 
 
 class SizeParams(NamedTuple):
@@ -40,8 +45,8 @@ class CompiledModel(_rt.Handle):
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
             result = n.lib.ov_compiled_model_inputs_size(p_self, out_size)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_inputs_size')
-            return out_size[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_inputs_size', n)
+            return int(out_size[0])
         finally:
             keep.release()
 
@@ -54,8 +59,8 @@ class CompiledModel(_rt.Handle):
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
             result = n.lib.ov_compiled_model_outputs_size(p_self, out_size)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_outputs_size')
-            return out_size[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_outputs_size', n)
+            return int(out_size[0])
         finally:
             keep.release()
 
@@ -68,7 +73,7 @@ class CompiledModel(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_input(p_self, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input', n)
             return _rt.present(r_input_port, 'ov_compiled_model_input', 'OutputConstPort')
         finally:
             keep.release()
@@ -83,7 +88,7 @@ class CompiledModel(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_input_by_index(p_self, c_index, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input_by_index', n)
             return _rt.present(r_input_port, 'ov_compiled_model_input_by_index', 'OutputConstPort')
         finally:
             keep.release()
@@ -98,7 +103,7 @@ class CompiledModel(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_input_by_name(p_self, c_name, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input_by_name', n)
             return _rt.present(r_input_port, 'ov_compiled_model_input_by_name', 'OutputConstPort')
         finally:
             keep.release()
@@ -112,7 +117,7 @@ class CompiledModel(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_output(p_self, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output', n)
             return _rt.present(r_output_port, 'ov_compiled_model_output', 'OutputConstPort')
         finally:
             keep.release()
@@ -127,7 +132,7 @@ class CompiledModel(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_output_by_index(p_self, c_index, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output_by_index', n)
             return _rt.present(r_output_port, 'ov_compiled_model_output_by_index', 'OutputConstPort')
         finally:
             keep.release()
@@ -142,7 +147,7 @@ class CompiledModel(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_output_by_name(p_self, c_name, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output_by_name', n)
             return _rt.present(r_output_port, 'ov_compiled_model_output_by_name', 'OutputConstPort')
         finally:
             keep.release()
@@ -156,7 +161,7 @@ class CompiledModel(_rt.Handle):
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_compiled_model_get_runtime_model(p_self, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_runtime_model')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_runtime_model', n)
             return _rt.present(r_model, 'ov_compiled_model_get_runtime_model', 'Model')
         finally:
             keep.release()
@@ -170,7 +175,7 @@ class CompiledModel(_rt.Handle):
             out_infer_request = n.ffi.new('ov_infer_request_t **')
             result = n.lib.ov_compiled_model_create_infer_request(p_self, out_infer_request)
             r_infer_request = _rt.adopt(InferRequest, n, out_infer_request[0], n.lib.ov_infer_request_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_create_infer_request')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_create_infer_request', n)
             return _rt.present(r_infer_request, 'ov_compiled_model_create_infer_request', 'InferRequest')
         finally:
             keep.release()
@@ -183,7 +188,7 @@ class CompiledModel(_rt.Handle):
             p_self = keep.borrow(self)
             c_varargs = [_rt.c_string(n, keep, key, "key"), _rt.c_string(n, keep, value, "value")]
             result = n.lib.ov_compiled_model_set_property(p_self, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_set_property')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_set_property', n)
         finally:
             keep.release()
 
@@ -196,7 +201,7 @@ class CompiledModel(_rt.Handle):
             c_property_key = _rt.c_string(n, keep, property_key, 'property_key', False)
             out_property_value = n.ffi.new('char **')
             result = n.lib.ov_compiled_model_get_property(p_self, c_property_key, out_property_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_property')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_property', n)
             return _rt.owned_str(n, out_property_value[0], n.lib.ov_free)
         finally:
             keep.release()
@@ -209,7 +214,7 @@ class CompiledModel(_rt.Handle):
             p_self = keep.borrow(self)
             c_export_model_path = _rt.c_path(n, keep, export_model_path, 'export_model_path', False)
             result = n.lib.ov_compiled_model_export_model(p_self, c_export_model_path)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_export_model')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_export_model', n)
         finally:
             keep.release()
 
@@ -222,7 +227,7 @@ class CompiledModel(_rt.Handle):
             out_context = n.ffi.new('ov_remote_context_t **')
             result = n.lib.ov_compiled_model_get_context(p_self, out_context)
             r_context = _rt.adopt(RemoteContext, n, out_context[0], n.lib.ov_remote_context_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_context')
+            _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_context', n)
             return _rt.present(r_context, 'ov_compiled_model_get_context', 'RemoteContext')
         finally:
             keep.release()
@@ -241,7 +246,7 @@ class Core(_rt.Handle):
         try:
             out_core = n.ffi.new('ov_core_t **')
             result = n.lib.ov_core_create(out_core)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_create', n)
             self._adopt(n, _rt.non_null(n, out_core[0], 'ov_core_create', 'Core'), n.lib.ov_core_free)
         finally:
             keep.release()
@@ -256,7 +261,7 @@ class Core(_rt.Handle):
             out_core = n.ffi.new('ov_core_t **')
             result = n.lib.ov_core_create_with_config(c_xml_config_file, out_core)
             r_core = _rt.adopt(Core, n, out_core[0], n.lib.ov_core_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_create_with_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_create_with_config', n)
             return _rt.present(r_core, 'ov_core_create_with_config', 'Core')
         finally:
             keep.release()
@@ -271,7 +276,7 @@ class Core(_rt.Handle):
             out_core = n.ffi.new('ov_core_t **')
             result = n.lib.ov_core_create_with_config_unicode(c_xml_config_file_ws, out_core)
             r_core = _rt.adopt(Core, n, out_core[0], n.lib.ov_core_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_create_with_config_unicode')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_create_with_config_unicode', n)
             return _rt.present(r_core, 'ov_core_create_with_config_unicode', 'Core')
         finally:
             keep.release()
@@ -285,12 +290,12 @@ class Core(_rt.Handle):
             p_self = keep.borrow(self)
             out_devices = n.ffi.new('ov_available_devices_t *')
             result = n.lib.ov_core_get_available_devices(p_self, out_devices)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_available_devices')
-            return _st.take(n, out_devices, _st.OV_AVAILABLE_DEVICES_T_SPEC, n.lib.ov_available_devices_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_available_devices', n)
+            return cast('List[Optional[str]]', _st.take(n, out_devices, _st.OV_AVAILABLE_DEVICES_T_SPEC, n.lib.ov_available_devices_free))
         finally:
             keep.release()
 
-    def read_model(self, model_path: Union[str, os.PathLike[str]], bin_path: Union[str, os.PathLike[str]] = None) -> Model:
+    def read_model(self, model_path: Union[str, os.PathLike[str]], bin_path: Optional[Union[str, os.PathLike[str]]] = None) -> Model:
         """Calls `ov_core_read_model`."""
         n = self._native
         keep = _rt.Keep()
@@ -301,12 +306,12 @@ class Core(_rt.Handle):
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_core_read_model(p_self, c_model_path, c_bin_path, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model', n)
             return _rt.present(r_model, 'ov_core_read_model', 'Model')
         finally:
             keep.release()
 
-    def read_model_unicode(self, model_path: str, bin_path: str = None) -> Model:
+    def read_model_unicode(self, model_path: str, bin_path: Optional[str] = None) -> Model:
         """Calls `ov_core_read_model_unicode`."""
         n = self._native
         keep = _rt.Keep()
@@ -317,7 +322,7 @@ class Core(_rt.Handle):
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_core_read_model_unicode(p_self, c_model_path, c_bin_path, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_unicode')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_unicode', n)
             return _rt.present(r_model, 'ov_core_read_model_unicode', 'Model')
         finally:
             keep.release()
@@ -333,12 +338,12 @@ class Core(_rt.Handle):
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_core_read_model_from_memory_buffer(p_self, c_model_str, n_model_str, c_weights, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_from_memory_buffer')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_from_memory_buffer', n)
             return _rt.present(r_model, 'ov_core_read_model_from_memory_buffer', 'Model')
         finally:
             keep.release()
 
-    def compile_model(self, model: Model, device_name: str = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
+    def compile_model(self, model: Model, device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model`."""
         n = self._native
         keep = _rt.Keep()
@@ -350,12 +355,12 @@ class Core(_rt.Handle):
             out_compiled_model = n.ffi.new('ov_compiled_model_t **')
             result = n.lib.ov_core_compile_model(p_self, c_model, c_device_name, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model', n)
             return _rt.present(r_compiled_model, 'ov_core_compile_model', 'CompiledModel')
         finally:
             keep.release()
 
-    def compile_model_from_file(self, model_path: Union[str, os.PathLike[str]], device_name: str = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
+    def compile_model_from_file(self, model_path: Union[str, os.PathLike[str]], device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model_from_file`."""
         n = self._native
         keep = _rt.Keep()
@@ -367,7 +372,7 @@ class Core(_rt.Handle):
             out_compiled_model = n.ffi.new('ov_compiled_model_t **')
             result = n.lib.ov_core_compile_model_from_file(p_self, c_model_path, c_device_name, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_from_file')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_from_file', n)
             return _rt.present(r_compiled_model, 'ov_core_compile_model_from_file', 'CompiledModel')
         finally:
             keep.release()
@@ -380,11 +385,11 @@ class Core(_rt.Handle):
             p_self = keep.borrow(self)
             c_path = _rt.c_path(n, keep, path, 'path', False)
             result = n.lib.ov_core_add_extension(p_self, c_path)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_add_extension')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_add_extension', n)
         finally:
             keep.release()
 
-    def compile_model_from_file_unicode(self, model_path: str, device_name: str = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
+    def compile_model_from_file_unicode(self, model_path: str, device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model_from_file_unicode`."""
         n = self._native
         keep = _rt.Keep()
@@ -396,12 +401,12 @@ class Core(_rt.Handle):
             out_compiled_model = n.ffi.new('ov_compiled_model_t **')
             result = n.lib.ov_core_compile_model_from_file_unicode(p_self, c_model_path, c_device_name, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_from_file_unicode')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_from_file_unicode', n)
             return _rt.present(r_compiled_model, 'ov_core_compile_model_from_file_unicode', 'CompiledModel')
         finally:
             keep.release()
 
-    def set_property(self, device_name: str, key: str, value: str) -> None:
+    def set_property(self, device_name: Optional[str], key: str, value: str) -> None:
         """Calls `ov_core_set_property`."""
         n = self._native
         keep = _rt.Keep()
@@ -410,7 +415,7 @@ class Core(_rt.Handle):
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', True)
             c_varargs = [_rt.c_string(n, keep, key, "key"), _rt.c_string(n, keep, value, "value")]
             result = n.lib.ov_core_set_property(p_self, c_device_name, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_set_property')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_set_property', n)
         finally:
             keep.release()
 
@@ -424,7 +429,7 @@ class Core(_rt.Handle):
             c_property_key = _rt.c_string(n, keep, property_key, 'property_key', False)
             out_property_value = n.ffi.new('char **')
             result = n.lib.ov_core_get_property(p_self, c_device_name, c_property_key, out_property_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_property')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_property', n)
             return _rt.owned_str(n, out_property_value[0], n.lib.ov_free)
         finally:
             keep.release()
@@ -440,7 +445,7 @@ class Core(_rt.Handle):
             out_compiled_model = n.ffi.new('ov_compiled_model_t **')
             result = n.lib.ov_core_import_model(p_self, c_content, n_content, c_device_name, out_compiled_model)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_import_model')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_import_model', n)
             return _rt.present(r_compiled_model, 'ov_core_import_model', 'CompiledModel')
         finally:
             keep.release()
@@ -454,8 +459,8 @@ class Core(_rt.Handle):
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', False)
             out_versions = n.ffi.new('ov_core_version_list_t *')
             result = n.lib.ov_core_get_versions_by_device_name(p_self, c_device_name, out_versions)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_versions_by_device_name')
-            return _st.take(n, out_versions, _st.OV_CORE_VERSION_LIST_T_SPEC, n.lib.ov_core_versions_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_versions_by_device_name', n)
+            return cast('List[CoreVersion]', _st.take(n, out_versions, _st.OV_CORE_VERSION_LIST_T_SPEC, n.lib.ov_core_versions_free))
         finally:
             keep.release()
 
@@ -470,7 +475,7 @@ class Core(_rt.Handle):
             out_context = n.ffi.new('ov_remote_context_t **')
             result = n.lib.ov_core_create_context(p_self, c_device_name, len(c_varargs), out_context, *c_varargs)
             r_context = _rt.adopt(RemoteContext, n, out_context[0], n.lib.ov_remote_context_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_create_context')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_create_context', n)
             return _rt.present(r_context, 'ov_core_create_context', 'RemoteContext')
         finally:
             keep.release()
@@ -487,7 +492,7 @@ class Core(_rt.Handle):
             out_compiled_model = n.ffi.new('ov_compiled_model_t **')
             result = n.lib.ov_core_compile_model_with_context(p_self, c_model, c_context, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_with_context')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_with_context', n)
             return _rt.present(r_compiled_model, 'ov_core_compile_model_with_context', 'CompiledModel')
         finally:
             keep.release()
@@ -502,13 +507,13 @@ class Core(_rt.Handle):
             out_context = n.ffi.new('ov_remote_context_t **')
             result = n.lib.ov_core_get_default_context(p_self, c_device_name, out_context)
             r_context = _rt.adopt(RemoteContext, n, out_context[0], n.lib.ov_remote_context_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_default_context')
+            _rt.check(result, _errors.StatusError, 0, 'ov_core_get_default_context', n)
             return _rt.present(r_context, 'ov_core_get_default_context', 'RemoteContext')
         finally:
             keep.release()
 
 
-class InferRequest(_rt.Handle):
+class InferRequest(AsyncInference, _rt.Handle):
     """`ov_infer_request_t`, freed with `ov_infer_request_free`."""
 
     __slots__ = ()
@@ -524,7 +529,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_input_tensor(p_self, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_input_tensor', 'Tensor')
         finally:
             keep.release()
@@ -537,7 +542,7 @@ class InferRequest(_rt.Handle):
             p_self = keep.borrow(self)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_input_tensor(p_self, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor', n)
         finally:
             keep.release()
 
@@ -551,7 +556,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_output_tensor(p_self, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_output_tensor', 'Tensor')
         finally:
             keep.release()
@@ -564,7 +569,7 @@ class InferRequest(_rt.Handle):
             p_self = keep.borrow(self)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_output_tensor(p_self, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor', n)
         finally:
             keep.release()
 
@@ -584,7 +589,7 @@ class InferRequest(_rt.Handle):
             result = n.lib.ov_infer_request_set_callback(p_self, c_callback)
             if inv_callback is not None:
                 inv_callback.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_callback')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_callback', n)
             self._retain(inv_callback)
         finally:
             keep.release()
@@ -598,8 +603,8 @@ class InferRequest(_rt.Handle):
             p_self = keep.borrow(self)
             out_profiling_infos = n.ffi.new('ov_profiling_info_list_t *')
             result = n.lib.ov_infer_request_get_profiling_info(p_self, out_profiling_infos)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_profiling_info')
-            return _st.take(n, out_profiling_infos, _st.OV_PROFILING_INFO_LIST_T_SPEC, n.lib.ov_profiling_info_list_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_profiling_info', n)
+            return cast('List[ProfilingInfo]', _st.take(n, out_profiling_infos, _st.OV_PROFILING_INFO_LIST_T_SPEC, n.lib.ov_profiling_info_list_free))
         finally:
             keep.release()
 
@@ -612,7 +617,7 @@ class InferRequest(_rt.Handle):
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_tensor(p_self, c_tensor_name, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor', n)
         finally:
             keep.release()
 
@@ -625,7 +630,7 @@ class InferRequest(_rt.Handle):
             c_port = _rt.c_handle(n, keep, port, OutputPort, 'port', False)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_tensor_by_port(p_self, c_port, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor_by_port')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor_by_port', n)
         finally:
             keep.release()
 
@@ -638,7 +643,7 @@ class InferRequest(_rt.Handle):
             c_port = _rt.c_handle(n, keep, port, OutputConstPort, 'port', False)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_tensor_by_const_port(p_self, c_port, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor_by_const_port')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor_by_const_port', n)
         finally:
             keep.release()
 
@@ -651,7 +656,7 @@ class InferRequest(_rt.Handle):
             c_idx = _rt.c_int(idx, 'idx', 0, 18446744073709551615)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_input_tensor_by_index(p_self, c_idx, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor_by_index', n)
         finally:
             keep.release()
 
@@ -664,7 +669,7 @@ class InferRequest(_rt.Handle):
             c_idx = _rt.c_int(idx, 'idx', 0, 18446744073709551615)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_output_tensor_by_index(p_self, c_idx, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor_by_index', n)
         finally:
             keep.release()
 
@@ -678,7 +683,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_tensor(p_self, c_tensor_name, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_tensor', 'Tensor')
         finally:
             keep.release()
@@ -693,7 +698,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_tensor_by_const_port(p_self, c_port, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor_by_const_port')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor_by_const_port', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_tensor_by_const_port', 'Tensor')
         finally:
             keep.release()
@@ -708,7 +713,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_tensor_by_port(p_self, c_port, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor_by_port')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor_by_port', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_tensor_by_port', 'Tensor')
         finally:
             keep.release()
@@ -723,7 +728,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_input_tensor_by_index(p_self, c_idx, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor_by_index', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_input_tensor_by_index', 'Tensor')
         finally:
             keep.release()
@@ -738,7 +743,7 @@ class InferRequest(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_output_tensor_by_index(p_self, c_idx, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor_by_index', n)
             return _rt.present(r_tensor, 'ov_infer_request_get_output_tensor_by_index', 'Tensor')
         finally:
             keep.release()
@@ -750,7 +755,7 @@ class InferRequest(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_infer(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_infer')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_infer', n)
         finally:
             keep.release()
 
@@ -761,7 +766,7 @@ class InferRequest(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_cancel(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_cancel')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_cancel', n)
         finally:
             keep.release()
 
@@ -772,7 +777,7 @@ class InferRequest(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_start_async(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_start_async')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_start_async', n)
         finally:
             keep.release()
 
@@ -783,7 +788,7 @@ class InferRequest(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_wait(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_wait')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_wait', n)
         finally:
             keep.release()
 
@@ -795,7 +800,7 @@ class InferRequest(_rt.Handle):
             p_self = keep.borrow(self)
             c_timeout = _rt.c_int(timeout, 'timeout', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_infer_request_wait_for(p_self, c_timeout)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_wait_for')
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_wait_for', n)
         finally:
             keep.release()
 
@@ -814,7 +819,7 @@ class Layout(_rt.Handle):
             c_layout_desc = _rt.c_string(n, keep, layout_desc, 'layout_desc', False)
             out_layout = n.ffi.new('ov_layout_t **')
             result = n.lib.ov_layout_create(c_layout_desc, out_layout)
-            _rt.check(result, _errors.StatusError, 0, 'ov_layout_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_layout_create', n)
             self._adopt(n, _rt.non_null(n, out_layout[0], 'ov_layout_create', 'Layout'), n.lib.ov_layout_free)
         finally:
             keep.release()
@@ -846,8 +851,8 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             out_input_size = n.ffi.new('size_t *')
             result = n.lib.ov_model_inputs_size(p_self, out_input_size)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_inputs_size')
-            return out_input_size[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_inputs_size', n)
+            return int(out_input_size[0])
         finally:
             keep.release()
 
@@ -860,8 +865,8 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             out_output_size = n.ffi.new('size_t *')
             result = n.lib.ov_model_outputs_size(p_self, out_output_size)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_outputs_size')
-            return out_output_size[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_outputs_size', n)
+            return int(out_output_size[0])
         finally:
             keep.release()
 
@@ -874,7 +879,7 @@ class Model(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_input(p_self, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input', n)
             return _rt.present(r_input_port, 'ov_model_const_input', 'OutputConstPort')
         finally:
             keep.release()
@@ -889,7 +894,7 @@ class Model(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_input_by_name(p_self, c_tensor_name, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input_by_name', n)
             return _rt.present(r_input_port, 'ov_model_const_input_by_name', 'OutputConstPort')
         finally:
             keep.release()
@@ -904,7 +909,7 @@ class Model(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_input_by_index(p_self, c_index, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input_by_index', n)
             return _rt.present(r_input_port, 'ov_model_const_input_by_index', 'OutputConstPort')
         finally:
             keep.release()
@@ -918,7 +923,7 @@ class Model(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_input(p_self, out_input_port)
             r_input_port = _rt.adopt(OutputPort, n, out_input_port[0], n.lib.ov_output_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_input')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_input', n)
             return _rt.present(r_input_port, 'ov_model_input', 'OutputPort')
         finally:
             keep.release()
@@ -933,7 +938,7 @@ class Model(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_input_by_name(p_self, c_tensor_name, out_input_port)
             r_input_port = _rt.adopt(OutputPort, n, out_input_port[0], n.lib.ov_output_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_input_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_input_by_name', n)
             return _rt.present(r_input_port, 'ov_model_input_by_name', 'OutputPort')
         finally:
             keep.release()
@@ -948,7 +953,7 @@ class Model(_rt.Handle):
             out_input_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_input_by_index(p_self, c_index, out_input_port)
             r_input_port = _rt.adopt(OutputPort, n, out_input_port[0], n.lib.ov_output_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_input_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_input_by_index', n)
             return _rt.present(r_input_port, 'ov_model_input_by_index', 'OutputPort')
         finally:
             keep.release()
@@ -962,7 +967,7 @@ class Model(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_output(p_self, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output', n)
             return _rt.present(r_output_port, 'ov_model_const_output', 'OutputConstPort')
         finally:
             keep.release()
@@ -977,7 +982,7 @@ class Model(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_output_by_index(p_self, c_index, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output_by_index', n)
             return _rt.present(r_output_port, 'ov_model_const_output_by_index', 'OutputConstPort')
         finally:
             keep.release()
@@ -992,7 +997,7 @@ class Model(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_output_by_name(p_self, c_tensor_name, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output_by_name', n)
             return _rt.present(r_output_port, 'ov_model_const_output_by_name', 'OutputConstPort')
         finally:
             keep.release()
@@ -1006,7 +1011,7 @@ class Model(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_output(p_self, out_output_port)
             r_output_port = _rt.adopt(OutputPort, n, out_output_port[0], n.lib.ov_output_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_output')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_output', n)
             return _rt.present(r_output_port, 'ov_model_output', 'OutputPort')
         finally:
             keep.release()
@@ -1021,7 +1026,7 @@ class Model(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_output_by_index(p_self, c_index, out_output_port)
             r_output_port = _rt.adopt(OutputPort, n, out_output_port[0], n.lib.ov_output_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_output_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_output_by_index', n)
             return _rt.present(r_output_port, 'ov_model_output_by_index', 'OutputPort')
         finally:
             keep.release()
@@ -1036,7 +1041,7 @@ class Model(_rt.Handle):
             out_output_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_output_by_name(p_self, c_tensor_name, out_output_port)
             r_output_port = _rt.adopt(OutputPort, n, out_output_port[0], n.lib.ov_output_port_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_output_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_output_by_name', n)
             return _rt.present(r_output_port, 'ov_model_output_by_name', 'OutputPort')
         finally:
             keep.release()
@@ -1048,7 +1053,7 @@ class Model(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_model_is_dynamic(p_self)
-            return result
+            return bool(result)
         finally:
             keep.release()
 
@@ -1061,7 +1066,7 @@ class Model(_rt.Handle):
             c_tensor_names, n_tensor_names = _rt.c_string_array(n, keep, tensor_names, 'tensor_names')
             c_partial_shapes, n_partial_shapes = _st.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
             result = n.lib.ov_model_reshape(p_self, c_tensor_names, c_partial_shapes, n_partial_shapes)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape', n)
         finally:
             keep.release()
 
@@ -1074,7 +1079,7 @@ class Model(_rt.Handle):
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
             c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
             result = n.lib.ov_model_reshape_input_by_name(p_self, c_tensor_name, c_partial_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_input_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_input_by_name', n)
         finally:
             keep.release()
 
@@ -1086,7 +1091,7 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
             result = n.lib.ov_model_reshape_single_input(p_self, c_partial_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_single_input')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_single_input', n)
         finally:
             keep.release()
 
@@ -1099,7 +1104,7 @@ class Model(_rt.Handle):
             c_port_indexes, n_port_indexes = _rt.c_int_array(n, keep, port_indexes, 'port_indexes', 'size_t', 0, 18446744073709551615)
             c_partial_shape, n_partial_shape = _st.to_c_array(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
             result = n.lib.ov_model_reshape_by_port_indexes(p_self, c_port_indexes, c_partial_shape, n_partial_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_by_port_indexes')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_by_port_indexes', n)
         finally:
             keep.release()
 
@@ -1112,7 +1117,7 @@ class Model(_rt.Handle):
             c_output_ports, n_output_ports = _rt.c_handle_array(n, keep, output_ports, OutputPort, 'output_ports', 'const ov_output_port_t *')
             c_partial_shapes, n_partial_shapes = _st.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
             result = n.lib.ov_model_reshape_by_ports(p_self, c_output_ports, c_partial_shapes, n_partial_shapes)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_by_ports')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_by_ports', n)
         finally:
             keep.release()
 
@@ -1124,7 +1129,7 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             out_friendly_name = n.ffi.new('char **')
             result = n.lib.ov_model_get_friendly_name(p_self, out_friendly_name)
-            _rt.check(result, _errors.StatusError, 0, 'ov_model_get_friendly_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_model_get_friendly_name', n)
             return _rt.owned_str(n, out_friendly_name[0], n.lib.ov_free)
         finally:
             keep.release()
@@ -1145,8 +1150,8 @@ class OutputConstPort(_rt.Handle):
             p_self = keep.borrow(self)
             out_tensor_shape = n.ffi.new('ov_shape_t *')
             result = n.lib.ov_const_port_get_shape(p_self, out_tensor_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_const_port_get_shape')
-            return _st.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_const_port_get_shape', n)
+            return cast('List[int]', _st.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
         finally:
             keep.release()
 
@@ -1159,8 +1164,8 @@ class OutputConstPort(_rt.Handle):
             p_self = keep.borrow(self)
             out_partial_shape = n.ffi.new('ov_partial_shape_t *')
             result = n.lib.ov_port_get_partial_shape(p_self, out_partial_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_partial_shape')
-            return _st.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_partial_shape', n)
+            return cast('PartialShape', _st.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
         finally:
             keep.release()
 
@@ -1173,7 +1178,7 @@ class OutputConstPort(_rt.Handle):
             p_self = keep.borrow(self)
             out_tensor_type = n.ffi.new('ov_element_type_e *')
             result = n.lib.ov_port_get_element_type(p_self, out_tensor_type)
-            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_element_type')
+            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_element_type', n)
             return ElementType(out_tensor_type[0])
         finally:
             keep.release()
@@ -1186,7 +1191,7 @@ class OutputConstPort(_rt.Handle):
             p_self = keep.borrow(self)
             out_tensor_name = n.ffi.new('char **')
             result = n.lib.ov_port_get_any_name(p_self, out_tensor_name)
-            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_any_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_any_name', n)
             return _rt.owned_str(n, out_tensor_name[0], n.lib.ov_free)
         finally:
             keep.release()
@@ -1207,8 +1212,8 @@ class OutputPort(_rt.Handle):
             p_self = keep.borrow(self)
             out_tensor_shape = n.ffi.new('ov_shape_t *')
             result = n.lib.ov_port_get_shape(p_self, out_tensor_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_shape')
-            return _st.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_port_get_shape', n)
+            return cast('List[int]', _st.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
         finally:
             keep.release()
 
@@ -1227,7 +1232,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             c_model = _rt.c_handle(n, keep, model, Model, 'model', False)
             out_preprocess = n.ffi.new('ov_preprocess_prepostprocessor_t **')
             result = n.lib.ov_preprocess_prepostprocessor_create(c_model, out_preprocess)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_create', n)
             self._adopt(n, _rt.non_null(n, out_preprocess[0], 'ov_preprocess_prepostprocessor_create', 'PreprocessPrepostprocessor'), n.lib.ov_preprocess_prepostprocessor_free)
         finally:
             keep.release()
@@ -1241,7 +1246,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_preprocess_input_info = n.ffi.new('ov_preprocess_input_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_input_info(p_self, out_preprocess_input_info)
             r_preprocess_input_info = _rt.adopt(PreprocessInputInfo, n, out_preprocess_input_info[0], n.lib.ov_preprocess_input_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info', n)
             return _rt.present(r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info', 'PreprocessInputInfo')
         finally:
             keep.release()
@@ -1256,7 +1261,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_preprocess_input_info = n.ffi.new('ov_preprocess_input_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_input_info_by_name(p_self, c_tensor_name, out_preprocess_input_info)
             r_preprocess_input_info = _rt.adopt(PreprocessInputInfo, n, out_preprocess_input_info[0], n.lib.ov_preprocess_input_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info_by_name', n)
             return _rt.present(r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info_by_name', 'PreprocessInputInfo')
         finally:
             keep.release()
@@ -1271,7 +1276,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_preprocess_input_info = n.ffi.new('ov_preprocess_input_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_input_info_by_index(p_self, c_tensor_index, out_preprocess_input_info)
             r_preprocess_input_info = _rt.adopt(PreprocessInputInfo, n, out_preprocess_input_info[0], n.lib.ov_preprocess_input_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info_by_index', n)
             return _rt.present(r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info_by_index', 'PreprocessInputInfo')
         finally:
             keep.release()
@@ -1285,7 +1290,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_preprocess_output_info = n.ffi.new('ov_preprocess_output_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_output_info(p_self, out_preprocess_output_info)
             r_preprocess_output_info = _rt.adopt(PreprocessOutputInfo, n, out_preprocess_output_info[0], n.lib.ov_preprocess_output_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info', n)
             return _rt.present(r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info', 'PreprocessOutputInfo')
         finally:
             keep.release()
@@ -1300,7 +1305,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_preprocess_output_info = n.ffi.new('ov_preprocess_output_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_output_info_by_index(p_self, c_tensor_index, out_preprocess_output_info)
             r_preprocess_output_info = _rt.adopt(PreprocessOutputInfo, n, out_preprocess_output_info[0], n.lib.ov_preprocess_output_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info_by_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info_by_index', n)
             return _rt.present(r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info_by_index', 'PreprocessOutputInfo')
         finally:
             keep.release()
@@ -1315,7 +1320,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_preprocess_output_info = n.ffi.new('ov_preprocess_output_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_output_info_by_name(p_self, c_tensor_name, out_preprocess_output_info)
             r_preprocess_output_info = _rt.adopt(PreprocessOutputInfo, n, out_preprocess_output_info[0], n.lib.ov_preprocess_output_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info_by_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info_by_name', n)
             return _rt.present(r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info_by_name', 'PreprocessOutputInfo')
         finally:
             keep.release()
@@ -1329,7 +1334,7 @@ class PreprocessPrepostprocessor(_rt.Handle):
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_preprocess_prepostprocessor_build(p_self, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_build')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_build', n)
             return _rt.present(r_model, 'ov_preprocess_prepostprocessor_build', 'Model')
         finally:
             keep.release()
@@ -1350,7 +1355,7 @@ class PreprocessInputInfo(_rt.Handle):
             out_preprocess_input_tensor_info = n.ffi.new('ov_preprocess_input_tensor_info_t **')
             result = n.lib.ov_preprocess_input_info_get_tensor_info(p_self, out_preprocess_input_tensor_info)
             r_preprocess_input_tensor_info = _rt.adopt(PreprocessInputTensorInfo, n, out_preprocess_input_tensor_info[0], n.lib.ov_preprocess_input_tensor_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_tensor_info')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_tensor_info', n)
             return _rt.present(r_preprocess_input_tensor_info, 'ov_preprocess_input_info_get_tensor_info', 'PreprocessInputTensorInfo')
         finally:
             keep.release()
@@ -1364,7 +1369,7 @@ class PreprocessInputInfo(_rt.Handle):
             out_preprocess_input_steps = n.ffi.new('ov_preprocess_preprocess_steps_t **')
             result = n.lib.ov_preprocess_input_info_get_preprocess_steps(p_self, out_preprocess_input_steps)
             r_preprocess_input_steps = _rt.adopt(PreprocessPreprocessSteps, n, out_preprocess_input_steps[0], n.lib.ov_preprocess_preprocess_steps_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_preprocess_steps')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_preprocess_steps', n)
             return _rt.present(r_preprocess_input_steps, 'ov_preprocess_input_info_get_preprocess_steps', 'PreprocessPreprocessSteps')
         finally:
             keep.release()
@@ -1378,7 +1383,7 @@ class PreprocessInputInfo(_rt.Handle):
             out_preprocess_input_model_info = n.ffi.new('ov_preprocess_input_model_info_t **')
             result = n.lib.ov_preprocess_input_info_get_model_info(p_self, out_preprocess_input_model_info)
             r_preprocess_input_model_info = _rt.adopt(PreprocessInputModelInfo, n, out_preprocess_input_model_info[0], n.lib.ov_preprocess_input_model_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_model_info')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_model_info', n)
             return _rt.present(r_preprocess_input_model_info, 'ov_preprocess_input_info_get_model_info', 'PreprocessInputModelInfo')
         finally:
             keep.release()
@@ -1403,7 +1408,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_element_type = _rt.c_enum(element_type, 'element_type', ElementType)
             result = n.lib.ov_preprocess_input_tensor_info_set_element_type(p_self, c_element_type)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_element_type')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_element_type', n)
         finally:
             keep.release()
 
@@ -1420,7 +1425,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_colorFormat = _rt.c_enum(colorFormat, 'colorFormat', ColorFormat)
             result = n.lib.ov_preprocess_input_tensor_info_set_color_format(p_self, c_colorFormat)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_color_format')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_color_format', n)
         finally:
             keep.release()
 
@@ -1437,7 +1442,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_mem_type = _rt.c_string(n, keep, mem_type, 'mem_type', False)
             result = n.lib.ov_preprocess_input_tensor_info_set_memory_type(p_self, c_mem_type)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_memory_type')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_memory_type', n)
         finally:
             keep.release()
 
@@ -1454,7 +1459,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_preprocess_input_tensor_info_set_from(p_self, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_from')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_from', n)
         finally:
             keep.release()
 
@@ -1471,7 +1476,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
             result = n.lib.ov_preprocess_input_tensor_info_set_layout(p_self, c_layout)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_layout')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_layout', n)
         finally:
             keep.release()
 
@@ -1484,7 +1489,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             c_colorFormat = _rt.c_enum(colorFormat, 'colorFormat', ColorFormat)
             c_varargs = _rt.c_strings_varargs(n, keep, strings, "strings")
             result = n.lib.ov_preprocess_input_tensor_info_set_color_format_with_subname(p_self, c_colorFormat, len(c_varargs), *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_color_format_with_subname')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_color_format_with_subname', n)
         finally:
             keep.release()
 
@@ -1497,7 +1502,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             c_input_height = _rt.c_int(input_height, 'input_height', 0, 18446744073709551615)
             c_input_width = _rt.c_int(input_width, 'input_width', 0, 18446744073709551615)
             result = n.lib.ov_preprocess_input_tensor_info_set_spatial_static_shape(p_self, c_input_height, c_input_width)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_spatial_static_shape')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_spatial_static_shape', n)
         finally:
             keep.release()
 
@@ -1517,7 +1522,7 @@ class PreprocessOutputInfo(_rt.Handle):
             out_preprocess_output_tensor_info = n.ffi.new('ov_preprocess_output_tensor_info_t **')
             result = n.lib.ov_preprocess_output_info_get_tensor_info(p_self, out_preprocess_output_tensor_info)
             r_preprocess_output_tensor_info = _rt.adopt(PreprocessOutputTensorInfo, n, out_preprocess_output_tensor_info[0], n.lib.ov_preprocess_output_tensor_info_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_output_info_get_tensor_info')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_output_info_get_tensor_info', n)
             return _rt.present(r_preprocess_output_tensor_info, 'ov_preprocess_output_info_get_tensor_info', 'PreprocessOutputTensorInfo')
         finally:
             keep.release()
@@ -1542,7 +1547,7 @@ class PreprocessOutputTensorInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_element_type = _rt.c_enum(element_type, 'element_type', ElementType)
             result = n.lib.ov_preprocess_output_set_element_type(p_self, c_element_type)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_output_set_element_type')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_output_set_element_type', n)
         finally:
             keep.release()
 
@@ -1566,7 +1571,7 @@ class PreprocessInputModelInfo(_rt.Handle):
             p_self = keep.borrow(self)
             c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
             result = n.lib.ov_preprocess_input_model_info_set_layout(p_self, c_layout)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_model_info_set_layout')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_model_info_set_layout', n)
         finally:
             keep.release()
 
@@ -1585,7 +1590,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_resize_algorithm = _rt.c_enum(resize_algorithm, 'resize_algorithm', PreprocessResizeAlgorithm)
             result = n.lib.ov_preprocess_preprocess_steps_resize(p_self, c_resize_algorithm)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_resize')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_resize', n)
         finally:
             keep.release()
 
@@ -1597,7 +1602,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_preprocess_preprocess_steps_scale(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_scale')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_scale', n)
         finally:
             keep.release()
 
@@ -1609,7 +1614,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_values, n_values = _rt.c_float_array(n, keep, values, 'values', 'float')
             result = n.lib.ov_preprocess_preprocess_steps_scale_multi_channels(p_self, c_values, n_values)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_scale_multi_channels')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_scale_multi_channels', n)
         finally:
             keep.release()
 
@@ -1621,7 +1626,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_preprocess_preprocess_steps_mean(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_mean')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_mean', n)
         finally:
             keep.release()
 
@@ -1633,7 +1638,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_values, n_values = _rt.c_float_array(n, keep, values, 'values', 'float')
             result = n.lib.ov_preprocess_preprocess_steps_mean_multi_channels(p_self, c_values, n_values)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_mean_multi_channels')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_mean_multi_channels', n)
         finally:
             keep.release()
 
@@ -1646,7 +1651,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             c_begin, n_begin = _rt.c_int_array(n, keep, begin, 'begin', 'int32_t', -2147483648, 2147483647)
             c_end, n_end = _rt.c_int_array(n, keep, end, 'end', 'int32_t', -2147483648, 2147483647)
             result = n.lib.ov_preprocess_preprocess_steps_crop(p_self, c_begin, n_begin, c_end, n_end)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_crop')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_crop', n)
         finally:
             keep.release()
 
@@ -1658,7 +1663,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
             result = n.lib.ov_preprocess_preprocess_steps_convert_layout(p_self, c_layout)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_convert_layout')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_convert_layout', n)
         finally:
             keep.release()
 
@@ -1669,7 +1674,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_preprocess_preprocess_steps_reverse_channels(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_reverse_channels')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_reverse_channels', n)
         finally:
             keep.release()
 
@@ -1681,7 +1686,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_element_type = _rt.c_enum(element_type, 'element_type', ElementType)
             result = n.lib.ov_preprocess_preprocess_steps_convert_element_type(p_self, c_element_type)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_convert_element_type')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_convert_element_type', n)
         finally:
             keep.release()
 
@@ -1693,7 +1698,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_colorFormat = _rt.c_enum(colorFormat, 'colorFormat', ColorFormat)
             result = n.lib.ov_preprocess_preprocess_steps_convert_color(p_self, c_colorFormat)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_convert_color')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_convert_color', n)
         finally:
             keep.release()
 
@@ -1708,7 +1713,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             c_value = _rt.c_float(value, 'value')
             c_mode = _rt.c_enum(mode, 'mode', PaddingMode)
             result = n.lib.ov_preprocess_preprocess_steps_pad(p_self, c_pads_begin, n_pads_begin, c_pads_end, n_pads_end, c_value, c_mode)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_pad')
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_pad', n)
         finally:
             keep.release()
 
@@ -1731,7 +1736,7 @@ class RemoteContext(_rt.Handle):
             out_remote_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_remote_context_create_tensor(p_self, c_type, c_shape, len(c_varargs), out_remote_tensor, *c_varargs)
             r_remote_tensor = _rt.adopt(Tensor, n, out_remote_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_create_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_create_tensor', n)
             return _rt.present(r_remote_tensor, 'ov_remote_context_create_tensor', 'Tensor')
         finally:
             keep.release()
@@ -1744,7 +1749,7 @@ class RemoteContext(_rt.Handle):
             p_self = keep.borrow(self)
             out_device_name = n.ffi.new('char **')
             result = n.lib.ov_remote_context_get_device_name(p_self, out_device_name)
-            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_get_device_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_get_device_name', n)
             return _rt.owned_str(n, out_device_name[0], n.lib.ov_free)
         finally:
             keep.release()
@@ -1758,8 +1763,8 @@ class RemoteContext(_rt.Handle):
             out_size = n.ffi.new('size_t *')
             out_params = n.ffi.new('char **')
             result = n.lib.ov_remote_context_get_params(p_self, out_size, out_params)
-            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_get_params')
-            return SizeParams(out_size[0], _rt.owned_str(n, out_params[0], n.lib.ov_free))
+            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_get_params', n)
+            return SizeParams(int(out_size[0]), _rt.owned_str(n, out_params[0], n.lib.ov_free))
         finally:
             keep.release()
 
@@ -1774,13 +1779,13 @@ class RemoteContext(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_remote_context_create_host_tensor(p_self, c_type, c_shape, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_create_host_tensor')
+            _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_create_host_tensor', n)
             return _rt.present(r_tensor, 'ov_remote_context_create_host_tensor', 'Tensor')
         finally:
             keep.release()
 
 
-class Tensor(_rt.Handle):
+class Tensor(TensorData, _rt.Handle):
     """`ov_tensor_t`, freed with `ov_tensor_free`."""
 
     __slots__ = ()
@@ -1795,7 +1800,7 @@ class Tensor(_rt.Handle):
             c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_tensor_create(c_type, c_shape, out_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create', n)
             self._adopt(n, _rt.non_null(n, out_tensor[0], 'ov_tensor_create', 'Tensor'), n.lib.ov_tensor_free)
         finally:
             keep.release()
@@ -1812,7 +1817,9 @@ class Tensor(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_tensor_create_from_host_ptr(c_type, c_shape, c_host_ptr, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create_from_host_ptr')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create_from_host_ptr', n)
+            if r_tensor is not None:  # the new object keeps what the library holds on to
+                r_tensor._retain(c_host_ptr)
             return _rt.present(r_tensor, 'ov_tensor_create_from_host_ptr', 'Tensor')
         finally:
             keep.release()
@@ -1828,7 +1835,7 @@ class Tensor(_rt.Handle):
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_tensor_create_from_string_array(c_string_array, n_string_array, c_shape, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create_from_string_array')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create_from_string_array', n)
             return _rt.present(r_tensor, 'ov_tensor_create_from_string_array', 'Tensor')
         finally:
             keep.release()
@@ -1842,8 +1849,8 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             out_shape = n.ffi.new('ov_shape_t *')
             result = n.lib.ov_tensor_get_shape(p_self, out_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_shape')
-            return _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free)
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_shape', n)
+            return cast('List[int]', _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
         finally:
             keep.release()
 
@@ -1855,7 +1862,7 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             result = n.lib.ov_tensor_set_shape(p_self, c_shape)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_shape')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_shape', n)
         finally:
             keep.release()
 
@@ -1868,7 +1875,7 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             out_type = n.ffi.new('ov_element_type_e *')
             result = n.lib.ov_tensor_get_element_type(p_self, out_type)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_element_type')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_element_type', n)
             return ElementType(out_type[0])
         finally:
             keep.release()
@@ -1882,8 +1889,8 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             out_elements_size = n.ffi.new('size_t *')
             result = n.lib.ov_tensor_get_size(p_self, out_elements_size)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_size')
-            return out_elements_size[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_size', n)
+            return int(out_elements_size[0])
         finally:
             keep.release()
 
@@ -1896,8 +1903,8 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             out_byte_size = n.ffi.new('size_t *')
             result = n.lib.ov_tensor_get_byte_size(p_self, out_byte_size)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_byte_size')
-            return out_byte_size[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_byte_size', n)
+            return int(out_byte_size[0])
         finally:
             keep.release()
 
@@ -1910,8 +1917,8 @@ class Tensor(_rt.Handle):
             out_size = n.ffi.new('size_t *')
             out_params = n.ffi.new('char **')
             result = n.lib.ov_remote_tensor_get_params(p_self, out_size, out_params)
-            _rt.check(result, _errors.StatusError, 0, 'ov_remote_tensor_get_params')
-            return SizeParams(out_size[0], _rt.owned_str(n, out_params[0], n.lib.ov_free))
+            _rt.check(result, _errors.StatusError, 0, 'ov_remote_tensor_get_params', n)
+            return SizeParams(int(out_size[0]), _rt.owned_str(n, out_params[0], n.lib.ov_free))
         finally:
             keep.release()
 
@@ -1923,7 +1930,7 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             out_device_name = n.ffi.new('char **')
             result = n.lib.ov_remote_tensor_get_device_name(p_self, out_device_name)
-            _rt.check(result, _errors.StatusError, 0, 'ov_remote_tensor_get_device_name')
+            _rt.check(result, _errors.StatusError, 0, 'ov_remote_tensor_get_device_name', n)
             return _rt.owned_str(n, out_device_name[0], n.lib.ov_free)
         finally:
             keep.release()
@@ -1936,7 +1943,7 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             c_string_array, n_string_array = _rt.c_string_array(n, keep, string_array, 'string_array')
             result = n.lib.ov_tensor_set_string_data(p_self, c_string_array, n_string_array)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_string_data')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_string_data', n)
         finally:
             keep.release()
 
@@ -1948,7 +1955,7 @@ class Tensor(_rt.Handle):
             p_self = keep.borrow(self)
             out_data = n.ffi.new('void **')
             result = n.lib.ov_tensor_data(p_self, out_data)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_data')
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_data', n)
             return out_data[0]
         finally:
             keep.release()
@@ -1995,8 +2002,8 @@ def get_openvino_version() -> Version:
     try:
         out_version = n.ffi.new('ov_version_t *')
         result = n.lib.ov_get_openvino_version(out_version)
-        _rt.check(result, _errors.StatusError, 0, 'ov_get_openvino_version')
-        return _st.take(n, out_version, _st.OV_VERSION_T_SPEC, n.lib.ov_version_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_get_openvino_version', n)
+        return cast('Version', _st.take(n, out_version, _st.OV_VERSION_T_SPEC, n.lib.ov_version_free))
     finally:
         keep.release()
 
@@ -2018,7 +2025,7 @@ def dimension_is_dynamic(dim: Dimension) -> bool:
     try:
         c_dim = _st.to_c(n, keep, dim, _st.OV_DIMENSION_T_SPEC, 'dim')
         result = n.lib.ov_dimension_is_dynamic(c_dim)
-        return result
+        return bool(result)
     finally:
         keep.release()
 
@@ -2031,8 +2038,8 @@ def partial_shape_create(dims: Sequence[Dimension]) -> PartialShape:
         c_dims, n_dims = _st.to_c_array(n, keep, dims, _st.OV_DIMENSION_T_SPEC, 'dims')
         out_partial_shape_obj = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_partial_shape_create(n_dims, c_dims, out_partial_shape_obj)
-        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create')
-        return _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create', n)
+        return cast('PartialShape', _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
@@ -2046,8 +2053,8 @@ def partial_shape_create_dynamic(rank: Dimension, dims: Any = None) -> PartialSh
         c_dims = n.ffi.NULL if dims is None else keep.hold(dims)
         out_partial_shape_obj = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_partial_shape_create_dynamic(c_rank, c_dims, out_partial_shape_obj)
-        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create_dynamic')
-        return _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create_dynamic', n)
+        return cast('PartialShape', _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
@@ -2060,8 +2067,8 @@ def partial_shape_create_static(dims: Iterable[int]) -> PartialShape:
         c_dims, n_dims = _rt.c_int_array(n, keep, dims, 'dims', 'int64_t', -9223372036854775808, 9223372036854775807)
         out_partial_shape_obj = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_partial_shape_create_static(n_dims, c_dims, out_partial_shape_obj)
-        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create_static')
-        return _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create_static', n)
+        return cast('PartialShape', _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
@@ -2074,8 +2081,8 @@ def partial_shape_to_shape(partial_shape: PartialShape) -> List[int]:
         c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
         out_shape = n.ffi.new('ov_shape_t *')
         result = n.lib.ov_partial_shape_to_shape(c_partial_shape, out_shape)
-        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_to_shape')
-        return _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_to_shape', n)
+        return cast('List[int]', _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
     finally:
         keep.release()
 
@@ -2088,8 +2095,8 @@ def shape_to_partial_shape(shape: List[int]) -> PartialShape:
         c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
         out_partial_shape = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_shape_to_partial_shape(c_shape, out_partial_shape)
-        _rt.check(result, _errors.StatusError, 0, 'ov_shape_to_partial_shape')
-        return _st.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_shape_to_partial_shape', n)
+        return cast('PartialShape', _st.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
@@ -2101,7 +2108,7 @@ def partial_shape_is_dynamic(partial_shape: PartialShape) -> bool:
     try:
         c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
         result = n.lib.ov_partial_shape_is_dynamic(c_partial_shape)
-        return result
+        return bool(result)
     finally:
         keep.release()
 
@@ -2125,7 +2132,7 @@ def rank_is_dynamic(rank: Dimension) -> bool:
     try:
         c_rank = _st.to_c(n, keep, rank, _st.OV_DIMENSION_T_SPEC, 'rank')
         result = n.lib.ov_rank_is_dynamic(c_rank)
-        return result
+        return bool(result)
     finally:
         keep.release()
 
@@ -2138,8 +2145,8 @@ def shape_create(dims: Iterable[int]) -> List[int]:
         c_dims, n_dims = _rt.c_int_array(n, keep, dims, 'dims', 'int64_t', -9223372036854775808, 9223372036854775807)
         out_shape = n.ffi.new('ov_shape_t *')
         result = n.lib.ov_shape_create(n_dims, c_dims, out_shape)
-        _rt.check(result, _errors.StatusError, 0, 'ov_shape_create')
-        return _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free)
+        _rt.check(result, _errors.StatusError, 0, 'ov_shape_create', n)
+        return cast('List[int]', _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
     finally:
         keep.release()
 

@@ -399,9 +399,27 @@ def c_strings_varargs(native: "_nativemod.Native", keep: Keep, values: object, n
 
 # -- results --
 
-def check(status: int, error: Type[NativeStatusError], ok: int, function: str) -> None:
+def check(status: int, error: Type[NativeStatusError], ok: int, function: str,
+          native: "Optional[_nativemod.Native]" = None) -> None:
     if status != ok:
-        raise error(status, function)
+        raise error(status, function, error_detail(native, error, status))
+
+
+def error_detail(native: "Optional[_nativemod.Native]", error: Type[NativeStatusError], status: int) -> Optional[str]:
+    """The library's own text about a failed call, read right after it returned `status`."""
+    from . import _enums
+
+    if native is None or error.status_enum is not _enums.Status:
+        return None
+    text: Optional[str] = None
+    # Only these statuses come with a message of this call; after others it is an older one.
+    if status in {-1, -2, -8, -13, -17}:
+        pointer = native.lib.ov_get_last_err_msg()
+        message = owned_str(native, pointer, native.lib.ov_free)
+        text = message.strip() if message else None
+    if not text:
+        text = to_str(native, native.lib.ov_get_error_info(status))
+    return text or None
 
 
 def to_str(native: "_nativemod.Native", pointer: Any) -> Optional[str]:
@@ -447,7 +465,7 @@ def read_string(native: "_nativemod.Native", call: Callable[[Any, Any], int], er
     ffi = native.ffi
     size = ffi.new("size_t *")
     for _ in range(4):
-        check(call(ffi.NULL, size), error, ok, function)
+        check(call(ffi.NULL, size), error, ok, function, native)
         capacity = size[0]
         if capacity == 0:
             return ""
@@ -458,7 +476,7 @@ def read_string(native: "_nativemod.Native", call: Callable[[Any, Any], int], er
         # Failed: if the value grew between the two calls, ask again; otherwise report the failure.
         probe = ffi.new("size_t *")
         if call(ffi.NULL, probe) != ok or probe[0] <= capacity:
-            check(status, error, ok, function)
+            check(status, error, ok, function, native)
     raise OpenVINOError(f"{function}: the value kept changing size between calls")
 
 
@@ -470,11 +488,11 @@ def read_array(native: "_nativemod.Native", ctype: str, count: Callable[[Any], i
     n = ffi.new("size_t *")
     status = count(n)
     if count_error is not None:
-        check(status, count_error, ok, count_function)
+        check(status, count_error, ok, count_function, native)
     if n[0] == 0:
         return []
     buf = ffi.new(f"{ctype}[]", n[0])
-    check(fill(buf, n[0]), error, ok, function)
+    check(fill(buf, n[0]), error, ok, function, native)
     return list(buf)
 
 

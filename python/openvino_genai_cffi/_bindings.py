@@ -8,7 +8,7 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
 
 from . import _callbacks as _cb
 from . import _errors
@@ -37,7 +37,7 @@ class JsonContainer(_rt.Handle):
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create(out_container)
-            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create')
+            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create', n)
             self._adopt(n, _rt.non_null(n, out_container[0], 'ov_genai_json_container_create', 'JsonContainer'), n.lib.ov_genai_json_container_free)
         finally:
             keep.release()
@@ -52,7 +52,7 @@ class JsonContainer(_rt.Handle):
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create_from_json_string(out_container, c_json_str)
             r_container = _rt.adopt(JsonContainer, n, out_container[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_from_json_string')
+            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_from_json_string', n)
             return _rt.present(r_container, 'ov_genai_json_container_create_from_json_string', 'JsonContainer')
         finally:
             keep.release()
@@ -66,7 +66,7 @@ class JsonContainer(_rt.Handle):
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create_object(out_container)
             r_container = _rt.adopt(JsonContainer, n, out_container[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_object')
+            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_object', n)
             return _rt.present(r_container, 'ov_genai_json_container_create_object', 'JsonContainer')
         finally:
             keep.release()
@@ -80,7 +80,7 @@ class JsonContainer(_rt.Handle):
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create_array(out_container)
             r_container = _rt.adopt(JsonContainer, n, out_container[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_array')
+            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_array', n)
             return _rt.present(r_container, 'ov_genai_json_container_create_array', 'JsonContainer')
         finally:
             keep.release()
@@ -105,7 +105,7 @@ class JsonContainer(_rt.Handle):
             out_target = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_copy(p_self, out_target)
             r_target = _rt.adopt(JsonContainer, n, out_target[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_copy')
+            _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_copy', n)
             return _rt.present(r_target, 'ov_genai_json_container_copy', 'JsonContainer')
         finally:
             keep.release()
@@ -124,7 +124,7 @@ class ChatHistory(_rt.Handle):
         try:
             out_history = n.ffi.new('ov_genai_chat_history **')
             result = n.lib.ov_genai_chat_history_create(out_history)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create', n)
             self._adopt(n, _rt.non_null(n, out_history[0], 'ov_genai_chat_history_create', 'ChatHistory'), n.lib.ov_genai_chat_history_free)
         finally:
             keep.release()
@@ -139,7 +139,7 @@ class ChatHistory(_rt.Handle):
             out_history = n.ffi.new('ov_genai_chat_history **')
             result = n.lib.ov_genai_chat_history_create_from_json_container(out_history, c_messages)
             r_history = _rt.adopt(ChatHistory, n, out_history[0], n.lib.ov_genai_chat_history_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create_from_json_container')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create_from_json_container', n)
             return _rt.present(r_history, 'ov_genai_chat_history_create_from_json_container', 'ChatHistory')
         finally:
             keep.release()
@@ -153,8 +153,8 @@ class ChatHistory(_rt.Handle):
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
             result = n.lib.ov_genai_chat_history_size(p_self, out_size)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_size')
-            return out_size[0]
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_size', n)
+            return int(out_size[0])
         finally:
             keep.release()
 
@@ -167,8 +167,8 @@ class ChatHistory(_rt.Handle):
             p_self = keep.borrow(self)
             out_empty = n.ffi.new('int *')
             result = n.lib.ov_genai_chat_history_empty(p_self, out_empty)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_empty')
-            return out_empty[0]
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_empty', n)
+            return int(out_empty[0])
         finally:
             keep.release()
 
@@ -182,7 +182,7 @@ class ChatHistory(_rt.Handle):
             out_tools = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_tools(p_self, out_tools)
             r_tools = _rt.adopt(JsonContainer, n, out_tools[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_tools')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_tools', n)
             return _rt.present(r_tools, 'ov_genai_chat_history_get_tools', 'JsonContainer')
         finally:
             keep.release()
@@ -195,7 +195,7 @@ class ChatHistory(_rt.Handle):
             p_self = keep.borrow(self)
             c_tools = _rt.c_handle(n, keep, tools, JsonContainer, 'tools', False)
             result = n.lib.ov_genai_chat_history_set_tools(p_self, c_tools)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_tools')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_tools', n)
         finally:
             keep.release()
 
@@ -209,7 +209,7 @@ class ChatHistory(_rt.Handle):
             out_extra_context = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_extra_context(p_self, out_extra_context)
             r_extra_context = _rt.adopt(JsonContainer, n, out_extra_context[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_extra_context')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_extra_context', n)
             return _rt.present(r_extra_context, 'ov_genai_chat_history_get_extra_context', 'JsonContainer')
         finally:
             keep.release()
@@ -222,7 +222,7 @@ class ChatHistory(_rt.Handle):
             p_self = keep.borrow(self)
             c_extra_context = _rt.c_handle(n, keep, extra_context, JsonContainer, 'extra_context', False)
             result = n.lib.ov_genai_chat_history_set_extra_context(p_self, c_extra_context)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_extra_context')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_extra_context', n)
         finally:
             keep.release()
 
@@ -234,7 +234,7 @@ class ChatHistory(_rt.Handle):
             p_self = keep.borrow(self)
             c_message = _rt.c_handle(n, keep, message, JsonContainer, 'message', False)
             result = n.lib.ov_genai_chat_history_push_back(p_self, c_message)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_push_back')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_push_back', n)
         finally:
             keep.release()
 
@@ -245,7 +245,7 @@ class ChatHistory(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_chat_history_pop_back(p_self)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_pop_back')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_pop_back', n)
         finally:
             keep.release()
 
@@ -258,7 +258,7 @@ class ChatHistory(_rt.Handle):
             out_messages = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_messages(p_self, out_messages)
             r_messages = _rt.adopt(JsonContainer, n, out_messages[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_messages')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_messages', n)
             return _rt.present(r_messages, 'ov_genai_chat_history_get_messages', 'JsonContainer')
         finally:
             keep.release()
@@ -273,7 +273,7 @@ class ChatHistory(_rt.Handle):
             out_message = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_message(p_self, c_index, out_message)
             r_message = _rt.adopt(JsonContainer, n, out_message[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_message')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_message', n)
             return _rt.present(r_message, 'ov_genai_chat_history_get_message', 'JsonContainer')
         finally:
             keep.release()
@@ -287,7 +287,7 @@ class ChatHistory(_rt.Handle):
             out_message = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_first(p_self, out_message)
             r_message = _rt.adopt(JsonContainer, n, out_message[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_first')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_first', n)
             return _rt.present(r_message, 'ov_genai_chat_history_get_first', 'JsonContainer')
         finally:
             keep.release()
@@ -301,7 +301,7 @@ class ChatHistory(_rt.Handle):
             out_message = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_last(p_self, out_message)
             r_message = _rt.adopt(JsonContainer, n, out_message[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_last')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_last', n)
             return _rt.present(r_message, 'ov_genai_chat_history_get_last', 'JsonContainer')
         finally:
             keep.release()
@@ -313,7 +313,7 @@ class ChatHistory(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_chat_history_clear(p_self)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_clear')
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_clear', n)
         finally:
             keep.release()
 
@@ -331,7 +331,7 @@ class GenerationConfig(_rt.Handle):
         try:
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_generation_config_create(out_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create', n)
             self._adopt(n, _rt.non_null(n, out_config[0], 'ov_genai_generation_config_create', 'GenerationConfig'), n.lib.ov_genai_generation_config_free)
         finally:
             keep.release()
@@ -346,7 +346,7 @@ class GenerationConfig(_rt.Handle):
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_generation_config_create_from_json(c_json_path, out_config)
             r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create_from_json')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create_from_json', n)
             return _rt.present(r_config, 'ov_genai_generation_config_create_from_json', 'GenerationConfig')
         finally:
             keep.release()
@@ -360,8 +360,8 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_max_new_tokens = n.ffi.new('size_t *')
             result = n.lib.ov_genai_generation_config_get_max_new_tokens(p_self, out_max_new_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_get_max_new_tokens')
-            return out_max_new_tokens[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_get_max_new_tokens', n)
+            return int(out_max_new_tokens[0])
         finally:
             keep.release()
 
@@ -373,7 +373,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_new_tokens(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_new_tokens')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_new_tokens', n)
         finally:
             keep.release()
 
@@ -390,7 +390,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_length(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_length')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_length', n)
         finally:
             keep.release()
 
@@ -407,7 +407,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'value')
             result = n.lib.ov_genai_generation_config_set_ignore_eos(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_ignore_eos')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_ignore_eos', n)
         finally:
             keep.release()
 
@@ -424,7 +424,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_min_new_tokens(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_new_tokens')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_new_tokens', n)
         finally:
             keep.release()
 
@@ -441,7 +441,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'value')
             result = n.lib.ov_genai_generation_config_set_echo(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_echo')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_echo', n)
         finally:
             keep.release()
 
@@ -458,7 +458,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_logprobs(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_logprobs')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_logprobs', n)
         finally:
             keep.release()
 
@@ -475,7 +475,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'value')
             result = n.lib.ov_genai_generation_config_set_include_stop_str_in_output(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_include_stop_str_in_output')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_include_stop_str_in_output', n)
         finally:
             keep.release()
 
@@ -492,7 +492,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_beam_groups(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beam_groups')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beam_groups', n)
         finally:
             keep.release()
 
@@ -509,7 +509,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_beams(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beams')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beams', n)
         finally:
             keep.release()
 
@@ -526,7 +526,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_diversity_penalty(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_diversity_penalty')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_diversity_penalty', n)
         finally:
             keep.release()
 
@@ -543,7 +543,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_length_penalty(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_length_penalty')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_length_penalty', n)
         finally:
             keep.release()
 
@@ -560,7 +560,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_return_sequences(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_return_sequences')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_return_sequences', n)
         finally:
             keep.release()
 
@@ -577,7 +577,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_no_repeat_ngram_size(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_no_repeat_ngram_size')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_no_repeat_ngram_size', n)
         finally:
             keep.release()
 
@@ -594,7 +594,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_enum(value, 'value', StopCriteria)
             result = n.lib.ov_genai_generation_config_set_stop_criteria(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_criteria')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_criteria', n)
         finally:
             keep.release()
 
@@ -611,7 +611,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_temperature(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_temperature')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_temperature', n)
         finally:
             keep.release()
 
@@ -628,7 +628,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_top_p(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_p')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_p', n)
         finally:
             keep.release()
 
@@ -645,7 +645,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_top_k(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_k')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_k', n)
         finally:
             keep.release()
 
@@ -662,7 +662,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_min_p(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_p')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_p', n)
         finally:
             keep.release()
 
@@ -679,7 +679,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'value')
             result = n.lib.ov_genai_generation_config_set_do_sample(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_do_sample')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_do_sample', n)
         finally:
             keep.release()
 
@@ -696,7 +696,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_repetition_penalty(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_repetition_penalty')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_repetition_penalty', n)
         finally:
             keep.release()
 
@@ -713,7 +713,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_presence_penalty(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_presence_penalty')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_presence_penalty', n)
         finally:
             keep.release()
 
@@ -730,7 +730,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_frequency_penalty(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_frequency_penalty')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_frequency_penalty', n)
         finally:
             keep.release()
 
@@ -747,7 +747,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_rng_seed(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_rng_seed')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_rng_seed', n)
         finally:
             keep.release()
 
@@ -764,7 +764,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value')
             result = n.lib.ov_genai_generation_config_set_assistant_confidence_threshold(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_assistant_confidence_threshold')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_assistant_confidence_threshold', n)
         finally:
             keep.release()
 
@@ -781,7 +781,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_assistant_tokens(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_assistant_tokens')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_assistant_tokens', n)
         finally:
             keep.release()
 
@@ -798,7 +798,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_ngram_size(p_self, c_value)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_ngram_size')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_ngram_size', n)
         finally:
             keep.release()
 
@@ -815,7 +815,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_id = _rt.c_int(id, 'id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_generation_config_set_eos_token_id(p_self, c_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_eos_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_eos_token_id', n)
         finally:
             keep.release()
 
@@ -827,7 +827,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_strings, n_strings = _rt.c_string_array(n, keep, strings, 'strings')
             result = n.lib.ov_genai_generation_config_set_stop_strings(p_self, c_strings, n_strings)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_strings')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_strings', n)
         finally:
             keep.release()
 
@@ -839,7 +839,7 @@ class GenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_ids, n_token_ids = _rt.c_int_array(n, keep, token_ids, 'token_ids', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_generation_config_set_stop_token_ids(p_self, c_token_ids, n_token_ids)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_token_ids')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_token_ids', n)
         finally:
             keep.release()
 
@@ -850,7 +850,7 @@ class GenerationConfig(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_generation_config_validate(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_validate')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_validate', n)
         finally:
             keep.release()
 
@@ -868,7 +868,7 @@ class DecodedResults(_rt.Handle):
         try:
             out_results = n.ffi.new('ov_genai_decoded_results **')
             result = n.lib.ov_genai_decoded_results_create(out_results)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_create', n)
             self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_decoded_results_create', 'DecodedResults'), n.lib.ov_genai_decoded_results_free)
         finally:
             keep.release()
@@ -882,7 +882,7 @@ class DecodedResults(_rt.Handle):
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_decoded_results_get_perf_metrics(p_self, out_metrics)
             r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_get_perf_metrics')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_get_perf_metrics', n)
             return _rt.present(r_metrics, 'ov_genai_decoded_results_get_perf_metrics', 'PerfMetrics')
         finally:
             keep.release()
@@ -915,7 +915,7 @@ class LLMPipeline(_rt.Handle):
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_pipe = n.ffi.new('ov_genai_llm_pipeline **')
             result = n.lib.ov_genai_llm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_create', n)
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_llm_pipeline_create', 'LLMPipeline'), n.lib.ov_genai_llm_pipeline_free)
         finally:
             keep.release()
@@ -930,7 +930,7 @@ class LLMPipeline(_rt.Handle):
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_llm_pipeline_get_generation_config(p_self, out_config)
             r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_get_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_get_generation_config', n)
             return _rt.present(r_config, 'ov_genai_llm_pipeline_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
@@ -943,7 +943,7 @@ class LLMPipeline(_rt.Handle):
             p_self = keep.borrow(self)
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
             result = n.lib.ov_genai_llm_pipeline_set_generation_config(p_self, c_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_set_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_set_generation_config', n)
         finally:
             keep.release()
 
@@ -966,7 +966,7 @@ class LLMPipeline(_rt.Handle):
             r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate', n)
             return _rt.present(r_results, 'ov_genai_llm_pipeline_generate', 'DecodedResults')
 
         return _rt.Prepared(keep, run)
@@ -1000,7 +1000,7 @@ class LLMPipeline(_rt.Handle):
             r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate_with_history')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate_with_history', n)
             return _rt.present(r_results, 'ov_genai_llm_pipeline_generate_with_history', 'DecodedResults')
 
         return _rt.Prepared(keep, run)
@@ -1022,7 +1022,7 @@ class LLMPipeline(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_llm_pipeline_start_chat(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_start_chat')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_start_chat', n)
         finally:
             keep.release()
 
@@ -1033,7 +1033,7 @@ class LLMPipeline(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_llm_pipeline_finish_chat(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_finish_chat')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_finish_chat', n)
         finally:
             keep.release()
 
@@ -1053,8 +1053,8 @@ class PerfMetrics(_rt.Handle):
             p_self = keep.borrow(self)
             out_load_time = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_load_time(p_self, out_load_time)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_load_time')
-            return out_load_time[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_load_time', n)
+            return float(out_load_time[0])
         finally:
             keep.release()
 
@@ -1067,8 +1067,8 @@ class PerfMetrics(_rt.Handle):
             p_self = keep.borrow(self)
             out_num_generation_tokens = n.ffi.new('size_t *')
             result = n.lib.ov_genai_perf_metrics_get_num_generation_tokens(p_self, out_num_generation_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_num_generation_tokens')
-            return out_num_generation_tokens[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_num_generation_tokens', n)
+            return int(out_num_generation_tokens[0])
         finally:
             keep.release()
 
@@ -1081,8 +1081,8 @@ class PerfMetrics(_rt.Handle):
             p_self = keep.borrow(self)
             out_num_input_tokens = n.ffi.new('size_t *')
             result = n.lib.ov_genai_perf_metrics_get_num_input_tokens(p_self, out_num_input_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_num_input_tokens')
-            return out_num_input_tokens[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_num_input_tokens', n)
+            return int(out_num_input_tokens[0])
         finally:
             keep.release()
 
@@ -1096,8 +1096,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_ttft(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_ttft')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_ttft', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1111,8 +1111,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_tpot(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_tpot')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_tpot', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1126,8 +1126,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_ipot(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_ipot')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_ipot', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1141,8 +1141,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_throughput(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_throughput')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_throughput', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1156,8 +1156,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_inference_duration(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_inference_duration')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_inference_duration', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1171,8 +1171,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_generate_duration(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_generate_duration')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_generate_duration', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1186,8 +1186,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_tokenization_duration(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_tokenization_duration')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_tokenization_duration', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1201,8 +1201,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_detokenization_duration(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_detokenization_duration')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_detokenization_duration', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1216,8 +1216,8 @@ class PerfMetrics(_rt.Handle):
             out_mean = n.ffi.new('float *')
             out_std = n.ffi.new('float *')
             result = n.lib.ov_genai_perf_metrics_get_chat_template_duration(p_self, out_mean, out_std)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_chat_template_duration')
-            return MeanStd(out_mean[0], out_std[0])
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_get_chat_template_duration', n)
+            return MeanStd(float(out_mean[0]), float(out_std[0]))
         finally:
             keep.release()
 
@@ -1229,7 +1229,7 @@ class PerfMetrics(_rt.Handle):
             p_self = keep.borrow(self)
             c_right = _rt.c_handle(n, keep, right, PerfMetrics, 'right', False)
             result = n.lib.ov_genai_perf_metrics_add_in_place(p_self, c_right)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_add_in_place')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_add_in_place', n)
         finally:
             keep.release()
 
@@ -1247,7 +1247,7 @@ class VLMDecodedResults(_rt.Handle):
         try:
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
             result = n.lib.ov_genai_vlm_decoded_results_create(out_results)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_create', n)
             self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_vlm_decoded_results_create', 'VLMDecodedResults'), n.lib.ov_genai_vlm_decoded_results_free)
         finally:
             keep.release()
@@ -1261,7 +1261,7 @@ class VLMDecodedResults(_rt.Handle):
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_vlm_decoded_results_get_perf_metrics(p_self, out_metrics)
             r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_vlm_decoded_results_perf_metrics_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_get_perf_metrics')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_get_perf_metrics', n)
             return _rt.present(r_metrics, 'ov_genai_vlm_decoded_results_get_perf_metrics', 'PerfMetrics')
         finally:
             keep.release()
@@ -1294,7 +1294,7 @@ class VLMPipeline(_rt.Handle):
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_pipe = n.ffi.new('ov_genai_vlm_pipeline **')
             result = n.lib.ov_genai_vlm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_create', n)
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_vlm_pipeline_create', 'VLMPipeline'), n.lib.ov_genai_vlm_pipeline_free)
         finally:
             keep.release()
@@ -1309,7 +1309,7 @@ class VLMPipeline(_rt.Handle):
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_vlm_pipeline_get_generation_config(p_self, out_config)
             r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_get_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_get_generation_config', n)
             return _rt.present(r_config, 'ov_genai_vlm_pipeline_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
@@ -1322,7 +1322,7 @@ class VLMPipeline(_rt.Handle):
             p_self = keep.borrow(self)
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
             result = n.lib.ov_genai_vlm_pipeline_set_generation_config(p_self, c_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_set_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_set_generation_config', n)
         finally:
             keep.release()
 
@@ -1346,7 +1346,7 @@ class VLMPipeline(_rt.Handle):
             r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate', n)
             return _rt.present(r_results, 'ov_genai_vlm_pipeline_generate', 'VLMDecodedResults')
 
         return _rt.Prepared(keep, run)
@@ -1381,7 +1381,7 @@ class VLMPipeline(_rt.Handle):
             r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate_with_history')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate_with_history', n)
             return _rt.present(r_results, 'ov_genai_vlm_pipeline_generate_with_history', 'VLMDecodedResults')
 
         return _rt.Prepared(keep, run)
@@ -1403,7 +1403,7 @@ class VLMPipeline(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_vlm_pipeline_start_chat(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_start_chat')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_start_chat', n)
         finally:
             keep.release()
 
@@ -1414,7 +1414,7 @@ class VLMPipeline(_rt.Handle):
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_vlm_pipeline_finish_chat(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_finish_chat')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_finish_chat', n)
         finally:
             keep.release()
 
@@ -1432,7 +1432,7 @@ class WhisperGenerationConfig(_rt.Handle):
         try:
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_create(out_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create', n)
             self._adopt(n, _rt.non_null(n, out_config[0], 'ov_genai_whisper_generation_config_create', 'WhisperGenerationConfig'), n.lib.ov_genai_whisper_generation_config_free)
         finally:
             keep.release()
@@ -1447,7 +1447,7 @@ class WhisperGenerationConfig(_rt.Handle):
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_create_from_json(c_json_path, out_config)
             r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create_from_json')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create_from_json', n)
             return _rt.present(r_config, 'ov_genai_whisper_generation_config_create_from_json', 'WhisperGenerationConfig')
         finally:
             keep.release()
@@ -1461,8 +1461,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_decoder_start_token_id(p_self, out_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_decoder_start_token_id')
-            return out_token_id[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_decoder_start_token_id', n)
+            return int(out_token_id[0])
         finally:
             keep.release()
 
@@ -1474,7 +1474,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_decoder_start_token_id(p_self, c_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_decoder_start_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_decoder_start_token_id', n)
         finally:
             keep.release()
 
@@ -1487,8 +1487,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_pad_token_id(p_self, out_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_pad_token_id')
-            return out_token_id[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_pad_token_id', n)
+            return int(out_token_id[0])
         finally:
             keep.release()
 
@@ -1500,7 +1500,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_pad_token_id(p_self, c_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_pad_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_pad_token_id', n)
         finally:
             keep.release()
 
@@ -1513,8 +1513,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_translate_token_id(p_self, out_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_translate_token_id')
-            return out_token_id[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_translate_token_id', n)
+            return int(out_token_id[0])
         finally:
             keep.release()
 
@@ -1526,7 +1526,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_translate_token_id(p_self, c_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_translate_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_translate_token_id', n)
         finally:
             keep.release()
 
@@ -1539,8 +1539,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_transcribe_token_id(p_self, out_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_transcribe_token_id')
-            return out_token_id[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_transcribe_token_id', n)
+            return int(out_token_id[0])
         finally:
             keep.release()
 
@@ -1552,7 +1552,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_transcribe_token_id(p_self, c_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_transcribe_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_transcribe_token_id', n)
         finally:
             keep.release()
 
@@ -1565,8 +1565,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_prev_sot_token_id(p_self, out_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_prev_sot_token_id')
-            return out_token_id[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_prev_sot_token_id', n)
+            return int(out_token_id[0])
         finally:
             keep.release()
 
@@ -1578,7 +1578,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_prev_sot_token_id(p_self, c_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_prev_sot_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_prev_sot_token_id', n)
         finally:
             keep.release()
 
@@ -1591,8 +1591,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_no_timestamps_token_id(p_self, out_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_no_timestamps_token_id')
-            return out_token_id[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_no_timestamps_token_id', n)
+            return int(out_token_id[0])
         finally:
             keep.release()
 
@@ -1604,7 +1604,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_no_timestamps_token_id(p_self, c_token_id)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_no_timestamps_token_id')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_no_timestamps_token_id', n)
         finally:
             keep.release()
 
@@ -1617,8 +1617,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_index = n.ffi.new('size_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_max_initial_timestamp_index(p_self, out_index)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_max_initial_timestamp_index')
-            return out_index[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_max_initial_timestamp_index', n)
+            return int(out_index[0])
         finally:
             keep.release()
 
@@ -1630,7 +1630,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
             result = n.lib.ov_genai_whisper_generation_config_set_max_initial_timestamp_index(p_self, c_index)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_max_initial_timestamp_index')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_max_initial_timestamp_index', n)
         finally:
             keep.release()
 
@@ -1643,7 +1643,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_is_multilingual = n.ffi.new('bool *')
             result = n.lib.ov_genai_whisper_generation_config_get_is_multilingual(p_self, out_is_multilingual)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_is_multilingual')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_is_multilingual', n)
             return bool(out_is_multilingual[0])
         finally:
             keep.release()
@@ -1656,7 +1656,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_is_multilingual = _rt.c_bool(is_multilingual, 'is_multilingual')
             result = n.lib.ov_genai_whisper_generation_config_set_is_multilingual(p_self, c_is_multilingual)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_is_multilingual')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_is_multilingual', n)
         finally:
             keep.release()
 
@@ -1673,14 +1673,14 @@ class WhisperGenerationConfig(_rt.Handle):
             keep.release()
 
     @language.setter
-    def language(self, language: str = None) -> None:
+    def language(self, language: Optional[str] = None) -> None:
         n = self._native
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
             c_language = _rt.c_string(n, keep, language, 'language', True)
             result = n.lib.ov_genai_whisper_generation_config_set_language(p_self, c_language)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_language')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_language', n)
         finally:
             keep.release()
 
@@ -1697,14 +1697,14 @@ class WhisperGenerationConfig(_rt.Handle):
             keep.release()
 
     @task.setter
-    def task(self, task: str = None) -> None:
+    def task(self, task: Optional[str] = None) -> None:
         n = self._native
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
             c_task = _rt.c_string(n, keep, task, 'task', True)
             result = n.lib.ov_genai_whisper_generation_config_set_task(p_self, c_task)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_task')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_task', n)
         finally:
             keep.release()
 
@@ -1717,7 +1717,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_return_timestamps = n.ffi.new('bool *')
             result = n.lib.ov_genai_whisper_generation_config_get_return_timestamps(p_self, out_return_timestamps)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_return_timestamps')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_return_timestamps', n)
             return bool(out_return_timestamps[0])
         finally:
             keep.release()
@@ -1730,7 +1730,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_return_timestamps = _rt.c_bool(return_timestamps, 'return_timestamps')
             result = n.lib.ov_genai_whisper_generation_config_set_return_timestamps(p_self, c_return_timestamps)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_return_timestamps')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_return_timestamps', n)
         finally:
             keep.release()
 
@@ -1747,14 +1747,14 @@ class WhisperGenerationConfig(_rt.Handle):
             keep.release()
 
     @initial_prompt.setter
-    def initial_prompt(self, initial_prompt: str = None) -> None:
+    def initial_prompt(self, initial_prompt: Optional[str] = None) -> None:
         n = self._native
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
             c_initial_prompt = _rt.c_string(n, keep, initial_prompt, 'initial_prompt', True)
             result = n.lib.ov_genai_whisper_generation_config_set_initial_prompt(p_self, c_initial_prompt)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_initial_prompt')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_initial_prompt', n)
         finally:
             keep.release()
 
@@ -1771,14 +1771,14 @@ class WhisperGenerationConfig(_rt.Handle):
             keep.release()
 
     @hotwords.setter
-    def hotwords(self, hotwords: str = None) -> None:
+    def hotwords(self, hotwords: Optional[str] = None) -> None:
         n = self._native
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
             c_hotwords = _rt.c_string(n, keep, hotwords, 'hotwords', True)
             result = n.lib.ov_genai_whisper_generation_config_set_hotwords(p_self, c_hotwords)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_hotwords')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_hotwords', n)
         finally:
             keep.release()
 
@@ -1791,8 +1791,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_tokens_count = n.ffi.new('size_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_begin_suppress_tokens_count(p_self, out_tokens_count)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_begin_suppress_tokens_count')
-            return out_tokens_count[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_begin_suppress_tokens_count', n)
+            return int(out_tokens_count[0])
         finally:
             keep.release()
 
@@ -1805,8 +1805,8 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             out_tokens_count = n.ffi.new('size_t *')
             result = n.lib.ov_genai_whisper_generation_config_get_suppress_tokens_count(p_self, out_tokens_count)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_suppress_tokens_count')
-            return out_tokens_count[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_suppress_tokens_count', n)
+            return int(out_tokens_count[0])
         finally:
             keep.release()
 
@@ -1819,7 +1819,7 @@ class WhisperGenerationConfig(_rt.Handle):
             out_generation_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_get_generation_config(p_self, out_generation_config)
             r_generation_config = _rt.adopt(GenerationConfig, n, out_generation_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_generation_config', n)
             return _rt.present(r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
@@ -1832,7 +1832,7 @@ class WhisperGenerationConfig(_rt.Handle):
             p_self = keep.borrow(self)
             c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_begin_suppress_tokens(p_self, c_tokens, n_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens', n)
         finally:
             keep.release()
 
@@ -1860,7 +1860,7 @@ _errors.StatusError, _errors.StatusError, 0,
             p_self = keep.borrow(self)
             c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_suppress_tokens(p_self, c_tokens, n_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_suppress_tokens')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_suppress_tokens', n)
         finally:
             keep.release()
 
@@ -1887,7 +1887,7 @@ _errors.StatusError, _errors.StatusError, 0,
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_whisper_generation_config_validate(p_self)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_validate')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_validate', n)
         finally:
             keep.release()
 
@@ -1905,7 +1905,7 @@ class WhisperDecodedResultChunk(_rt.Handle):
         try:
             out_chunk = n.ffi.new('ov_genai_whisper_decoded_result_chunk **')
             result = n.lib.ov_genai_whisper_decoded_result_chunk_create(out_chunk)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_create', n)
             self._adopt(n, _rt.non_null(n, out_chunk[0], 'ov_genai_whisper_decoded_result_chunk_create', 'WhisperDecodedResultChunk'), n.lib.ov_genai_whisper_decoded_result_chunk_free)
         finally:
             keep.release()
@@ -1919,8 +1919,8 @@ class WhisperDecodedResultChunk(_rt.Handle):
             p_self = keep.borrow(self)
             out_start_ts = n.ffi.new('float *')
             result = n.lib.ov_genai_whisper_decoded_result_chunk_get_start_ts(p_self, out_start_ts)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_get_start_ts')
-            return out_start_ts[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_get_start_ts', n)
+            return float(out_start_ts[0])
         finally:
             keep.release()
 
@@ -1933,8 +1933,8 @@ class WhisperDecodedResultChunk(_rt.Handle):
             p_self = keep.borrow(self)
             out_end_ts = n.ffi.new('float *')
             result = n.lib.ov_genai_whisper_decoded_result_chunk_get_end_ts(p_self, out_end_ts)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_get_end_ts')
-            return out_end_ts[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_get_end_ts', n)
+            return float(out_end_ts[0])
         finally:
             keep.release()
 
@@ -1963,7 +1963,7 @@ class WhisperDecodedResults(_rt.Handle):
         try:
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_decoded_results_create(out_results)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_create', n)
             self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_whisper_decoded_results_create', 'WhisperDecodedResults'), n.lib.ov_genai_whisper_decoded_results_free)
         finally:
             keep.release()
@@ -1977,8 +1977,8 @@ class WhisperDecodedResults(_rt.Handle):
             p_self = keep.borrow(self)
             out_count = n.ffi.new('size_t *')
             result = n.lib.ov_genai_whisper_decoded_results_get_texts_count(p_self, out_count)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_texts_count')
-            return out_count[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_texts_count', n)
+            return int(out_count[0])
         finally:
             keep.release()
 
@@ -1991,7 +1991,7 @@ class WhisperDecodedResults(_rt.Handle):
             p_self = keep.borrow(self)
             out_has_chunks = n.ffi.new('bool *')
             result = n.lib.ov_genai_whisper_decoded_results_has_chunks(p_self, out_has_chunks)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_has_chunks')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_has_chunks', n)
             return bool(out_has_chunks[0])
         finally:
             keep.release()
@@ -2005,8 +2005,8 @@ class WhisperDecodedResults(_rt.Handle):
             p_self = keep.borrow(self)
             out_count = n.ffi.new('size_t *')
             result = n.lib.ov_genai_whisper_decoded_results_get_chunks_count(p_self, out_count)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_chunks_count')
-            return out_count[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_chunks_count', n)
+            return int(out_count[0])
         finally:
             keep.release()
 
@@ -2019,7 +2019,7 @@ class WhisperDecodedResults(_rt.Handle):
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_whisper_decoded_results_get_perf_metrics(p_self, out_metrics)
             r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_perf_metrics')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_perf_metrics', n)
             return _rt.present(r_metrics, 'ov_genai_whisper_decoded_results_get_perf_metrics', 'PerfMetrics')
         finally:
             keep.release()
@@ -2045,8 +2045,8 @@ class WhisperDecodedResults(_rt.Handle):
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
             out_score = n.ffi.new('float *')
             result = n.lib.ov_genai_whisper_decoded_results_get_score_at(p_self, c_index, out_score)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_score_at')
-            return out_score[0]
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_score_at', n)
+            return float(out_score[0])
         finally:
             keep.release()
 
@@ -2060,7 +2060,7 @@ class WhisperDecodedResults(_rt.Handle):
             out_chunk = n.ffi.new('ov_genai_whisper_decoded_result_chunk **')
             result = n.lib.ov_genai_whisper_decoded_results_get_chunk_at(p_self, c_index, out_chunk)
             r_chunk = _rt.adopt(WhisperDecodedResultChunk, n, out_chunk[0], n.lib.ov_genai_whisper_decoded_result_chunk_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_chunk_at')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_chunk_at', n)
             return _rt.present(r_chunk, 'ov_genai_whisper_decoded_results_get_chunk_at', 'WhisperDecodedResultChunk')
         finally:
             keep.release()
@@ -2093,7 +2093,7 @@ class WhisperPipeline(_rt.Handle):
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_pipeline = n.ffi.new('ov_genai_whisper_pipeline **')
             result = n.lib.ov_genai_whisper_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipeline, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_create')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_create', n)
             self._adopt(n, _rt.non_null(n, out_pipeline[0], 'ov_genai_whisper_pipeline_create', 'WhisperPipeline'), n.lib.ov_genai_whisper_pipeline_free)
         finally:
             keep.release()
@@ -2108,7 +2108,7 @@ class WhisperPipeline(_rt.Handle):
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_pipeline_get_generation_config(p_self, out_config)
             r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_get_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_get_generation_config', n)
             return _rt.present(r_config, 'ov_genai_whisper_pipeline_get_generation_config', 'WhisperGenerationConfig')
         finally:
             keep.release()
@@ -2121,7 +2121,7 @@ class WhisperPipeline(_rt.Handle):
             p_self = keep.borrow(self)
             c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'config', False)
             result = n.lib.ov_genai_whisper_pipeline_set_generation_config(p_self, c_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_set_generation_config')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_set_generation_config', n)
         finally:
             keep.release()
 
@@ -2136,7 +2136,7 @@ class WhisperPipeline(_rt.Handle):
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech, n_raw_speech, c_config, out_results)
             r_results = _rt.adopt(WhisperDecodedResults, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate')
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n)
             return _rt.present(r_results, 'ov_genai_whisper_pipeline_generate', 'WhisperDecodedResults')
         finally:
             keep.release()

@@ -31,17 +31,19 @@ class NativeStatusError(OpenVINOGenAIError):
 
     status_enum: ClassVar[Optional[Type[enum.IntEnum]]] = None
 
-    def __init__(self, status: int, function: str) -> None:
+    def __init__(self, status: int, function: str, detail: Optional[str] = None) -> None:
         enum_class = self.status_enum
         member = enum_class(status) if enum_class is not None and status in enum_class._value2member_map_ else None
         self.status: int = member if member is not None else status
         self.status_name: Optional[str] = _C_MEMBER_NAMES.get((enum_class, status)) if enum_class is not None else None
         self.function = function
+        # The library's own words about this failure, when it keeps any (None otherwise).
+        self.detail = detail
         shown = f"{self.status_name} ({status})" if self.status_name else f"unknown status {status}"
-        super().__init__(f"{function} returned {shown}")
+        super().__init__(f"{function} returned {shown}" + (f": {detail}" if detail else ""))
 
-    def __reduce__(self) -> "tuple[type, tuple[int, str]]":
-        return (type(self), (int(self.status), self.function))
+    def __reduce__(self) -> "tuple[type, tuple[int, str, Optional[str]]]":
+        return (type(self), (int(self.status), self.function, self.detail))
 
 
 class StatusError(NativeStatusError):

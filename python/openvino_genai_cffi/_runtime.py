@@ -399,9 +399,15 @@ def c_strings_varargs(native: "_nativemod.Native", keep: Keep, values: object, n
 
 # -- results --
 
-def check(status: int, error: Type[NativeStatusError], ok: int, function: str) -> None:
+def check(status: int, error: Type[NativeStatusError], ok: int, function: str,
+          native: "Optional[_nativemod.Native]" = None) -> None:
     if status != ok:
-        raise error(status, function)
+        raise error(status, function, error_detail(native, error, status))
+
+
+def error_detail(native: "Optional[_nativemod.Native]", error: Type[NativeStatusError], status: int) -> Optional[str]:
+    """The library's own text about a failed call, read right after it returned `status`."""
+    return None
 
 
 def to_str(native: "_nativemod.Native", pointer: Any) -> Optional[str]:
@@ -447,7 +453,7 @@ def read_string(native: "_nativemod.Native", call: Callable[[Any, Any], int], er
     ffi = native.ffi
     size = ffi.new("size_t *")
     for _ in range(4):
-        check(call(ffi.NULL, size), error, ok, function)
+        check(call(ffi.NULL, size), error, ok, function, native)
         capacity = size[0]
         if capacity == 0:
             return ""
@@ -458,7 +464,7 @@ def read_string(native: "_nativemod.Native", call: Callable[[Any, Any], int], er
         # Failed: if the value grew between the two calls, ask again; otherwise report the failure.
         probe = ffi.new("size_t *")
         if call(ffi.NULL, probe) != ok or probe[0] <= capacity:
-            check(status, error, ok, function)
+            check(status, error, ok, function, native)
     raise OpenVINOGenAIError(f"{function}: the value kept changing size between calls")
 
 
@@ -470,11 +476,11 @@ def read_array(native: "_nativemod.Native", ctype: str, count: Callable[[Any], i
     n = ffi.new("size_t *")
     status = count(n)
     if count_error is not None:
-        check(status, count_error, ok, count_function)
+        check(status, count_error, ok, count_function, native)
     if n[0] == 0:
         return []
     buf = ffi.new(f"{ctype}[]", n[0])
-    check(fill(buf, n[0]), error, ok, function)
+    check(fill(buf, n[0]), error, ok, function, native)
     return list(buf)
 
 

@@ -30,8 +30,8 @@ class TinyIR:
     output_shape: tuple[int, ...] = OUTPUT_SHAPE
 
     def reference(self, x: np.ndarray) -> np.ndarray:
-        """What the model computes, in numpy (f32 throughout)."""
-        x = np.asarray(x, dtype=np.float32).reshape(self.input_shape)
+        """What the model computes, in numpy (f32 throughout); a [N, 4] batch gives [N, 3]."""
+        x = np.asarray(x, dtype=np.float32).reshape(-1, self.input_shape[-1])
         return np.maximum(x @ self.weights + self.bias, 0).astype(np.float32)
 
     @property
