@@ -1,0 +1,657 @@
+// Behaviour tests of the C# binding against the native test double (tests/double). pytest runs this
+// program on Mono and on CoreCLR (tests/test_csharp_runtime.py) and checks every line it prints:
+// "PASS <name>" or "FAIL <name>: <why>". Usage: BindingTests.exe MODEL_PATH [TEST...]
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using OpenVINO.GenAI;
+using OpenVINO.GenAI.Native;
+
+namespace GenAIInterop.Tests
+{
+    public sealed class TestFailure : Exception
+    {
+        public TestFailure(string message) : base(message)
+        {
+        }
+    }
+
+    public sealed class UserCallbackError : Exception
+    {
+        public UserCallbackError(string message) : base(message)
+        {
+        }
+    }
+
+    public static class BindingTests
+    {
+        private static string model;
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate long Counter();
+
+        public static int Main(string[] args)
+        {
+            Console.OutputEncoding = new UTF8Encoding(false);
+            model = args[0];
+            var selected = new HashSet<string>(args.Skip(1));
+            int failed = 0;
+            foreach (MethodInfo test in typeof(BindingTests).GetMethods(BindingFlags.Public | BindingFlags.Static)
+                         .Where(m => m.Name.StartsWith("Test", StringComparison.Ordinal)).OrderBy(m => m.Name))
+            {
+                string name = test.Name.Substring(4);
+                if (selected.Count > 0 && !selected.Contains(name)) continue;
+                // Objects other tests left to the finalizer must not be counted against this one.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                try
+                {
+                    test.Invoke(null, null);
+                    Console.WriteLine("PASS " + name);
+                }
+                catch (TargetInvocationException e)
+                {
+                    failed++;
+                    Console.WriteLine("FAIL " + name + ": " + e.InnerException.ToString().Replace("\n", " | "));
+                }
+            }
+            return failed == 0 ? 0 : 1;
+        }
+
+        // -- helpers --
+        private static void Check(bool condition, string what)
+        {
+            if (!condition) throw new TestFailure(what);
+        }
+
+        private static void Equal<T>(T expected, T actual, string what)
+        {
+            if (!EqualityComparer<T>.Default.Equals(expected, actual))
+                throw new TestFailure(what + ": expected <" + expected + "> got <" + actual + ">");
+        }
+
+        private static TException Throws<TException>(Action action, string what) where TException : Exception
+        {
+            try
+            {
+                action();
+            }
+            catch (TException e)
+            {
+                return e;
+            }
+            catch (Exception e)
+            {
+                throw new TestFailure(what + ": expected " + typeof(TException).Name + ", got " + e.GetType().Name + ": " + e.Message);
+            }
+            throw new TestFailure(what + ": expected " + typeof(TException).Name + ", nothing was thrown");
+        }
+
+        private static long Live()
+        {
+            IntPtr function = NativeLibraryLoader.GetExport(NativeMethods.Library, "genai_double_live_objects");
+            return ((Counter)Marshal.GetDelegateForFunctionPointer(function, typeof(Counter)))();
+        }
+
+        private static LLMPipeline Pipeline(string backend = "SDPA")
+        {
+            return new LLMPipeline(model, "CPU", new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } });
+        }
+
+        private static GenerationConfig Config(ulong maxNewTokens = 16)
+        {
+            var config = new GenerationConfig();
+            config.MaxNewTokens = maxNewTokens;
+            return config;
+        }
+
+        private static string Text(LLMPipeline pipe, string prompt, GenerationConfig config)
+        {
+            using (var results = pipe.Generate(prompt, config)) return results.GetString();
+        }
+
+        // -- lifecycle and disposal --
+        public static void TestLifecycleReleasesEverything()
+        {
+            long before = Live();
+            using (var pipe = Pipeline())
+            using (var config = Config())
+            using (var results = pipe.Generate("Hello", config))
+            using (var metrics = results.GetPerfMetrics())
+            using (var copy = pipe.GetGenerationConfig())
+            {
+                Check(Live() > before, "objects are alive while in use");
+                Check(results.GetString().Length > 0, "text");
+                Check(metrics.NumGenerationTokens > 0, "tokens");
+            }
+            Equal(before, Live(), "live objects after dispose");
+        }
+
+        public static void TestDoubleDisposeIsNoOp()
+        {
+            long before = Live();
+            var config = new GenerationConfig();
+            config.Dispose();
+            config.Dispose();
+            Check(config.IsDisposed, "IsDisposed");
+            Equal(before, Live(), "live objects");
+        }
+
+        public static void TestUseAfterDisposeThrowsObjectDisposed()
+        {
+            var pipe = Pipeline();
+            var config = Config();
+            config.Dispose();
+            var e = Throws<ObjectDisposedException>(() => pipe.Generate("Hello", config), "disposed argument");
+            Equal("GenerationConfig", e.ObjectName, "names the disposed argument");
+            Throws<ObjectDisposedException>(() => { var unused = config.MaxNewTokens; }, "disposed property");
+            pipe.Dispose();
+            e = Throws<ObjectDisposedException>(() => pipe.StartChat(), "disposed owner");
+            Equal("LLMPipeline", e.ObjectName, "names the disposed object");
+            Throws<ObjectDisposedException>(() => pipe.Stream("Hello").GetEnumerator().MoveNext(), "disposed owner, streaming");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Abandon()
+        {
+            var pipe = Pipeline();
+            var results = pipe.Generate("Hello", Config());
+            results.GetPerfMetrics();
+            new ChatHistory().PushBack("user", "hi");
+        }
+
+        public static void TestFinalizersReleaseAbandonedObjects()
+        {
+            long before = Live();
+            Abandon();
+            for (int i = 0; i < 20 && Live() != before; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                Thread.Sleep(10);
+            }
+            Equal(before, Live(), "live objects after collection");
+        }
+
+        public static void TestDisposeDuringGenerateWaitsForTheCall()
+        {
+            long before = Live();
+            var pipe = Pipeline("PA");
+            var config = Config();
+            int calls = 0;
+            using (config)
+            using (var results = pipe.Generate("Hello", config, chunk =>
+            {
+                if (++calls == 1) pipe.Dispose();  // from the worker thread, mid-call
+                return StreamingStatus.Running;
+            }))
+            {
+                Check(results.GetString().Length > 0, "generation finished normally");
+            }
+            Check(calls > 1, "the callback kept running after Dispose");
+            Check(pipe.IsDisposed, "disposed");
+            Equal(before, Live(), "released once the call returned");
+        }
+
+        // -- arguments --
+        public static void TestNullArgumentsAreRejectedBeforeNativeCalls()
+        {
+            long before = Live();
+            var e = Throws<ArgumentNullException>(() => new LLMPipeline(null, "CPU"), "null path");
+            Equal("modelsPath", e.ParamName, "parameter name");
+            using (var pipe = Pipeline())
+            using (var config = Config())
+            using (var history = new ChatHistory())
+            {
+                long during = Live();
+                Equal("inputs", Throws<ArgumentNullException>(() => pipe.Generate(null, config), "null prompt").ParamName, "prompt name");
+                Throws<ArgumentNullException>(() => pipe.Generate("x", config, (Func<string, StreamingStatus>)null), "null callback");
+                Throws<ArgumentNullException>(() => pipe.Stream(null), "null prompt, eager in Stream");
+                Throws<ArgumentNullException>(() => history.PushBack((JsonContainer)null), "null handle");
+                Throws<ArgumentNullException>(() => config.StopStrings = null, "null array");
+                Throws<ArgumentException>(() => config.StopStrings = new[] { "a", null }, "null element");
+                Throws<ArgumentNullException>(() => pipe.GenerateWithHistory(null), "null history");
+                Equal(during, Live(), "no native object was made");
+            }
+            Equal(before, Live(), "live objects");
+        }
+
+        public static void TestNulAndLoneSurrogateAreRejected()
+        {
+            using (var pipe = Pipeline())
+            {
+                Throws<ArgumentException>(() => pipe.Generate("a\0b"), "embedded NUL");
+                Throws<ArgumentException>(() => pipe.Generate("bad \ud800 surrogate"), "lone surrogate");
+            }
+        }
+
+        public static void TestMoreThanEightPropertiesAreRejected()
+        {
+            long before = Live();
+            var many = Enumerable.Range(0, 9).ToDictionary(i => "K" + i, i => "V");
+            var e = Throws<ArgumentException>(() => new LLMPipeline(model, "CPU", many), "nine properties");
+            Equal("properties", e.ParamName, "parameter name");
+            Equal(before, Live(), "nothing created");
+        }
+
+        public static void TestVariadicCallsAreValidHere()
+        {
+            Check(VariadicAbi.FixedArityCallsAreValid, "x86-64 Linux passes variadic pointers like named ones");
+        }
+
+        // -- status codes --
+        public static void TestMissingModelRaisesTypedStatus()
+        {
+            var e = Throws<GenAIException<Status>>(() => new LLMPipeline(model + "/does-not-exist", "CPU"), "missing model");
+            Equal(Status.UnknowException, e.Status, "status");
+            Equal("UNKNOW_EXCEPTION", e.StatusName, "C name");
+            Equal(-17, e.StatusCode, "code");
+            Equal("ov_genai_llm_pipeline_create", e.Function, "function");
+            Check(e.Message.Contains("ov_genai_llm_pipeline_create") && e.Message.Contains("UNKNOW_EXCEPTION"), "message: " + e.Message);
+            Check(e is GenAIException, "catchable as the base type");
+        }
+
+        public static void TestInvalidConfigRaises()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(0))
+            {
+                Equal(Status.UnknowException, Throws<GenAIException<Status>>(() => pipe.Generate("Hello", config), "generate").Status, "status");
+                Throws<GenAIException<Status>>(() => config.Validate(), "validate");
+            }
+        }
+
+        public static void TestOtherStatusEnumsAreTyped()
+        {
+            using (var history = new ChatHistory())
+            {
+                var e = Throws<GenAIException<ChatHistoryStatus>>(() => history.PopBack(), "pop on empty");
+                Equal(ChatHistoryStatus.Empty, e.Status, "chat history status");
+                Equal("OV_GENAI_CHAT_HISTORY_EMPTY", e.StatusName, "C name");
+            }
+            var j = Throws<GenAIException<JsonContainerStatus>>(() => JsonContainer.FromJsonString("{not json"), "bad JSON");
+            Equal(JsonContainerStatus.InvalidJson, j.Status, "json status");
+        }
+
+        public static void TestEnumCNames()
+        {
+            Equal("UNKNOW_EXCEPTION", Status.UnknowException.ToCName(), "status");
+            Equal("OV_GENAI_STREAMING_STATUS_CANCEL", StreamingStatus.Cancel.ToCName(), "streaming");
+            Equal(2, (int)StreamingStatus.Cancel, "value");
+            Equal(-14, (int)Status.InvalidCParam, "value");
+        }
+
+        // -- properties --
+        public static void TestGenerationConfigProperties()
+        {
+            using (var config = new GenerationConfig())
+            {
+                Equal(ulong.MaxValue, config.MaxNewTokens, "default max_new_tokens is SIZE_MAX");
+                config.MaxNewTokens = 7;
+                Equal(7UL, config.MaxNewTokens, "round trip");
+                config.StopStrings = new[] { "world", "café" };
+                config.StopStrings = new string[0];
+                config.StopTokenIds = new long[] { 2, 5 };
+                config.StopTokenIds = new long[0];
+                config.Temperature = 0.5f;
+                config.DoSample = false;
+                config.StopCriteria = StopCriteria.Heuristic;
+                config.Validate();
+            }
+        }
+
+        public static void TestStopStringsEndGeneration()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(40))
+            {
+                string full = Text(pipe, "Tell me a story", config);
+                string word = full.Trim().Split(' ')[2];
+                config.StopStrings = new[] { word };
+                string cut = Text(pipe, "Tell me a story", config);
+                Check(!cut.Contains(word) && full.StartsWith(cut, StringComparison.Ordinal), "stopped before '" + word + "': " + cut);
+            }
+        }
+
+        public static void TestWhisperConfigProperties()
+        {
+            using (var config = new WhisperGenerationConfig())
+            {
+                Equal(null, config.Language, "unset language reads as null (NOT_FOUND)");
+                config.Language = "<|en|>";
+                Equal("<|en|>", config.Language, "round trip");
+                config.Language = null;
+                Equal(null, config.Language, "unset again");
+                config.SuppressTokens = new long[] { 1, 2, 3 };
+                Equal("1,2,3", string.Join(",", config.SuppressTokens), "array round trip");
+                config.SuppressTokens = new long[0];
+                Equal(0, config.SuppressTokens.Length, "empty array");
+                config.ReturnTimestamps = true;
+                Check(config.ReturnTimestamps, "bool round trip");
+                config.InitialPrompt = "naïve café 世界";
+                Equal("naïve café 世界", config.InitialPrompt, "UTF-8 round trip");
+            }
+        }
+
+        // -- UTF-8 and JSON --
+        public static void TestUtf8BothWays()
+        {
+            string text = "Ünïcödé café 世界 🚀 \"quoted\" \\ tab\t";
+            using (var history = new ChatHistory())
+            {
+                history.PushBack("user", text);
+                Equal(1UL, history.Size, "size");
+                Check(!history.IsEmpty, "not empty");
+                using (var message = history.GetMessage(0))
+                using (var parsed = JsonContainer.FromJsonString(message.ToJsonString()))
+                {
+                    Equal(message.ToJsonString(), parsed.ToJsonString(), "re-parses to the same JSON");
+                    Check(message.ToJsonString().Contains("café 世界 🚀"), "UTF-8 kept: " + message);
+                }
+            }
+            using (var pipe = Pipeline())
+            using (var config = Config(30))
+            {
+                string streamed = "";
+                using (var results = pipe.Generate(text, config, chunk => { streamed += chunk; }))
+                {
+                    Equal(results.GetString(), streamed, "chunks decode to the text");
+                }
+            }
+        }
+
+        public static void TestChatHistoryAndGenerateWithHistory()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config())
+            using (var history = new ChatHistory())
+            {
+                history.PushBack("system", "You are terse.");
+                history.PushBack("user", "Hello");
+                Equal(2UL, history.Size, "size");
+                string streamed = "";
+                using (var results = pipe.GenerateWithHistory(history, config, chunk => { streamed += chunk; }))
+                {
+                    Equal(results.GetString(), streamed, "streamed");
+                }
+                using (var messages = history.GetMessages()) Check(messages.ToJsonString().StartsWith("[", StringComparison.Ordinal), "array");
+                history.PopBack();
+                Equal(1UL, history.Size, "after pop");
+                history.Clear();
+                Check(history.IsEmpty, "cleared");
+                using (var tools = JsonContainer.CreateArray())
+                {
+                    history.SetTools(tools);
+                    using (var back = history.GetTools()) Equal("[]", back.ToJsonString(), "tools");
+                }
+            }
+        }
+
+        // -- streaming --
+        public static void TestCallbackChunksMakeTheText()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(30))
+            {
+                var chunks = new List<string>();
+                using (var results = pipe.Generate("Hello", config, chunk =>
+                {
+                    chunks.Add(chunk);
+                    return StreamingStatus.Running;
+                }))
+                {
+                    Check(chunks.Count > 1, "several chunks");
+                    Equal(results.GetString(), string.Concat(chunks), "text");
+                    Equal(Text(pipe, "Hello", config), results.GetString(), "same as without a callback");
+                }
+            }
+        }
+
+        public static void TestStopFromCallback()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(60))
+            {
+                int calls = 0, afterStop = 0;
+                bool stopped = false;
+                using (var results = pipe.Generate("Hello", config, chunk =>
+                {
+                    calls++;
+                    if (stopped) afterStop++;
+                    if (calls == 2)
+                    {
+                        stopped = true;
+                        return StreamingStatus.Stop;
+                    }
+                    return StreamingStatus.Running;
+                }))
+                {
+                    Check(afterStop <= 1, "at most the final flush after STOP, got " + afterStop);
+                    Check(results.GetString().Length < Text(pipe, "Hello", config).Length, "shorter than a full answer");
+                }
+            }
+        }
+
+        public static void TestThrowingCallbackIsRethrownAfterTheCall()
+        {
+            long before = Live();
+            foreach (string backend in new[] { "SDPA", "PA" })
+            {
+                using (var pipe = Pipeline(backend))
+                using (var config = Config(60))
+                {
+                    int calls = 0, afterThrow = 0;
+                    var error = new UserCallbackError("from the callback");
+                    var caught = Throws<UserCallbackError>(() => pipe.Generate("Hello", config, chunk =>
+                    {
+                        calls++;
+                        if (calls > 2) afterThrow++;
+                        if (calls == 2) throw error;
+                        return StreamingStatus.Running;
+                    }), backend);
+                    Check(ReferenceEquals(error, caught), "the same exception object");
+                    Equal(0, afterThrow, "user code not called after it threw");
+                    Check(caught.StackTrace.Contains("TestThrowingCallbackIsRethrownAfterTheCall"), "original stack kept: " + caught.StackTrace);
+                    Check(Text(pipe, "Hello", config).Length > 0, "pipeline still usable");
+                }
+            }
+            Equal(before, Live(), "results of the abandoned call released");
+        }
+
+        public static void TestCallbacksArriveOnTheLibrarysThread()
+        {
+            int caller = Thread.CurrentThread.ManagedThreadId;
+            foreach (string backend in new[] { "PA", "SDPA" })
+            {
+                var threads = new HashSet<int>();
+                using (var pipe = Pipeline(backend))
+                using (pipe.Generate("Hello", Config(20), chunk => { threads.Add(Thread.CurrentThread.ManagedThreadId); }))
+                {
+                }
+                if (backend == "PA") Check(threads.Any(t => t != caller), "PA: a native worker thread calls back");
+                else Check(threads.All(t => t == caller), "SDPA: the calling thread");
+            }
+        }
+
+        public static void TestStreamEnumerable()
+        {
+            using (var pipe = Pipeline("PA"))
+            using (var config = Config(30))
+            {
+                var chunks = pipe.Stream("Hello", config).ToList();
+                Check(chunks.Count > 1, "several chunks");
+                Equal(Text(pipe, "Hello", config), string.Concat(chunks), "same text as Generate");
+                Equal(string.Concat(chunks), string.Concat(pipe.Stream("Hello", config)), "each enumeration generates again");
+            }
+        }
+
+        public static void TestStreamEarlyExitStopsAndReleases()
+        {
+            long before = Live();
+            using (var pipe = Pipeline("PA"))
+            using (var config = Config(500))
+            {
+                config.IgnoreEos = true;
+                string first = pipe.Stream("Hello", config).First();
+                Check(first.Length > 0, "first chunk");
+                Check(Text(pipe, "Hi", config).Length > 0, "pipeline free again (the stream's call has returned)");
+            }
+            Equal(before, Live(), "live objects");
+        }
+
+        public static void TestStreamSurfacesErrors()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(0))
+            {
+                var stream = pipe.Stream("Hello", config);
+                Equal(Status.UnknowException, Throws<GenAIException<Status>>(() => stream.ToList(), "invalid config").Status, "status");
+            }
+        }
+
+        public static void TestStreamAsyncYieldsEverything()
+        {
+            using (var pipe = Pipeline("PA"))
+            using (var config = Config(30))
+            {
+                var chunks = Collect(pipe.StreamAsync("Hello", config), CancellationToken.None, int.MaxValue).Result;
+                Equal(Text(pipe, "Hello", config), string.Concat(chunks), "same text as Generate");
+            }
+        }
+
+        public static void TestStreamAsyncHonoursCancellation()
+        {
+            long before = Live();
+            using (var pipe = Pipeline("PA"))
+            using (var config = Config(100000))
+            using (var cancel = new CancellationTokenSource())
+            {
+                config.IgnoreEos = true;
+                var chunks = new List<string>();
+                var task = Collect(pipe.StreamAsync("Hello", config, cancel.Token), CancellationToken.None, 3, cancel, chunks);
+                var failure = Throws<AggregateException>(() => task.Wait(), "cancelled enumeration");
+                Check(failure.InnerException is OperationCanceledException, "OperationCanceledException, got " + failure.InnerException);
+                Check(chunks.Count >= 3 && chunks.Count < 1000, "stopped early after " + chunks.Count + " chunks");
+                Check(Text(pipe, "Hi", config).Length > 0, "pipeline free again");
+                Throws<OperationCanceledException>(() => pipe.StreamAsync("Hello", config, cancel.Token).GetAsyncEnumerator().MoveNextAsync().AsTask().GetAwaiter().GetResult(),
+                    "already cancelled: no generation starts");
+            }
+            Equal(before, Live(), "live objects");
+        }
+
+        // await foreach needs C# 8; this is what it expands to.
+        private static async Task<List<string>> Collect(IAsyncEnumerable<string> stream, CancellationToken token, int cancelAfter,
+                                                        CancellationTokenSource cancel = null, List<string> into = null)
+        {
+            var chunks = into ?? new List<string>();
+            var e = stream.GetAsyncEnumerator(token);
+            try
+            {
+                while (await e.MoveNextAsync())
+                {
+                    chunks.Add(e.Current);
+                    if (chunks.Count == cancelAfter && cancel != null) cancel.Cancel();
+                }
+            }
+            finally
+            {
+                await e.DisposeAsync();
+            }
+            return chunks;
+        }
+
+        public static void TestConcurrentPipelines()
+        {
+            var texts = new string[4];
+            var threads = Enumerable.Range(0, 4).Select(i => new Thread(() =>
+            {
+                using (var pipe = Pipeline(i % 2 == 0 ? "PA" : "SDPA"))
+                using (var config = Config(20))
+                {
+                    texts[i] = Text(pipe, "Hello", config);
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Check(texts.All(t => t == texts[0] && t.Length > 0), "same deterministic text on every thread");
+        }
+
+        // -- perf metrics, VLM, Whisper --
+        public static void TestPerfMetricsProperties()
+        {
+            using (var pipe = Pipeline())
+            using (var results = pipe.Generate("Hello world", Config(10)))
+            using (var metrics = results.GetPerfMetrics())
+            using (var other = results.GetPerfMetrics())
+            {
+                Check(metrics.NumGenerationTokens > 0 && metrics.NumInputTokens > 0, "counts");
+                Check(metrics.Ttft.Mean > 0 && metrics.Tpot.Mean > 0 && metrics.Throughput.Mean > 0, "mean values: " + metrics.Ttft);
+                Check(metrics.LoadTime > 0 && metrics.GenerateDuration.Mean > 0, "durations");
+                ulong tokens = metrics.NumGenerationTokens;
+                metrics.AddInPlace(other);
+                Equal(2 * tokens, metrics.NumGenerationTokens, "add_in_place");
+            }
+        }
+
+        public static void TestVlmPipelineTakesForeignTensors()
+        {
+            long before = Live();
+            IntPtr fakeTensor = Marshal.AllocHGlobal(64);  // the double does not read tensors
+            try
+            {
+                using (var pipe = new VLMPipeline(model, "CPU"))
+                using (var config = Config(12))
+                using (var image = new TensorReference(fakeTensor))
+                {
+                    string none, one;
+                    using (var results = pipe.Generate("Describe", null, config)) none = results.GetString();
+                    using (var results = pipe.Generate("Describe", new ITensor[] { image }, config, chunk => { })) one = results.GetString();
+                    Check(none.Length > 0 && one.Length > 0 && none != one, "the answer depends on the images");
+                    Throws<ArgumentException>(() => pipe.Generate("Describe", new ITensor[] { null }, config), "null tensor");
+                    var chunks = pipe.Stream("Describe", new ITensor[] { image }, config).ToList();
+                    Equal(one, string.Concat(chunks), "streamed");
+                }
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(fakeTensor);
+            }
+            Equal(before, Live(), "live objects");
+        }
+
+        public static void TestWhisperPipelineWithChunks()
+        {
+            long before = Live();
+            using (var pipe = new WhisperPipeline(model, "CPU"))
+            using (var config = pipe.GetGenerationConfig())
+            {
+                config.ReturnTimestamps = true;
+                var audio = Enumerable.Range(0, 32000).Select(i => (float)Math.Sin(i / 10.0)).ToArray();
+                using (var results = pipe.Generate(audio, config))
+                {
+                    Check(results.GetString().Length > 0, "text");
+                    Equal(1, results.Texts.Count, "one text");
+                    Check(results.Scores[0] < 0, "score");
+                    var chunks = results.GetChunks();
+                    Check(chunks.Count > 0, "chunks");
+                    Check(chunks[0].EndTs > chunks[0].StartTs, "timestamps");
+                    Equal(results.GetString().Trim(), string.Join(" ", chunks.Select(c => c.Text.Trim())), "chunks make the text");
+                    foreach (var chunk in chunks) chunk.Dispose();
+                    using (var metrics = results.GetPerfMetrics()) Check(metrics.NumGenerationTokens > 0, "metrics");
+                }
+                using (var plain = pipe.Generate(new float[16000]))
+                {
+                    Check(!plain.HasChunks, "no chunks without timestamps");
+                    Equal(0, plain.GetChunks().Count, "empty list");
+                }
+            }
+            Equal(before, Live(), "live objects");
+        }
+    }
+}
