@@ -24,6 +24,7 @@ LIBRARY_ENV = "GENAI_INTEROP_LIBRARY"
 TARGETS = ("scenario_runner", "chat_sample", "greedy_causal_lm")
 
 _lock = threading.Lock()
+_built: dict[str, Path] = {}  # builds already brought up to date by this process
 
 
 class DriverError(RuntimeError):
@@ -51,6 +52,8 @@ def build_c_samples(library: Path, include_dir: Path = DOUBLE_INCLUDE,
     key = "\n".join([str(Path(library).resolve()), str(include_dir), *map(str, extra_include_dirs)])
     build_dir = BUILD_ROOT / hashlib.sha256(key.encode()).hexdigest()[:12]
     with _lock:
+        if key in _built:
+            return _built[key]
         build_dir.mkdir(parents=True, exist_ok=True)
         with open(build_dir / ".lock", "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
@@ -65,6 +68,7 @@ def build_c_samples(library: Path, include_dir: Path = DOUBLE_INCLUDE,
                                           + result.stdout[-4000:] + result.stderr[-4000:])
             finally:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
+        _built[key] = build_dir
     return build_dir
 
 
