@@ -182,11 +182,8 @@ namespace OpenVINO.GenAI
             }
             lines.Add("Searched:");
             foreach (string entry in tried) lines.Add("  " + entry);
-            lines.Add("Fix: set " + EnvironmentVariables[0] + " to the root of an install (the folder holding runtime/lib/intel64)"
-                + (IsMono
-                    ? "; on Mono also add that library folder to " + SystemSearchPath() + ", or map '" + libraryName
-                      + "' to an absolute path in OpenVINO.GenAI.dll.config next to OpenVINO.GenAI.dll."
-                    : ", or add its library folder to " + SystemSearchPath() + "."));
+            lines.Add("Fix: set " + EnvironmentVariables[0] + " to the root of an install (the folder holding runtime/lib/intel64), "
+                + "or add its library folder to " + SystemSearchPath() + ".");
             return string.Join(Environment.NewLine, lines);
         }
 
@@ -197,9 +194,32 @@ namespace OpenVINO.GenAI
         public static Exception Explain(DllNotFoundException failure)
         {
             if (failure.Message.StartsWith("Could not load the native library '", StringComparison.Ordinal)) return failure;
-            var tried = new List<string>(Candidates(Native.NativeMethods.Library));
-            tried.Add("Mono's dllmap (OpenVINO.GenAI.dll.config) and default search (" + SystemSearchPath() + ")");
-            return new DllNotFoundException(Explanation(Native.NativeMethods.Library, tried), failure);
+            string library = Native.NativeMethods.Library;
+            var lines = new List<string>();
+            lines.Add("Could not load the native library '" + library + "' (OpenVINO GenAI C API): " + failure.Message);
+            IList<string> found = Candidates(library);
+            if (found.Count > 0)
+            {
+                // Mono binds DllImport names when it compiles the calling code, before any of this binding runs,
+                // so it can only be pointed at a library through its own search.
+                lines.Add("A library is at " + found[0] + ", but " + (IsMono ? "Mono" : "this runtime")
+                    + " resolves DllImport names itself (dllmap, then " + SystemSearchPath() + ").");
+                lines.Add("Fix: start the program with LD_LIBRARY_PATH=" + Path.GetDirectoryName(found[0])
+                    + " (that folder also holds the libraries it depends on), or map '" + library + "' to " + found[0]
+                    + " in OpenVINO.GenAI.dll.config next to OpenVINO.GenAI.dll.");
+            }
+            else
+            {
+                foreach (string variable in EnvironmentVariables)
+                {
+                    string value = Environment.GetEnvironmentVariable(variable);
+                    lines.Add(variable + (string.IsNullOrEmpty(value) ? " is not set." : "=" + value + " holds no " + string.Join(" or ", FileNames(library)) + "."));
+                }
+                lines.Add("Searched: OpenVINO.GenAI.dll.config (dllmap), the application folder, " + SystemSearchPath() + ".");
+                lines.Add("Fix: set LD_LIBRARY_PATH to the library folder of an OpenVINO GenAI install (e.g. <root>/runtime/lib/intel64)"
+                    + " and " + EnvironmentVariables[0] + " to its root.");
+            }
+            return new DllNotFoundException(string.Join(Environment.NewLine, lines), failure);
         }
 
         /// <summary>A missing function: the library found is older than the API this binding was generated from.</summary>

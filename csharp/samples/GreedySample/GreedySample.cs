@@ -52,6 +52,11 @@ namespace OpenVINO.GenAI.Samples
                 Console.Error.WriteLine("error: " + e.Message);
                 return 1;
             }
+            catch (DllNotFoundException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 1;
+            }
             return 0;
         }
     }
