@@ -36,6 +36,7 @@ namespace OpenVINO.GenAI.Samples
                         output.WriteLine("question:");
                         string prompt = input.ReadLine();
                         if (prompt == null) break;
+                        if (Console.IsInputRedirected) output.WriteLine(prompt);  // show piped questions
                         using (pipeline.Generate(prompt, config, chunk => output.Write(chunk)))
                         {
                         }
