@@ -220,6 +220,8 @@ class CallView:
     outs: list[OutView] = field(default_factory=list)
     status: Optional[str] = None  # status enum C# name
     returns: str = "void"  # C# return type of the member
+    scratch: bool = False  # needs a NativeScratch for struct arguments built in native memory
+    string_free: Optional[str] = None  # raw function releasing library-allocated strings
     result: str = "void"  # "void", "out", "outs", "handle", "string", "array", "value"
     result_struct: Optional[str] = None
     raw_return: Optional[str] = None  # raw return type when the C function returns a value
@@ -308,6 +310,36 @@ class ResultStructView:
     fields: list[tuple[str, str]]  # (type, name)
 
 
+@dataclass
+class ValueFieldView:
+    """One field of a plain C struct as the safe layer sees it (or the element of a counted array)."""
+
+    name: str  # C# property name ("" for elements)
+    c_name: str  # raw field name
+    type: str  # C# type
+    how: str  # value | bool | size | enum | string | struct | counted
+    raw: str = ""  # raw C# type of the field / element
+    marshal: str = ""  # struct: the nested value type's marshal class
+    count: str = ""  # counted: raw field path of the length ("size", "rank.max")
+    count_raw: str = ""  # counted: raw type of that length field (for the cast)
+    hidden_count: bool = False  # counted: the length field is set from the array
+    item: Optional["ValueFieldView"] = None  # counted: element conversion
+
+
+@dataclass
+class ValueTypeView:
+    """A plain C struct turned into a managed value: an array (`{T* items; n}`) or an immutable class."""
+
+    c_name: str
+    raw: str  # "Native.Shape"
+    form: str  # list | record
+    type: str  # C# type the safe layer shows: "long[]" or "PartialShape"
+    name: str  # record class name ("" for lists)
+    marshal: str  # internal static class converting both ways
+    fields: list[ValueFieldView]
+    hidden: list[str] = field(default_factory=list)  # raw length fields set from array lengths
+
+
 class Unsupported(Exception):
     """The safe layer has no faithful wrapper for this function (it stays raw only)."""
 
@@ -332,6 +364,7 @@ class Builder:
         self.result_structs: dict[tuple[tuple[str, str], ...], ResultStructView] = {}
         self.exception = self.short + "Exception"
         self.status_views: list[EnumView] = []
+        self.value_types: dict[str, ValueTypeView] = {}  # C struct -> managed form
 
     # -- names --
     @staticmethod
@@ -386,6 +419,89 @@ class Builder:
                 self.type_names[cb.name], cb.name, self.raw_type(cb.returns, f"callback {cb.name}"),
                 [(self.raw_type(p.type, f"callback {cb.name} parameter {p.name}"), ident(p.name or f"arg{i}"))
                  for i, p in enumerate(cb.params)])
+        self._value_types()
+
+    # -- plain structs as managed values --
+    def _value_types(self) -> None:
+        """Managed forms of plain structs (not callback structs): a struct holding only a counted
+        array becomes that array, any other an immutable class in the safe namespace. Nested
+        structs first; a struct with a field no form covers stays raw (safe layer: raw only)."""
+        pending = [s for s in self.api.structs if s.name not in self.c.callback_structs]
+        failed: set[str] = set()
+        while pending:
+            progress = False
+            for s in list(pending):
+                view = self._value_type(s, failed)
+                if view is None:
+                    continue
+                pending.remove(s)
+                progress = True
+                if view is False:
+                    failed.add(s.name)
+                else:
+                    self.value_types[s.name] = view  # type: ignore[assignment]
+            if not progress:
+                break
+
+    def _value_type(self, s: m.Struct, failed: set[str]) -> "Optional[ValueTypeView | bool]":
+        counted = {cf.pointer: cf.count for cf in self.c.counted_fields.get(s.name, [])}
+        hidden = sorted(c for c in counted.values() if "." not in c)
+        fields: list[ValueFieldView] = []
+        for f in s.fields:
+            if f.name in hidden:
+                continue
+            if f.name in counted:
+                assert f.type.pointee is not None
+                item = self._value_field(f.type.pointee, "", "", failed)
+                if item is None or item is False:
+                    return item
+                count_raw = self._field_path_type(s, counted[f.name])
+                fields.append(ValueFieldView(pascal(f.name), ident(f.name), item.type + "[]", "counted",
+                                             self.raw_type(f.type.pointee, f"struct {s.name}"),
+                                             count=".".join(ident(part) for part in counted[f.name].split(".")),
+                                             count_raw=count_raw, hidden_count=counted[f.name] in hidden,
+                                             item=item))
+                continue
+            fv = self._value_field(f.type, pascal(f.name), ident(f.name), failed)
+            if fv is None or fv is False:
+                return fv
+            fields.append(fv)
+        raw_name = self.type_names[s.name]
+        marshal = self.claim(raw_name + "Marshal", f"marshalling of struct {s.name}")
+        if len(s.fields) == 2 and len(fields) == 1 and fields[0].how == "counted" and hidden:
+            return ValueTypeView(s.name, "Native." + raw_name, "list", fields[0].type, "", marshal, fields, hidden)
+        name = self.rename(raw_name)
+        if name in self.handle_names.values() or name in (e.name for e in self.enums):
+            raise EmitError(f"csharp: struct {s.name}: its managed class {name!r} collides; add a [renames] entry")
+        return ValueTypeView(s.name, "Native." + raw_name, "record", name, name, marshal, fields, hidden)
+
+    def _field_path_type(self, s: m.Struct, path: str) -> str:
+        struct: Optional[m.Struct] = s
+        t: Optional[m.CType] = None
+        for part in path.split("."):
+            assert struct is not None
+            t = next(f.type for f in struct.fields if f.name == part)
+            struct = self.api.struct(t.name) if t.kind == m.STRUCT and t.name else None
+        assert t is not None
+        return self.raw_type(t, f"struct {s.name} field {path}")
+
+    def _value_field(self, t: m.CType, name: str, c_name: str, failed: set[str]) -> "Optional[ValueFieldView | bool]":
+        what = f"field {c_name}"
+        if t.is_string():
+            return ValueFieldView(name, c_name, "string", "string", "byte*")
+        if t.kind == m.ENUM and t.name in self.type_names:
+            return ValueFieldView(name, c_name, self.type_names[t.name], "enum", self.type_names[t.name])
+        if t.kind == m.SCALAR and t.name in RAW_SCALARS:
+            raw = self.raw_type(t, what)
+            safe, conversion = SAFE_SCALARS.get(t.name, (raw, "value"))  # type: ignore[arg-type]
+            return ValueFieldView(name, c_name, safe, "value" if conversion == "direct" else conversion, raw)
+        if t.kind == m.STRUCT and t.name in self.value_types:
+            vt = self.value_types[t.name]
+            return ValueFieldView(name, c_name, vt.type, "struct", vt.raw, marshal=vt.marshal)
+        if t.kind == m.STRUCT and t.name not in failed and t.name not in self.c.callback_structs \
+                and any(s.name == t.name for s in self.api.structs):
+            return None  # not built yet
+        return False
 
     def _enum(self, e: m.Enum) -> EnumView:
         values = [mem.value for mem in e.members]
@@ -622,6 +738,15 @@ class Builder:
         t = p.type
         name = camel_ident(p.name)
         nullable = p.name in info.nullable
+        if p.name in info.wide_strings:
+            return SafeParam(name, p.name, "string", "wstring", nullable)
+        if t.kind == m.STRUCT and t.name in self.value_types:
+            vt = self.value_types[t.name]
+            return SafeParam(name, p.name, vt.type, "struct", nullable=False, elem=vt.marshal, conversion=vt.raw)
+        if p.name in arrays and t.pointee is not None and t.pointee.kind == m.STRUCT and t.pointee.name in self.value_types:
+            vt = self.value_types[t.pointee.name]
+            return SafeParam(name, p.name, vt.type + "[]", "struct_array", nullable, elem=vt.marshal,
+                             count=arrays[p.name], conversion=vt.raw)
         if p.name in arrays:
             elem = t.pointee
             assert elem is not None
@@ -674,6 +799,15 @@ class Builder:
             return OutView(local, "IntPtr", self.handle_names[h], "handle", self.handle_classes[release],
                            self.handle_names[h])
         inner = t.pointee
+        if p.name in info.string_outs:
+            return OutView(local, "byte*", "string", "owned_string")
+        if inner.kind == m.STRUCT and inner.name in self.value_types:
+            vt = self.value_types[inner.name]
+            # Copied into managed memory, then what the library allocated in it is released.
+            return OutView(local, vt.raw, vt.type, "struct", handle_class=info.struct_outs.get(p.name),
+                           wrapper=vt.marshal)
+        if inner.kind == m.POINTER and inner.pointee is not None and inner.pointee.kind == m.VOID:
+            return OutView(local, "IntPtr", "IntPtr", "direct")  # an address (e.g. a tensor's data)
         if inner.kind == m.SCALAR:
             raw = self.raw_type(inner, info.name)
             safe, conversion = SAFE_SCALARS.get(inner.name, (raw, "direct"))  # type: ignore[arg-type]
@@ -687,11 +821,16 @@ class Builder:
 
     def call_view(self, info: conv.FunctionInfo, skip_callback: bool = False) -> CallView:
         fn = info.function
-        if info.string_outs or info.struct_outs or info.owned_string_return or info.retains or info.wide_strings:
-            raise Unsupported("caller-owned strings/structs, retained or wide-string parameters")
+        if info.retains:
+            # The library keeps a pointer past the call: the memory must live as long as the object
+            # that holds it (hand-written partials do that, e.g. pinned tensor memory, callbacks).
+            raise Unsupported(f"the library keeps {', '.join(info.retains)} after the call")
+        if (info.string_outs or info.owned_string_return) and not self.lib.string_free:
+            raise Unsupported("returns a caller-owned string but the library names no string_free")
         arrays = {a.pointer: a.count for a in info.input_arrays}
         counts = {a.count: a.pointer for a in info.input_arrays}
         call = CallView(fn.name, [], [])
+        call.string_free = self.lib.string_free or None
         if info.status_enum:
             call.status = self.type_names[info.status_enum]
         outs = set(info.out_params)
@@ -745,6 +884,7 @@ class Builder:
                     call.args.append(RawArg("string", name, "byte*", local=sp.c_name))
             else:
                 raise Unsupported(f"variadic convention {info.variadic}")
+        call.scratch = any(sp.kind in ("struct", "struct_array") for sp in call.params)
         # Results of the call.
         if info.string_buffer:
             call.result, call.returns = "string", "string"
@@ -779,7 +919,7 @@ class Builder:
             raw = self.raw_type(fn.returns, fn.name)
             if fn.returns.is_string():
                 call.result, call.returns, call.raw_return = "value", "string", raw
-                call.return_conversion = "string"
+                call.return_conversion = "owned_string" if info.owned_string_return else "string"
             elif fn.returns.kind in (m.SCALAR, m.ENUM):
                 safe, conversion = SAFE_SCALARS.get(fn.returns.name or "", (raw, "direct"))
                 call.result, call.returns, call.raw_return = "value", safe, raw
@@ -811,7 +951,15 @@ class Builder:
             self._members(cls, hi)
             classes.append(cls)
         for info in self.c.statics():
-            if info.value_owner:
+            if info.name == self.lib.string_free:
+                statics.raw_only.append((info.name, "frees strings the library allocated; the safe layer copies "
+                                                    "and frees them itself"))
+                continue
+            if info.releases_struct:
+                statics.raw_only.append((info.name, f"frees what a {info.releases_struct} holds: the safe layer "
+                                                    f"copies such structs and frees them itself"))
+                continue
+            if info.value_owner and info.value_owner not in self.value_types:
                 statics.raw_only.append((info.name, f"belongs to the value struct {info.value_owner}"))
                 continue
             self._add_method(statics, info, static=True)
@@ -863,7 +1011,10 @@ class Builder:
                 continue
             self._add_method(cls, i, names=names)
 
-    def _name(self, cls: ClassView, name: str, names: set[str], fname: str) -> None:
+    def _name(self, cls: ClassView, name: str, names: set[str], fname: str, call: Optional[CallView] = None) -> None:
+        if name == "ToString" and call is not None and not call.params and call.returns == "string" and call.owner:
+            names.add(name)  # `to_string(h)` returning a string overrides object.ToString()
+            return
         if name in RESERVED_MEMBERS or name == cls.name:
             raise EmitError(f"csharp: {fname} would become {cls.name}.{name}, which C# reserves; add a [renames] entry")
         names.add(name)
@@ -923,7 +1074,7 @@ class Builder:
             member = "set_" + member
         name = self.rename(pascal(member))
         if names is not None:
-            self._name(cls, name, names, info.name)
+            self._name(cls, name, names, info.name, call)
         kind = "callback_method" if call.callback else "method"
         cls.members.append(MemberView(kind, name, f"Calls <c>{info.name}</c>.", call, static=static))
 
@@ -963,6 +1114,8 @@ def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
         env_variables=env_variables(lib.title), max_pairs=MAX_VARIADIC_PAIRS,
         version=api.version or "unknown",
         streaming=[c for c in b.callbacks.values() if c.streaming],
+        value_types=list(b.value_types.values()),
+        wide_strings=any(i.wide_strings for i in conventions.functions.values()),
     )
     files = {
         "Enums.g.cs": env.get_template("Enums.g.cs.j2").render(**ctx),
@@ -975,6 +1128,8 @@ def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
     }
     if b.callbacks or foreign or b.result_structs:
         files["Interop.g.cs"] = env.get_template("Interop.g.cs.j2").render(**ctx)
+    if b.value_types:
+        files["ValueTypes.g.cs"] = env.get_template("ValueTypes.g.cs.j2").render(**ctx)
     for cls in classes:
         files[f"{cls.name}.g.cs"] = env.get_template("Class.g.cs.j2").render(cls=cls, **ctx)
     return files

@@ -88,6 +88,12 @@ namespace OpenVINO.Core
             __ov_compiled_model_set_property(key, value);
         }
 
+        /// <summary>Calls <c>ov_compiled_model_get_property</c>.</summary>
+        public string GetProperty(string propertyKey)
+        {
+            return __ov_compiled_model_get_property(propertyKey);
+        }
+
         /// <summary>Calls <c>ov_compiled_model_export_model</c>.</summary>
         public void ExportModel(string exportModelPath)
         {
@@ -315,6 +321,33 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe string __ov_compiled_model_get_property(string propertyKey)
+        {
+            if (propertyKey == null) throw new ArgumentNullException(nameof(propertyKey));
+
+            byte[] __property_key_utf8 = Utf8.Encode(propertyKey, nameof(propertyKey));
+            using (var __self = Lease.Of(this))
+            fixed (byte* __property_key_ptr = __property_key_utf8)
+            {
+                byte* __property_value = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_compiled_model_get_property(__self.Pointer, __property_key_ptr, &__property_value);
+
+                StatusCheck.Check(__status, "ov_compiled_model_get_property");
+
+                string __property_value_value;
+                try
+                {
+                    __property_value_value = Utf8.Decode(__property_value);
+                }
+                finally
+                {
+                    if (__property_value != null) NativeMethods.ov_free(__property_value);
+                }
+                return __property_value_value;
+            }
+        }
+
         private unsafe void __ov_compiled_model_export_model(string exportModelPath)
         {
             if (exportModelPath == null) throw new ArgumentNullException(nameof(exportModelPath));
@@ -350,8 +383,5 @@ namespace OpenVINO.Core
                 return new RemoteContext(__context_owned);
             }
         }
-
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_compiled_model_get_property: caller-owned strings/structs, retained or wide-string parameters
     }
 }

@@ -34,10 +34,28 @@ namespace OpenVINO.Core
             return new Core(__ov_core_create_with_config(xmlConfigFile));
         }
 
+        /// <summary>Creates a new Core. Calls <c>ov_core_create_with_config_unicode</c>.</summary>
+        public static Core CreateWithConfigUnicode(string xmlConfigFileWs)
+        {
+            return new Core(__ov_core_create_with_config_unicode(xmlConfigFileWs));
+        }
+
+        /// <summary>Calls <c>ov_core_get_available_devices</c>.</summary>
+        public string[] AvailableDevices
+        {
+            get { return __ov_core_get_available_devices(); }
+        }
+
         /// <summary>Calls <c>ov_core_read_model</c>.</summary>
         public Model ReadModel(string modelPath, string binPath = null)
         {
             return __ov_core_read_model(modelPath, binPath);
+        }
+
+        /// <summary>Calls <c>ov_core_read_model_unicode</c>.</summary>
+        public Model ReadModelUnicode(string modelPath, string binPath = null)
+        {
+            return __ov_core_read_model_unicode(modelPath, binPath);
         }
 
         /// <summary>Calls <c>ov_core_compile_model</c>.</summary>
@@ -58,10 +76,28 @@ namespace OpenVINO.Core
             __ov_core_add_extension(path);
         }
 
+        /// <summary>Calls <c>ov_core_compile_model_from_file_unicode</c>.</summary>
+        public CompiledModel CompileModelFromFileUnicode(string modelPath, string deviceName = null, IEnumerable<KeyValuePair<string, string>> properties = null)
+        {
+            return __ov_core_compile_model_from_file_unicode(modelPath, deviceName, properties);
+        }
+
         /// <summary>Calls <c>ov_core_set_property</c>.</summary>
         public void SetProperty(string deviceName, string key, string value)
         {
             __ov_core_set_property(deviceName, key, value);
+        }
+
+        /// <summary>Calls <c>ov_core_get_property</c>.</summary>
+        public string GetProperty(string deviceName, string propertyKey)
+        {
+            return __ov_core_get_property(deviceName, propertyKey);
+        }
+
+        /// <summary>Calls <c>ov_core_get_versions_by_device_name</c>.</summary>
+        public CoreVersion[] GetVersionsByDeviceName(string deviceName)
+        {
+            return __ov_core_get_versions_by_device_name(deviceName);
         }
 
         /// <summary>Calls <c>ov_core_create_context</c>.</summary>
@@ -133,6 +169,57 @@ namespace OpenVINO.Core
             }
         }
 
+        private static unsafe CoreHandle __ov_core_create_with_config_unicode(string xmlConfigFileWs)
+        {
+            if (xmlConfigFileWs == null) throw new ArgumentNullException(nameof(xmlConfigFileWs));
+
+            byte[] __xml_config_file_ws_wide = WideString.Encode(xmlConfigFileWs, nameof(xmlConfigFileWs));
+            fixed (byte* __xml_config_file_ws_ptr = __xml_config_file_ws_wide)
+            {
+                IntPtr __core = default(IntPtr);
+                Status __status;
+                try
+                {
+                    __status = NativeMethods.ov_core_create_with_config_unicode((IntPtr)__xml_config_file_ws_ptr, &__core);
+
+                }
+                catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
+                catch (EntryPointNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
+                var __core_owned = __core == IntPtr.Zero ? null : new CoreHandle(__core);
+                if (__status != Status.Ok)
+                {
+                    if (__core_owned != null) __core_owned.Dispose();
+                    StatusCheck.Check(__status, "ov_core_create_with_config_unicode");
+                }
+
+                return __core_owned;
+            }
+        }
+
+        private unsafe string[] __ov_core_get_available_devices()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                Native.AvailableDevices __devices = default(Native.AvailableDevices);
+                Status __status;
+                __status = NativeMethods.ov_core_get_available_devices(__self.Pointer, &__devices);
+
+                StatusCheck.Check(__status, "ov_core_get_available_devices");
+
+                string[] __devices_value;
+                try
+                {
+                    __devices_value = AvailableDevicesMarshal.From(&__devices);
+                }
+                finally
+                {
+                    NativeMethods.ov_available_devices_free(&__devices);
+                }
+                return __devices_value;
+            }
+        }
+
         private unsafe Model __ov_core_read_model(string modelPath, string binPath)
         {
             if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
@@ -152,6 +239,31 @@ namespace OpenVINO.Core
                 {
                     if (__model_owned != null) __model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_read_model");
+                }
+
+                return new Model(__model_owned);
+            }
+        }
+
+        private unsafe Model __ov_core_read_model_unicode(string modelPath, string binPath)
+        {
+            if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
+
+            byte[] __model_path_wide = WideString.Encode(modelPath, nameof(modelPath));
+            byte[] __bin_path_wide = WideString.Encode(binPath, nameof(binPath));
+            using (var __self = Lease.Of(this))
+            fixed (byte* __model_path_ptr = __model_path_wide)
+            fixed (byte* __bin_path_ptr = __bin_path_wide)
+            {
+                IntPtr __model = default(IntPtr);
+                Status __status;
+                __status = NativeMethods.ov_core_read_model_unicode(__self.Pointer, (IntPtr)__model_path_ptr, (IntPtr)__bin_path_ptr, &__model);
+
+                var __model_owned = __model == IntPtr.Zero ? null : new ModelHandle(__model);
+                if (__status != Status.Ok)
+                {
+                    if (__model_owned != null) __model_owned.Dispose();
+                    StatusCheck.Check(__status, "ov_core_read_model_unicode");
                 }
 
                 return new Model(__model_owned);
@@ -249,6 +361,44 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe CompiledModel __ov_core_compile_model_from_file_unicode(string modelPath, string deviceName, IEnumerable<KeyValuePair<string, string>> properties)
+        {
+            if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
+
+            byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
+            byte[] __model_path_wide = WideString.Encode(modelPath, nameof(modelPath));
+            using (var __self = Lease.Of(this))
+            using (var __variadic = Utf8StringArray.FromPairs(properties, nameof(properties)))
+            fixed (byte* __device_name_ptr = __device_name_utf8)
+            fixed (byte* __model_path_ptr = __model_path_wide)
+            {
+                IntPtr __compiled_model = default(IntPtr);
+                Status __status;
+                switch (__variadic.Count / 2)
+                {
+                    case 0: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model); break;
+                    case 1: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1]); break;
+                    case 2: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3]); break;
+                    case 3: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5]); break;
+                    case 4: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7]); break;
+                    case 5: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9]); break;
+                    case 6: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11]); break;
+                    case 7: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11], __variadic[12], __variadic[13]); break;
+                    case 8: __status = NativeMethods.ov_core_compile_model_from_file_unicode(__self.Pointer, (IntPtr)__model_path_ptr, __device_name_ptr, new UIntPtr((ulong)(__variadic.Count)), &__compiled_model, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11], __variadic[12], __variadic[13], __variadic[14], __variadic[15]); break;
+                    default: throw new ArgumentException("at most 8 properties can be passed to ov_core_compile_model_from_file_unicode", "properties");
+                }
+
+                var __compiled_model_owned = __compiled_model == IntPtr.Zero ? null : new CompiledModelHandle(__compiled_model);
+                if (__status != Status.Ok)
+                {
+                    if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
+                    StatusCheck.Check(__status, "ov_core_compile_model_from_file_unicode");
+                }
+
+                return new CompiledModel(__compiled_model_owned);
+            }
+        }
+
         private unsafe void __ov_core_set_property(string deviceName, string key, string value)
         {
             if (key == null) throw new ArgumentNullException(nameof(key));
@@ -267,6 +417,63 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_core_set_property");
 
+            }
+        }
+
+        private unsafe string __ov_core_get_property(string deviceName, string propertyKey)
+        {
+            if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
+            if (propertyKey == null) throw new ArgumentNullException(nameof(propertyKey));
+
+            byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
+            byte[] __property_key_utf8 = Utf8.Encode(propertyKey, nameof(propertyKey));
+            using (var __self = Lease.Of(this))
+            fixed (byte* __device_name_ptr = __device_name_utf8)
+            fixed (byte* __property_key_ptr = __property_key_utf8)
+            {
+                byte* __property_value = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_core_get_property(__self.Pointer, __device_name_ptr, __property_key_ptr, &__property_value);
+
+                StatusCheck.Check(__status, "ov_core_get_property");
+
+                string __property_value_value;
+                try
+                {
+                    __property_value_value = Utf8.Decode(__property_value);
+                }
+                finally
+                {
+                    if (__property_value != null) NativeMethods.ov_free(__property_value);
+                }
+                return __property_value_value;
+            }
+        }
+
+        private unsafe CoreVersion[] __ov_core_get_versions_by_device_name(string deviceName)
+        {
+            if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
+
+            byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
+            using (var __self = Lease.Of(this))
+            fixed (byte* __device_name_ptr = __device_name_utf8)
+            {
+                Native.CoreVersionList __versions = default(Native.CoreVersionList);
+                Status __status;
+                __status = NativeMethods.ov_core_get_versions_by_device_name(__self.Pointer, __device_name_ptr, &__versions);
+
+                StatusCheck.Check(__status, "ov_core_get_versions_by_device_name");
+
+                CoreVersion[] __versions_value;
+                try
+                {
+                    __versions_value = CoreVersionListMarshal.From(&__versions);
+                }
+                finally
+                {
+                    NativeMethods.ov_core_versions_free(&__versions);
+                }
+                return __versions_value;
             }
         }
 
@@ -367,13 +574,7 @@ namespace OpenVINO.Core
         }
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_core_create_with_config_unicode: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_core_get_available_devices: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_core_read_model_unicode: caller-owned strings/structs, retained or wide-string parameters
         //   ov_core_read_model_from_memory_buffer: input array model_str of const char
-        //   ov_core_compile_model_from_file_unicode: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_core_get_property: caller-owned strings/structs, retained or wide-string parameters
         //   ov_core_import_model: input array content of const char
-        //   ov_core_get_versions_by_device_name: caller-owned strings/structs, retained or wide-string parameters
     }
 }

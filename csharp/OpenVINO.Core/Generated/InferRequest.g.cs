@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public InferRequestHandle NativeHandle { get; }
 
+        /// <summary>Calls <c>ov_infer_request_get_profiling_info</c>.</summary>
+        public ProfilingInfo[] ProfilingInfo
+        {
+            get { return __ov_infer_request_get_profiling_info(); }
+        }
+
         /// <summary>Calls <c>ov_infer_request_set_tensor</c>.</summary>
         public void SetTensor(string tensorName, Tensor tensor)
         {
@@ -134,6 +140,30 @@ namespace OpenVINO.Core
         public void WaitFor(long timeout)
         {
             __ov_infer_request_wait_for(timeout);
+        }
+
+        private unsafe ProfilingInfo[] __ov_infer_request_get_profiling_info()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                Native.ProfilingInfoList __profiling_infos = default(Native.ProfilingInfoList);
+                Status __status;
+                __status = NativeMethods.ov_infer_request_get_profiling_info(__self.Pointer, &__profiling_infos);
+
+                StatusCheck.Check(__status, "ov_infer_request_get_profiling_info");
+
+                ProfilingInfo[] __profiling_infos_value;
+                try
+                {
+                    __profiling_infos_value = ProfilingInfoListMarshal.From(&__profiling_infos);
+                }
+                finally
+                {
+                    NativeMethods.ov_profiling_info_list_free(&__profiling_infos);
+                }
+                return __profiling_infos_value;
+            }
         }
 
         private unsafe void __ov_infer_request_set_tensor(string tensorName, Tensor tensor)
@@ -461,7 +491,6 @@ namespace OpenVINO.Core
         }
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_infer_request_set_callback: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_infer_request_get_profiling_info: caller-owned strings/structs, retained or wide-string parameters
+        //   ov_infer_request_set_callback: the library keeps callback after the call
     }
 }

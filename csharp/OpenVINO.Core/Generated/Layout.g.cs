@@ -28,6 +28,12 @@ namespace OpenVINO.Core
         {
         }
 
+        /// <summary>Calls <c>ov_layout_to_string</c>.</summary>
+        public override string ToString()
+        {
+            return __ov_layout_to_string();
+        }
+
         private static unsafe LayoutHandle __ov_layout_create(string layoutDesc)
         {
             if (layoutDesc == null) throw new ArgumentNullException(nameof(layoutDesc));
@@ -55,7 +61,24 @@ namespace OpenVINO.Core
             }
         }
 
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_layout_to_string: caller-owned strings/structs, retained or wide-string parameters
+        private unsafe string __ov_layout_to_string()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                byte* __value;
+                __value = NativeMethods.ov_layout_to_string(__self.Pointer);
+
+
+                try
+                {
+                    return Utf8.Decode(__value);
+                }
+                finally
+                {
+                    if (__value != null) NativeMethods.ov_free(__value);
+                }
+            }
+        }
     }
 }

@@ -113,33 +113,39 @@ namespace OpenVINO.Core
         }
 
         /// <summary>Calls <c>ov_model_reshape</c>.</summary>
-        public void Reshape(string[] tensorNames, Native.PartialShape[] partialShapes)
+        public void Reshape(string[] tensorNames, PartialShape[] partialShapes)
         {
             __ov_model_reshape(tensorNames, partialShapes);
         }
 
         /// <summary>Calls <c>ov_model_reshape_input_by_name</c>.</summary>
-        public void ReshapeInputByName(string tensorName, Native.PartialShape partialShape)
+        public void ReshapeInputByName(string tensorName, PartialShape partialShape)
         {
             __ov_model_reshape_input_by_name(tensorName, partialShape);
         }
 
         /// <summary>Calls <c>ov_model_reshape_single_input</c>.</summary>
-        public void ReshapeSingleInput(Native.PartialShape partialShape)
+        public void ReshapeSingleInput(PartialShape partialShape)
         {
             __ov_model_reshape_single_input(partialShape);
         }
 
         /// <summary>Calls <c>ov_model_reshape_by_port_indexes</c>.</summary>
-        public void ReshapeByPortIndexes(UIntPtr[] portIndexes, Native.PartialShape[] partialShape)
+        public void ReshapeByPortIndexes(UIntPtr[] portIndexes, PartialShape[] partialShape)
         {
             __ov_model_reshape_by_port_indexes(portIndexes, partialShape);
         }
 
         /// <summary>Calls <c>ov_model_reshape_by_ports</c>.</summary>
-        public void ReshapeByPorts(OutputPort[] outputPorts, Native.PartialShape[] partialShapes)
+        public void ReshapeByPorts(OutputPort[] outputPorts, PartialShape[] partialShapes)
         {
             __ov_model_reshape_by_ports(outputPorts, partialShapes);
+        }
+
+        /// <summary>Calls <c>ov_model_get_friendly_name</c>.</summary>
+        public string GetFriendlyName()
+        {
+            return __ov_model_get_friendly_name();
         }
 
         private unsafe ulong __ov_model_inputs_size()
@@ -437,91 +443,120 @@ namespace OpenVINO.Core
             }
         }
 
-        private unsafe void __ov_model_reshape(string[] tensorNames, Native.PartialShape[] partialShapes)
+        private unsafe void __ov_model_reshape(string[] tensorNames, PartialShape[] partialShapes)
         {
             if (tensorNames == null) throw new ArgumentNullException(nameof(tensorNames));
             if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
 
-            Native.PartialShape[] __partial_shapes_pinned = NativeArray.OrDummy(partialShapes);
             using (var __self = Lease.Of(this))
             using (var __tensor_names = Utf8StringArray.From(tensorNames, nameof(tensorNames)))
-            fixed (Native.PartialShape* __partial_shapes_ptr = __partial_shapes_pinned)
+            using (var __scratch = new NativeScratch())
             {
+                Native.PartialShape* __partial_shapes_native = PartialShapeMarshal.ToArray(partialShapes, __scratch, nameof(partialShapes));
                 Status __status;
-                __status = NativeMethods.ov_model_reshape(__self.Pointer, __tensor_names.Pointer, __partial_shapes_ptr, new UIntPtr((ulong)(partialShapes == null ? 0 : partialShapes.Length)));
+                __status = NativeMethods.ov_model_reshape(__self.Pointer, __tensor_names.Pointer, __partial_shapes_native, new UIntPtr((ulong)(partialShapes == null ? 0 : partialShapes.Length)));
 
                 StatusCheck.Check(__status, "ov_model_reshape");
 
             }
         }
 
-        private unsafe void __ov_model_reshape_input_by_name(string tensorName, Native.PartialShape partialShape)
+        private unsafe void __ov_model_reshape_input_by_name(string tensorName, PartialShape partialShape)
         {
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
+            if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
             using (var __self = Lease.Of(this))
+            using (var __scratch = new NativeScratch())
             fixed (byte* __tensor_name_ptr = __tensor_name_utf8)
             {
+                Native.PartialShape __partial_shape_native = default(Native.PartialShape);
+                PartialShapeMarshal.To(partialShape, &__partial_shape_native, __scratch, nameof(partialShape));
                 Status __status;
-                __status = NativeMethods.ov_model_reshape_input_by_name(__self.Pointer, __tensor_name_ptr, partialShape);
+                __status = NativeMethods.ov_model_reshape_input_by_name(__self.Pointer, __tensor_name_ptr, __partial_shape_native);
 
                 StatusCheck.Check(__status, "ov_model_reshape_input_by_name");
 
             }
         }
 
-        private unsafe void __ov_model_reshape_single_input(Native.PartialShape partialShape)
+        private unsafe void __ov_model_reshape_single_input(PartialShape partialShape)
         {
+            if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             using (var __self = Lease.Of(this))
+            using (var __scratch = new NativeScratch())
             {
+                Native.PartialShape __partial_shape_native = default(Native.PartialShape);
+                PartialShapeMarshal.To(partialShape, &__partial_shape_native, __scratch, nameof(partialShape));
                 Status __status;
-                __status = NativeMethods.ov_model_reshape_single_input(__self.Pointer, partialShape);
+                __status = NativeMethods.ov_model_reshape_single_input(__self.Pointer, __partial_shape_native);
 
                 StatusCheck.Check(__status, "ov_model_reshape_single_input");
 
             }
         }
 
-        private unsafe void __ov_model_reshape_by_port_indexes(UIntPtr[] portIndexes, Native.PartialShape[] partialShape)
+        private unsafe void __ov_model_reshape_by_port_indexes(UIntPtr[] portIndexes, PartialShape[] partialShape)
         {
             if (portIndexes == null) throw new ArgumentNullException(nameof(portIndexes));
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             UIntPtr[] __port_indexes_pinned = NativeArray.OrDummy(portIndexes);
-            Native.PartialShape[] __partial_shape_pinned = NativeArray.OrDummy(partialShape);
             using (var __self = Lease.Of(this))
+            using (var __scratch = new NativeScratch())
             fixed (UIntPtr* __port_indexes_ptr = __port_indexes_pinned)
-            fixed (Native.PartialShape* __partial_shape_ptr = __partial_shape_pinned)
             {
+                Native.PartialShape* __partial_shape_native = PartialShapeMarshal.ToArray(partialShape, __scratch, nameof(partialShape));
                 Status __status;
-                __status = NativeMethods.ov_model_reshape_by_port_indexes(__self.Pointer, __port_indexes_ptr, __partial_shape_ptr, new UIntPtr((ulong)(partialShape == null ? 0 : partialShape.Length)));
+                __status = NativeMethods.ov_model_reshape_by_port_indexes(__self.Pointer, __port_indexes_ptr, __partial_shape_native, new UIntPtr((ulong)(partialShape == null ? 0 : partialShape.Length)));
 
                 StatusCheck.Check(__status, "ov_model_reshape_by_port_indexes");
 
             }
         }
 
-        private unsafe void __ov_model_reshape_by_ports(OutputPort[] outputPorts, Native.PartialShape[] partialShapes)
+        private unsafe void __ov_model_reshape_by_ports(OutputPort[] outputPorts, PartialShape[] partialShapes)
         {
             if (outputPorts == null) throw new ArgumentNullException(nameof(outputPorts));
             if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
 
-            Native.PartialShape[] __partial_shapes_pinned = NativeArray.OrDummy(partialShapes);
             using (var __self = Lease.Of(this))
             using (var __output_ports = HandleArray.From(outputPorts, __item => __item.Handle, nameof(outputPorts)))
-            fixed (Native.PartialShape* __partial_shapes_ptr = __partial_shapes_pinned)
+            using (var __scratch = new NativeScratch())
             {
+                Native.PartialShape* __partial_shapes_native = PartialShapeMarshal.ToArray(partialShapes, __scratch, nameof(partialShapes));
                 Status __status;
-                __status = NativeMethods.ov_model_reshape_by_ports(__self.Pointer, __output_ports.Pointer, __partial_shapes_ptr, new UIntPtr((ulong)(partialShapes == null ? 0 : partialShapes.Length)));
+                __status = NativeMethods.ov_model_reshape_by_ports(__self.Pointer, __output_ports.Pointer, __partial_shapes_native, new UIntPtr((ulong)(partialShapes == null ? 0 : partialShapes.Length)));
 
                 StatusCheck.Check(__status, "ov_model_reshape_by_ports");
 
             }
         }
 
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_model_get_friendly_name: caller-owned strings/structs, retained or wide-string parameters
+        private unsafe string __ov_model_get_friendly_name()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                byte* __friendly_name = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_model_get_friendly_name(__self.Pointer, &__friendly_name);
+
+                StatusCheck.Check(__status, "ov_model_get_friendly_name");
+
+                string __friendly_name_value;
+                try
+                {
+                    __friendly_name_value = Utf8.Decode(__friendly_name);
+                }
+                finally
+                {
+                    if (__friendly_name != null) NativeMethods.ov_free(__friendly_name);
+                }
+                return __friendly_name_value;
+            }
+        }
     }
 }

@@ -17,10 +17,16 @@ namespace OpenVINO.Core
             return __ov_get_error_info(status);
         }
 
-        /// <summary>Calls <c>ov_free</c>.</summary>
-        public static void Free(string content)
+        /// <summary>Calls <c>ov_get_last_err_msg</c>.</summary>
+        public static string GetLastErrMsg()
         {
-            __ov_free(content);
+            return __ov_get_last_err_msg();
+        }
+
+        /// <summary>Calls <c>ov_get_openvino_version</c>.</summary>
+        public static Version GetOpenvinoVersion()
+        {
+            return __ov_get_openvino_version();
         }
 
         /// <summary>Calls <c>ov_shutdown</c>.</summary>
@@ -29,10 +35,58 @@ namespace OpenVINO.Core
             __ov_shutdown();
         }
 
+        /// <summary>Calls <c>ov_dimension_is_dynamic</c>.</summary>
+        public static bool DimensionIsDynamic(Dimension dim)
+        {
+            return __ov_dimension_is_dynamic(dim);
+        }
+
+        /// <summary>Calls <c>ov_partial_shape_create</c>.</summary>
+        public static PartialShape PartialShapeCreate(Dimension[] dims)
+        {
+            return __ov_partial_shape_create(dims);
+        }
+
+        /// <summary>Calls <c>ov_partial_shape_create_static</c>.</summary>
+        public static PartialShape PartialShapeCreateStatic(long[] dims)
+        {
+            return __ov_partial_shape_create_static(dims);
+        }
+
+        /// <summary>Calls <c>ov_partial_shape_to_shape</c>.</summary>
+        public static long[] PartialShapeToShape(PartialShape partialShape)
+        {
+            return __ov_partial_shape_to_shape(partialShape);
+        }
+
+        /// <summary>Calls <c>ov_shape_to_partial_shape</c>.</summary>
+        public static PartialShape ShapeToPartialShape(long[] shape)
+        {
+            return __ov_shape_to_partial_shape(shape);
+        }
+
+        /// <summary>Calls <c>ov_partial_shape_is_dynamic</c>.</summary>
+        public static bool PartialShapeIsDynamic(PartialShape partialShape)
+        {
+            return __ov_partial_shape_is_dynamic(partialShape);
+        }
+
+        /// <summary>Calls <c>ov_partial_shape_to_string</c>.</summary>
+        public static string PartialShapeToString(PartialShape partialShape)
+        {
+            return __ov_partial_shape_to_string(partialShape);
+        }
+
         /// <summary>Calls <c>ov_rank_is_dynamic</c>.</summary>
-        public static bool RankIsDynamic(Native.Dimension rank)
+        public static bool RankIsDynamic(Dimension rank)
         {
             return __ov_rank_is_dynamic(rank);
+        }
+
+        /// <summary>Calls <c>ov_shape_create</c>.</summary>
+        public static long[] ShapeCreate(long[] dims = null)
+        {
+            return __ov_shape_create(dims);
         }
 
         /// <summary>Calls <c>ov_util_reset_log_callback</c>.</summary>
@@ -53,16 +107,45 @@ namespace OpenVINO.Core
             }
         }
 
-        private static unsafe void __ov_free(string content)
+        private static unsafe string __ov_get_last_err_msg()
         {
-            if (content == null) throw new ArgumentNullException(nameof(content));
 
-            byte[] __content_utf8 = Utf8.Encode(content, nameof(content));
-            fixed (byte* __content_ptr = __content_utf8)
             {
-                NativeMethods.ov_free(__content_ptr);
+                byte* __value;
+                __value = NativeMethods.ov_get_last_err_msg();
 
 
+                try
+                {
+                    return Utf8.Decode(__value);
+                }
+                finally
+                {
+                    if (__value != null) NativeMethods.ov_free(__value);
+                }
+            }
+        }
+
+        private static unsafe Version __ov_get_openvino_version()
+        {
+
+            {
+                Native.Version __version = default(Native.Version);
+                Status __status;
+                __status = NativeMethods.ov_get_openvino_version(&__version);
+
+                StatusCheck.Check(__status, "ov_get_openvino_version");
+
+                Version __version_value;
+                try
+                {
+                    __version_value = VersionMarshal.From(&__version);
+                }
+                finally
+                {
+                    NativeMethods.ov_version_free(&__version);
+                }
+                return __version_value;
             }
         }
 
@@ -76,15 +159,205 @@ namespace OpenVINO.Core
             }
         }
 
-        private static unsafe bool __ov_rank_is_dynamic(Native.Dimension rank)
+        private static unsafe bool __ov_dimension_is_dynamic(Dimension dim)
         {
+            if (dim == null) throw new ArgumentNullException(nameof(dim));
 
+            using (var __scratch = new NativeScratch())
             {
+                Native.Dimension __dim_native = default(Native.Dimension);
+                DimensionMarshal.To(dim, &__dim_native, __scratch, nameof(dim));
                 byte __value;
-                __value = NativeMethods.ov_rank_is_dynamic(rank);
+                __value = NativeMethods.ov_dimension_is_dynamic(__dim_native);
 
 
                 return __value != 0;
+            }
+        }
+
+        private static unsafe PartialShape __ov_partial_shape_create(Dimension[] dims)
+        {
+            if (dims == null) throw new ArgumentNullException(nameof(dims));
+
+            using (var __scratch = new NativeScratch())
+            {
+                Native.Dimension* __dims_native = DimensionMarshal.ToArray(dims, __scratch, nameof(dims));
+                Native.PartialShape __partial_shape_obj = default(Native.PartialShape);
+                Status __status;
+                __status = NativeMethods.ov_partial_shape_create((long)(dims == null ? 0 : dims.Length), __dims_native, &__partial_shape_obj);
+
+                StatusCheck.Check(__status, "ov_partial_shape_create");
+
+                PartialShape __partial_shape_obj_value;
+                try
+                {
+                    __partial_shape_obj_value = PartialShapeMarshal.From(&__partial_shape_obj);
+                }
+                finally
+                {
+                    NativeMethods.ov_partial_shape_free(&__partial_shape_obj);
+                }
+                return __partial_shape_obj_value;
+            }
+        }
+
+        private static unsafe PartialShape __ov_partial_shape_create_static(long[] dims)
+        {
+            if (dims == null) throw new ArgumentNullException(nameof(dims));
+
+            long[] __dims_pinned = NativeArray.OrDummy(dims);
+            fixed (long* __dims_ptr = __dims_pinned)
+            {
+                Native.PartialShape __partial_shape_obj = default(Native.PartialShape);
+                Status __status;
+                __status = NativeMethods.ov_partial_shape_create_static((long)(dims == null ? 0 : dims.Length), __dims_ptr, &__partial_shape_obj);
+
+                StatusCheck.Check(__status, "ov_partial_shape_create_static");
+
+                PartialShape __partial_shape_obj_value;
+                try
+                {
+                    __partial_shape_obj_value = PartialShapeMarshal.From(&__partial_shape_obj);
+                }
+                finally
+                {
+                    NativeMethods.ov_partial_shape_free(&__partial_shape_obj);
+                }
+                return __partial_shape_obj_value;
+            }
+        }
+
+        private static unsafe long[] __ov_partial_shape_to_shape(PartialShape partialShape)
+        {
+            if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
+
+            using (var __scratch = new NativeScratch())
+            {
+                Native.PartialShape __partial_shape_native = default(Native.PartialShape);
+                PartialShapeMarshal.To(partialShape, &__partial_shape_native, __scratch, nameof(partialShape));
+                Native.Shape __shape = default(Native.Shape);
+                Status __status;
+                __status = NativeMethods.ov_partial_shape_to_shape(__partial_shape_native, &__shape);
+
+                StatusCheck.Check(__status, "ov_partial_shape_to_shape");
+
+                long[] __shape_value;
+                try
+                {
+                    __shape_value = ShapeMarshal.From(&__shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_shape_free(&__shape);
+                }
+                return __shape_value;
+            }
+        }
+
+        private static unsafe PartialShape __ov_shape_to_partial_shape(long[] shape)
+        {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+
+            using (var __scratch = new NativeScratch())
+            {
+                Native.Shape __shape_native = default(Native.Shape);
+                ShapeMarshal.To(shape, &__shape_native, __scratch, nameof(shape));
+                Native.PartialShape __partial_shape = default(Native.PartialShape);
+                Status __status;
+                __status = NativeMethods.ov_shape_to_partial_shape(__shape_native, &__partial_shape);
+
+                StatusCheck.Check(__status, "ov_shape_to_partial_shape");
+
+                PartialShape __partial_shape_value;
+                try
+                {
+                    __partial_shape_value = PartialShapeMarshal.From(&__partial_shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_partial_shape_free(&__partial_shape);
+                }
+                return __partial_shape_value;
+            }
+        }
+
+        private static unsafe bool __ov_partial_shape_is_dynamic(PartialShape partialShape)
+        {
+            if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
+
+            using (var __scratch = new NativeScratch())
+            {
+                Native.PartialShape __partial_shape_native = default(Native.PartialShape);
+                PartialShapeMarshal.To(partialShape, &__partial_shape_native, __scratch, nameof(partialShape));
+                byte __value;
+                __value = NativeMethods.ov_partial_shape_is_dynamic(__partial_shape_native);
+
+
+                return __value != 0;
+            }
+        }
+
+        private static unsafe string __ov_partial_shape_to_string(PartialShape partialShape)
+        {
+            if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
+
+            using (var __scratch = new NativeScratch())
+            {
+                Native.PartialShape __partial_shape_native = default(Native.PartialShape);
+                PartialShapeMarshal.To(partialShape, &__partial_shape_native, __scratch, nameof(partialShape));
+                byte* __value;
+                __value = NativeMethods.ov_partial_shape_to_string(__partial_shape_native);
+
+
+                try
+                {
+                    return Utf8.Decode(__value);
+                }
+                finally
+                {
+                    if (__value != null) NativeMethods.ov_free(__value);
+                }
+            }
+        }
+
+        private static unsafe bool __ov_rank_is_dynamic(Dimension rank)
+        {
+            if (rank == null) throw new ArgumentNullException(nameof(rank));
+
+            using (var __scratch = new NativeScratch())
+            {
+                Native.Dimension __rank_native = default(Native.Dimension);
+                DimensionMarshal.To(rank, &__rank_native, __scratch, nameof(rank));
+                byte __value;
+                __value = NativeMethods.ov_rank_is_dynamic(__rank_native);
+
+
+                return __value != 0;
+            }
+        }
+
+        private static unsafe long[] __ov_shape_create(long[] dims)
+        {
+
+            long[] __dims_pinned = NativeArray.OrDummy(dims);
+            fixed (long* __dims_ptr = __dims_pinned)
+            {
+                Native.Shape __shape = default(Native.Shape);
+                Status __status;
+                __status = NativeMethods.ov_shape_create((long)(dims == null ? 0 : dims.Length), __dims_ptr, &__shape);
+
+                StatusCheck.Check(__status, "ov_shape_create");
+
+                long[] __shape_value;
+                try
+                {
+                    __shape_value = ShapeMarshal.From(&__shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_shape_free(&__shape);
+                }
+                return __shape_value;
             }
         }
 
@@ -99,23 +372,14 @@ namespace OpenVINO.Core
         }
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_get_last_err_msg: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_get_openvino_version: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_version_free: belongs to the value struct ov_version_t
-        //   ov_available_devices_free: belongs to the value struct ov_available_devices_t
-        //   ov_core_versions_free: parameter versions of type ov_core_version_list_t *
-        //   ov_dimension_is_dynamic: belongs to the value struct ov_dimension_t
-        //   ov_profiling_info_list_free: belongs to the value struct ov_profiling_info_list_t
-        //   ov_partial_shape_create: belongs to the value struct ov_partial_shape_t
-        //   ov_partial_shape_create_dynamic: belongs to the value struct ov_partial_shape_t
-        //   ov_partial_shape_create_static: belongs to the value struct ov_partial_shape_t
-        //   ov_partial_shape_free: belongs to the value struct ov_partial_shape_t
-        //   ov_partial_shape_to_shape: belongs to the value struct ov_partial_shape_t
-        //   ov_shape_to_partial_shape: belongs to the value struct ov_shape_t
-        //   ov_partial_shape_is_dynamic: belongs to the value struct ov_partial_shape_t
-        //   ov_partial_shape_to_string: belongs to the value struct ov_partial_shape_t
-        //   ov_shape_create: belongs to the value struct ov_shape_t
-        //   ov_shape_free: belongs to the value struct ov_shape_t
-        //   ov_util_set_log_callback: caller-owned strings/structs, retained or wide-string parameters
+        //   ov_free: frees strings the library allocated; the safe layer copies and frees them itself
+        //   ov_version_free: frees what a ov_version_t holds: the safe layer copies such structs and frees them itself
+        //   ov_available_devices_free: frees what a ov_available_devices_t holds: the safe layer copies such structs and frees them itself
+        //   ov_core_versions_free: frees what a ov_core_version_list_t holds: the safe layer copies such structs and frees them itself
+        //   ov_profiling_info_list_free: frees what a ov_profiling_info_list_t holds: the safe layer copies such structs and frees them itself
+        //   ov_partial_shape_create_dynamic: parameter dims of type const ov_dimension_t *
+        //   ov_partial_shape_free: frees what a ov_partial_shape_t holds: the safe layer copies such structs and frees them itself
+        //   ov_shape_free: frees what a ov_shape_t holds: the safe layer copies such structs and frees them itself
+        //   ov_util_set_log_callback: the library keeps func after the call
     }
 }

@@ -22,10 +22,76 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public OutputConstPortHandle NativeHandle { get; }
 
+        /// <summary>Calls <c>ov_const_port_get_shape</c>.</summary>
+        public long[] Shape
+        {
+            get { return __ov_const_port_get_shape(); }
+        }
+
+        /// <summary>Calls <c>ov_port_get_partial_shape</c>.</summary>
+        public PartialShape PartialShape
+        {
+            get { return __ov_port_get_partial_shape(); }
+        }
+
         /// <summary>Calls <c>ov_port_get_element_type</c>.</summary>
         public ElementType ElementType
         {
             get { return __ov_port_get_element_type(); }
+        }
+
+        /// <summary>Calls <c>ov_port_get_any_name</c>.</summary>
+        public string GetAnyName()
+        {
+            return __ov_port_get_any_name();
+        }
+
+        private unsafe long[] __ov_const_port_get_shape()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                Native.Shape __tensor_shape = default(Native.Shape);
+                Status __status;
+                __status = NativeMethods.ov_const_port_get_shape(__self.Pointer, &__tensor_shape);
+
+                StatusCheck.Check(__status, "ov_const_port_get_shape");
+
+                long[] __tensor_shape_value;
+                try
+                {
+                    __tensor_shape_value = ShapeMarshal.From(&__tensor_shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_shape_free(&__tensor_shape);
+                }
+                return __tensor_shape_value;
+            }
+        }
+
+        private unsafe PartialShape __ov_port_get_partial_shape()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                Native.PartialShape __partial_shape = default(Native.PartialShape);
+                Status __status;
+                __status = NativeMethods.ov_port_get_partial_shape(__self.Pointer, &__partial_shape);
+
+                StatusCheck.Check(__status, "ov_port_get_partial_shape");
+
+                PartialShape __partial_shape_value;
+                try
+                {
+                    __partial_shape_value = PartialShapeMarshal.From(&__partial_shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_partial_shape_free(&__partial_shape);
+                }
+                return __partial_shape_value;
+            }
         }
 
         private unsafe ElementType __ov_port_get_element_type()
@@ -43,9 +109,28 @@ namespace OpenVINO.Core
             }
         }
 
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_const_port_get_shape: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_port_get_partial_shape: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_port_get_any_name: caller-owned strings/structs, retained or wide-string parameters
+        private unsafe string __ov_port_get_any_name()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                byte* __tensor_name = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_port_get_any_name(__self.Pointer, &__tensor_name);
+
+                StatusCheck.Check(__status, "ov_port_get_any_name");
+
+                string __tensor_name_value;
+                try
+                {
+                    __tensor_name_value = Utf8.Decode(__tensor_name);
+                }
+                finally
+                {
+                    if (__tensor_name != null) NativeMethods.ov_free(__tensor_name);
+                }
+                return __tensor_name_value;
+            }
+        }
     }
 }

@@ -22,7 +22,34 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public OutputPortHandle NativeHandle { get; }
 
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_port_get_shape: caller-owned strings/structs, retained or wide-string parameters
+        /// <summary>Calls <c>ov_port_get_shape</c>.</summary>
+        public long[] Shape
+        {
+            get { return __ov_port_get_shape(); }
+        }
+
+        private unsafe long[] __ov_port_get_shape()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                Native.Shape __tensor_shape = default(Native.Shape);
+                Status __status;
+                __status = NativeMethods.ov_port_get_shape(__self.Pointer, &__tensor_shape);
+
+                StatusCheck.Check(__status, "ov_port_get_shape");
+
+                long[] __tensor_shape_value;
+                try
+                {
+                    __tensor_shape_value = ShapeMarshal.From(&__tensor_shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_shape_free(&__tensor_shape);
+                }
+                return __tensor_shape_value;
+            }
+        }
     }
 }

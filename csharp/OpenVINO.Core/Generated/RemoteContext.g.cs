@@ -23,36 +23,52 @@ namespace OpenVINO.Core
         public RemoteContextHandle NativeHandle { get; }
 
         /// <summary>Calls <c>ov_remote_context_create_tensor</c>.</summary>
-        public Tensor CreateTensor(ElementType type, Native.Shape shape, IEnumerable<KeyValuePair<string, string>> properties = null)
+        public Tensor CreateTensor(ElementType type, long[] shape, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_remote_context_create_tensor(type, shape, properties);
         }
 
+        /// <summary>Calls <c>ov_remote_context_get_device_name</c>.</summary>
+        public string GetDeviceName()
+        {
+            return __ov_remote_context_get_device_name();
+        }
+
+        /// <summary>Calls <c>ov_remote_context_get_params</c>.</summary>
+        public SizeParams GetParams()
+        {
+            return __ov_remote_context_get_params();
+        }
+
         /// <summary>Calls <c>ov_remote_context_create_host_tensor</c>.</summary>
-        public Tensor CreateHostTensor(ElementType type, Native.Shape shape)
+        public Tensor CreateHostTensor(ElementType type, long[] shape)
         {
             return __ov_remote_context_create_host_tensor(type, shape);
         }
 
-        private unsafe Tensor __ov_remote_context_create_tensor(ElementType type, Native.Shape shape, IEnumerable<KeyValuePair<string, string>> properties)
+        private unsafe Tensor __ov_remote_context_create_tensor(ElementType type, long[] shape, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __self = Lease.Of(this))
             using (var __variadic = Utf8StringArray.FromPairs(properties, nameof(properties)))
+            using (var __scratch = new NativeScratch())
             {
+                Native.Shape __shape_native = default(Native.Shape);
+                ShapeMarshal.To(shape, &__shape_native, __scratch, nameof(shape));
                 IntPtr __remote_tensor = default(IntPtr);
                 Status __status;
                 switch (__variadic.Count / 2)
                 {
-                    case 0: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor); break;
-                    case 1: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1]); break;
-                    case 2: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3]); break;
-                    case 3: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5]); break;
-                    case 4: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7]); break;
-                    case 5: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9]); break;
-                    case 6: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11]); break;
-                    case 7: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11], __variadic[12], __variadic[13]); break;
-                    case 8: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, shape, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11], __variadic[12], __variadic[13], __variadic[14], __variadic[15]); break;
+                    case 0: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor); break;
+                    case 1: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1]); break;
+                    case 2: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3]); break;
+                    case 3: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5]); break;
+                    case 4: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7]); break;
+                    case 5: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9]); break;
+                    case 6: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11]); break;
+                    case 7: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11], __variadic[12], __variadic[13]); break;
+                    case 8: __status = NativeMethods.ov_remote_context_create_tensor(__self.Pointer, type, __shape_native, new UIntPtr((ulong)(__variadic.Count)), &__remote_tensor, __variadic[0], __variadic[1], __variadic[2], __variadic[3], __variadic[4], __variadic[5], __variadic[6], __variadic[7], __variadic[8], __variadic[9], __variadic[10], __variadic[11], __variadic[12], __variadic[13], __variadic[14], __variadic[15]); break;
                     default: throw new ArgumentException("at most 8 properties can be passed to ov_remote_context_create_tensor", "properties");
                 }
 
@@ -67,14 +83,67 @@ namespace OpenVINO.Core
             }
         }
 
-        private unsafe Tensor __ov_remote_context_create_host_tensor(ElementType type, Native.Shape shape)
+        private unsafe string __ov_remote_context_get_device_name()
         {
 
             using (var __self = Lease.Of(this))
             {
+                byte* __device_name = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_remote_context_get_device_name(__self.Pointer, &__device_name);
+
+                StatusCheck.Check(__status, "ov_remote_context_get_device_name");
+
+                string __device_name_value;
+                try
+                {
+                    __device_name_value = Utf8.Decode(__device_name);
+                }
+                finally
+                {
+                    if (__device_name != null) NativeMethods.ov_free(__device_name);
+                }
+                return __device_name_value;
+            }
+        }
+
+        private unsafe SizeParams __ov_remote_context_get_params()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                UIntPtr __size = default(UIntPtr);
+                byte* __params = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_remote_context_get_params(__self.Pointer, &__size, &__params);
+
+                StatusCheck.Check(__status, "ov_remote_context_get_params");
+
+                string __params_value;
+                try
+                {
+                    __params_value = Utf8.Decode(__params);
+                }
+                finally
+                {
+                    if (__params != null) NativeMethods.ov_free(__params);
+                }
+                return new SizeParams((ulong)__size, __params_value);
+            }
+        }
+
+        private unsafe Tensor __ov_remote_context_create_host_tensor(ElementType type, long[] shape)
+        {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+
+            using (var __self = Lease.Of(this))
+            using (var __scratch = new NativeScratch())
+            {
+                Native.Shape __shape_native = default(Native.Shape);
+                ShapeMarshal.To(shape, &__shape_native, __scratch, nameof(shape));
                 IntPtr __tensor = default(IntPtr);
                 Status __status;
-                __status = NativeMethods.ov_remote_context_create_host_tensor(__self.Pointer, type, shape, &__tensor);
+                __status = NativeMethods.ov_remote_context_create_host_tensor(__self.Pointer, type, __shape_native, &__tensor);
 
                 var __tensor_owned = __tensor == IntPtr.Zero ? null : new TensorHandle(__tensor);
                 if (__status != Status.Ok)
@@ -86,9 +155,5 @@ namespace OpenVINO.Core
                 return new Tensor(__tensor_owned);
             }
         }
-
-        // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_remote_context_get_device_name: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_remote_context_get_params: caller-owned strings/structs, retained or wide-string parameters
     }
 }

@@ -363,4 +363,67 @@ namespace OpenVINO.Core
             if (self.IsAllocated) self.Free();
         }
     }
+
+    /// <summary>
+    /// Native memory for the arguments of one call (arrays and strings inside structs passed by value),
+    /// freed when the call is over.
+    /// </summary>
+    internal sealed unsafe class NativeScratch : IDisposable
+    {
+        private readonly List<IntPtr> blocks = new List<IntPtr>();
+
+        internal void* Allocate(long bytes)
+        {
+            if (bytes < 0) throw new ArgumentOutOfRangeException(nameof(bytes));
+            IntPtr block = Marshal.AllocHGlobal(new IntPtr(Math.Max(1L, bytes)));
+            blocks.Add(block);
+            return (void*)block;
+        }
+
+        internal byte* CString(string value, string paramName)
+        {
+            if (value == null) return null;
+            byte[] bytes = Utf8.Encode(value, paramName);
+            var block = (byte*)Allocate(bytes.Length);
+            Marshal.Copy(bytes, 0, (IntPtr)block, bytes.Length);
+            return block;
+        }
+
+        public void Dispose()
+        {
+            foreach (IntPtr block in blocks) Marshal.FreeHGlobal(block);
+            blocks.Clear();
+        }
+    }
+
+    /// <summary>
+    /// <c>wchar_t</c> strings: UTF-16 where <c>wchar_t</c> is 2 bytes (Windows), UTF-32 where it is 4
+    /// (Linux, macOS), NUL-terminated, in the byte order of this machine.
+    /// </summary>
+    internal static class WideString
+    {
+        internal static byte[] Encode(string value, string paramName)
+        {
+            if (value == null) return null;
+            if (value.IndexOf('\0') >= 0)
+            {
+                throw new ArgumentException("contains a NUL character, where C would see the end of the string", paramName);
+            }
+            bool utf16 = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            Encoding encoding = utf16
+                ? (Encoding)new UnicodeEncoding(!BitConverter.IsLittleEndian, false, true)
+                : new UTF32Encoding(!BitConverter.IsLittleEndian, false, true);
+            try
+            {
+                int unit = utf16 ? 2 : 4;
+                byte[] bytes = new byte[encoding.GetByteCount(value) + unit];
+                encoding.GetBytes(value, 0, value.Length, bytes, 0);
+                return bytes;
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new ArgumentException("is not valid UTF-16 (a lone surrogate)", paramName, e);
+            }
+        }
+    }
 }

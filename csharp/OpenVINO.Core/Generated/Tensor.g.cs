@@ -23,15 +23,22 @@ namespace OpenVINO.Core
         public TensorHandle NativeHandle { get; }
 
         /// <summary>Creates a new Tensor. Calls <c>ov_tensor_create</c>.</summary>
-        public Tensor(ElementType type, Native.Shape shape)
+        public Tensor(ElementType type, long[] shape)
             : this(__ov_tensor_create(type, shape))
         {
         }
 
         /// <summary>Creates a new Tensor. Calls <c>ov_tensor_create_from_string_array</c>.</summary>
-        public static Tensor FromStringArray(string[] stringArray, Native.Shape shape)
+        public static Tensor FromStringArray(string[] stringArray, long[] shape)
         {
             return new Tensor(__ov_tensor_create_from_string_array(stringArray, shape));
+        }
+
+        /// <summary>Calls <c>ov_tensor_get_shape</c> / <c>ov_tensor_set_shape</c>.</summary>
+        public long[] Shape
+        {
+            get { return __ov_tensor_get_shape(); }
+            set { __ov_tensor_set_shape(value); }
         }
 
         /// <summary>Calls <c>ov_tensor_get_element_type</c>.</summary>
@@ -58,15 +65,37 @@ namespace OpenVINO.Core
             set { __ov_tensor_set_string_data(value); }
         }
 
-        private static unsafe TensorHandle __ov_tensor_create(ElementType type, Native.Shape shape)
+        /// <summary>Calls <c>ov_remote_tensor_get_params</c>.</summary>
+        public SizeParams GetRemoteParams()
         {
+            return __ov_remote_tensor_get_params();
+        }
 
+        /// <summary>Calls <c>ov_remote_tensor_get_device_name</c>.</summary>
+        public string GetRemoteDeviceName()
+        {
+            return __ov_remote_tensor_get_device_name();
+        }
+
+        /// <summary>Calls <c>ov_tensor_data</c>.</summary>
+        public IntPtr Data()
+        {
+            return __ov_tensor_data();
+        }
+
+        private static unsafe TensorHandle __ov_tensor_create(ElementType type, long[] shape)
+        {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+
+            using (var __scratch = new NativeScratch())
             {
+                Native.Shape __shape_native = default(Native.Shape);
+                ShapeMarshal.To(shape, &__shape_native, __scratch, nameof(shape));
                 IntPtr __tensor = default(IntPtr);
                 Status __status;
                 try
                 {
-                    __status = NativeMethods.ov_tensor_create(type, shape, &__tensor);
+                    __status = NativeMethods.ov_tensor_create(type, __shape_native, &__tensor);
 
                 }
                 catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
@@ -82,17 +111,21 @@ namespace OpenVINO.Core
             }
         }
 
-        private static unsafe TensorHandle __ov_tensor_create_from_string_array(string[] stringArray, Native.Shape shape)
+        private static unsafe TensorHandle __ov_tensor_create_from_string_array(string[] stringArray, long[] shape)
         {
             if (stringArray == null) throw new ArgumentNullException(nameof(stringArray));
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __string_array = Utf8StringArray.From(stringArray, nameof(stringArray)))
+            using (var __scratch = new NativeScratch())
             {
+                Native.Shape __shape_native = default(Native.Shape);
+                ShapeMarshal.To(shape, &__shape_native, __scratch, nameof(shape));
                 IntPtr __tensor = default(IntPtr);
                 Status __status;
                 try
                 {
-                    __status = NativeMethods.ov_tensor_create_from_string_array(__string_array.Pointer, new UIntPtr((ulong)(stringArray == null ? 0 : stringArray.Length)), shape, &__tensor);
+                    __status = NativeMethods.ov_tensor_create_from_string_array(__string_array.Pointer, new UIntPtr((ulong)(stringArray == null ? 0 : stringArray.Length)), __shape_native, &__tensor);
 
                 }
                 catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
@@ -105,6 +138,47 @@ namespace OpenVINO.Core
                 }
 
                 return __tensor_owned;
+            }
+        }
+
+        private unsafe long[] __ov_tensor_get_shape()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                Native.Shape __shape = default(Native.Shape);
+                Status __status;
+                __status = NativeMethods.ov_tensor_get_shape(__self.Pointer, &__shape);
+
+                StatusCheck.Check(__status, "ov_tensor_get_shape");
+
+                long[] __shape_value;
+                try
+                {
+                    __shape_value = ShapeMarshal.From(&__shape);
+                }
+                finally
+                {
+                    NativeMethods.ov_shape_free(&__shape);
+                }
+                return __shape_value;
+            }
+        }
+
+        private unsafe void __ov_tensor_set_shape(long[] shape)
+        {
+            if (shape == null) throw new ArgumentNullException(nameof(shape));
+
+            using (var __self = Lease.Of(this))
+            using (var __scratch = new NativeScratch())
+            {
+                Native.Shape __shape_native = default(Native.Shape);
+                ShapeMarshal.To(shape, &__shape_native, __scratch, nameof(shape));
+                Status __status;
+                __status = NativeMethods.ov_tensor_set_shape(__self.Pointer, __shape_native);
+
+                StatusCheck.Check(__status, "ov_tensor_set_shape");
+
             }
         }
 
@@ -168,12 +242,71 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe SizeParams __ov_remote_tensor_get_params()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                UIntPtr __size = default(UIntPtr);
+                byte* __params = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_remote_tensor_get_params(__self.Pointer, &__size, &__params);
+
+                StatusCheck.Check(__status, "ov_remote_tensor_get_params");
+
+                string __params_value;
+                try
+                {
+                    __params_value = Utf8.Decode(__params);
+                }
+                finally
+                {
+                    if (__params != null) NativeMethods.ov_free(__params);
+                }
+                return new SizeParams((ulong)__size, __params_value);
+            }
+        }
+
+        private unsafe string __ov_remote_tensor_get_device_name()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                byte* __device_name = default(byte*);
+                Status __status;
+                __status = NativeMethods.ov_remote_tensor_get_device_name(__self.Pointer, &__device_name);
+
+                StatusCheck.Check(__status, "ov_remote_tensor_get_device_name");
+
+                string __device_name_value;
+                try
+                {
+                    __device_name_value = Utf8.Decode(__device_name);
+                }
+                finally
+                {
+                    if (__device_name != null) NativeMethods.ov_free(__device_name);
+                }
+                return __device_name_value;
+            }
+        }
+
+        private unsafe IntPtr __ov_tensor_data()
+        {
+
+            using (var __self = Lease.Of(this))
+            {
+                IntPtr __data = default(IntPtr);
+                Status __status;
+                __status = NativeMethods.ov_tensor_data(__self.Pointer, &__data);
+
+                StatusCheck.Check(__status, "ov_tensor_data");
+
+                return __data;
+            }
+        }
+
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_tensor_create_from_host_ptr: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_tensor_get_shape: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_tensor_set_shape: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_remote_tensor_get_params: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_remote_tensor_get_device_name: caller-owned strings/structs, retained or wide-string parameters
-        //   ov_tensor_data: output data of type void **
+        //   ov_tensor_create_from_host_ptr: the library keeps host_ptr after the call
     }
 }
