@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from types import ModuleType
@@ -19,23 +18,14 @@ from bindgen import library as libmod
 from bindgen import snapshot, versions
 from bindgen.emit import environment
 from conftest import require_tool
+from support.version_stubs import STUBS, build_all
 
-TAGS = ["2025.1.0.0", "2025.2.0.0", "2025.4.0.0", "2026.0.0.0", "2026.3.0.0"]
 GENAI = libmod.load("genai")
-NATIVE = f"lib{GENAI.native_library}.so"
-
-CORE_STUB = r"""
-typedef struct { const char* buildNumber; const char* description; } ov_version_t;
-static const char* reported = "@BUILD@";
-int ov_get_openvino_version(ov_version_t* v) { v->buildNumber = reported; v->description = "stub"; return 0; }
-void ov_version_free(ov_version_t* v) { v->buildNumber = 0; v->description = 0; }
-"""
 
 
 @pytest.fixture(scope="module")
 def context() -> dict:
-    api = snapshot.load(snapshot.embedded("genai"))
-    return versions.runtime_context(api, GENAI)
+    return versions.runtime_context(snapshot.load(snapshot.embedded("genai")), GENAI)
 
 
 @pytest.fixture(scope="module")
@@ -43,38 +33,6 @@ def table() -> versions.ProbeTable:
     return versions.probe_table(snapshot.load(snapshot.embedded("genai")), GENAI)
 
 
-def build_stub(out: Path, names: set[str], core_build: Optional[str]) -> Path:
-    """A GenAI stub exporting `names` (no-op functions), linked to a core stub reporting `core_build`."""
-    out.mkdir(parents=True, exist_ok=True)
-    gcc = require_tool("gcc")
-    source = out / "genai_stub.c"
-    source.write_text("".join(f"void {n}(void) {{}}\n" for n in sorted(names)))
-    args = [gcc, "-shared", "-fPIC", "-o", str(out / NATIVE), str(source)]
-    if core_build is not None:
-        # A name of its own per stub: the loader shares a dependency by name within one process.
-        core = f"openvino_c_{out.name.replace('.', '_').replace('-', '_')}"
-        core_src = out / "core_stub.c"
-        core_src.write_text(CORE_STUB.replace("@BUILD@", core_build))
-        subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out / f"lib{core}.so"), str(core_src)], check=True)
-        args += ["-L", str(out), "-Wl,--no-as-needed", f"-l{core}", "-Wl,-rpath,$ORIGIN"]
-    subprocess.run(args, check=True)
-    return out / NATIVE
-
-
-def symbols(tag: str) -> set[str]:
-    return {f.name for f in snapshot.load(snapshot.embedded("genai", tag)).functions}
-
-
-# Stub name -> (exported functions, OpenVINO build number or None for no core library).
-STUBS = {
-    "2025.1": (symbols("2025.1.0.0"), "2025.1.0-17911-stub"),
-    "2025.2": (symbols("2025.2.0.0"), "2025.2.0-18996-stub"),
-    "2025.2-noquery": (symbols("2025.2.0.0"), None),
-    "2025.4": (symbols("2025.4.0.0"), "2025.4.0-20398-stub"),
-    "2026.0": (symbols("2026.0.0.0"), "2026.0.0-20965-stub"),
-    "2026.3": (symbols("2026.3.0.0"), "2026.3.0-21552-stub"),
-    "too-old": (symbols("2025.1.0.0") - {"ov_genai_llm_pipeline_start_chat"}, "2024.6.0-17404-stub"),
-}
 # Functions each run tries to call.
 CALLS = ["ov_genai_llm_pipeline_generate", "ov_genai_llm_pipeline_create", "ov_genai_vlm_pipeline_create",
          "ov_genai_chat_history_create", "ov_genai_generation_config_set_min_p"]
@@ -82,9 +40,7 @@ CALLS = ["ov_genai_llm_pipeline_generate", "ov_genai_llm_pipeline_create", "ov_g
 
 @pytest.fixture(scope="module")
 def stubs(build_dir) -> dict[str, Path]:
-    root = build_dir / "versions_runtime"
-    shutil.rmtree(root, ignore_errors=True)
-    return {name: build_stub(root / name, names, build) for name, (names, build) in STUBS.items()}
+    return build_all(require_tool("gcc"), build_dir / "versions_runtime" / "stubs")
 
 
 def expected(table: versions.ProbeTable, stub: str) -> tuple[Optional[str], list[str], list[str]]:

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from .. import conventions as conv
 from .. import model as m
+from .. import versions
 from ..conventions import Conventions
 from . import EmitError, environment, pascal
 from .c_header import _type_order, c_params
@@ -743,7 +744,11 @@ def render(api: m.API, conventions: Conventions) -> dict[str, str]:
         status_enum_names={e.enum.c_name: e for e in b.errors.values()},
         error_text=b.error_text(),
     )
+    # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
+    version_context = versions.runtime_context(api, lib)
+    context["versions_since"] = dict(version_context["since"])  # type: ignore[call-overload]
     files = {}
     for template, out in FILES.items():
         files[out] = env.get_template(template).render(**context)
+    files["_versions.py"] = env.get_template("_versions.py.j2").render(**version_context)
     return files

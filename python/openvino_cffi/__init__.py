@@ -72,6 +72,7 @@ from ._structs import (
     PartialShape,
 )
 from ._runtime import Handle, SupportsCPointer
+from ._versions import NeedsNewerLibrary, UnsupportedLibraryVersion
 
 API_VERSION = '2026.3.0'
 
@@ -82,8 +83,10 @@ __all__ = [
     "Native",
     "NativeBuildError",
     "NativeStatusError",
+    "NeedsNewerLibrary",
     "Stream",
     "SupportsCPointer",
+    "UnsupportedLibraryVersion",
     'OpenVINOError',
     "current",
     "load",

@@ -13,6 +13,7 @@ from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence,
 from . import _callbacks as _cb
 from . import _errors
 from . import _runtime as _rt
+from . import _versions
 from . import _structs as _st
 # Hand-written (not generated): InferRequest inherits AsyncInference.
 from ._infer_async import AsyncInference

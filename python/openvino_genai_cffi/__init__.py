@@ -47,6 +47,7 @@ from ._errors import (
 )
 from ._native import Native, current, load
 from ._runtime import Handle, SupportsCPointer
+from ._versions import NeedsNewerLibrary, UnsupportedLibraryVersion
 
 API_VERSION = '2026.3.0.0'
 
@@ -57,8 +58,10 @@ __all__ = [
     "Native",
     "NativeBuildError",
     "NativeStatusError",
+    "NeedsNewerLibrary",
     "Stream",
     "SupportsCPointer",
+    "UnsupportedLibraryVersion",
     'OpenVINOGenAIError',
     "current",
     "load",

@@ -13,6 +13,7 @@ from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence,
 from . import _callbacks as _cb
 from . import _errors
 from . import _runtime as _rt
+from . import _versions
 from ._callbacks import StreamerCallback
 from ._enums import Status, ChatHistoryStatus, StopCriteria, JsonContainerStatus, StreamingStatus
 
@@ -33,6 +34,7 @@ class JsonContainer(_rt.Handle):
     def __init__(self) -> None:
         """Calls `ov_genai_json_container_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_json_container_create')
         keep = _rt.Keep()
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
@@ -46,6 +48,7 @@ class JsonContainer(_rt.Handle):
     def from_json_string(cls, json_str: str) -> JsonContainer:
         """Calls `ov_genai_json_container_create_from_json_string`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_json_container_create_from_json_string')
         keep = _rt.Keep()
         try:
             c_json_str = _rt.c_string(n, keep, json_str, 'json_str', False)
@@ -61,6 +64,7 @@ class JsonContainer(_rt.Handle):
     def create_object(cls) -> JsonContainer:
         """Calls `ov_genai_json_container_create_object`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_json_container_create_object')
         keep = _rt.Keep()
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
@@ -75,6 +79,7 @@ class JsonContainer(_rt.Handle):
     def create_array(cls) -> JsonContainer:
         """Calls `ov_genai_json_container_create_array`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_json_container_create_array')
         keep = _rt.Keep()
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
@@ -88,6 +93,7 @@ class JsonContainer(_rt.Handle):
     def to_json_string(self) -> str:
         """Calls `ov_genai_json_container_to_json_string`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_json_container_to_json_string')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -99,6 +105,7 @@ class JsonContainer(_rt.Handle):
     def copy(self) -> JsonContainer:
         """Calls `ov_genai_json_container_copy`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_json_container_copy')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -120,6 +127,7 @@ class ChatHistory(_rt.Handle):
     def __init__(self) -> None:
         """Calls `ov_genai_chat_history_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_chat_history_create')
         keep = _rt.Keep()
         try:
             out_history = n.ffi.new('ov_genai_chat_history **')
@@ -133,6 +141,7 @@ class ChatHistory(_rt.Handle):
     def from_json_container(cls, messages: JsonContainer) -> ChatHistory:
         """Calls `ov_genai_chat_history_create_from_json_container`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_chat_history_create_from_json_container')
         keep = _rt.Keep()
         try:
             c_messages = _rt.c_handle(n, keep, messages, JsonContainer, 'messages', False)
@@ -148,6 +157,7 @@ class ChatHistory(_rt.Handle):
     def size(self) -> int:
         """Calls `ov_genai_chat_history_size`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_size')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -162,6 +172,7 @@ class ChatHistory(_rt.Handle):
     def empty(self) -> int:
         """Calls `ov_genai_chat_history_empty`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_empty')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -176,6 +187,7 @@ class ChatHistory(_rt.Handle):
     def tools(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_tools`; set with `ov_genai_chat_history_set_tools`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_get_tools')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -190,6 +202,7 @@ class ChatHistory(_rt.Handle):
     @tools.setter
     def tools(self, tools: JsonContainer) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_set_tools')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -203,6 +216,7 @@ class ChatHistory(_rt.Handle):
     def extra_context(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_extra_context`; set with `ov_genai_chat_history_set_extra_context`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_get_extra_context')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -217,6 +231,7 @@ class ChatHistory(_rt.Handle):
     @extra_context.setter
     def extra_context(self, extra_context: JsonContainer) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_set_extra_context')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -229,6 +244,7 @@ class ChatHistory(_rt.Handle):
     def push_back(self, message: JsonContainer) -> None:
         """Calls `ov_genai_chat_history_push_back`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_push_back')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -241,6 +257,7 @@ class ChatHistory(_rt.Handle):
     def pop_back(self) -> None:
         """Calls `ov_genai_chat_history_pop_back`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_pop_back')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -252,6 +269,7 @@ class ChatHistory(_rt.Handle):
     def get_messages(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_messages`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_get_messages')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -266,6 +284,7 @@ class ChatHistory(_rt.Handle):
     def get_message(self, index: int) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_message`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_get_message')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -281,6 +300,7 @@ class ChatHistory(_rt.Handle):
     def get_first(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_first`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_get_first')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -295,6 +315,7 @@ class ChatHistory(_rt.Handle):
     def get_last(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_last`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_get_last')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -309,6 +330,7 @@ class ChatHistory(_rt.Handle):
     def clear(self) -> None:
         """Calls `ov_genai_chat_history_clear`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_chat_history_clear')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -504,6 +526,7 @@ class GenerationConfig(_rt.Handle):
     @num_beams.setter
     def num_beams(self, value: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_generation_config_set_num_beams')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -657,6 +680,7 @@ class GenerationConfig(_rt.Handle):
     @min_p.setter
     def min_p(self, value: float) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_generation_config_set_min_p')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -908,6 +932,7 @@ class LLMPipeline(_rt.Handle):
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
         """Calls `ov_genai_llm_pipeline_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_llm_pipeline_create')
         keep = _rt.Keep()
         try:
             c_models_path = _rt.c_path(n, keep, models_path, 'models_path', False)
@@ -983,6 +1008,7 @@ class LLMPipeline(_rt.Handle):
 
     def _prepare_generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[DecodedResults]:
         n = self._native
+        _versions.require_native(n, 'ov_genai_llm_pipeline_generate_with_history')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1210,6 +1236,7 @@ class PerfMetrics(_rt.Handle):
     def chat_template_duration(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_chat_template_duration`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_perf_metrics_get_chat_template_duration')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1243,6 +1270,7 @@ class VLMDecodedResults(_rt.Handle):
     def __init__(self) -> None:
         """Calls `ov_genai_vlm_decoded_results_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_vlm_decoded_results_create')
         keep = _rt.Keep()
         try:
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
@@ -1255,6 +1283,7 @@ class VLMDecodedResults(_rt.Handle):
     def get_perf_metrics(self) -> PerfMetrics:
         """Calls `ov_genai_vlm_decoded_results_get_perf_metrics`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_decoded_results_get_perf_metrics')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1269,6 +1298,7 @@ class VLMDecodedResults(_rt.Handle):
     def get_string(self) -> str:
         """Calls `ov_genai_vlm_decoded_results_get_string`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_decoded_results_get_string')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1287,6 +1317,7 @@ class VLMPipeline(_rt.Handle):
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
         """Calls `ov_genai_vlm_pipeline_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_create')
         keep = _rt.Keep()
         try:
             c_models_path = _rt.c_path(n, keep, models_path, 'models_path', False)
@@ -1303,6 +1334,7 @@ class VLMPipeline(_rt.Handle):
     def generation_config(self) -> GenerationConfig:
         """Calls `ov_genai_vlm_pipeline_get_generation_config`; set with `ov_genai_vlm_pipeline_set_generation_config`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_get_generation_config')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1317,6 +1349,7 @@ class VLMPipeline(_rt.Handle):
     @generation_config.setter
     def generation_config(self, config: GenerationConfig) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_set_generation_config')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1328,6 +1361,7 @@ class VLMPipeline(_rt.Handle):
 
     def _prepare_generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[VLMDecodedResults]:
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_generate')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1363,6 +1397,7 @@ class VLMPipeline(_rt.Handle):
 
     def _prepare_generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[VLMDecodedResults]:
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_generate_with_history')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1399,6 +1434,7 @@ class VLMPipeline(_rt.Handle):
     def start_chat(self) -> None:
         """Calls `ov_genai_vlm_pipeline_start_chat`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_start_chat')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1410,6 +1446,7 @@ class VLMPipeline(_rt.Handle):
     def finish_chat(self) -> None:
         """Calls `ov_genai_vlm_pipeline_finish_chat`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_vlm_pipeline_finish_chat')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1428,6 +1465,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def __init__(self) -> None:
         """Calls `ov_genai_whisper_generation_config_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_create')
         keep = _rt.Keep()
         try:
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
@@ -1441,6 +1479,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> WhisperGenerationConfig:
         """Calls `ov_genai_whisper_generation_config_create_from_json`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_create_from_json')
         keep = _rt.Keep()
         try:
             c_json_path = _rt.c_path(n, keep, json_path, 'json_path', False)
@@ -1456,6 +1495,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def decoder_start_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_decoder_start_token_id`; set with `ov_genai_whisper_generation_config_set_decoder_start_token_id`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_decoder_start_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1469,6 +1509,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @decoder_start_token_id.setter
     def decoder_start_token_id(self, token_id: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_decoder_start_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1482,6 +1523,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def pad_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_pad_token_id`; set with `ov_genai_whisper_generation_config_set_pad_token_id`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_pad_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1495,6 +1537,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @pad_token_id.setter
     def pad_token_id(self, token_id: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_pad_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1508,6 +1551,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def translate_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_translate_token_id`; set with `ov_genai_whisper_generation_config_set_translate_token_id`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_translate_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1521,6 +1565,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @translate_token_id.setter
     def translate_token_id(self, token_id: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_translate_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1534,6 +1579,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def transcribe_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_transcribe_token_id`; set with `ov_genai_whisper_generation_config_set_transcribe_token_id`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_transcribe_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1547,6 +1593,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @transcribe_token_id.setter
     def transcribe_token_id(self, token_id: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_transcribe_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1560,6 +1607,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def prev_sot_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_prev_sot_token_id`; set with `ov_genai_whisper_generation_config_set_prev_sot_token_id`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_prev_sot_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1573,6 +1621,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @prev_sot_token_id.setter
     def prev_sot_token_id(self, token_id: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_prev_sot_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1586,6 +1635,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def no_timestamps_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_no_timestamps_token_id`; set with `ov_genai_whisper_generation_config_set_no_timestamps_token_id`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_no_timestamps_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1599,6 +1649,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @no_timestamps_token_id.setter
     def no_timestamps_token_id(self, token_id: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_no_timestamps_token_id')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1612,6 +1663,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def max_initial_timestamp_index(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_max_initial_timestamp_index`; set with `ov_genai_whisper_generation_config_set_max_initial_timestamp_index`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_max_initial_timestamp_index')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1625,6 +1677,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @max_initial_timestamp_index.setter
     def max_initial_timestamp_index(self, index: int) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_max_initial_timestamp_index')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1638,6 +1691,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def is_multilingual(self) -> bool:
         """Calls `ov_genai_whisper_generation_config_get_is_multilingual`; set with `ov_genai_whisper_generation_config_set_is_multilingual`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_is_multilingual')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1651,6 +1705,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @is_multilingual.setter
     def is_multilingual(self, is_multilingual: bool) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_is_multilingual')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1664,6 +1719,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def language(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_language`; set with `ov_genai_whisper_generation_config_set_language`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_language')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1675,6 +1731,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @language.setter
     def language(self, language: Optional[str] = None) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_language')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1688,6 +1745,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def task(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_task`; set with `ov_genai_whisper_generation_config_set_task`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_task')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1699,6 +1757,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @task.setter
     def task(self, task: Optional[str] = None) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_task')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1712,6 +1771,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def return_timestamps(self) -> bool:
         """Calls `ov_genai_whisper_generation_config_get_return_timestamps`; set with `ov_genai_whisper_generation_config_set_return_timestamps`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_return_timestamps')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1725,6 +1785,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @return_timestamps.setter
     def return_timestamps(self, return_timestamps: bool) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_return_timestamps')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1738,6 +1799,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def initial_prompt(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_initial_prompt`; set with `ov_genai_whisper_generation_config_set_initial_prompt`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_initial_prompt')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1749,6 +1811,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @initial_prompt.setter
     def initial_prompt(self, initial_prompt: Optional[str] = None) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_initial_prompt')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1762,6 +1825,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def hotwords(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_hotwords`; set with `ov_genai_whisper_generation_config_set_hotwords`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_hotwords')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1773,6 +1837,7 @@ class WhisperGenerationConfig(_rt.Handle):
     @hotwords.setter
     def hotwords(self, hotwords: Optional[str] = None) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_hotwords')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1786,6 +1851,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def begin_suppress_tokens_count(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens_count`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_begin_suppress_tokens_count')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1800,6 +1866,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def suppress_tokens_count(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_suppress_tokens_count`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_suppress_tokens_count')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1813,6 +1880,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def get_generation_config(self) -> GenerationConfig:
         """Calls `ov_genai_whisper_generation_config_get_generation_config`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_generation_config')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1827,6 +1895,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def set_begin_suppress_tokens(self, tokens: Iterable[int]) -> None:
         """Calls `ov_genai_whisper_generation_config_set_begin_suppress_tokens`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1839,6 +1908,7 @@ class WhisperGenerationConfig(_rt.Handle):
     def get_begin_suppress_tokens(self) -> List[int]:
         """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_begin_suppress_tokens')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1855,6 +1925,7 @@ _errors.StatusError, _errors.StatusError, 0,
     def set_suppress_tokens(self, tokens: Iterable[int]) -> None:
         """Calls `ov_genai_whisper_generation_config_set_suppress_tokens`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_suppress_tokens')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1867,6 +1938,7 @@ _errors.StatusError, _errors.StatusError, 0,
     def get_suppress_tokens(self) -> List[int]:
         """Calls `ov_genai_whisper_generation_config_get_suppress_tokens`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_suppress_tokens')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1883,6 +1955,7 @@ _errors.StatusError, _errors.StatusError, 0,
     def validate(self) -> None:
         """Calls `ov_genai_whisper_generation_config_validate`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_generation_config_validate')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1901,6 +1974,7 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def __init__(self) -> None:
         """Calls `ov_genai_whisper_decoded_result_chunk_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_create')
         keep = _rt.Keep()
         try:
             out_chunk = n.ffi.new('ov_genai_whisper_decoded_result_chunk **')
@@ -1914,6 +1988,7 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def start_ts(self) -> float:
         """Calls `ov_genai_whisper_decoded_result_chunk_get_start_ts`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_get_start_ts')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1928,6 +2003,7 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def end_ts(self) -> float:
         """Calls `ov_genai_whisper_decoded_result_chunk_get_end_ts`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_get_end_ts')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1941,6 +2017,7 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def get_text(self) -> str:
         """Calls `ov_genai_whisper_decoded_result_chunk_get_text`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_get_text')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1959,6 +2036,7 @@ class WhisperDecodedResults(_rt.Handle):
     def __init__(self) -> None:
         """Calls `ov_genai_whisper_decoded_results_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_create')
         keep = _rt.Keep()
         try:
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
@@ -1972,6 +2050,7 @@ class WhisperDecodedResults(_rt.Handle):
     def texts_count(self) -> int:
         """Calls `ov_genai_whisper_decoded_results_get_texts_count`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_texts_count')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -1986,6 +2065,7 @@ class WhisperDecodedResults(_rt.Handle):
     def has_chunks(self) -> bool:
         """Calls `ov_genai_whisper_decoded_results_has_chunks`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_has_chunks')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2000,6 +2080,7 @@ class WhisperDecodedResults(_rt.Handle):
     def chunks_count(self) -> int:
         """Calls `ov_genai_whisper_decoded_results_get_chunks_count`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_chunks_count')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2013,6 +2094,7 @@ class WhisperDecodedResults(_rt.Handle):
     def get_perf_metrics(self) -> PerfMetrics:
         """Calls `ov_genai_whisper_decoded_results_get_perf_metrics`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_perf_metrics')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2027,6 +2109,7 @@ class WhisperDecodedResults(_rt.Handle):
     def get_text_at(self, index: int) -> str:
         """Calls `ov_genai_whisper_decoded_results_get_text_at`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_text_at')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2039,6 +2122,7 @@ class WhisperDecodedResults(_rt.Handle):
     def get_score_at(self, index: int) -> float:
         """Calls `ov_genai_whisper_decoded_results_get_score_at`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_score_at')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2053,6 +2137,7 @@ class WhisperDecodedResults(_rt.Handle):
     def get_chunk_at(self, index: int) -> WhisperDecodedResultChunk:
         """Calls `ov_genai_whisper_decoded_results_get_chunk_at`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_chunk_at')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2068,6 +2153,7 @@ class WhisperDecodedResults(_rt.Handle):
     def get_string(self) -> str:
         """Calls `ov_genai_whisper_decoded_results_get_string`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_string')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2086,6 +2172,7 @@ class WhisperPipeline(_rt.Handle):
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
         """Calls `ov_genai_whisper_pipeline_create`."""
         n = _rt.current()
+        _versions.require_native(n, 'ov_genai_whisper_pipeline_create')
         keep = _rt.Keep()
         try:
             c_models_path = _rt.c_path(n, keep, models_path, 'models_path', False)
@@ -2102,6 +2189,7 @@ class WhisperPipeline(_rt.Handle):
     def generation_config(self) -> WhisperGenerationConfig:
         """Calls `ov_genai_whisper_pipeline_get_generation_config`; set with `ov_genai_whisper_pipeline_set_generation_config`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_pipeline_get_generation_config')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2116,6 +2204,7 @@ class WhisperPipeline(_rt.Handle):
     @generation_config.setter
     def generation_config(self, config: WhisperGenerationConfig) -> None:
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_pipeline_set_generation_config')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
@@ -2128,6 +2217,7 @@ class WhisperPipeline(_rt.Handle):
     def generate(self, raw_speech: Iterable[float], config: Optional[WhisperGenerationConfig] = None) -> WhisperDecodedResults:
         """Calls `ov_genai_whisper_pipeline_generate`."""
         n = self._native
+        _versions.require_native(n, 'ov_genai_whisper_pipeline_generate')
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)

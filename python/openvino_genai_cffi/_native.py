@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from . import _cdef
+from . import _cdef, _versions
 from ._errors import LibraryNotFoundError, NativeBuildError
 
 MODE_ENV = "OPENVINO_GENAI_CFFI_MODE"
@@ -181,6 +181,8 @@ def load(path: Optional[PathLike] = None, mode: Optional[str] = None,
         raise ValueError(f"mode={mode!r}: expected one of {', '.join(MODES)}")
     with _lock:
         native = _load_abi(path) if chosen == "abi" else _load_api(path, include_dirs, build_dir)
+        # Which version it is; a library older than the oldest known one is refused here.
+        _versions.attach(native)
         _current = native
         return native
 

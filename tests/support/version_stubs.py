@@ -1,0 +1,61 @@
+"""Stub native libraries for version-detection tests: a GenAI C library exporting exactly the
+function names of one committed snapshot (no-op bodies: only their presence matters), linked to
+a stub OpenVINO core library that answers the version query, as a real install is laid out."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+from bindgen import library as libmod
+from bindgen import snapshot
+
+GENAI = libmod.load("genai")
+NATIVE = f"lib{GENAI.native_library}.so"
+
+_CORE_STUB = r"""
+typedef struct { const char* buildNumber; const char* description; } ov_version_t;
+static const char* reported = "@BUILD@";
+int ov_get_openvino_version(ov_version_t* v) { v->buildNumber = reported; v->description = "stub"; return 0; }
+void ov_version_free(ov_version_t* v) { v->buildNumber = 0; v->description = 0; }
+"""
+
+
+def symbols(tag: str) -> set[str]:
+    """Function names declared by the committed genai snapshot of `tag`."""
+    return {f.name for f in snapshot.load(snapshot.embedded("genai", tag)).functions}
+
+
+# Stub name -> (exported functions, OpenVINO build number, or None for no core library).
+STUBS: dict[str, tuple[set[str], Optional[str]]] = {
+    "2025.1": (symbols("2025.1.0.0"), "2025.1.0-17911-stub"),
+    "2025.2": (symbols("2025.2.0.0"), "2025.2.0-18996-stub"),
+    "2025.2-noquery": (symbols("2025.2.0.0"), None),
+    "2025.4": (symbols("2025.4.0.0"), "2025.4.0-20398-stub"),
+    "2026.0": (symbols("2026.0.0.0"), "2026.0.0-20965-stub"),
+    "2026.3": (symbols("2026.3.0.0"), "2026.3.0-21552-stub"),
+    "too-old": (symbols("2025.1.0.0") - {"ov_genai_llm_pipeline_start_chat"}, "2024.6.0-17404-stub"),
+}
+
+
+def build_stub(gcc: str, out: Path, names: set[str], core_build: Optional[str]) -> Path:
+    """Build one stub in `out` (replacing what is there); returns the GenAI library path."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    source = out / "genai_stub.c"
+    source.write_text("".join(f"void {n}(void) {{}}\n" for n in sorted(names)))
+    args = [gcc, "-shared", "-fPIC", "-o", str(out / NATIVE), str(source)]
+    if core_build is not None:
+        # A name of its own per stub: the loader shares a dependency by name within one process.
+        core = f"openvino_c_{out.name.replace('.', '_').replace('-', '_')}"
+        core_src = out / "core_stub.c"
+        core_src.write_text(_CORE_STUB.replace("@BUILD@", core_build))
+        subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out / f"lib{core}.so"), str(core_src)], check=True)
+        args += ["-L", str(out), "-Wl,--no-as-needed", f"-l{core}", "-Wl,-rpath,$ORIGIN"]
+    subprocess.run(args, check=True)
+    return out / NATIVE
+
+
+def build_all(gcc: str, root: Path) -> dict[str, Path]:
+    return {name: build_stub(gcc, root / name, names, build) for name, (names, build) in STUBS.items()}
