@@ -1,0 +1,86 @@
+"""The generated cffi package type-checks under `mypy --strict`, and its hints catch misuse."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = REPO / "python"
+
+# cffi ships no type information: its modules are Any to mypy; everything else is strict.
+MYPY_CONFIG = """
+[mypy]
+strict = True
+python_version = 3.11
+cache_dir = {cache}
+[mypy-cffi.*]
+ignore_missing_imports = True
+[mypy-_cffi_backend]
+ignore_missing_imports = True
+"""
+
+GOOD_USAGE = '''
+from pathlib import Path
+from typing import List, Optional
+import openvino_genai_cffi as g
+
+def chat(model: Path) -> List[str]:
+    texts: List[str] = []
+    with g.LLMPipeline(model, "CPU", {"ATTENTION_BACKEND": "SDPA"}, NUM_STREAMS=1) as pipe, g.GenerationConfig() as cfg:
+        cfg.max_new_tokens = 20
+        cfg.set_stop_strings(["\\n"])
+        cfg.stop_criteria = g.StopCriteria.NEVER
+        pipe.start_chat()
+        results = pipe.generate("Hello", cfg, streamer=lambda chunk: print(chunk, end=""))
+        texts.append(results.get_string())
+        metrics: g.PerfMetrics = results.get_perf_metrics()
+        mean: float = metrics.ttft.mean
+        tokens: int = metrics.num_generation_tokens
+        stream: g.Stream[g.DecodedResults] = pipe.stream("More", cfg)
+        for chunk in stream:
+            texts.append(chunk)
+        final: Optional[g.DecodedResults] = stream.results
+        pipe.finish_chat()
+    try:
+        g.JsonContainer.from_json_string("{}")
+    except g.JsonContainerStatusError as exc:
+        name: Optional[str] = exc.status_name
+    return texts
+'''
+
+BAD_USAGE = '''
+import openvino_genai_cffi as g
+pipe = g.LLMPipeline("model", "CPU")
+pipe.generate(42, g.GenerationConfig())
+cfg = g.GenerationConfig()
+cfg.max_new_tokens = "many"
+text: int = pipe.generate("x").get_string()
+'''
+
+
+def run_mypy(tmp_path: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    pytest.importorskip("mypy")
+    config = tmp_path / "mypy.ini"
+    config.write_text(MYPY_CONFIG.format(cache=tmp_path / "cache"))
+    return subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(config), *targets],
+                          cwd=PACKAGE_DIR, capture_output=True, text=True, timeout=600)
+
+
+def test_package_is_clean_under_mypy_strict(tmp_path: Path) -> None:
+    good = tmp_path / "good_usage.py"
+    good.write_text(GOOD_USAGE)
+    result = run_mypy(tmp_path, "openvino_genai_cffi", str(good))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hints_catch_misuse(tmp_path: Path) -> None:
+    bad = tmp_path / "bad_usage.py"
+    bad.write_text(BAD_USAGE)
+    result = run_mypy(tmp_path, str(bad))
+    assert result.returncode == 1
+    assert 'Argument 1 to "generate" of "LLMPipeline" has incompatible type "int"' in result.stdout
+    assert 'Incompatible types in assignment (expression has type "str", variable has type "int")' in result.stdout
+    assert result.stdout.count("error:") == 3, result.stdout
