@@ -102,6 +102,27 @@ def test_from_numpy_shares_memory(compiled: ov.CompiledModel, tiny: tiny_ir.Tiny
     del view
 
 
+def test_request_keeps_caller_memory_it_was_given(compiled: ov.CompiledModel, tiny: tiny_ir.TinyIR) -> None:
+    # A tensor over numpy memory, handed to the request and then dropped (and closed): the request
+    # still reads that memory, so the binding must keep it alive until the request lets go.
+    x = tiny_ir.sample_input(13)
+    with compiled.create_infer_request() as request:
+        tensor = ov.Tensor.from_numpy(x.copy())
+        request.input_tensor = tensor
+        tensor.close()
+        del tensor
+        gc.collect()
+        scribble = [np.full(4, 1e6, np.float32) for _ in range(2000)]  # reuse freed memory, if any
+        request.infer()
+        del scribble
+        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+        # Setting the same slot again releases the earlier tensor instead of keeping every one.
+        for seed in range(5):
+            request.input_tensor = ov.Tensor.from_numpy(tiny_ir.sample_input(seed))
+        held = [v for v in request._retained or [] if type(v).__name__ == "_Slot"]
+        assert len(held) == 1
+
+
 def test_async_inference_completes_on_a_worker_thread(compiled: ov.CompiledModel, tiny: tiny_ir.TinyIR) -> None:
     caller = threading.get_ident()
     with compiled.create_infer_request() as request:

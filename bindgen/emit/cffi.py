@@ -141,6 +141,9 @@ class FunctionView:
     array_item: str = "value"  # conversion of array items (value | bool | enum)
     callbacks: list[ParamView] = field(default_factory=list)
     retains: list[str] = field(default_factory=list)  # python param names the library keeps
+    # (expression to keep alive, slot expression or "None") per retained parameter: the Python object
+    # for handles and callbacks, the converted cdata for buffers; a slot makes a later call replace it.
+    retain_exprs: list[tuple[str, str]] = field(default_factory=list)
     tuple_class: Optional[str] = None  # NamedTuple for several outs
     result_cls: str = ""  # class wrapping a returned handle
     result_release: Optional[str] = None
@@ -478,7 +481,8 @@ class _Builder:
         used: set[str] = set()
         out = []
         for info in self.c.statics():
-            if info.kind == conv.FREE or info.releases_struct:
+            # Frees of library memory: the Python layer copies and frees such memory itself.
+            if info.kind == conv.FREE or info.releases_struct or info.name == self.lib.string_free:
                 continue
             out.append(self.function(info, "static", self.unique(py_name(info.member), used)))
         return out
@@ -551,6 +555,18 @@ class _Builder:
                 view.params.append(pv)
                 view.c_args.append(f"c_{pv.name}")
         view.retains = [py_name(r) for r in info.retains]
+        by_c_name = {pv.c_name: pv for pv in view.params}
+        where = [pv for pv in view.params if pv.c_name not in info.retains]
+        slot_parts = [repr(fn.name)] + [pv.name if pv.how in ("string", "path", "wstring", "int", "enum", "bool", "float")
+                                        else f"id({pv.name})" for pv in where]
+        for r in info.retains:
+            pv = by_c_name.get(r)
+            if pv is not None and pv.how == "callback":
+                view.retain_exprs.append((f"inv_{pv.name}", f"({', '.join(slot_parts)},)"))
+            elif pv is not None and pv.how in ("handle", "foreign"):
+                view.retain_exprs.append((pv.name, f"({', '.join(slot_parts)},)"))
+            else:
+                view.retain_exprs.append((f"c_{py_name(r)}", "None"))
         if info.variadic:
             view.variadic = info.variadic
             if info.variadic == conv.VARIADIC_KEY_VALUE:

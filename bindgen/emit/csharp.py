@@ -221,6 +221,8 @@ class CallView:
     status: Optional[str] = None  # status enum C# name
     returns: str = "void"  # C# return type of the member
     scratch: bool = False  # needs a NativeScratch for struct arguments built in native memory
+    # (slot expression, parameter) per object the library keeps after the call: kept by this object.
+    retains: list[tuple[str, str]] = field(default_factory=list)
     string_free: Optional[str] = None  # raw function releasing library-allocated strings
     result: str = "void"  # "void", "out", "outs", "handle", "string", "array", "value"
     result_struct: Optional[str] = None
@@ -420,6 +422,18 @@ class Builder:
                 [(self.raw_type(p.type, f"callback {cb.name} parameter {p.name}"), ident(p.name or f"arg{i}"))
                  for i, p in enumerate(cb.params)])
         self._value_types()
+
+    def error_text(self) -> Optional[dict[str, Any]]:
+        """Where the library keeps error text ([error_text] of the library description), for messages."""
+        spec = self.lib.error_text
+        ev = next((e for e in self.status_views if e.c_name == self.lib.status_enum), None)
+        if not spec or ev is None:
+            return None
+        values = {c_name: value for _, c_name, value in ev.members}
+        last = spec.get("last_message")
+        return dict(enum=ev.name, enum_c_name=ev.c_name, last_message=last, description=spec.get("status_description"),
+                    owned=bool(last) and last in self.lib.owned_string_returns and bool(self.lib.string_free),
+                    free=self.lib.string_free, statuses=[values[s_] for s_ in spec.get("last_message_statuses", [])])
 
     # -- plain structs as managed values --
     def _value_types(self) -> None:
@@ -821,7 +835,10 @@ class Builder:
 
     def call_view(self, info: conv.FunctionInfo, skip_callback: bool = False) -> CallView:
         fn = info.function
-        if info.retains:
+        retained_handles = [p for p in fn.params if p.name in info.retains and p.type.is_handle_ptr(1)
+                            and not self.c.handles[p.type.base().name].foreign]  # type: ignore[index]
+        if info.retains and (len(retained_handles) != len(info.retains) or not info.owner or info.kind == conv.CREATE
+                             or info.creates):
             # The library keeps a pointer past the call: the memory must live as long as the object
             # that holds it (hand-written partials do that, e.g. pinned tensor memory, callbacks).
             raise Unsupported(f"the library keeps {', '.join(info.retains)} after the call")
@@ -885,6 +902,15 @@ class Builder:
             else:
                 raise Unsupported(f"variadic convention {info.variadic}")
         call.scratch = any(sp.kind in ("struct", "struct_array") for sp in call.params)
+        # An object handed to the library is kept by this one (its memory may be the caller's); a later
+        # call for the same slot (function and where-arguments) replaces it.
+        where = [sp for sp in call.params if sp.c_name not in info.retains]
+        slot = " + \"|\" + ".join([f'"{fn.name}"'] + [
+            f"System.Convert.ToString({sp.name}, System.Globalization.CultureInfo.InvariantCulture)"
+            if sp.kind in ("value", "string") else
+            f"System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode({sp.name})"
+            f".ToString(System.Globalization.CultureInfo.InvariantCulture)" for sp in where])
+        call.retains = [(slot, sp.name) for sp in call.params if sp.c_name in info.retains]
         # Results of the call.
         if info.string_buffer:
             call.result, call.returns = "string", "string"
@@ -1115,6 +1141,9 @@ def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
         version=api.version or "unknown",
         streaming=[c for c in b.callbacks.values() if c.streaming],
         value_types=list(b.value_types.values()),
+        error_text=b.error_text(),
+        retaining=any(m_.call is not None and m_.call.retains or m_.setter is not None and m_.setter.retains
+                      for c_ in classes for m_ in c_.members),
         wide_strings=any(i.wide_strings for i in conventions.functions.values()),
     )
     files = {

@@ -340,6 +340,8 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_read_model_from_memory_buffer(p_self, c_model_str, n_model_str, c_weights, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_from_memory_buffer', n)
+            if r_model is not None:  # the new object keeps what the library holds on to
+                r_model._retain(weights)
             return _rt.present(r_model, 'ov_core_read_model_from_memory_buffer', 'Model')
         finally:
             keep.release()
@@ -544,6 +546,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_input_tensor(p_self, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor', n)
+            self._retain(tensor, ('ov_infer_request_set_input_tensor',))
         finally:
             keep.release()
 
@@ -571,6 +574,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_output_tensor(p_self, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor', n)
+            self._retain(tensor, ('ov_infer_request_set_output_tensor',))
         finally:
             keep.release()
 
@@ -591,7 +595,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             if inv_callback is not None:
                 inv_callback.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_callback', n)
-            self._retain(inv_callback)
+            self._retain(inv_callback, ('ov_infer_request_set_callback',))
         finally:
             keep.release()
 
@@ -619,6 +623,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_tensor(p_self, c_tensor_name, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor', n)
+            self._retain(tensor, ('ov_infer_request_set_tensor', tensor_name,))
         finally:
             keep.release()
 
@@ -632,6 +637,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_tensor_by_port(p_self, c_port, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor_by_port', n)
+            self._retain(tensor, ('ov_infer_request_set_tensor_by_port', id(port),))
         finally:
             keep.release()
 
@@ -645,6 +651,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_tensor_by_const_port(p_self, c_port, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_tensor_by_const_port', n)
+            self._retain(tensor, ('ov_infer_request_set_tensor_by_const_port', id(port),))
         finally:
             keep.release()
 
@@ -658,6 +665,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_input_tensor_by_index(p_self, c_idx, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor_by_index', n)
+            self._retain(tensor, ('ov_infer_request_set_input_tensor_by_index', idx,))
         finally:
             keep.release()
 
@@ -671,6 +679,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
             result = n.lib.ov_infer_request_set_output_tensor_by_index(p_self, c_idx, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor_by_index', n)
+            self._retain(tensor, ('ov_infer_request_set_output_tensor_by_index', idx,))
         finally:
             keep.release()
 
@@ -1970,17 +1979,6 @@ def get_error_info(status: Union[Status, int]) -> Optional[str]:
         c_status = _rt.c_enum(status, 'status', Status)
         result = n.lib.ov_get_error_info(c_status)
         return _rt.to_str(n, result)
-    finally:
-        keep.release()
-
-
-def free(content: str) -> None:
-    """Calls `ov_free`."""
-    n = _rt.current()
-    keep = _rt.Keep()
-    try:
-        c_content = _rt.c_string(n, keep, content, 'content', False)
-        result = n.lib.ov_free(c_content)
     finally:
         keep.release()
 

@@ -91,7 +91,9 @@ class Handle:
                 self._close_pending = True
                 return
             gc_pointer = self._gc
-            self._gc = self._raw = self._owner = self._retained = None
+            # `_retained` stays until this object is collected: the library may still use what it
+            # holds through another object (a request keeps a tensor this one wrapped).
+            self._gc = self._raw = self._owner = None
         if gc_pointer is not None:
             self._native.ffi.release(gc_pointer)
 
@@ -111,10 +113,15 @@ class Handle:
             self._close_pending = False
             self.close()
 
-    def _retain(self, value: Any) -> None:
-        """Keep `value` alive as long as this object: the library holds on to it."""
+    def _retain(self, value: Any, slot: Optional[Tuple[Any, ...]] = None) -> None:
+        """Keep `value` alive as long as this object: the library holds on to it. With `slot` (the
+        call and the arguments saying where it went), a later value for the same slot replaces it,
+        so setting a tensor again and again does not keep every earlier one."""
         if self._retained is None:
             self._retained = []
+        if slot is not None:
+            self._retained = [held for held in self._retained if not (isinstance(held, _Slot) and held.key == slot)]
+            value = _Slot(slot, value)
         self._retained.append(value)
 
     def __enter__(self: H) -> H:
@@ -126,6 +133,16 @@ class Handle:
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"at {int(self._native.ffi.cast('uintptr_t', self._raw)):#x}"
         return f"<{type(self).__name__} {state}>"
+
+
+class _Slot:
+    """A retained value and the slot it fills (see Handle._retain)."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Tuple[Any, ...], value: Any) -> None:
+        self.key = key
+        self.value = value
 
 
 class Keep:

@@ -574,7 +574,7 @@ namespace OpenVINO.Core
         }
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_core_read_model_from_memory_buffer: input array model_str of const char
+        //   ov_core_read_model_from_memory_buffer: the library keeps weights after the call
         //   ov_core_import_model: input array content of const char
     }
 }

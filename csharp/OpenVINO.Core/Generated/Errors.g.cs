@@ -48,6 +48,39 @@ namespace OpenVINO.Core
 
         // Hand-written code may add a library's own description of a status (its error text).
         static partial void DescribeStatus(string statusEnum, int code, ref string detail);
+
+        // The library's own text about the failure, read right after the call failed (see the
+        // [error_text] data of the library description).
+        static partial void DescribeStatus(string statusEnum, int code, ref string detail)
+        {
+            if (statusEnum != "ov_status_e") return;
+            string text = LibraryText(code);
+            if (!string.IsNullOrEmpty(text)) detail = text;
+        }
+
+        private static unsafe string LibraryText(int code)
+        {
+            string text = null;
+            // Only these statuses come with a message of the failed call; after others it is an older one.
+            if (code == -1 || code == -2 || code == -8 || code == -13 || code == -17)
+            {
+                byte* message = Native.NativeMethods.ov_get_last_err_msg();
+                try
+                {
+                    text = Utf8.Decode(message);
+                }
+                finally
+                {
+                    if (message != null) Native.NativeMethods.ov_free(message);
+                }
+                if (text != null) text = text.Trim();
+            }
+            if (string.IsNullOrEmpty(text))
+            {
+                text = Utf8.Decode(Native.NativeMethods.ov_get_error_info((Status)code));
+            }
+            return text;
+        }
     }
 
     /// <summary>A failed call with its status as the C API's typed enum.</summary>

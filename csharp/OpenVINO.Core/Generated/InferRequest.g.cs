@@ -181,6 +181,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_tensor");
 
+                Retain("ov_infer_request_set_tensor" + "|" + System.Convert.ToString(tensorName, System.Globalization.CultureInfo.InvariantCulture), tensor);
             }
         }
 
@@ -198,6 +199,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_tensor_by_port");
 
+                Retain("ov_infer_request_set_tensor_by_port" + "|" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(port).ToString(System.Globalization.CultureInfo.InvariantCulture), tensor);
             }
         }
 
@@ -215,6 +217,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_tensor_by_const_port");
 
+                Retain("ov_infer_request_set_tensor_by_const_port" + "|" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(port).ToString(System.Globalization.CultureInfo.InvariantCulture), tensor);
             }
         }
 
@@ -230,6 +233,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_input_tensor_by_index");
 
+                Retain("ov_infer_request_set_input_tensor_by_index" + "|" + System.Convert.ToString(idx, System.Globalization.CultureInfo.InvariantCulture), tensor);
             }
         }
 
@@ -245,6 +249,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_input_tensor");
 
+                Retain("ov_infer_request_set_input_tensor", tensor);
             }
         }
 
@@ -260,6 +265,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_output_tensor_by_index");
 
+                Retain("ov_infer_request_set_output_tensor_by_index" + "|" + System.Convert.ToString(idx, System.Globalization.CultureInfo.InvariantCulture), tensor);
             }
         }
 
@@ -275,6 +281,7 @@ namespace OpenVINO.Core
 
                 StatusCheck.Check(__status, "ov_infer_request_set_output_tensor");
 
+                Retain("ov_infer_request_set_output_tensor", tensor);
             }
         }
 

@@ -38,6 +38,29 @@ namespace OpenVINO.Core
         {
             Handle.Dispose();
         }
+
+        private readonly object retainedGate = new object();
+        private Dictionary<string, object> retained;
+
+        /// <summary>
+        /// Keeps <paramref name="value"/> (an object the library now holds, such as a tensor over your
+        /// memory) alive as long as this object; a later value for the same <paramref name="slot"/>
+        /// replaces it. Disposing does not drop it: the library may still use it through others.
+        /// </summary>
+        internal void Retain(string slot, object value)
+        {
+            lock (retainedGate)
+            {
+                if (retained == null) retained = new Dictionary<string, object>();
+                retained[slot] = value;
+            }
+        }
+
+        /// <summary>How many objects this one keeps for the library (for tests).</summary>
+        internal int RetainedCount
+        {
+            get { lock (retainedGate) { return retained == null ? 0 : retained.Count; } }
+        }
     }
 
     /// <summary>
