@@ -158,7 +158,22 @@ def test_load_failure_says_what_was_searched_and_how_to_fix_it(runtime, library_
     assert "Could not load the native library 'openvino_genai_c'" in output
     assert f"OPENVINO_GENAI_DIR={tmp_path}" in output
     assert "Searched:" in output and "LD_LIBRARY_PATH" in output
-    assert "Fix: set OPENVINO_GENAI_DIR to the root of an install" in output
+    if runtime == "coreclr":
+        assert f"  {tmp_path}/libopenvino_genai_c.so" not in output  # only files that exist are listed
+        assert "Fix: set OPENVINO_GENAI_DIR to the root of an install" in output
+    else:  # Mono binds names before the binding runs: it can only be pointed at a library by its own search
+        assert "holds no libopenvino_genai_c.so" in output
+        assert "Fix: set LD_LIBRARY_PATH to the library folder of an OpenVINO GenAI install" in output
+
+
+def test_mono_failure_names_the_library_found_and_the_exact_fix(double_library, library_dll, tmp_path):
+    folder = tmp_path / "runtime" / "lib" / "intel64"
+    folder.mkdir(parents=True)
+    shutil.copyfile(double_library, folder / "libopenvino_genai_c.so")
+    exe = program("LoaderProbe", library_dll)
+    output = dotnet.run_mono(exe, [], _bare_env(OPENVINO_GENAI_DIR=str(tmp_path))).stdout
+    assert f"A library is at {folder}/libopenvino_genai_c.so, but Mono resolves DllImport names itself" in output
+    assert f"Fix: start the program with LD_LIBRARY_PATH={folder}" in output
 
 
 @pytest.mark.parametrize("layout", ["runtime/lib/intel64", "lib", ""])
@@ -209,7 +224,10 @@ def test_chat_sample_streams_a_multi_turn_chat(runtime, samples, double_library,
     chat = dotnet.RUNNERS[runtime](samples["ChatSample"], [str(model_dir), "--max-new-tokens", "20"], env,
                                    input="What is OpenVINO?\nTell me more.\n")
     assert chat.returncode == 0, chat.stderr
-    answers = [block.split("question:\n", 1)[-1].strip() for block in chat.stdout.split("----------")[:-1]]
+    # Each turn: "question:", the piped question echoed, the streamed answer, a rule.
+    turns = [block.split("question:\n", 1)[1].split("\n", 1) for block in chat.stdout.split("----------")[:-1]]
+    assert [question for question, _ in turns] == ["What is OpenVINO?", "Tell me more."]
+    answers = [answer.strip() for _, answer in turns]
     assert len(answers) == 2 and all(answers) and answers[0] != answers[1]
     greedy = dotnet.RUNNERS[runtime](samples["GreedySample"], [str(model_dir), "What is OpenVINO?", "--max-new-tokens", "20"], env)
     assert greedy.returncode == 0, greedy.stderr
