@@ -54,13 +54,25 @@ namespace OpenVINO.GenAI
     /// <summary>A <c>ov_tensor_t*</c> obtained elsewhere, as an <see cref="ITensor"/>.</summary>
     public sealed class TensorReference : ITensor, IDisposable
     {
-        private readonly ForeignHandle handle;
+        private readonly SafeHandle handle;
+        private readonly bool owned;
 
         /// <summary>Wraps <paramref name="pointer"/>; <paramref name="release"/> (e.g. the core API's free function) runs on dispose, when given.</summary>
         public TensorReference(IntPtr pointer, Action<IntPtr> release = null)
         {
             if (pointer == IntPtr.Zero) throw new ArgumentException("null ov_tensor_t pointer", nameof(pointer));
             handle = new ForeignHandle(pointer, release);
+            owned = true;
+        }
+
+        /// <summary>
+        /// Uses a handle another binding owns (e.g. the <c>NativeHandle</c> of an OpenVINO core tensor): it is kept
+        /// alive during each call that uses it and never released here.
+        /// </summary>
+        public TensorReference(SafeHandle handle)
+        {
+            if (handle == null) throw new ArgumentNullException(nameof(handle));
+            this.handle = handle;
         }
 
         /// <summary>The wrapped pointer's handle.</summary>
@@ -69,10 +81,10 @@ namespace OpenVINO.GenAI
             get { return handle; }
         }
 
-        /// <summary>Runs the release function given at construction, if any.</summary>
+        /// <summary>Runs the release function given at construction, if any (a borrowed handle is left alone).</summary>
         public void Dispose()
         {
-            handle.Dispose();
+            if (owned) handle.Dispose();
         }
     }
 

@@ -616,6 +616,14 @@ namespace GenAIInterop.Tests
                     Throws<ArgumentException>(() => pipe.Generate("Describe", new ITensor[] { null }, config), "null tensor");
                     var chunks = pipe.Stream("Describe", new ITensor[] { image }, config).ToList();
                     Equal(one, string.Concat(chunks), "streamed");
+                    using (var owner = new ForeignHandle(fakeTensor))
+                    {
+                        var borrowed = new TensorReference(owner);
+                        using (var results = pipe.Generate("Describe", new ITensor[] { borrowed }, config)) Equal(one, results.GetString(), "borrowed handle");
+                        borrowed.Dispose();
+                        Check(!owner.IsClosed, "a borrowed handle is not released by the reference");
+                        owner.SetHandleAsInvalid();
+                    }
                 }
             }
             finally
