@@ -283,13 +283,11 @@ class ProbeTable:
 def probe_table(api: m.API, library: libmod.Library) -> ProbeTable:
     hist = history(library, api)
     versions = [_clean(v) or UNRELEASED for v in hist.versions]
-    if versions[-1] == UNRELEASED:
+    probes = hist.probes()
+    if versions[-1] == UNRELEASED and len(versions) > 1:
         # Nothing can prove an unreleased version: bindings treat its additions as newest-known.
-        versions, probes = versions[:-1], hist.probes()[:-1]
-        if not versions:
-            raise ValueError(f"versions: no committed snapshot for library {library.name!r}")
-    else:
-        probes = hist.probes()
+        # (A library with no snapshot at all keeps it as its one version.)
+        versions, probes = versions[:-1], probes[:-1]
     index = {v: i for i, v in enumerate(versions)}
     since = {}
     for f in api.functions:

@@ -214,3 +214,14 @@ def test_report_command(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["functions"]["2025.2.0.0"] == {"declared": 56, "added": [], "signature_changed": ["ov_genai_llm_pipeline_create"]}
     assert versions.main(["--library", "nonesuch"]) == 2
+
+
+def test_a_library_without_snapshots_is_its_own_only_version():
+    api = committed("2026.3.0.0")
+    api.library, api.version = "acme", None
+    acme = libmod.Library(**{**vars(GENAI), "name": "acme", "version_query": {}})
+    table = versions.probe_table(api, acme)
+    assert table.versions == [versions.UNRELEASED] and set(table.since.values()) == {0}
+    assert versions.annotate(api, acme).functions[0].since is None
+    api.version = "1.0"
+    assert versions.probe_table(api, acme).versions == ["1.0"]

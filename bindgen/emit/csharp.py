@@ -22,6 +22,7 @@ from typing import Any, Optional
 
 from .. import conventions as conv
 from .. import model as m
+from .. import versions
 from . import EmitError, environment, pascal
 
 # Fixed-arity overloads generated for a variadic key/value function: 0..N pairs.
@@ -1146,6 +1147,9 @@ def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
                       for c_ in classes for m_ in c_.members),
         wide_strings=any(i.wide_strings for i in conventions.functions.values()),
     )
+    # Run-time version check (bindgen/versions.py): ApiVersion.Require before every native call.
+    version_context = versions.runtime_context(api, lib)
+    ctx["versions_since"] = dict(version_context["since"])  # type: ignore[call-overload]
     files = {
         "Enums.g.cs": env.get_template("Enums.g.cs.j2").render(**ctx),
         "NativeMethods.g.cs": env.get_template("NativeMethods.g.cs.j2").render(**ctx),
@@ -1161,4 +1165,6 @@ def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
         files["ValueTypes.g.cs"] = env.get_template("ValueTypes.g.cs.j2").render(**ctx)
     for cls in classes:
         files[f"{cls.name}.g.cs"] = env.get_template("Class.g.cs.j2").render(cls=cls, **ctx)
+    files["ApiVersion.g.cs"] = env.get_template("ApiVersion.g.cs.j2").render(
+        namespace=b.ns, loader=True, **version_context)
     return files
