@@ -108,6 +108,7 @@ namespace OpenVINO.Core
 
         private unsafe ulong __ov_compiled_model_inputs_size()
         {
+            ApiVersion.Require("ov_compiled_model_inputs_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -123,6 +124,7 @@ namespace OpenVINO.Core
 
         private unsafe ulong __ov_compiled_model_outputs_size()
         {
+            ApiVersion.Require("ov_compiled_model_outputs_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -138,6 +140,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_compiled_model_input()
         {
+            ApiVersion.Require("ov_compiled_model_input", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -158,6 +161,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_compiled_model_input_by_index(ulong index)
         {
+            ApiVersion.Require("ov_compiled_model_input_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -178,6 +182,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_compiled_model_input_by_name(string name)
         {
+            ApiVersion.Require("ov_compiled_model_input_by_name", 0);
             if (name == null) throw new ArgumentNullException(nameof(name));
 
             byte[] __name_utf8 = Utf8.Encode(name, nameof(name));
@@ -201,6 +206,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_compiled_model_output()
         {
+            ApiVersion.Require("ov_compiled_model_output", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -221,6 +227,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_compiled_model_output_by_index(ulong index)
         {
+            ApiVersion.Require("ov_compiled_model_output_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -241,6 +248,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_compiled_model_output_by_name(string name)
         {
+            ApiVersion.Require("ov_compiled_model_output_by_name", 0);
             if (name == null) throw new ArgumentNullException(nameof(name));
 
             byte[] __name_utf8 = Utf8.Encode(name, nameof(name));
@@ -264,6 +272,7 @@ namespace OpenVINO.Core
 
         private unsafe Model __ov_compiled_model_get_runtime_model()
         {
+            ApiVersion.Require("ov_compiled_model_get_runtime_model", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -284,6 +293,7 @@ namespace OpenVINO.Core
 
         private unsafe InferRequest __ov_compiled_model_create_infer_request()
         {
+            ApiVersion.Require("ov_compiled_model_create_infer_request", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -304,6 +314,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_compiled_model_set_property(string key, string value)
         {
+            ApiVersion.Require("ov_compiled_model_set_property", 0);
             if (key == null) throw new ArgumentNullException(nameof(key));
             if (value == null) throw new ArgumentNullException(nameof(value));
 
@@ -323,6 +334,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_compiled_model_get_property(string propertyKey)
         {
+            ApiVersion.Require("ov_compiled_model_get_property", 0);
             if (propertyKey == null) throw new ArgumentNullException(nameof(propertyKey));
 
             byte[] __property_key_utf8 = Utf8.Encode(propertyKey, nameof(propertyKey));
@@ -350,6 +362,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_compiled_model_export_model(string exportModelPath)
         {
+            ApiVersion.Require("ov_compiled_model_export_model", 0);
             if (exportModelPath == null) throw new ArgumentNullException(nameof(exportModelPath));
 
             byte[] __export_model_path_utf8 = Utf8.Encode(exportModelPath, nameof(exportModelPath));
@@ -366,6 +379,7 @@ namespace OpenVINO.Core
 
         private unsafe RemoteContext __ov_compiled_model_get_context()
         {
+            ApiVersion.Require("ov_compiled_model_get_context", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -120,6 +120,7 @@ namespace OpenVINO.Core
 
         private static unsafe CoreHandle __ov_core_create()
         {
+            ApiVersion.Require("ov_core_create", 0);
 
             {
                 IntPtr __core = default(IntPtr);
@@ -144,6 +145,7 @@ namespace OpenVINO.Core
 
         private static unsafe CoreHandle __ov_core_create_with_config(string xmlConfigFile)
         {
+            ApiVersion.Require("ov_core_create_with_config", 0);
             if (xmlConfigFile == null) throw new ArgumentNullException(nameof(xmlConfigFile));
 
             byte[] __xml_config_file_utf8 = Utf8.Encode(xmlConfigFile, nameof(xmlConfigFile));
@@ -171,6 +173,7 @@ namespace OpenVINO.Core
 
         private static unsafe CoreHandle __ov_core_create_with_config_unicode(string xmlConfigFileWs)
         {
+            ApiVersion.Require("ov_core_create_with_config_unicode", 0);
             if (xmlConfigFileWs == null) throw new ArgumentNullException(nameof(xmlConfigFileWs));
 
             byte[] __xml_config_file_ws_wide = WideString.Encode(xmlConfigFileWs, nameof(xmlConfigFileWs));
@@ -198,6 +201,7 @@ namespace OpenVINO.Core
 
         private unsafe string[] __ov_core_get_available_devices()
         {
+            ApiVersion.Require("ov_core_get_available_devices", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -222,6 +226,7 @@ namespace OpenVINO.Core
 
         private unsafe Model __ov_core_read_model(string modelPath, string binPath)
         {
+            ApiVersion.Require("ov_core_read_model", 0);
             if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
 
             byte[] __model_path_utf8 = Utf8.Encode(modelPath, nameof(modelPath));
@@ -247,6 +252,7 @@ namespace OpenVINO.Core
 
         private unsafe Model __ov_core_read_model_unicode(string modelPath, string binPath)
         {
+            ApiVersion.Require("ov_core_read_model_unicode", 0);
             if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
 
             byte[] __model_path_wide = WideString.Encode(modelPath, nameof(modelPath));
@@ -272,6 +278,7 @@ namespace OpenVINO.Core
 
         private unsafe CompiledModel __ov_core_compile_model(Model model, string deviceName, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_core_compile_model", 0);
             if (model == null) throw new ArgumentNullException(nameof(model));
 
             byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
@@ -309,6 +316,7 @@ namespace OpenVINO.Core
 
         private unsafe CompiledModel __ov_core_compile_model_from_file(string modelPath, string deviceName, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_core_compile_model_from_file", 0);
             if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
 
             byte[] __model_path_utf8 = Utf8.Encode(modelPath, nameof(modelPath));
@@ -347,6 +355,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_core_add_extension(string path)
         {
+            ApiVersion.Require("ov_core_add_extension", 0);
             if (path == null) throw new ArgumentNullException(nameof(path));
 
             byte[] __path_utf8 = Utf8.Encode(path, nameof(path));
@@ -363,6 +372,7 @@ namespace OpenVINO.Core
 
         private unsafe CompiledModel __ov_core_compile_model_from_file_unicode(string modelPath, string deviceName, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_core_compile_model_from_file_unicode", 0);
             if (modelPath == null) throw new ArgumentNullException(nameof(modelPath));
 
             byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
@@ -401,6 +411,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_core_set_property(string deviceName, string key, string value)
         {
+            ApiVersion.Require("ov_core_set_property", 0);
             if (key == null) throw new ArgumentNullException(nameof(key));
             if (value == null) throw new ArgumentNullException(nameof(value));
 
@@ -422,6 +433,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_core_get_property(string deviceName, string propertyKey)
         {
+            ApiVersion.Require("ov_core_get_property", 0);
             if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
             if (propertyKey == null) throw new ArgumentNullException(nameof(propertyKey));
 
@@ -452,6 +464,7 @@ namespace OpenVINO.Core
 
         private unsafe CoreVersion[] __ov_core_get_versions_by_device_name(string deviceName)
         {
+            ApiVersion.Require("ov_core_get_versions_by_device_name", 0);
             if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
 
             byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
@@ -479,6 +492,7 @@ namespace OpenVINO.Core
 
         private unsafe RemoteContext __ov_core_create_context(string deviceName, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_core_create_context", 0);
             if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
 
             byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
@@ -515,6 +529,7 @@ namespace OpenVINO.Core
 
         private unsafe CompiledModel __ov_core_compile_model_with_context(Model model, RemoteContext context, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_core_compile_model_with_context", 0);
             if (model == null) throw new ArgumentNullException(nameof(model));
             if (context == null) throw new ArgumentNullException(nameof(context));
 
@@ -552,6 +567,7 @@ namespace OpenVINO.Core
 
         private unsafe RemoteContext __ov_core_get_default_context(string deviceName)
         {
+            ApiVersion.Require("ov_core_get_default_context", 0);
             if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
 
             byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));

@@ -144,6 +144,7 @@ namespace OpenVINO.Core
 
         private unsafe ProfilingInfo[] __ov_infer_request_get_profiling_info()
         {
+            ApiVersion.Require("ov_infer_request_get_profiling_info", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -168,6 +169,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_tensor(string tensorName, Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_tensor", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
@@ -187,6 +189,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_tensor_by_port(OutputPort port, Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_tensor_by_port", 0);
             if (port == null) throw new ArgumentNullException(nameof(port));
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
@@ -205,6 +208,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_tensor_by_const_port(OutputConstPort port, Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_tensor_by_const_port", 0);
             if (port == null) throw new ArgumentNullException(nameof(port));
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
@@ -223,6 +227,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_input_tensor_by_index(ulong idx, Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_input_tensor_by_index", 0);
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
             using (var __self = Lease.Of(this))
@@ -239,6 +244,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_input_tensor(Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_input_tensor", 0);
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
             using (var __self = Lease.Of(this))
@@ -255,6 +261,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_output_tensor_by_index(ulong idx, Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_output_tensor_by_index", 0);
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
             using (var __self = Lease.Of(this))
@@ -271,6 +278,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_set_output_tensor(Tensor tensor)
         {
+            ApiVersion.Require("ov_infer_request_set_output_tensor", 0);
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
             using (var __self = Lease.Of(this))
@@ -287,6 +295,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_tensor(string tensorName)
         {
+            ApiVersion.Require("ov_infer_request_get_tensor", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -310,6 +319,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_tensor_by_const_port(OutputConstPort port)
         {
+            ApiVersion.Require("ov_infer_request_get_tensor_by_const_port", 0);
             if (port == null) throw new ArgumentNullException(nameof(port));
 
             using (var __self = Lease.Of(this))
@@ -332,6 +342,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_tensor_by_port(OutputPort port)
         {
+            ApiVersion.Require("ov_infer_request_get_tensor_by_port", 0);
             if (port == null) throw new ArgumentNullException(nameof(port));
 
             using (var __self = Lease.Of(this))
@@ -354,6 +365,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_input_tensor_by_index(ulong idx)
         {
+            ApiVersion.Require("ov_infer_request_get_input_tensor_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -374,6 +386,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_input_tensor()
         {
+            ApiVersion.Require("ov_infer_request_get_input_tensor", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -394,6 +407,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_output_tensor_by_index(ulong idx)
         {
+            ApiVersion.Require("ov_infer_request_get_output_tensor_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -414,6 +428,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_infer_request_get_output_tensor()
         {
+            ApiVersion.Require("ov_infer_request_get_output_tensor", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -434,6 +449,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_infer()
         {
+            ApiVersion.Require("ov_infer_request_infer", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -447,6 +463,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_cancel()
         {
+            ApiVersion.Require("ov_infer_request_cancel", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -460,6 +477,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_start_async()
         {
+            ApiVersion.Require("ov_infer_request_start_async", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -473,6 +491,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_wait()
         {
+            ApiVersion.Require("ov_infer_request_wait", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -486,6 +505,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_infer_request_wait_for(long timeout)
         {
+            ApiVersion.Require("ov_infer_request_wait_for", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -36,6 +36,7 @@ namespace OpenVINO.Core
 
         private static unsafe LayoutHandle __ov_layout_create(string layoutDesc)
         {
+            ApiVersion.Require("ov_layout_create", 0);
             if (layoutDesc == null) throw new ArgumentNullException(nameof(layoutDesc));
 
             byte[] __layout_desc_utf8 = Utf8.Encode(layoutDesc, nameof(layoutDesc));
@@ -63,6 +64,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_layout_to_string()
         {
+            ApiVersion.Require("ov_layout_to_string", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -150,6 +150,7 @@ namespace OpenVINO.Core
 
         private unsafe ulong __ov_model_inputs_size()
         {
+            ApiVersion.Require("ov_model_inputs_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -165,6 +166,7 @@ namespace OpenVINO.Core
 
         private unsafe ulong __ov_model_outputs_size()
         {
+            ApiVersion.Require("ov_model_outputs_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -180,6 +182,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_model_const_input()
         {
+            ApiVersion.Require("ov_model_const_input", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -200,6 +203,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_model_const_input_by_name(string tensorName)
         {
+            ApiVersion.Require("ov_model_const_input_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -223,6 +227,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_model_const_input_by_index(ulong index)
         {
+            ApiVersion.Require("ov_model_const_input_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -243,6 +248,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputPort __ov_model_input()
         {
+            ApiVersion.Require("ov_model_input", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -263,6 +269,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputPort __ov_model_input_by_name(string tensorName)
         {
+            ApiVersion.Require("ov_model_input_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -286,6 +293,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputPort __ov_model_input_by_index(ulong index)
         {
+            ApiVersion.Require("ov_model_input_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -306,6 +314,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_model_const_output()
         {
+            ApiVersion.Require("ov_model_const_output", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -326,6 +335,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_model_const_output_by_index(ulong index)
         {
+            ApiVersion.Require("ov_model_const_output_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -346,6 +356,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputConstPort __ov_model_const_output_by_name(string tensorName)
         {
+            ApiVersion.Require("ov_model_const_output_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -369,6 +380,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputPort __ov_model_output()
         {
+            ApiVersion.Require("ov_model_output", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -389,6 +401,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputPort __ov_model_output_by_index(ulong index)
         {
+            ApiVersion.Require("ov_model_output_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -409,6 +422,7 @@ namespace OpenVINO.Core
 
         private unsafe OutputPort __ov_model_output_by_name(string tensorName)
         {
+            ApiVersion.Require("ov_model_output_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -432,6 +446,7 @@ namespace OpenVINO.Core
 
         private unsafe bool __ov_model_is_dynamic()
         {
+            ApiVersion.Require("ov_model_is_dynamic", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -445,6 +460,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_model_reshape(string[] tensorNames, PartialShape[] partialShapes)
         {
+            ApiVersion.Require("ov_model_reshape", 0);
             if (tensorNames == null) throw new ArgumentNullException(nameof(tensorNames));
             if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
 
@@ -463,6 +479,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_model_reshape_input_by_name(string tensorName, PartialShape partialShape)
         {
+            ApiVersion.Require("ov_model_reshape_input_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
@@ -483,6 +500,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_model_reshape_single_input(PartialShape partialShape)
         {
+            ApiVersion.Require("ov_model_reshape_single_input", 0);
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             using (var __self = Lease.Of(this))
@@ -500,6 +518,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_model_reshape_by_port_indexes(UIntPtr[] portIndexes, PartialShape[] partialShape)
         {
+            ApiVersion.Require("ov_model_reshape_by_port_indexes", 0);
             if (portIndexes == null) throw new ArgumentNullException(nameof(portIndexes));
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
@@ -519,6 +538,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_model_reshape_by_ports(OutputPort[] outputPorts, PartialShape[] partialShapes)
         {
+            ApiVersion.Require("ov_model_reshape_by_ports", 0);
             if (outputPorts == null) throw new ArgumentNullException(nameof(outputPorts));
             if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
 
@@ -537,6 +557,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_model_get_friendly_name()
         {
+            ApiVersion.Require("ov_model_get_friendly_name", 0);
 
             using (var __self = Lease.Of(this))
             {

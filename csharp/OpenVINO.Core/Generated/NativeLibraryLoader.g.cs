@@ -102,7 +102,31 @@ namespace OpenVINO.Core
             }
             string here = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location);
             if (!string.IsNullOrEmpty(here)) folders.Add(here);
+            if (!string.IsNullOrEmpty(here))
+            {
+                // NuGet's layout for native assets, also what an app ships: runtimes/<rid>/native beside the assembly.
+                string native = Path.Combine(Path.Combine(Path.Combine(here, "runtimes"), RuntimeIdentifier), "native");
+                if (Directory.Exists(native)) folders.Add(native);
+            }
             return folders.Distinct().ToList();
+        }
+
+        /// <summary>This process's runtime identifier as NuGet names <c>runtimes/&lt;rid&gt;/native</c> folders (linux-x64, win-x64, osx-arm64, ...).</summary>
+        public static string RuntimeIdentifier
+        {
+            get
+            {
+                string os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
+                    : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx" : "linux";
+                switch (RuntimeInformation.ProcessArchitecture)
+                {
+                    case Architecture.X64: return os + "-x64";
+                    case Architecture.Arm64: return os + "-arm64";
+                    case Architecture.X86: return os + "-x86";
+                    case Architecture.Arm: return os + "-arm";
+                    default: return os + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+                }
+            }
         }
 
         private static IEnumerable<string> FileNames(string libraryName)

@@ -97,6 +97,7 @@ namespace OpenVINO.Core
 
         private static unsafe string __ov_get_error_info(Status status)
         {
+            ApiVersion.Require("ov_get_error_info", 0);
 
             {
                 byte* __value;
@@ -109,6 +110,7 @@ namespace OpenVINO.Core
 
         private static unsafe string __ov_get_last_err_msg()
         {
+            ApiVersion.Require("ov_get_last_err_msg", 0);
 
             {
                 byte* __value;
@@ -128,6 +130,7 @@ namespace OpenVINO.Core
 
         private static unsafe Version __ov_get_openvino_version()
         {
+            ApiVersion.Require("ov_get_openvino_version", 0);
 
             {
                 Native.Version __version = default(Native.Version);
@@ -151,6 +154,7 @@ namespace OpenVINO.Core
 
         private static unsafe void __ov_shutdown()
         {
+            ApiVersion.Require("ov_shutdown", 0);
 
             {
                 NativeMethods.ov_shutdown();
@@ -161,6 +165,7 @@ namespace OpenVINO.Core
 
         private static unsafe bool __ov_dimension_is_dynamic(Dimension dim)
         {
+            ApiVersion.Require("ov_dimension_is_dynamic", 0);
             if (dim == null) throw new ArgumentNullException(nameof(dim));
 
             using (var __scratch = new NativeScratch())
@@ -177,6 +182,7 @@ namespace OpenVINO.Core
 
         private static unsafe PartialShape __ov_partial_shape_create(Dimension[] dims)
         {
+            ApiVersion.Require("ov_partial_shape_create", 0);
             if (dims == null) throw new ArgumentNullException(nameof(dims));
 
             using (var __scratch = new NativeScratch())
@@ -203,6 +209,7 @@ namespace OpenVINO.Core
 
         private static unsafe PartialShape __ov_partial_shape_create_static(long[] dims)
         {
+            ApiVersion.Require("ov_partial_shape_create_static", 0);
             if (dims == null) throw new ArgumentNullException(nameof(dims));
 
             long[] __dims_pinned = NativeArray.OrDummy(dims);
@@ -229,6 +236,7 @@ namespace OpenVINO.Core
 
         private static unsafe long[] __ov_partial_shape_to_shape(PartialShape partialShape)
         {
+            ApiVersion.Require("ov_partial_shape_to_shape", 0);
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             using (var __scratch = new NativeScratch())
@@ -256,6 +264,7 @@ namespace OpenVINO.Core
 
         private static unsafe PartialShape __ov_shape_to_partial_shape(long[] shape)
         {
+            ApiVersion.Require("ov_shape_to_partial_shape", 0);
             if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __scratch = new NativeScratch())
@@ -283,6 +292,7 @@ namespace OpenVINO.Core
 
         private static unsafe bool __ov_partial_shape_is_dynamic(PartialShape partialShape)
         {
+            ApiVersion.Require("ov_partial_shape_is_dynamic", 0);
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             using (var __scratch = new NativeScratch())
@@ -299,6 +309,7 @@ namespace OpenVINO.Core
 
         private static unsafe string __ov_partial_shape_to_string(PartialShape partialShape)
         {
+            ApiVersion.Require("ov_partial_shape_to_string", 0);
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
             using (var __scratch = new NativeScratch())
@@ -322,6 +333,7 @@ namespace OpenVINO.Core
 
         private static unsafe bool __ov_rank_is_dynamic(Dimension rank)
         {
+            ApiVersion.Require("ov_rank_is_dynamic", 0);
             if (rank == null) throw new ArgumentNullException(nameof(rank));
 
             using (var __scratch = new NativeScratch())
@@ -338,6 +350,7 @@ namespace OpenVINO.Core
 
         private static unsafe long[] __ov_shape_create(long[] dims)
         {
+            ApiVersion.Require("ov_shape_create", 0);
 
             long[] __dims_pinned = NativeArray.OrDummy(dims);
             fixed (long* __dims_ptr = __dims_pinned)
@@ -363,6 +376,7 @@ namespace OpenVINO.Core
 
         private static unsafe void __ov_util_reset_log_callback()
         {
+            ApiVersion.Require("ov_util_reset_log_callback", 0);
 
             {
                 NativeMethods.ov_util_reset_log_callback();

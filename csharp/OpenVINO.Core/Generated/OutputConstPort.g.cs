@@ -48,6 +48,7 @@ namespace OpenVINO.Core
 
         private unsafe long[] __ov_const_port_get_shape()
         {
+            ApiVersion.Require("ov_const_port_get_shape", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -72,6 +73,7 @@ namespace OpenVINO.Core
 
         private unsafe PartialShape __ov_port_get_partial_shape()
         {
+            ApiVersion.Require("ov_port_get_partial_shape", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -96,6 +98,7 @@ namespace OpenVINO.Core
 
         private unsafe ElementType __ov_port_get_element_type()
         {
+            ApiVersion.Require("ov_port_get_element_type", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -111,6 +114,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_port_get_any_name()
         {
+            ApiVersion.Require("ov_port_get_any_name", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -30,6 +30,7 @@ namespace OpenVINO.Core
 
         private unsafe long[] __ov_port_get_shape()
         {
+            ApiVersion.Require("ov_port_get_shape", 0);
 
             using (var __self = Lease.Of(this))
             {

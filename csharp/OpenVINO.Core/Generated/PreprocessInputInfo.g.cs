@@ -42,6 +42,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessInputTensorInfo __ov_preprocess_input_info_get_tensor_info()
         {
+            ApiVersion.Require("ov_preprocess_input_info_get_tensor_info", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -62,6 +63,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessPreprocessSteps __ov_preprocess_input_info_get_preprocess_steps()
         {
+            ApiVersion.Require("ov_preprocess_input_info_get_preprocess_steps", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -82,6 +84,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessInputModelInfo __ov_preprocess_input_info_get_model_info()
         {
+            ApiVersion.Require("ov_preprocess_input_info_get_model_info", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -30,6 +30,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_model_info_set_layout(Layout layout)
         {
+            ApiVersion.Require("ov_preprocess_input_model_info_set_layout", 0);
             if (layout == null) throw new ArgumentNullException(nameof(layout));
 
             using (var __self = Lease.Of(this))

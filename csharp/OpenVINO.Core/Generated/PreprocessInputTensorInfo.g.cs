@@ -66,6 +66,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_element_type(ElementType elementType)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_element_type", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -79,6 +80,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_color_format(ColorFormat colorFormat)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_color_format", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -92,6 +94,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_memory_type(string memType)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_memory_type", 0);
             if (memType == null) throw new ArgumentNullException(nameof(memType));
 
             byte[] __mem_type_utf8 = Utf8.Encode(memType, nameof(memType));
@@ -108,6 +111,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_color_format_with_subname(ColorFormat colorFormat, string[] strings)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_color_format_with_subname", 0);
             if (strings == null) throw new ArgumentNullException(nameof(strings));
 
             using (var __self = Lease.Of(this))
@@ -135,6 +139,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_spatial_static_shape(ulong inputHeight, ulong inputWidth)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_spatial_static_shape", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -148,6 +153,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_from(Tensor tensor)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_from", 0);
             if (tensor == null) throw new ArgumentNullException(nameof(tensor));
 
             using (var __self = Lease.Of(this))
@@ -163,6 +169,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_input_tensor_info_set_layout(Layout layout)
         {
+            ApiVersion.Require("ov_preprocess_input_tensor_info_set_layout", 0);
             if (layout == null) throw new ArgumentNullException(nameof(layout));
 
             using (var __self = Lease.Of(this))

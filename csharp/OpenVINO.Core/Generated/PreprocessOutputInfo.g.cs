@@ -30,6 +30,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessOutputTensorInfo __ov_preprocess_output_info_get_tensor_info()
         {
+            ApiVersion.Require("ov_preprocess_output_info_get_tensor_info", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -30,6 +30,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_output_set_element_type(ElementType elementType)
         {
+            ApiVersion.Require("ov_preprocess_output_set_element_type", 0);
 
             using (var __self = Lease.Of(this))
             {

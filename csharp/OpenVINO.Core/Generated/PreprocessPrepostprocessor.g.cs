@@ -72,6 +72,7 @@ namespace OpenVINO.Core
 
         private static unsafe PreprocessPrepostprocessorHandle __ov_preprocess_prepostprocessor_create(Model model)
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_create", 0);
             if (model == null) throw new ArgumentNullException(nameof(model));
 
             using (var __model = Lease.Of(model, "Model"))
@@ -98,6 +99,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessInputInfo __ov_preprocess_prepostprocessor_get_input_info()
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_get_input_info", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -118,6 +120,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessInputInfo __ov_preprocess_prepostprocessor_get_input_info_by_name(string tensorName)
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_get_input_info_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -141,6 +144,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessInputInfo __ov_preprocess_prepostprocessor_get_input_info_by_index(ulong tensorIndex)
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_get_input_info_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -161,6 +165,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessOutputInfo __ov_preprocess_prepostprocessor_get_output_info()
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_get_output_info", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -181,6 +186,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessOutputInfo __ov_preprocess_prepostprocessor_get_output_info_by_index(ulong tensorIndex)
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_get_output_info_by_index", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -201,6 +207,7 @@ namespace OpenVINO.Core
 
         private unsafe PreprocessOutputInfo __ov_preprocess_prepostprocessor_get_output_info_by_name(string tensorName)
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_get_output_info_by_name", 0);
             if (tensorName == null) throw new ArgumentNullException(nameof(tensorName));
 
             byte[] __tensor_name_utf8 = Utf8.Encode(tensorName, nameof(tensorName));
@@ -224,6 +231,7 @@ namespace OpenVINO.Core
 
         private unsafe Model __ov_preprocess_prepostprocessor_build()
         {
+            ApiVersion.Require("ov_preprocess_prepostprocessor_build", 0);
 
             using (var __self = Lease.Of(this))
             {

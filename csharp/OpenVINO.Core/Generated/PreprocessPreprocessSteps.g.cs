@@ -90,6 +90,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_resize(PreprocessResizeAlgorithm resizeAlgorithm)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_resize", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -103,6 +104,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_scale(float value)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_scale", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -116,6 +118,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_scale_multi_channels(float[] values)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_scale_multi_channels", 0);
             if (values == null) throw new ArgumentNullException(nameof(values));
 
             float[] __values_pinned = NativeArray.OrDummy(values);
@@ -132,6 +135,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_mean(float value)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_mean", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -145,6 +149,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_mean_multi_channels(float[] values)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_mean_multi_channels", 0);
             if (values == null) throw new ArgumentNullException(nameof(values));
 
             float[] __values_pinned = NativeArray.OrDummy(values);
@@ -161,6 +166,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_crop(int[] begin, int[] end)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_crop", 0);
             if (begin == null) throw new ArgumentNullException(nameof(begin));
             if (end == null) throw new ArgumentNullException(nameof(end));
 
@@ -180,6 +186,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_convert_layout(Layout layout)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_convert_layout", 0);
             if (layout == null) throw new ArgumentNullException(nameof(layout));
 
             using (var __self = Lease.Of(this))
@@ -195,6 +202,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_reverse_channels()
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_reverse_channels", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -208,6 +216,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_convert_element_type(ElementType elementType)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_convert_element_type", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -221,6 +230,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_convert_color(ColorFormat colorFormat)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_convert_color", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -234,6 +244,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_preprocess_preprocess_steps_pad(int[] padsBegin, int[] padsEnd, float value, PaddingMode mode)
         {
+            ApiVersion.Require("ov_preprocess_preprocess_steps_pad", 0);
             if (padsBegin == null) throw new ArgumentNullException(nameof(padsBegin));
             if (padsEnd == null) throw new ArgumentNullException(nameof(padsEnd));
 

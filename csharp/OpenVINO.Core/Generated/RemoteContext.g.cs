@@ -48,6 +48,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_remote_context_create_tensor(ElementType type, long[] shape, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_remote_context_create_tensor", 0);
             if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __self = Lease.Of(this))
@@ -85,6 +86,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_remote_context_get_device_name()
         {
+            ApiVersion.Require("ov_remote_context_get_device_name", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -109,6 +111,7 @@ namespace OpenVINO.Core
 
         private unsafe SizeParams __ov_remote_context_get_params()
         {
+            ApiVersion.Require("ov_remote_context_get_params", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -134,6 +137,7 @@ namespace OpenVINO.Core
 
         private unsafe Tensor __ov_remote_context_create_host_tensor(ElementType type, long[] shape)
         {
+            ApiVersion.Require("ov_remote_context_create_host_tensor", 0);
             if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __self = Lease.Of(this))

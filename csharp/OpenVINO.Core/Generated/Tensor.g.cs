@@ -85,6 +85,7 @@ namespace OpenVINO.Core
 
         private static unsafe TensorHandle __ov_tensor_create(ElementType type, long[] shape)
         {
+            ApiVersion.Require("ov_tensor_create", 0);
             if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __scratch = new NativeScratch())
@@ -113,6 +114,7 @@ namespace OpenVINO.Core
 
         private static unsafe TensorHandle __ov_tensor_create_from_string_array(string[] stringArray, long[] shape)
         {
+            ApiVersion.Require("ov_tensor_create_from_string_array", 0);
             if (stringArray == null) throw new ArgumentNullException(nameof(stringArray));
             if (shape == null) throw new ArgumentNullException(nameof(shape));
 
@@ -143,6 +145,7 @@ namespace OpenVINO.Core
 
         private unsafe long[] __ov_tensor_get_shape()
         {
+            ApiVersion.Require("ov_tensor_get_shape", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -167,6 +170,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_tensor_set_shape(long[] shape)
         {
+            ApiVersion.Require("ov_tensor_set_shape", 0);
             if (shape == null) throw new ArgumentNullException(nameof(shape));
 
             using (var __self = Lease.Of(this))
@@ -184,6 +188,7 @@ namespace OpenVINO.Core
 
         private unsafe ElementType __ov_tensor_get_element_type()
         {
+            ApiVersion.Require("ov_tensor_get_element_type", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -199,6 +204,7 @@ namespace OpenVINO.Core
 
         private unsafe ulong __ov_tensor_get_size()
         {
+            ApiVersion.Require("ov_tensor_get_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -214,6 +220,7 @@ namespace OpenVINO.Core
 
         private unsafe ulong __ov_tensor_get_byte_size()
         {
+            ApiVersion.Require("ov_tensor_get_byte_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -229,6 +236,7 @@ namespace OpenVINO.Core
 
         private unsafe void __ov_tensor_set_string_data(string[] stringArray)
         {
+            ApiVersion.Require("ov_tensor_set_string_data", 0);
             if (stringArray == null) throw new ArgumentNullException(nameof(stringArray));
 
             using (var __self = Lease.Of(this))
@@ -244,6 +252,7 @@ namespace OpenVINO.Core
 
         private unsafe SizeParams __ov_remote_tensor_get_params()
         {
+            ApiVersion.Require("ov_remote_tensor_get_params", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -269,6 +278,7 @@ namespace OpenVINO.Core
 
         private unsafe string __ov_remote_tensor_get_device_name()
         {
+            ApiVersion.Require("ov_remote_tensor_get_device_name", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -293,6 +303,7 @@ namespace OpenVINO.Core
 
         private unsafe IntPtr __ov_tensor_data()
         {
+            ApiVersion.Require("ov_tensor_data", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -114,6 +114,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe ChatHistoryHandle __ov_genai_chat_history_create()
         {
+            ApiVersion.Require("ov_genai_chat_history_create", 3);
 
             {
                 IntPtr __history = default(IntPtr);
@@ -138,6 +139,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe ChatHistoryHandle __ov_genai_chat_history_create_from_json_container(JsonContainer messages)
         {
+            ApiVersion.Require("ov_genai_chat_history_create_from_json_container", 3);
             if (messages == null) throw new ArgumentNullException(nameof(messages));
 
             using (var __messages = Lease.Of(messages, "JsonContainer"))
@@ -164,6 +166,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_chat_history_size()
         {
+            ApiVersion.Require("ov_genai_chat_history_size", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -179,6 +182,7 @@ namespace OpenVINO.GenAI
 
         private unsafe int __ov_genai_chat_history_empty()
         {
+            ApiVersion.Require("ov_genai_chat_history_empty", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -194,6 +198,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_chat_history_push_back(JsonContainer message)
         {
+            ApiVersion.Require("ov_genai_chat_history_push_back", 3);
             if (message == null) throw new ArgumentNullException(nameof(message));
 
             using (var __self = Lease.Of(this))
@@ -209,6 +214,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_chat_history_pop_back()
         {
+            ApiVersion.Require("ov_genai_chat_history_pop_back", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -222,6 +228,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_chat_history_get_messages()
         {
+            ApiVersion.Require("ov_genai_chat_history_get_messages", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -242,6 +249,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_chat_history_get_message(ulong index)
         {
+            ApiVersion.Require("ov_genai_chat_history_get_message", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -262,6 +270,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_chat_history_get_first()
         {
+            ApiVersion.Require("ov_genai_chat_history_get_first", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -282,6 +291,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_chat_history_get_last()
         {
+            ApiVersion.Require("ov_genai_chat_history_get_last", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -302,6 +312,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_chat_history_clear()
         {
+            ApiVersion.Require("ov_genai_chat_history_clear", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -315,6 +326,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_chat_history_set_tools(JsonContainer tools)
         {
+            ApiVersion.Require("ov_genai_chat_history_set_tools", 3);
             if (tools == null) throw new ArgumentNullException(nameof(tools));
 
             using (var __self = Lease.Of(this))
@@ -330,6 +342,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_chat_history_get_tools()
         {
+            ApiVersion.Require("ov_genai_chat_history_get_tools", 3);
 
             using (var __self = Lease.Of(this))
             {
@@ -350,6 +363,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_chat_history_set_extra_context(JsonContainer extraContext)
         {
+            ApiVersion.Require("ov_genai_chat_history_set_extra_context", 3);
             if (extraContext == null) throw new ArgumentNullException(nameof(extraContext));
 
             using (var __self = Lease.Of(this))
@@ -365,6 +379,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_chat_history_get_extra_context()
         {
+            ApiVersion.Require("ov_genai_chat_history_get_extra_context", 3);
 
             using (var __self = Lease.Of(this))
             {

@@ -42,6 +42,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe DecodedResultsHandle __ov_genai_decoded_results_create()
         {
+            ApiVersion.Require("ov_genai_decoded_results_create", 0);
 
             {
                 IntPtr __results = default(IntPtr);
@@ -66,6 +67,7 @@ namespace OpenVINO.GenAI
 
         private unsafe PerfMetrics __ov_genai_decoded_results_get_perf_metrics()
         {
+            ApiVersion.Require("ov_genai_decoded_results_get_perf_metrics", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -86,6 +88,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_decoded_results_get_string()
         {
+            ApiVersion.Require("ov_genai_decoded_results_get_string", 0);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))

@@ -217,6 +217,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe GenerationConfigHandle __ov_genai_generation_config_create()
         {
+            ApiVersion.Require("ov_genai_generation_config_create", 0);
 
             {
                 IntPtr __config = default(IntPtr);
@@ -241,6 +242,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe GenerationConfigHandle __ov_genai_generation_config_create_from_json(string jsonPath)
         {
+            ApiVersion.Require("ov_genai_generation_config_create_from_json", 0);
             if (jsonPath == null) throw new ArgumentNullException(nameof(jsonPath));
 
             byte[] __json_path_utf8 = Utf8.Encode(jsonPath, nameof(jsonPath));
@@ -268,6 +270,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_generation_config_get_max_new_tokens()
         {
+            ApiVersion.Require("ov_genai_generation_config_get_max_new_tokens", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -283,6 +286,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_max_new_tokens(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_max_new_tokens", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -296,6 +300,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_max_length(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_max_length", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -309,6 +314,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_ignore_eos(bool value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_ignore_eos", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -322,6 +328,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_min_new_tokens(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_min_new_tokens", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -335,6 +342,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_echo(bool value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_echo", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -348,6 +356,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_logprobs(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_logprobs", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -361,6 +370,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_include_stop_str_in_output(bool value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_include_stop_str_in_output", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -374,6 +384,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_num_beam_groups(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_num_beam_groups", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -387,6 +398,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_num_beams(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_num_beams", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -400,6 +412,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_diversity_penalty(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_diversity_penalty", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -413,6 +426,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_length_penalty(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_length_penalty", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -426,6 +440,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_num_return_sequences(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_num_return_sequences", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -439,6 +454,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_no_repeat_ngram_size(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_no_repeat_ngram_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -452,6 +468,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_stop_criteria(StopCriteria value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_stop_criteria", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -465,6 +482,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_temperature(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_temperature", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -478,6 +496,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_top_p(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_top_p", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -491,6 +510,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_top_k(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_top_k", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -504,6 +524,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_min_p(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_min_p", 4);
 
             using (var __self = Lease.Of(this))
             {
@@ -517,6 +538,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_do_sample(bool value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_do_sample", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -530,6 +552,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_repetition_penalty(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_repetition_penalty", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -543,6 +566,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_presence_penalty(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_presence_penalty", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -556,6 +580,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_frequency_penalty(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_frequency_penalty", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -569,6 +594,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_rng_seed(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_rng_seed", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -582,6 +608,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_assistant_confidence_threshold(float value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_assistant_confidence_threshold", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -595,6 +622,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_num_assistant_tokens(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_num_assistant_tokens", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -608,6 +636,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_max_ngram_size(ulong value)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_max_ngram_size", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -621,6 +650,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_eos_token_id(long id)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_eos_token_id", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -634,6 +664,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_stop_strings(string[] strings)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_stop_strings", 0);
             if (strings == null) throw new ArgumentNullException(nameof(strings));
 
             using (var __self = Lease.Of(this))
@@ -649,6 +680,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_set_stop_token_ids(long[] tokenIds)
         {
+            ApiVersion.Require("ov_genai_generation_config_set_stop_token_ids", 0);
             if (tokenIds == null) throw new ArgumentNullException(nameof(tokenIds));
 
             long[] __token_ids_pinned = NativeArray.OrDummy(tokenIds);
@@ -665,6 +697,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_generation_config_validate()
         {
+            ApiVersion.Require("ov_genai_generation_config_validate", 0);
 
             using (var __self = Lease.Of(this))
             {

@@ -60,6 +60,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe JsonContainerHandle __ov_genai_json_container_create()
         {
+            ApiVersion.Require("ov_genai_json_container_create", 3);
 
             {
                 IntPtr __container = default(IntPtr);
@@ -84,6 +85,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe JsonContainerHandle __ov_genai_json_container_create_from_json_string(string jsonStr)
         {
+            ApiVersion.Require("ov_genai_json_container_create_from_json_string", 3);
             if (jsonStr == null) throw new ArgumentNullException(nameof(jsonStr));
 
             byte[] __json_str_utf8 = Utf8.Encode(jsonStr, nameof(jsonStr));
@@ -111,6 +113,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe JsonContainerHandle __ov_genai_json_container_create_object()
         {
+            ApiVersion.Require("ov_genai_json_container_create_object", 3);
 
             {
                 IntPtr __container = default(IntPtr);
@@ -135,6 +138,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe JsonContainerHandle __ov_genai_json_container_create_array()
         {
+            ApiVersion.Require("ov_genai_json_container_create_array", 3);
 
             {
                 IntPtr __container = default(IntPtr);
@@ -159,6 +163,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_json_container_to_json_string()
         {
+            ApiVersion.Require("ov_genai_json_container_to_json_string", 3);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))
@@ -182,6 +187,7 @@ namespace OpenVINO.GenAI
 
         private unsafe JsonContainer __ov_genai_json_container_copy()
         {
+            ApiVersion.Require("ov_genai_json_container_copy", 3);
 
             using (var __self = Lease.Of(this))
             {

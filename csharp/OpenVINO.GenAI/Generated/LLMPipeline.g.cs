@@ -174,6 +174,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe LLMPipelineHandle __ov_genai_llm_pipeline_create(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_create", 1);
             if (modelsPath == null) throw new ArgumentNullException(nameof(modelsPath));
             if (device == null) throw new ArgumentNullException(nameof(device));
 
@@ -217,6 +218,7 @@ namespace OpenVINO.GenAI
 
         private unsafe DecodedResults __ov_genai_llm_pipeline_generate(string inputs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
             byte[] __inputs_utf8 = Utf8.Encode(inputs, nameof(inputs));
@@ -261,6 +263,7 @@ namespace OpenVINO.GenAI
 
         private unsafe DecodedResults __ov_genai_llm_pipeline_generate_with_history(ChatHistory history, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             using (var __self = Lease.Of(this))
@@ -304,6 +307,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_llm_pipeline_start_chat()
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_start_chat", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -317,6 +321,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_llm_pipeline_finish_chat()
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_finish_chat", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -330,6 +335,7 @@ namespace OpenVINO.GenAI
 
         private unsafe GenerationConfig __ov_genai_llm_pipeline_get_generation_config()
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_get_generation_config", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -350,6 +356,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_llm_pipeline_set_generation_config(GenerationConfig config)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_set_generation_config", 0);
             if (config == null) throw new ArgumentNullException(nameof(config));
 
             using (var __self = Lease.Of(this))

@@ -102,6 +102,7 @@ namespace OpenVINO.GenAI
 
         private unsafe float __ov_genai_perf_metrics_get_load_time()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_load_time", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -117,6 +118,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_perf_metrics_get_num_generation_tokens()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_num_generation_tokens", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -132,6 +134,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_perf_metrics_get_num_input_tokens()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_num_input_tokens", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -147,6 +150,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_ttft()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_ttft", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -163,6 +167,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_tpot()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_tpot", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -179,6 +184,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_ipot()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_ipot", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -195,6 +201,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_throughput()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_throughput", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -211,6 +218,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_inference_duration()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_inference_duration", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -227,6 +235,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_generate_duration()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_generate_duration", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -243,6 +252,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_tokenization_duration()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_tokenization_duration", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -259,6 +269,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_detokenization_duration()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_detokenization_duration", 0);
 
             using (var __self = Lease.Of(this))
             {
@@ -275,6 +286,7 @@ namespace OpenVINO.GenAI
 
         private unsafe MeanStd __ov_genai_perf_metrics_get_chat_template_duration()
         {
+            ApiVersion.Require("ov_genai_perf_metrics_get_chat_template_duration", 4);
 
             using (var __self = Lease.Of(this))
             {
@@ -291,6 +303,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_perf_metrics_add_in_place(PerfMetrics right)
         {
+            ApiVersion.Require("ov_genai_perf_metrics_add_in_place", 0);
             if (right == null) throw new ArgumentNullException(nameof(right));
 
             using (var __self = Lease.Of(this))

@@ -174,6 +174,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe VLMPipelineHandle __ov_genai_vlm_pipeline_create(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_create", 2);
             if (modelsPath == null) throw new ArgumentNullException(nameof(modelsPath));
             if (device == null) throw new ArgumentNullException(nameof(device));
 
@@ -217,6 +218,7 @@ namespace OpenVINO.GenAI
 
         private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
             byte[] __text_inputs_utf8 = Utf8.Encode(textInputs, nameof(textInputs));
@@ -262,6 +264,7 @@ namespace OpenVINO.GenAI
 
         private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate_with_history(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             using (var __self = Lease.Of(this))
@@ -306,6 +309,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_vlm_pipeline_start_chat()
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_start_chat", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -319,6 +323,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_vlm_pipeline_finish_chat()
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_finish_chat", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -332,6 +337,7 @@ namespace OpenVINO.GenAI
 
         private unsafe GenerationConfig __ov_genai_vlm_pipeline_get_generation_config()
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_get_generation_config", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -352,6 +358,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_vlm_pipeline_set_generation_config(GenerationConfig config)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_set_generation_config", 2);
             if (config == null) throw new ArgumentNullException(nameof(config));
 
             using (var __self = Lease.Of(this))

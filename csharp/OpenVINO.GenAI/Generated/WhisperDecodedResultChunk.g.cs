@@ -48,6 +48,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe WhisperDecodedResultChunkHandle __ov_genai_whisper_decoded_result_chunk_create()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_result_chunk_create", 2);
 
             {
                 IntPtr __chunk = default(IntPtr);
@@ -72,6 +73,7 @@ namespace OpenVINO.GenAI
 
         private unsafe float __ov_genai_whisper_decoded_result_chunk_get_start_ts()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_result_chunk_get_start_ts", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -87,6 +89,7 @@ namespace OpenVINO.GenAI
 
         private unsafe float __ov_genai_whisper_decoded_result_chunk_get_end_ts()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_result_chunk_get_end_ts", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -102,6 +105,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_decoded_result_chunk_get_text()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_result_chunk_get_text", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))

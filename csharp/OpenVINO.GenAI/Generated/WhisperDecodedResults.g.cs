@@ -78,6 +78,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe WhisperDecodedResultsHandle __ov_genai_whisper_decoded_results_create()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_create", 2);
 
             {
                 IntPtr __results = default(IntPtr);
@@ -102,6 +103,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_whisper_decoded_results_get_texts_count()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_texts_count", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -117,6 +119,7 @@ namespace OpenVINO.GenAI
 
         private unsafe bool __ov_genai_whisper_decoded_results_has_chunks()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_has_chunks", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -132,6 +135,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_whisper_decoded_results_get_chunks_count()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_chunks_count", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -147,6 +151,7 @@ namespace OpenVINO.GenAI
 
         private unsafe PerfMetrics __ov_genai_whisper_decoded_results_get_perf_metrics()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_perf_metrics", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -167,6 +172,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_decoded_results_get_text_at(ulong index)
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_text_at", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))
@@ -190,6 +196,7 @@ namespace OpenVINO.GenAI
 
         private unsafe float __ov_genai_whisper_decoded_results_get_score_at(ulong index)
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_score_at", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -205,6 +212,7 @@ namespace OpenVINO.GenAI
 
         private unsafe WhisperDecodedResultChunk __ov_genai_whisper_decoded_results_get_chunk_at(ulong index)
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_chunk_at", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -225,6 +233,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_decoded_results_get_string()
         {
+            ApiVersion.Require("ov_genai_whisper_decoded_results_get_string", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))

@@ -165,6 +165,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe WhisperGenerationConfigHandle __ov_genai_whisper_generation_config_create()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_create", 2);
 
             {
                 IntPtr __config = default(IntPtr);
@@ -189,6 +190,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe WhisperGenerationConfigHandle __ov_genai_whisper_generation_config_create_from_json(string jsonPath)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_create_from_json", 2);
             if (jsonPath == null) throw new ArgumentNullException(nameof(jsonPath));
 
             byte[] __json_path_utf8 = Utf8.Encode(jsonPath, nameof(jsonPath));
@@ -216,6 +218,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long __ov_genai_whisper_generation_config_get_decoder_start_token_id()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_decoder_start_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -231,6 +234,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_decoder_start_token_id(long tokenId)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_decoder_start_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -244,6 +248,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long __ov_genai_whisper_generation_config_get_pad_token_id()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_pad_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -259,6 +264,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_pad_token_id(long tokenId)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_pad_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -272,6 +278,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long __ov_genai_whisper_generation_config_get_translate_token_id()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_translate_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -287,6 +294,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_translate_token_id(long tokenId)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_translate_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -300,6 +308,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long __ov_genai_whisper_generation_config_get_transcribe_token_id()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_transcribe_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -315,6 +324,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_transcribe_token_id(long tokenId)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_transcribe_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -328,6 +338,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long __ov_genai_whisper_generation_config_get_prev_sot_token_id()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_prev_sot_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -343,6 +354,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_prev_sot_token_id(long tokenId)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_prev_sot_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -356,6 +368,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long __ov_genai_whisper_generation_config_get_no_timestamps_token_id()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_no_timestamps_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -371,6 +384,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_no_timestamps_token_id(long tokenId)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_no_timestamps_token_id", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -384,6 +398,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_whisper_generation_config_get_max_initial_timestamp_index()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_max_initial_timestamp_index", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -399,6 +414,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_max_initial_timestamp_index(ulong index)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_max_initial_timestamp_index", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -412,6 +428,7 @@ namespace OpenVINO.GenAI
 
         private unsafe bool __ov_genai_whisper_generation_config_get_is_multilingual()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_is_multilingual", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -427,6 +444,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_is_multilingual(bool isMultilingual)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_is_multilingual", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -440,6 +458,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_generation_config_get_language()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_language", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))
@@ -465,6 +484,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_language(string language)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_language", 2);
 
             byte[] __language_utf8 = Utf8.Encode(language, nameof(language));
             using (var __self = Lease.Of(this))
@@ -480,6 +500,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_generation_config_get_task()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_task", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))
@@ -505,6 +526,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_task(string task)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_task", 2);
 
             byte[] __task_utf8 = Utf8.Encode(task, nameof(task));
             using (var __self = Lease.Of(this))
@@ -520,6 +542,7 @@ namespace OpenVINO.GenAI
 
         private unsafe bool __ov_genai_whisper_generation_config_get_return_timestamps()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_return_timestamps", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -535,6 +558,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_return_timestamps(bool returnTimestamps)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_return_timestamps", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -548,6 +572,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_generation_config_get_initial_prompt()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_initial_prompt", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))
@@ -573,6 +598,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_initial_prompt(string initialPrompt)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_initial_prompt", 2);
 
             byte[] __initial_prompt_utf8 = Utf8.Encode(initialPrompt, nameof(initialPrompt));
             using (var __self = Lease.Of(this))
@@ -588,6 +614,7 @@ namespace OpenVINO.GenAI
 
         private unsafe string __ov_genai_whisper_generation_config_get_hotwords()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_hotwords", 2);
 
             UIntPtr __size = UIntPtr.Zero;
             using (var __self = Lease.Of(this))
@@ -613,6 +640,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_hotwords(string hotwords)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_hotwords", 2);
 
             byte[] __hotwords_utf8 = Utf8.Encode(hotwords, nameof(hotwords));
             using (var __self = Lease.Of(this))
@@ -628,6 +656,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_whisper_generation_config_get_begin_suppress_tokens_count()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_begin_suppress_tokens_count", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -643,6 +672,7 @@ namespace OpenVINO.GenAI
 
         private unsafe ulong __ov_genai_whisper_generation_config_get_suppress_tokens_count()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_suppress_tokens_count", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -658,6 +688,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long[] __ov_genai_whisper_generation_config_get_begin_suppress_tokens()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_begin_suppress_tokens", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -678,6 +709,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_begin_suppress_tokens(long[] tokens)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_begin_suppress_tokens", 2);
             if (tokens == null) throw new ArgumentNullException(nameof(tokens));
 
             long[] __tokens_pinned = NativeArray.OrDummy(tokens);
@@ -694,6 +726,7 @@ namespace OpenVINO.GenAI
 
         private unsafe long[] __ov_genai_whisper_generation_config_get_suppress_tokens()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_suppress_tokens", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -714,6 +747,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_set_suppress_tokens(long[] tokens)
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_set_suppress_tokens", 2);
             if (tokens == null) throw new ArgumentNullException(nameof(tokens));
 
             long[] __tokens_pinned = NativeArray.OrDummy(tokens);
@@ -730,6 +764,7 @@ namespace OpenVINO.GenAI
 
         private unsafe GenerationConfig __ov_genai_whisper_generation_config_get_generation_config()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_get_generation_config", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -750,6 +785,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_generation_config_validate()
         {
+            ApiVersion.Require("ov_genai_whisper_generation_config_validate", 2);
 
             using (var __self = Lease.Of(this))
             {

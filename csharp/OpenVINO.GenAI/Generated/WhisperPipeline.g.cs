@@ -48,6 +48,7 @@ namespace OpenVINO.GenAI
 
         private static unsafe WhisperPipelineHandle __ov_genai_whisper_pipeline_create(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties)
         {
+            ApiVersion.Require("ov_genai_whisper_pipeline_create", 2);
             if (modelsPath == null) throw new ArgumentNullException(nameof(modelsPath));
             if (device == null) throw new ArgumentNullException(nameof(device));
 
@@ -91,6 +92,7 @@ namespace OpenVINO.GenAI
 
         private unsafe WhisperDecodedResults __ov_genai_whisper_pipeline_generate(float[] rawSpeech, WhisperGenerationConfig config)
         {
+            ApiVersion.Require("ov_genai_whisper_pipeline_generate", 2);
             if (rawSpeech == null) throw new ArgumentNullException(nameof(rawSpeech));
 
             float[] __raw_speech_pinned = NativeArray.OrDummy(rawSpeech);
@@ -115,6 +117,7 @@ namespace OpenVINO.GenAI
 
         private unsafe WhisperGenerationConfig __ov_genai_whisper_pipeline_get_generation_config()
         {
+            ApiVersion.Require("ov_genai_whisper_pipeline_get_generation_config", 2);
 
             using (var __self = Lease.Of(this))
             {
@@ -135,6 +138,7 @@ namespace OpenVINO.GenAI
 
         private unsafe void __ov_genai_whisper_pipeline_set_generation_config(WhisperGenerationConfig config)
         {
+            ApiVersion.Require("ov_genai_whisper_pipeline_set_generation_config", 2);
             if (config == null) throw new ArgumentNullException(nameof(config));
 
             using (var __self = Lease.Of(this))
