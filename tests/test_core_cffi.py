@@ -308,3 +308,32 @@ def test_non_contiguous_and_read_only_arrays_are_copied_once() -> None:
     tensor.as_numpy()[0] = 1.0  # writes its private copy, never the read-only bytes
     assert frozen[0] == 0.0
     assert ov.Tensor.from_numpy(np.zeros((0, 4), np.float32)).shape == [0, 4]
+
+
+def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path, build_dir: Path) -> None:
+    # The GenAI VLM pipeline takes images as ov_tensor_t*: a real core tensor from this package goes
+    # straight in (its c_pointer, re-typed by address for the other cffi binding). The native test
+    # double of GenAI stands in for the pipeline (it checks the pointers and counts the images; it
+    # never reads pixels, so no VLM model is needed).
+    import openvino_genai_cffi as genai
+    from support.double import build_double, live_objects
+
+    double = build_double()
+    genai.load(double, mode="abi")
+    images = [ov.Tensor.from_numpy(np.full((1, 8, 8, 3), shade, np.uint8)) for shade in (10, 200)]
+    assert all(t.element_type == ov.ElementType.U8 and t.shape == [1, 8, 8, 3] for t in images)
+    before = live_objects(double)
+    with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.GenerationConfig() as cfg:
+        cfg.max_new_tokens = 20
+        without = pipe.generate("Describe", [], cfg).get_string()
+        with_two = pipe.generate("Describe", images, cfg).get_string()
+        with_one = pipe.generate("Describe", images[:1], cfg).get_string()
+        assert len({without, with_one, with_two}) == 3  # the answer depends on how many images arrived
+        assert "".join(pipe.stream("Describe", images, cfg)) == with_two
+        # The tensors are borrowed, never released by GenAI: still usable here.
+        assert images[1].to_numpy()[0, 0, 0, 0] == 200
+        images[0].close()
+        with pytest.raises(ValueError, match="closed"):
+            pipe.generate("Describe", images, cfg)
+    gc.collect()
+    assert live_objects(double) == before

@@ -147,3 +147,29 @@ def test_other_errors(report: dict[str, str]) -> None:
 def test_wheel_has_only_versioned_names(native: Path) -> None:
     # Why the loaders need their own search: there is no plain libopenvino_c.so to find.
     assert native.name.startswith("libopenvino_c.so.") and not (native.parent / "libopenvino_c.so").exists()
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_genai_vlm_pipeline_takes_core_tensors(runtime: str, program: Path, native: Path, tmp_path: Path) -> None:
+    # OpenVINO.Core tensors (real libopenvino_c) as the images of OpenVINO.GenAI's VLM pipeline (the
+    # GenAI test double, which counts and checks the tensor pointers but reads no pixels).
+    from support.double import build_double
+
+    double = build_double()
+    try:
+        genai = dotnet.build_library()
+        exe = core_dotnet.build_vlm_program(program.parent / "OpenVINO.Core.dll", genai)
+    except dotnet.BuildError as exc:
+        if "not installed" in str(exc):
+            pytest.skip(str(exc))
+        raise
+    env = core_dotnet.environment(native, base=dotnet.native_env(double))
+    completed = dotnet.RUNNERS[runtime](exe, [str(tmp_path)], env=env, timeout=300)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    lines = dict(line.split(": ", 1) for line in completed.stdout.splitlines() if ": " in line)
+    assert lines["done"] == "yes"
+    assert lines["image_type"] == "U8 1,8,8,3"
+    assert lines["answers_differ"] == "True"  # the answer depends on how many images arrived
+    assert lines["streamed_equals"] == "True"
+    assert lines["tensor_still_usable"] == "200"  # borrowed, not released by GenAI
+    assert lines["disposed_tensor"] == "ObjectDisposedException"

@@ -45,6 +45,21 @@ def build_tests(library: Path) -> Path:
     return dotnet.build_exe([TESTS_DIR / "CoreTests.cs"], [library], library.parent / "CoreTests.exe")
 
 
+def build_vlm_program(core_library: Path, genai_library: Path) -> Path:
+    """VlmWithCoreTensors.exe beside copies of both assemblies (and their dllmaps), in one folder."""
+    folder = core_library.parent.parent / "core-vlm"
+    folder.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for dll in (core_library, genai_library):
+        for item in (dll, dll.with_name(dll.name + ".config")):
+            if item.exists():
+                target = folder / item.name
+                if not target.exists() or target.read_bytes() != item.read_bytes():
+                    shutil.copyfile(item, target)
+        refs.append(folder / dll.name)
+    return dotnet.build_exe([TESTS_DIR / "VlmWithCoreTensors.cs"], refs, folder / "VlmWithCoreTensors.exe")
+
+
 def environment(native_library: Path, base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
     env = dict(os.environ if base is None else base)
     folder = str(Path(native_library).resolve().parent)

@@ -1,0 +1,63 @@
+using System;
+using System.Linq;
+using Ov = OpenVINO.Core;
+using GenAI = OpenVINO.GenAI;
+
+// The GenAI VLM pipeline takes its images as ov_tensor_t*: OpenVINO.Core tensors go in through
+// TensorReference, borrowing the tensor's SafeHandle (kept alive during each call, never released by
+// GenAI). tests/test_core_csharp.py runs this against the real libopenvino_c (tensors) and the native
+// GenAI test double (pipeline), which checks the pointers and counts the images but reads no pixels.
+internal static class VlmWithCoreTensors
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length != 1)
+        {
+            Console.Error.WriteLine("usage: VlmWithCoreTensors <model folder>");
+            return 2;
+        }
+        try
+        {
+            var dark = Enumerable.Repeat((byte)10, 8 * 8 * 3).ToArray();
+            var light = Enumerable.Repeat((byte)200, 8 * 8 * 3).ToArray();
+            using (var first = Ov.Tensor.FromArray(dark, 1, 8, 8, 3))
+            using (var second = Ov.Tensor.FromArray(light, 1, 8, 8, 3))
+            using (var pipe = new GenAI.VLMPipeline(args[0], "CPU"))
+            using (var config = new GenAI.GenerationConfig())
+            {
+                config.MaxNewTokens = 20;
+                var both = new GenAI.ITensor[] { new GenAI.TensorReference(first.NativeHandle), new GenAI.TensorReference(second.NativeHandle) };
+                string without, withOne, withTwo;
+                using (var results = pipe.Generate("Describe", new GenAI.ITensor[0], config)) without = results.GetString();
+                using (var results = pipe.Generate("Describe", both.Take(1).ToArray(), config)) withOne = results.GetString();
+                using (var results = pipe.Generate("Describe", both, config)) withTwo = results.GetString();
+                Report("image_type", first.ElementType + " " + string.Join(",", first.Shape));
+                Report("answers_differ", (without != withOne && withOne != withTwo && without != withTwo).ToString());
+                Report("streamed_equals", (string.Concat(pipe.Stream("Describe", both, config)) == withTwo).ToString());
+                Report("tensor_still_usable", second.ToArray<byte>()[0].ToString());
+                first.Dispose();
+                try
+                {
+                    using (pipe.Generate("Describe", both, config)) { }
+                    Report("disposed_tensor", "accepted");
+                }
+                catch (ObjectDisposedException)
+                {
+                    Report("disposed_tensor", "ObjectDisposedException");
+                }
+            }
+            Report("done", "yes");
+            return 0;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine("unexpected: " + e);
+            return 1;
+        }
+    }
+
+    private static void Report(string key, string value)
+    {
+        Console.WriteLine(key + ": " + value);
+    }
+}
