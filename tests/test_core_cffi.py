@@ -337,3 +337,24 @@ def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path
             pipe.generate("Describe", images, cfg)
     gc.collect()
     assert live_objects(double) == before
+
+
+def test_wide_string_paths(core: ov.Core, tiny: tiny_ir.TinyIR, tmp_path: Path) -> None:
+    # The *_unicode functions take wchar_t paths (4 bytes here, 2 on Windows): cffi converts str.
+    folder = tmp_path / "модель ü 🚀"
+    folder.mkdir()
+    xml = folder / "tiny.xml"
+    shutil.copyfile(tiny.xml, xml)
+    shutil.copyfile(tiny.bin, folder / "tiny.bin")
+    with core.read_model_unicode(str(xml)) as model:
+        assert model.get_friendly_name() == "tiny_matmul_add_relu"
+    with core.read_model(xml) as model:  # the UTF-8 form reaches the same file
+        assert model.inputs_size == 1
+    with core.compile_model_from_file_unicode(str(xml), "CPU", F32) as cm, cm.create_infer_request() as request:
+        x = tiny_ir.sample_input()
+        request.input_tensor = ov.Tensor.from_numpy(x)
+        request.infer()
+        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+    with pytest.raises(ov.StatusError) as info:
+        core.read_model_unicode(str(folder / "absent ü.xml"))
+    assert "absent ü.xml" in str(info.value)

@@ -7,6 +7,7 @@ tensors, and failures raising OpenVINOException with OpenVINO's own message.
 The C# program (csharp/tests/CoreTests) prints `key: value` lines; the numbers are checked here."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -50,12 +51,22 @@ def _floats(a: np.ndarray) -> str:
     return ",".join(repr(float(v)) for v in a.ravel())
 
 
+@pytest.fixture(scope="module")
+def unicode_copy(tiny: tiny_ir.TinyIR, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wide") / "модель ü 🚀"
+    folder.mkdir()
+    shutil.copyfile(tiny.xml, folder / "tiny.xml")
+    shutil.copyfile(tiny.bin, folder / "tiny.bin")
+    return folder / "tiny.xml"
+
+
 @pytest.fixture(scope="module", params=RUNTIMES)
-def report(request: pytest.FixtureRequest, program: Path, native: Path, tiny: tiny_ir.TinyIR) -> dict[str, str]:
+def report(request: pytest.FixtureRequest, program: Path, native: Path, tiny: tiny_ir.TinyIR, unicode_copy: Path) -> dict[str, str]:
     runtime = request.param
     try:
         runner = dotnet.RUNNERS[runtime]
-        completed = runner(program, [str(tiny.xml), _floats(INPUTS["x"]), _floats(INPUTS["x2"]), _floats(INPUTS["batch"])],
+        completed = runner(program, [str(tiny.xml), _floats(INPUTS["x"]), _floats(INPUTS["x2"]), _floats(INPUTS["batch"]),
+                                     str(unicode_copy)],
                            env=core_dotnet.environment(native), timeout=300)
     except dotnet.BuildError as exc:
         pytest.skip(str(exc))
@@ -141,6 +152,12 @@ def test_other_errors(report: dict[str, str]) -> None:
     # NOT_FOUND comes without an exception message: the status description, not a stale message.
     assert report["not_found_error"].endswith("NOT_FOUND (-5): cannot find the value")
     assert report["use_after_dispose"] == "ObjectDisposedException"
+
+
+def test_wide_string_paths(report: dict[str, str], tiny: tiny_ir.TinyIR) -> None:
+    assert report["unicode_friendly_name"] == "tiny_matmul_add_relu"
+    np.testing.assert_allclose(values(report["unicode_output"]), tiny.reference(INPUTS["x"]).ravel(), rtol=1e-6, atol=1e-6)
+    assert "absent ü.xml" in report["unicode_missing_error"]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="checks the Linux wheel's versioned library name")

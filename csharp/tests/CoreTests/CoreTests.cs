@@ -18,14 +18,15 @@ internal static class CoreTests
 
     private static int Main(string[] args)
     {
-        if (args.Length != 4)
+        if (args.Length != 5)
         {
-            Console.Error.WriteLine("usage: CoreTests <model.xml> <input: 4 floats> <second input: 4 floats> <batch input: 8 floats>");
+            Console.Error.WriteLine("usage: CoreTests <model.xml> <input: 4 floats> <second input: 4 floats> <batch input: 8 floats> <copy of model.xml at a non-ASCII path>");
             return 2;
         }
         try
         {
             Run(args[0], Floats(args[1]), Floats(args[2]), Floats(args[3]));
+            WidePaths(args[4], Floats(args[1]));
             Report("done", "yes");
             return 0;
         }
@@ -202,6 +203,36 @@ internal static class CoreTests
         catch (ArgumentException e)
         {
             Report("bad_argument", e.GetType().Name);
+        }
+    }
+
+    // The *_unicode functions take wchar_t paths: UTF-32 here, UTF-16 on Windows (WideString).
+    private static void WidePaths(string xml, float[] x)
+    {
+        using (var core = new Core())
+        {
+            using (var model = core.ReadModelUnicode(xml))
+            {
+                Report("unicode_friendly_name", model.GetFriendlyName());
+            }
+            using (var compiled = core.CompileModelFromFileUnicode(xml, "CPU", F32))
+            using (var request = compiled.CreateInferRequest())
+            using (var input = Tensor.FromArray(x, 1, 4))
+            {
+                request.SetInputTensor(input);
+                request.Infer();
+                using (var output = request.GetOutputTensor()) Report("unicode_output", Join(output.ToArray<float>()));
+            }
+            string absent = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(xml), "absent ü.xml");
+            try
+            {
+                core.ReadModelUnicode(absent).Dispose();
+                Report("unicode_missing_error", "none");
+            }
+            catch (OpenVINOException e)
+            {
+                Report("unicode_missing_error", e.Message);
+            }
         }
     }
 
