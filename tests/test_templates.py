@@ -1,0 +1,235 @@
+"""The `dotnet new` template pack (templates/dotnet-new/): template.json is complete and
+consistent, each template instantiates the way `dotnet new` substitutes names and symbol values,
+the result compiles with `mcs -langversion:7.2` against the generated OpenVINO.GenAI library, the
+chat app chats with the test double, and the package versions follow the newest snapshot."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from bindgen import snapshot
+from conftest import require_tool
+
+REPO = Path(__file__).resolve().parent.parent
+PACK = REPO / "templates" / "dotnet-new"
+CONTENT = PACK / "content"
+LIBRARY_CSPROJ = REPO / "csharp" / "OpenVINO.GenAI" / "OpenVINO.GenAI.csproj"
+TEMPLATES = sorted(p.name for p in CONTENT.iterdir() if (p / ".template.config" / "template.json").is_file())
+REQUIRED = ("identity", "name", "shortName", "sourceName", "classifications", "tags", "symbols", "author", "description")
+SYMBOL_TYPES = {"parameter", "generated", "derived", "computed", "bind"}
+DATATYPES = {"text", "string", "choice", "bool", "boolean", "integer", "int", "float", "hex"}
+
+
+def newest_api_version() -> str:
+    return snapshot.load(snapshot.embedded("genai")).version or ""
+
+
+def template_json(name: str) -> dict:
+    return json.loads((CONTENT / name / ".template.config" / "template.json").read_text(encoding="utf-8"))
+
+
+def csproj(path: Path) -> ET.Element:
+    return ET.parse(path).getroot()
+
+
+def prop(root: ET.Element, name: str) -> Optional[str]:
+    found = root.find(f"./PropertyGroup/{name}")
+    return None if found is None else (found.text or "")
+
+
+def package_reference(root: ET.Element, package: str) -> Optional[str]:
+    for ref in root.iter("PackageReference"):
+        if ref.get("Include") == package:
+            return ref.get("Version")
+    return None
+
+
+def instantiate(name: str, target: Path, project_name: str, values: Optional[dict[str, str]] = None) -> Path:
+    """What `dotnet new <shortName> -n <project_name> --<symbol> <value>` writes: the template's files
+    (without .template.config), the source name replaced in paths and content, each parameter symbol's
+    `replaces` text replaced by its value (the default when not given)."""
+    spec = template_json(name)
+    values = values or {}
+    unknown = set(values) - set(spec["symbols"])
+    assert not unknown, f"no such symbols: {unknown}"
+    replacements = [(spec["sourceName"], project_name)]
+    for symbol, definition in spec["symbols"].items():
+        if definition.get("type") == "parameter" and "replaces" in definition:
+            value = values.get(symbol, definition["defaultValue"])
+            if definition["datatype"] == "choice":
+                assert value in [c["choice"] for c in definition["choices"]], f"{symbol}={value} is not a choice"
+            replacements.append((definition["replaces"], value))
+    out = target / project_name
+    if out.exists():
+        shutil.rmtree(out)
+    source_root = CONTENT / name
+    for path in sorted(source_root.rglob("*")):
+        rel = path.relative_to(source_root)
+        if rel.parts[0] == ".template.config" or not path.is_file():
+            continue
+        dest = out / str(rel).replace(spec["sourceName"], project_name)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        for old, new in replacements:
+            text = text.replace(old, new)
+        dest.write_text(text, encoding="utf-8")
+    return out
+
+
+# -- template.json --
+
+def test_pack_holds_the_chat_app_and_the_class_library():
+    assert TEMPLATES == ["genai-chat", "genai-lib"]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_json_is_complete(name):
+    spec = template_json(name)
+    for key in REQUIRED:
+        assert spec.get(key), f"{name}: {key} missing or empty"
+    assert spec["shortName"] == name
+    assert re.fullmatch(r"[A-Za-z][\w.]*\.CSharp", spec["identity"]), spec["identity"]
+    assert spec["tags"] == {"language": "C#", "type": "project"}
+    assert re.fullmatch(r"[A-Za-z_]\w*", spec["sourceName"]), "sourceName must be a valid C# identifier"
+    assert (CONTENT / name / f"{spec['sourceName']}.csproj").is_file(), "the project file is named after sourceName"
+    assert [o["path"] for o in spec["primaryOutputs"]] == [f"{spec['sourceName']}.csproj"]
+    for symbol, definition in spec["symbols"].items():
+        assert definition["type"] in SYMBOL_TYPES, symbol
+        assert definition["datatype"] in DATATYPES, symbol
+        assert definition.get("description"), symbol
+        assert "defaultValue" in definition, symbol
+        if definition["datatype"] == "choice":
+            assert definition["defaultValue"] in [c["choice"] for c in definition["choices"]], symbol
+        if "replaces" in definition:
+            # The text a symbol replaces must be in the template, and its default must leave the template as it is.
+            assert definition["replaces"] == definition["defaultValue"], symbol
+            occurrences = sum(p.read_text(encoding="utf-8").count(definition["replaces"])
+                              for p in (CONTENT / name).rglob("*") if p.is_file() and ".template.config" not in p.parts)
+            assert occurrences >= 1, f"{symbol} replaces nothing"
+
+
+def test_identities_and_short_names_are_unique():
+    specs = [template_json(n) for n in TEMPLATES]
+    for key in ("identity", "shortName", "groupIdentity"):
+        values = [s[key] for s in specs]
+        assert len(set(values)) == len(values), key
+
+
+# -- versions and package metadata --
+
+def test_package_versions_follow_the_newest_snapshot():
+    version = newest_api_version()
+    package = prop(csproj(LIBRARY_CSPROJ), "PackageId")
+    assert package
+    for name in TEMPLATES:
+        spec = template_json(name)
+        assert spec["symbols"]["GenAIVersion"]["defaultValue"] == version
+        project = csproj(CONTENT / name / f"{spec['sourceName']}.csproj")
+        assert package_reference(project, package) == version, f"{name} must reference {package} {version}"
+    assert prop(csproj(PACK / "OpenVINO.GenAI.Templates.csproj"), "PackageVersion") == version
+
+
+def test_library_csproj_has_the_nuget_metadata():
+    root = csproj(LIBRARY_CSPROJ)
+    assert prop(root, "PackageId") and prop(root, "Description")
+    assert prop(root, "Version") == newest_api_version()
+    assert prop(root, "PackageLicenseExpression") == "Apache-2.0"
+    readme = prop(root, "PackageReadmeFile")
+    assert readme, "PackageReadmeFile"
+    packed = [n for n in root.iter("None") if n.get("Pack") == "true" and (n.get("PackagePath") or "").strip("/\\") == ""]
+    assert any(Path(n.get("Include", "")).name == readme and (LIBRARY_CSPROJ.parent / n.get("Include", "")).is_file()
+               for n in packed), "the readme file must be packed at the package root"
+
+
+def test_template_pack_project():
+    root = csproj(PACK / "OpenVINO.GenAI.Templates.csproj")
+    assert prop(root, "PackageType") == "Template"
+    assert prop(root, "NoDefaultExcludes") == "true", ".template.config starts with a dot and must be packed"
+    assert [c.get("Include") for c in root.iter("Content")] == ["content/**/*"]
+    assert (PACK / (prop(root, "PackageReadmeFile") or "missing")).is_file()
+
+
+# -- instantiation --
+
+def test_instantiation_substitutes_names_and_values(tmp_path):
+    chat = instantiate("genai-chat", tmp_path, "Contoso.Chat", {"Device": "GPU", "Framework": "net9.0"})
+    assert sorted(p.name for p in chat.rglob("*")) == ["Contoso.Chat.csproj", "Program.cs"]
+    program = (chat / "Program.cs").read_text()
+    assert "namespace Contoso.Chat" in program and "GenAIChat" not in program
+    assert 'DefaultDevice = "GPU"' in program
+    project = csproj(chat / "Contoso.Chat.csproj")
+    assert (prop(project, "TargetFramework"), prop(project, "RootNamespace")) == ("net9.0", "Contoso.Chat")
+    lib = instantiate("genai-lib", tmp_path, "Contoso.Text", {"GenAIVersion": "2099.1.0.0"})
+    project = csproj(lib / "Contoso.Text.csproj")
+    assert package_reference(project, prop(csproj(LIBRARY_CSPROJ), "PackageId") or "") == "2099.1.0.0"
+    assert "namespace Contoso.Text" in (lib / "TextGenerator.cs").read_text()
+    with pytest.raises(AssertionError, match="is not a choice"):
+        instantiate("genai-chat", tmp_path, "Bad", {"Framework": "net4.8"})
+
+
+# -- compiled and run against the generated library --
+
+@pytest.fixture(scope="module")
+def genai_dll(build_dir) -> Path:
+    require_tool("mcs")
+    from support import dotnet
+
+    return dotnet.build_library(out_dir=build_dir / "templates" / "lib")
+
+
+def mcs_compile(sources: list[Path], reference: Path, out: Path, target: str) -> None:
+    result = subprocess.run(
+        [require_tool("mcs"), "-langversion:7.2", "-warnaserror", "-nologo", f"-target:{target}", f"-r:{reference}",
+         f"-out:{out}", *(["-doc:" + str(out.with_suffix(".xml"))] if target == "library" else []), *map(str, sources)],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name,target", [("genai-chat", "exe"), ("genai-lib", "library")])
+def test_instantiated_templates_compile_with_mcs(genai_dll, build_dir, name, target):
+    project = instantiate(name, build_dir / "templates" / "projects", "Sample" + name.split("-")[1].title())
+    out = genai_dll.parent / (project.name + (".exe" if target == "exe" else ".dll"))
+    mcs_compile(sorted(project.rglob("*.cs")), genai_dll, out, target)
+    assert out.is_file()
+
+
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+def test_chat_app_streams_replies_from_the_double(genai_dll, build_dir, tmp_path, runtime):
+    from support import dotnet
+    from support.double import build_double
+
+    require_tool("mono")
+    project = instantiate("genai-chat", build_dir / "templates" / "projects", "DoubleChat")
+    exe = genai_dll.parent / "DoubleChat.exe"
+    mcs_compile(sorted(project.rglob("*.cs")), genai_dll, exe, "exe")
+    model = tmp_path / "model"
+    model.mkdir()
+    run = dotnet.run_mono if runtime == "mono" else dotnet.run_coreclr
+    result = run(exe, [str(model)], env=dotnet.native_env(build_double()), input="Hello there\n\nWhat is new?\n/exit\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    prompts = result.stdout.split("> ")
+    # Three prompts answered or skipped, then the prompt that read /exit: two streamed replies.
+    replies = [p.strip() for p in prompts[1:] if p.strip()]
+    assert len(replies) == 2 and all(len(r.split()) >= 3 for r in replies), result.stdout
+    assert replies[0] != replies[1], "the chat history changes the second reply"
+    usage = run(exe, [], env=dotnet.native_env(build_double()))
+    assert usage.returncode == 2 and "usage: DoubleChat MODEL_DIR [DEVICE]   (DEVICE defaults to CPU)" in usage.stderr
+
+
+def test_chat_app_reports_a_missing_model(genai_dll, build_dir, tmp_path):
+    from support import dotnet
+    from support.double import build_double
+
+    require_tool("mono")
+    project = instantiate("genai-chat", build_dir / "templates" / "projects", "MissingModelChat")
+    exe = genai_dll.parent / "MissingModelChat.exe"
+    mcs_compile(sorted(project.rglob("*.cs")), genai_dll, exe, "exe")
+    result = dotnet.run_mono(exe, [str(tmp_path / "nowhere")], env=dotnet.native_env(build_double()), input="")
+    assert result.returncode == 1 and result.stderr.startswith("error: "), result.stdout + result.stderr
