@@ -358,3 +358,22 @@ def test_wide_string_paths(core: ov.Core, tiny: tiny_ir.TinyIR, tmp_path: Path) 
     with pytest.raises(ov.StatusError) as info:
         core.read_model_unicode(str(folder / "absent ü.xml"))
     assert "absent ü.xml" in str(info.value)
+
+
+def test_models_from_memory_and_exported_blobs(core: ov.Core, tiny: tiny_ir.TinyIR, tmp_path: Path) -> None:
+    x = tiny_ir.sample_input(7)
+    weights = ov.Tensor.from_numpy(np.frombuffer(tiny.bin.read_bytes(), np.uint8).copy())
+    with core.read_model_from_memory_buffer(tiny.xml.read_text(), weights) as model:
+        del weights  # the model keeps the tensor its constants may point into
+        gc.collect()
+        with core.compile_model(model, "CPU", F32) as cm:
+            blob = tmp_path / "tiny.blob"
+            cm.export_model(blob)
+    # A blob does not carry the f32 hint; this CPU would import it in bf16: ask the device instead.
+    core.set_property("CPU", "INFERENCE_PRECISION_HINT", "f32")
+    with core.import_model(blob.read_bytes(), "CPU") as imported, imported.create_infer_request() as request:
+        request.input_tensor = ov.Tensor.from_numpy(x)
+        request.infer()
+        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+    with pytest.raises(TypeError, match="bytes"):
+        core.import_model(12345, "CPU")  # type: ignore[arg-type]

@@ -112,6 +112,10 @@ def test_sync_inference_matches_numpy(report: dict[str, str], tiny: tiny_ir.Tiny
     np.testing.assert_allclose(values(report["span_output"]), expected, rtol=1e-6, atol=1e-6)
 
 
+def test_exported_and_imported_model(report: dict[str, str], tiny: tiny_ir.TinyIR) -> None:
+    np.testing.assert_allclose(values(report["imported_output"]), tiny.reference(INPUTS["x"]).ravel(), rtol=1e-6, atol=1e-6)
+
+
 def test_request_keeps_the_pinned_array_it_was_given(report: dict[str, str], tiny: tiny_ir.TinyIR) -> None:
     # The input tensor was disposed and dropped, the GC ran: the request still reads the same input.
     np.testing.assert_allclose(values(report["sync_after_gc"]), tiny.reference(INPUTS["x"]).ravel(), rtol=1e-6, atol=1e-6)

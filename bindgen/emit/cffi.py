@@ -668,6 +668,10 @@ class _Builder:
                              ctype=m.CType(m.STRUCT, elem.name).c_spelling(), count=count)
         if elem.kind == m.SCALAR and elem.name in ("float", "double"):
             return ParamView(name, p.name, "float_array", "Iterable[float]", ctype=elem.name, count=count)
+        if elem.kind == m.SCALAR and elem.name == "char":
+            # `const char* data, size_t n` is a byte buffer with a length (a model, an exported blob).
+            return ParamView(name, p.name, "bytes", "Union[bytes, bytearray, memoryview, str]", ctype=elem.name,
+                             count=count)
         if elem.kind == m.SCALAR and elem.name in INT_SCALARS:
             lo, hi = _int_range(elem.name)  # type: ignore[arg-type]
             return ParamView(name, p.name, "int_array", "Iterable[int]", ctype=elem.name, count=count, lo=lo, hi=hi)  # type: ignore[arg-type]

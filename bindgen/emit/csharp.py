@@ -774,7 +774,8 @@ class Builder:
                 cls = ("I" + self.handle_names[h]) if hi.foreign else self.handle_names[h]
                 return SafeParam(name, p.name, cls + "[]", "handle_array", nullable, elem=cls, count=arrays[p.name],
                                  conversion="foreign" if hi.foreign else "direct")
-            if elem.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (elem.kind == m.SCALAR and elem.name in ("bool", "char")):
+            if elem.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (elem.kind == m.SCALAR and elem.name == "bool"):
+                # `const char* data, size_t n` is a byte buffer (not a string: it has a length): byte[].
                 raw = self.raw_type(m.CType(elem.kind, elem.name), f"{info.name} {p.name}")
                 return SafeParam(name, p.name, raw + "[]", "array", nullable, elem=raw, count=arrays[p.name])
             raise Unsupported(f"input array {p.name} of {elem.c_spelling()}")

@@ -328,13 +328,13 @@ class Core(_rt.Handle):
         finally:
             keep.release()
 
-    def read_model_from_memory_buffer(self, model_str: Iterable[int], weights: Optional[Tensor] = None) -> Model:
+    def read_model_from_memory_buffer(self, model_str: Union[bytes, bytearray, memoryview, str], weights: Optional[Tensor] = None) -> Model:
         """Calls `ov_core_read_model_from_memory_buffer`."""
         n = self._native
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_model_str, n_model_str = _rt.c_int_array(n, keep, model_str, 'model_str', 'char', -128, 255)
+            c_model_str, n_model_str = _rt.c_bytes(n, keep, model_str, 'model_str')
             c_weights = _rt.c_handle(n, keep, weights, Tensor, 'weights', True)
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_core_read_model_from_memory_buffer(p_self, c_model_str, n_model_str, c_weights, out_model)
@@ -437,13 +437,13 @@ class Core(_rt.Handle):
         finally:
             keep.release()
 
-    def import_model(self, content: Iterable[int], device_name: str) -> CompiledModel:
+    def import_model(self, content: Union[bytes, bytearray, memoryview, str], device_name: str) -> CompiledModel:
         """Calls `ov_core_import_model`."""
         n = self._native
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_content, n_content = _rt.c_int_array(n, keep, content, 'content', 'char', -128, 255)
+            c_content, n_content = _rt.c_bytes(n, keep, content, 'content')
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', False)
             out_compiled_model = n.ffi.new('ov_compiled_model_t **')
             result = n.lib.ov_core_import_model(p_self, c_content, n_content, c_device_name, out_compiled_model)

@@ -342,6 +342,19 @@ def c_int_array(native: "_nativemod.Native", keep: Keep, values: object, name: s
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)
 
 
+def c_bytes(native: "_nativemod.Native", keep: Keep, value: object, name: str) -> Tuple[Any, int]:
+    """A byte buffer and its length: bytes-like objects as they are (no copy), str as UTF-8."""
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    try:
+        view = memoryview(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise _type_error(name, "bytes, bytearray, memoryview or str", value) from None
+    if view.nbytes == 0:
+        return native.ffi.NULL, 0
+    return keep.hold(native.ffi.from_buffer("char[]", value)), view.nbytes
+
+
 def c_float_array(native: "_nativemod.Native", keep: Keep, values: object, name: str, ctype: str) -> Tuple[Any, int]:
     """A float array: a buffer of that exact C type is passed without copying, anything else is converted."""
     itemsize = native.ffi.sizeof(ctype)

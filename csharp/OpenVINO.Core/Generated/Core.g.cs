@@ -94,6 +94,12 @@ namespace OpenVINO.Core
             return __ov_core_get_property(deviceName, propertyKey);
         }
 
+        /// <summary>Calls <c>ov_core_import_model</c>.</summary>
+        public CompiledModel ImportModel(byte[] content, string deviceName)
+        {
+            return __ov_core_import_model(content, deviceName);
+        }
+
         /// <summary>Calls <c>ov_core_get_versions_by_device_name</c>.</summary>
         public CoreVersion[] GetVersionsByDeviceName(string deviceName)
         {
@@ -462,6 +468,33 @@ namespace OpenVINO.Core
             }
         }
 
+        private unsafe CompiledModel __ov_core_import_model(byte[] content, string deviceName)
+        {
+            ApiVersion.Require("ov_core_import_model", 0);
+            if (content == null) throw new ArgumentNullException(nameof(content));
+            if (deviceName == null) throw new ArgumentNullException(nameof(deviceName));
+
+            byte[] __device_name_utf8 = Utf8.Encode(deviceName, nameof(deviceName));
+            byte[] __content_pinned = NativeArray.OrDummy(content);
+            using (var __self = Lease.Of(this))
+            fixed (byte* __device_name_ptr = __device_name_utf8)
+            fixed (byte* __content_ptr = __content_pinned)
+            {
+                IntPtr __compiled_model = default(IntPtr);
+                Status __status;
+                __status = NativeMethods.ov_core_import_model(__self.Pointer, __content_ptr, new UIntPtr((ulong)(content == null ? 0 : content.Length)), __device_name_ptr, &__compiled_model);
+
+                var __compiled_model_owned = __compiled_model == IntPtr.Zero ? null : new CompiledModelHandle(__compiled_model);
+                if (__status != Status.Ok)
+                {
+                    if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
+                    StatusCheck.Check(__status, "ov_core_import_model");
+                }
+
+                return new CompiledModel(__compiled_model_owned);
+            }
+        }
+
         private unsafe CoreVersion[] __ov_core_get_versions_by_device_name(string deviceName)
         {
             ApiVersion.Require("ov_core_get_versions_by_device_name", 0);
@@ -591,6 +624,5 @@ namespace OpenVINO.Core
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
         //   ov_core_read_model_from_memory_buffer: the library keeps weights after the call
-        //   ov_core_import_model: input array content of const char
     }
 }

@@ -74,6 +74,7 @@ internal static class CoreTests
                 using (var request = compiled.CreateInferRequest())
                 {
                     Report("precision", compiled.GetProperty("INFERENCE_PRECISION_HINT"));
+                    ImportExported(core, compiled, xml, x);
                     Synchronous(request, x);
                     Asynchronous(request, x2);
                     WrongShape(request);
@@ -96,6 +97,24 @@ internal static class CoreTests
             }
             Errors(core, xml);
         }
+    }
+
+    // A compiled model exported to a blob and imported from its bytes (a byte[] buffer argument).
+    private static void ImportExported(Core core, CompiledModel compiled, string xml, float[] x)
+    {
+        string blob = xml + ".blob";
+        compiled.ExportModel(blob);
+        // A blob does not carry the f32 hint; this CPU would import it in bf16: ask the device instead.
+        core.SetProperty("CPU", "INFERENCE_PRECISION_HINT", "f32");
+        using (var imported = core.ImportModel(System.IO.File.ReadAllBytes(blob), "CPU"))
+        using (var request = imported.CreateInferRequest())
+        using (var input = Tensor.FromArray(x, 1, 4))
+        {
+            request.SetInputTensor(input);
+            request.Infer();
+            using (var output = request.GetOutputTensor()) Report("imported_output", Join(output.ToArray<float>()));
+        }
+        System.IO.File.Delete(blob);
     }
 
     private static void Synchronous(InferRequest request, float[] x)
