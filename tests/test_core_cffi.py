@@ -377,3 +377,15 @@ def test_models_from_memory_and_exported_blobs(core: ov.Core, tiny: tiny_ir.Tiny
         np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
     with pytest.raises(TypeError, match="bytes"):
         core.import_model(12345, "CPU")  # type: ignore[arg-type]
+
+
+def test_log_callback_takes_a_python_callable(native: ov.Native) -> None:
+    # A plain function-pointer typedef (no user data): a Python callable is wrapped with ffi.callback
+    # and kept for the process (the library stores it in a static), replaced by the next call.
+    received: list[Any] = []
+    ov.util_set_log_callback(received.append)
+    gc.collect()  # the wrapper must survive: the library still holds it
+    with pytest.raises(TypeError, match="callable"):
+        ov.util_set_log_callback(42)  # type: ignore[arg-type]
+    ov.util_set_log_callback(None)  # NULL: logging goes back to OpenVINO's default
+    ov.util_reset_log_callback()

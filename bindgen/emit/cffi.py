@@ -565,6 +565,8 @@ class _Builder:
                 view.retain_exprs.append((f"inv_{pv.name}", f"({', '.join(slot_parts)},)"))
             elif pv is not None and pv.how in ("handle", "foreign"):
                 view.retain_exprs.append((pv.name, f"({', '.join(slot_parts)},)"))
+            elif pv is not None and pv.how == "function":
+                view.retain_exprs.append((f"c_{pv.name}", f"({', '.join(slot_parts)},)"))
             else:
                 view.retain_exprs.append((f"c_{py_name(r)}", "None"))
         if info.variadic:
@@ -620,6 +622,12 @@ class _Builder:
         nullable = p.name in info.nullable
         if p.name in info.wide_strings:
             return ParamView(name, p.name, "wstring", "str", optional=nullable)
+        if t.kind == m.CALLBACK:
+            fn_view = self.function_pointer(t.name or "")
+            if fn_view is not None:
+                cdecl, kinds, annotation = fn_view
+                return ParamView(name, p.name, "function", f"Optional[{annotation}]", ctype=cdecl, cls=repr(kinds),
+                                 optional=True)
         if t.is_string():
             if "path" in p.name.lower():
                 return ParamView(name, p.name, "path", "Union[str, os.PathLike[str]]", optional=nullable)
@@ -647,6 +655,26 @@ class _Builder:
             return ParamView(name, p.name, "foreign", "Optional[_rt.ForeignPointer]" if nullable else "_rt.ForeignPointer",
                              ctype=t.c_spelling(), optional=nullable)
         return ParamView(name, p.name, "raw", "Any", ctype=t.c_spelling(), optional=True)
+
+    def function_pointer(self, typedef: str) -> Optional[tuple[str, tuple[str, ...], str]]:
+        """A plain function-pointer typedef (no user data) a Python callable can stand for:
+        (cffi signature, per-argument conversion, annotation); None when its arguments don't convert."""
+        cb = next((c for c in self.api.callbacks if c.name == typedef), None)
+        if cb is None or cb.returns.kind != m.VOID:
+            return None
+        kinds: list[str] = []
+        annotations: list[str] = []
+        for p in cb.params:
+            if p.type.is_string():
+                kinds.append("string")
+                annotations.append("Optional[str]")
+            elif p.type.kind in (m.SCALAR, m.ENUM):
+                kinds.append("value")
+                annotations.append(self.scalar_annotation(p.type))
+            else:
+                return None
+        cdecl = cb.returns.c_spelling(f"(*)({c_params(cb.params)})")
+        return cdecl, tuple(kinds), f"Callable[[{', '.join(annotations)}], None]"
 
     def array_param(self, p: m.Param, count: str) -> ParamView:
         t, name = p.type, py_name(p.name)

@@ -8,7 +8,7 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
+from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
 
 from . import _callbacks as _cb
 from . import _errors
@@ -2150,13 +2150,14 @@ def shape_create(dims: Iterable[int]) -> List[int]:
         keep.release()
 
 
-def util_set_log_callback(func: Any = None) -> None:
+def util_set_log_callback(func: Optional[Callable[[Optional[str]], None]] = None) -> None:
     """Calls `ov_util_set_log_callback`."""
     n = _rt.current()
     keep = _rt.Keep()
     try:
-        c_func = n.ffi.NULL if func is None else keep.hold(func)
+        c_func = _rt.c_function(n, keep, func, 'func', 'void (*)(const char *message)', ('string',))
         result = n.lib.ov_util_set_log_callback(c_func)
+        _rt.retain_global(n, ('ov_util_set_log_callback',), c_func)
     finally:
         keep.release()
 

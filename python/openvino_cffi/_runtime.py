@@ -297,6 +297,35 @@ def c_handle(native: "_nativemod.Native", keep: Keep, value: object, cls: Type[H
     return raw
 
 
+# What the library keeps after calls that belong to no object (e.g. a process-wide log callback):
+# (library instance, slot) -> value; a later call for the same slot replaces it.
+_GLOBALLY_RETAINED: Dict[Tuple[int, Tuple[Any, ...]], Any] = {}
+
+
+def retain_global(native: "_nativemod.Native", slot: Tuple[Any, ...], value: Any) -> None:
+    with _LOCK:
+        _GLOBALLY_RETAINED[(id(native), slot)] = value
+
+
+def c_function(native: "_nativemod.Native", keep: Keep, value: object, name: str, cdecl: str,
+               kinds: Tuple[str, ...]) -> Any:
+    """A C function pointer for a plain callback typedef: a Python callable (wrapped with
+    ffi.callback; its exceptions are printed, never passed to C), a cffi function pointer, or None."""
+    if value is None:
+        return native.ffi.NULL
+    if isinstance(value, native.ffi.CData):
+        return keep.hold(value)
+    if not callable(value):
+        raise _type_error(name, "a callable, a cffi function pointer or None", value)
+    function = value
+
+    def call(*args: Any) -> None:
+        converted = [to_str(native, a) if kind == "string" else a for a, kind in zip(args, kinds)]
+        function(*converted)
+
+    return keep.hold(native.ffi.callback(cdecl, call))
+
+
 def c_foreign(native: "_nativemod.Native", keep: Keep, value: object, ctype: str, name: str, optional: bool = False) -> Any:
     """A pointer to an object of another library (e.g. an OpenVINO tensor) from any cffi binding."""
     if value is None:
