@@ -412,7 +412,6 @@ namespace OpenVINO.Core
             for (int i = 0; i < value.Length; i++)
             {
                 CoreVersionMarshal.To(value[i], &__versions[i], scratch, paramName);
-
             }
             target->versions = value.Length == 0 ? null : __versions;
         }
@@ -454,7 +453,6 @@ namespace OpenVINO.Core
             for (int i = 0; i < value.Length; i++)
             {
                 __devices[i] = scratch.CString(value[i], paramName);
-
             }
             target->devices = value.Length == 0 ? null : __devices;
         }
@@ -560,7 +558,6 @@ namespace OpenVINO.Core
             for (int i = 0; i < value.Length; i++)
             {
                 ProfilingInfoMarshal.To(value[i], &__profiling_infos[i], scratch, paramName);
-
             }
             target->profiling_infos = value.Length == 0 ? null : __profiling_infos;
         }
@@ -608,7 +605,6 @@ namespace OpenVINO.Core
             for (int i = 0; i < value.Dims.Length; i++)
             {
                 DimensionMarshal.To(value.Dims[i], &__dims[i], scratch, paramName);
-
             }
             target->dims = value.Dims.Length == 0 ? null : __dims;
         }
@@ -650,7 +646,6 @@ namespace OpenVINO.Core
             for (int i = 0; i < value.Length; i++)
             {
                 __dims[i] = value[i];
-
             }
             target->dims = value.Length == 0 ? null : __dims;
         }
