@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public CoreHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static Core()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new Core. Calls <c>ov_core_create</c>.</summary>
         public Core()
             : this(__ov_core_create())

@@ -7,6 +7,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_compiled_model_t*</c> released with <c>ov_compiled_model_free</c>.</summary>
     public sealed class CompiledModelHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static CompiledModelHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public CompiledModelHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -28,6 +34,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_core_t*</c> released with <c>ov_core_free</c>.</summary>
     public sealed class CoreHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static CoreHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public CoreHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -49,6 +61,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_infer_request_t*</c> released with <c>ov_infer_request_free</c>.</summary>
     public sealed class InferRequestHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static InferRequestHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public InferRequestHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -70,6 +88,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_layout_t*</c> released with <c>ov_layout_free</c>.</summary>
     public sealed class LayoutHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static LayoutHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public LayoutHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -91,6 +115,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_model_t*</c> released with <c>ov_model_free</c>.</summary>
     public sealed class ModelHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static ModelHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public ModelHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -112,6 +142,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_output_const_port_t*</c> released with <c>ov_output_const_port_free</c>.</summary>
     public sealed class OutputConstPortHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static OutputConstPortHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public OutputConstPortHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -133,6 +169,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_output_port_t*</c> released with <c>ov_output_port_free</c>.</summary>
     public sealed class OutputPortHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static OutputPortHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public OutputPortHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -154,6 +196,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_prepostprocessor_t*</c> released with <c>ov_preprocess_prepostprocessor_free</c>.</summary>
     public sealed class PreprocessPrepostprocessorHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessPrepostprocessorHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessPrepostprocessorHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -175,6 +223,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_input_info_t*</c> released with <c>ov_preprocess_input_info_free</c>.</summary>
     public sealed class PreprocessInputInfoHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessInputInfoHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessInputInfoHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -196,6 +250,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_input_tensor_info_t*</c> released with <c>ov_preprocess_input_tensor_info_free</c>.</summary>
     public sealed class PreprocessInputTensorInfoHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessInputTensorInfoHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessInputTensorInfoHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -217,6 +277,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_output_info_t*</c> released with <c>ov_preprocess_output_info_free</c>.</summary>
     public sealed class PreprocessOutputInfoHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessOutputInfoHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessOutputInfoHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -238,6 +304,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_output_tensor_info_t*</c> released with <c>ov_preprocess_output_tensor_info_free</c>.</summary>
     public sealed class PreprocessOutputTensorInfoHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessOutputTensorInfoHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessOutputTensorInfoHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -259,6 +331,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_input_model_info_t*</c> released with <c>ov_preprocess_input_model_info_free</c>.</summary>
     public sealed class PreprocessInputModelInfoHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessInputModelInfoHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessInputModelInfoHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -280,6 +358,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_preprocess_preprocess_steps_t*</c> released with <c>ov_preprocess_preprocess_steps_free</c>.</summary>
     public sealed class PreprocessPreprocessStepsHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static PreprocessPreprocessStepsHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public PreprocessPreprocessStepsHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -301,6 +385,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_remote_context_t*</c> released with <c>ov_remote_context_free</c>.</summary>
     public sealed class RemoteContextHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static RemoteContextHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public RemoteContextHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -322,6 +412,12 @@ namespace OpenVINO.Core.Native
     /// <summary>A native <c>ov_tensor_t*</c> released with <c>ov_tensor_free</c>.</summary>
     public sealed class TensorHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static TensorHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public TensorHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {

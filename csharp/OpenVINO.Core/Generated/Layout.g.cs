@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public LayoutHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static Layout()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new Layout. Calls <c>ov_layout_create</c>.</summary>
         public Layout(string layoutDesc)
             : this(__ov_layout_create(layoutDesc))

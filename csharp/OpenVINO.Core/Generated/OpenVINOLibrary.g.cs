@@ -11,6 +11,12 @@ namespace OpenVINO.Core
     public static partial class OpenVINOLibrary
     {
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static OpenVINOLibrary()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_get_error_info</c>.</summary>
         public static string GetErrorInfo(Status status)
         {

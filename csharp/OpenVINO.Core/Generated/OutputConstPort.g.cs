@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public OutputConstPortHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static OutputConstPort()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_const_port_get_shape</c>.</summary>
         public long[] Shape
         {

@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PreprocessInputInfoHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static PreprocessInputInfo()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_preprocess_input_info_get_tensor_info</c>.</summary>
         public PreprocessInputTensorInfo GetTensorInfo()
         {

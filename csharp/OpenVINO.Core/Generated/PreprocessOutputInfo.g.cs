@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PreprocessOutputInfoHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static PreprocessOutputInfo()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_preprocess_output_info_get_tensor_info</c>.</summary>
         public PreprocessOutputTensorInfo GetTensorInfo()
         {

@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PreprocessOutputTensorInfoHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static PreprocessOutputTensorInfo()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_preprocess_output_set_element_type</c>. Write-only: the C API has no getter.</summary>
         public ElementType ElementType
         {

@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PreprocessPrepostprocessorHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static PreprocessPrepostprocessor()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new PreprocessPrepostprocessor. Calls <c>ov_preprocess_prepostprocessor_create</c>.</summary>
         public PreprocessPrepostprocessor(Model model)
             : this(__ov_preprocess_prepostprocessor_create(model))

@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PreprocessPreprocessStepsHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static PreprocessPreprocessSteps()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_preprocess_preprocess_steps_resize</c>.</summary>
         public void Resize(PreprocessResizeAlgorithm resizeAlgorithm)
         {

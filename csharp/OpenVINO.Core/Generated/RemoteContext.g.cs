@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public RemoteContextHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static RemoteContext()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_remote_context_create_tensor</c>.</summary>
         public Tensor CreateTensor(ElementType type, long[] shape, IEnumerable<KeyValuePair<string, string>> properties = null)
         {

@@ -22,6 +22,12 @@ namespace OpenVINO.Core
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public TensorHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static Tensor()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new Tensor. Calls <c>ov_tensor_create</c>.</summary>
         public Tensor(ElementType type, long[] shape)
             : this(__ov_tensor_create(type, shape))

@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public ChatHistoryHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static ChatHistory()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new ChatHistory. Calls <c>ov_genai_chat_history_create</c>.</summary>
         public ChatHistory()
             : this(__ov_genai_chat_history_create())

@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public DecodedResultsHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static DecodedResults()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new DecodedResults. Calls <c>ov_genai_decoded_results_create</c>.</summary>
         public DecodedResults()
             : this(__ov_genai_decoded_results_create())

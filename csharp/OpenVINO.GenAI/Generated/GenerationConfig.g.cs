@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public GenerationConfigHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static GenerationConfig()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new GenerationConfig. Calls <c>ov_genai_generation_config_create</c>.</summary>
         public GenerationConfig()
             : this(__ov_genai_generation_config_create())

@@ -7,6 +7,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_json_container*</c> released with <c>ov_genai_json_container_free</c>.</summary>
     public sealed class JsonContainerHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static JsonContainerHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public JsonContainerHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -28,6 +34,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_chat_history*</c> released with <c>ov_genai_chat_history_free</c>.</summary>
     public sealed class ChatHistoryHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static ChatHistoryHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public ChatHistoryHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -49,6 +61,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_generation_config*</c> released with <c>ov_genai_generation_config_free</c>.</summary>
     public sealed class GenerationConfigHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static GenerationConfigHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public GenerationConfigHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -70,6 +88,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_decoded_results*</c> released with <c>ov_genai_decoded_results_free</c>.</summary>
     public sealed class DecodedResultsHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static DecodedResultsHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public DecodedResultsHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -91,6 +115,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_llm_pipeline*</c> released with <c>ov_genai_llm_pipeline_free</c>.</summary>
     public sealed class LLMPipelineHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static LLMPipelineHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public LLMPipelineHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -127,6 +157,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_perf_metrics*</c> released with <c>ov_genai_decoded_results_perf_metrics_free</c>.</summary>
     public sealed class DecodedResultsPerfMetricsHandle : PerfMetricsHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static DecodedResultsPerfMetricsHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public DecodedResultsPerfMetricsHandle(IntPtr pointer)
         {
@@ -144,6 +180,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_perf_metrics*</c> released with <c>ov_genai_vlm_decoded_results_perf_metrics_free</c>.</summary>
     public sealed class VlmDecodedResultsPerfMetricsHandle : PerfMetricsHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static VlmDecodedResultsPerfMetricsHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public VlmDecodedResultsPerfMetricsHandle(IntPtr pointer)
         {
@@ -161,6 +203,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_vlm_decoded_results*</c> released with <c>ov_genai_vlm_decoded_results_free</c>.</summary>
     public sealed class VLMDecodedResultsHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static VLMDecodedResultsHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public VLMDecodedResultsHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -182,6 +230,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_vlm_pipeline*</c> released with <c>ov_genai_vlm_pipeline_free</c>.</summary>
     public sealed class VLMPipelineHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static VLMPipelineHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public VLMPipelineHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -203,6 +257,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_whisper_generation_config*</c> released with <c>ov_genai_whisper_generation_config_free</c>.</summary>
     public sealed class WhisperGenerationConfigHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static WhisperGenerationConfigHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public WhisperGenerationConfigHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -224,6 +284,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_whisper_decoded_result_chunk*</c> released with <c>ov_genai_whisper_decoded_result_chunk_free</c>.</summary>
     public sealed class WhisperDecodedResultChunkHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static WhisperDecodedResultChunkHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public WhisperDecodedResultChunkHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -245,6 +311,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_whisper_decoded_results*</c> released with <c>ov_genai_whisper_decoded_results_free</c>.</summary>
     public sealed class WhisperDecodedResultsHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static WhisperDecodedResultsHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public WhisperDecodedResultsHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
@@ -266,6 +338,12 @@ namespace OpenVINO.GenAI.Native
     /// <summary>A native <c>ov_genai_whisper_pipeline*</c> released with <c>ov_genai_whisper_pipeline_free</c>.</summary>
     public sealed class WhisperPipelineHandle : SafeHandle
     {
+        // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
+        static WhisperPipelineHandle()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
         public WhisperPipelineHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {

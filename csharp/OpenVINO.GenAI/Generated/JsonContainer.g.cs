@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public JsonContainerHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static JsonContainer()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new JsonContainer. Calls <c>ov_genai_json_container_create</c>.</summary>
         public JsonContainer()
             : this(__ov_genai_json_container_create())

@@ -19,9 +19,13 @@ namespace OpenVINO.GenAI
     /// this assembly's folder, then the runtime's default probing (<c>LD_LIBRARY_PATH</c>, <c>PATH</c>, ...).
     /// </para>
     /// <para>
-    /// Mono resolves <c>DllImport</c> names itself, through <c>OpenVINO.GenAI.dll.config</c> (a dllmap next to the
-    /// assembly) and then the system search path, so there point <c>LD_LIBRARY_PATH</c> at the library folder or
-    /// give the dllmap an absolute target. A load failure on either runtime says what was searched and how to fix it.
+    /// Mono asks no resolver: it binds a <c>DllImport</c> name when it compiles the method that calls it. So on Mono
+    /// <see cref="Initialize"/>, which every class of this binding runs from its static constructor before any of its
+    /// native calls is compiled, loads the library the same search finds (the libraries it needs from the same
+    /// folders first, by full path, as the GenAI libraries have no RUNPATH) and maps the <c>DllImport</c> name to
+    /// that file in Mono's global dllmap. A <c>dllmap</c> in <c>OpenVINO.GenAI.dll.config</c> wins over that mapping;
+    /// with nothing found Mono searches as usual (<c>LD_LIBRARY_PATH</c>, ...). A load failure on either runtime
+    /// says what was searched and how to fix it.
     /// </para>
     /// </summary>
     public static class NativeLibraryLoader
@@ -36,7 +40,7 @@ namespace OpenVINO.GenAI
             "runtime/bin/intel64/Release", "runtime/lib", "runtime/3rdparty/tbb/lib", "lib", "lib64", "bin", "",
         };
 
-        private static int initialized;
+        private static volatile bool initialized;
         private static readonly object Gate = new object();
         private static readonly Dictionary<string, IntPtr> Loaded = new Dictionary<string, IntPtr>();
         private static string mainFolder;
@@ -48,14 +52,23 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Installs the resolver (once; the raw layer calls it before its first native call). On runtimes
-        /// without <c>NativeLibrary</c> (Mono, .NET Framework) it does nothing.
+        /// Prepares loading of the native library, once. Every class of this binding calls it from its static
+        /// constructor. On .NET Core / .NET 5+ it installs the resolver; on runtimes without <c>NativeLibrary</c>
+        /// and not Mono (.NET Framework) it does nothing. On Mono it loads the library found by <see cref="Candidates"/>
+        /// and maps the <c>DllImport</c> name to it (see the class summary). Mono binds a native call when it
+        /// compiles the calling method, so code that calls <see cref="Native.NativeMethods"/> directly on Mono
+        /// should call this first, from a method that itself makes no native call (e.g. at the start of Main).
         /// </summary>
         public static void Initialize()
         {
-            if (Interlocked.Exchange(ref initialized, 1) != 0) return;
-            if (IsMono) return;
-            RegisterResolver();
+            if (initialized) return;
+            lock (Gate)
+            {
+                if (initialized) return;
+                initialized = true;  // first, so a call from within the preparation returns at once
+                if (IsMono) PrepareMono();
+                else RegisterResolver();
+            }
         }
 
         /// <summary>The files tried for <paramref name="libraryName"/> before default probing, in order.</summary>
@@ -221,27 +234,52 @@ namespace OpenVINO.GenAI
             string library = Native.NativeMethods.Library;
             var lines = new List<string>();
             lines.Add("Could not load the native library '" + library + "' (OpenVINO GenAI C API): " + failure.Message);
-            IList<string> found = Candidates(library);
-            if (found.Count > 0)
+            foreach (string variable in EnvironmentVariables)
             {
-                // Mono binds DllImport names when it compiles the calling code, before any of this binding runs,
-                // so it can only be pointed at a library through its own search.
-                lines.Add("A library is at " + found[0] + ", but " + (IsMono ? "Mono" : "this runtime")
-                    + " resolves DllImport names itself (dllmap, then " + SystemSearchPath() + ").");
+                string value = Environment.GetEnvironmentVariable(variable);
+                lines.Add(variable + (string.IsNullOrEmpty(value) ? " is not set." : "=" + value));
+            }
+            string mapped, loadError, problem;
+            lock (Gate)
+            {
+                mapped = monoMapped;
+                loadError = monoLoadError;
+                problem = monoProblem;
+            }
+            string configured = IsMono ? ConfigMapping(library) : null;
+            IList<string> found = Candidates(library);
+            if (configured != null)
+            {
+                lines.Add("OpenVINO.GenAI.dll.config maps it to '" + configured + "', and Mono follows a dllmap there before anything else.");
+                lines.Add("Fix: correct that dllmap (give it the absolute path of the library) or remove it.");
+            }
+            else if (mapped != null)
+            {
+                // Initialize mapped the name, but Mono had compiled this call before it ran.
+                lines.Add("It was mapped to " + mapped + ", but Mono binds a native call when it compiles the calling method,"
+                    + " and this one was compiled before NativeLibraryLoader.Initialize() ran.");
+                lines.Add("Fix: call NativeLibraryLoader.Initialize() first (e.g. at the start of Main) when calling NativeMethods directly.");
+            }
+            else if (found.Count > 0 && loadError != null)
+            {
+                lines.Add("A library is at " + found[0] + ", but loading it failed: " + loadError);
+                lines.Add("Fix: put the libraries it needs in " + Path.GetDirectoryName(found[0]) + " (where they are loaded from first)"
+                    + " or add their folder to " + SystemSearchPath() + ".");
+            }
+            else if (found.Count > 0)
+            {
+                lines.Add("A library is at " + found[0] + ", but " + (problem ?? (IsMono ? "Mono" : "this runtime")
+                    + " resolves DllImport names itself (dllmap, then " + SystemSearchPath() + ")") + ".");
                 lines.Add("Fix: start the program with LD_LIBRARY_PATH=" + Path.GetDirectoryName(found[0])
-                    + " (that folder also holds the libraries it depends on), or map '" + library + "' to " + found[0]
+                    + " (that folder must also hold the libraries it depends on), or map '" + library + "' to " + found[0]
                     + " in OpenVINO.GenAI.dll.config next to OpenVINO.GenAI.dll.");
             }
             else
             {
-                foreach (string variable in EnvironmentVariables)
-                {
-                    string value = Environment.GetEnvironmentVariable(variable);
-                    lines.Add(variable + (string.IsNullOrEmpty(value) ? " is not set." : "=" + value + " holds no " + string.Join(" or ", FileNames(library)) + "."));
-                }
-                lines.Add("Searched: OpenVINO.GenAI.dll.config (dllmap), the application folder, " + SystemSearchPath() + ".");
-                lines.Add("Fix: set LD_LIBRARY_PATH to the library folder of an OpenVINO GenAI install (e.g. <root>/runtime/lib/intel64)"
-                    + " and " + EnvironmentVariables[0] + " to its root.");
+                lines.Add("Searched: " + (SearchFolders().Count > 0 ? string.Join(", ", SearchFolders()) + " (no " + string.Join(" or ", FileNames(library)) + "), " : "")
+                    + (IsMono ? "OpenVINO.GenAI.dll.config (dllmap), " : "") + "the application folder, " + SystemSearchPath() + ".");
+                lines.Add("Fix: set " + EnvironmentVariables[0] + " to the root of an install (the folder holding runtime/lib/intel64), "
+                    + "or add its library folder to " + SystemSearchPath() + ".");
             }
             return new DllNotFoundException(string.Join(Environment.NewLine, lines), failure);
         }
@@ -275,6 +313,11 @@ namespace OpenVINO.GenAI
 
         private static bool TryLoadPath(string path, out IntPtr handle)
         {
+            if (IsMono)
+            {
+                handle = Dl.Open(path, Dl.Lazy);
+                return handle != IntPtr.Zero;
+            }
             var args = new object[] { path, IntPtr.Zero };
             bool ok = InvokeNativeLibrary<bool>("TryLoad", args, typeof(string), typeof(IntPtr).MakeByRefType());
             handle = (IntPtr)args[1];
@@ -309,7 +352,7 @@ namespace OpenVINO.GenAI
         // -- Linux: libraries without RUNPATH (as GenAI's are) find their dependencies only on
         // LD_LIBRARY_PATH. Loading every DT_NEEDED library that sits in a search folder first, by
         // full path, lets the dynamic loader match them by soname instead. --
-        private static void PreloadDependencies(string path, HashSet<string> seen)
+        private static void PreloadDependencies(string path, HashSet<string> seen, List<string> loaded = null)
         {
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
             foreach (string needed in ElfNeeded(path))
@@ -319,9 +362,9 @@ namespace OpenVINO.GenAI
                 {
                     string candidate = Path.Combine(folder, needed);
                     if (!File.Exists(candidate)) continue;
-                    PreloadDependencies(candidate, seen);
+                    PreloadDependencies(candidate, seen, loaded);
                     IntPtr ignored;
-                    TryLoadPath(candidate, out ignored);
+                    if (TryLoadPath(candidate, out ignored) && loaded != null) loaded.Add(candidate);
                     break;
                 }
             }
@@ -397,22 +440,183 @@ namespace OpenVINO.GenAI
             return names;
         }
 
-        // -- Mono: symbols of a library it loaded are found with dlopen/dlsym --
-        [DllImport("libdl.so.2", EntryPoint = "dlopen")]
-        private static extern IntPtr dlopen(string file, int mode);
+        // -- Mono binds a DllImport name itself when it compiles a method calling it, and asks no resolver.
+        // Before that (Initialize runs from the static constructors of this binding's classes) the library
+        // found is loaded by full path, the libraries it needs first, and the DllImport name is mapped to
+        // that file with mono_dllmap_insert, which every Mono runtime exports for embedders. The global
+        // dllmap is used because the per-assembly one takes a runtime lock that must not be waited for from
+        // a native call, and because an assembly's own dll.config entries should win. --
+        private static string monoMapped;     // the file the DllImport name is mapped to
+        private static string monoLoadError;  // why the first library found did not load, for Explain
+        private static string monoProblem;    // why a library that loaded is not mapped, for Explain
 
-        [DllImport("libdl.so.2", EntryPoint = "dlsym")]
-        private static extern IntPtr dlsym(IntPtr handle, string symbol);
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate void MonoDllMapInsert(IntPtr assembly, string dll, string function, string targetDll, string targetFunction);
+
+        private static void PrepareMono()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+            string library = Native.NativeMethods.Library;
+            try
+            {
+                foreach (string path in Candidates(library))
+                {
+                    var dependencies = new List<string>();
+                    PreloadDependencies(path, new HashSet<string>(), dependencies);
+                    string error;
+                    IntPtr handle = Dl.Open(path, Dl.Lazy, out error);
+                    if (handle == IntPtr.Zero)
+                    {
+                        if (monoLoadError == null) monoLoadError = error;
+                        continue;
+                    }
+                    Remember(library, path, handle);
+                    IntPtr insertAddress = MonoRuntimeExport("mono_dllmap_insert");
+                    if (insertAddress == IntPtr.Zero)
+                    {
+                        monoProblem = "this Mono runtime exports no mono_dllmap_insert to map '" + library + "' to it";
+                        return;
+                    }
+                    var insert = (MonoDllMapInsert)Marshal.GetDelegateForFunctionPointer(insertAddress, typeof(MonoDllMapInsert));
+                    // The libraries it needs under their DllImport names as well (e.g. OpenVINO's own C library).
+                    foreach (string dependency in dependencies)
+                    {
+                        string name = ImportName(dependency);
+                        if (name != null && name != library) insert(IntPtr.Zero, name, null, dependency, null);
+                    }
+                    insert(IntPtr.Zero, library, null, path, null);
+                    monoMapped = path;
+                    monoLoadError = null;
+                    return;
+                }
+            }
+            catch (Exception e)
+            {
+                // Never fail a static constructor: Mono's own search still runs, and Explain reports this.
+                monoProblem = "preparing it for Mono failed (" + e.GetType().FullName + ": " + e.Message + ")";
+            }
+        }
+
+        /// <summary>libopenvino_c.so.2630 -> openvino_c (null for names not of that form).</summary>
+        private static string ImportName(string path)
+        {
+            string file = Path.GetFileName(path);
+            int suffix = file.IndexOf(".so", StringComparison.Ordinal);
+            if (!file.StartsWith("lib", StringComparison.Ordinal) || suffix <= 3) return null;
+            return file.Substring(3, suffix - 3);
+        }
+
+        // An export of the running Mono runtime, from the process's global scope: the mono launcher exports its
+        // runtime's API there, and an embedder must load the runtime library there too (Mono's own
+        // libmono-native resolves runtime symbols through it).
+        private static IntPtr MonoRuntimeExport(string symbol)
+        {
+            IntPtr program = Dl.Open(null, Dl.Lazy);
+            return program == IntPtr.Zero ? IntPtr.Zero : Dl.Symbol(program, symbol);
+        }
+
+        /// <summary>The target a dllmap in this assembly's .dll.config gives <paramref name="libraryName"/>, or null.</summary>
+        private static string ConfigMapping(string libraryName)
+        {
+            try
+            {
+                string config = typeof(NativeLibraryLoader).Assembly.Location + ".config";
+                if (!File.Exists(config)) return null;
+                string text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(config), "<!--.*?-->", "", System.Text.RegularExpressions.RegexOptions.Singleline);
+                foreach (System.Text.RegularExpressions.Match entry in System.Text.RegularExpressions.Regex.Matches(text, "<dllmap\\s[^>]*>"))
+                {
+                    var dll = System.Text.RegularExpressions.Regex.Match(entry.Value, "\\sdll\\s*=\\s*\"(?:i:)?([^\"]*)\"");
+                    var target = System.Text.RegularExpressions.Regex.Match(entry.Value, "\\starget\\s*=\\s*\"([^\"]*)\"");
+                    if (dll.Success && target.Success && string.Equals(dll.Groups[1].Value, libraryName, StringComparison.OrdinalIgnoreCase)) return target.Groups[1].Value;
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            return null;
+        }
 
         private static IntPtr MonoExport(string libraryName, string symbol)
         {
             const int RTLD_NOW = 2;
             foreach (string path in Candidates(libraryName).Concat(FileNames(libraryName)))
             {
-                IntPtr handle = dlopen(path, RTLD_NOW);
-                if (handle != IntPtr.Zero) return dlsym(handle, symbol);
+                IntPtr handle = Dl.Open(path, RTLD_NOW);
+                if (handle != IntPtr.Zero) return Dl.Symbol(handle, symbol);
             }
             throw new DllNotFoundException(Explanation(libraryName, Candidates(libraryName)));
+        }
+
+        /// <summary>dlopen/dlsym/dlerror: in libdl.so.2 on glibc, in the C library on macOS and musl.</summary>
+        private static class Dl
+        {
+            public const int Lazy = 1;
+
+            private static bool useLibc;
+
+            [DllImport("libdl.so.2", EntryPoint = "dlopen")]
+            private static extern IntPtr OpenLibdl(string file, int mode);
+
+            [DllImport("libdl.so.2", EntryPoint = "dlsym")]
+            private static extern IntPtr SymbolLibdl(IntPtr handle, string symbol);
+
+            [DllImport("libdl.so.2", EntryPoint = "dlerror")]
+            private static extern IntPtr ErrorLibdl();
+
+            [DllImport("libc", EntryPoint = "dlopen")]
+            private static extern IntPtr OpenLibc(string file, int mode);
+
+            [DllImport("libc", EntryPoint = "dlsym")]
+            private static extern IntPtr SymbolLibc(IntPtr handle, string symbol);
+
+            [DllImport("libc", EntryPoint = "dlerror")]
+            private static extern IntPtr ErrorLibc();
+
+            public static IntPtr Open(string file, int mode)
+            {
+                string ignored;
+                return Open(file, mode, out ignored);
+            }
+
+            // dlerror is read in the method that called dlopen: Mono binds both before either runs, and binding
+            // a native call later would use dlsym, which clears the error text.
+            public static IntPtr Open(string file, int mode, out string error)
+            {
+                IntPtr handle;
+                if (!useLibc)
+                {
+                    try
+                    {
+                        handle = OpenLibdl(file, mode);
+                        error = handle == IntPtr.Zero ? Text(ErrorLibdl()) : null;
+                        return handle;
+                    }
+                    catch (DllNotFoundException)
+                    {
+                        useLibc = true;
+                    }
+                    catch (EntryPointNotFoundException)
+                    {
+                        useLibc = true;
+                    }
+                }
+                handle = OpenLibc(file, mode);
+                error = handle == IntPtr.Zero ? Text(ErrorLibc()) : null;
+                return handle;
+            }
+
+            public static IntPtr Symbol(IntPtr handle, string symbol)
+            {
+                return useLibc ? SymbolLibc(handle, symbol) : SymbolLibdl(handle, symbol);
+            }
+
+            private static string Text(IntPtr text)
+            {
+                return text == IntPtr.Zero ? "(no reason given)" : Marshal.PtrToStringAnsi(text);
+            }
         }
     }
 }

@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public PerfMetricsHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static PerfMetrics()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Calls <c>ov_genai_perf_metrics_get_load_time</c>.</summary>
         public float LoadTime
         {

@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public VLMDecodedResultsHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static VLMDecodedResults()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new VLMDecodedResults. Calls <c>ov_genai_vlm_decoded_results_create</c>.</summary>
         public VLMDecodedResults()
             : this(__ov_genai_vlm_decoded_results_create())

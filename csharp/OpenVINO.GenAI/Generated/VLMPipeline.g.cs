@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public VLMPipelineHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static VLMPipeline()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new VLMPipeline. Calls <c>ov_genai_vlm_pipeline_create</c>.</summary>
         public VLMPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_vlm_pipeline_create(modelsPath, device, properties))

@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public WhisperDecodedResultChunkHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static WhisperDecodedResultChunk()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new WhisperDecodedResultChunk. Calls <c>ov_genai_whisper_decoded_result_chunk_create</c>.</summary>
         public WhisperDecodedResultChunk()
             : this(__ov_genai_whisper_decoded_result_chunk_create())

@@ -22,6 +22,12 @@ namespace OpenVINO.GenAI
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
         public WhisperDecodedResultsHandle NativeHandle { get; }
 
+        // Before any method of this class that calls the library is compiled (Mono binds names then).
+        static WhisperDecodedResults()
+        {
+            NativeLibraryLoader.Initialize();
+        }
+
         /// <summary>Creates a new WhisperDecodedResults. Calls <c>ov_genai_whisper_decoded_results_create</c>.</summary>
         public WhisperDecodedResults()
             : this(__ov_genai_whisper_decoded_results_create())
