@@ -87,6 +87,30 @@ def test_coreclr_needs_only_OPENVINO_GENAI_DIR(samples, model, install, referenc
     assert completed.stdout == reference["text"] + "\n"
 
 
+def only_OPENVINO_GENAI_DIR(install) -> dict[str, str]:
+    env = {k: v for k, v in install.environment().items() if k != "LD_LIBRARY_PATH"}
+    env["OPENVINO_GENAI_DIR"] = str(install.root)
+    return env
+
+
+def test_mono_chat_sample_needs_only_OPENVINO_GENAI_DIR(samples, model, install, reference):
+    """Mono binds DllImport names itself; the loader maps the name to the library under OPENVINO_GENAI_DIR
+    (versioned file name, dependencies loaded first) before the binding's first native call is compiled."""
+    completed = dotnet.run_mono(samples["ChatSample"], [str(model), "--max-new-tokens", str(MAX_NEW_TOKENS), *F32],
+                                only_OPENVINO_GENAI_DIR(install), input="What is OpenVINO?\nTell me more.\n")
+    assert completed.returncode == 0, completed.stderr
+    blocks = completed.stdout.split("----------")[:-1]
+    answers = [block.split("question:\n", 1)[1].split("\n", 1)[1].rstrip("\n") for block in blocks]
+    assert answers == reference["chat"]
+
+
+def test_mono_finds_openvinos_error_text_from_OPENVINO_GENAI_DIR(samples, model, install):
+    """libopenvino_c (DllImport "openvino_c"), which the GenAI library needs, is mapped on Mono as well."""
+    completed = dotnet.run_mono(samples["GreedySample"], [str(model) + ".missing", "Hi"], only_OPENVINO_GENAI_DIR(install))
+    assert completed.returncode == 1
+    assert "OpenVINO describes it as" in completed.stderr, completed.stderr
+
+
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_status_errors_carry_openvinos_text(runtime, samples, model, env):
     completed = dotnet.RUNNERS[runtime](samples["GreedySample"], [str(model) + ".missing", "Hi"], env)
