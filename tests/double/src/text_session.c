@@ -186,6 +186,7 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
         return status;
     }
     if (input->history && input->history->count == 0) {
+        leave(session); /* else every later call on this pipeline waits forever */
         settings_clear(&settings);
         return UNKNOW_EXCEPTION; /* measured: upstream throws on an empty history */
     }
