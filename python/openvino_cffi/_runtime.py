@@ -349,6 +349,13 @@ def _is_cdata_pointer(native: "_nativemod.Native", value: object) -> bool:
     return isinstance(value, native.ffi.CData) and native.ffi.typeof(value).kind in ("pointer", "array")
 
 
+def _empty_array(native: "_nativemod.Native", keep: Keep, ctype: str) -> Tuple[Any, int]:
+    """A valid pointer with a count of 0 for an empty sequence: C functions of these libraries
+    reject a NULL array even when its count is 0 (measured: GenAI's set_stop_strings, whisper's
+    generate), as C# passes a one-element dummy too."""
+    return keep.hold(native.ffi.new(f"{ctype}[1]")), 0
+
+
 def c_string_array(native: "_nativemod.Native", keep: Keep, values: object, name: str) -> Tuple[Any, int]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, "a sequence of str", values)
@@ -358,8 +365,9 @@ def c_string_array(native: "_nativemod.Native", keep: Keep, values: object, name
         if not isinstance(item, str):
             raise _type_error(f"{name}[{i}]", "str", item)
         strings.append(keep.hold(native.ffi.new("char[]", _utf8(item, f"{name}[{i}]"))))
-    array = keep.hold(native.ffi.new("char *[]", strings) if strings else native.ffi.NULL)
-    return array, len(strings)
+    if not strings:
+        return _empty_array(native, keep, "char *")
+    return keep.hold(native.ffi.new("char *[]", strings)), len(strings)
 
 
 def c_int_array(native: "_nativemod.Native", keep: Keep, values: object, name: str, ctype: str, lo: int, hi: int) -> Tuple[Any, int]:
@@ -367,7 +375,7 @@ def c_int_array(native: "_nativemod.Native", keep: Keep, values: object, name: s
         raise _type_error(name, "a sequence of int", values)
     items = [c_int(v, f"{name}[{i}]", lo, hi) for i, v in enumerate(values)]
     if not items:
-        return native.ffi.NULL, 0
+        return _empty_array(native, keep, ctype)
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)
 
 
@@ -380,7 +388,7 @@ def c_bytes(native: "_nativemod.Native", keep: Keep, value: object, name: str) -
     except TypeError:
         raise _type_error(name, "bytes, bytearray, memoryview or str", value) from None
     if view.nbytes == 0:
-        return native.ffi.NULL, 0
+        return _empty_array(native, keep, "char")
     return keep.hold(native.ffi.from_buffer("char[]", value)), view.nbytes
 
 
@@ -394,7 +402,7 @@ def c_float_array(native: "_nativemod.Native", keep: Keep, values: object, name:
         view = None
     if view is not None and view.format == code and view.itemsize == itemsize and view.c_contiguous and view.ndim == 1:
         if view.nbytes == 0:
-            return native.ffi.NULL, 0
+            return _empty_array(native, keep, ctype)
         return keep.hold(native.ffi.from_buffer(f"{ctype}[]", values)), len(view)
     if view is not None:
         values = view.tolist()
@@ -402,7 +410,7 @@ def c_float_array(native: "_nativemod.Native", keep: Keep, values: object, name:
         raise _type_error(name, "a sequence of float or a float buffer", values)
     items = [c_float(v, f"{name}[{i}]") for i, v in enumerate(values)]
     if not items:
-        return native.ffi.NULL, 0
+        return _empty_array(native, keep, ctype)
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)
 
 
@@ -411,7 +419,7 @@ def c_handle_array(native: "_nativemod.Native", keep: Keep, values: object, cls:
         raise _type_error(name, f"a sequence of {cls.__name__}", values)
     pointers = [c_handle(native, keep, v, cls, f"{name}[{i}]") for i, v in enumerate(values)]
     if not pointers:
-        return native.ffi.NULL, 0
+        return _empty_array(native, keep, ctype)
     return keep.hold(native.ffi.new(f"{ctype}[]", pointers)), len(pointers)
 
 
@@ -420,7 +428,7 @@ def c_foreign_array(native: "_nativemod.Native", keep: Keep, values: object, nam
         raise _type_error(name, f"a sequence of objects with c_pointer ({ctype})", values)
     pointers = [c_foreign(native, keep, v, ctype, f"{name}[{i}]") for i, v in enumerate(values)]
     if not pointers:
-        return native.ffi.NULL, 0
+        return _empty_array(native, keep, ctype)
     return keep.hold(native.ffi.new(f"{ctype}[]", pointers)), len(pointers)
 
 

@@ -1,0 +1,96 @@
+"""Adversarial inputs to the generated cffi packages: each test is a defect found by probing
+(it failed before the fix) or a hazard the real library is known to have (tests/double/MEASURED.md).
+
+Against the native test double (python/openvino_genai_cffi, ABI and API mode) and the real
+libopenvino_c of the openvino wheel (python/openvino_cffi). Calls that used to crash or hang
+run in a child process, so a regression fails the test instead of killing pytest.
+"""
+from __future__ import annotations
+
+import array
+import gc
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "python"))
+
+import openvino_genai_cffi as g  # noqa: E402
+
+from support.double import build_double, live_objects  # noqa: E402
+
+MODES = ("abi", "api")
+DOUBLE_INCLUDE = REPO / "tests" / "double" / "include"
+
+
+@pytest.fixture(scope="module")
+def double_lib() -> Path:
+    return build_double()
+
+
+@pytest.fixture(params=MODES)
+def native(request: Any, double_lib: Path, build_dir: Path) -> Iterator[g.Native]:
+    loaded = g.load(double_lib, mode=request.param, include_dirs=[DOUBLE_INCLUDE], build_dir=build_dir / "cffi")
+    gc.collect()
+    before = live_objects(double_lib)
+    yield loaded
+    gc.collect()
+    assert live_objects(double_lib) == before, "native objects leaked"
+
+
+def config(max_new_tokens: int = 30) -> g.GenerationConfig:
+    cfg = g.GenerationConfig()
+    cfg.max_new_tokens = max_new_tokens
+    return cfg
+
+
+def run_child(code: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Runs `code` in a fresh interpreter with python/ and tests/ importable (a crash or hang stays there)."""
+    child_env = dict(os.environ if env is None else env)
+    child_env["PYTHONPATH"] = os.pathsep.join([str(REPO / "python"), str(REPO / "tests"), str(REPO)])
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=child_env, timeout=timeout)
+
+
+# -- empty sequences: the real library rejects a NULL array even with a count of 0 --
+
+def test_empty_stop_strings_clear_the_stop_strings(native: g.Native, tmp_path: Path) -> None:
+    # Real 2026.3: set_stop_strings(cfg, NULL, 0) is INVALID_C_PARAM (MEASURED.md); [] must still work.
+    with g.LLMPipeline(tmp_path, "CPU") as pipe, config() as plain, config() as cfg:
+        full = pipe.generate("Hello", plain).get_string()
+        stop = full.split()[2]
+        cfg.set_stop_strings([stop])
+        assert len(pipe.generate("Hello", cfg).get_string()) < len(full)
+        cfg.set_stop_strings([])
+        assert pipe.generate("Hello", cfg).get_string() == full
+        cfg.set_stop_strings(())
+        cfg.set_stop_token_ids([])
+
+
+@pytest.mark.parametrize("audio", [[], array.array("f"), (x for x in ())], ids=["list", "buffer", "iterator"])
+def test_empty_audio_transcribes_to_nothing(native: g.Native, tmp_path: Path, audio: Any) -> None:
+    # Whisper's generate rejects a NULL raw_speech whatever its size; empty audio is valid input.
+    with g.WhisperPipeline(tmp_path, "CPU") as pipe:
+        assert pipe.generate(audio).get_string() == ""
+
+
+# -- the double must not wedge a pipeline after a failed call --
+
+def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Native, tmp_path: Path) -> None:
+    with g.LLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history, config() as cfg:
+        with pytest.raises(g.StatusError) as failed:
+            pipe.generate_with_history(history, cfg)
+        assert failed.value.status_name == "UNKNOW_EXCEPTION"
+        answer: list[str] = []
+        worker = threading.Thread(target=lambda: answer.append(pipe.generate("Hello", cfg).get_string()), daemon=True)
+        worker.start()
+        worker.join(30)
+        assert not worker.is_alive(), "generate hung after a failed generate_with_history"
+        assert answer and answer[0]
