@@ -51,12 +51,12 @@ def config(max_new_tokens: int = 30) -> g.GenerationConfig:
     return cfg
 
 
-def run_child(code: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_child(code: str, *args: object, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Runs `code` in a fresh interpreter with python/ and tests/ importable (a crash or hang stays there)."""
-    child_env = dict(os.environ if env is None else env)
-    child_env["PYTHONPATH"] = os.pathsep.join([str(REPO / "python"), str(REPO / "tests"), str(REPO)])
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          env=child_env, timeout=timeout)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "python"), str(REPO / "tests"), str(REPO)])
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *map(str, args)], capture_output=True,
+                          text=True, env=env, timeout=timeout)
 
 
 # -- empty sequences: the real library rejects a NULL array even with a count of 0 --
@@ -94,3 +94,47 @@ def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Nativ
         worker.join(30)
         assert not worker.is_alive(), "generate hung after a failed generate_with_history"
         assert answer and answer[0]
+
+
+# -- parallel arrays sharing one count (core: ov_model_reshape* take names/ports and shapes with one `size`) --
+
+RESHAPE_MISMATCH = """
+    import sys
+    from pathlib import Path
+    import openvino_cffi as ov
+    from support import openvino_wheel, tiny_ir
+    tiny = tiny_ir.build(Path(sys.argv[1]))
+    ov.load(openvino_wheel.c_library(), mode=sys.argv[2], include_dirs=[openvino_wheel.include_dir()],
+            build_dir=sys.argv[3])
+    two = ov.shape_to_partial_shape([2, 4])
+    with ov.Core() as core, core.read_model(tiny.xml) as model:
+        calls = [
+            ("reshape", lambda: model.reshape(["x"], [two] * 64)),
+            ("reshape", lambda: model.reshape(["x"] * 64, [two])),
+            ("reshape_by_port_indexes", lambda: model.reshape_by_port_indexes([0], [two] * 64)),
+            ("reshape_by_ports", lambda: model.reshape_by_ports([model.input()], [two] * 64)),
+        ]
+        for name, call in calls:
+            try:
+                call()
+            except ValueError as error:
+                print(name, "ValueError", error)
+            else:
+                print(name, "no error")
+        model.reshape(["x"], [two])  # equal lengths still work
+        print("reshaped")
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_parallel_arrays_of_different_lengths_are_refused(mode: str, tmp_path: Path, build_dir: Path) -> None:
+    # One count for two arrays: the library reads `count` items of both, so a shorter one used to be
+    # read past its end (a segmentation fault in ov_model_reshape).
+    completed = run_child(RESHAPE_MISMATCH, tmp_path, mode, build_dir / "cffi-core")
+    assert completed.returncode == 0, f"exit {completed.returncode}\n{completed.stdout}\n{completed.stderr[-3000:]}"
+    lines = completed.stdout.splitlines()
+    refusals = [line for line in lines if " ValueError " in line]
+    assert len(refusals) == 4, completed.stdout
+    for line in refusals:
+        assert "same length" in line, line
+    assert lines[-1].startswith("reshaped")

@@ -151,6 +151,9 @@ class FunctionView:
     self_handle: bool = True
     stream: Optional[str] = None  # name of the iterator form, for methods taking a streaming callback
     stream_callback: Optional[ParamView] = None
+    # Python names of array parameters that share one C count: the library reads that many items of
+    # each, so they must have the same length (checked before the call).
+    same_length: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -556,6 +559,10 @@ class _Builder:
                 view.c_args.append(f"c_{pv.name}")
         view.retains = [py_name(r) for r in info.retains]
         by_c_name = {pv.c_name: pv for pv in view.params}
+        for count in counts:
+            sharing = [by_c_name[a.pointer].name for a in info.input_arrays if a.count == count and a.pointer in by_c_name]
+            if len(sharing) > 1:
+                view.same_length.append(sharing)
         where = [pv for pv in view.params if pv.c_name not in info.retains]
         slot_parts = [repr(fn.name)] + [pv.name if pv.how in ("string", "path", "wstring", "int", "enum", "bool", "float")
                                         else f"id({pv.name})" for pv in where]

@@ -1075,6 +1075,8 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             c_tensor_names, n_tensor_names = _rt.c_string_array(n, keep, tensor_names, 'tensor_names')
             c_partial_shapes, n_partial_shapes = _st.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
+            if n_partial_shapes != n_tensor_names:
+                raise ValueError(f"tensor_names and partial_shapes must have the same length (the C function reads one count for all of them), got {n_tensor_names}, {n_partial_shapes}")
             result = n.lib.ov_model_reshape(p_self, c_tensor_names, c_partial_shapes, n_partial_shapes)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape', n)
         finally:
@@ -1113,6 +1115,8 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             c_port_indexes, n_port_indexes = _rt.c_int_array(n, keep, port_indexes, 'port_indexes', 'size_t', 0, 18446744073709551615)
             c_partial_shape, n_partial_shape = _st.to_c_array(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+            if n_partial_shape != n_port_indexes:
+                raise ValueError(f"port_indexes and partial_shape must have the same length (the C function reads one count for all of them), got {n_port_indexes}, {n_partial_shape}")
             result = n.lib.ov_model_reshape_by_port_indexes(p_self, c_port_indexes, c_partial_shape, n_partial_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_by_port_indexes', n)
         finally:
@@ -1126,6 +1130,8 @@ class Model(_rt.Handle):
             p_self = keep.borrow(self)
             c_output_ports, n_output_ports = _rt.c_handle_array(n, keep, output_ports, OutputPort, 'output_ports', 'const ov_output_port_t *')
             c_partial_shapes, n_partial_shapes = _st.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
+            if n_partial_shapes != n_output_ports:
+                raise ValueError(f"output_ports and partial_shapes must have the same length (the C function reads one count for all of them), got {n_output_ports}, {n_partial_shapes}")
             result = n.lib.ov_model_reshape_by_ports(p_self, c_output_ports, c_partial_shapes, n_partial_shapes)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_by_ports', n)
         finally:
