@@ -238,6 +238,9 @@ class CallView:
     first_call: bool = False  # creators: explain library load failures
     absent_status: Optional[str] = None  # status member meaning "no value" (string getter -> null)
     owner: bool = False
+    # C# names of array parameters sharing one C count: the library reads that many items of each,
+    # so they must be equally long (checked before the call).
+    same_length: list[list[str]] = field(default_factory=list)
 
     @property
     def has_self(self) -> bool:
@@ -904,6 +907,11 @@ class Builder:
             else:
                 raise Unsupported(f"variadic convention {info.variadic}")
         call.scratch = any(sp.kind in ("struct", "struct_array") for sp in call.params)
+        by_c_name = {sp.c_name: sp for sp in call.params}
+        for count in counts:
+            sharing = [by_c_name[a.pointer].name for a in info.input_arrays if a.count == count and a.pointer in by_c_name]
+            if len(sharing) > 1:
+                call.same_length.append(sharing)
         # An object handed to the library is kept by this one (its memory may be the caller's); a later
         # call for the same slot (function and where-arguments) replaces it.
         where = [sp for sp in call.params if sp.c_name not in info.retains]

@@ -470,6 +470,10 @@ namespace OpenVINO.Core
             if (tensorNames == null) throw new ArgumentNullException(nameof(tensorNames));
             if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
 
+            if ((partialShapes == null ? 0 : partialShapes.Length) != (tensorNames == null ? 0 : tensorNames.Length))
+            {
+                throw new ArgumentException("tensorNames and partialShapes must have the same length (the C function reads one count for all of them), got " + (tensorNames == null ? 0 : tensorNames.Length) + " and " + (partialShapes == null ? 0 : partialShapes.Length), "partialShapes");
+            }
             using (var __self = Lease.Of(this))
             using (var __tensor_names = Utf8StringArray.From(tensorNames, nameof(tensorNames)))
             using (var __scratch = new NativeScratch())
@@ -528,6 +532,10 @@ namespace OpenVINO.Core
             if (portIndexes == null) throw new ArgumentNullException(nameof(portIndexes));
             if (partialShape == null) throw new ArgumentNullException(nameof(partialShape));
 
+            if ((partialShape == null ? 0 : partialShape.Length) != (portIndexes == null ? 0 : portIndexes.Length))
+            {
+                throw new ArgumentException("portIndexes and partialShape must have the same length (the C function reads one count for all of them), got " + (portIndexes == null ? 0 : portIndexes.Length) + " and " + (partialShape == null ? 0 : partialShape.Length), "partialShape");
+            }
             UIntPtr[] __port_indexes_pinned = NativeArray.OrDummy(portIndexes);
             using (var __self = Lease.Of(this))
             using (var __scratch = new NativeScratch())
@@ -548,6 +556,10 @@ namespace OpenVINO.Core
             if (outputPorts == null) throw new ArgumentNullException(nameof(outputPorts));
             if (partialShapes == null) throw new ArgumentNullException(nameof(partialShapes));
 
+            if ((partialShapes == null ? 0 : partialShapes.Length) != (outputPorts == null ? 0 : outputPorts.Length))
+            {
+                throw new ArgumentException("outputPorts and partialShapes must have the same length (the C function reads one count for all of them), got " + (outputPorts == null ? 0 : outputPorts.Length) + " and " + (partialShapes == null ? 0 : partialShapes.Length), "partialShapes");
+            }
             using (var __self = Lease.Of(this))
             using (var __output_ports = HandleArray.From(outputPorts, __item => __item.Handle, nameof(outputPorts)))
             using (var __scratch = new NativeScratch())

@@ -1,0 +1,77 @@
+"""Adversarial inputs to the C# libraries: each test is a defect found by probing (it failed before
+the fix) or a hazard the real library is known to have (tests/double/MEASURED.md).
+
+csharp/tests/RobustnessTests holds two programs that print "PASS <name>" / "FAIL <name>: <why>":
+GenAI/ (OpenVINO.GenAI against the native test double) and Core/ (OpenVINO.Core against the real
+libopenvino_c of the openvino wheel). Each runs once per runtime (Mono, CoreCLR); a crash or hang
+shows up as missing lines or a timeout.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import require_tool
+from support import core_dotnet, dotnet, double, openvino_wheel, tiny_ir
+
+REPO = Path(__file__).resolve().parent.parent
+PROGRAMS = REPO / "csharp" / "tests" / "RobustnessTests"
+RUNTIMES = ("mono", "coreclr")
+
+
+def _tests_in(source: Path) -> list[str]:
+    return sorted(re.findall(r"public static void Test(\w+)\(\)", source.read_text()))
+
+
+CORE_SOURCE = PROGRAMS / "Core" / "CoreRobustnessTests.cs"
+CORE_TESTS = _tests_in(CORE_SOURCE)
+
+
+@pytest.fixture(scope="module")
+def toolchain() -> None:
+    require_tool("mcs")
+    require_tool("mono")
+    try:
+        dotnet.dotnet()
+    except dotnet.BuildError as error:
+        pytest.skip(str(error))
+
+
+def _verdicts(completed: subprocess.CompletedProcess[str]) -> dict[str, str]:
+    verdicts = {}
+    for line in completed.stdout.splitlines():
+        verdict, _, rest = line.partition(" ")
+        name, _, why = rest.partition(": ")
+        if verdict in ("PASS", "FAIL"):
+            verdicts[name] = "PASS" if verdict == "PASS" else why
+    verdicts["<exit>"] = f"exit {completed.returncode}: {completed.stdout[-2000:]} {completed.stderr[-3000:]}"
+    return verdicts
+
+
+def _run(runtime: str, exe: Path, args: list[str], env: dict[str, str]) -> dict[str, str]:
+    try:
+        completed = dotnet.RUNNERS[runtime](exe, args, env, timeout=240)
+    except subprocess.TimeoutExpired as timeout:
+        return {"<exit>": f"timed out: {timeout.stdout!r} {timeout.stderr!r}"}
+    return _verdicts(completed)
+
+
+# -- OpenVINO.Core against the real libopenvino_c --
+
+@pytest.fixture(scope="module")
+def core_results(toolchain: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    native = openvino_wheel.c_library()
+    library = core_dotnet.build_library(native)
+    exe = dotnet.build_exe([CORE_SOURCE], [library], library.parent / "CoreRobustnessTests.exe")
+    tiny = tiny_ir.build(tmp_path_factory.mktemp("robust_ir"))
+    return {runtime: _run(runtime, exe, [str(tiny.xml)], core_dotnet.environment(native)) for runtime in RUNTIMES}
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("name", CORE_TESTS)
+def test_core(core_results: dict[str, dict[str, str]], runtime: str, name: str) -> None:
+    results = core_results[runtime]
+    assert results.get(name) == "PASS", results.get(name) or results["<exit>"]
