@@ -75,3 +75,30 @@ def core_results(toolchain: None, tmp_path_factory: pytest.TempPathFactory) -> d
 def test_core(core_results: dict[str, dict[str, str]], runtime: str, name: str) -> None:
     results = core_results[runtime]
     assert results.get(name) == "PASS", results.get(name) or results["<exit>"]
+
+
+# -- OpenVINO.GenAI against the test double --
+
+GENAI_SOURCE = PROGRAMS / "GenAI" / "RobustnessTests.cs"
+GENAI_TESTS = _tests_in(GENAI_SOURCE)
+
+
+@pytest.fixture(scope="module")
+def genai_program(toolchain: None) -> tuple[Path, dict[str, str]]:
+    library = dotnet.build_library()
+    exe = dotnet.build_exe([GENAI_SOURCE], [library], library.parent / "RobustnessTests.exe")
+    return exe, dotnet.native_env(double.build_double())
+
+
+@pytest.fixture(scope="module")
+def genai_results(genai_program: tuple[Path, dict[str, str]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    exe, env = genai_program
+    model = tmp_path_factory.mktemp("robust_model")  # the double takes any existing path
+    return {runtime: _run(runtime, exe, [str(model)], env) for runtime in RUNTIMES}
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("name", GENAI_TESTS)
+def test_genai(genai_results: dict[str, dict[str, str]], runtime: str, name: str) -> None:
+    results = genai_results[runtime]
+    assert results.get(name) == "PASS", results.get(name) or results["<exit>"]

@@ -368,11 +368,16 @@ namespace OpenVINO.GenAI
     /// Turns a generation that reports chunks through a callback into an enumerable (sync and async).
     /// Each enumeration runs the generation once, on a dedicated worker thread; chunks are queued as
     /// the callback delivers them (from whatever thread the library uses) and handed to the consumer.
-    /// Leaving early answers STOP to the next chunk, a cancelled token answers CANCEL; disposal waits
-    /// until the native call has returned, so nothing is still running when the loop is over.
+    /// The queue is bounded: when the consumer falls behind, the callback waits, so a stream nobody
+    /// reads holds the generation instead of buffering without limit. Leaving early answers STOP to
+    /// the next chunk, a cancelled token answers CANCEL; disposal waits until the native call has
+    /// returned, so nothing is still running when the loop is over. An enumerator that is never
+    /// disposed stops its generation once it is collected.
     /// </summary>
     internal sealed class ChunkStream<TStatus> : IEnumerable<string>, IAsyncEnumerable<string> where TStatus : struct
     {
+        // Chunks the callback may deliver ahead of the consumer before it waits.
+        private const int Capacity = 16;
         private readonly Action<Func<string, TStatus>> run;
         private readonly TStatus proceed, stop, cancel;
         private readonly CancellationToken token;
@@ -404,27 +409,103 @@ namespace OpenVINO.GenAI
             return new Pump(this, linked.Token, linked);
         }
 
+        /// <summary>
+        /// What the worker thread and the library's callback share with the enumerator. It never refers
+        /// to the enumerator, so an enumerator nobody disposed can be collected (and stop the call)
+        /// while the call runs.
+        /// </summary>
+        private sealed class Channel
+        {
+            internal const int Running = 0, Stopping = 1, Cancelling = 2;
+            private readonly ChunkStream<TStatus> owner;
+            internal readonly object Gate = new object();
+            internal readonly Queue<string> Queue = new Queue<string>();
+            internal TaskCompletionSource<bool> Signalled;
+            internal ExceptionDispatchInfo Error;
+            internal bool Done;
+            private int request;
+
+            internal Channel(ChunkStream<TStatus> owner)
+            {
+                this.owner = owner;
+            }
+
+            internal void Run()
+            {
+                try
+                {
+                    owner.run(OnChunk);
+                }
+                catch (Exception e)
+                {
+                    lock (Gate) Error = ExceptionDispatchInfo.Capture(e);
+                }
+                finally
+                {
+                    lock (Gate) Done = true;
+                    Signal();
+                }
+            }
+
+            private TStatus OnChunk(string chunk)
+            {
+                lock (Gate)
+                {
+                    while (Volatile.Read(ref request) == Running && Queue.Count >= Capacity) Monitor.Wait(Gate);
+                    int wanted = Volatile.Read(ref request);
+                    if (wanted == Cancelling) return owner.cancel;
+                    if (wanted == Stopping) return owner.stop;
+                    Queue.Enqueue(chunk);
+                }
+                Signal();
+                return owner.proceed;
+            }
+
+            internal void Request(int what)
+            {
+                Interlocked.CompareExchange(ref request, what, Running);
+                Signal();
+            }
+
+            internal void Stop()
+            {
+                Request(Stopping);
+            }
+
+            // Wakes the consumer (sync or async) and a callback waiting for room in the queue.
+            internal void Signal()
+            {
+                TaskCompletionSource<bool> waiting;
+                lock (Gate)
+                {
+                    waiting = Signalled;
+                    Signalled = null;
+                    Monitor.PulseAll(Gate);
+                }
+                if (waiting != null) waiting.TrySetResult(true);
+            }
+        }
+
         private sealed class Pump : IEnumerator<string>, IAsyncEnumerator<string>
         {
-            private const int Running = 0, Stopping = 1, Cancelling = 2;
-            private readonly ChunkStream<TStatus> owner;
+            private readonly Channel channel;
             private readonly CancellationToken token;
             private readonly CancellationTokenSource linked;
-            private readonly object gate = new object();
-            private readonly Queue<string> queue = new Queue<string>();
             private CancellationTokenRegistration registration;
-            private TaskCompletionSource<bool> signal;
             private Task worker;
-            private ExceptionDispatchInfo error;
-            private bool done;
-            private int request;
             private string current;
 
             internal Pump(ChunkStream<TStatus> owner, CancellationToken token, CancellationTokenSource linked)
             {
-                this.owner = owner;
+                channel = new Channel(owner);
                 this.token = token;
                 this.linked = linked;
+            }
+
+            // Never disposed: stop the generation (without waiting, this is the finalizer thread).
+            ~Pump()
+            {
+                if (worker != null) channel.Stop();
             }
 
             public string Current
@@ -441,67 +522,24 @@ namespace OpenVINO.GenAI
             {
                 if (worker != null) return;
                 token.ThrowIfCancellationRequested();
-                registration = token.Register(() => Request(Cancelling));
-                worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            }
-
-            private void Run()
-            {
-                try
-                {
-                    owner.run(OnChunk);
-                }
-                catch (Exception e)
-                {
-                    lock (gate) error = ExceptionDispatchInfo.Capture(e);
-                }
-                finally
-                {
-                    lock (gate) done = true;
-                    Signal();
-                }
-            }
-
-            private TStatus OnChunk(string chunk)
-            {
-                int wanted = Volatile.Read(ref request);
-                if (wanted == Cancelling) return owner.cancel;
-                if (wanted == Stopping) return owner.stop;
-                lock (gate) queue.Enqueue(chunk);
-                Signal();
-                return owner.proceed;
-            }
-
-            private void Request(int what)
-            {
-                Interlocked.CompareExchange(ref request, what, Running);
-                Signal();
-            }
-
-            private void Signal()
-            {
-                TaskCompletionSource<bool> waiting;
-                lock (gate)
-                {
-                    waiting = signal;
-                    signal = null;
-                    Monitor.PulseAll(gate);
-                }
-                if (waiting != null) waiting.TrySetResult(true);
+                var shared = channel;
+                registration = token.Register(() => shared.Request(Channel.Cancelling));
+                worker = Task.Factory.StartNew(shared.Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
 
             // Under the lock: true/false when the next step is known, null when the caller must wait.
             private bool? TryNext()
             {
                 if (token.IsCancellationRequested) throw new OperationCanceledException(token);
-                if (queue.Count > 0)
+                if (channel.Queue.Count > 0)
                 {
-                    current = queue.Dequeue();
+                    current = channel.Queue.Dequeue();
+                    Monitor.PulseAll(channel.Gate);  // room for a waiting callback
                     return true;
                 }
-                if (done)
+                if (channel.Done)
                 {
-                    if (error != null) error.Throw();
+                    if (channel.Error != null) channel.Error.Throw();
                     return false;
                 }
                 return null;
@@ -510,13 +548,13 @@ namespace OpenVINO.GenAI
             public bool MoveNext()
             {
                 Start();
-                lock (gate)
+                lock (channel.Gate)
                 {
                     while (true)
                     {
                         bool? next = TryNext();
                         if (next.HasValue) return next.Value;
-                        Monitor.Wait(gate);
+                        Monitor.Wait(channel.Gate);
                     }
                 }
             }
@@ -526,7 +564,7 @@ namespace OpenVINO.GenAI
                 try
                 {
                     Start();
-                    lock (gate)
+                    lock (channel.Gate)
                     {
                         bool? next = TryNext();
                         if (next.HasValue) return new ValueTask<bool>(next.Value);
@@ -553,12 +591,12 @@ namespace OpenVINO.GenAI
                 while (true)
                 {
                     Task wait;
-                    lock (gate)
+                    lock (channel.Gate)
                     {
                         bool? next = TryNext();
                         if (next.HasValue) return next.Value;
-                        if (signal == null) signal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                        wait = signal.Task;
+                        if (channel.Signalled == null) channel.Signalled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        wait = channel.Signalled.Task;
                     }
                     await wait.ConfigureAwait(false);
                 }
@@ -571,9 +609,10 @@ namespace OpenVINO.GenAI
 
             public void Dispose()
             {
+                GC.SuppressFinalize(this);
                 if (worker != null)
                 {
-                    Request(Stopping);
+                    channel.Stop();
                     try
                     {
                         worker.Wait();
@@ -588,12 +627,13 @@ namespace OpenVINO.GenAI
 
             public ValueTask DisposeAsync()
             {
+                GC.SuppressFinalize(this);
                 if (worker == null)
                 {
                     Release();
                     return default(ValueTask);
                 }
-                Request(Stopping);
+                channel.Stop();
                 return new ValueTask(DisposeWorkerAsync());
             }
 

@@ -1,0 +1,156 @@
+// Adversarial inputs to OpenVINO.GenAI against the native test double (tests/test_robustness_csharp.py
+// runs it on Mono and CoreCLR). Prints "PASS <name>" or "FAIL <name>: <why>" per test.
+// Usage: RobustnessTests.exe MODEL_PATH [TEST...]
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using OpenVINO.GenAI;
+
+namespace GenAIInterop.RobustnessTests
+{
+    public static class RobustnessTests
+    {
+        private static string model;
+
+        public static int Main(string[] args)
+        {
+            Console.OutputEncoding = new UTF8Encoding(false);
+            model = args[0];
+            var selected = new HashSet<string>(args.Skip(1));
+            int failed = 0;
+            foreach (MethodInfo test in typeof(RobustnessTests).GetMethods(BindingFlags.Public | BindingFlags.Static)
+                         .Where(m => m.Name.StartsWith("Test", StringComparison.Ordinal)).OrderBy(m => m.Name))
+            {
+                string name = test.Name.Substring(4);
+                if (selected.Count > 0 && !selected.Contains(name)) continue;
+                try
+                {
+                    test.Invoke(null, null);
+                    Console.WriteLine("PASS " + name);
+                }
+                catch (TargetInvocationException e)
+                {
+                    failed++;
+                    Console.WriteLine("FAIL " + name + ": " + e.InnerException.ToString().Replace("\n", " | "));
+                }
+                Console.Out.Flush();
+            }
+            return failed == 0 ? 0 : 1;
+        }
+
+        private static void Check(bool condition, string what)
+        {
+            if (!condition) throw new Exception(what);
+        }
+
+        // A generation that is long unless stopped: no EOS, 200000 tokens (the double plans them all first).
+        private const ulong LongAnswer = 200000;
+
+        private static GenerationConfig Long()
+        {
+            return new GenerationConfig { MaxNewTokens = LongAnswer, IgnoreEos = true };
+        }
+
+        // In chat mode a turn the streamer stopped stays in the history, so the next turn's prompt
+        // (counted by the double in words) shows how long the earlier answer got. The double makes a
+        // call wait while another call on the pipeline runs, so this also waits for that generation
+        // to end; null when it has not ended within `within` (a hang guard, not a speed check).
+        private static ulong? NextTurnInputWords(LLMPipeline pipe, TimeSpan within)
+        {
+            var task = Task.Run(() =>
+            {
+                using (var config = new GenerationConfig { MaxNewTokens = 3 })
+                using (var results = pipe.Generate("Hello", config))
+                using (var metrics = results.GetPerfMetrics())
+                {
+                    return metrics.NumInputTokens;
+                }
+            });
+            return task.Wait(within) ? task.Result : (ulong?)null;
+        }
+
+        private static void CheckStoppedEarly(LLMPipeline pipe, string what)
+        {
+            ulong? words = NextTurnInputWords(pipe, TimeSpan.FromSeconds(60));
+            Check(words.HasValue, what + ": its generation still runs 60 s after the enumerator was collected");
+            Check(words.Value < LongAnswer / 10, what + ": the generation ran on after the enumerator was dropped ("
+                  + words.Value + " words in the history)");
+        }
+
+        // -- callback results the C API does not define --
+
+        public static void TestUndefinedStatusFromCallbackIsAnError()
+        {
+            using (var pipe = new LLMPipeline(model, "CPU"))
+            using (var config = new GenerationConfig { MaxNewTokens = 20 })
+            {
+                int calls = 0;
+                try
+                {
+                    pipe.Generate("Hello", config, chunk => { calls++; return (StreamingStatus)7; });
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    Check(e.Message.Contains("7"), "the message names the value: " + e.Message);
+                    Check(calls == 1, "user code is not called again after the bad value, got " + calls + " calls");
+                    return;
+                }
+                throw new Exception("no ArgumentOutOfRangeException for (StreamingStatus)7");
+            }
+        }
+
+        // -- enumerators that are never disposed --
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void AbandonAfterOneChunk(LLMPipeline pipe, GenerationConfig config)
+        {
+            IEnumerator<string> chunks = pipe.Stream("Hello", config).GetEnumerator();
+            Check(chunks.MoveNext(), "a first chunk");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void AbandonAsyncAfterOneChunk(LLMPipeline pipe, GenerationConfig config)
+        {
+            IAsyncEnumerator<string> chunks = pipe.StreamAsync("Hello", config).GetAsyncEnumerator();
+            Check(chunks.MoveNextAsync().AsTask().Result, "a first chunk");
+        }
+
+        private static void CollectGarbage()
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+
+        public static void TestAbandonedStreamStopsItsGeneration()
+        {
+            using (var pipe = new LLMPipeline(model, "CPU"))
+            using (var config = Long())
+            {
+                pipe.StartChat();
+                AbandonAfterOneChunk(pipe, config);
+                CollectGarbage();
+                CheckStoppedEarly(pipe, "an undisposed Stream enumerator");
+            }
+        }
+
+        public static void TestAbandonedAsyncStreamStopsItsGeneration()
+        {
+            using (var pipe = new LLMPipeline(model, "CPU"))
+            using (var config = Long())
+            {
+                pipe.StartChat();
+                AbandonAsyncAfterOneChunk(pipe, config);
+                CollectGarbage();
+                CheckStoppedEarly(pipe, "an undisposed StreamAsync enumerator");
+            }
+        }
+    }
+}
