@@ -265,6 +265,8 @@ class CallbackView:
     streaming: bool  # one string argument, continue/stop/cancel: Stream/StreamAsync forms
     action_type: Optional[str] = None
     all_params: list[tuple[str, str]] = field(default_factory=list)  # the C signature, user data as `userData`
+    # Every value of an enum return the C API defines: user code answering anything else is an error.
+    valid_values: list[str] = field(default_factory=list)
 
     @property
     def error_value(self) -> Optional[str]:
@@ -729,12 +731,14 @@ class Builder:
         assert ret is not None
         returns = self.raw_type(ret, f"callback {struct}")
         stop = cont = cancel = None
+        valid: list[str] = []
         if ret.kind == m.ENUM:
             ev = next(e for e in self.enums if e.c_name == ret.name)
             cont = next((cs_ for cs_, _, v in ev.members if v == 0), None)
             stop = next((cs_ for cs_, c_, _ in ev.members if c_.endswith("STOP")), None)
             cancel = next((cs_ for cs_, c_, _ in ev.members if c_.endswith("CANCEL")), None)
             stop, cont, cancel = [f"{ev.name}.{x}" if x else None for x in (stop, cont, cancel)]
+            valid = [f"{ev.name}.{cs_}" for cs_, _, _ in ev.members]
         elif ret.kind != m.VOID:
             raise Unsupported(f"callback {struct} returns {ret.c_spelling()}")
         safe_types = [p[2] for p in params]
@@ -747,6 +751,7 @@ class Builder:
                             stop, cont, cancel,
                             streaming=len(params) == 1 and params[0][2] == "string" and None not in (stop, cont, cancel))
         view.all_params = all_params
+        view.valid_values = valid
         if returns != "void" and cont is not None:
             view.action_type = f"Action<{', '.join(safe_types)}>" if safe_types else "Action"
         self.callbacks[struct] = view

@@ -28,15 +28,25 @@ namespace OpenVINO.GenAI
         {
             var scope = CallbackScope<Func<string, StreamingStatus>>.FromUserData(userData);
             if (scope == null || scope.Failed) return StreamingStatus.Cancel;
+            StreamingStatus result;
             try
             {
-                return scope.Callback(Utf8.Decode(str));
+                result = scope.Callback(Utf8.Decode(str));
             }
             catch (Exception e)
             {
                 scope.Fail(e);
                 return StreamingStatus.Cancel;
             }
+            // A value the C API does not define would mean whatever the library makes of it (it differs
+            // between its backends): an error, reported like an exception of the callback.
+            if (result != StreamingStatus.Running && result != StreamingStatus.Stop && result != StreamingStatus.Cancel)
+            {
+                scope.Fail(new ArgumentOutOfRangeException("callback", result,
+                    "the callback returned a value that is not a StreamingStatus member (Running, Stop, Cancel)"));
+                return StreamingStatus.Cancel;
+            }
+            return result;
         }
     }
 
