@@ -11,6 +11,7 @@ Exit status: 0 success, 1 a check/diff found differences that matter, 2 bad inpu
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -40,6 +41,10 @@ def load_api(inputs: Sequence[str], library: libmod.Library, include_dirs: Seque
             raise UsageError(f"{path}: no such snapshot")
         try:
             return snapshot.load(path)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not a valid snapshot: not JSON: {exc.msg}") from exc
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path}: not a valid snapshot: not UTF-8 text (byte {exc.start})") from exc
         except ValueError as exc:
             raise UsageError(f"{path}: not a valid snapshot: {exc}") from exc
     headers = resolve_header_set([Path(i) for i in inputs], library, [Path(d) for d in include_dirs])
@@ -47,6 +52,8 @@ def load_api(inputs: Sequence[str], library: libmod.Library, include_dirs: Seque
 
 
 def write_files(files: dict[str, str], out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: exists and is not a directory (-o names the output directory)")
     for rel, text in sorted(files.items()):
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,7 +179,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for msg in exc.messages:
             print(msg, file=sys.stderr)
         return 2
-    except (conv.ConventionError, EmitError, UsageError, ValueError, FileNotFoundError) as exc:
+    except (conv.ConventionError, EmitError, UsageError, ValueError, OSError) as exc:
+        # OSError: an output path that is a directory or an existing file, no permission, ...
         print(f"bindgen: error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,9 +1,10 @@
 """Library descriptions: per-library data (bindgen/libraries/*.toml) that names alone can't give."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 from pathlib import Path
 
 LIBRARIES_DIR = Path(__file__).with_name("libraries")
@@ -65,8 +66,18 @@ class Library:
 
     @classmethod
     def from_toml(cls, path: Path) -> "Library":
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        try:
+            with path.open("rb") as f:
+                data = tomllib.load(f)
+        except tomllib.TOMLDecodeError as exc:
+            # tomllib says "... (at line L, column C)": report it as file:line:col like the parser does.
+            text = str(exc)
+            at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", text)
+            if at:
+                raise ValueError(f"{path}:{at.group(1)}:{at.group(2)}: {text[:at.start()]}") from None
+            raise ValueError(f"{path}: {text}") from None
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         known = set(cls.__dataclass_fields__)
         unknown = set(data) - known
         if unknown:
@@ -76,7 +87,40 @@ class Library:
         missing = required - set(data)
         if missing:
             raise ValueError(f"{path}: missing keys {sorted(missing)}")
+        hints = get_type_hints(cls)
+        for key, value in data.items():
+            problem = _type_problem(value, hints[key])
+            if problem:
+                raise ValueError(f"{path}: {key}: {problem}")
         return cls(**data)
+
+
+def _type_problem(value: Any, expected: Any) -> str:
+    """Why `value` (read from TOML) is not of the annotated type, or "" when it is."""
+    origin = get_origin(expected)
+    if expected is Any:
+        return ""
+    if expected is str:
+        return "" if isinstance(value, str) else f"expected a string, found {type(value).__name__} {value!r}"
+    if origin is list:
+        if not isinstance(value, list):
+            return f"expected an array, found {type(value).__name__} {value!r}"
+        (item,) = get_args(expected)
+        for i, v in enumerate(value):
+            problem = _type_problem(v, item)
+            if problem:
+                return f"[{i}]: {problem}"
+        return ""
+    if origin is dict:
+        if not isinstance(value, dict):
+            return f"expected a table, found {type(value).__name__} {value!r}"
+        _, item = get_args(expected)
+        for k, v in value.items():
+            problem = _type_problem(v, item)
+            if problem:
+                return f"{k}: {problem}"
+        return ""
+    return ""
 
 
 def available() -> list[str]:
