@@ -1,6 +1,7 @@
 """Library descriptions: per-library data (bindgen/libraries/*.toml) that names alone can't give."""
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field
@@ -92,7 +93,21 @@ class Library:
             problem = _type_problem(value, hints[key])
             if problem:
                 raise ValueError(f"{path}: {key}: {problem}")
+        # Values emitted verbatim into code (namespace, package, string literals, identifiers).
+        for key, pattern, what in _SPELLINGS:
+            value = data.get(key, "")
+            if not re.fullmatch(pattern, value) or (key == "python_package" and keyword.iskeyword(value)):
+                raise ValueError(f"{path}: {key}: {value!r} is not {what}")
         return cls(**data)
+
+
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+_SPELLINGS = (
+    ("csharp_namespace", rf"{_IDENTIFIER}(\.{_IDENTIFIER})*", "a C# namespace (dotted identifiers)"),
+    ("python_package", _IDENTIFIER, "a Python package name (an identifier)"),
+    ("native_library", r"[A-Za-z0-9_.+-]+", "a library file name stem (letters, digits, _ . + -)"),
+    ("prefix", r"[A-Za-z0-9_]*", "a C name prefix (letters, digits, _)"),
+)
 
 
 def _type_problem(value: Any, expected: Any) -> str:

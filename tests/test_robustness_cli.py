@@ -138,6 +138,49 @@ def test_library_description_that_is_not_toml(capsys: pytest.CaptureFixture[str]
     assert err.startswith(f"bindgen: error: {path}:2:3: "), err
 
 
+GENAI_TOML = Path(__file__).parent.parent / "bindgen" / "libraries" / "genai.toml"
+
+
+@pytest.mark.parametrize("line, replacement, message", [
+    ('csharp_namespace = "OpenVINO.GenAI"', 'csharp_namespace = "Open VINO;"', "is not a C# namespace"),
+    ('python_package = "openvino_genai_cffi"', 'python_package = "openvino-genai"', "is not a Python package name"),
+    ('native_library = "openvino_genai_c"', 'native_library = "x\\" + evil"', "is not a library file name stem"),
+    ('prefix = "ov_genai_"', 'prefix = "ov genai"', "is not a C name prefix"),
+], ids=["namespace", "package", "native library", "prefix"])
+def test_library_description_values_emitted_verbatim_are_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                                   line: str, replacement: str, message: str) -> None:
+    # These values land in code as they are (a namespace, an import name, a string literal).
+    text = GENAI_TOML.read_text(encoding="utf-8")
+    assert line in text
+    path = tmp_path / "lib.toml"
+    path.write_text(text.replace(line, replacement), encoding="utf-8")
+    for lang in ("csharp", "cffi"):
+        rc, _, err = run(capsys, "generate", "--lang", lang, "--library", str(path), "-o", str(tmp_path / "out"))
+        assert rc == 2, err
+        assert message in err, err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("rename, message", [
+    ("LLM Pipeline", "not a"),
+    ("class", "not a"),
+    ("ChatHistory", "both map to"),
+], ids=["space", "keyword", "clash"])
+@pytest.mark.parametrize("lang", ["csharp", "cffi"])
+def test_renames_to_unusable_or_taken_names_are_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                        lang: str, rename: str, message: str) -> None:
+    # A [renames] entry to a name that is not an identifier, is a keyword, or is already taken would
+    # render code that does not compile or (Python) silently shadows another class.
+    text = GENAI_TOML.read_text(encoding="utf-8")
+    assert 'LlmPipeline = "LLMPipeline"' in text
+    path = tmp_path / "lib.toml"
+    path.write_text(text.replace('LlmPipeline = "LLMPipeline"', f'LlmPipeline = "{rename}"'), encoding="utf-8")
+    rc, _, err = run(capsys, "generate", "--lang", lang, "--library", str(path), "-o", str(tmp_path / "out"))
+    assert rc == 2, err
+    assert message in err and "ov_genai_llm_pipeline" in err, err
+    assert not (tmp_path / "out").exists()
+
+
 # -- output paths --
 
 def test_output_directory_that_is_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

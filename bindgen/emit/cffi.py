@@ -775,6 +775,20 @@ def cdef_text(api: m.API) -> str:
     return env.get_template("cdef.h.j2").render(api=api, types=_type_order(api))
 
 
+def _check_public_names(library: str, names: list[tuple[str, str]]) -> None:
+    """Every name the package exports is a Python identifier of its own: two things mapping to one
+    name would silently leave one of them unreachable (e.g. through a [renames] entry)."""
+    used: dict[str, str] = {}
+    for name, what in names:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise EmitError(f"cffi: {what} maps to {name!r}, not a Python identifier; "
+                            f"add a [renames] entry to libraries/{library}.toml")
+        if name in used:
+            raise EmitError(f"cffi: {what} and {used[name]} both map to the Python name {name!r}; "
+                            f"add a [renames] entry to libraries/{library}.toml")
+        used[name] = what
+
+
 def render(api: m.API, conventions: Conventions) -> dict[str, str]:
     lib = conventions.library
     b = _Builder(api, conventions)
@@ -783,6 +797,14 @@ def render(api: m.API, conventions: Conventions) -> dict[str, str]:
     b.build_callbacks()
     classes = b.build_classes()
     statics = b.statics()
+    _check_public_names(lib.name, [(e.py, f"enum {e.c_name}") for e in b.enums.values()]
+                        + [(e.py, f"the error of {e.enum.c_name}") for e in b.errors.values()]
+                        + [(b.base_error, "the base error class")]
+                        + [(c.py, f"handle {c.c_name}") for c in classes]
+                        + [(f.py, f"function {f.c_name}") for f in statics]
+                        + [(cb.py, f"callback {name}") for name, cb in b.callbacks.items()]
+                        + [(s.py, f"struct {s.c_name}") for s in b.structs.values() if s.py]
+                        + [(t.py, "a result tuple") for t in b.tuples.values()])
     env = environment("cffi")
     env.filters["c_params"] = c_params
     env.filters["py_name"] = py_name

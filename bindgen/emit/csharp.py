@@ -401,7 +401,7 @@ class Builder:
         if cs in self.used and self.used[cs] != what:
             raise EmitError(f"csharp: {what} and {self.used[cs]} both map to the C# name {cs!r}; "
                             f"add a [renames] entry to libraries/{self.lib.name}.toml")
-        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", cs):
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", cs) or cs in CS_KEYWORDS:
             raise EmitError(f"csharp: {what} maps to {cs!r}, not a C# identifier; add a [renames] entry")
         self.used[cs] = what
         return cs
