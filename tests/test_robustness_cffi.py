@@ -138,3 +138,19 @@ def test_parallel_arrays_of_different_lengths_are_refused(mode: str, tmp_path: P
     for line in refusals:
         assert "same length" in line, line
     assert lines[-1].startswith("reshaped")
+
+
+# -- numbers a C float cannot hold --
+
+def test_a_finite_number_too_large_for_a_c_float_is_refused(native: g.Native, tmp_path: Path) -> None:
+    # cffi turns 1e300 into +inf when it fills a C float: silently another value than the one given.
+    with config() as cfg:
+        with pytest.raises(ValueError, match="too large for a C float"):
+            cfg.temperature = 1e300
+        with pytest.raises(ValueError, match="too large for a C float"):
+            cfg.top_p = -10.0 ** 39
+        cfg.temperature = 3.0e38  # the largest floats still fit
+        cfg.temperature = float("inf")  # asked for explicitly: passed on, the library validates it
+    with g.WhisperPipeline(tmp_path, "CPU") as pipe:
+        with pytest.raises(ValueError, match=r"raw_speech\[1\]: .* too large for a C float"):
+            pipe.generate([0.0, 1e300])

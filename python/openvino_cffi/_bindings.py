@@ -1616,7 +1616,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_preprocess_preprocess_steps_scale(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_scale', n)
         finally:
@@ -1640,7 +1640,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_preprocess_preprocess_steps_mean(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_mean', n)
         finally:
@@ -1726,7 +1726,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             p_self = keep.borrow(self)
             c_pads_begin, n_pads_begin = _rt.c_int_array(n, keep, pads_begin, 'pads_begin', 'int', -2147483648, 2147483647)
             c_pads_end, n_pads_end = _rt.c_int_array(n, keep, pads_end, 'pads_end', 'int', -2147483648, 2147483647)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             c_mode = _rt.c_enum(mode, 'mode', PaddingMode)
             result = n.lib.ov_preprocess_preprocess_steps_pad(p_self, c_pads_begin, n_pads_begin, c_pads_end, n_pads_end, c_value, c_mode)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_preprocess_steps_pad', n)

@@ -5,6 +5,7 @@ Every conversion runs before the native call, so a wrong argument raises TypeErr
 ValueError and the library never sees it.
 """
 import enum
+import math
 import os
 import threading
 from typing import Any, Callable, ClassVar, Dict, Generic, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union
@@ -258,12 +259,23 @@ def c_int(value: object, name: str, lo: int, hi: int) -> int:
     return int(value)
 
 
-def c_float(value: object, name: str) -> float:
+def c_float(value: object, name: str, single: bool = False) -> float:
+    """A Python number as a C float (`single`) or double. A finite number too large for a C float is
+    an error: cffi would silently turn it into infinity."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        if hasattr(value, "__float__") and not isinstance(value, (bool, str, bytes)):
-            return float(value)
-        raise _type_error(name, "float", value)
-    return float(value)
+        if not hasattr(value, "__float__") or isinstance(value, (bool, str, bytes)):
+            raise _type_error(name, "float", value)
+    try:
+        result = float(value)
+    except OverflowError:
+        raise ValueError(f"{name}: {value} is too large for a C {'float' if single else 'double'}") from None
+    if single and math.isfinite(result) and abs(result) >= _FLOAT_OVERFLOW:
+        raise ValueError(f"{name}: {result} is too large for a C float (at most about 3.4e38)")
+    return result
+
+
+# The smallest magnitude that rounds to infinity as a C float (2**128 minus half an ulp).
+_FLOAT_OVERFLOW = 2.0 ** 128 - 2.0 ** 103
 
 
 def c_bool(value: object, name: str) -> bool:
@@ -408,7 +420,7 @@ def c_float_array(native: "_nativemod.Native", keep: Keep, values: object, name:
         values = view.tolist()
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, "a sequence of float or a float buffer", values)
-    items = [c_float(v, f"{name}[{i}]") for i, v in enumerate(values)]
+    items = [c_float(v, f"{name}[{i}]", itemsize == 4) for i, v in enumerate(values)]
     if not items:
         return _empty_array(native, keep, ctype)
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)

@@ -547,7 +547,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_diversity_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_diversity_penalty', n)
         finally:
@@ -564,7 +564,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_length_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_length_penalty', n)
         finally:
@@ -632,7 +632,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_temperature(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_temperature', n)
         finally:
@@ -649,7 +649,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_top_p(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_p', n)
         finally:
@@ -684,7 +684,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_min_p(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_p', n)
         finally:
@@ -718,7 +718,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_repetition_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_repetition_penalty', n)
         finally:
@@ -735,7 +735,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_presence_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_presence_penalty', n)
         finally:
@@ -752,7 +752,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_frequency_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_frequency_penalty', n)
         finally:
@@ -786,7 +786,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value')
+            c_value = _rt.c_float(value, 'value', single=True)
             result = n.lib.ov_genai_generation_config_set_assistant_confidence_threshold(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_assistant_confidence_threshold', n)
         finally:
