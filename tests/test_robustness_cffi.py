@@ -154,3 +154,31 @@ def test_a_finite_number_too_large_for_a_c_float_is_refused(native: g.Native, tm
     with g.WhisperPipeline(tmp_path, "CPU") as pipe:
         with pytest.raises(ValueError, match=r"raw_speech\[1\]: .* too large for a C float"):
             pipe.generate([0.0, 1e300])
+
+
+# -- objects of another binding passed in (OpenVINO core tensors as VLM images) --
+
+def test_closing_a_core_tensor_during_a_vlm_call_waits_for_the_call(native: g.Native, tmp_path: Path,
+                                                                   build_dir: Path) -> None:
+    # The real VLM pipeline wraps the tensors' memory without copying it: a tensor closed (on another
+    # thread, or from the streamer) while the call runs must stay alive until the call returns, as an
+    # object of this package does.
+    np = pytest.importorskip("numpy")
+    import openvino_cffi as ov
+    from support import openvino_wheel
+
+    ov.load(openvino_wheel.c_library(), mode="abi", build_dir=build_dir / "cffi-core")
+    image = ov.Tensor.from_numpy(np.zeros((1, 8, 8, 3), np.uint8))
+    seen_closed: list[bool] = []
+
+    def close_the_image(chunk: str) -> None:
+        image.close()
+        seen_closed.append(image.closed)
+
+    with g.VLMPipeline(tmp_path, "CPU") as pipe, config(5) as cfg:
+        pipe.generate("Describe", [image], cfg, streamer=close_the_image)
+        assert seen_closed and not any(seen_closed), "the tensor was freed while the call still used it"
+        assert image.closed, "closed once the call returned"
+        with pytest.raises(ValueError, match="closed"):
+            pipe.generate("Describe", [image], cfg)
+

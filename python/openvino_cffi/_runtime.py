@@ -8,7 +8,7 @@ import enum
 import math
 import os
 import threading
-from typing import Any, Callable, ClassVar, Dict, Generic, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, ClassVar, Dict, Generic, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, Type, TypeVar, Union, cast
 
 from . import _native as _nativemod
 from ._errors import OpenVINOError, NativeStatusError
@@ -345,7 +345,12 @@ def c_foreign(native: "_nativemod.Native", keep: Keep, value: object, ctype: str
             return native.ffi.NULL
         raise _type_error(name, f"an object with c_pointer ({ctype})", value)
     keep.hold(value)
-    pointer = value.c_pointer if hasattr(value, "c_pointer") else value
+    if callable(getattr(value, "_borrow", None)) and callable(getattr(value, "_unborrow", None)):
+        # An object of another package generated like this one (an openvino_cffi tensor): borrowed for
+        # the call, so closing it meanwhile waits, as for this package's own objects.
+        pointer = keep.borrow(cast(Handle, value))
+    else:
+        pointer = value.c_pointer if hasattr(value, "c_pointer") else value
     if not _is_cdata_pointer(native, pointer):
         raise _type_error(name, f"an object with c_pointer or a cffi pointer ({ctype})", value)
     address = int(native.ffi.cast("uintptr_t", pointer))
