@@ -182,3 +182,12 @@ def test_closing_a_core_tensor_during_a_vlm_call_waits_for_the_call(native: g.Na
         with pytest.raises(ValueError, match="closed"):
             pipe.generate("Describe", [image], cfg)
 
+
+def test_an_object_of_another_type_is_not_taken_as_a_tensor(native: g.Native, tmp_path: Path) -> None:
+    # Every handle has a c_pointer: a GenerationConfig (or its cdata) passed as an image used to reach
+    # the library as an ov_tensor_t*, which the real VLM pipeline would read as a tensor.
+    with g.VLMPipeline(tmp_path, "CPU") as pipe, config(5) as cfg, g.ChatHistory() as history:
+        for wrong in (cfg, cfg.c_pointer, history):
+            with pytest.raises(TypeError, match=r"rgbs\[0\]: expected .*ov_tensor.* got a pointer to"):
+                pipe.generate("Describe", [wrong], cfg)
+        assert pipe.generate("Describe", [], cfg).get_string()  # nothing stayed borrowed

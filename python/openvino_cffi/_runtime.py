@@ -353,12 +353,29 @@ def c_foreign(native: "_nativemod.Native", keep: Keep, value: object, ctype: str
         pointer = value.c_pointer if hasattr(value, "c_pointer") else value
     if not _is_cdata_pointer(native, pointer):
         raise _type_error(name, f"an object with c_pointer or a cffi pointer ({ctype})", value)
+    _check_pointee(native, pointer, ctype, name)
     address = int(native.ffi.cast("uintptr_t", pointer))
     if address == 0:
         if optional:
             return native.ffi.NULL
         raise ValueError(f"{name}: NULL pointer")
     return native.ffi.cast(ctype, address)
+
+
+def _check_pointee(native: "_nativemod.Native", pointer: Any, ctype: str, name: str) -> None:
+    """A pointer to a struct this library knows under another name is the wrong object (e.g. a
+    GenerationConfig passed as an image): the library would read it as a `ctype`. A pointer to a type
+    it does not declare (void*, another library's struct) is taken on trust."""
+    item = native.ffi.typeof(pointer).item
+    if item.kind not in ("struct", "union"):
+        return
+    try:
+        known = native.ffi.typeof(item.cname + " *").cname
+    except (native.ffi.error, TypeError, ValueError):
+        return
+    expected = native.ffi.typeof(ctype).cname
+    if known != expected:
+        raise TypeError(f"{name}: expected {expected}, got a pointer to {item.cname}")
 
 
 def _is_cdata_pointer(native: "_nativemod.Native", value: object) -> bool:
