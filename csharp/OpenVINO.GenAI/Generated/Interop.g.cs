@@ -82,6 +82,12 @@ namespace OpenVINO.GenAI
         public TensorReference(SafeHandle handle)
         {
             if (handle == null) throw new ArgumentNullException(nameof(handle));
+            // A handle of this library's own objects (a GenerationConfigHandle, ...) never holds a ov_tensor_t*:
+            // the library would read that object as one.
+            if (handle.GetType().Assembly == typeof(TensorReference).Assembly && !(handle is ForeignHandle))
+            {
+                throw new ArgumentException("a " + handle.GetType().Name + " holds no ov_tensor_t*", nameof(handle));
+            }
             this.handle = handle;
         }
 

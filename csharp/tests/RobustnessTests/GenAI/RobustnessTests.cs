@@ -104,6 +104,27 @@ namespace GenAIInterop.RobustnessTests
             }
         }
 
+        // -- objects passed where another type is expected --
+
+        public static void TestOwnHandleIsNotTakenAsATensor()
+        {
+            // Any SafeHandle fits TensorReference(SafeHandle); one of this library's own objects would reach
+            // the VLM pipeline as an ov_tensor_t* and be read as a tensor.
+            using (var config = new GenerationConfig())
+            {
+                try
+                {
+                    new TensorReference(config.NativeHandle);
+                }
+                catch (ArgumentException e)
+                {
+                    Check(e.Message.Contains("GenerationConfigHandle"), "the message names the handle: " + e.Message);
+                    return;
+                }
+                throw new Exception("a GenerationConfigHandle was accepted as a tensor");
+            }
+        }
+
         // -- enumerators that are never disposed --
 
         [MethodImpl(MethodImplOptions.NoInlining)]
