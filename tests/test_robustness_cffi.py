@@ -191,3 +191,39 @@ def test_an_object_of_another_type_is_not_taken_as_a_tensor(native: g.Native, tm
             with pytest.raises(TypeError, match=r"rgbs\[0\]: expected .*ov_tensor.* got a pointer to"):
                 pipe.generate("Describe", [wrong], cfg)
         assert pipe.generate("Describe", [], cfg).get_string()  # nothing stayed borrowed
+
+
+# -- Ctrl-C while the library streams on its own thread --
+
+CTRL_C_DURING_WORKER_CALLBACKS = """
+    import os, signal, sys, tempfile
+    import openvino_genai_cffi as g
+    from support.double import build_double
+
+    g.load(build_double(), mode=sys.argv[1], include_dirs=[sys.argv[2]], build_dir=sys.argv[3])
+    chunks = []
+
+    def on_chunk(chunk):
+        # Runs on the library's worker thread while the main thread waits inside generate: the
+        # signal is handled when the main thread next runs Python, i.e. in the final flush callback.
+        if not chunks:
+            os.kill(os.getpid(), signal.SIGINT)
+        chunks.append(chunk)
+
+    with g.LLMPipeline(tempfile.mkdtemp(), "CPU") as pipe, g.GenerationConfig() as cfg:
+        cfg.max_new_tokens = 30
+        try:
+            pipe.generate("Hello", cfg, streamer=on_chunk)
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt raised by generate")
+        else:
+            print("generate returned normally")
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_ctrl_c_during_worker_thread_callbacks_is_not_lost(mode: str, build_dir: Path) -> None:
+    completed = run_child(CTRL_C_DURING_WORKER_CALLBACKS, mode, DOUBLE_INCLUDE, build_dir / "cffi")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.strip() == "KeyboardInterrupt raised by generate", completed.stdout + completed.stderr[-3000:]
+    assert "Exception ignored" not in completed.stderr, completed.stderr

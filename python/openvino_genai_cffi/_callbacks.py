@@ -133,12 +133,39 @@ def install(native: "_native.Native") -> None:
     ffi = native.ffi
     for spec in SPECS.values():
         trampoline = _trampoline(ffi, spec)
-        kwargs: Dict[str, Any] = {} if spec.on_error is None else {"error": spec.on_error}
+        kwargs: Dict[str, Any] = {"onerror": _escaped(ffi, spec)}
+        if spec.on_error is not None:
+            kwargs["error"] = spec.on_error
         if native.mode == "api":
             ffi.def_extern(name=spec.extern, **kwargs)(trampoline)
             native.trampolines[spec.struct] = getattr(native.lib, spec.extern)
         else:
             native.trampolines[spec.struct] = ffi.callback(spec.cdecl, trampoline, **kwargs)
+
+
+def _escaped(ffi: Any, spec: CallbackSpec) -> Callable[..., Any]:
+    """cffi's handler of an exception that escaped the trampoline itself. Ctrl-C does that: when the
+    library calls back on the main thread after it waited inside the native call (the final flush), a
+    pending SIGINT is raised on the trampoline's first line, before `invoke` can catch it, and cffi
+    would print and drop it. It is handed to the call's Invocation instead, re-raised after the call."""
+
+    def onerror(exc_type: Any, exc_value: Optional[BaseException], traceback: Any) -> Any:
+        invocation = None
+        while traceback is not None and invocation is None:
+            frame_args = traceback.tb_frame.f_locals.get("args") if traceback.tb_frame.f_code.co_name == "trampoline" else None
+            if isinstance(frame_args, tuple) and len(frame_args) > spec.user_data_index:
+                try:
+                    invocation = ffi.from_handle(frame_args[spec.user_data_index])
+                except BaseException:  # noqa: B036 - not ours: nothing to attach the error to
+                    invocation = None
+            traceback = traceback.tb_next
+        if not isinstance(invocation, Invocation):
+            return None  # cffi's default: print it, answer the error value
+        if invocation.error is None:
+            invocation.error = exc_value if exc_value is not None else exc_type()
+        return spec.on_error
+
+    return onerror
 
 
 def _trampoline(ffi: Any, spec: CallbackSpec) -> Callable[..., Any]:
