@@ -273,9 +273,9 @@ def infer(api: m.API, library: Library) -> Conventions:
             problems.append(f"owned_string_returns: unknown function {fname}")
     counted = _counted_fields(api, library, problems)
     for key in ("last_message", "status_description"):
-        fname = library.error_text.get(key)
-        if fname and fname not in infos:
-            problems.append(f"[error_text] {key}: unknown function {fname}")
+        text_fn = library.error_text.get(key)
+        if text_fn and text_fn not in infos:
+            problems.append(f"[error_text] {key}: unknown function {text_fn}")
     statuses = library.error_text.get("last_message_statuses", [])
     if statuses:
         members = {mem.name for e in api.enums if e.name == library.status_enum for mem in e.members}
@@ -500,7 +500,7 @@ def _value_structs(api: m.API, library: Library, infos: dict[str, FunctionInfo],
         params = info.function.params
         if fname.endswith("_free") and len(params) == 1 and params[0].type.pointer_depth() == 1 \
                 and params[0].type.base().kind == m.STRUCT and not params[0].type.base().const:
-            struct = params[0].type.base().name
+            struct = params[0].type.base().name or ""
             if struct in structs and (fname == structs[struct].stem + "_free" or frees.get(struct) == fname):
                 frees.setdefault(struct, fname)
     for struct, fname in frees.items():
@@ -513,9 +513,10 @@ def _value_structs(api: m.API, library: Library, infos: dict[str, FunctionInfo],
     for fname, info in infos.items():
         for pname in info.out_params:
             t = next(p.type for p in info.function.params if p.name == pname)
-            if t.pointer_depth() == 1 and t.base().kind == m.STRUCT and t.base().name in frees \
+            out_struct = t.base().name or ""
+            if t.pointer_depth() == 1 and t.base().kind == m.STRUCT and out_struct in frees \
                     and info.releases_struct is None:
-                info.struct_outs[pname] = frees[t.base().name]
+                info.struct_outs[pname] = frees[out_struct]
         owner = next((vi for vi in by_stem if fname.startswith(vi.stem + "_")), None)
         if owner is None or info.owner is not None:
             continue

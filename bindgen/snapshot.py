@@ -61,7 +61,7 @@ def _decode(cls: Any, data: Any, where: str = "") -> Any:
         if not isinstance(data, list):
             raise ValueError(f"{where}: expected an array, found {_json_type(data)}")
         return [_decode(item, v, f"{where}[{i}]") for i, v in enumerate(data)]
-    if dataclasses.is_dataclass(cls):
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         if not isinstance(data, dict):
             raise ValueError(f"{where or 'snapshot'}: expected an object ({cls.__name__}), found {_json_type(data)}")
         hints = get_type_hints(cls, vars(m))
@@ -184,12 +184,13 @@ def validate(api: m.API) -> None:
         location(e.location, f"enums[{i}] ({e.name})")
     for i, h in enumerate(api.handles):
         location(h.location, f"handles[{i}] ({h.name})")
-    for group, items in (("callbacks", api.callbacks), ("functions", api.functions)):
-        for i, fn in enumerate(items):
-            where = f"{group}[{i}] ({fn.name})"
-            location(fn.location, where)
-            ctype(fn.returns, f"{where}.returns")
-            params(fn.params, where)
+    signatures: list[tuple[str, list[m.Callback] | list[m.Function]]] = [("callbacks", api.callbacks), ("functions", api.functions)]
+    for group, items in signatures:
+        for i, sig in enumerate(items):
+            where = f"{group}[{i}] ({sig.name})"
+            location(sig.location, where)
+            ctype(sig.returns, f"{where}.returns")
+            params(sig.params, where)
     for i, var in enumerate(api.variables):
         location(var.location, f"variables[{i}] ({var.name})")
         ctype(var.type, f"variables[{i}] ({var.name}).type")
