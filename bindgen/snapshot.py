@@ -184,13 +184,15 @@ def validate(api: m.API) -> None:
         location(e.location, f"enums[{i}] ({e.name})")
     for i, h in enumerate(api.handles):
         location(h.location, f"handles[{i}] ({h.name})")
-    signatures: list[tuple[str, list[m.Callback] | list[m.Function]]] = [("callbacks", api.callbacks), ("functions", api.functions)]
-    for group, items in signatures:
-        for i, sig in enumerate(items):
-            where = f"{group}[{i}] ({sig.name})"
-            location(sig.location, where)
-            ctype(sig.returns, f"{where}.returns")
-            params(sig.params, where)
+    def signature(sig: m.Callback | m.Function, where: str) -> None:
+        location(sig.location, where)
+        ctype(sig.returns, f"{where}.returns")
+        params(sig.params, where)
+
+    for i, cb in enumerate(api.callbacks):
+        signature(cb, f"callbacks[{i}] ({cb.name})")
+    for i, func in enumerate(api.functions):
+        signature(func, f"functions[{i}] ({func.name})")
     for i, var in enumerate(api.variables):
         location(var.location, f"variables[{i}] ({var.name})")
         ctype(var.type, f"variables[{i}] ({var.name}).type")
