@@ -45,8 +45,10 @@ def _verdicts(completed: subprocess.CompletedProcess[str]) -> dict[str, str]:
     for line in completed.stdout.splitlines():
         verdict, _, rest = line.partition(" ")
         name, _, why = rest.partition(": ")
-        if verdict in ("PASS", "FAIL"):
-            verdicts[name] = "PASS" if verdict == "PASS" else why
+        if verdict in ("PASS", "FAIL", "SKIP"):
+            verdicts[name] = verdict if verdict != "FAIL" else why
+            if verdict == "SKIP":
+                verdicts[name] = "SKIP " + why
     verdicts["<exit>"] = f"exit {completed.returncode}: {completed.stdout[-2000:]} {completed.stderr[-3000:]}"
     return verdicts
 
@@ -101,4 +103,6 @@ def genai_results(genai_program: tuple[Path, dict[str, str]], tmp_path_factory: 
 @pytest.mark.parametrize("name", GENAI_TESTS)
 def test_genai(genai_results: dict[str, dict[str, str]], runtime: str, name: str) -> None:
     results = genai_results[runtime]
+    if (results.get(name) or "").startswith("SKIP "):
+        pytest.skip(results[name][len("SKIP "):])
     assert results.get(name) == "PASS", results.get(name) or results["<exit>"]

@@ -344,11 +344,22 @@ namespace OpenVINO.Core
         private readonly object gate = new object();
         private ExceptionDispatchInfo error;
         internal readonly TCallback Callback;
+        private readonly Thread caller = Thread.CurrentThread;
 
         internal CallbackScope(TCallback callback)
         {
             Callback = callback;
             self = GCHandle.Alloc(this);
+        }
+
+        /// <summary>
+        /// Thread.Abort (Mono, .NET Framework) of the thread making the native call: the call runs in a
+        /// finally block, so the abort waits until it has returned (unwinding the library's frames would
+        /// leave its locks held); meanwhile the bridge asks the library to end the call.
+        /// </summary>
+        internal bool CallerAborting
+        {
+            get { return (caller.ThreadState & ThreadState.AbortRequested) != 0; }
         }
 
         internal IntPtr UserData

@@ -27,7 +27,7 @@ namespace OpenVINO.GenAI
         private static StreamingStatus Invoke(byte* str, IntPtr userData)
         {
             var scope = CallbackScope<Func<string, StreamingStatus>>.FromUserData(userData);
-            if (scope == null || scope.Failed) return StreamingStatus.Cancel;
+            if (scope == null || scope.Failed || scope.CallerAborting) return StreamingStatus.Cancel;
             StreamingStatus result;
             try
             {

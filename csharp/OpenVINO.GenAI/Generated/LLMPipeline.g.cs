@@ -242,13 +242,15 @@ namespace OpenVINO.GenAI
                 }
                 IntPtr __results = default(IntPtr);
                 Status __status;
+                // In a finally block: Thread.Abort (Mono, .NET Framework) waits for it to end instead of
+                // unwinding the library's frames from inside a callback (its locks would stay held).
                 try
                 {
-                    __status = NativeMethods.ov_genai_llm_pipeline_generate(__self.Pointer, __inputs_ptr, __config.Pointer, __callback_ptr, &__results);
-
                 }
                 finally
                 {
+                    __status = NativeMethods.ov_genai_llm_pipeline_generate(__self.Pointer, __inputs_ptr, __config.Pointer, __callback_ptr, &__results);
+
                     GC.KeepAlive(__scope);
                 }
                 var __results_owned = __results == IntPtr.Zero ? null : new DecodedResultsHandle(__results);
@@ -286,13 +288,15 @@ namespace OpenVINO.GenAI
                 }
                 IntPtr __results = default(IntPtr);
                 Status __status;
+                // In a finally block: Thread.Abort (Mono, .NET Framework) waits for it to end instead of
+                // unwinding the library's frames from inside a callback (its locks would stay held).
                 try
                 {
-                    __status = NativeMethods.ov_genai_llm_pipeline_generate_with_history(__self.Pointer, __history.Pointer, __config.Pointer, __callback_ptr, &__results);
-
                 }
                 finally
                 {
+                    __status = NativeMethods.ov_genai_llm_pipeline_generate_with_history(__self.Pointer, __history.Pointer, __config.Pointer, __callback_ptr, &__results);
+
                     GC.KeepAlive(__scope);
                 }
                 var __results_owned = __results == IntPtr.Zero ? null : new DecodedResultsHandle(__results);

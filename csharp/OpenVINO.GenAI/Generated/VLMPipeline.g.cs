@@ -243,13 +243,15 @@ namespace OpenVINO.GenAI
                 }
                 IntPtr __results = default(IntPtr);
                 Status __status;
+                // In a finally block: Thread.Abort (Mono, .NET Framework) waits for it to end instead of
+                // unwinding the library's frames from inside a callback (its locks would stay held).
                 try
                 {
-                    __status = NativeMethods.ov_genai_vlm_pipeline_generate(__self.Pointer, __text_inputs_ptr, __rgbs.Pointer, new UIntPtr((ulong)(rgbs == null ? 0 : rgbs.Length)), __config.Pointer, __callback_ptr, &__results);
-
                 }
                 finally
                 {
+                    __status = NativeMethods.ov_genai_vlm_pipeline_generate(__self.Pointer, __text_inputs_ptr, __rgbs.Pointer, new UIntPtr((ulong)(rgbs == null ? 0 : rgbs.Length)), __config.Pointer, __callback_ptr, &__results);
+
                     GC.KeepAlive(__scope);
                 }
                 var __results_owned = __results == IntPtr.Zero ? null : new VLMDecodedResultsHandle(__results);
@@ -288,13 +290,15 @@ namespace OpenVINO.GenAI
                 }
                 IntPtr __results = default(IntPtr);
                 Status __status;
+                // In a finally block: Thread.Abort (Mono, .NET Framework) waits for it to end instead of
+                // unwinding the library's frames from inside a callback (its locks would stay held).
                 try
                 {
-                    __status = NativeMethods.ov_genai_vlm_pipeline_generate_with_history(__self.Pointer, __history.Pointer, __rgbs.Pointer, new UIntPtr((ulong)(rgbs == null ? 0 : rgbs.Length)), __config.Pointer, __callback_ptr, &__results);
-
                 }
                 finally
                 {
+                    __status = NativeMethods.ov_genai_vlm_pipeline_generate_with_history(__self.Pointer, __history.Pointer, __rgbs.Pointer, new UIntPtr((ulong)(rgbs == null ? 0 : rgbs.Length)), __config.Pointer, __callback_ptr, &__results);
+
                     GC.KeepAlive(__scope);
                 }
                 var __results_owned = __results == IntPtr.Zero ? null : new VLMDecodedResultsHandle(__results);

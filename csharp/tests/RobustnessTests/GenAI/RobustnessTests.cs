@@ -13,6 +13,13 @@ using OpenVINO.GenAI;
 
 namespace GenAIInterop.RobustnessTests
 {
+    public sealed class SkipTest : Exception
+    {
+        public SkipTest(string why) : base(why)
+        {
+        }
+    }
+
     public static class RobustnessTests
     {
         private static string model;
@@ -32,6 +39,10 @@ namespace GenAIInterop.RobustnessTests
                 {
                     test.Invoke(null, null);
                     Console.WriteLine("PASS " + name);
+                }
+                catch (TargetInvocationException e) when (e.InnerException is SkipTest)
+                {
+                    Console.WriteLine("SKIP " + name + ": " + e.InnerException.Message);
                 }
                 catch (TargetInvocationException e)
                 {
@@ -123,6 +134,66 @@ namespace GenAIInterop.RobustnessTests
                 }
                 throw new Exception("a GenerationConfigHandle was accepted as a tensor");
             }
+        }
+
+        // -- Thread.Abort while the library calls back --
+
+        private static void AbortDuringGeneration(string backend)
+        {
+            if (Type.GetType("Mono.Runtime") == null) throw new SkipTest("Thread.Abort exists on Mono (and .NET Framework) only");
+            var properties = new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } };
+            using (var pipe = new LLMPipeline(model, "CPU", properties))
+            using (var config = new GenerationConfig { MaxNewTokens = 2000, IgnoreEos = true })
+            {
+                var firstChunk = new ManualResetEventSlim();
+                string outcome = "none";
+                var generating = new Thread(() =>
+                {
+                    try
+                    {
+                        pipe.Generate("Hello", config, chunk => { firstChunk.Set(); Thread.Sleep(1); });
+                        outcome = "returned";
+                    }
+                    catch (ThreadAbortException)
+                    {
+                        outcome = "aborted";
+                        AbortWithoutRethrow();
+                    }
+                    catch (Exception e)
+                    {
+                        outcome = e.GetType().Name;
+                    }
+                });
+                generating.Start();
+                Check(firstChunk.Wait(TimeSpan.FromSeconds(60)), "a first chunk");
+                AbortThread(generating);
+                Check(generating.Join(TimeSpan.FromSeconds(60)), "the aborted thread ends");
+                Check(outcome == "aborted", "the abort reaches the thread that called Generate, got " + outcome);
+                // An abort that unwound the library's frames left its pipeline lock held: this would wait forever.
+                Check(NextTurnInputWords(pipe, TimeSpan.FromSeconds(60)).HasValue, "the pipeline answers after the abort");
+            }
+        }
+
+#pragma warning disable SYSLIB0006
+        private static void AbortThread(Thread thread)
+        {
+            thread.Abort();
+        }
+
+        private static void AbortWithoutRethrow()
+        {
+            Thread.ResetAbort();
+        }
+#pragma warning restore SYSLIB0006
+
+        public static void TestThreadAbortInACallbackOnTheCallingThread()
+        {
+            AbortDuringGeneration("SDPA");
+        }
+
+        public static void TestThreadAbortDeliveredAtTheFinalFlush()
+        {
+            AbortDuringGeneration("PA");
         }
 
         // -- enumerators that are never disposed --
