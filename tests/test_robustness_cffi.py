@@ -227,3 +227,42 @@ def test_ctrl_c_during_worker_thread_callbacks_is_not_lost(mode: str, build_dir:
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip() == "KeyboardInterrupt raised by generate", completed.stdout + completed.stderr[-3000:]
     assert "Exception ignored" not in completed.stderr, completed.stderr
+
+
+CTRL_C_STOPS_A_LONG_GENERATION = """
+    import os, signal, sys, tempfile, time
+    import openvino_genai_cffi as g
+    from support.double import build_double
+
+    g.load(build_double(), mode=sys.argv[1], include_dirs=[sys.argv[2]], build_dir=sys.argv[3])
+    chunks = []
+
+    def on_chunk(chunk):
+        if len(chunks) == 5:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, while the main thread waits inside generate
+        if len(chunks) >= 5:
+            time.sleep(0.001)  # a chunk per millisecond or slower: 20000 chunks take 20 s or more
+        chunks.append(chunk)
+
+    with g.LLMPipeline(tempfile.mkdtemp(), "CPU") as pipe, g.GenerationConfig() as cfg:
+        cfg.max_new_tokens = 20000
+        cfg.ignore_eos = True
+        try:
+            pipe.generate("Hello", cfg, streamer=on_chunk)
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt after", len(chunks), "chunks")
+        else:
+            print("no KeyboardInterrupt;", len(chunks), "chunks")
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_ctrl_c_stops_a_generation_streaming_on_the_library_thread(mode: str, build_dir: Path) -> None:
+    # The callbacks run on the library's thread; Python handles signals on the main thread only, which
+    # waits inside the native call: Ctrl-C used to wait for the whole generation (forever without a limit).
+    completed = run_child(CTRL_C_STOPS_A_LONG_GENERATION, mode, DOUBLE_INCLUDE, build_dir / "cffi")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    words = completed.stdout.split()
+    assert words[:3] == ["KeyboardInterrupt", "after", words[2]], completed.stdout
+    # The signal reaches the process asynchronously; 5000 chunks is 5 s or more of slack on a busy machine.
+    assert int(words[2]) < 5000, f"the generation went on after Ctrl-C: {completed.stdout}"

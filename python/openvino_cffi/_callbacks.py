@@ -13,10 +13,13 @@ library is told to cancel (or stop), the user's function is not called again dur
 has returned.
 """
 import codecs
+import contextlib
+import os
 import queue
+import signal
 import threading
 import weakref
-from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 
 from . import _native
 from ._enums import *  # noqa: F401,F403  (enum classes used in the callback type aliases)
@@ -84,7 +87,7 @@ SPECS: Dict[str, CallbackSpec] = {
 class Invocation:
     """The callback of one native call: the user's function, its pending error, and the C struct to pass."""
 
-    __slots__ = ("spec", "function", "error", "handle", "struct", "_decoders")
+    __slots__ = ("spec", "function", "error", "handle", "struct", "_decoders", "sigint_fd")
 
     def __init__(self, native: "_native.Native", spec: CallbackSpec, function: object, name: str) -> None:
         if not callable(function):
@@ -99,10 +102,18 @@ class Invocation:
         # Incremental decoding: a UTF-8 sequence split across two calls still decodes whole.
         self._decoders = [codecs.getincrementaldecoder("utf-8")("replace") if how == "string" else None
                           for how in spec.params]
+        # Read end of the signal wakeup pipe while the main thread waits inside the call (see interruptible).
+        self.sigint_fd: Optional[int] = None
 
     def invoke(self, ffi: Any, args: Tuple[Any, ...]) -> Any:
         if self.error is not None:
             # The library may call once more after being told to stop: don't run user code again.
+            return self.spec.on_error
+        fd = self.sigint_fd
+        if fd is not None and _sigint_arrived(fd):
+            # Ctrl-C while the main thread is inside the native call: stop now (the main thread raises
+            # KeyboardInterrupt once the call has returned).
+            self.error = KeyboardInterrupt()
             return self.spec.on_error
         try:
             values: List[Any] = []
@@ -126,6 +137,54 @@ class Invocation:
         error, self.error = self.error, None
         if error is not None:
             raise error
+
+
+def _sigint_arrived(fd: int) -> bool:
+    try:
+        received = os.read(fd, 512)
+    except OSError:  # nothing arrived (non-blocking), or the pipe is gone
+        return False
+    return int(signal.SIGINT) in received
+
+
+@contextlib.contextmanager
+def interruptible(invocations: Sequence[Optional[Invocation]]) -> Iterator[None]:
+    """Around a native call made from the main thread: Python runs signal handlers on the main thread
+    only, which is inside the call while the library calls back on its own thread, so Ctrl-C would
+    wait for the whole generation. A signal wakeup pipe lets those callbacks see it and cancel. Left
+    alone when SIGINT has another handler, or the wakeup fd is already in use (e.g. by asyncio)."""
+    active = [invocation for invocation in invocations if invocation is not None]
+    if not active or threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        yield
+        return
+    installed = False
+    try:
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+        previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+        installed = previous == -1
+        if not installed:
+            signal.set_wakeup_fd(previous)  # someone else listens: theirs stays
+    except (OSError, ValueError):  # e.g. Windows wants a socket
+        pass
+    try:
+        if installed:
+            for invocation in active:
+                invocation.sigint_fd = read_fd
+        yield
+    finally:
+        for invocation in active:
+            invocation.sigint_fd = None
+        if installed:
+            signal.set_wakeup_fd(-1)
+        os.close(read_fd)
+        os.close(write_fd)
 
 
 def install(native: "_native.Native") -> None:

@@ -987,7 +987,8 @@ class LLMPipeline(_rt.Handle):
             raise
 
         def run() -> DecodedResults:
-            result = n.lib.ov_genai_llm_pipeline_generate(p_self, c_inputs, c_config, c_streamer, out_results)
+            with _cb.interruptible([inv_streamer]):
+                result = n.lib.ov_genai_llm_pipeline_generate(p_self, c_inputs, c_config, c_streamer, out_results)
             r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -1022,7 +1023,8 @@ class LLMPipeline(_rt.Handle):
             raise
 
         def run() -> DecodedResults:
-            result = n.lib.ov_genai_llm_pipeline_generate_with_history(p_self, c_history, c_config, c_streamer, out_results)
+            with _cb.interruptible([inv_streamer]):
+                result = n.lib.ov_genai_llm_pipeline_generate_with_history(p_self, c_history, c_config, c_streamer, out_results)
             r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -1376,7 +1378,8 @@ class VLMPipeline(_rt.Handle):
             raise
 
         def run() -> VLMDecodedResults:
-            result = n.lib.ov_genai_vlm_pipeline_generate(p_self, c_text_inputs, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
+            with _cb.interruptible([inv_streamer]):
+                result = n.lib.ov_genai_vlm_pipeline_generate(p_self, c_text_inputs, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
             r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -1412,7 +1415,8 @@ class VLMPipeline(_rt.Handle):
             raise
 
         def run() -> VLMDecodedResults:
-            result = n.lib.ov_genai_vlm_pipeline_generate_with_history(p_self, c_history, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
+            with _cb.interruptible([inv_streamer]):
+                result = n.lib.ov_genai_vlm_pipeline_generate_with_history(p_self, c_history, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
             r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
