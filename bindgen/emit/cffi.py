@@ -10,7 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from .. import conventions as conv
 from .. import model as m
@@ -294,7 +294,7 @@ class _Builder:
                 failed.update(pending)
                 break
 
-    def _struct_view(self, s: m.Struct, failed: set[str]) -> "Optional[StructView | bool]":
+    def _struct_view(self, s: m.Struct, failed: set[str]) -> "Optional[StructView | Literal[False]]":
         """The view of `s`; None when a nested struct is not decided yet, False when unconvertible."""
         counted = {cf.pointer: cf.count for cf in self.c.counted_fields.get(s.name, [])}
         direct_counts = {count for count in counted.values() if "." not in count}
@@ -322,7 +322,7 @@ class _Builder:
         py = self.rename(pascal(re.sub(r"_t$", "", _strip_library_prefix(s.name, self.lib.prefix))))
         return StructView(s.name, py, spec, "record", py, fields, sorted(direct_counts))
 
-    def _struct_field(self, t: m.CType, py: str, c_name: str, failed: set[str]) -> "Optional[StructFieldView | bool]":
+    def _struct_field(self, t: m.CType, py: str, c_name: str, failed: set[str]) -> "Optional[StructFieldView | Literal[False]]":
         if t.is_string():
             return StructFieldView(py, c_name, "string", "Optional[str]")
         if t.kind == m.ENUM:
@@ -567,13 +567,13 @@ class _Builder:
         slot_parts = [repr(fn.name)] + [pv.name if pv.how in ("string", "path", "wstring", "int", "enum", "bool", "float")
                                         else f"id({pv.name})" for pv in where]
         for r in info.retains:
-            pv = by_c_name.get(r)
-            if pv is not None and pv.how == "callback":
-                view.retain_exprs.append((f"inv_{pv.name}", f"({', '.join(slot_parts)},)"))
-            elif pv is not None and pv.how in ("handle", "foreign"):
-                view.retain_exprs.append((pv.name, f"({', '.join(slot_parts)},)"))
-            elif pv is not None and pv.how == "function":
-                view.retain_exprs.append((f"c_{pv.name}", f"({', '.join(slot_parts)},)"))
+            retained = by_c_name.get(r)
+            if retained is not None and retained.how == "callback":
+                view.retain_exprs.append((f"inv_{retained.name}", f"({', '.join(slot_parts)},)"))
+            elif retained is not None and retained.how in ("handle", "foreign"):
+                view.retain_exprs.append((retained.name, f"({', '.join(slot_parts)},)"))
+            elif retained is not None and retained.how == "function":
+                view.retain_exprs.append((f"c_{retained.name}", f"({', '.join(slot_parts)},)"))
             else:
                 view.retain_exprs.append((f"c_{py_name(r)}", "None"))
         if info.variadic:
@@ -599,7 +599,7 @@ class _Builder:
                 if buf.pointee.kind in (m.SCALAR, m.ENUM) else "List[Any]"
             view.array_item = "bool" if buf.pointee.kind == m.SCALAR and buf.pointee.name == "bool" else \
                 ("enum" if buf.pointee.kind == m.ENUM and buf.pointee.name in self.enums else "value")
-            view.result_cls = self.enums[buf.pointee.name].py if view.array_item == "enum" else ""
+            view.result_cls = self.enums[buf.pointee.name or ""].py if view.array_item == "enum" else ""
         if kind == "init":
             view.return_annotation = "None"
         elif view.outs and not info.string_buffer and not info.array_buffer:
@@ -741,8 +741,8 @@ class _Builder:
         if pointee.kind == m.ENUM and pointee.name in self.enums:
             return OutView(p.name, "enum", pointee.c_spelling(), self.enums[pointee.name].py, cls=self.enums[pointee.name].py)
         if pointee.kind == m.SCALAR:
-            unqualified = m.CType(m.SCALAR, pointee.name)
-            return OutView(p.name, "value", unqualified.c_spelling(), self.scalar_annotation(pointee))
+            value_type = m.CType(m.SCALAR, pointee.name)
+            return OutView(p.name, "value", value_type.c_spelling(), self.scalar_annotation(pointee))
         return OutView(p.name, "raw", m.CType(pointee.kind, pointee.name, pointee=pointee.pointee).c_spelling(), "Any")
 
 

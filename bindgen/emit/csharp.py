@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from .. import conventions as conv
 from .. import model as m
@@ -463,7 +463,7 @@ class Builder:
             if not progress:
                 break
 
-    def _value_type(self, s: m.Struct, failed: set[str]) -> "Optional[ValueTypeView | bool]":
+    def _value_type(self, s: m.Struct, failed: set[str]) -> "Optional[ValueTypeView | Literal[False]]":
         counted = {cf.pointer: cf.count for cf in self.c.counted_fields.get(s.name, [])}
         hidden = sorted(c for c in counted.values() if "." not in c)
         fields: list[ValueFieldView] = []
@@ -505,7 +505,7 @@ class Builder:
         assert t is not None
         return self.raw_type(t, f"struct {s.name} field {path}")
 
-    def _value_field(self, t: m.CType, name: str, c_name: str, failed: set[str]) -> "Optional[ValueFieldView | bool]":
+    def _value_field(self, t: m.CType, name: str, c_name: str, failed: set[str]) -> "Optional[ValueFieldView | Literal[False]]":
         what = f"field {c_name}"
         if t.is_string():
             return ValueFieldView(name, c_name, "string", "string", "byte*")
