@@ -17,7 +17,7 @@ import pytest
 
 from support.double import build_double, live_objects
 
-OK, OUT_OF_BOUNDS, NOT_FOUND, REQUEST_BUSY, INVALID_C_PARAM, UNKNOW_EXCEPTION = 0, -6, -5, -8, -14, -17
+OK, OUT_OF_BOUNDS, NOT_FOUND, INVALID_C_PARAM, UNKNOW_EXCEPTION = 0, -6, -5, -14, -17
 RUNNING, STOP, CANCEL = 0, 1, 2
 EOS_TOKEN_ID = 2
 COMMA_TOKEN_ID = 6  # "," in the double's vocabulary (README)
@@ -508,53 +508,208 @@ def test_unknown_callback_status(lib, model_dir):
     lib.ov_genai_generation_config_free(config)
 
 
-def test_concurrent_generation_matches_serial(lib, model_dir):
+BACKENDS = {"default": (), "SDPA": (b"ATTENTION_BACKEND", b"SDPA")}
+
+
+def history_of(lib, messages: list[tuple[str, str]]) -> c_void_p:
+    history = c_void_p()
+    assert lib.ov_genai_chat_history_create(byref(history)) == 0
+    for role, content in messages:
+        message = json_container(lib, json.dumps({"role": role, "content": content}))
+        assert lib.ov_genai_chat_history_push_back(history, message) == 0
+        lib.ov_genai_json_container_free(message)
+    return history
+
+
+def answer_to_history(lib, pipe, messages: list[tuple[str, str]], config) -> str:
+    history, results = history_of(lib, messages), c_void_p()
+    try:
+        assert lib.ov_genai_llm_pipeline_generate_with_history(pipe, history, config, None, byref(results)) == OK
+        return read_string(lib.ov_genai_decoded_results_get_string, results)
+    finally:
+        lib.ov_genai_decoded_results_free(results)
+        lib.ov_genai_chat_history_free(history)
+
+
+def test_pipelines_of_their_own_generate_in_parallel(lib, model_dir):
     config = make_config(lib, 50)
     prompts = [f"concurrent {i}" for i in range(6)]
     serial_pipe = create_pipeline(lib, model_dir)
     expected = {p: generate(lib, serial_pipe, p, config) for p in prompts}
-    shared = create_pipeline(lib, model_dir)
+    pipes = [create_pipeline(lib, model_dir) for _ in prompts]
     got: dict[str, str] = {}
     errors: list[BaseException] = []
 
-    def work(prompt: str):
+    def work(pipe, prompt: str):
         try:
             recorder = Recorder()
-            text = generate(lib, shared, prompt, config, recorder)
+            text = generate(lib, pipe, prompt, config, recorder)
             assert recorder.text == text
             got[prompt] = text
         except BaseException as error:  # reported below
             errors.append(error)
 
-    workers = [threading.Thread(target=work, args=(p,)) for p in prompts]
+    workers = [threading.Thread(target=work, args=(pipe, p)) for pipe, p in zip(pipes, prompts)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
     assert not errors and got == expected
-    lib.ov_genai_llm_pipeline_free(serial_pipe)
-    lib.ov_genai_llm_pipeline_free(shared)
+    for handle in [serial_pipe, *pipes]:
+        lib.ov_genai_llm_pipeline_free(handle)
     lib.ov_genai_generation_config_free(config)
 
 
-def test_reentry_from_callback_is_busy_not_a_deadlock(lib, model_dir):
-    for properties in ((), (b"ATTENTION_BACKEND", b"SDPA")):
-        pipe = create_pipeline(lib, model_dir, *properties)
-        statuses: list[int] = []
+def run_while_generating(lib, pipe, prompt: str, config, during) -> tuple[str, object]:
+    """Generates `prompt` on `pipe` on another thread and calls `during()` from this thread while
+    that generation is inside its first streamer callback; returns (answer, during's result)."""
+    inside, finished = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
 
-        def on_chunk(text, args):
-            if not statuses:
-                results = c_void_p()
-                statuses.append(lib.ov_genai_llm_pipeline_generate(pipe, b"inner", None, None, byref(results)))
-            return RUNNING
+    def on_chunk(text, args):
+        if not inside.is_set():
+            inside.set()
+            finished.wait(30)  # a hang guard: `during` must not wait for this generation
+        return RUNNING
 
-        callback = CALLBACK(on_chunk)
+    callback = CALLBACK(on_chunk)
+
+    def run():
         results = c_void_p()
-        status = lib.ov_genai_llm_pipeline_generate(pipe, b"outer", None, byref(Streamer(callback, None)),
+        status = lib.ov_genai_llm_pipeline_generate(pipe, prompt.encode(), config, byref(Streamer(callback, None)),
                                                     byref(results))
-        assert status == OK and statuses == [REQUEST_BUSY]
+        outcome["text"] = read_string(lib.ov_genai_decoded_results_get_string, results) if status == OK else status
         lib.ov_genai_decoded_results_free(results)
-        lib.ov_genai_llm_pipeline_free(pipe)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert inside.wait(30)
+    try:
+        value = during()
+    finally:
+        finished.set()
+        thread.join()
+    return outcome["text"], value
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_second_generate_on_a_busy_pipeline_fails_at_once(lib, model_dir, backend):
+    """Measured upstream: a generate on a pipeline whose generate runs on another thread gets -17
+    at once (no waiting, no crash); the running one is not disturbed. Config and chat calls do
+    not wait either."""
+    config = make_config(lib, 30)
+    pipe = create_pipeline(lib, model_dir, *BACKENDS[backend])
+    alone = generate(lib, pipe, "first", config)
+
+    def second_call():
+        results = c_void_p()
+        status = lib.ov_genai_llm_pipeline_generate(pipe, b"second", config, None, byref(results))
+        got = c_void_p()
+        assert lib.ov_genai_llm_pipeline_get_generation_config(pipe, byref(got)) == OK
+        lib.ov_genai_generation_config_free(got)
+        return status
+
+    text, status = run_while_generating(lib, pipe, "first", config, second_call)
+    assert status == UNKNOW_EXCEPTION and text == alone
+    assert generate(lib, pipe, "first", config) == alone, "the pipeline works afterwards"
+    lib.ov_genai_llm_pipeline_free(pipe)
+    lib.ov_genai_generation_config_free(config)
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_refused_or_failed_chat_turn_leaves_its_prompt_only_on_the_default_backend(lib, model_dir, backend):
+    """Measured upstream: a chat turn refused because the pipeline is busy, or failing on an
+    invalid config, keeps its prompt in the history on the default backend; SDPA drops it."""
+    config, invalid = make_config(lib, 30), make_config(lib, 0)
+    pipe = create_pipeline(lib, model_dir, *BACKENDS[backend])
+    keeps = backend == "default"
+    for name in ("busy", "invalid config"):
+        assert lib.ov_genai_llm_pipeline_start_chat(pipe) == OK
+        if name == "busy":
+            refused = lambda: lib.ov_genai_llm_pipeline_generate(pipe, b"refused", config, None,
+                                                                 byref(c_void_p()))
+            first, status = run_while_generating(lib, pipe, "first", config, refused)
+        else:
+            first = generate(lib, pipe, "first", config)
+            status = lib.ov_genai_llm_pipeline_generate(pipe, b"refused", invalid, None, byref(c_void_p()))
+        assert status == UNKNOW_EXCEPTION
+        after = generate(lib, pipe, "after", config)
+        if not keeps:
+            messages = [("user", "first"), ("assistant", first)]
+        elif name == "busy":  # the refused prompt joined while the first turn ran
+            messages = [("user", "first"), ("user", "refused"), ("assistant", first)]
+        else:
+            messages = [("user", "first"), ("assistant", first), ("user", "refused")]
+        assert after == answer_to_history(lib, pipe, messages + [("user", "after")], config), name
+        assert lib.ov_genai_llm_pipeline_finish_chat(pipe) == OK
+    lib.ov_genai_llm_pipeline_free(pipe)
+    for handle in (config, invalid):
+        lib.ov_genai_generation_config_free(handle)
+
+
+def reenter(lib, pipe, config, at_call: int, action: int = RUNNING) -> tuple[str, list, list[bytes]]:
+    """Generates "outer" and, from inside its streamer callback call number `at_call`, generates
+    "inner" on the same pipeline; returns (outer answer, [inner status, inner answer, thread], chunks)."""
+    inner: list = []
+    chunks: list[bytes] = []
+
+    def on_chunk(text, args):
+        chunks.append(text)
+        if len(chunks) == at_call and not inner:
+            results = c_void_p()
+            status = lib.ov_genai_llm_pipeline_generate(pipe, b"inner", config, None, byref(results))
+            answer = read_string(lib.ov_genai_decoded_results_get_string, results) if status == OK else None
+            lib.ov_genai_decoded_results_free(results)
+            inner.extend([status, answer, threading.get_ident()])
+        return action if len(chunks) >= 2 else RUNNING
+
+    callback = CALLBACK(on_chunk)
+    results = c_void_p()
+    status = lib.ov_genai_llm_pipeline_generate(pipe, b"outer", config, byref(Streamer(callback, None)), byref(results))
+    assert status == OK
+    text = read_string(lib.ov_genai_decoded_results_get_string, results)
+    lib.ov_genai_decoded_results_free(results)
+    return text, inner, chunks
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_generate_from_inside_own_callback(lib, model_dir, backend):
+    """Measured upstream: a callback running on the calling thread (every call with SDPA, the final
+    flush on the default backend) may generate on its own pipeline: the inner call runs normally.
+    From the default backend's worker thread it gets -17 at once. Never a deadlock."""
+    config = make_config(lib, 30, ignore_eos=True)
+    pipe = create_pipeline(lib, model_dir, *BACKENDS[backend])
+    alone_outer, alone_inner = generate(lib, pipe, "outer", config), generate(lib, pipe, "inner", config)
+    caller = threading.get_ident()
+    text, inner, chunks = reenter(lib, pipe, config, at_call=1)
+    assert text == alone_outer == b"".join(chunks).decode()
+    if backend == "SDPA":
+        assert inner == [OK, alone_inner, caller]
+    else:
+        assert inner[:2] == [UNKNOW_EXCEPTION, None] and inner[2] != caller
+    # The final flush (the call after STOP) runs on the calling thread with either backend.
+    text, inner, chunks = reenter(lib, pipe, config, at_call=3, action=STOP)
+    assert len(chunks) == 3 and inner == [OK, alone_inner, caller]
+    lib.ov_genai_llm_pipeline_free(pipe)
+    lib.ov_genai_generation_config_free(config)
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_generate_from_inside_own_callback_in_chat(lib, model_dir, backend):
+    """Measured upstream: the inner chat turn sees the outer prompt already in the history, and its
+    turn is recorded before the outer answer."""
+    config = make_config(lib, 30, ignore_eos=True)
+    pipe = create_pipeline(lib, model_dir, *BACKENDS[backend])
+    assert lib.ov_genai_llm_pipeline_start_chat(pipe) == OK
+    outer, inner, _ = reenter(lib, pipe, config, at_call=3, action=STOP)
+    assert inner[0] == OK
+    assert inner[1] == answer_to_history(lib, pipe, [("user", "outer"), ("user", "inner")], config)
+    after = generate(lib, pipe, "after", config)
+    expected = [("user", "outer"), ("user", "inner"), ("assistant", inner[1]), ("assistant", outer), ("user", "after")]
+    assert after == answer_to_history(lib, pipe, expected, config)
+    assert lib.ov_genai_llm_pipeline_finish_chat(pipe) == OK
+    lib.ov_genai_llm_pipeline_free(pipe)
+    lib.ov_genai_generation_config_free(config)
 
 
 # ---- perf metrics ----

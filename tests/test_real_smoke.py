@@ -171,3 +171,72 @@ json.dump(out, sys.stdout)
     assert out["generate_no_streamer_no_results"] == -14
     assert out["generate"] == 0 and out["size_query"] == 0 and out["size"] > 2
     assert out["short_buffer"] == -6 and out["short_buffer_size_after"] == 2
+
+
+_OVERLAP_SCRIPT = r"""
+import ctypes, json, sys, threading
+job = json.load(sys.stdin)
+lib = ctypes.CDLL(job["library"])
+P = ctypes.c_void_p
+CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
+class Streamer(ctypes.Structure):
+    _fields_ = [("callback_func", CALLBACK), ("args", ctypes.c_void_p)]
+lib.ov_genai_llm_pipeline_generate.argtypes = [P, ctypes.c_char_p, P, ctypes.POINTER(Streamer), ctypes.POINTER(P)]
+lib.ov_genai_decoded_results_get_string.argtypes = [P, ctypes.c_char_p, ctypes.POINTER(ctypes.c_size_t)]
+lib.ov_genai_decoded_results_free.argtypes = [P]
+lib.ov_genai_llm_pipeline_free.argtypes = [P]
+pairs = [v.encode() for kv in job["properties"].items() for v in kv]
+pipe = P()
+assert lib.ov_genai_llm_pipeline_create(job["model"].encode(), b"CPU", ctypes.c_size_t(len(pairs)), ctypes.byref(pipe), *pairs) == 0
+config = P()
+lib.ov_genai_generation_config_create(ctypes.byref(config))
+lib.ov_genai_generation_config_set_max_new_tokens(config, ctypes.c_size_t(job["tokens"]))
+lib.ov_genai_generation_config_set_ignore_eos(config, ctypes.c_bool(True))
+
+def generate(prompt, on_chunk=None):
+    callback = CALLBACK(lambda text, args: on_chunk() if on_chunk else 0)
+    streamer = ctypes.byref(Streamer(callback, None)) if on_chunk else None
+    results = P()
+    status = lib.ov_genai_llm_pipeline_generate(pipe, prompt.encode(), config, streamer, ctypes.byref(results))
+    if status != 0:
+        return status, None
+    size = ctypes.c_size_t(0)
+    lib.ov_genai_decoded_results_get_string(results, None, ctypes.byref(size))
+    buffer = ctypes.create_string_buffer(size.value)
+    lib.ov_genai_decoded_results_get_string(results, buffer, ctypes.byref(size))
+    lib.ov_genai_decoded_results_free(results)
+    return status, buffer.value.decode()
+
+out = {"alone_inner": generate("inner")[1]}
+main = threading.get_ident()
+calls, inner = [], {}
+def reenter():
+    calls.append(threading.get_ident() == main)
+    if len(calls) == job["reenter_at"] and not inner:
+        inner["status"], inner["text"] = generate("inner")
+        inner["on_calling_thread"] = calls[-1]
+    return 1 if len(calls) >= 2 else 0  # STOP at call 2: call 3 is the final flush
+out["outer_status"] = generate("outer", reenter)[0]
+out["inner"] = inner
+lib.ov_genai_generation_config_free(config)
+lib.ov_genai_llm_pipeline_free(pipe)
+json.dump(out, sys.stdout)
+"""
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_generate_from_inside_own_callback(install: real_genai.GenAIInstall, tiny_gguf: Path, backend: str) -> None:
+    """MEASURED.md: a generate on a pipeline from inside its own streamer callback runs normally
+    when the callback runs on the calling thread (every call with SDPA, the final flush on the
+    default backend); from the default backend's worker thread, while the generation still
+    runs, it gets -17 at once. The double copies this."""
+    job = {"library": str(install.library), "model": str(tiny_gguf), "properties": BACKENDS[backend], "tokens": 200}
+    flush = run_child(install, _OVERLAP_SCRIPT, {**job, "reenter_at": 3})
+    assert flush["outer_status"] == 0
+    assert flush["inner"] == {"status": 0, "text": flush["alone_inner"], "on_calling_thread": True}
+    first = run_child(install, _OVERLAP_SCRIPT, {**job, "reenter_at": 1})
+    assert first["outer_status"] == 0
+    if backend == "sdpa":
+        assert first["inner"] == {"status": 0, "text": first["alone_inner"], "on_calling_thread": True}
+    else:  # 200 tokens: the worker's first call comes long before the generation ends
+        assert first["inner"] == {"status": -17, "text": None, "on_calling_thread": False}

@@ -232,8 +232,6 @@ typedef struct {
  * Returns OK, or UNKNOW_EXCEPTION when the config is invalid, or another status. */
 ov_status_e run_generation(const generation_request *request, generation_outcome *outcome);
 size_t count_prompt_tokens(const char *text);
-/* Whether the calling thread is inside a streamer callback of the double (re-entry guard). */
-bool inside_streamer_callback(void);
 
 /* ---- pipelines ---- */
 
@@ -248,8 +246,9 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
 
 /* The state the LLM and VLM pipelines share. */
 typedef struct {
-    pthread_mutex_t lock;
-    bool busy;
+    pthread_mutex_t lock; /* held only briefly, never while streaming */
+    int running;          /* generate calls in progress: 1, or more when a callback called back in */
+    pthread_t runner;     /* the thread running them (valid while running > 0) */
     pipeline_options options;
     generation_settings config;
     bool in_chat;

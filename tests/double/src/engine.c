@@ -285,12 +285,6 @@ static bool decode_tokens(const int64_t *tokens, size_t count, byte_buffer *out)
 
 #define DELAY_TOKENS 3
 
-static __thread bool in_callback = false;
-
-bool inside_streamer_callback(void) {
-    return in_callback;
-}
-
 typedef struct {
     const streamer_callback *callback;
     byte_buffer cache_text;        /* decoded text of the tokens since the last flush */
@@ -305,11 +299,7 @@ static ov_genai_streaming_status_e deliver(text_streamer *streamer, const char *
     if (!buffer_append(&streamer->chunk, text, length)) {
         return OV_GENAI_STREAMING_STATUS_CANCEL;
     }
-    in_callback = true;
-    ov_genai_streaming_status_e status =
-        streamer->callback->callback_func(streamer->chunk.data, streamer->callback->args);
-    in_callback = false;
-    return status;
+    return streamer->callback->callback_func(streamer->chunk.data, streamer->callback->args);
 }
 
 static void streamer_reset(text_streamer *streamer) {

@@ -95,26 +95,18 @@ void text_session_destroy(text_session *session) {
     json_release(session->history);
 }
 
-/* Refuses calls made from inside this pipeline's own streamer callback instead of deadlocking. */
-static ov_status_e enter(text_session *session) {
-    if (inside_streamer_callback() && __atomic_load_n(&session->busy, __ATOMIC_SEQ_CST)) {
-        return REQUEST_BUSY;
-    }
+/* Short critical sections only: no lock is held while a generation streams, so nothing waits for
+ * a running generate (the real library does not either) and a callback may call back in. */
+static void enter(text_session *session) {
     pthread_mutex_lock(&session->lock);
-    __atomic_store_n(&session->busy, true, __ATOMIC_SEQ_CST);
-    return OK;
 }
 
 static void leave(text_session *session) {
-    __atomic_store_n(&session->busy, false, __ATOMIC_SEQ_CST);
     pthread_mutex_unlock(&session->lock);
 }
 
 ov_status_e text_session_set_chat(text_session *session, bool in_chat) {
-    ov_status_e status = enter(session);
-    if (status != OK) {
-        return status;
-    }
+    enter(session);
     session->in_chat = in_chat;
     json_clear(session->history);
     leave(session);
@@ -122,16 +114,14 @@ ov_status_e text_session_set_chat(text_session *session, bool in_chat) {
 }
 
 ov_status_e text_session_get_config(text_session *session, ov_genai_generation_config **config) {
-    ov_status_e status = enter(session);
-    if (status != OK) {
-        return status;
-    }
+    enter(session);
     *config = generation_config_from_settings(&session->config);
     leave(session);
     return *config ? OK : UNKNOW_EXCEPTION;
 }
 
-/* A pipeline fills in its EOS token when a config has none (upstream does the same). */
+/* A pipeline fills in its EOS token when a config has none (upstream does the same).
+ * Called with the session lock held. */
 static bool effective_settings(const text_session *session, const ov_genai_generation_config *config,
                                generation_settings *settings) {
     if (!settings_copy(settings, config ? &config->settings : &session->config)) {
@@ -146,18 +136,17 @@ static bool effective_settings(const text_session *session, const ov_genai_gener
 
 ov_status_e text_session_set_config(text_session *session, const ov_genai_generation_config *config) {
     generation_settings settings;
-    if (!effective_settings(session, config, &settings)) {
+    enter(session);
+    bool ok = effective_settings(session, config, &settings);
+    leave(session);
+    if (!ok) {
         return UNKNOW_EXCEPTION;
     }
     if (!settings_valid(&settings)) {
         settings_clear(&settings);
         return UNKNOW_EXCEPTION;
     }
-    ov_status_e status = enter(session);
-    if (status != OK) {
-        settings_clear(&settings);
-        return status;
-    }
+    enter(session);
     settings_clear(&session->config);
     session->config = settings;
     leave(session);
@@ -174,31 +163,77 @@ static json_value *message(const char *role, const char *content) {
     return object;
 }
 
+/* Removes a chat turn's prompt from the history when it is still the last message. */
+static void drop_prompt(text_session *session, const json_value *prompt_message) {
+    json_value *history = session->history;
+    if (prompt_message && history->count > 0 && history->items[history->count - 1] == prompt_message) {
+        json_array_remove_last(history);
+    }
+}
+
+/* Measured upstream: a chat turn that fails (an invalid config) leaves its prompt in the history
+ * on the default backend, not with SDPA. Called with the session lock held. */
+static void forget_failed_turn(text_session *session, const json_value *prompt_message) {
+    if (session->options.stream_on_caller_thread) {
+        drop_prompt(session, prompt_message);
+    }
+}
+
+/* Whether a generate may start now; called with the session lock held. Measured upstream: a
+ * generate on a pipeline whose generation is running fails at once (-17), except on the thread
+ * running it, i.e. from inside its own streamer callback when that runs on the calling thread
+ * (every call with SDPA, the final flush otherwise), where the inner generate runs normally. */
+static bool may_start(text_session *session) {
+    pthread_t self = pthread_self();
+    if (session->running > 0 && !pthread_equal(session->runner, self)) {
+        return false;
+    }
+    if (session->running++ == 0) {
+        session->runner = self;
+    }
+    return true;
+}
+
 ov_status_e text_session_generate(text_session *session, const text_input *input, const ov_genai_generation_config *config,
                                   const streamer_callback *streamer, char **text, perf_values *perf) {
-    generation_settings settings;
-    if (!effective_settings(session, config, &settings)) {
-        return UNKNOW_EXCEPTION;
-    }
-    ov_status_e status = enter(session);
-    if (status != OK) {
-        settings_clear(&settings);
-        return status;
-    }
     if (input->history && input->history->count == 0) {
-        leave(session); /* else every later call on this pipeline waits forever */
-        settings_clear(&settings);
         return UNKNOW_EXCEPTION; /* measured: upstream throws on an empty history */
     }
-    /* The conversation the model sees: a given history, or the pipeline's chat plus the prompt. */
-    json_value *conversation = json_deep_copy(input->history ? input->history : session->history);
-    bool ok = conversation != NULL;
-    if (ok && !input->history && !session->in_chat) {
-        json_clear(conversation);
+    bool chat_turn = !input->history && input->prompt;
+    enter(session);
+    chat_turn = chat_turn && session->in_chat;
+    /* As upstream, a chat turn's prompt joins the history before the model runs; a cancelled turn
+     * removes it, a refused or failed one only with SDPA (see forget_failed_turn). */
+    json_value *prompt_message = NULL;
+    if (chat_turn) {
+        prompt_message = message("user", input->prompt);
+        if (!prompt_message || !json_array_append(session->history, json_retain(prompt_message))) {
+            json_release(prompt_message);
+            leave(session);
+            return UNKNOW_EXCEPTION;
+        }
     }
-    if (ok && input->prompt) {
-        ok = json_array_append(conversation, message("user", input->prompt));
+    if (!may_start(session)) {
+        forget_failed_turn(session, prompt_message);
+        leave(session);
+        json_release(prompt_message);
+        return UNKNOW_EXCEPTION;
     }
+    generation_settings settings;
+    bool have_settings = effective_settings(session, config, &settings);
+    bool ok = have_settings;
+    /* The conversation the model sees: a given history, the pipeline's chat (prompt included), or the prompt. */
+    json_value *conversation = NULL;
+    if (ok && input->history) {
+        conversation = json_deep_copy(input->history);
+    } else if (ok && chat_turn) {
+        conversation = json_deep_copy(session->history);
+    } else if (ok) {
+        conversation = json_new(JSON_ARRAY);
+        ok = conversation && json_array_append(conversation, message("user", input->prompt));
+    }
+    leave(session);
+    ok = ok && conversation != NULL;
     byte_buffer context = {0};
     ok = ok && render_messages(conversation, &context);
     if (ok && input->images > 0) {
@@ -207,9 +242,8 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
         ok = buffer_append_string(&context, images);
     }
     generation_outcome outcome = {0};
-    if (!ok) {
-        status = UNKNOW_EXCEPTION;
-    } else {
+    ov_status_e status = UNKNOW_EXCEPTION;
+    if (ok) {
         generation_request request = {
             .context = context.data,
             .context_tokens = count_prompt_tokens(context.data),
@@ -224,17 +258,25 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
                                        outcome.generated_tokens);
         }
     }
-    /* Chat mode keeps the turn unless the streamer cancelled it. */
-    if (status == OK && session->in_chat && !input->history && !outcome.cancelled) {
-        if (!json_array_append(session->history, message("user", input->prompt)) ||
-            !json_array_append(session->history, message("assistant", outcome.text))) {
+    enter(session);
+    session->running--;
+    /* Chat mode (if still on) keeps the turn unless the streamer cancelled it. */
+    if (chat_turn && session->in_chat) {
+        if (status != OK) {
+            forget_failed_turn(session, prompt_message);
+        } else if (outcome.cancelled) {
+            drop_prompt(session, prompt_message);
+        } else if (!json_array_append(session->history, message("assistant", outcome.text))) {
             status = UNKNOW_EXCEPTION;
         }
     }
     leave(session);
+    json_release(prompt_message);
     buffer_free(&context);
     json_release(conversation);
-    settings_clear(&settings);
+    if (have_settings) {
+        settings_clear(&settings);
+    }
     if (status == OK) {
         *text = outcome.text;
     } else {

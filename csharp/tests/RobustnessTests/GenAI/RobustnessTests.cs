@@ -68,18 +68,32 @@ namespace GenAIInterop.RobustnessTests
         }
 
         // In chat mode a turn the streamer stopped stays in the history, so the next turn's prompt
-        // (counted by the double in words) shows how long the earlier answer got. The double makes a
-        // call wait while another call on the pipeline runs, so this also waits for that generation
-        // to end; null when it has not ended within `within` (a hang guard, not a speed check).
+        // (counted by the double in words) shows how long the earlier answer got. Like the real
+        // library, the double refuses (-17 at once) a call on a pipeline whose generation still runs,
+        // so this retries until that generation has ended (each refused turn adds one prompt word to
+        // the history); null when it has not ended within `within` (a hang guard, not a speed check).
         private static ulong? NextTurnInputWords(LLMPipeline pipe, TimeSpan within)
         {
+            DateTime deadline = DateTime.UtcNow + within;
             var task = Task.Run(() =>
             {
                 using (var config = new GenerationConfig { MaxNewTokens = 3 })
-                using (var results = pipe.Generate("Hello", config))
-                using (var metrics = results.GetPerfMetrics())
                 {
-                    return metrics.NumInputTokens;
+                    while (true)
+                    {
+                        try
+                        {
+                            using (var results = pipe.Generate("Hello", config))
+                            using (var metrics = results.GetPerfMetrics())
+                            {
+                                return (ulong?)metrics.NumInputTokens;
+                            }
+                        }
+                        catch (GenAIException e) when (e.StatusCode == -17 && DateTime.UtcNow < deadline)
+                        {
+                            Thread.Sleep(10); // the earlier generation still runs
+                        }
+                    }
                 }
             });
             return task.Wait(within) ? task.Result : (ulong?)null;
