@@ -143,7 +143,8 @@ class FunctionView:
     retains: list[str] = field(default_factory=list)  # python param names the library keeps
     # (expression to keep alive, slot expression or "None") per retained parameter: the Python object
     # for handles and callbacks, the converted cdata for buffers; a slot makes a later call replace it.
-    retain_exprs: list[tuple[str, str]] = field(default_factory=list)
+    retain_exprs: list[tuple[str, bool]] = field(default_factory=list)  # (what is held, whether it has a slot)
+    slot_parts: list[tuple[str, bool]] = field(default_factory=list)  # (argument, by value) keying that slot
     tuple_class: Optional[str] = None  # NamedTuple for several outs
     result_cls: str = ""  # class wrapping a returned handle
     result_release: Optional[str] = None
@@ -563,19 +564,18 @@ class _Builder:
             sharing = [by_c_name[a.pointer].name for a in info.input_arrays if a.count == count and a.pointer in by_c_name]
             if len(sharing) > 1:
                 view.same_length.append(sharing)
-        where = [pv for pv in view.params if pv.c_name not in info.retains]
-        slot_parts = [repr(fn.name)] + [pv.name if pv.how in ("string", "path", "wstring", "int", "enum", "bool", "float")
-                                        else f"id({pv.name})" for pv in where]
+        view.slot_parts = [(pv.name, pv.how in ("string", "path", "wstring", "int", "enum", "bool", "float"))
+                           for pv in view.params if pv.c_name not in info.retains]
         for r in info.retains:
             retained = by_c_name.get(r)
             if retained is not None and retained.how == "callback":
-                view.retain_exprs.append((f"inv_{retained.name}", f"({', '.join(slot_parts)},)"))
+                view.retain_exprs.append((f"inv_{retained.name}", True))
             elif retained is not None and retained.how in ("handle", "foreign"):
-                view.retain_exprs.append((retained.name, f"({', '.join(slot_parts)},)"))
+                view.retain_exprs.append((retained.name, True))
             elif retained is not None and retained.how == "function":
-                view.retain_exprs.append((f"c_{retained.name}", f"({', '.join(slot_parts)},)"))
+                view.retain_exprs.append((f"c_{retained.name}", True))
             else:
-                view.retain_exprs.append((f"c_{py_name(r)}", "None"))
+                view.retain_exprs.append((f"c_{py_name(r)}", False))
         if info.variadic:
             view.variadic = info.variadic
             if info.variadic == conv.VARIADIC_KEY_VALUE:

@@ -223,7 +223,10 @@ class CallView:
     returns: str = "void"  # C# return type of the member
     scratch: bool = False  # needs a NativeScratch for struct arguments built in native memory
     # (slot expression, parameter) per object the library keeps after the call: kept by this object.
-    retains: list[tuple[str, str]] = field(default_factory=list)
+    # Parameters the library keeps after the call, and the (name, by_value) parts of the key of the
+    # slot it occupies (the template turns them into a string key).
+    retains: list[str] = field(default_factory=list)
+    slot_parts: list[tuple[str, bool]] = field(default_factory=list)
     string_free: Optional[str] = None  # raw function releasing library-allocated strings
     result: str = "void"  # "void", "out", "outs", "handle", "string", "array", "value"
     result_struct: Optional[str] = None
@@ -919,13 +922,8 @@ class Builder:
                 call.same_length.append(sharing)
         # An object handed to the library is kept by this one (its memory may be the caller's); a later
         # call for the same slot (function and where-arguments) replaces it.
-        where = [sp for sp in call.params if sp.c_name not in info.retains]
-        slot = " + \"|\" + ".join([f'"{fn.name}"'] + [
-            f"System.Convert.ToString({sp.name}, System.Globalization.CultureInfo.InvariantCulture)"
-            if sp.kind in ("value", "string") else
-            f"System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode({sp.name})"
-            f".ToString(System.Globalization.CultureInfo.InvariantCulture)" for sp in where])
-        call.retains = [(slot, sp.name) for sp in call.params if sp.c_name in info.retains]
+        call.slot_parts = [(sp.name, sp.kind in ("value", "string")) for sp in call.params if sp.c_name not in info.retains]
+        call.retains = [sp.name for sp in call.params if sp.c_name in info.retains]
         # Results of the call.
         if info.string_buffer:
             call.result, call.returns = "string", "string"
