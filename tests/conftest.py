@@ -41,3 +41,24 @@ def genai_dir() -> Path:
     if not path.is_dir():
         pytest.fail(f"OPENVINO_GENAI_DIR={value} is not a directory")
     return path
+
+
+@pytest.fixture(scope="session")
+def dotnet_toolchain() -> None:
+    """mcs, Mono and the .NET 8 runtime; skips (saying what is missing) without them."""
+    from support import dotnet
+
+    require_tool("mcs")
+    require_tool("mono")
+    try:
+        dotnet.dotnet()
+    except dotnet.BuildError as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="session")
+def library_dll(dotnet_toolchain: None) -> Path:
+    """OpenVINO.GenAI.dll built with mcs from the committed sources."""
+    from support import dotnet
+
+    return dotnet.build_library()

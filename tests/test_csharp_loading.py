@@ -37,23 +37,8 @@ DEPENDENCY = "libgenai_interop_dependency.so.7"
 
 
 @pytest.fixture(scope="session")
-def toolchain() -> None:
-    require_tool("mcs")
-    require_tool("mono")
-    try:
-        dotnet.dotnet()
-    except dotnet.BuildError as error:
-        pytest.skip(str(error))
-
-
-@pytest.fixture(scope="session")
-def double_library(toolchain) -> Path:
+def double_library(dotnet_toolchain) -> Path:
     return double.build_double()
-
-
-@pytest.fixture(scope="session")
-def library_dll(toolchain) -> Path:
-    return dotnet.build_library()
 
 
 @pytest.fixture(scope="session")
@@ -206,7 +191,7 @@ def test_pythonnet_hosted_mono_with_only_OPENVINO_GENAI_DIR(archive_double, libr
     assert int(completed.stdout.strip()) > 0
 
 
-def test_core_binding_on_mono_with_only_OPENVINO_DIR(toolchain, tmp_path):
+def test_core_binding_on_mono_with_only_OPENVINO_DIR(dotnet_toolchain, tmp_path):
     """The same generated loader in OpenVINO.Core: the openvino wheel's libopenvino_c.so.2630 (versioned
     only) from OPENVINO_DIR, with no dll.config and no LD_LIBRARY_PATH."""
     import numpy as np

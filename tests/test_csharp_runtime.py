@@ -31,23 +31,8 @@ BINDING_TESTS = sorted(re.findall(r"public static void Test(\w+)\(\)", (TESTS / 
 
 
 @pytest.fixture(scope="session")
-def toolchain() -> None:
-    require_tool("mcs")
-    require_tool("mono")
-    try:
-        dotnet.dotnet()
-    except dotnet.BuildError as error:
-        pytest.skip(str(error))
-
-
-@pytest.fixture(scope="session")
-def double_library(toolchain) -> Path:
+def double_library(dotnet_toolchain) -> Path:
     return double.build_double()
-
-
-@pytest.fixture(scope="session")
-def library_dll(toolchain) -> Path:
-    return dotnet.build_library()
 
 
 @pytest.fixture(scope="session")

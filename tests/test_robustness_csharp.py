@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_tool
 from support import core_dotnet, dotnet, double, openvino_wheel, tiny_ir
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,16 +27,6 @@ def _tests_in(source: Path) -> list[str]:
 
 CORE_SOURCE = PROGRAMS / "Core" / "CoreRobustnessTests.cs"
 CORE_TESTS = _tests_in(CORE_SOURCE)
-
-
-@pytest.fixture(scope="module")
-def toolchain() -> None:
-    require_tool("mcs")
-    require_tool("mono")
-    try:
-        dotnet.dotnet()
-    except dotnet.BuildError as error:
-        pytest.skip(str(error))
 
 
 def _verdicts(completed: subprocess.CompletedProcess[str]) -> dict[str, str]:
@@ -64,7 +53,7 @@ def _run(runtime: str, exe: Path, args: list[str], env: dict[str, str]) -> dict[
 # -- OpenVINO.Core against the real libopenvino_c --
 
 @pytest.fixture(scope="module")
-def core_results(toolchain: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+def core_results(dotnet_toolchain: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
     native = openvino_wheel.c_library()
     library = core_dotnet.build_library(native)
     exe = dotnet.build_exe([CORE_SOURCE], [library], library.parent / "CoreRobustnessTests.exe")
@@ -86,7 +75,7 @@ GENAI_TESTS = _tests_in(GENAI_SOURCE)
 
 
 @pytest.fixture(scope="module")
-def genai_program(toolchain: None) -> tuple[Path, dict[str, str]]:
+def genai_program(dotnet_toolchain: None) -> tuple[Path, dict[str, str]]:
     library = dotnet.build_library()
     exe = dotnet.build_exe([GENAI_SOURCE], [library], library.parent / "RobustnessTests.exe")
     return exe, dotnet.native_env(double.build_double())
