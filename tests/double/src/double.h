@@ -275,6 +275,39 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
 ov_status_e check_generate_arguments(const ov_genai_generation_config *config, const streamer_callback *streamer,
                                      bool has_output);
 
+/* The LLM and VLM pipelines and their decoded results differ only in their C type names (and the
+ * VLM's images): each opaque struct holds one of these as its only member, and the entry points of
+ * llm_pipeline.c / vlm_pipeline.c forward here with their object kinds (text_pipeline.c). */
+typedef struct {
+    object_header header;
+    char *text;
+    perf_values perf;
+} decoded_text;
+
+typedef struct {
+    object_header header;
+    text_session session;
+} text_pipeline;
+
+ov_status_e decoded_text_create(object_kind kind, decoded_text **results);
+void decoded_text_free(decoded_text *results, object_kind kind);
+ov_status_e decoded_text_get_perf_metrics(const decoded_text *results, object_kind kind,
+                                          ov_genai_perf_metrics **metrics);
+void decoded_text_perf_metrics_free(ov_genai_perf_metrics *metrics);
+ov_status_e decoded_text_get_string(const decoded_text *results, object_kind kind, char *output, size_t *output_size);
+
+ov_status_e text_pipeline_create(object_kind kind, const char *models_path, const char *device,
+                                 size_t property_args_size, va_list *properties, text_pipeline **pipe);
+void text_pipeline_free(text_pipeline *pipe, object_kind kind);
+/* `results` may be NULL (streaming only); on OK it receives a new decoded_text of `results_kind`. */
+ov_status_e text_pipeline_generate(text_pipeline *pipe, object_kind results_kind, const text_input *input,
+                                   const ov_genai_generation_config *config, const streamer_callback *streamer,
+                                   decoded_text **results);
+ov_status_e text_pipeline_set_chat(text_pipeline *pipe, object_kind kind, bool in_chat);
+ov_status_e text_pipeline_get_config(const text_pipeline *pipe, object_kind kind,
+                                     ov_genai_generation_config **config);
+ov_status_e text_pipeline_set_config(text_pipeline *pipe, object_kind kind, ov_genai_generation_config *config);
+
 /* Renders a chat history (array of {role, content}) into the text the fake model hashes. */
 bool render_messages(const json_value *messages, byte_buffer *out);
 

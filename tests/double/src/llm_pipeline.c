@@ -1,115 +1,65 @@
 /*
  * TEST CODE, not product: a native test double of the OpenVINO GenAI C API.
  *
- * ov_genai_llm_pipeline_* and ov_genai_decoded_results_*.
+ * ov_genai_llm_pipeline_* and ov_genai_decoded_results_*: the C types mapped onto text_pipeline.c.
  */
-#include <stdlib.h>
-
 #include "double.h"
 
 struct ov_genai_decoded_results_opaque {
-    object_header header;
-    char *text;
-    perf_values perf;
+    decoded_text base;
 };
 
 struct ov_genai_llm_pipeline_opaque {
-    object_header header;
-    text_session session;
+    text_pipeline base;
 };
 
-static bool is_results(const ov_genai_decoded_results *results) {
-    return object_is(results, KIND_DECODED_RESULTS);
-}
-
-static bool is_pipeline(const ov_genai_llm_pipeline *pipe) {
-    return object_is(pipe, KIND_LLM_PIPELINE);
-}
-
-static ov_genai_decoded_results *new_results(char *text, const perf_values *perf) {
-    ov_genai_decoded_results *results = object_new(sizeof *results, KIND_DECODED_RESULTS);
-    if (!results) {
-        free(text);
-        return NULL;
-    }
-    results->text = text;
-    results->perf = *perf;
-    return results;
-}
+/* The opaque structs hold their shared part as first and only member, so the pointers convert. */
+#define RESULTS(r) ((decoded_text *)(r))
+#define PIPELINE(p) ((text_pipeline *)(p))
 
 ov_status_e ov_genai_decoded_results_create(ov_genai_decoded_results **results) {
-    if (!results) {
-        return INVALID_C_PARAM;
+    decoded_text *made = NULL;
+    ov_status_e status = decoded_text_create(KIND_DECODED_RESULTS, results ? &made : NULL);
+    if (results) {
+        *results = (ov_genai_decoded_results *)made;
     }
-    perf_values empty = {0};
-    char *text = string_duplicate("");
-    *results = text ? new_results(text, &empty) : NULL;
-    return *results ? OK : UNKNOW_EXCEPTION;
+    return status;
 }
 
 void ov_genai_decoded_results_free(ov_genai_decoded_results *results) {
-    if (!is_results(results)) {
-        return;
-    }
-    free(results->text);
-    object_delete(results);
+    decoded_text_free(RESULTS(results), KIND_DECODED_RESULTS);
 }
 
 ov_status_e ov_genai_decoded_results_get_perf_metrics(const ov_genai_decoded_results *results,
                                                       ov_genai_perf_metrics **metrics) {
-    if (!is_results(results) || !metrics) {
-        return INVALID_C_PARAM;
-    }
-    *metrics = perf_metrics_new(&results->perf);
-    return *metrics ? OK : UNKNOW_EXCEPTION;
+    return decoded_text_get_perf_metrics((const decoded_text *)results, KIND_DECODED_RESULTS, metrics);
 }
 
 void ov_genai_decoded_results_perf_metrics_free(ov_genai_perf_metrics *metrics) {
-    if (object_is(metrics, KIND_PERF_METRICS)) {
-        object_delete(metrics);
-    }
+    decoded_text_perf_metrics_free(metrics);
 }
 
 ov_status_e ov_genai_decoded_results_get_string(const ov_genai_decoded_results *results, char *output,
                                                 size_t *output_size) {
-    if (!is_results(results) || !output_size) {
-        return INVALID_C_PARAM;
-    }
-    return (ov_status_e)copy_out_string(results->text, output, output_size, OK, OUT_OF_BOUNDS);
+    return decoded_text_get_string((const decoded_text *)results, KIND_DECODED_RESULTS, output, output_size);
 }
 
 ov_status_e ov_genai_llm_pipeline_create(const char *models_path, const char *device, const size_t property_args_size,
                                          ov_genai_llm_pipeline **pipe, ...) {
-    if (!pipe) {
-        return INVALID_C_PARAM;
-    }
-    pipeline_options options;
+    text_pipeline *created = NULL;
     va_list properties;
     va_start(properties, pipe);
-    ov_status_e status = read_pipeline_arguments(models_path, device, property_args_size, &properties, &options);
+    ov_status_e status = text_pipeline_create(KIND_LLM_PIPELINE, models_path, device, property_args_size,
+                                              &properties, pipe ? &created : NULL);
     va_end(properties);
-    if (status != OK) {
-        return status;
+    if (status == OK) {
+        *pipe = (ov_genai_llm_pipeline *)created;
     }
-    ov_genai_llm_pipeline *created = object_new(sizeof *created, KIND_LLM_PIPELINE);
-    if (!created) {
-        return UNKNOW_EXCEPTION;
-    }
-    if (!text_session_init(&created->session, &options)) {
-        text_session_destroy(&created->session);
-        object_delete(created);
-        return UNKNOW_EXCEPTION;
-    }
-    *pipe = created;
-    return OK;
+    return status;
 }
 
 void ov_genai_llm_pipeline_free(ov_genai_llm_pipeline *pipe) {
-    if (!is_pipeline(pipe)) {
-        return;
-    }
-    text_session_destroy(&pipe->session);
-    object_delete(pipe);
+    text_pipeline_free(PIPELINE(pipe), KIND_LLM_PIPELINE);
 }
 
 static ov_status_e generate(ov_genai_llm_pipeline *pipe, const text_input *input,
@@ -119,24 +69,19 @@ static ov_status_e generate(ov_genai_llm_pipeline *pipe, const text_input *input
     if (status != OK) {
         return status;
     }
-    char *text = NULL;
-    perf_values perf;
-    status = text_session_generate(&pipe->session, input, config, streamer, &text, &perf);
-    if (status != OK) {
-        return status;
+    decoded_text *made = NULL;
+    status = text_pipeline_generate(PIPELINE(pipe), KIND_DECODED_RESULTS, input, config, streamer,
+                                    results ? &made : NULL);
+    if (results && status == OK) {
+        *results = (ov_genai_decoded_results *)made;
     }
-    if (!results) {
-        free(text);
-        return OK;
-    }
-    *results = new_results(text, &perf);
-    return *results ? OK : UNKNOW_EXCEPTION;
+    return status;
 }
 
 ov_status_e ov_genai_llm_pipeline_generate(ov_genai_llm_pipeline *pipe, const char *inputs,
                                            const ov_genai_generation_config *config,
                                            const streamer_callback *streamer, ov_genai_decoded_results **results) {
-    if (!is_pipeline(pipe) || !inputs) {
+    if (!object_is(pipe, KIND_LLM_PIPELINE) || !inputs) {
         return INVALID_C_PARAM;
     }
     text_input input = {.prompt = inputs};
@@ -148,7 +93,7 @@ ov_status_e ov_genai_llm_pipeline_generate_with_history(ov_genai_llm_pipeline *p
                                                         const ov_genai_generation_config *config,
                                                         const streamer_callback *streamer,
                                                         ov_genai_decoded_results **results) {
-    if (!is_pipeline(pipe) || !object_is(history, KIND_CHAT_HISTORY)) {
+    if (!object_is(pipe, KIND_LLM_PIPELINE) || !object_is(history, KIND_CHAT_HISTORY)) {
         return INVALID_C_PARAM;
     }
     text_input input = {.history = history->messages};
@@ -156,26 +101,19 @@ ov_status_e ov_genai_llm_pipeline_generate_with_history(ov_genai_llm_pipeline *p
 }
 
 ov_status_e ov_genai_llm_pipeline_start_chat(ov_genai_llm_pipeline *pipe) {
-    return is_pipeline(pipe) ? text_session_set_chat(&pipe->session, true) : INVALID_C_PARAM;
+    return text_pipeline_set_chat(PIPELINE(pipe), KIND_LLM_PIPELINE, true);
 }
 
 ov_status_e ov_genai_llm_pipeline_finish_chat(ov_genai_llm_pipeline *pipe) {
-    return is_pipeline(pipe) ? text_session_set_chat(&pipe->session, false) : INVALID_C_PARAM;
+    return text_pipeline_set_chat(PIPELINE(pipe), KIND_LLM_PIPELINE, false);
 }
 
 ov_status_e ov_genai_llm_pipeline_get_generation_config(const ov_genai_llm_pipeline *pipe,
                                                         ov_genai_generation_config **config) {
-    if (!is_pipeline(pipe) || !config) {
-        return INVALID_C_PARAM;
-    }
-    /* the session lock is internal state, not the pipeline's observable value */
-    return text_session_get_config((text_session *)&pipe->session, config);
+    return text_pipeline_get_config((const text_pipeline *)pipe, KIND_LLM_PIPELINE, config);
 }
 
 ov_status_e ov_genai_llm_pipeline_set_generation_config(ov_genai_llm_pipeline *pipe,
                                                         ov_genai_generation_config *config) {
-    if (!is_pipeline(pipe) || !object_is(config, KIND_GENERATION_CONFIG)) {
-        return INVALID_C_PARAM;
-    }
-    return text_session_set_config(&pipe->session, config);
+    return text_pipeline_set_config(PIPELINE(pipe), KIND_LLM_PIPELINE, config);
 }
