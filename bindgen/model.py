@@ -260,8 +260,6 @@ class API:
                 return f
         raise KeyError(name)
 
-    def has_function(self, name: str) -> bool:
-        return any(f.name == name for f in self.functions)
 
     def enum(self, name: str) -> Enum:
         for e in self.enums:

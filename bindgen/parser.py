@@ -7,7 +7,6 @@ faithfully (unions, bit-fields, `long`, ...) are reported by name instead of bei
 """
 from __future__ import annotations
 
-import fnmatch
 import importlib.util
 import os
 import re
@@ -407,7 +406,3 @@ def _format_diag(d: cindex.Diagnostic) -> str:
     loc = d.location
     name = loc.file.name if loc.file else "<input>"
     return f"{name}:{loc.line}:{loc.column}: {d.spelling}"
-
-
-def api_header_matches(rel: str, library: Library) -> bool:
-    return any(fnmatch.fnmatch(rel, pat) for pat in library.api_headers)

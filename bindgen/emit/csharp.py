@@ -846,7 +846,7 @@ class Builder:
             return OutView(local, raw, raw, "direct")  # plain data, copied out
         raise Unsupported(f"output {p.name} of type {t.c_spelling()}")
 
-    def call_view(self, info: conv.FunctionInfo, skip_callback: bool = False) -> CallView:
+    def call_view(self, info: conv.FunctionInfo) -> CallView:
         fn = info.function
         retained_handles = [p for p in fn.params if p.name in info.retains and p.type.is_handle_ptr(1)
                             and not self.c.handles[p.type.base().name].foreign]  # type: ignore[index]
