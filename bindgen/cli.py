@@ -20,6 +20,7 @@ from . import conventions as conv
 from . import library as libmod
 from . import model as m
 from . import snapshot
+from . import versions
 from .emit import EmitError, renderer
 from .parser import ParseError, parse, resolve_header_set
 
@@ -74,8 +75,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def render_api(api: m.API, lang: str, library: libmod.Library) -> dict[str, str]:
+    """The driver: conventions and version data (history over the committed snapshots, computed
+    once here) are the emitter's whole input; emitters read nothing else."""
     conventions = conv.infer(api, library)
-    return renderer(lang)(api, conventions)
+    table = versions.prepare(api, library)
+    return renderer(lang)(api, conventions, table)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

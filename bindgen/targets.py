@@ -9,10 +9,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import conventions as conv
 from . import library as libmod
 from . import snapshot
-from .emit import renderer
+from .cli import render_api
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TARGETS_FILE = Path(__file__).with_name("generated.toml")
@@ -40,7 +39,7 @@ def load(path: Path = TARGETS_FILE) -> list[Target]:
 def render(target: Target) -> dict[str, str]:
     lib = libmod.load(target.library)
     api = snapshot.load(snapshot.SNAPSHOT_DIR / target.snapshot)
-    return renderer(target.lang)(api, conv.infer(api, lib))
+    return render_api(api, target.lang, lib)
 
 
 def write(target: Target, files: dict[str, str]) -> None:

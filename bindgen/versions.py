@@ -14,7 +14,8 @@ signature, so a library before it must be refused (2025.1's `ov_genai_llm_pipeli
 the same name but not the same parameters as 2025.2's).
 
 `probe_table(api, library)` is the data generated code embeds to find out at run time which
-version it has loaded, and `detect()` is the reference for the algorithm the templates repeat:
+version it has loaded, and `detect()` is the reference for the algorithm the templates repeat.
+`prepare(api, library)` is what the driver calls before rendering: both at once, from one history.
 
 1. For each known version, the functions first declared there that every later version still
    declares ("probes"). A version is present when all its probes resolve (dlsym /
@@ -241,7 +242,10 @@ def annotate(api: m.API, library: libmod.Library) -> m.API:
     A function's `since` is the first version with the signature `api` declares (see module doc).
     Idempotent; deterministic for the committed snapshots.
     """
-    hist = history(library, api)
+    return _annotate(api, history(library, api))
+
+
+def _annotate(api: m.API, hist: History) -> m.API:
     for f in api.functions:
         f.since = _clean(hist.signatures.get(f.name))
     for var in api.variables:
@@ -281,7 +285,19 @@ class ProbeTable:
 
 
 def probe_table(api: m.API, library: libmod.Library) -> ProbeTable:
+    return _probe_table(api, library, history(library, api))
+
+
+def prepare(api: m.API, library: libmod.Library) -> ProbeTable:
+    """The driver's version step before rendering (cli generate/regenerate/check): the history
+    over the committed snapshots is computed once, `since` is filled in `api` (as `annotate`)
+    and the probe table every emitter renders from is returned. Emitters read no snapshot."""
     hist = history(library, api)
+    _annotate(api, hist)
+    return _probe_table(api, library, hist)
+
+
+def _probe_table(api: m.API, library: libmod.Library, hist: History) -> ProbeTable:
     versions = [_clean(v) or UNRELEASED for v in hist.versions]
     probes = hist.probes()
     if versions[-1] == UNRELEASED and len(versions) > 1:
@@ -362,11 +378,10 @@ def needs_message(table: ProbeTable, found: Detection, function: str) -> str:
     return f"{function} needs {table.title} >= {table.since_version(function)}; the loaded library is {have}"
 
 
-def runtime_context(api: m.API, library: libmod.Library) -> dict[str, object]:
+def runtime_context(api: m.API, library: libmod.Library, table: ProbeTable) -> dict[str, object]:
     """Variables for the run-time version templates (templates/csharp/ApiVersion.g.cs.j2,
-    templates/cffi/_versions.py.j2): an emitter renders them with its own environment plus
-    whatever it adds (e.g. `namespace`)."""
-    table = probe_table(api, library)
+    templates/cffi/_versions.py.j2), from the table the driver passed (see `prepare`): an
+    emitter renders them with its own environment plus whatever it adds (e.g. `namespace`)."""
     return {
         "library": api.library,
         "source": api.version or "unversioned headers",

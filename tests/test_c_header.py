@@ -11,7 +11,7 @@ import pytest
 
 from bindgen import library as libmod
 from bindgen import model as m
-from bindgen import parser, snapshot, targets
+from bindgen import parser, snapshot, targets, versions
 from bindgen.conventions import infer
 from bindgen.emit import EmitError, c_header
 from support import c_probe
@@ -25,7 +25,7 @@ def load(lib: str, name: str) -> tuple[m.API, libmod.Library]:
 
 
 def render_to(api: m.API, library: libmod.Library, out: Path) -> dict[str, str]:
-    files = c_header.render(api, infer(api, library))
+    files = c_header.render(api, infer(api, library), versions.prepare(api, library))
     for rel, text in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(text, encoding="utf-8")
@@ -126,8 +126,8 @@ def test_fixture_round_trip_through_the_c_header(tmp_path: Path) -> None:
 
 def test_rendering_is_deterministic_and_marked() -> None:
     api, library = load("genai", "genai-2026.3.0.0.json")
-    first = c_header.render(api, infer(api, library))
-    second = c_header.render(snapshot.load(snapshot.SNAPSHOT_DIR / "genai-2026.3.0.0.json"), infer(api, library))
+    first = c_header.render(api, infer(api, library), versions.prepare(api, library))
+    second = c_header.render(snapshot.load(snapshot.SNAPSHOT_DIR / "genai-2026.3.0.0.json"), infer(api, library), versions.prepare(api, library))
     assert first == second
     for rel, text in first.items():
         assert targets.MARKER in text.splitlines()[0], rel
@@ -139,7 +139,7 @@ def test_rendering_is_deterministic_and_marked() -> None:
 def test_types_are_declared_before_use() -> None:
     lib = libmod.load(str(ACME / "acme.toml"))
     api = parser.parse(parser.resolve_header_set([ACME], lib), lib)
-    text = c_header.render(api, infer(api, lib))["acme_api.h"]
+    text = c_header.render(api, infer(api, lib), versions.prepare(api, lib))["acme_api.h"]
     assert text.index("} acme_point_t;") < text.index("} acme_sample_t;") < text.index("} acme_sample_list_t;")
     assert text.index("enum Phase {") < text.index("enum Phase phase;")
     assert text.index("typedef struct acme_widget_opaque acme_widget;") < text.index("acme_widget_create(")
@@ -155,7 +155,7 @@ def test_a_struct_containing_itself_by_value_is_refused_by_name() -> None:
     b = _struct("loop_b", ("a", m.CType(m.STRUCT, "loop_a")))
     ok = _struct("linked", ("next", m.CType(m.POINTER, pointee=m.CType(m.STRUCT, "linked"))))
     api = m.API("acme", None, [], structs=[ok])
-    assert "} linked;" in c_header.render(api, infer(api, lib))["acme_api.h"]  # through a pointer: fine
+    assert "} linked;" in c_header.render(api, infer(api, lib), versions.prepare(api, lib))["acme_api.h"]  # through a pointer: fine
     api = m.API("acme", None, [], structs=[a, b])
     with pytest.raises(EmitError, match=r"type loop_a depends on itself by value"):
-        c_header.render(api, infer(api, lib))
+        c_header.render(api, infer(api, lib), versions.prepare(api, lib))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bindgen import conventions as conv
-from bindgen import library, snapshot
+from bindgen import library, snapshot, versions
 from bindgen.emit import renderer
 
 
@@ -68,7 +68,7 @@ CSHARP_RAW_ONLY = {
 
 
 def test_csharp_raw_only_functions(core: conv.Conventions) -> None:
-    files = renderer("csharp")(core.api, core)
+    files = renderer("csharp")(core.api, core, versions.prepare(core.api, core.library))
     raw_only = set()
     for text in files.values():
         block = re.search(r"Bound in NativeMethods only.*?\n((?:\s*//   .*\n)+)", text)
@@ -83,7 +83,7 @@ def test_csharp_raw_only_functions(core: conv.Conventions) -> None:
 
 
 def test_cffi_exposes_everything_but_the_frees(core: conv.Conventions) -> None:
-    text = renderer("cffi")(core.api, core)["_bindings.py"]
+    text = renderer("cffi")(core.api, core, versions.prepare(core.api, core.library))["_bindings.py"]
     frees = {"ov_free", "ov_shape_free", "ov_partial_shape_free", "ov_available_devices_free", "ov_core_versions_free",
              "ov_profiling_info_list_free", "ov_version_free"} | {i.name for i in core.functions.values() if i.kind == conv.FREE}
     missing = [f.name for f in core.api.functions if f.name not in frees and f"n.lib.{f.name}(" not in text]

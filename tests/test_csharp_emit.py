@@ -18,7 +18,7 @@ import pytest
 from bindgen import conventions as conv
 from bindgen import library as libmod
 from bindgen import model as m
-from bindgen import snapshot
+from bindgen import snapshot, versions
 from bindgen.emit import EmitError, csharp
 from conftest import require_tool
 from support import upstream_headers
@@ -34,7 +34,7 @@ BLITTABLE = {"void", "byte", "sbyte", "short", "ushort", "int", "uint", "long", 
 def render(name: str = "genai", api: m.API | None = None, lib: libmod.Library | None = None) -> dict[str, str]:
     lib = lib or libmod.load(name)
     api = api or snapshot.load(snapshot.embedded(name))
-    return csharp.render(api, conv.infer(api, lib))
+    return csharp.render(api, conv.infer(api, lib), versions.prepare(api, lib))
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from bindgen import conventions as conv
 from bindgen import library as libmod
-from bindgen import snapshot
+from bindgen import snapshot, versions
 from bindgen.emit import csharp as emitter
 from conftest import require_tool
 from support import dotnet, double
@@ -112,7 +112,7 @@ def test_struct_layouts_match_c_for_the_core_api(runtime, library_dll, tmp_path)
     lib = libmod.load("core")
     source = tmp_path / "src"
     source.mkdir()
-    for name, text in emitter.render(api, conv.infer(api, lib)).items():
+    for name, text in emitter.render(api, conv.infer(api, lib), versions.prepare(api, lib)).items():
         (source / name).write_text(text, encoding="utf-8")
     assembly = tmp_path / "OpenVINO.Core.dll"
     completed = subprocess.run([require_tool("mcs"), *dotnet.MCS_FLAGS, "-target:library", f"-out:{assembly}",

@@ -14,7 +14,7 @@ import pytest
 
 from bindgen import library as libmod
 from bindgen import model as m
-from bindgen import parser, snapshot
+from bindgen import parser, snapshot, versions
 from bindgen.emit import c_header
 from bindgen.conventions import infer
 from support import c_probe
@@ -75,7 +75,7 @@ def test_a_wrong_model_is_caught(wheel_include: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["genai-2025.1.0.0.json", "genai-2026.3.0.0.json"])
 def test_genai_snapshot_through_the_generated_c_header_matches_gcc(name: str, tmp_path: Path) -> None:
     api = snapshot.load(snapshot.SNAPSHOT_DIR / name)
-    files = c_header.render(api, infer(api, libmod.load("genai")))
+    files = c_header.render(api, infer(api, libmod.load("genai")), versions.prepare(api, libmod.load("genai")))
     inc = tmp_path / "include"
     for rel, text in files.items():
         (inc / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -225,3 +225,23 @@ def test_a_library_without_snapshots_is_its_own_only_version():
     assert versions.annotate(api, acme).functions[0].since is None
     api.version = "1.0"
     assert versions.probe_table(api, acme).versions == ["1.0"]
+
+
+def test_the_driver_computes_versions_and_emitters_read_no_snapshot(monkeypatch):
+    """prepare() fills `since` in the model and returns the table; rendering with it reads nothing else."""
+    from bindgen import conventions as conv
+    from bindgen.emit import renderer
+
+    api = committed("2026.3.0.0")
+    table = versions.prepare(api, GENAI)
+    assert api.function("ov_genai_llm_pipeline_create").since == "2025.2.0.0"
+    assert table == versions.probe_table(committed("2026.3.0.0"), GENAI)
+    conventions = conv.infer(api, GENAI)
+
+    def no_snapshots(*args, **kwargs):
+        raise AssertionError("an emitter read the committed snapshots")
+
+    monkeypatch.setattr(snapshot, "load", no_snapshots)
+    monkeypatch.setattr(snapshot, "list_embedded", no_snapshots)
+    for lang in ("cffi", "csharp", "c-header"):
+        assert renderer(lang)(api, conventions, table)

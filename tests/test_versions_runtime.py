@@ -25,7 +25,8 @@ GENAI = libmod.load("genai")
 
 @pytest.fixture(scope="module")
 def context() -> dict:
-    return versions.runtime_context(snapshot.load(snapshot.embedded("genai")), GENAI)
+    api = snapshot.load(snapshot.embedded("genai"))
+    return versions.runtime_context(api, GENAI, versions.prepare(api, GENAI))
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """Emitters: each renders Jinja2 templates (templates/<lang>/) from the API model and conventions.
 
-An emitter module exposes `render(api, conventions) -> dict[str, str]`, mapping output paths
-(relative to the output directory) to file contents. Emitters hold no target-language text
+An emitter module exposes `render(api, conventions, table) -> dict[str, str]`, mapping output
+paths (relative to the output directory) to file contents. `table` is the version data the
+driver computed (bindgen.versions.prepare); rendering reads nothing but its arguments. Emitters hold no target-language text
 of their own beyond names; every emitted line lives in a template.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Callable
 import jinja2
 
 from .. import model as m
+from ..versions import ProbeTable
 from ..conventions import Conventions
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -25,7 +27,7 @@ LANGUAGES = {
     "cffi": "cffi",
 }
 
-Renderer = Callable[[m.API, Conventions], dict[str, str]]
+Renderer = Callable[[m.API, Conventions, ProbeTable], dict[str, str]]
 
 
 class EmitError(Exception):

@@ -6,6 +6,7 @@ import posixpath
 
 from .. import model as m
 from ..conventions import Conventions
+from ..versions import ProbeTable
 from . import EmitError, environment
 
 
@@ -54,7 +55,8 @@ def c_params(params: list[m.Param], variadic: bool = False) -> str:
     return ", ".join(parts) or "void"
 
 
-def render(api: m.API, conventions: Conventions) -> dict[str, str]:
+def render(api: m.API, conventions: Conventions, table: ProbeTable) -> dict[str, str]:
+    del conventions, table  # a C header renders the model as declared
     env = environment("c")
     env.filters["c_params"] = c_params
     combined = f"{api.library}_api.h"

@@ -789,7 +789,7 @@ def _check_public_names(library: str, names: list[tuple[str, str]]) -> None:
         used[name] = what
 
 
-def render(api: m.API, conventions: Conventions) -> dict[str, str]:
+def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> dict[str, str]:
     lib = conventions.library
     b = _Builder(api, conventions)
     b.build_enums()
@@ -822,7 +822,7 @@ def render(api: m.API, conventions: Conventions) -> dict[str, str]:
         error_text=b.error_text(),
     )
     # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
-    version_context = versions.runtime_context(api, lib)
+    version_context = versions.runtime_context(api, lib, table)
     context["versions_since"] = dict(version_context["since"])  # type: ignore[call-overload]
     files = {}
     for template, out in FILES.items():

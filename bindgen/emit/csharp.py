@@ -1133,7 +1133,7 @@ def env_variables(title: str) -> list[str]:
     return [re.sub(r"[^A-Za-z0-9]+", "_", title).upper().strip("_") + "_DIR"]
 
 
-def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
+def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable) -> dict[str, str]:
     b = Builder(api, conventions)
     b.build_types()
     raw = b.raw_functions()
@@ -1160,7 +1160,7 @@ def render(api: m.API, conventions: conv.Conventions) -> dict[str, str]:
         wide_strings=any(i.wide_strings for i in conventions.functions.values()),
     )
     # Run-time version check (bindgen/versions.py): ApiVersion.Require before every native call.
-    version_context = versions.runtime_context(api, lib)
+    version_context = versions.runtime_context(api, lib, table)
     ctx["versions_since"] = dict(version_context["since"])  # type: ignore[call-overload]
     files = {
         "Enums.g.cs": env.get_template("Enums.g.cs.j2").render(**ctx),
