@@ -232,6 +232,14 @@ def infer(api: m.API, library: Library) -> Conventions:
     for name in status_enums:
         if not any(e.name == name for e in api.enums):
             status_enums = {k: v for k, v in status_enums.items() if any(e.name == k for e in api.enums)}
+    problems: list[str] = []
+    # Every status enum needs the success member the library description names: bindings compare
+    # each returned status against it. Without one, no status could be read as success.
+    for enum in api.enums:
+        if enum.name in status_enums and not any(mem.name == status_enums[enum.name] for mem in enum.members):
+            problems.append(f"{enum.location}: status enum {enum.name} has no member {status_enums[enum.name]} "
+                            f"(the success value [status_enums] names for it; members: "
+                            f"{', '.join(mem.name for mem in enum.members) or 'none'})")
     callback_structs = {s.name: cs for s in api.structs if (cs := _callback_struct(s)) is not None}
     api_files = set(api.headers)
 
@@ -245,7 +253,6 @@ def infer(api: m.API, library: Library) -> Conventions:
     names = {f.name for f in api.functions}
 
     infos: dict[str, FunctionInfo] = {}
-    problems: list[str] = []
     for fn in api.functions:
         info = _classify(fn, library, stems, status_enums, callback_structs, names, problems)
         infos[fn.name] = info

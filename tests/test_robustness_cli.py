@@ -206,3 +206,59 @@ def test_no_traceback_from_a_child_process(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
+
+
+# -- status enums without the success member the library description names --
+
+def _drop_member(data: dict[str, Any], enum: str, member: str) -> None:
+    (e,) = [e for e in data["enums"] if e["name"] == enum]
+    before = len(e["members"])
+    e["members"] = [mem for mem in e["members"] if mem["name"] != member]
+    assert len(e["members"]) == before - 1
+
+
+@pytest.mark.parametrize("lang", ["csharp", "cffi"])
+@pytest.mark.parametrize("enum, member", [
+    ("ov_genai_json_container_status_e", "OV_GENAI_JSON_CONTAINER_OK"),
+    ("ov_genai_chat_history_status_e", "OV_GENAI_CHAT_HISTORY_OK"),
+    ("ov_status_e", "OK"),
+], ids=["json container", "chat history", "ov_status_e"])
+def test_status_enum_without_its_success_member_is_a_convention_error(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path, lang: str, enum: str,
+                                                                      member: str) -> None:
+    # The snapshot is a valid C model (a C compiler accepts such a header; `parse` does too), but no
+    # status could be told to be success. `generate` used to end in a StopIteration traceback.
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(edited(lambda d: _drop_member(d, enum, member))), encoding="utf-8")
+    rc, _, err = run(capsys, "generate", "--lang", lang, str(path), "-o", str(tmp_path / "out"))
+    assert rc == 2, err
+    assert f"status enum {enum} has no member {member}" in err, err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    assert not (tmp_path / "out").exists(), "nothing is written"
+
+
+def test_status_enum_without_its_success_member_in_the_upstream_headers(tmp_path: Path) -> None:
+    # The reported case, end to end: the 2026.3 headers with `OV_GENAI_JSON_CONTAINER_OK = 0` removed.
+    from support.upstream_headers import NEWEST_TAG, SKIP_REASON, UpstreamHeaders
+    headers = UpstreamHeaders(tmp_path / "upstream").get(NEWEST_TAG)
+    if headers is None:
+        pytest.skip(SKIP_REASON)
+    (header,) = headers.rglob("openvino/genai/c/json_container.h")
+    text = header.read_text(encoding="utf-8")
+    line = "    OV_GENAI_JSON_CONTAINER_OK = 0,\n"
+    assert line in text
+    header.write_text(text.replace(line, ""), encoding="utf-8")
+    bindgen = [sys.executable, "-m", "bindgen"]
+    parsed = subprocess.run([*bindgen, "parse", str(headers), "-o", str(tmp_path / "api.json")],
+                            capture_output=True, text=True)
+    assert parsed.returncode == 0, parsed.stderr
+    for lang in ("csharp", "cffi"):
+        for source in (headers, tmp_path / "api.json"):
+            proc = subprocess.run([*bindgen, "generate", "--lang", lang, str(source), "-o", str(tmp_path / lang)],
+                                  capture_output=True, text=True)
+            assert proc.returncode == 2, proc.stderr
+            assert proc.stderr.startswith("bindgen: error: openvino/genai/c/json_container.h:"), proc.stderr
+            assert "status enum ov_genai_json_container_status_e has no member OV_GENAI_JSON_CONTAINER_OK" \
+                in proc.stderr, proc.stderr
+            assert "Traceback" not in proc.stderr
+            assert not (tmp_path / lang).exists()
