@@ -7,6 +7,7 @@ faithfully (unions, bit-fields, `long`, ...) are reported by name instead of bei
 """
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
 import re
@@ -55,7 +56,9 @@ def openvino_wheel_include() -> Optional[Path]:
     for loc in spec.submodule_search_locations:
         inc = Path(loc) / "include"
         if (inc / "openvino" / "c" / "ov_common.h").is_file():
-            return inc
+            # Resolved like every other include dir: libclang reports files by their real path, and
+            # a venv reached through a symlink would otherwise leave the wheel's headers unmatched.
+            return inc.resolve()
     return None
 
 
@@ -104,7 +107,7 @@ def resolve_header_set(inputs: list[Path], library: Library, include_dirs: Itera
             includes.append(wheel)
     if not api:
         raise ParseError([f"no API headers given ({', '.join(library.api_headers)})"])
-    return HeaderSet(api_headers=sorted(dict.fromkeys(api)), include_dirs=list(dict.fromkeys(includes)))
+    return HeaderSet(api_headers=sorted(dict.fromkeys(api)), include_dirs=list(dict.fromkeys(d.resolve() for d in includes)))
 
 
 def _find_root(d: Path, library: Library) -> Optional[Path]:
@@ -150,6 +153,8 @@ class _Builder:
         self.typedef_cursors: dict[str, cindex.Cursor] = {}
         self.tag_to_typedef: dict[str, str] = {}
         self.api_files = set(headers.api_headers)
+        # Real paths, as libclang reports files (a HeaderSet built by hand may hold symlinked ones).
+        self.include_roots = list(dict.fromkeys(d.resolve() for d in headers.include_dirs))
 
     # -- locations --
     def rel(self, cursor: cindex.Cursor) -> Optional[str]:
@@ -157,7 +162,7 @@ class _Builder:
         if loc.file is None:
             return None
         path = Path(loc.file.name).resolve()
-        for d in self.headers.include_dirs:
+        for d in self.include_roots:
             if path.is_relative_to(d):
                 return path.relative_to(d).as_posix()
         return None  # a system or builtin header
@@ -192,7 +197,7 @@ class _Builder:
                 self.add_function(c)
             elif c.kind == CursorKind.VAR_DECL and rel in self.api_files:
                 if c.spelling not in self.variables:
-                    self.variables[c.spelling] = m.Variable(c.spelling, self.ctype(c.type, c), self.location(c), c.raw_comment)
+                    self.variables[c.spelling] = m.Variable(c.spelling, self.ctype(c.type, c), self.location(c), _doc(c))
             elif c.kind == CursorKind.UNION_DECL:
                 self.unsupported(c, f"union {c.spelling or '(anonymous)'}")
         # Every type declared in an API header is part of the API, even if no function uses it.
@@ -208,7 +213,7 @@ class _Builder:
             params=[m.Param(a.spelling or f"arg{i}", self.ctype(a.type, a)) for i, a in enumerate(c.get_arguments())],
             variadic=c.type.kind == TypeKind.FUNCTIONPROTO and c.type.is_function_variadic(),
             location=self.location(c),
-            doc=c.raw_comment,
+            doc=_doc(c),
         )
         if name in self.functions:
             prev = self.functions[name]
@@ -304,7 +309,7 @@ class _Builder:
             under = under.get_named_type()
         if under.kind == TypeKind.POINTER and under.get_pointee().kind in (TypeKind.FUNCTIONPROTO, TypeKind.FUNCTIONNOPROTO):
             fn = self.ctype(under.get_pointee(), c)
-            self.callbacks[name] = m.Callback(name, fn.returns or m.CType(m.VOID), fn.params, self.location(c), c.raw_comment)
+            self.callbacks[name] = m.Callback(name, fn.returns or m.CType(m.VOID), fn.params, self.location(c), _doc(c))
             return m.CALLBACK
         if under.kind == TypeKind.ENUM:
             self.enums[name] = self.enum_from_decl(name, under.get_declaration(), c)
@@ -316,11 +321,11 @@ class _Builder:
                 return None
             definition = decl.get_definition()
             if definition is None:
-                self.handles[name] = m.Handle(name, decl.spelling, self.location(c), c.raw_comment)
+                self.handles[name] = m.Handle(name, decl.spelling, self.location(c), _doc(c))
                 return m.HANDLE
             if decl.spelling and self.tag_to_typedef.get(decl.spelling, name) != name:
                 return None  # a second typedef name for a struct already bound: alias
-            placeholder = m.Struct(name, [], under.get_size(), under.get_align(), self.location(c), c.raw_comment)
+            placeholder = m.Struct(name, [], under.get_size(), under.get_align(), self.location(c), _doc(c))
             self.structs[name] = placeholder  # registered before fields, so self-references resolve
             for fc in definition.get_children():
                 if fc.kind != CursorKind.FIELD_DECL:
@@ -336,7 +341,7 @@ class _Builder:
     def enum_from_decl(self, name: str, decl: cindex.Cursor, at: cindex.Cursor) -> m.Enum:
         members = [m.EnumMember(ch.spelling, ch.enum_value) for ch in decl.get_children()
                    if ch.kind == CursorKind.ENUM_CONSTANT_DECL]
-        return m.Enum(name, members, decl.type.get_size(), self.location(at), at.raw_comment)
+        return m.Enum(name, members, decl.type.get_size(), self.location(at), _doc(at))
 
     def build(self) -> m.API:
         self.index()
@@ -354,6 +359,46 @@ class _Builder:
             variables=sorted(self.variables.values(), key=by_loc),
             quirks=sorted(self.quirks, key=lambda q: (q.kind, q.name, q.detail)),
         )
+
+
+def _doc(cursor: cindex.Cursor) -> Optional[str]:
+    """The doc comment of a declaration. Comments are not code: like gcc, accept any bytes in them
+    (cindex would raise UnicodeDecodeError on a non-UTF-8 byte; it is kept as U+FFFD instead)."""
+    try:
+        return cursor.raw_comment  # type: ignore[no-any-return]
+    except UnicodeDecodeError:
+        raw = _raw_comment_bytes(cursor)
+        return None if raw is None else raw.decode("utf-8", "replace")
+
+
+def _raw_comment_bytes(cursor: cindex.Cursor) -> Optional[bytes]:
+    # The same libclang calls cindex makes, with the text returned as bytes (fresh function objects,
+    # so cindex's own decoding wrappers are left as they are).
+    lib = cindex.conf.lib
+    get_comment = lib["clang_Cursor_getRawCommentText"]
+    get_comment.argtypes = [cindex.Cursor]
+    get_comment.restype = cindex._CXString  # disposed by its __del__
+    get_text = lib["clang_getCString"]
+    get_text.argtypes = [cindex._CXString]
+    get_text.restype = ctypes.c_char_p
+    text = get_comment(cursor)
+    return get_text(text)  # type: ignore[no-any-return]
+
+
+def _first_non_utf8(paths: Iterable[Path]) -> Optional[str]:
+    """`file:line:col: ...` of the first byte that is not UTF-8 in these files, or None."""
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            return f"{path}:{line}:{col}: byte 0x{data[exc.start]:02x} is not UTF-8 text ({exc.reason})"
+    return None
 
 
 def _signature(fn: m.Function) -> tuple:
@@ -381,11 +426,18 @@ def parse(headers: HeaderSet, library: Library, version: Optional[str] = None,
                          | cindex.TranslationUnit.PARSE_INCLUDE_BRIEF_COMMENTS_IN_CODE_COMPLETION)
     except cindex.TranslationUnitLoadError as exc:
         raise ParseError([f"bindgen_input.c:1:1: libclang could not parse the header set: {exc}"]) from exc
-    diags = [d for d in tu.diagnostics if d.severity >= cindex.Diagnostic.Warning]
-    if diags:
-        raise ParseError([_format_diag(d) for d in diags])
-    builder = _Builder(tu, headers, library, version)
-    api = builder.build()
+    try:
+        diags = [d for d in tu.diagnostics if d.severity >= cindex.Diagnostic.Warning]
+        if diags:
+            raise ParseError([_format_diag(d) for d in diags])
+        builder = _Builder(tu, headers, library, version)
+        api = builder.build()
+    except UnicodeDecodeError as exc:
+        # Text libclang hands back (a name, a diagnostic quoting the source) that is not UTF-8:
+        # name the byte in the headers rather than the codec's position in some string.
+        files = [Path(inc.include.name) for inc in tu.get_includes()]
+        where = _first_non_utf8(files)
+        raise ParseError([where or f"bindgen_input.c:1:1: libclang returned text that is not UTF-8: {exc}"]) from None
     if builder.errors:
         raise ParseError(sorted(dict.fromkeys(builder.errors), key=_message_position))
     return api

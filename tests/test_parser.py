@@ -324,3 +324,65 @@ def test_size_t_is_size_t_not_int(api: m.API) -> None:
     # Without compiler builtin headers libclang silently parses size_t as int; ours provide them.
     fn = api.function("acme_widget_set_samples")
     assert fn.params[2].type == scalar("size_t")
+
+
+# -- how the header set is reached, and bytes gcc accepts --
+
+def test_parse_through_a_symlinked_virtual_environment(tmp_path: Path) -> None:
+    # `ln -s .venv L; L/bin/python -m bindgen parse ...` used to refuse headers that use a type from the
+    # openvino wheel ("'struct ov_tensor' has no typedef name"): the wheel's include dir was kept as
+    # reached (through the link) while libclang reports files by their real path.
+    import subprocess
+    import sys
+    link = tmp_path / "L"
+    link.symlink_to(Path(sys.prefix), target_is_directory=True)
+    python = link / "bin" / Path(sys.executable).name
+    outs = []
+    for exe in (Path(sys.executable), python):
+        out = tmp_path / f"{exe.parent.parent.name}.json"
+        proc = subprocess.run([str(exe), "-m", "bindgen", "parse", str(ACME), "--library", str(ACME_TOML),
+                               "-o", str(out)], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+        assert proc.returncode == 0, (exe, proc.stderr)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1], "the same snapshot whichever way the environment is reached"
+
+
+def test_wheel_include_is_a_real_path(acme_lib: libmod.Library) -> None:
+    wheel = parser.openvino_wheel_include()
+    assert wheel is not None and wheel == wheel.resolve()
+    hs = parser.resolve_header_set([ACME], acme_lib)
+    assert all(d == d.resolve() for d in hs.include_dirs)
+
+
+def _with_bytes_at_first_doc_comment(tmp_path: Path, insert: bytes, inside: bool = False) -> Path:
+    """A copy of the fixture with `insert` before (or just inside) the first doc comment of widget.h."""
+    import shutil
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root)
+    header = root / "include" / "acme" / "c" / "widget.h"
+    data = header.read_bytes()
+    at = data.index(b"/**") + (3 if inside else 0)
+    header.write_bytes(data[:at] + insert + data[at:])
+    return root
+
+
+def test_non_utf8_byte_in_a_comment_is_accepted_like_gcc(acme_lib: libmod.Library, api: m.API, tmp_path: Path) -> None:
+    # Comments are not code: gcc accepts any byte in them. A Latin-1 byte in a doc comment used to end
+    # the parse with "'utf-8' codec can't decode byte 0xff" and no file or line.
+    root = _with_bytes_at_first_doc_comment(tmp_path, b" caf\xe9 \xff // ", inside=True)  # same lines
+    got = parser.parse(parser.resolve_header_set([root], acme_lib), acme_lib, "1.0")
+    from bindgen import snapshot
+    assert snapshot.dumps(got) == snapshot.dumps(api), "the model is the same as without those bytes"
+    docs = [d.doc for d in (*got.functions, *got.handles, *got.structs, *got.enums) if d.doc and "caf" in d.doc]
+    assert len(docs) == 1 and docs[0].startswith("/** caf\ufffd \ufffd // "), docs
+
+
+@pytest.mark.parametrize("insert, column", [(b"int acme_caf\xff(void);\n", 13), (b"typedef int acme_t\xff;\n", 19)],
+                         ids=["function name", "typedef name"])
+def test_non_utf8_byte_in_code_is_located(acme_lib: libmod.Library, tmp_path: Path, insert: bytes, column: int) -> None:
+    root = _with_bytes_at_first_doc_comment(tmp_path, insert)
+    header = root / "include" / "acme" / "c" / "widget.h"
+    line = header.read_bytes()[:header.read_bytes().index(insert)].count(b"\n") + 1
+    with pytest.raises(parser.ParseError) as exc:
+        parser.parse(parser.resolve_header_set([root], acme_lib), acme_lib)
+    assert exc.value.messages[0].startswith(f"{header.resolve()}:{line}:{column}: "), exc.value.messages
