@@ -266,3 +266,18 @@ def test_ctrl_c_stops_a_generation_streaming_on_the_library_thread(mode: str, bu
     assert words[:3] == ["KeyboardInterrupt", "after", words[2]], completed.stdout
     # The signal reaches the process asynchronously; 5000 chunks is 5 s or more of slack on a busy machine.
     assert int(words[2]) < 5000, f"the generation went on after Ctrl-C: {completed.stdout}"
+
+
+# -- error messages name what the caller wrote --
+
+def test_a_property_setter_error_names_the_property(native: g.Native) -> None:
+    # Issue 13 (8): `cfg.max_new_tokens = -1` said "value: -1 is out of range" (the C parameter's name).
+    with config() as cfg:
+        with pytest.raises(ValueError, match=r"^GenerationConfig\.max_new_tokens: -1 is out of range"):
+            cfg.max_new_tokens = -1
+        with pytest.raises(TypeError, match=r"^GenerationConfig\.temperature: expected float, got str"):
+            cfg.temperature = "hot"  # type: ignore[assignment]
+        with pytest.raises(TypeError, match=r"^GenerationConfig\.ignore_eos: expected bool"):
+            cfg.ignore_eos = 1  # type: ignore[assignment]
+        with pytest.raises(ValueError, match=r"^GenerationConfig\.stop_criteria: 7 is not a StopCriteria value"):
+            cfg.stop_criteria = 7

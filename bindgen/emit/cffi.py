@@ -103,6 +103,7 @@ class ParamView:
     optional: bool = False  # None accepted (passes NULL)
     struct: str = ""  # callback struct, for callback params
     default: bool = False  # rendered with `= None` (optional and only optional ones after it)
+    label: str = ""  # what error messages call it, when not `name` (a property setter's value: "Class.prop")
 
 
 @dataclass
@@ -442,7 +443,11 @@ class _Builder:
             annotation = gv.return_annotation if gv else sv.params[0].annotation  # type: ignore[union-attr]
             if sv is not None and gv is not None and sv.params and sv.params[0].how == "handle":
                 annotation = sv.params[0].annotation
-            props.append(PropertyView(self.unique(py_name(p.name), used), annotation, gv, sv))
+            prop = self.unique(py_name(p.name), used)
+            if sv is not None and len(sv.params) == 1:
+                # The caller wrote `obj.prop = value`: errors name the property, not the C parameter.
+                sv.params[0].label = f"{cls}.{prop}"
+            props.append(PropertyView(prop, annotation, gv, sv))
             in_props.update(n for n in (p.getter, p.setter) if n)
         methods = []
         for name in hi.functions:

@@ -543,7 +543,7 @@ class InferRequest(AsyncInference, _rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
+            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'InferRequest.input_tensor', False)
             result = n.lib.ov_infer_request_set_input_tensor(p_self, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor', n)
             self._retain(tensor, ('ov_infer_request_set_input_tensor',))
@@ -571,7 +571,7 @@ class InferRequest(AsyncInference, _rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
+            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'InferRequest.output_tensor', False)
             result = n.lib.ov_infer_request_set_output_tensor(p_self, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor', n)
             self._retain(tensor, ('ov_infer_request_set_output_tensor',))
@@ -589,7 +589,7 @@ class InferRequest(AsyncInference, _rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            inv_callback = _cb.Invocation(n, _cb.OV_CALLBACK_T_SPEC, callback, 'callback') if callback is not None else None
+            inv_callback = _cb.Invocation(n, _cb.OV_CALLBACK_T_SPEC, callback, 'InferRequest.callback') if callback is not None else None
             c_callback = inv_callback.struct if inv_callback is not None else n.ffi.NULL
             result = n.lib.ov_infer_request_set_callback(p_self, c_callback)
             if inv_callback is not None:
@@ -1422,7 +1422,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_element_type = _rt.c_enum(element_type, 'element_type', ElementType)
+            c_element_type = _rt.c_enum(element_type, 'PreprocessInputTensorInfo.element_type', ElementType)
             result = n.lib.ov_preprocess_input_tensor_info_set_element_type(p_self, c_element_type)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_element_type', n)
         finally:
@@ -1439,7 +1439,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_colorFormat = _rt.c_enum(colorFormat, 'colorFormat', ColorFormat)
+            c_colorFormat = _rt.c_enum(colorFormat, 'PreprocessInputTensorInfo.color_format', ColorFormat)
             result = n.lib.ov_preprocess_input_tensor_info_set_color_format(p_self, c_colorFormat)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_color_format', n)
         finally:
@@ -1456,7 +1456,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_mem_type = _rt.c_string(n, keep, mem_type, 'mem_type', False)
+            c_mem_type = _rt.c_string(n, keep, mem_type, 'PreprocessInputTensorInfo.memory_type', False)
             result = n.lib.ov_preprocess_input_tensor_info_set_memory_type(p_self, c_mem_type)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_memory_type', n)
         finally:
@@ -1473,7 +1473,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
+            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'PreprocessInputTensorInfo.from_', False)
             result = n.lib.ov_preprocess_input_tensor_info_set_from(p_self, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_from', n)
         finally:
@@ -1490,7 +1490,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
+            c_layout = _rt.c_handle(n, keep, layout, Layout, 'PreprocessInputTensorInfo.layout', False)
             result = n.lib.ov_preprocess_input_tensor_info_set_layout(p_self, c_layout)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_layout', n)
         finally:
@@ -1561,7 +1561,7 @@ class PreprocessOutputTensorInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_element_type = _rt.c_enum(element_type, 'element_type', ElementType)
+            c_element_type = _rt.c_enum(element_type, 'PreprocessOutputTensorInfo.element_type', ElementType)
             result = n.lib.ov_preprocess_output_set_element_type(p_self, c_element_type)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_output_set_element_type', n)
         finally:
@@ -1585,7 +1585,7 @@ class PreprocessInputModelInfo(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
+            c_layout = _rt.c_handle(n, keep, layout, Layout, 'PreprocessInputModelInfo.layout', False)
             result = n.lib.ov_preprocess_input_model_info_set_layout(p_self, c_layout)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_model_info_set_layout', n)
         finally:
@@ -1876,7 +1876,7 @@ class Tensor(TensorData, _rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'Tensor.shape')
             result = n.lib.ov_tensor_set_shape(p_self, c_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_shape', n)
         finally:

@@ -206,7 +206,7 @@ class ChatHistory(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tools = _rt.c_handle(n, keep, tools, JsonContainer, 'tools', False)
+            c_tools = _rt.c_handle(n, keep, tools, JsonContainer, 'ChatHistory.tools', False)
             result = n.lib.ov_genai_chat_history_set_tools(p_self, c_tools)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_tools', n)
         finally:
@@ -235,7 +235,7 @@ class ChatHistory(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_extra_context = _rt.c_handle(n, keep, extra_context, JsonContainer, 'extra_context', False)
+            c_extra_context = _rt.c_handle(n, keep, extra_context, JsonContainer, 'ChatHistory.extra_context', False)
             result = n.lib.ov_genai_chat_history_set_extra_context(p_self, c_extra_context)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_extra_context', n)
         finally:
@@ -393,7 +393,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.max_new_tokens', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_new_tokens(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_new_tokens', n)
         finally:
@@ -410,7 +410,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.max_length', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_length(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_length', n)
         finally:
@@ -427,7 +427,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'value')
+            c_value = _rt.c_bool(value, 'GenerationConfig.ignore_eos')
             result = n.lib.ov_genai_generation_config_set_ignore_eos(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_ignore_eos', n)
         finally:
@@ -444,7 +444,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.min_new_tokens', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_min_new_tokens(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_new_tokens', n)
         finally:
@@ -461,7 +461,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'value')
+            c_value = _rt.c_bool(value, 'GenerationConfig.echo')
             result = n.lib.ov_genai_generation_config_set_echo(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_echo', n)
         finally:
@@ -478,7 +478,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.logprobs', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_logprobs(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_logprobs', n)
         finally:
@@ -495,7 +495,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'value')
+            c_value = _rt.c_bool(value, 'GenerationConfig.include_stop_str_in_output')
             result = n.lib.ov_genai_generation_config_set_include_stop_str_in_output(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_include_stop_str_in_output', n)
         finally:
@@ -512,7 +512,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.num_beam_groups', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_beam_groups(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beam_groups', n)
         finally:
@@ -530,7 +530,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.num_beams', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_beams(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beams', n)
         finally:
@@ -547,7 +547,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.diversity_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_diversity_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_diversity_penalty', n)
         finally:
@@ -564,7 +564,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.length_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_length_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_length_penalty', n)
         finally:
@@ -581,7 +581,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.num_return_sequences', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_return_sequences(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_return_sequences', n)
         finally:
@@ -598,7 +598,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.no_repeat_ngram_size', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_no_repeat_ngram_size(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_no_repeat_ngram_size', n)
         finally:
@@ -615,7 +615,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_enum(value, 'value', StopCriteria)
+            c_value = _rt.c_enum(value, 'GenerationConfig.stop_criteria', StopCriteria)
             result = n.lib.ov_genai_generation_config_set_stop_criteria(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_criteria', n)
         finally:
@@ -632,7 +632,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.temperature', single=True)
             result = n.lib.ov_genai_generation_config_set_temperature(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_temperature', n)
         finally:
@@ -649,7 +649,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.top_p', single=True)
             result = n.lib.ov_genai_generation_config_set_top_p(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_p', n)
         finally:
@@ -666,7 +666,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.top_k', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_top_k(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_k', n)
         finally:
@@ -684,7 +684,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.min_p', single=True)
             result = n.lib.ov_genai_generation_config_set_min_p(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_p', n)
         finally:
@@ -701,7 +701,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'value')
+            c_value = _rt.c_bool(value, 'GenerationConfig.do_sample')
             result = n.lib.ov_genai_generation_config_set_do_sample(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_do_sample', n)
         finally:
@@ -718,7 +718,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.repetition_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_repetition_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_repetition_penalty', n)
         finally:
@@ -735,7 +735,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.presence_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_presence_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_presence_penalty', n)
         finally:
@@ -752,7 +752,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.frequency_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_frequency_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_frequency_penalty', n)
         finally:
@@ -769,7 +769,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.rng_seed', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_rng_seed(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_rng_seed', n)
         finally:
@@ -786,7 +786,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'value', single=True)
+            c_value = _rt.c_float(value, 'GenerationConfig.assistant_confidence_threshold', single=True)
             result = n.lib.ov_genai_generation_config_set_assistant_confidence_threshold(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_assistant_confidence_threshold', n)
         finally:
@@ -803,7 +803,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.num_assistant_tokens', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_assistant_tokens(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_assistant_tokens', n)
         finally:
@@ -820,7 +820,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'value', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, 'GenerationConfig.max_ngram_size', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_ngram_size(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_ngram_size', n)
         finally:
@@ -837,7 +837,7 @@ class GenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_id = _rt.c_int(id, 'id', -9223372036854775808, 9223372036854775807)
+            c_id = _rt.c_int(id, 'GenerationConfig.eos_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_generation_config_set_eos_token_id(p_self, c_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_eos_token_id', n)
         finally:
@@ -966,7 +966,7 @@ class LLMPipeline(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
+            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'LLMPipeline.generation_config', False)
             result = n.lib.ov_genai_llm_pipeline_set_generation_config(p_self, c_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_set_generation_config', n)
         finally:
@@ -1355,7 +1355,7 @@ class VLMPipeline(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
+            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'VLMPipeline.generation_config', False)
             result = n.lib.ov_genai_vlm_pipeline_set_generation_config(p_self, c_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_set_generation_config', n)
         finally:
@@ -1517,7 +1517,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.decoder_start_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_decoder_start_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_decoder_start_token_id', n)
         finally:
@@ -1545,7 +1545,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.pad_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_pad_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_pad_token_id', n)
         finally:
@@ -1573,7 +1573,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.translate_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_translate_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_translate_token_id', n)
         finally:
@@ -1601,7 +1601,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.transcribe_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_transcribe_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_transcribe_token_id', n)
         finally:
@@ -1629,7 +1629,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.prev_sot_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_prev_sot_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_prev_sot_token_id', n)
         finally:
@@ -1657,7 +1657,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.no_timestamps_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_no_timestamps_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_no_timestamps_token_id', n)
         finally:
@@ -1685,7 +1685,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
+            c_index = _rt.c_int(index, 'WhisperGenerationConfig.max_initial_timestamp_index', 0, 18446744073709551615)
             result = n.lib.ov_genai_whisper_generation_config_set_max_initial_timestamp_index(p_self, c_index)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_max_initial_timestamp_index', n)
         finally:
@@ -1713,7 +1713,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_is_multilingual = _rt.c_bool(is_multilingual, 'is_multilingual')
+            c_is_multilingual = _rt.c_bool(is_multilingual, 'WhisperGenerationConfig.is_multilingual')
             result = n.lib.ov_genai_whisper_generation_config_set_is_multilingual(p_self, c_is_multilingual)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_is_multilingual', n)
         finally:
@@ -1739,7 +1739,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_language = _rt.c_string(n, keep, language, 'language', True)
+            c_language = _rt.c_string(n, keep, language, 'WhisperGenerationConfig.language', True)
             result = n.lib.ov_genai_whisper_generation_config_set_language(p_self, c_language)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_language', n)
         finally:
@@ -1765,7 +1765,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_task = _rt.c_string(n, keep, task, 'task', True)
+            c_task = _rt.c_string(n, keep, task, 'WhisperGenerationConfig.task', True)
             result = n.lib.ov_genai_whisper_generation_config_set_task(p_self, c_task)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_task', n)
         finally:
@@ -1793,7 +1793,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_return_timestamps = _rt.c_bool(return_timestamps, 'return_timestamps')
+            c_return_timestamps = _rt.c_bool(return_timestamps, 'WhisperGenerationConfig.return_timestamps')
             result = n.lib.ov_genai_whisper_generation_config_set_return_timestamps(p_self, c_return_timestamps)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_return_timestamps', n)
         finally:
@@ -1819,7 +1819,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_initial_prompt = _rt.c_string(n, keep, initial_prompt, 'initial_prompt', True)
+            c_initial_prompt = _rt.c_string(n, keep, initial_prompt, 'WhisperGenerationConfig.initial_prompt', True)
             result = n.lib.ov_genai_whisper_generation_config_set_initial_prompt(p_self, c_initial_prompt)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_initial_prompt', n)
         finally:
@@ -1845,7 +1845,7 @@ class WhisperGenerationConfig(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_hotwords = _rt.c_string(n, keep, hotwords, 'hotwords', True)
+            c_hotwords = _rt.c_string(n, keep, hotwords, 'WhisperGenerationConfig.hotwords', True)
             result = n.lib.ov_genai_whisper_generation_config_set_hotwords(p_self, c_hotwords)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_hotwords', n)
         finally:
@@ -2212,7 +2212,7 @@ class WhisperPipeline(_rt.Handle):
         keep = _rt.Keep()
         try:
             p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'config', False)
+            c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'WhisperPipeline.generation_config', False)
             result = n.lib.ov_genai_whisper_pipeline_set_generation_config(p_self, c_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_set_generation_config', n)
         finally:
