@@ -58,6 +58,12 @@ class Library:
     #   last_message_statuses: status members after which that message belongs to the failed call;
     #   status_description: function(status) -> a static description of a status value.
     error_text: dict[str, Any] = field(default_factory=dict)
+    # What a callback's enum return value means: enum -> {continue, stop, cancel} -> member
+    # (a callback without an entry is given no meaning: bindings pass its value through).
+    callback_returns: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The status member meaning "no value" rather than a failure: status enum -> member. A string
+    # property whose setter accepts NULL reads as null/None when its getter reports it.
+    absent_statuses: dict[str, str] = field(default_factory=dict)
     # Pointer parameters that may be NULL (the implementation checks before using them):
     # function -> [param, ...]. Bindings reject a null argument before the native call otherwise.
     nullable: dict[str, list[str]] = field(default_factory=dict)

@@ -359,3 +359,178 @@ def test_a_library_description_typo_is_reported(acme_api: m.API, acme_lib: libmo
     with pytest.raises(conv.ConventionError) as exc:
         conv.infer(acme_api, dataclasses.replace(acme_lib, **change))
     assert message in str(exc.value)
+
+
+# -- the binding model (bindgen/binding.py): what every language exposes, decided once --
+
+from bindgen import binding as bd  # noqa: E402
+from bindgen import versions  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def acme_binding(acme: conv.Conventions) -> bd.Binding:
+    return bd.bind(acme)
+
+
+@pytest.fixture(scope="module")
+def genai_binding() -> bd.Binding:
+    lib = libmod.load("genai")
+    api = snapshot.load(snapshot.embedded("genai", "2026.3.0.0"))
+    versions.annotate(api, lib)  # what the driver does before rendering
+    return bd.bind(conv.infer(api, lib))
+
+
+@pytest.fixture(scope="module")
+def core_binding(core: conv.Conventions) -> bd.Binding:
+    return bd.bind(core)
+
+
+def members(b: bd.Binding, handle: str) -> dict[str, tuple[bd.MemberKind, list[str]]]:
+    return {mem.name: (mem.kind, [c.function for c in mem.calls]) for mem in b.classes[handle].members}
+
+
+def test_binding_members_of_the_fixture(acme_binding: bd.Binding) -> None:
+    widget = members(acme_binding, "acme_widget")
+    assert widget["create"] == (bd.MemberKind.CONSTRUCTOR, ["acme_widget_create"])
+    assert widget["speed"] == (bd.MemberKind.PROPERTY, ["acme_widget_get_speed", "acme_widget_set_speed"])
+    assert widget["label"] == (bd.MemberKind.PROPERTY, ["acme_widget_get_label", "acme_widget_set_label"])
+    # Array get/set pairs are properties (and a set-only array a write-only one).
+    assert widget["samples"] == (bd.MemberKind.PROPERTY, ["acme_widget_get_samples", "acme_widget_set_samples"])
+    assert widget["names"] == (bd.MemberKind.PROPERTY, ["acme_widget_set_names"])
+    # Code handed to the library is registered through a method, never stored through a property.
+    assert widget["set_logger"] == (bd.MemberKind.METHOD, ["acme_widget_set_logger"])
+    assert widget["run"] == (bd.MemberKind.METHOD, ["acme_widget_run"])
+    assert "acme_widget_free" not in [f for _, fs in widget.values() for f in fs]
+    ledger = members(acme_binding, "acme_ledger")
+    assert ledger["from_widget"] == (bd.MemberKind.FACTORY, ["acme_ledger_create_from_widget"])
+    stats = acme_binding.classes["acme_stats"]
+    assert stats.member("duration").value is bd.PropertyValue.VALUES  # two outs read together
+    assert (stats.free, stats.alternate_frees) == (None, ["acme_report_stats_free"])
+    assert [s.name for s in acme_binding.statics] == ["version", "last_error"]
+
+
+def test_binding_lifetimes(acme_binding: bd.Binding, genai_binding: bd.Binding) -> None:
+    assert acme_binding.classes["acme_widget"].lifetime is bd.Lifetime.RESOURCE
+    assert acme_binding.classes["ov_tensor_t"].lifetime is bd.Lifetime.FOREIGN
+    assert genai_binding.classes["ov_tensor_t"].members == []
+    assert genai_binding.classes["ov_genai_llm_pipeline"].free == "ov_genai_llm_pipeline_free"
+
+
+def test_binding_parameter_roles(acme_binding: bd.Binding) -> None:
+    widget = acme_binding.classes["acme_widget"]
+
+    def roles(name: str) -> list[tuple[str, bd.Role, object]]:
+        call = next(c for mem in widget.members for c in mem.calls if c.function == name)
+        return [(p.name, p.role, p.count) for p in call.params]
+
+    assert roles("acme_widget_create") == [("name", bd.Role.INPUT, None),
+                                           ("property_args_size", bd.Role.VARIADIC_COUNT, None),
+                                           ("widget", bd.Role.OUT_HANDLE, None)]
+    assert roles("acme_widget_place") == [("widget", bd.Role.SELF, None), ("names", bd.Role.ARRAY, "size"),
+                                          ("points", bd.Role.ARRAY, "size"), ("size", bd.Role.ARRAY_COUNT, "names")]
+    assert [r for _, r, _ in roles("acme_widget_get_label")] == [bd.Role.SELF, bd.Role.STRING_BUFFER,
+                                                                 bd.Role.STRING_SIZE]
+    assert [r for _, r, _ in roles("acme_widget_read_history")] == [bd.Role.SELF, bd.Role.ARRAY_BUFFER,
+                                                                    bd.Role.ARRAY_BUFFER_COUNT]
+    run = widget.member("run")
+    assert run.call is not None and run.call.role(bd.Role.CALLBACK)[0].callback == "acme_progress_callback"
+    assert run.call.variadic is None
+    assert widget.member("create").call.variadic is bd.Variadic.KEY_VALUE  # type: ignore[union-attr]
+
+
+def test_binding_paths(core_binding: bd.Binding, genai_binding: bd.Binding) -> None:
+    read_model = core_binding.classes["ov_core_t"].member("read_model").call
+    assert read_model is not None
+    assert [(p.name, p.role, p.nullable) for p in read_model.inputs] == [
+        ("model_path", bd.Role.PATH, False), ("bin_path", bd.Role.PATH, True)]
+    create = genai_binding.classes["ov_genai_llm_pipeline"].member("create").call
+    assert create is not None and [p.role for p in create.inputs] == [bd.Role.PATH, bd.Role.INPUT]
+
+
+def test_binding_getter_of_a_new_object_is_a_method_pair(genai_binding: bd.Binding, core_binding: bd.Binding) -> None:
+    # `pipe.generation_config.x = 1` would change a copy: get_/set_ methods in every language.
+    pipe = members(genai_binding, "ov_genai_llm_pipeline")
+    assert pipe["get_generation_config"][0] is bd.MemberKind.METHOD
+    assert pipe["set_generation_config"][0] is bd.MemberKind.METHOD
+    assert "generation_config" not in pipe
+    request = members(core_binding, "ov_infer_request_t")
+    assert request["get_input_tensor"][0] is request["set_input_tensor"][0] is bd.MemberKind.METHOD
+    assert request["set_callback"][0] is bd.MemberKind.METHOD
+
+
+def test_binding_array_properties_of_genai(genai_binding: bd.Binding) -> None:
+    config = genai_binding.classes["ov_genai_whisper_generation_config"]
+    assert config.member("suppress_tokens").value is bd.PropertyValue.ARRAY
+    assert [c.function for c in config.member("suppress_tokens").calls] == [
+        "ov_genai_whisper_generation_config_get_suppress_tokens",
+        "ov_genai_whisper_generation_config_set_suppress_tokens"]
+    assert genai_binding.classes["ov_genai_generation_config"].member("stop_strings").value is bd.PropertyValue.ARRAY
+
+
+def test_binding_streaming_forms(genai_binding: bd.Binding, acme_binding: bd.Binding) -> None:
+    pipe = genai_binding.classes["ov_genai_llm_pipeline"]
+    assert pipe.member("generate").stream == "stream"
+    assert pipe.member("generate_with_history").stream == "stream_with_history"
+    assert pipe.member("start_chat").stream is None
+    assert acme_binding.classes["acme_widget"].member("run").stream == "stream"
+
+
+def test_binding_callback_return_meanings_come_from_the_library_description(
+        genai_binding: bd.Binding, acme_binding: bd.Binding, acme: conv.Conventions) -> None:
+    streamer = genai_binding.callbacks["streamer_callback"]
+    assert (streamer.continue_value, streamer.stop_value, streamer.cancel_value) == (
+        "OV_GENAI_STREAMING_STATUS_RUNNING", "OV_GENAI_STREAMING_STATUS_STOP", "OV_GENAI_STREAMING_STATUS_CANCEL")
+    assert streamer.error_value == "OV_GENAI_STREAMING_STATUS_CANCEL" and streamer.streams
+    old = bd.bind(conv.infer(snapshot.load(snapshot.embedded("genai", "2025.1.0.0")), libmod.load("genai")))
+    assert old.callbacks["streamer_callback"].stop_value == "OV_GENAI_STREAMMING_STATUS_STOP"
+    progress = acme_binding.callbacks["acme_progress_callback"]
+    assert (progress.continue_value, progress.stop_value, progress.cancel_value) == (
+        "ACME_PROGRESS_CONTINUE", "ACME_PROGRESS_STOP", None)
+    assert progress.error_value == "ACME_PROGRESS_STOP"
+    # Without a description a callback's value means nothing: no streaming form.
+    plain = bd.bind(dataclasses.replace(acme, library=dataclasses.replace(acme.library, callback_returns={})))
+    assert not plain.callbacks["acme_progress_callback"].streams
+    assert plain.classes["acme_widget"].member("run").stream is None
+
+
+def test_binding_absent_status_for_optional_strings(genai_binding: bd.Binding) -> None:
+    config = genai_binding.classes["ov_genai_whisper_generation_config"]
+    language = config.member("language")
+    assert language.getter is not None and language.getter.absent_status == "NOT_FOUND"
+    assert config.member("decoder_start_token_id").getter.absent_status is None  # type: ignore[union-attr]
+    assert genai_binding.absent_statuses == {"ov_status_e": "NOT_FOUND"}
+
+
+def test_binding_internal_functions_and_error_text(core_binding: bd.Binding, genai_binding: bd.Binding) -> None:
+    assert "ov_free" in core_binding.internal and "ov_shape_free" in core_binding.internal
+    assert "ov_tensor_free" in core_binding.internal
+    assert all(s.call is None or s.call.function not in core_binding.internal for s in core_binding.statics)
+    et = core_binding.error_text
+    assert et is not None and (et.last_message, et.status_description, et.last_message_owned) == (
+        "ov_get_last_err_msg", "ov_get_error_info", True)
+    assert "UNKNOW_EXCEPTION" in et.last_message_statuses
+    assert genai_binding.error_text is None
+
+
+def test_binding_first_versions(genai_binding: bd.Binding) -> None:
+    pipe = genai_binding.classes["ov_genai_llm_pipeline"]
+    assert pipe.member("generate").since == "2025.1.0.0"
+    assert pipe.member("generate_with_history").since == "2026.0.0.0"
+    assert pipe.member("create").since == "2025.2.0.0"  # gained its variadic properties then
+    assert genai_binding.classes["ov_genai_generation_config"].member("min_p").since == "2026.3.0.0"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"callback_returns": {"acme_progress_e": {"continue": "ACME_PROGRESS_GO"}}},
+     "[callback_returns] acme_progress_e: continue = 'ACME_PROGRESS_GO' is no member of acme_progress_e"),
+    ({"callback_returns": {"acme_progress_e": {"pause": "ACME_PROGRESS_STOP"}}},
+     "[callback_returns] acme_progress_e: unknown meaning 'pause'"),
+    ({"absent_statuses": {"ov_status_e": "MISSING"}},
+     "[absent_statuses] ov_status_e: 'MISSING' is no member of it"),
+    ({"absent_statuses": {"acme_color_e": "ACME_RED"}},
+     "[absent_statuses] acme_color_e is no status enum"),
+])
+def test_a_binding_description_typo_is_reported(acme: conv.Conventions, change: dict, message: str) -> None:
+    with pytest.raises(bd.BindingError) as exc:
+        bd.bind(dataclasses.replace(acme, library=dataclasses.replace(acme.library, **change)))
+    assert message in str(exc.value)

@@ -1,0 +1,441 @@
+"""The binding model: what every target language exposes, decided once and language-neutral.
+
+`bind(conventions)` turns the convention pass's per-function facts into the surface a binding
+shows: per handle a class with its lifetime, constructors, factories, properties (scalar,
+string and array get/set pairs), methods and streaming forms; per parameter its role; per
+callback which return values mean continue / stop / cancel; per status enum the member that
+means "no value"; which functions stay internal; where error text comes from; and the first
+version of every member (`since`, filled into the API model by the driver's version step).
+
+Names are snake_case and neutral: each emitter spells them in its language (PascalCase for
+C#, identifiers for Python) and handles its own reserved words, but no emitter adds, drops or
+reshapes a member. What names cannot decide comes from the library description
+(`libraries/*.toml`): `callback_returns`, `absent_statuses`, `error_text`, ...
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import conventions as conv
+from . import model as m
+
+
+class Role(enum.Enum):
+    """What one C parameter is to the caller of the binding."""
+
+    SELF = "self"  # the owner handle of a method
+    INPUT = "input"  # a value the caller passes as is (scalar, enum, string, handle, struct)
+    PATH = "path"  # a `const char*` naming a file or directory (accepts path objects where a language has them)
+    WIDE_STRING = "wide_string"  # `const wchar_t*`: encoded per platform
+    ARRAY = "array"  # `const T*` read as `count` items; `count` names the length parameter
+    ARRAY_COUNT = "array_count"  # the length of one or more ARRAY parameters: set from them
+    CALLBACK = "callback"  # a struct of a function pointer and the user data passed back to it
+    FUNCTION = "function"  # a plain function pointer (no user data)
+    OUT_HANDLE = "out_handle"  # `H**`: a new object
+    OUT_VALUE = "out_value"  # `T*` with T scalar, enum or struct: a value written by the callee
+    OUT_STRING = "out_string"  # `char**`: a new string the binding copies and frees
+    OUT_ADDRESS = "out_address"  # `void**`: an address (e.g. a tensor's data)
+    STRING_BUFFER = "string_buffer"  # two-call string: the buffer (NULL first, to ask for the size)
+    STRING_SIZE = "string_size"  # two-call string: the size in/out
+    ARRAY_BUFFER = "array_buffer"  # count-then-fill array: the buffer
+    ARRAY_BUFFER_COUNT = "array_buffer_count"  # count-then-fill array: its length
+    VARIADIC_COUNT = "variadic_count"  # the count of the trailing variadic arguments
+
+
+class Variadic(enum.Enum):
+    """What the trailing `...` of a variadic function takes (conventions.VARIADIC_*)."""
+
+    KEY_VALUE = conv.VARIADIC_KEY_VALUE  # properties: key/value string pairs, counted
+    PAIR = conv.VARIADIC_PAIR  # exactly one key and one value
+    STRINGS = conv.VARIADIC_STRINGS  # a counted list of strings
+
+
+class Lifetime(enum.Enum):
+    RESOURCE = "resource"  # an opaque handle the binding owns and frees (IDisposable / close())
+    FOREIGN = "foreign"  # a handle of another library: borrowed, never freed here
+
+
+class MemberKind(enum.Enum):
+    CONSTRUCTOR = "constructor"  # `<stem>_create`
+    FACTORY = "factory"  # any other creator: a static/class method returning a new object
+    PROPERTY = "property"  # getter and/or setter of one value
+    METHOD = "method"  # anything else taking the object first
+    STATIC = "static"  # a function of no object (the library class / module level)
+
+
+class PropertyValue(enum.Enum):
+    """What a property carries; every property is a copy in and out (objects are methods, see `bind`)."""
+
+    VALUE = "value"  # a scalar, enum or plain struct
+    STRING = "string"
+    ARRAY = "array"  # an input array set, a count-then-fill array read
+    VALUES = "values"  # several values read together (a record / tuple), read-only
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # C name
+    role: Role
+    type: m.CType
+    nullable: bool = False  # NULL (None/null) means "not given"
+    retained: bool = False  # the library keeps using it after the call returns
+    count: Optional[str] = None  # ARRAY: its length parameter; ARRAY_COUNT: the first array it counts
+    callback: Optional[str] = None  # CALLBACK: the callback struct
+
+
+@dataclass
+class Call:
+    """One C function as a binding calls it."""
+
+    function: str
+    params: list[Param]
+    status: Optional[str]  # the status enum it returns (failures raise), None: no status
+    variadic: Optional[Variadic] = None
+    since: Optional[str] = None  # first version declaring it with this signature (None: unknown)
+    # A status member meaning "no value" (the result is null/None, not an error), e.g. a string
+    # getter whose setter accepts NULL reports NOT_FOUND when unset.
+    absent_status: Optional[str] = None
+
+    def role(self, role: Role) -> list[Param]:
+        return [p for p in self.params if p.role is role]
+
+    @property
+    def inputs(self) -> list[Param]:
+        """What the caller supplies, in C order."""
+        return [p for p in self.params if p.role in _CALLER_ROLES]
+
+
+_CALLER_ROLES = (Role.INPUT, Role.PATH, Role.WIDE_STRING, Role.ARRAY, Role.CALLBACK, Role.FUNCTION)
+
+
+@dataclass
+class Member:
+    kind: MemberKind
+    name: str  # neutral snake_case name: "generate", "max_new_tokens", "from_widget"
+    call: Optional[Call] = None  # constructors, factories, methods, statics
+    getter: Optional[Call] = None  # properties
+    setter: Optional[Call] = None
+    value: Optional[PropertyValue] = None  # properties
+    # The iterator form of a method taking one streaming callback ("stream_with_history" for
+    # "generate_with_history"); None when it has none.
+    stream: Optional[str] = None
+
+    @property
+    def calls(self) -> list[Call]:
+        return [c for c in (self.call, self.getter, self.setter) if c is not None]
+
+    @property
+    def since(self) -> Optional[str]:
+        """The newest first version among its functions: the member works from there on."""
+        known = [c.since for c in self.calls if c.since]
+        return max(known, key=_version_key) if known else None
+
+
+@dataclass
+class ClassBinding:
+    handle: str  # C handle name
+    name: str  # neutral snake_case: "llm_pipeline"
+    lifetime: Lifetime
+    free: Optional[str]  # its own free function
+    alternate_frees: list[str] = field(default_factory=list)  # frees for objects obtained elsewhere
+    members: list[Member] = field(default_factory=list)
+
+    def of(self, kind: MemberKind) -> list[Member]:
+        return [mem for mem in self.members if mem.kind is kind]
+
+    def member(self, name: str) -> Member:
+        return next(mem for mem in self.members if mem.name == name)
+
+
+@dataclass(frozen=True)
+class CallbackBinding:
+    """A callback struct; for an enum return, which members mean continue / stop / cancel."""
+
+    struct: str
+    returns: Optional[str]  # the return enum, None for void (or another type)
+    continue_value: Optional[str] = None  # C member names
+    stop_value: Optional[str] = None
+    cancel_value: Optional[str] = None
+    # One string argument and a way to stop: usable as an iterator of chunks.
+    streams: bool = False
+
+    @property
+    def error_value(self) -> Optional[str]:
+        """What a bridge answers once user code threw: cancel (so a chat turn is not kept), else stop."""
+        return self.cancel_value or self.stop_value
+
+
+@dataclass(frozen=True)
+class ErrorText:
+    """Where the library keeps the text of an error ([error_text] of the library description)."""
+
+    status_enum: str
+    last_message: Optional[str]  # function() -> message of the last failure
+    last_message_owned: bool  # that message is a new string, freed with `string_free`
+    last_message_statuses: tuple[str, ...]  # statuses after which the message belongs to the failed call
+    status_description: Optional[str]  # function(status) -> static description
+    string_free: Optional[str]
+
+
+@dataclass
+class Binding:
+    conventions: conv.Conventions
+    classes: dict[str, ClassBinding]  # handle -> class (foreign handles included, without members)
+    statics: list[Member]
+    callbacks: dict[str, CallbackBinding]
+    internal: dict[str, str]  # function -> why no binding exposes it
+    absent_statuses: dict[str, str]  # status enum -> member meaning "no value"
+    error_text: Optional[ErrorText]
+
+    def owned(self) -> list[ClassBinding]:
+        return [c for c in self.classes.values() if c.lifetime is Lifetime.RESOURCE]
+
+
+class BindingError(Exception):
+    """The library description names something the API does not have."""
+
+
+def _version_key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) if x.isdigit() else -1 for x in v.split("."))
+
+
+def bind(c: conv.Conventions) -> Binding:
+    """The binding model for `c` (see module doc). `since` comes from the API model as the driver's
+    version step filled it (bindgen.versions); without that step it stays None."""
+    lib = c.library
+    problems: list[str] = []
+    callbacks = {name: _callback(c, cs, problems) for name, cs in c.callback_structs.items()}
+    absent = _absent_statuses(c, problems)
+    internal: dict[str, str] = {}
+    for info in c.functions.values():
+        if info.kind == conv.FREE:
+            internal[info.name] = f"releases {info.releases}: called when the object is closed/disposed"
+        elif info.releases_struct:
+            internal[info.name] = (f"frees what a {info.releases_struct} holds: bindings copy such structs "
+                                   f"and free them themselves")
+        elif info.name == lib.string_free:
+            internal[info.name] = "frees strings the library allocated: bindings copy and free them themselves"
+    classes: dict[str, ClassBinding] = {}
+    for hname, hi in c.handles.items():
+        if hi.foreign:
+            classes[hname] = ClassBinding(hname, hi.member, Lifetime.FOREIGN, None)
+            for f in hi.functions:
+                internal.setdefault(f, f"belongs to the foreign handle {hname}")
+            continue
+        alternates = [f for f, target in lib.free_functions.items()
+                      if target == hname and f != hi.free and f in c.functions]
+        cls = ClassBinding(hname, hi.member, Lifetime.RESOURCE, hi.free, alternates)
+        _members(c, hi, cls, callbacks, absent)
+        classes[hname] = cls
+    statics = []
+    for info in c.statics():
+        if info.name in internal:
+            continue
+        statics.append(Member(MemberKind.STATIC, _method_name(info), call=_call(c, info)))
+    error_text = _error_text(c)
+    if problems:
+        raise BindingError("\n".join(problems))
+    return Binding(c, classes, statics, callbacks, internal, absent, error_text)
+
+
+# -- calls and parameters --
+
+def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[str] = None) -> Call:
+    fn = info.function
+    arrays = {a.pointer: a.count for a in info.input_arrays}
+    counts: dict[str, str] = {}
+    for a in info.input_arrays:
+        counts.setdefault(a.count, a.pointer)
+    callbacks = {cp.param: cp.struct for cp in info.callbacks}
+    self_param = fn.params[0].name if info.owner and info.kind != conv.CREATE and fn.params \
+        and fn.params[0].type.is_handle_ptr(1) and fn.params[0].type.base().name == info.owner else None
+    params = []
+    for p in fn.params:
+        count: Optional[str] = None
+        callback: Optional[str] = None
+        t = p.type
+        if p.name == self_param:
+            role = Role.SELF
+        elif p.name in callbacks:
+            role, callback = Role.CALLBACK, callbacks[p.name]
+        elif p.name in info.out_params:
+            if t.pointer_depth() == 2 and t.base().kind == m.HANDLE:
+                role = Role.OUT_HANDLE
+            elif p.name in info.string_outs:
+                role = Role.OUT_STRING
+            elif t.pointer_depth() == 2 and t.base().kind == m.VOID:
+                role = Role.OUT_ADDRESS
+            else:
+                role = Role.OUT_VALUE
+        elif p.name in counts:
+            role, count = Role.ARRAY_COUNT, counts[p.name]
+        elif p.name == info.variadic_count:
+            role = Role.VARIADIC_COUNT
+        elif info.string_buffer and p.name == info.string_buffer[0]:
+            role = Role.STRING_BUFFER
+        elif info.string_buffer and p.name == info.string_buffer[1]:
+            role = Role.STRING_SIZE
+        elif info.array_buffer and p.name == info.array_buffer[0]:
+            role = Role.ARRAY_BUFFER
+        elif info.array_buffer and p.name == info.array_buffer[1]:
+            role = Role.ARRAY_BUFFER_COUNT
+        elif p.name in arrays:
+            role, count = Role.ARRAY, arrays[p.name]
+        elif p.name in info.wide_strings:
+            role = Role.WIDE_STRING
+        elif t.kind == m.CALLBACK:
+            role = Role.FUNCTION
+        elif t.is_string() and _names_a_path(p.name):
+            role = Role.PATH
+        else:
+            role = Role.INPUT
+        params.append(Param(p.name, role, t, nullable=p.name in info.nullable, retained=p.name in info.retains,
+                            count=count, callback=callback))
+    return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
+                fn.since, absent_status)
+
+
+def _names_a_path(name: str) -> bool:
+    """A string parameter named `*path*` (`models_path`, `bin_path`) names a file or directory."""
+    return "path" in name.lower()
+
+
+# -- classes --
+
+def _members(c: conv.Conventions, hi: conv.HandleInfo, cls: ClassBinding, callbacks: dict[str, CallbackBinding],
+             absent: dict[str, str]) -> None:
+    infos = c.owned_by(hi.handle.name)
+    by_member = {i.member: i for i in infos}
+    consumed: set[str] = set()
+    for fname in hi.creators:
+        info = c.functions[fname]
+        consumed.add(fname)
+        if info.member == "create" and not cls.of(MemberKind.CONSTRUCTOR):
+            cls.members.append(Member(MemberKind.CONSTRUCTOR, "create", call=_call(c, info)))
+        else:
+            rest = info.member[len("create_"):] if info.member.startswith("create_from_") else info.member
+            cls.members.append(Member(MemberKind.FACTORY, rest, call=_call(c, info)))
+    consumed.update(i.name for i in infos if i.kind == conv.FREE)
+    # Properties: a value copied in and out. A getter making a new object per read (or a setter
+    # taking one) stays a get_x()/set_x() pair of methods in every language: a property would hide
+    # that `obj.config.x = 1` changes a copy.
+    for prop in hi.properties:
+        getter = c.functions[prop.getter] if prop.getter else None
+        setter = c.functions[prop.setter] if prop.setter else None
+        if getter is not None and getter.creates or setter is not None and setter.function.params[1].type.is_handle_ptr(1):
+            continue
+        if setter is not None and (setter.callbacks or setter.function.params[1].type.kind == m.CALLBACK):
+            continue  # code is registered, not a value stored: set_x(callable)
+        if getter is not None and getter.kind == conv.GETTER and len(getter.out_params) != 1:
+            continue
+        value = PropertyValue.STRING if (getter and getter.kind == conv.STRING_GETTER
+                                         or prop.type.is_string()) else PropertyValue.VALUE
+        gcall = _call(c, getter) if getter else None
+        scall = _call(c, setter) if setter else None
+        if gcall is not None and scall is not None and value is PropertyValue.STRING \
+                and scall.inputs and scall.inputs[0].nullable and gcall.status in absent:
+            gcall.absent_status = absent[gcall.status]
+        cls.members.append(Member(MemberKind.PROPERTY, prop.name, getter=gcall, setter=scall, value=value))
+        consumed.update(f.name for f in (getter, setter) if f is not None)
+    # Array properties: `set_x(h, const T* items, size_t n)` with a count-then-fill `get_x`, or alone.
+    for i in infos:
+        if i.kind == conv.METHOD and i.member.startswith("set_") and i.name not in consumed \
+                and len(i.input_arrays) == 1 and len(i.in_params) == 1 and not i.out_params and not i.retains:
+            array_getter = by_member.get("get_" + i.member[4:])
+            if array_getter is not None and (array_getter.kind != conv.ARRAY_GETTER or array_getter.name in consumed):
+                array_getter = None
+            cls.members.append(Member(MemberKind.PROPERTY, i.member[4:], value=PropertyValue.ARRAY,
+                                      getter=_call(c, array_getter) if array_getter else None, setter=_call(c, i)))
+            consumed.update(f.name for f in (array_getter, i) if f is not None)
+    used = {mem.name for mem in cls.members}
+    for i in infos:
+        if i.name in consumed:
+            continue
+        if i.kind == conv.GETTER and not i.in_params:
+            # Values read together (`get_ttft(h, &mean, &std)`), or one with no setter: read-only.
+            value = PropertyValue.VALUES if len(i.out_params) > 1 else PropertyValue.VALUE
+            cls.members.append(Member(MemberKind.PROPERTY, i.member, getter=_call(c, i), value=value))
+            used.add(i.member)
+            continue
+        call = _call(c, i)
+        mem = Member(MemberKind.METHOD, _method_name(i), call=call)
+        cls.members.append(mem)
+        used.add(mem.name)
+    for mem in cls.of(MemberKind.METHOD):
+        assert mem.call is not None
+        streaming = [p for p in mem.call.role(Role.CALLBACK) if p.callback and callbacks[p.callback].streams]
+        if len(mem.call.role(Role.CALLBACK)) == 1 and streaming:
+            words = mem.name.split("_", 1)
+            stream = "stream" + ("_" + words[1] if len(words) > 1 else "")
+            if stream in used:
+                stream = mem.name + "_stream"
+            mem.stream = stream
+            used.add(stream)
+
+
+def _method_name(info: conv.FunctionInfo) -> str:
+    """The member name of a function bound as a method: getters and setters not paired into a
+    property keep their verb (`get_x`, `set_x`)."""
+    member = info.member
+    if info.kind == conv.GETTER and not member.startswith(("get_", "is_", "has_")):
+        return "get_" + member
+    if info.kind == conv.SETTER:
+        return "set_" + member
+    return member
+
+
+# -- callbacks, statuses, error text --
+
+_RETURN_MEANINGS = ("continue", "stop", "cancel")
+
+
+def _callback(c: conv.Conventions, cs: conv.CallbackStruct, problems: list[str]) -> CallbackBinding:
+    ret = cs.signature.returns
+    assert ret is not None
+    args = [p for i, p in enumerate(cs.signature.params) if i != cs.user_data_param]
+    one_string = len(args) == 1 and args[0].type.is_string()
+    if ret.kind != m.ENUM or not ret.name:
+        return CallbackBinding(cs.name, None)
+    declared = c.library.callback_returns.get(ret.name)
+    if declared is None:
+        return CallbackBinding(cs.name, ret.name)
+    enum_ = c.api.enum(ret.name)
+    members = {mem.name for mem in enum_.members}
+    for meaning, member in declared.items():
+        if meaning not in _RETURN_MEANINGS:
+            problems.append(f"[callback_returns] {ret.name}: unknown meaning {meaning!r} "
+                            f"(expected {', '.join(_RETURN_MEANINGS)})")
+        elif member not in members:
+            problems.append(f"[callback_returns] {ret.name}: {meaning} = {member!r} is no member of {ret.name}")
+    values = {k: v for k, v in declared.items() if v in members}
+    cont, stop = values.get("continue"), values.get("stop")
+    return CallbackBinding(cs.name, ret.name, cont, stop, values.get("cancel"),
+                           streams=one_string and cont is not None and stop is not None)
+
+
+def _absent_statuses(c: conv.Conventions, problems: list[str]) -> dict[str, str]:
+    out = {}
+    enums = {e.name: e for e in c.api.enums}
+    for status, member in c.library.absent_statuses.items():
+        if status not in enums:
+            continue  # another version of the API; status_enums are filtered the same way
+        if status not in c.status_enums:
+            problems.append(f"[absent_statuses] {status} is no status enum ([status_enums])")
+        elif not any(mem.name == member for mem in enums[status].members):
+            problems.append(f"[absent_statuses] {status}: {member!r} is no member of it")
+        else:
+            out[status] = member
+    return out
+
+
+def _error_text(c: conv.Conventions) -> Optional[ErrorText]:
+    lib = c.library
+    spec = lib.error_text
+    if not spec or lib.status_enum not in c.status_enums:
+        return None
+    last = spec.get("last_message")
+    return ErrorText(lib.status_enum, last, bool(last) and last in lib.owned_string_returns and bool(lib.string_free),
+                     tuple(spec.get("last_message_statuses", [])), spec.get("status_description"),
+                     lib.string_free or None)
