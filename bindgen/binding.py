@@ -169,7 +169,7 @@ class CallbackBinding:
 
 @dataclass(frozen=True)
 class ErrorText:
-    """Where the library keeps the text of an error ([error_text] of the library description)."""
+    """Where the library keeps the text of an error ([conventions.error_text] of the library description)."""
 
     status_enum: str
     last_message: Optional[str]  # function() -> message of the last failure
@@ -215,7 +215,7 @@ def bind(c: conv.Conventions) -> Binding:
         elif info.releases_struct:
             internal[info.name] = (f"frees what a {info.releases_struct} holds: bindings copy such structs "
                                    f"and free them themselves")
-        elif info.name == lib.string_free:
+        elif info.name == lib.conventions.string_free:
             internal[info.name] = "frees strings the library allocated: bindings copy and free them themselves"
     classes: dict[str, ClassBinding] = {}
     for hname, hi in c.handles.items():
@@ -224,7 +224,7 @@ def bind(c: conv.Conventions) -> Binding:
             for f in hi.functions:
                 internal.setdefault(f, f"belongs to the foreign handle {hname}")
             continue
-        alternates = [f for f, target in lib.free_functions.items()
+        alternates = [f for f, target in lib.conventions.free_functions.items()
                       if target == hname and f != hi.free and f in c.functions]
         cls = ClassBinding(hname, hi.member, Lifetime.RESOURCE, hi.free, alternates)
         _members(c, hi, cls, callbacks, absent)
@@ -398,17 +398,17 @@ def _callback(c: conv.Conventions, cs: conv.CallbackStruct, problems: list[str])
     one_string = len(args) == 1 and args[0].type.is_string()
     if ret.kind != m.ENUM or not ret.name:
         return CallbackBinding(cs.name, None)
-    declared = c.library.callback_returns.get(ret.name)
+    declared = c.library.conventions.callback_returns.get(ret.name)
     if declared is None:
         return CallbackBinding(cs.name, ret.name)
     enum_ = c.api.enum(ret.name)
     members = {mem.name for mem in enum_.members}
     for meaning, member in declared.items():
         if meaning not in _RETURN_MEANINGS:
-            problems.append(f"[callback_returns] {ret.name}: unknown meaning {meaning!r} "
+            problems.append(f"[conventions.callback_returns] {ret.name}: unknown meaning {meaning!r} "
                             f"(expected {', '.join(_RETURN_MEANINGS)})")
         elif member not in members:
-            problems.append(f"[callback_returns] {ret.name}: {meaning} = {member!r} is no member of {ret.name}")
+            problems.append(f"[conventions.callback_returns] {ret.name}: {meaning} = {member!r} is no member of {ret.name}")
     values = {k: v for k, v in declared.items() if v in members}
     cont, stop = values.get("continue"), values.get("stop")
     return CallbackBinding(cs.name, ret.name, cont, stop, values.get("cancel"),
@@ -418,13 +418,13 @@ def _callback(c: conv.Conventions, cs: conv.CallbackStruct, problems: list[str])
 def _absent_statuses(c: conv.Conventions, problems: list[str]) -> dict[str, str]:
     out = {}
     enums = {e.name: e for e in c.api.enums}
-    for status, member in c.library.absent_statuses.items():
+    for status, member in c.library.conventions.absent_statuses.items():
         if status not in enums:
             continue  # another version of the API; status_enums are filtered the same way
         if status not in c.status_enums:
-            problems.append(f"[absent_statuses] {status} is no status enum ([status_enums])")
+            problems.append(f"[conventions.absent_statuses] {status} is no status enum ([conventions.status_enums])")
         elif not any(mem.name == member for mem in enums[status].members):
-            problems.append(f"[absent_statuses] {status}: {member!r} is no member of it")
+            problems.append(f"[conventions.absent_statuses] {status}: {member!r} is no member of it")
         else:
             out[status] = member
     return out
@@ -432,10 +432,10 @@ def _absent_statuses(c: conv.Conventions, problems: list[str]) -> dict[str, str]
 
 def _error_text(c: conv.Conventions) -> Optional[ErrorText]:
     lib = c.library
-    spec = lib.error_text
-    if not spec or lib.status_enum not in c.status_enums:
+    spec = lib.conventions.error_text
+    if not spec or lib.conventions.status_enum not in c.status_enums:
         return None
     last = spec.get("last_message")
-    return ErrorText(lib.status_enum, last, bool(last) and last in lib.owned_string_returns and bool(lib.string_free),
+    return ErrorText(lib.conventions.status_enum, last, bool(last) and last in lib.conventions.owned_string_returns and bool(lib.conventions.string_free),
                      tuple(spec.get("last_message_statuses", [])), spec.get("status_description"),
-                     lib.string_free or None)
+                     lib.conventions.string_free or None)

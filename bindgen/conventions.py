@@ -79,9 +79,9 @@ class FunctionInfo:
     variadic: Optional[str] = None  # one of VARIADIC_*
     variadic_count: Optional[str] = None  # name of the count parameter
     nullable: list[str] = field(default_factory=list)  # pointer params documented as may-be-NULL
-    # `char**` outputs receiving a new string the caller frees with `library.string_free` (also in out_params).
+    # `char**` outputs receiving a new string the caller frees with `library.conventions.string_free` (also in out_params).
     string_outs: list[str] = field(default_factory=list)
-    owned_string_return: bool = False  # the returned `const char*` is new; free it with `library.string_free`
+    owned_string_return: bool = False  # the returned `const char*` is new; free it with `library.conventions.string_free`
     # Out-params filling a caller-owned struct (it holds library memory): param -> free function.
     struct_outs: dict[str, str] = field(default_factory=dict)
     releases_struct: Optional[str] = None  # this function frees the library memory inside that struct
@@ -228,7 +228,7 @@ def _is_input_array(t: m.CType) -> bool:
 
 
 def infer(api: m.API, library: Library) -> Conventions:
-    status_enums = dict(library.status_enums)
+    status_enums = dict(library.conventions.status_enums)
     for name in status_enums:
         if not any(e.name == name for e in api.enums):
             status_enums = {k: v for k, v in status_enums.items() if any(e.name == k for e in api.enums)}
@@ -238,7 +238,7 @@ def infer(api: m.API, library: Library) -> Conventions:
     for enum in api.enums:
         if enum.name in status_enums and not any(mem.name == status_enums[enum.name] for mem in enum.members):
             problems.append(f"{enum.location}: status enum {enum.name} has no member {status_enums[enum.name]} "
-                            f"(the success value [status_enums] names for it; members: "
+                            f"(the success value [conventions.status_enums] names for it; members: "
                             f"{', '.join(mem.name for mem in enum.members) or 'none'})")
     callback_structs = {s.name: cs for s in api.structs if (cs := _callback_struct(s)) is not None}
     api_files = set(api.headers)
@@ -246,7 +246,7 @@ def infer(api: m.API, library: Library) -> Conventions:
     handles: dict[str, HandleInfo] = {}
     for h in api.handles:
         stem = handle_stem(h.name)
-        handles[h.name] = HandleInfo(h, stem, strip_prefix(stem, library.prefix), None,
+        handles[h.name] = HandleInfo(h, stem, strip_prefix(stem, library.conventions.prefix), None,
                                      foreign=h.location.file not in api_files)
     # Longest stems first so `ov_genai_whisper_decoded_results_*` is not taken by a shorter stem.
     stems = sorted(handles.values(), key=lambda hi: -len(hi.stem))
@@ -262,33 +262,33 @@ def infer(api: m.API, library: Library) -> Conventions:
                 handles[info.owner].creators.append(fn.name)
             if info.kind == FREE and fn.name == handles[info.owner].stem + "_free":
                 handles[info.owner].free = fn.name
-    for fname, handle in library.free_functions.items():
+    for fname, handle in library.conventions.free_functions.items():
         if fname in infos and handle in handles:
             infos[fname].releases = handle
     # Which free function releases each handle produced through an out-param.
     for info in infos.values():
         if info.creates:
-            declared_free = library.release_with.get(info.name)
+            declared_free = library.conventions.release_with.get(info.name)
             if declared_free and declared_free not in infos:
-                problems.append(f"{info.function.location}: {info.name}: [release_with] names unknown function "
+                problems.append(f"{info.function.location}: {info.name}: [conventions.release_with] names unknown function "
                                 f"{declared_free!r}")
             info.release_with = declared_free or handles[info.creates].free
     _properties(infos, handles)
     value_structs = _value_structs(api, library, infos, problems)
-    for fname in library.owned_string_returns:
+    for fname in library.conventions.owned_string_returns:
         if fname not in infos:
-            problems.append(f"owned_string_returns: unknown function {fname}")
+            problems.append(f"[conventions] owned_string_returns: unknown function {fname}")
     counted = _counted_fields(api, library, problems)
     for key in ("last_message", "status_description"):
-        text_fn = library.error_text.get(key)
+        text_fn = library.conventions.error_text.get(key)
         if text_fn and text_fn not in infos:
-            problems.append(f"[error_text] {key}: unknown function {text_fn}")
-    statuses = library.error_text.get("last_message_statuses", [])
+            problems.append(f"[conventions.error_text] {key}: unknown function {text_fn}")
+    statuses = library.conventions.error_text.get("last_message_statuses", [])
     if statuses:
-        members = {mem.name for e in api.enums if e.name == library.status_enum for mem in e.members}
+        members = {mem.name for e in api.enums if e.name == library.conventions.status_enum for mem in e.members}
         for status in statuses:
             if status not in members:
-                problems.append(f"[error_text] last_message_statuses: {status} is no member of {library.status_enum}")
+                problems.append(f"[conventions.error_text] last_message_statuses: {status} is no member of {library.conventions.status_enum}")
     if problems:
         raise ConventionError("\n".join(problems))
     return Conventions(api, library, infos, handles, callback_structs, status_enums, value_structs, counted)
@@ -296,7 +296,7 @@ def infer(api: m.API, library: Library) -> Conventions:
 
 def _counted_fields(api: m.API, library: Library, problems: list[str]) -> dict[str, list[CountedField]]:
     """A struct of one data pointer and one integer holds an array and its length; the library
-    description names the others (`[counted_fields]`, e.g. a length inside a nested struct)."""
+    description names the others (`[conventions.counted_fields]`, e.g. a length inside a nested struct)."""
     out: dict[str, list[CountedField]] = {}
     for s in api.structs:
         pointers = [f for f in s.fields if f.type.kind == m.POINTER and f.type.pointee is not None
@@ -306,13 +306,13 @@ def _counted_fields(api: m.API, library: Library, problems: list[str]) -> dict[s
         if len(s.fields) == 2 and len(pointers) == 1 and len(counts) == 1:
             out[s.name] = [CountedField(pointers[0].name, counts[0].name)]
     structs = {s.name: s for s in api.structs}
-    for sname, fields in library.counted_fields.items():
+    for sname, fields in library.conventions.counted_fields.items():
         if sname not in structs:
-            problems.append(f"[counted_fields] unknown struct {sname}")
+            problems.append(f"[conventions.counted_fields] unknown struct {sname}")
             continue
         for pointer, path in fields.items():
             if not _field_path_ok(structs, sname, pointer) or not _field_path_ok(structs, sname, path):
-                problems.append(f"[counted_fields] {sname}: unknown field {pointer!r} or {path!r}")
+                problems.append(f"[conventions.counted_fields] {sname}: unknown field {pointer!r} or {path!r}")
                 continue
             out.setdefault(sname, [])
             out[sname] = [cf for cf in out[sname] if cf.pointer != pointer] + [CountedField(pointer, path)]
@@ -355,19 +355,19 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     params = fn.params
     status = fn.returns.name if fn.returns.kind == m.ENUM and fn.returns.name in status_enums else None
     owner_info = next((hi for hi in stems if fn.name.startswith(hi.stem + "_")), None)
-    if library.free_functions.get(fn.name):
-        freed = library.free_functions[fn.name]
+    if library.conventions.free_functions.get(fn.name):
+        freed = library.conventions.free_functions[fn.name]
         owner_info = next((hi for hi in stems if hi.handle.name == freed), None)
         if owner_info is None:
-            problems.append(f"{fn.location}: {fn.name}: [free_functions] names unknown handle {freed!r}")
-    declared_owner = library.owners.get(fn.name)
+            problems.append(f"{fn.location}: {fn.name}: [conventions.free_functions] names unknown handle {freed!r}")
+    declared_owner = library.conventions.owners.get(fn.name)
     if declared_owner:
         owner_info = next((hi for hi in stems if hi.handle.name == declared_owner["handle"]), None)
         if owner_info is None:
-            problems.append(f"{fn.location}: {fn.name}: [owners] names unknown handle {declared_owner['handle']!r}")
+            problems.append(f"{fn.location}: {fn.name}: [conventions.owners] names unknown handle {declared_owner['handle']!r}")
     first_is_owner = bool(params) and owner_info is not None and params[0].type.is_handle_ptr(1) \
         and params[0].type.base().name == owner_info.handle.name
-    info = FunctionInfo(fn, STATIC, None, strip_prefix(fn.name, library.prefix), status,
+    info = FunctionInfo(fn, STATIC, None, strip_prefix(fn.name, library.conventions.prefix), status,
                         status_enums.get(status) if status else None)
     if owner_info is not None:
         info.owner = owner_info.handle.name
@@ -377,7 +377,7 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
 
     # Variadic convention: data first, then the `*_args_size` count parameter.
     if fn.variadic:
-        declared = library.variadic.get(fn.name)
+        declared = library.conventions.variadic.get(fn.name)
         counts = [p.name for p in params if _is_size(p.type) and p.name.endswith("_args_size")]
         if declared == VARIADIC_PAIR:
             info.variadic = VARIADIC_PAIR
@@ -388,18 +388,18 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
             info.variadic, info.variadic_count = VARIADIC_KEY_VALUE, counts[-1]
         else:
             problems.append(f"{fn.location}: {fn.name}: variadic function with no known convention "
-                            f"(add it to [variadic] in libraries/{library.name}.toml)")
+                            f"(add it to [conventions.variadic] in libraries/{library.name}.toml)")
 
     # Trailing outputs.
     rest = params[1:] if first_is_owner else params
     if len(params) >= 2 and _is_char_buffer(params[-2].type) and _is_size_ptr(params[-1].type):
         info.string_buffer = (params[-2].name, params[-1].name)
         info.kind = STRING_GETTER
-    elif fn.name in library.array_getters or (fn.name + "_count") in names and len(params) >= 2 \
+    elif fn.name in library.conventions.array_getters or (fn.name + "_count") in names and len(params) >= 2 \
             and _is_size(params[-1].type) and params[-2].type.kind == m.POINTER and not params[-2].type.pointee.const:  # type: ignore[union-attr]
-        count_fn = library.array_getters.get(fn.name, fn.name + "_count")
+        count_fn = library.conventions.array_getters.get(fn.name, fn.name + "_count")
         if count_fn not in names:
-            problems.append(f"{fn.location}: {fn.name}: [array_getters] names unknown count function {count_fn!r}")
+            problems.append(f"{fn.location}: {fn.name}: [conventions.array_getters] names unknown count function {count_fn!r}")
         info.array_buffer = (params[-2].name, params[-1].name, count_fn)
         info.kind = ARRAY_GETTER
     else:
@@ -439,7 +439,7 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
                 info.kind = STATIC
     if info.kind == STATIC:
         info.owner = None
-        info.member = strip_prefix(fn.name, library.prefix)
+        info.member = strip_prefix(fn.name, library.conventions.prefix)
 
     # Input arrays: `const T* p` (or `const T** p`) followed by its `size_t` length; parallel
     # arrays right before one length share it (`const char** names, const S* shapes, size_t size`).
@@ -460,28 +460,28 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
     # caller frees, and pointers the library keeps after returning.
     param_names = {p.name for p in params}
     known_arrays = {a.pointer for a in info.input_arrays}
-    for pointer, count in library.input_arrays.get(fn.name, {}).items():
+    for pointer, count in library.conventions.input_arrays.get(fn.name, {}).items():
         if pointer not in param_names or count not in param_names:
-            problems.append(f"{fn.location}: {fn.name}: [input_arrays] names unknown parameters {pointer!r}/{count!r}")
+            problems.append(f"{fn.location}: {fn.name}: [conventions.input_arrays] names unknown parameters {pointer!r}/{count!r}")
         elif pointer not in known_arrays:
             info.input_arrays.append(InputArray(pointer, count))
     info.string_outs = [p.name for p in params if p.name in info.out_params and _is_string_out(p.type)]
-    if info.string_outs and not library.string_free:
+    if info.string_outs and not library.conventions.string_free:
         problems.append(f"{fn.location}: {fn.name}: returns a new string through `char**` but "
                         f"libraries/{library.name}.toml names no string_free")
-    if fn.name in library.owned_string_returns:
+    if fn.name in library.conventions.owned_string_returns:
         if not fn.returns.is_string():
             problems.append(f"{fn.location}: {fn.name}: listed in owned_string_returns but returns no string")
         info.owned_string_return = True
-    for retained in library.retains.get(fn.name, []):
+    for retained in library.conventions.retains.get(fn.name, []):
         if retained not in param_names:
-            problems.append(f"{fn.location}: {fn.name}: [retains] names unknown parameter {retained!r}")
+            problems.append(f"{fn.location}: {fn.name}: [conventions.retains] names unknown parameter {retained!r}")
         else:
             info.retains.append(retained)
     info.wide_strings = [p.name for p in params if _is_wide_string(p.type)]
-    for nullable in library.nullable.get(fn.name, []):
+    for nullable in library.conventions.nullable.get(fn.name, []):
         if nullable not in param_names:
-            problems.append(f"{fn.location}: {fn.name}: [nullable] names unknown parameter {nullable!r}")
+            problems.append(f"{fn.location}: {fn.name}: [conventions.nullable] names unknown parameter {nullable!r}")
         else:
             info.nullable.append(nullable)
     return info
@@ -492,15 +492,15 @@ def _value_structs(api: m.API, library: Library, infos: dict[str, FunctionInfo],
     """Structs with functions named after them, and the free functions of caller-owned structs.
 
     A struct is caller-owned when a function `<struct stem>_free(S*)` (or one named in
-    `[struct_free]`) releases the library memory it points to; every out-param filling such a
+    `[conventions.struct_free]`) releases the library memory it points to; every out-param filling such a
     struct then records that free function in `struct_outs`.
     """
-    structs = {s.name: ValueStructInfo(s, handle_stem(s.name), strip_prefix(handle_stem(s.name), library.prefix))
+    structs = {s.name: ValueStructInfo(s, handle_stem(s.name), strip_prefix(handle_stem(s.name), library.conventions.prefix))
                for s in api.structs}
     frees: dict[str, str] = {}
-    for struct, fname in library.struct_free.items():
+    for struct, fname in library.conventions.struct_free.items():
         if struct not in structs or fname not in infos:
-            problems.append(f"[struct_free] {struct} = {fname}: unknown struct or function")
+            problems.append(f"[conventions.struct_free] {struct} = {fname}: unknown struct or function")
             continue
         frees[struct] = fname
     for fname, info in infos.items():

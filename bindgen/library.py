@@ -12,25 +12,31 @@ LIBRARIES_DIR = Path(__file__).with_name("libraries")
 
 
 @dataclass(frozen=True)
-class Library:
-    name: str
-    title: str
+class Headers:
+    """[headers]: what the parser reads."""
+
+    # Headers (relative to the include root) whose functions form the API.
     api_headers: list[str]
+    # A directory given to `bindgen parse` is searched for this file under each prefix.
     marker: str
     search_prefixes: list[str]
+    # Headers of other libraries it includes (found in include dirs or the openvino wheel).
     requires: list[str]
-    native_library: str
-    csharp_namespace: str
-    python_package: str
-    prefix: str
-    status_enum: str
-    oldest_version: str
-    status_enums: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConventionData:
+    """[conventions]: what the convention pass and the binding model need where names can't decide."""
+
+    prefix: str  # stripped from C names to form target-language names
+    status_enum: str  # the library's main status enum
+    status_enums: dict[str, str] = field(default_factory=dict)  # status enum -> its OK member
     free_functions: dict[str, str] = field(default_factory=dict)
     release_with: dict[str, str] = field(default_factory=dict)
     array_getters: dict[str, str] = field(default_factory=dict)
     variadic: dict[str, str] = field(default_factory=dict)
     properties: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Names every language uses instead of the derived ones (derived PascalCase name or C name -> name).
     renames: dict[str, str] = field(default_factory=dict)
     # Function releasing strings the library hands to the caller (`char**` outs, owned returns).
     string_free: str = ""
@@ -49,9 +55,8 @@ class Library:
     # Struct pointer fields holding arrays whose length is not the struct's only integer field:
     # struct -> {pointer field: length field path, e.g. "rank.max"}.
     counted_fields: dict[str, dict[str, str]] = field(default_factory=dict)
-    # Hand-written Python mixins a generated class inherits (what C# partial classes are to C#):
-    # handle -> "module:Class", the module living in the generated package's folder.
-    python_mixins: dict[str, str] = field(default_factory=dict)
+    # Pointer parameters the library checks for NULL and treats as "not given": function -> [param].
+    nullable: dict[str, list[str]] = field(default_factory=dict)
     # Where the library keeps the text of an error, for exception messages:
     #   last_message: function() -> the last failure's message (freed with string_free when listed
     #                 in owned_string_returns);
@@ -64,9 +69,38 @@ class Library:
     # The status member meaning "no value" rather than a failure: status enum -> member. A string
     # property whose setter accepts NULL reads as null/None when its getter reports it.
     absent_statuses: dict[str, str] = field(default_factory=dict)
-    # Pointer parameters that may be NULL (the implementation checks before using them):
-    # function -> [param, ...]. Bindings reject a null argument before the native call otherwise.
-    nullable: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CSharp:
+    """[csharp]: the C# emitter's settings."""
+
+    namespace: str  # of the assembly: "OpenVINO.GenAI"
+
+
+@dataclass(frozen=True)
+class Python:
+    """[python]: the cffi emitter's settings."""
+
+    package: str  # the generated package: "openvino_genai_cffi"
+    # Hand-written mixins a generated class inherits (what C# partial classes are to C#):
+    # handle -> "module:Class", the module living in the generated package's folder.
+    mixins: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Library:
+    """A library description: who it is and which binary it is (top level), then one table per
+    audience: [headers] (parser), [conventions] (convention pass, binding model), [csharp], [python]."""
+
+    name: str
+    title: str
+    native_library: str  # the binary every runtime loads: lib<native_library>.so, <native_library>.dll
+    oldest_version: str  # oldest upstream version with a snapshot; older libraries are reported at load
+    headers: Headers
+    conventions: ConventionData
+    csharp: CSharp
+    python: Python
     # How a runtime asks the loaded library (or a library it depends on) for its version, to tell
     # apart versions that export the same symbols (versions.py): {function, free}. Empty: symbols only.
     version_query: dict[str, str] = field(default_factory=dict)
@@ -85,37 +119,56 @@ class Library:
             raise ValueError(f"{path}: {text}") from None
         except UnicodeDecodeError as exc:
             raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-        known = set(cls.__dataclass_fields__)
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-        required = {n for n, f in cls.__dataclass_fields__.items()
-                    if f.default is MISSING and f.default_factory is MISSING}
-        missing = required - set(data)
-        if missing:
-            raise ValueError(f"{path}: missing keys {sorted(missing)}")
-        hints = get_type_hints(cls)
-        for key, value in data.items():
-            problem = _type_problem(value, hints[key])
-            if problem:
-                raise ValueError(f"{path}: {key}: {problem}")
+        values = _section(cls, data, f"{path}", "")
+        for key, section in _SECTIONS.items():
+            values[key] = section(**_section(section, values[key], f"{path}: [{key}]", key))
+        library = cls(**values)
         # Values emitted verbatim into code (namespace, package, string literals, identifiers).
-        for key, pattern, what in _SPELLINGS:
-            value = data.get(key, "")
-            if not re.fullmatch(pattern, value) or (key == "python_package" and keyword.iskeyword(value)):
-                raise ValueError(f"{path}: {key}: {value!r} is not {what}")
-        return cls(**data)
+        for where, value, pattern, what in (
+                ("[csharp] namespace", library.csharp.namespace, rf"{_IDENTIFIER}(\.{_IDENTIFIER})*",
+                 "a C# namespace (dotted identifiers)"),
+                ("[python] package", library.python.package, _IDENTIFIER, "a Python package name (an identifier)"),
+                ("native_library", library.native_library, r"[A-Za-z0-9_.+-]+",
+                 "a library file name stem (letters, digits, _ . + -)"),
+                ("[conventions] prefix", library.conventions.prefix, r"[A-Za-z0-9_]*",
+                 "a C name prefix (letters, digits, _)")):
+            if not re.fullmatch(pattern, value) or (where.startswith("[python]") and keyword.iskeyword(value)):
+                raise ValueError(f"{path}: {where}: {value!r} is not {what}")
+        return library
+
+
+_SECTIONS: dict[str, Any] = {"headers": Headers, "conventions": ConventionData, "csharp": CSharp, "python": Python}
+
+
+def _section(cls: Any, data: Any, where: str, name: str) -> dict[str, Any]:
+    """The keys of one table checked against the fields of `cls`: unknown, missing, wrongly typed."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: expected a table, found {type(data).__name__} {data!r}")
+    known = set(cls.__dataclass_fields__)
+    unknown = set(data) - known
+    if unknown:
+        hints = []
+        for key in sorted(unknown):
+            home = next((s for s, sc in _SECTIONS.items() if s != name and key in sc.__dataclass_fields__), None)
+            if home:
+                hints.append(f"{key} belongs in [{home}]")
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}" + (f" ({'; '.join(hints)})" if hints else ""))
+    required = {n for n, f in cls.__dataclass_fields__.items()
+                if f.default is MISSING and f.default_factory is MISSING}
+    missing = required - set(data)
+    if missing:
+        raise ValueError(f"{where}: missing keys {sorted(missing)}")
+    hints_ = get_type_hints(cls)
+    for key, value in data.items():
+        if key in _SECTIONS and not name:
+            continue  # a table of its own, checked by the caller
+        problem = _type_problem(value, hints_[key])
+        if problem:
+            raise ValueError(f"{where}: {key}: {problem}")
+    return dict(data)
 
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
-_SPELLINGS = (
-    ("csharp_namespace", rf"{_IDENTIFIER}(\.{_IDENTIFIER})*", "a C# namespace (dotted identifiers)"),
-    ("python_package", _IDENTIFIER, "a Python package name (an identifier)"),
-    ("native_library", r"[A-Za-z0-9_.+-]+", "a library file name stem (letters, digits, _ . + -)"),
-    ("prefix", r"[A-Za-z0-9_]*", "a C name prefix (letters, digits, _)"),
-)
-
-
 def _type_problem(value: Any, expected: Any) -> str:
     """Why `value` (read from TOML) is not of the annotated type, or "" when it is."""
     origin = get_origin(expected)

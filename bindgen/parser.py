@@ -77,10 +77,10 @@ def resolve_header_set(inputs: list[Path], library: Library, include_dirs: Itera
         if inp.is_dir():
             root = _find_root(inp, library)
             if root is None:
-                tried = ", ".join(str(inp / p / library.marker) for p in library.search_prefixes)
+                tried = ", ".join(str(inp / p / library.headers.marker) for p in library.headers.search_prefixes)
                 raise ParseError([f"{inp}: no {library.title} headers found (looked for {tried})"])
             includes.append(root)
-            for pattern in library.api_headers:
+            for pattern in library.headers.api_headers:
                 for path in sorted(root.glob(pattern)):
                     api.append(path.relative_to(root).as_posix())
         elif inp.is_file():
@@ -98,7 +98,7 @@ def resolve_header_set(inputs: list[Path], library: Library, include_dirs: Itera
             includes.append(f.parent)
             api.append(f.name)
     # Headers of libraries this one includes (core C API): given dirs first, then the wheel.
-    for req in library.requires:
+    for req in library.headers.requires:
         if not any((d / req).is_file() for d in includes):
             wheel = openvino_wheel_include()
             if wheel is None or not (wheel / req).is_file():
@@ -106,14 +106,14 @@ def resolve_header_set(inputs: list[Path], library: Library, include_dirs: Itera
                                   f"(pip install openvino, or pass -I DIR)"])
             includes.append(wheel)
     if not api:
-        raise ParseError([f"no API headers given ({', '.join(library.api_headers)})"])
+        raise ParseError([f"no API headers given ({', '.join(library.headers.api_headers)})"])
     return HeaderSet(api_headers=sorted(dict.fromkeys(api)), include_dirs=list(dict.fromkeys(d.resolve() for d in includes)))
 
 
 def _find_root(d: Path, library: Library) -> Optional[Path]:
-    for prefix in library.search_prefixes:
+    for prefix in library.headers.search_prefixes:
         root = d / prefix if prefix else d
-        if (root / library.marker).is_file():
+        if (root / library.headers.marker).is_file():
             return root
     return None
 

@@ -87,7 +87,7 @@ def test_malformed_snapshot_and_library_description_exit_2(capsys: pytest.Captur
     for argv, message in [
         (["generate", "--lang", "c-header", "-o", str(tmp_path / "o"), str(tmp_path / "list.json")], "expected a JSON object"),
         (["generate", "--lang", "c-header", "-o", str(tmp_path / "o"), str(tmp_path / "broken.json")], "not a valid snapshot"),
-        (["parse", str(ACME), "--library", str(tmp_path / "lib.toml")], "missing keys ['api_headers'"),
+        (["parse", str(ACME), "--library", str(tmp_path / "lib.toml")], "missing keys ['conventions', 'csharp', 'headers'"),
         (["parse", str(ACME), "--library", str(tmp_path / "typo.toml")], "unknown keys ['colour']"),
     ]:
         rc, _, err = run(capsys, *argv)

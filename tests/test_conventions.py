@@ -15,6 +15,11 @@ from bindgen import parser, snapshot
 ACME = Path(__file__).parent / "fixtures" / "acme"
 
 
+def _lib(lib: libmod.Library, **conventions: object) -> libmod.Library:
+    """`lib` with some [conventions] entries replaced."""
+    return dataclasses.replace(lib, conventions=dataclasses.replace(lib.conventions, **conventions))
+
+
 @pytest.fixture(scope="module")
 def acme_lib() -> libmod.Library:
     return libmod.load(str(ACME / "acme.toml"))
@@ -143,7 +148,7 @@ def test_odd_free_function_comes_from_the_library_description(acme: conv.Convent
     assert (odd.kind, odd.releases, odd.owner) == (conv.FREE, "acme_stats", "acme_stats")
     assert acme.handles["acme_stats"].free is None  # no `acme_stats_free` exists
     # Without the TOML entries nothing says how to release the stats: data decides, not code.
-    bare = dataclasses.replace(acme_lib, release_with={}, free_functions={})
+    bare = _lib(acme_lib, release_with={}, free_functions={})
     again = conv.infer(acme_api, bare)
     assert again.info("acme_report_get_stats").release_with is None
 
@@ -253,7 +258,7 @@ def test_core_set_property_is_a_method_not_a_property(core: conv.Conventions) ->
 
 
 def test_variadic_without_a_convention_is_reported_by_name(acme_api: m.API, acme_lib: libmod.Library) -> None:
-    bare = dataclasses.replace(acme_lib, variadic={})
+    bare = _lib(acme_lib, variadic={})
     with pytest.raises(conv.ConventionError) as exc:
         conv.infer(acme_api, bare)
     text = str(exc.value)
@@ -348,16 +353,16 @@ def test_foreign_handles(acme: conv.Conventions, genai: conv.Conventions) -> Non
 
 @pytest.mark.parametrize("change, message", [
     ({"free_functions": {"acme_report_stats_free": "acme_statz"}},
-     "acme_report_stats_free: [free_functions] names unknown handle 'acme_statz'"),
+     "acme_report_stats_free: [conventions.free_functions] names unknown handle 'acme_statz'"),
     ({"release_with": {"acme_report_get_stats": "acme_report_stats_fre"}},
-     "acme_report_get_stats: [release_with] names unknown function 'acme_report_stats_fre'"),
+     "acme_report_get_stats: [conventions.release_with] names unknown function 'acme_report_stats_fre'"),
     ({"array_getters": {"acme_widget_read_history": "acme_widget_history_len"}},
-     "acme_widget_read_history: [array_getters] names unknown count function 'acme_widget_history_len'"),
+     "acme_widget_read_history: [conventions.array_getters] names unknown count function 'acme_widget_history_len'"),
 ])
 def test_a_library_description_typo_is_reported(acme_api: m.API, acme_lib: libmod.Library, change: dict,
                                                 message: str) -> None:
     with pytest.raises(conv.ConventionError) as exc:
-        conv.infer(acme_api, dataclasses.replace(acme_lib, **change))
+        conv.infer(acme_api, _lib(acme_lib, **change))
     assert message in str(exc.value)
 
 
@@ -488,7 +493,7 @@ def test_binding_callback_return_meanings_come_from_the_library_description(
         "ACME_PROGRESS_CONTINUE", "ACME_PROGRESS_STOP", None)
     assert progress.error_value == "ACME_PROGRESS_STOP"
     # Without a description a callback's value means nothing: no streaming form.
-    plain = bd.bind(dataclasses.replace(acme, library=dataclasses.replace(acme.library, callback_returns={})))
+    plain = bd.bind(dataclasses.replace(acme, library=_lib(acme.library, callback_returns={})))
     assert not plain.callbacks["acme_progress_callback"].streams
     assert plain.classes["acme_widget"].member("run").stream is None
 
@@ -522,15 +527,15 @@ def test_binding_first_versions(genai_binding: bd.Binding) -> None:
 
 @pytest.mark.parametrize("change, message", [
     ({"callback_returns": {"acme_progress_e": {"continue": "ACME_PROGRESS_GO"}}},
-     "[callback_returns] acme_progress_e: continue = 'ACME_PROGRESS_GO' is no member of acme_progress_e"),
+     "[conventions.callback_returns] acme_progress_e: continue = 'ACME_PROGRESS_GO' is no member of acme_progress_e"),
     ({"callback_returns": {"acme_progress_e": {"pause": "ACME_PROGRESS_STOP"}}},
-     "[callback_returns] acme_progress_e: unknown meaning 'pause'"),
+     "[conventions.callback_returns] acme_progress_e: unknown meaning 'pause'"),
     ({"absent_statuses": {"ov_status_e": "MISSING"}},
-     "[absent_statuses] ov_status_e: 'MISSING' is no member of it"),
+     "[conventions.absent_statuses] ov_status_e: 'MISSING' is no member of it"),
     ({"absent_statuses": {"acme_color_e": "ACME_RED"}},
-     "[absent_statuses] acme_color_e is no status enum"),
+     "[conventions.absent_statuses] acme_color_e is no status enum"),
 ])
 def test_a_binding_description_typo_is_reported(acme: conv.Conventions, change: dict, message: str) -> None:
     with pytest.raises(bd.BindingError) as exc:
-        bd.bind(dataclasses.replace(acme, library=dataclasses.replace(acme.library, **change)))
+        bd.bind(dataclasses.replace(acme, library=_lib(acme.library, **change)))
     assert message in str(exc.value)

@@ -28,7 +28,7 @@ def test_variadic_conventions(core: conv.Conventions) -> None:
 
 
 def test_caller_owned_memory(core: conv.Conventions) -> None:
-    assert core.library.string_free == "ov_free"
+    assert core.library.conventions.string_free == "ov_free"
     assert core.info("ov_core_get_property").string_outs == ["property_value"]
     assert core.info("ov_port_get_any_name").string_outs == ["tensor_name"]
     assert core.info("ov_get_last_err_msg").owned_string_return

@@ -225,10 +225,11 @@ def test_enum_of_unusual_size_is_refused():
 def test_name_collisions_are_refused_with_a_fix():
     api = _api_with()
     api.enums.append(m.Enum("ov_genai_status_e", [m.EnumMember("A", 0)], 4, _location()))  # also `Status`
-    with pytest.raises(EmitError, match=r"both map to the C# name 'Status'.*\[renames\]"):
+    with pytest.raises(EmitError, match=r"both map to the C# name 'Status'.*\[conventions.renames\]"):
         render(api=api)
     lib = libmod.load("genai")
-    renamed = dataclasses.replace(lib, renames={**lib.renames, "ov_genai_status_e": "GenAIStatus"})
+    renamed = dataclasses.replace(lib, conventions=dataclasses.replace(
+        lib.conventions, renames={**lib.conventions.renames, "ov_genai_status_e": "GenAIStatus"}))
     assert "public enum GenAIStatus" in render(api=api, lib=renamed)["Enums.g.cs"]
 
 

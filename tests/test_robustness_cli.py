@@ -142,8 +142,8 @@ GENAI_TOML = Path(__file__).parent.parent / "bindgen" / "libraries" / "genai.tom
 
 
 @pytest.mark.parametrize("line, replacement, message", [
-    ('csharp_namespace = "OpenVINO.GenAI"', 'csharp_namespace = "Open VINO;"', "is not a C# namespace"),
-    ('python_package = "openvino_genai_cffi"', 'python_package = "openvino-genai"', "is not a Python package name"),
+    ('namespace = "OpenVINO.GenAI"', 'namespace = "Open VINO;"', "[csharp] namespace: 'Open VINO;' is not a C# namespace"),
+    ('package = "openvino_genai_cffi"', 'package = "openvino-genai"', "[python] package: 'openvino-genai' is not a Python package name"),
     ('native_library = "openvino_genai_c"', 'native_library = "x\\" + evil"', "is not a library file name stem"),
     ('prefix = "ov_genai_"', 'prefix = "ov genai"', "is not a C name prefix"),
 ], ids=["namespace", "package", "native library", "prefix"])
@@ -169,7 +169,7 @@ def test_library_description_values_emitted_verbatim_are_checked(capsys: pytest.
 @pytest.mark.parametrize("lang", ["csharp", "cffi"])
 def test_renames_to_unusable_or_taken_names_are_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                         lang: str, rename: str, message: str) -> None:
-    # A [renames] entry to a name that is not an identifier, is a keyword, or is already taken would
+    # A [conventions.renames] entry to a name that is not an identifier, is a keyword, or is already taken would
     # render code that does not compile or (Python) silently shadows another class.
     text = GENAI_TOML.read_text(encoding="utf-8")
     assert 'LlmPipeline = "LLMPipeline"' in text
@@ -178,6 +178,26 @@ def test_renames_to_unusable_or_taken_names_are_refused(capsys: pytest.CaptureFi
     rc, _, err = run(capsys, "generate", "--lang", lang, "--library", str(path), "-o", str(tmp_path / "out"))
     assert rc == 2, err
     assert message in err and "ov_genai_llm_pipeline" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_library_description_key_in_the_wrong_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Each audience has its table ([headers], [conventions], [csharp], [python]); a key put in
+    # another (or left at the top level, as before the split) names the table it belongs in.
+    text = GENAI_TOML.read_text(encoding="utf-8")
+    for old, new, message in (
+            ('[csharp]\nnamespace = "OpenVINO.GenAI"', '[csharp]\nnamespace = "OpenVINO.GenAI"\nprefix = "ov_"',
+             "[csharp]: unknown keys ['prefix'] (prefix belongs in [conventions])"),
+            ('name = "genai"', 'name = "genai"\nmarker = "x.h"', "unknown keys ['marker'] (marker belongs in [headers])"),
+            ('[python]\n', '[pythn]\n', "unknown keys ['pythn']"),
+            ('[python]\npackage = "openvino_genai_cffi"\n', '', "missing keys ['python']")):
+        assert old in text, old
+        path = tmp_path / "lib.toml"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        rc, _, err = run(capsys, "generate", "--lang", "cffi", "--library", str(path), "-o", str(tmp_path / "out"))
+        assert rc == 2, (new, err)
+        assert err.startswith(f"bindgen: error: {path}"), err
+        assert message in err, err
     assert not (tmp_path / "out").exists()
 
 

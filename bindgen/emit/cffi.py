@@ -247,16 +247,16 @@ class _Builder:
         self.base_error = self.rename(pascal(self.lib.title) + "Error")
 
     def rename(self, name: str) -> str:
-        return self.lib.renames.get(name, name)
+        return self.lib.conventions.renames.get(name, name)
 
     # -- enums and errors --
     def build_enums(self) -> None:
         used: set[str] = set()
         for e in self.api.enums:
-            base = _strip_library_prefix(e.name, self.lib.prefix)
+            base = _strip_library_prefix(e.name, self.lib.conventions.prefix)
             base = re.sub(r"_e$", "", base)
-            # A [renames] entry keyed by the C name wins (two C enums may share a derived name).
-            py = self.lib.renames[e.name] if e.name in self.lib.renames else self.rename(pascal(base))
+            # A [conventions.renames] entry keyed by the C name wins (two C enums may share a derived name).
+            py = self.lib.conventions.renames[e.name] if e.name in self.lib.conventions.renames else self.rename(pascal(base))
             if py in used:
                 py = pascal(e.name) if pascal(e.name) not in used else pascal(e.name) + "Enum"
             used.add(py)
@@ -321,7 +321,7 @@ class _Builder:
         spec = f"{s.name.upper()}_SPEC"
         if len(s.fields) == 2 and len(fields) == 1 and fields[0].how == "counted" and direct_counts:
             return StructView(s.name, "", spec, "list", fields[0].annotation, fields, sorted(direct_counts))
-        py = self.rename(pascal(re.sub(r"_t$", "", _strip_library_prefix(s.name, self.lib.prefix))))
+        py = self.rename(pascal(re.sub(r"_t$", "", _strip_library_prefix(s.name, self.lib.conventions.prefix))))
         return StructView(s.name, py, spec, "record", py, fields, sorted(direct_counts))
 
     def _struct_field(self, t: m.CType, py: str, c_name: str, failed: set[str]) -> "Optional[StructFieldView | Literal[False]]":
@@ -345,16 +345,16 @@ class _Builder:
         return False
 
     def error_text(self) -> Optional[dict[str, Any]]:
-        """Where the library keeps error text ([error_text] of the library description), for messages."""
-        spec = self.lib.error_text
-        if not spec or self.lib.status_enum not in self.errors:
+        """Where the library keeps error text ([conventions.error_text] of the library description), for messages."""
+        spec = self.lib.conventions.error_text
+        if not spec or self.lib.conventions.status_enum not in self.errors:
             return None
-        ev = self.errors[self.lib.status_enum].enum
+        ev = self.errors[self.lib.conventions.status_enum].enum
         values = {c_name: value for _, c_name, value in ev.members}
         last = spec.get("last_message")
         return dict(enum=ev.py, last_message=last, description=spec.get("status_description"),
-                    owned=bool(last) and last in self.lib.owned_string_returns and bool(self.lib.string_free),
-                    free=self.lib.string_free,
+                    owned=bool(last) and last in self.lib.conventions.owned_string_returns and bool(self.lib.conventions.string_free),
+                    free=self.lib.conventions.string_free,
                     statuses=[str(values[s]) for s in spec.get("last_message_statuses", [])])
 
     # -- callbacks --
@@ -376,8 +376,8 @@ class _Builder:
                 else:
                     params.append((py_name(p.name), "raw"))
                     annotations.append("Any")
-            py = self.rename(pascal(_strip_library_prefix(cs.name, self.lib.prefix)))
-            extern = f"_{self.lib.python_package}_{cs.name}_trampoline"
+            py = self.rename(pascal(_strip_library_prefix(cs.name, self.lib.conventions.prefix)))
+            extern = f"_{self.lib.python.package}_{cs.name}_trampoline"
             cv = CallbackView(cs.name, py, f"{cs.name.upper()}_SPEC", sig.returns.c_spelling(
                 f"(*)({c_params(sig.params)})"), extern, cs.function_field, cs.user_data_field,
                 cs.user_data_param, params, "void", c_return=sig.returns.c_spelling(),
@@ -472,10 +472,10 @@ class _Builder:
                     stream = view.py + "_stream"
                 view.stream = self.unique(stream, used)
         mixins = []
-        if hi.handle.name in self.lib.python_mixins:
-            module, _, mixin = self.lib.python_mixins[hi.handle.name].partition(":")
+        if hi.handle.name in self.lib.python.mixins:
+            module, _, mixin = self.lib.python.mixins[hi.handle.name].partition(":")
             if not re.fullmatch(r"_?[A-Za-z][A-Za-z0-9_]*", module) or not mixin.isidentifier():
-                raise EmitError(f"cffi: [python_mixins] {hi.handle.name} = {self.lib.python_mixins[hi.handle.name]!r}: "
+                raise EmitError(f"cffi: [python.mixins] {hi.handle.name} = {self.lib.python.mixins[hi.handle.name]!r}: "
                                 f"expected \"module:Class\" (a module of the package)")
             mixins.append((module, mixin))
         return ClassView(hi.handle.name, cls, hi.free, init, creators, props, methods, mixins)
@@ -491,7 +491,7 @@ class _Builder:
         out = []
         for info in self.c.statics():
             # Frees of library memory: the Python layer copies and frees such memory itself.
-            if info.kind == conv.FREE or info.releases_struct or info.name == self.lib.string_free:
+            if info.kind == conv.FREE or info.releases_struct or info.name == self.lib.conventions.string_free:
                 continue
             out.append(self.function(info, "static", self.unique(py_name(info.member), used)))
         return out
@@ -514,7 +514,7 @@ class _Builder:
             view.returns = "void"
         elif fn.returns.is_string():
             view.returns = "owned_string" if info.owned_string_return else "string"
-            view.string_free = self.lib.string_free or None
+            view.string_free = self.lib.conventions.string_free or None
             view.return_annotation = "Optional[str]"
         elif fn.returns.kind in (m.SCALAR, m.ENUM):
             view.returns = "value"
@@ -734,7 +734,7 @@ class _Builder:
                 return OutView(p.name, "handle", ctype, self.classes[hname], cls=self.classes[hname], release=release)
             return OutView(p.name, "raw", ctype, "Any", foreign=True)
         if p.name in info.string_outs:
-            return OutView(p.name, "owned_string", "char *", "Optional[str]", release=self.lib.string_free or None)
+            return OutView(p.name, "owned_string", "char *", "Optional[str]", release=self.lib.conventions.string_free or None)
         if pointee.kind == m.STRUCT and pointee.name in self.structs:
             sv = self.structs[pointee.name]
             unqualified = m.CType(m.STRUCT, pointee.name).c_spelling()
@@ -782,15 +782,15 @@ def cdef_text(api: m.API) -> str:
 
 def _check_public_names(library: str, names: list[tuple[str, str]]) -> None:
     """Every name the package exports is a Python identifier of its own: two things mapping to one
-    name would silently leave one of them unreachable (e.g. through a [renames] entry)."""
+    name would silently leave one of them unreachable (e.g. through a [conventions.renames] entry)."""
     used: dict[str, str] = {}
     for name, what in names:
         if not name.isidentifier() or keyword.iskeyword(name):
             raise EmitError(f"cffi: {what} maps to {name!r}, not a Python identifier; "
-                            f"add a [renames] entry to libraries/{library}.toml")
+                            f"add a [conventions.renames] entry to libraries/{library}.toml")
         if name in used:
             raise EmitError(f"cffi: {what} and {used[name]} both map to the Python name {name!r}; "
-                            f"add a [renames] entry to libraries/{library}.toml")
+                            f"add a [conventions.renames] entry to libraries/{library}.toml")
         used[name] = what
 
 
@@ -817,12 +817,12 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     env.filters["without_param"] = without_param
     layouts = [(s.name, s.size, s.align, [(f.name, f.offset) for f in s.fields]) for s in api.structs]
     context = dict(
-        api=api, library=lib, conventions=conventions, package=lib.python_package,
+        api=api, library=lib, conventions=conventions, package=lib.python.package,
         cdef=cdef_text(api), enums=list(b.enums.values()), errors=list(b.errors.values()),
         base_error=b.base_error, classes=classes, statics=statics, callbacks=list(b.callbacks.values()),
         tuples=list(b.tuples.values()), layouts=layouts, structs=list(b.structs.values()),
         env_dir=re.sub(r"\W+", "_", lib.title).upper() + "_DIR",
-        env_prefix=lib.python_package.upper(),
+        env_prefix=lib.python.package.upper(),
         status_enum_names={e.enum.c_name: e for e in b.errors.values()},
         error_text=b.error_text(),
     )

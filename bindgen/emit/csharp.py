@@ -360,9 +360,9 @@ class Unsupported(Exception):
 class Builder:
     def __init__(self, api: m.API, c: conv.Conventions) -> None:
         self.api, self.c, self.lib = api, c, c.library
-        self.ns = self.lib.csharp_namespace
+        self.ns = self.lib.csharp.namespace
         self.short = pascal(self.lib.title.split()[-1]) if self.lib.title else pascal(self.lib.name)
-        self.prefixes = self._prefixes(self.lib.prefix)
+        self.prefixes = self._prefixes(self.lib.conventions.prefix)
         self.type_names: dict[str, str] = {}  # C type name -> C# type name (enums, structs)
         self.handle_names: dict[str, str] = {}  # handle C name -> safe class name
         self.handle_classes: dict[str, str] = {}  # free function -> SafeHandle class
@@ -391,21 +391,21 @@ class Builder:
         return name
 
     def type_name(self, c_name: str) -> str:
-        if c_name in self.lib.renames:  # a C name: renames exactly that type
-            return self.lib.renames[c_name]
+        if c_name in self.lib.conventions.renames:  # a C name: renames exactly that type
+            return self.lib.conventions.renames[c_name]
         base = self.strip(c_name)
         base = re.sub(r"_(t|e)$", "", base)
         return self.rename(pascal(base))
 
     def rename(self, name: str) -> str:
-        return self.lib.renames.get(name, name)
+        return self.lib.conventions.renames.get(name, name)
 
     def claim(self, cs: str, what: str) -> str:
         if cs in self.used and self.used[cs] != what:
             raise EmitError(f"csharp: {what} and {self.used[cs]} both map to the C# name {cs!r}; "
-                            f"add a [renames] entry to libraries/{self.lib.name}.toml")
+                            f"add a [conventions.renames] entry to libraries/{self.lib.name}.toml")
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", cs) or cs in CS_KEYWORDS:
-            raise EmitError(f"csharp: {what} maps to {cs!r}, not a C# identifier; add a [renames] entry")
+            raise EmitError(f"csharp: {what} maps to {cs!r}, not a C# identifier; add a [conventions.renames] entry")
         self.used[cs] = what
         return cs
 
@@ -433,16 +433,16 @@ class Builder:
         self._value_types()
 
     def error_text(self) -> Optional[dict[str, Any]]:
-        """Where the library keeps error text ([error_text] of the library description), for messages."""
-        spec = self.lib.error_text
-        ev = next((e for e in self.status_views if e.c_name == self.lib.status_enum), None)
+        """Where the library keeps error text ([conventions.error_text] of the library description), for messages."""
+        spec = self.lib.conventions.error_text
+        ev = next((e for e in self.status_views if e.c_name == self.lib.conventions.status_enum), None)
         if not spec or ev is None:
             return None
         values = {c_name: value for _, c_name, value in ev.members}
         last = spec.get("last_message")
         return dict(enum=ev.name, enum_c_name=ev.c_name, last_message=last, description=spec.get("status_description"),
-                    owned=bool(last) and last in self.lib.owned_string_returns and bool(self.lib.string_free),
-                    free=self.lib.string_free, statuses=[values[s_] for s_ in spec.get("last_message_statuses", [])])
+                    owned=bool(last) and last in self.lib.conventions.owned_string_returns and bool(self.lib.conventions.string_free),
+                    free=self.lib.conventions.string_free, statuses=[values[s_] for s_ in spec.get("last_message_statuses", [])])
 
     # -- plain structs as managed values --
     def _value_types(self) -> None:
@@ -495,7 +495,7 @@ class Builder:
             return ValueTypeView(s.name, "Native." + raw_name, "list", fields[0].type, "", marshal, fields, hidden)
         name = self.rename(raw_name)
         if name in self.handle_names.values() or name in (e.name for e in self.enums):
-            raise EmitError(f"csharp: struct {s.name}: its managed class {name!r} collides; add a [renames] entry")
+            raise EmitError(f"csharp: struct {s.name}: its managed class {name!r} collides; add a [conventions.renames] entry")
         return ValueTypeView(s.name, "Native." + raw_name, "record", name, name, marshal, fields, hidden)
 
     def _field_path_type(self, s: m.Struct, path: str) -> str:
@@ -684,7 +684,7 @@ class Builder:
             cls = self.handle_names[h.name]
             base_name = self.claim(cls + "Handle", f"handle {h.name}")
             self.handle_base[h.name] = base_name
-            alternates = [f for f, target in self.lib.free_functions.items()
+            alternates = [f for f, target in self.lib.conventions.free_functions.items()
                           if target == h.name and f != hi.free and f in self.c.functions]
             views.append(HandleClassView(base_name, "SafeHandle", hi.free, sealed=not alternates, c_handle=h.name))
             if hi.free:
@@ -855,12 +855,12 @@ class Builder:
             # The library keeps a pointer past the call: the memory must live as long as the object
             # that holds it (hand-written partials do that, e.g. pinned tensor memory, callbacks).
             raise Unsupported(f"the library keeps {', '.join(info.retains)} after the call")
-        if (info.string_outs or info.owned_string_return) and not self.lib.string_free:
+        if (info.string_outs or info.owned_string_return) and not self.lib.conventions.string_free:
             raise Unsupported("returns a caller-owned string but the library names no string_free")
         arrays = {a.pointer: a.count for a in info.input_arrays}
         counts = {a.count: a.pointer for a in info.input_arrays}
         call = CallView(fn.name, [], [])
-        call.string_free = self.lib.string_free or None
+        call.string_free = self.lib.conventions.string_free or None
         if info.status_enum:
             call.status = self.type_names[info.status_enum]
         outs = set(info.out_params)
@@ -990,7 +990,7 @@ class Builder:
             self._members(cls, hi)
             classes.append(cls)
         for info in self.c.statics():
-            if info.name == self.lib.string_free:
+            if info.name == self.lib.conventions.string_free:
                 statics.raw_only.append((info.name, "frees strings the library allocated; the safe layer copies "
                                                     "and frees them itself"))
                 continue
@@ -1055,7 +1055,7 @@ class Builder:
             names.add(name)  # `to_string(h)` returning a string overrides object.ToString()
             return
         if name in RESERVED_MEMBERS or name == cls.name:
-            raise EmitError(f"csharp: {fname} would become {cls.name}.{name}, which C# reserves; add a [renames] entry")
+            raise EmitError(f"csharp: {fname} would become {cls.name}.{name}, which C# reserves; add a [conventions.renames] entry")
         names.add(name)
 
     def _property(self, cls: ClassView, name: str, getter: Optional[conv.FunctionInfo],

@@ -1,6 +1,6 @@
 """Hand-written (not generated): futures for asynchronous inference, mixed into `InferRequest`.
 
-Declared in bindgen/libraries/core.toml ([python_mixins]). The C API reports completion by
+Declared in bindgen/libraries/core.toml ([python.mixins]). The C API reports completion by
 calling the request's callback (`ov_infer_request_set_callback`) on an OpenVINO worker
 thread; `infer_async()` installs one dispatcher per request that completes the oldest pending
 `concurrent.futures.Future`. With asyncio, `await asyncio.wrap_future(request.infer_async())`.

@@ -1,6 +1,6 @@
 """Hand-written (not generated): numpy and buffer access for `Tensor`, mixed into the generated class.
 
-Declared in bindgen/libraries/core.toml ([python_mixins]); the generated `Tensor` inherits
+Declared in bindgen/libraries/core.toml ([python.mixins]); the generated `Tensor` inherits
 `TensorData`, so everything here works on the generated methods (`from_host_ptr`, `data`,
 `shape`, `element_type`, `byte_size`).
 
