@@ -213,10 +213,11 @@ def bind(c: conv.Conventions) -> Binding:
         if info.kind == conv.FREE:
             internal[info.name] = f"releases {info.releases}: called when the object is closed/disposed"
         elif info.releases_struct:
-            internal[info.name] = (f"frees what a {info.releases_struct} holds: bindings copy such structs "
-                                   f"and free them themselves")
+            internal[info.name] = (f"frees what a {info.releases_struct} holds: the safe layer copies such "
+                                   f"structs and frees them itself")
         elif info.name == lib.conventions.string_free:
-            internal[info.name] = "frees strings the library allocated: bindings copy and free them themselves"
+            internal[info.name] = ("frees strings the library allocated; the safe layer copies and frees them "
+                                   "itself")
     classes: dict[str, ClassBinding] = {}
     for hname, hi in c.handles.items():
         if hi.foreign:

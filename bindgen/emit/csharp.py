@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
+from .. import binding as bd
 from .. import conventions as conv
 from .. import model as m
 from .. import versions
@@ -295,6 +296,7 @@ class MemberView:
     setter: Optional[CallView] = None
     type: str = ""
     static: bool = False
+    stream: Optional[str] = None  # name of the iterator form (and its Async) of a streaming method
 
 
 @dataclass
@@ -360,6 +362,7 @@ class Unsupported(Exception):
 class Builder:
     def __init__(self, api: m.API, c: conv.Conventions) -> None:
         self.api, self.c, self.lib = api, c, c.library
+        self.binding = bd.bind(c)
         self.ns = self.lib.csharp.namespace
         self.short = pascal(self.lib.title.split()[-1]) if self.lib.title else pascal(self.lib.name)
         self.prefixes = self._prefixes(self.lib.conventions.prefix)
@@ -433,16 +436,15 @@ class Builder:
         self._value_types()
 
     def error_text(self) -> Optional[dict[str, Any]]:
-        """Where the library keeps error text ([conventions.error_text] of the library description), for messages."""
-        spec = self.lib.conventions.error_text
-        ev = next((e for e in self.status_views if e.c_name == self.lib.conventions.status_enum), None)
-        if not spec or ev is None:
+        """Where the library keeps error text (the binding model's error_text), for messages."""
+        et = self.binding.error_text
+        ev = next((e for e in self.status_views if et is not None and e.c_name == et.status_enum), None)
+        if et is None or ev is None:
             return None
         values = {c_name: value for _, c_name, value in ev.members}
-        last = spec.get("last_message")
-        return dict(enum=ev.name, enum_c_name=ev.c_name, last_message=last, description=spec.get("status_description"),
-                    owned=bool(last) and last in self.lib.conventions.owned_string_returns and bool(self.lib.conventions.string_free),
-                    free=self.lib.conventions.string_free, statuses=[values[s_] for s_ in spec.get("last_message_statuses", [])])
+        return dict(enum=ev.name, enum_c_name=ev.c_name, last_message=et.last_message,
+                    description=et.status_description, owned=et.last_message_owned, free=et.string_free or "",
+                    statuses=[values[s_] for s_ in et.last_message_statuses])
 
     # -- plain structs as managed values --
     def _value_types(self) -> None:
@@ -735,12 +737,11 @@ class Builder:
         returns = self.raw_type(ret, f"callback {struct}")
         stop = cont = cancel = None
         valid: list[str] = []
+        meaning = self.binding.callbacks[struct]
         if ret.kind == m.ENUM:
             ev = next(e for e in self.enums if e.c_name == ret.name)
-            cont = next((cs_ for cs_, _, v in ev.members if v == 0), None)
-            stop = next((cs_ for cs_, c_, _ in ev.members if c_.endswith("STOP")), None)
-            cancel = next((cs_ for cs_, c_, _ in ev.members if c_.endswith("CANCEL")), None)
-            stop, cont, cancel = [f"{ev.name}.{x}" if x else None for x in (stop, cont, cancel)]
+            cont, stop, cancel = [f"{ev.name}.{self._enum_member(ret.name, x)}" if x else None
+                                  for x in (meaning.continue_value, meaning.stop_value, meaning.cancel_value)]
             valid = [f"{ev.name}.{cs_}" for cs_, _, _ in ev.members]
         elif ret.kind != m.VOID:
             raise Unsupported(f"callback {struct} returns {ret.c_spelling()}")
@@ -752,7 +753,7 @@ class Builder:
         view = CallbackView(sname, ident(cs.function_field), ident(cs.user_data_field), delegate,
                             self.claim(sname + "Bridge", f"bridge for {struct}"), managed, params, returns,
                             stop, cont, cancel,
-                            streaming=len(params) == 1 and params[0][2] == "string" and None not in (stop, cont, cancel))
+                            streaming=meaning.streams)
         view.all_params = all_params
         view.valid_values = valid
         if returns != "void" and cont is not None:
@@ -977,90 +978,67 @@ class Builder:
         return call
 
     def build_classes(self) -> list[ClassView]:
+        """One class per owned handle, members as the binding model lists them (bindgen/binding.py);
+        a member the safe layer cannot wrap faithfully stays raw only, with the reason."""
         classes = []
         statics = ClassView(self.claim(self.short + "Library", "static functions"), "", "", static=True)
         for h in self.api.handles:
-            hi = self.c.handles[h.name]
-            if hi.foreign:
-                if hi.functions:
-                    statics.raw_only += [(f, f"belongs to the foreign handle {h.name}") for f in hi.functions]
+            cb = self.binding.classes[h.name]
+            if cb.lifetime is bd.Lifetime.FOREIGN:
+                statics.raw_only += [(f, self.binding.internal[f]) for f in self.c.handles[h.name].functions]
                 continue
             cls = ClassView(self.claim(self.handle_names[h.name], f"handle {h.name} class"), h.name,
                             self.handle_base[h.name])
-            self._members(cls, hi)
+            self._members(cls, cb)
             classes.append(cls)
+        static_members = {mem.call.function: mem for mem in self.binding.statics if mem.call is not None}
         for info in self.c.statics():
-            if info.name == self.lib.conventions.string_free:
-                statics.raw_only.append((info.name, "frees strings the library allocated; the safe layer copies "
-                                                    "and frees them itself"))
-                continue
-            if info.releases_struct:
-                statics.raw_only.append((info.name, f"frees what a {info.releases_struct} holds: the safe layer "
-                                                    f"copies such structs and frees them itself"))
-                continue
-            if info.value_owner and info.value_owner not in self.value_types:
+            if info.name in self.binding.internal:
+                statics.raw_only.append((info.name, self.binding.internal[info.name]))
+            elif info.value_owner and info.value_owner not in self.value_types:
                 statics.raw_only.append((info.name, f"belongs to the value struct {info.value_owner}"))
-                continue
-            self._add_method(statics, info, static=True)
+            else:
+                self._add_method(statics, static_members[info.name], static=True)
         if statics.members or statics.raw_only:
             classes.append(statics)
         return classes
 
-    def _members(self, cls: ClassView, hi: conv.HandleInfo) -> None:
-        consumed: set[str] = set()
+    def _members(self, cls: ClassView, cb: bd.ClassBinding) -> None:
         names: set[str] = set()
-        infos = self.c.owned_by(hi.handle.name)
-        by_member = {i.member: i for i in infos}
-        # Constructors and factories.
-        for fname in hi.creators:
-            info = self.c.functions[fname]
-            consumed.add(fname)
-            try:
-                call = self.call_view(info)
-            except Unsupported as exc:
-                cls.raw_only.append((fname, str(exc)))
-                continue
-            call.result = "create"
-            if info.member == "create":
-                cls.members.append(MemberView("ctor", cls.name, f"Creates a new {cls.name}.", call))
+        for mem in cb.members:
+            if mem.kind is bd.MemberKind.CONSTRUCTOR or mem.kind is bd.MemberKind.FACTORY:
+                assert mem.call is not None
+                try:
+                    call = self.call_view(self.c.functions[mem.call.function])
+                except Unsupported as exc:
+                    cls.raw_only.append((mem.call.function, str(exc)))
+                    continue
+                call.result = "create"
+                if mem.kind is bd.MemberKind.CONSTRUCTOR:
+                    cls.members.append(MemberView("ctor", cls.name, f"Creates a new {cls.name}.", call))
+                else:
+                    name = pascal(mem.name) if mem.name.startswith("from_") else "Create" + pascal(
+                        mem.name[len("create_"):] if mem.name.startswith("create_") else mem.name)
+                    self._name(cls, name, names, mem.call.function)
+                    cls.members.append(MemberView("factory", name, f"Creates a new {cls.name}.", call, static=True))
+            elif mem.kind is bd.MemberKind.PROPERTY:
+                self._property(cls, mem, names)
             else:
-                rest = info.member[len("create_"):] if info.member.startswith("create_") else info.member
-                name = pascal(rest) if rest.startswith("from_") else "Create" + pascal(rest)
-                self._name(cls, name, names, fname)
-                cls.members.append(MemberView("factory", name, f"Creates a new {cls.name}.", call, static=True))
-        for i in infos:
-            if i.kind == conv.FREE:
-                consumed.add(i.name)
-        # Properties: getter/setter pairs from the convention pass, plus array-valued pairs.
-        for prop in hi.properties:
-            getter = self.c.functions[prop.getter] if prop.getter else None
-            setter = self.c.functions[prop.setter] if prop.setter else None
-            if getter is not None and getter.creates or setter is not None and setter.function.params[1].type.is_handle_ptr(1):
-                continue  # a new object per read: methods GetX()/SetX(), not a property that silently copies
-            self._property(cls, pascal(prop.name), getter, setter, names, consumed)
-        for i in infos:
-            if i.kind == conv.METHOD and i.member.startswith("set_") and i.name not in consumed \
-                    and len(i.input_arrays) == 1 and len(i.in_params) == 1 and not i.out_params:
-                getter = by_member.get("get_" + i.member[4:])
-                if getter is not None and getter.kind != conv.ARRAY_GETTER:
-                    getter = None
-                self._property(cls, pascal(i.member[4:]), getter, i, names, consumed)
-        for i in infos:
-            if i.name in consumed:
-                continue
-            self._add_method(cls, i, names=names)
+                self._add_method(cls, mem, names=names)
 
     def _name(self, cls: ClassView, name: str, names: set[str], fname: str, call: Optional[CallView] = None) -> None:
         if name == "ToString" and call is not None and not call.params and call.returns == "string" and call.owner:
             names.add(name)  # `to_string(h)` returning a string overrides object.ToString()
             return
         if name in RESERVED_MEMBERS or name == cls.name:
-            raise EmitError(f"csharp: {fname} would become {cls.name}.{name}, which C# reserves; add a [conventions.renames] entry")
+            raise EmitError(f"csharp: {fname} would become {cls.name}.{name}, which C# reserves; "
+                            f"add a [conventions.renames] entry")
         names.add(name)
 
-    def _property(self, cls: ClassView, name: str, getter: Optional[conv.FunctionInfo],
-                  setter: Optional[conv.FunctionInfo], names: set[str], consumed: set[str]) -> None:
-        name = self.rename(name)
+    def _property(self, cls: ClassView, mem: bd.Member, names: set[str]) -> None:
+        name = self.rename(pascal(mem.name))
+        getter = self.c.functions[mem.getter.function] if mem.getter else None
+        setter = self.c.functions[mem.setter.function] if mem.setter else None
         try:
             gcall = self.call_view(getter) if getter else None
             scall = self.call_view(setter) if setter else None
@@ -1068,54 +1046,40 @@ class Builder:
             for f in (getter, setter):
                 if f is not None:
                     cls.raw_only.append((f.name, str(exc)))
-                    consumed.add(f.name)
             return
         if scall is not None and len(scall.params) != 1:
-            return
+            raise EmitError(f"csharp: {setter.name}: the setter of property {name} takes "  # type: ignore[union-attr]
+                            f"{len(scall.params)} values")
         ptype = gcall.returns if gcall else scall.params[0].type  # type: ignore[union-attr]
         if gcall and scall and scall.params[0].type != ptype:
-            return
-        if gcall and scall and gcall.result == "string" and scall.params[0].nullable:
-            gcall.absent_status = self._absent_status(gcall.status)
+            raise EmitError(f"csharp: property {cls.name}.{name}: getter and setter types differ "
+                            f"({ptype} / {scall.params[0].type})")
+        if gcall and mem.getter and mem.getter.absent_status:
+            gcall.absent_status = f"{gcall.status}.{self._enum_member(mem.getter.status, mem.getter.absent_status)}"
         self._name(cls, name, names, (getter or setter).name)  # type: ignore[union-attr]
-        for f in (getter, setter):
-            if f is not None:
-                consumed.add(f.name)
         funcs = " / ".join(f"<c>{f.name}</c>" for f in (getter, setter) if f is not None)
         cls.members.append(MemberView("property", name, f"Calls {funcs}.", getter=gcall, setter=scall, type=ptype))
 
-    def _absent_status(self, status: Optional[str]) -> Optional[str]:
-        ev = next((e for e in self.enums if e.name == status), None)
-        if ev is None:
-            return None
-        member = next((cs for cs, c_name, _ in ev.members if c_name.endswith("NOT_FOUND")), None)
-        return f"{ev.name}.{member}" if member else None
+    def _enum_member(self, enum: Optional[str], c_member: str) -> str:
+        """The C# name of member `c_member` of C enum `enum`."""
+        ev = next(e for e in self.enums if e.c_name == enum)
+        return next(cs for cs, c_name, _ in ev.members if c_name == c_member)
 
-    def _add_method(self, cls: ClassView, info: conv.FunctionInfo, static: bool = False,
+    def _add_method(self, cls: ClassView, mem: bd.Member, static: bool = False,
                     names: Optional[set[str]] = None) -> None:
+        assert mem.call is not None
+        info = self.c.functions[mem.call.function]
         try:
             call = self.call_view(info)
         except Unsupported as exc:
             cls.raw_only.append((info.name, str(exc)))
             return
-        member = info.member
-        if info.kind == conv.GETTER and not call.params and not static:
-            # A getter of several values (e.g. mean and standard deviation): a read-only property.
-            name = self.rename(pascal(member))
-            if names is not None:
-                self._name(cls, name, names, info.name)
-            cls.members.append(MemberView("property", name, f"Calls <c>{info.name}</c>.", getter=call,
-                                          type=call.returns))
-            return
-        if info.kind == conv.GETTER and not member.startswith(("get_", "is_", "has_")):
-            member = "get_" + member
-        if info.kind == conv.SETTER:
-            member = "set_" + member
-        name = self.rename(pascal(member))
+        name = self.rename(pascal(mem.name))
         if names is not None:
             self._name(cls, name, names, info.name, call)
         kind = "callback_method" if call.callback else "method"
-        cls.members.append(MemberView(kind, name, f"Calls <c>{info.name}</c>.", call, static=static))
+        cls.members.append(MemberView(kind, name, f"Calls <c>{info.name}</c>.", call, static=static,
+                                      stream=pascal(mem.stream) if mem.stream else None))
 
 
 def _function_type(t: m.CType) -> Optional[m.CType]:
