@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import json
+import signal
 import subprocess
+import sys
 import threading
 from ctypes import POINTER, byref, c_bool, c_char_p, c_float, c_int, c_int64, c_size_t, c_void_p
 from pathlib import Path
@@ -1087,3 +1089,44 @@ def test_live_objects_counts_every_kind(lib, lib_path, model_dir):
                          (lib.ov_genai_chat_history_free, history), (lib.ov_genai_json_container_free, container)):
         free(handle)
     assert live_objects(lib_path) == start
+
+
+EXIT_DURING_GENERATE = r"""
+import ctypes, sys, threading
+from ctypes import byref, c_char_p, c_int, c_size_t, c_void_p
+lib = ctypes.CDLL(sys.argv[1])
+CALLBACK = ctypes.CFUNCTYPE(c_int, c_char_p, c_void_p)
+class Streamer(ctypes.Structure):
+    _fields_ = [("callback_func", CALLBACK), ("args", c_void_p)]
+pipe, config, results = c_void_p(), c_void_p(), c_void_p()
+assert lib.ov_genai_llm_pipeline_create(c_char_p(sys.argv[2].encode()), c_char_p(b"CPU"), c_size_t(0), byref(pipe)) == 0
+assert lib.ov_genai_generation_config_create(byref(config)) == 0
+assert lib.ov_genai_generation_config_set_max_new_tokens(config, c_size_t(30)) == 0
+streaming, finish = threading.Event(), sys.argv[3] == "finish"
+def on_chunk(chunk, user_data):
+    streaming.set()
+    if not finish:
+        threading.Event().wait()  # still inside generate when the process exits
+    return 0
+callback = CALLBACK(on_chunk)
+streamer = Streamer(callback, None)
+worker = threading.Thread(target=lambda: lib.ov_genai_llm_pipeline_generate(pipe, c_char_p(b"Hello"), config, byref(streamer), byref(results)), daemon=True)
+worker.start()
+streaming.wait(30)
+worker.join(30 if finish else 0)
+sys.exit(3)
+"""
+
+
+@pytest.mark.parametrize("finish", [True, False], ids=["returned", "running"])
+def test_exit_during_generate_aborts(lib_path, model_dir, finish):
+    """Measured upstream: exiting the process while a thread is inside generate crashes by chance;
+    the double always aborts, with a message, so bindings that don't stop and wait fail every time."""
+    proc = subprocess.run([sys.executable, "-c", EXIT_DURING_GENERATE, str(lib_path), model_dir.decode(),
+                           "finish" if finish else "hang"], capture_output=True, text=True, timeout=120)
+    if finish:
+        assert proc.returncode == 3, proc.stderr
+        assert "genai double" not in proc.stderr
+    else:
+        assert proc.returncode == -signal.SIGABRT, proc.stderr
+        assert "genai double: the process is exiting while 1 generate call(s) run" in proc.stderr

@@ -4,6 +4,7 @@
  * Object bookkeeping (the live-object counter tests use to prove nothing leaked) and small
  * utilities shared by the other files.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,30 @@ static int64_t live_objects = 0;
 /* Test-only export: how many handles of any kind are currently alive. */
 DOUBLE_EXPORT int64_t genai_double_live_objects(void) {
     return __atomic_load_n(&live_objects, __ATOMIC_SEQ_CST);
+}
+
+/* Generations in progress in the whole process (every pipeline). */
+static int64_t generations_running = 0;
+
+void generation_started(void) {
+    __atomic_add_fetch(&generations_running, 1, __ATOMIC_SEQ_CST);
+}
+
+void generation_ended(void) {
+    __atomic_sub_fetch(&generations_running, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Run by exit() while other threads may still be inside the library. Measured upstream: a process
+ * that exits while another thread is inside generate crashes in the library (SIGSEGV, or "FATAL:
+ * exception not rethrown" and SIGABRT when its callback thread is ended by the runtime). The double
+ * does not wait to crash by chance: it says so and aborts, every time. */
+__attribute__((destructor)) static void exit_during_generation(void) {
+    int64_t running = __atomic_load_n(&generations_running, __ATOMIC_SEQ_CST);
+    if (running > 0) {
+        fprintf(stderr, "genai double: the process is exiting while %lld generate call(s) run; "
+                        "the real library crashes here\n", (long long)running);
+        abort();
+    }
 }
 
 void *object_new(size_t size, object_kind kind) {

@@ -47,6 +47,10 @@ typedef struct {
     object_kind kind;
 } object_header;
 
+/* Counts a generate call in progress (any pipeline); exit() during one aborts (common.c). */
+void generation_started(void);
+void generation_ended(void);
+
 /* Allocates a zeroed object of `size` bytes tagged `kind` and counts it as live; NULL on OOM. */
 void *object_new(size_t size, object_kind kind);
 /* Untags, uncounts and frees an object; ignores NULL. */

@@ -191,6 +191,7 @@ static bool may_start(text_session *session) {
     if (session->running++ == 0) {
         session->runner = self;
     }
+    generation_started();
     return true;
 }
 
@@ -260,6 +261,7 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
     }
     enter(session);
     session->running--;
+    generation_ended();
     /* Chat mode (if still on) keeps the turn unless the streamer cancelled it. */
     if (chat_turn && session->in_chat) {
         if (status != OK) {
