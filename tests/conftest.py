@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,34 @@ def library_dll(dotnet_toolchain: None) -> Path:
     from support import dotnet
 
     return dotnet.build_library()
+
+
+def _tiny_model(request: pytest.FixtureRequest, name: str) -> Path:
+    from support import tiny_speech_vision
+
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+
+    def report(line: str) -> None:  # shown even while pytest captures output
+        if reporter is not None:
+            reporter.write_line(line)
+        else:
+            print(line)
+
+    start = time.monotonic()
+    path = tiny_speech_vision.tiny_model_dir(name, report)
+    report(f"{name}: ready in {time.monotonic() - start:.1f} s ({path})")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_whisper(request: pytest.FixtureRequest) -> Path:
+    """A tiny random Whisper in OpenVINO IR (tests/support/tiny_speech_vision.py), made on first
+    use in its own environment and cached by content. Request an install-or-skip fixture first so
+    that runs without the real library never pay for it."""
+    return _tiny_model(request, "tiny_whisper")
+
+
+@pytest.fixture(scope="session")
+def tiny_qwen2_vl(request: pytest.FixtureRequest) -> Path:
+    """A tiny random Qwen2-VL in OpenVINO IR, as `tiny_whisper`."""
+    return _tiny_model(request, "tiny_qwen2_vl")
