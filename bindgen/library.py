@@ -101,8 +101,10 @@ class Library:
     conventions: ConventionData
     csharp: CSharp
     python: Python
-    # How a runtime asks the loaded library (or a library it depends on) for its version, to tell
-    # apart versions that export the same symbols (versions.py): {function, free}. Empty: symbols only.
+    # How a runtime asks for the loaded library's version, to tell apart versions that export the same
+    # symbols (versions.py): {function, free, library}: `library` (a file name stem) holds the function
+    # and is loaded from the folder of the library itself, else the function is looked up through the
+    # library's handle (its dependencies). Empty: symbols only.
     version_query: dict[str, str] = field(default_factory=dict)
 
     @classmethod
