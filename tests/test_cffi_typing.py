@@ -72,7 +72,7 @@ def run_mypy(tmp_path: Path, *targets: str) -> subprocess.CompletedProcess[str]:
 def test_package_is_clean_under_mypy_strict(tmp_path: Path) -> None:
     good = tmp_path / "good_usage.py"
     good.write_text(GOOD_USAGE)
-    result = run_mypy(tmp_path, "openvino_genai_cffi", str(good))
+    result = run_mypy(tmp_path, "genai_interop_runtime", "openvino_genai_cffi", "openvino_cffi", str(good))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -24,7 +24,6 @@ FILES = {
     "__init__.py.j2": "__init__.py",
     "_cdef.py.j2": "_cdef.py",
     "_native.py.j2": "_native.py",
-    "_runtime.py.j2": "_runtime.py",
     "_errors.py.j2": "_errors.py",
     "_enums.py.j2": "_enums.py",
     "_callbacks.py.j2": "_callbacks.py",

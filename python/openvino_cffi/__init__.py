@@ -8,6 +8,12 @@
 The library is found through load(path=...), $OPENVINO_DIR, then the system loader;
 $OPENVINO_CFFI_MODE=api selects API mode. See the README of genai-interop.
 """
+from genai_interop_runtime.callbacks import Stream
+from genai_interop_runtime.convert import SupportsCPointer
+from genai_interop_runtime.errors import NeedsNewerLibrary, UnsupportedLibraryVersion
+from genai_interop_runtime.handles import Handle
+from genai_interop_runtime.native import Native
+
 from ._bindings import (
     SizeParams,
     CompiledModel,
@@ -45,7 +51,6 @@ from ._bindings import (
 )
 from ._callbacks import (
     CallbackT,
-    Stream,
 )
 from ._enums import (
     Status,
@@ -62,7 +67,7 @@ from ._errors import (
     NativeStatusError,
     StatusError,
 )
-from ._native import Native, current, load
+from ._native import current, load
 from ._structs import (
     Version,
     CoreVersion,
@@ -70,8 +75,6 @@ from ._structs import (
     ProfilingInfo,
     PartialShape,
 )
-from ._runtime import Handle, SupportsCPointer
-from ._versions import NeedsNewerLibrary, UnsupportedLibraryVersion
 
 API_VERSION = '2026.3.0'
 

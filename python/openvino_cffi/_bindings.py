@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
 
+from genai_interop_runtime import callbacks as _rcb
+from genai_interop_runtime import convert as _rt
+from genai_interop_runtime import handles as _rh
+from genai_interop_runtime import structs as _rs
+
 from . import _callbacks as _cb
 from . import _errors
-from . import _runtime as _rt
-from . import _versions
+from . import _native
 from . import _structs as _st
 # Hand-written (not generated): InferRequest inherits AsyncInference.
 from ._infer_async import AsyncInference
@@ -31,7 +35,7 @@ class SizeParams(NamedTuple):
     params: Optional[str]
 
 
-class CompiledModel(_rt.Handle):
+class CompiledModel(_rh.Handle):
     """`ov_compiled_model_t`, freed with `ov_compiled_model_free`."""
 
     __slots__ = ()
@@ -41,7 +45,7 @@ class CompiledModel(_rt.Handle):
     def inputs_size(self) -> int:
         """Calls `ov_compiled_model_inputs_size`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
@@ -55,7 +59,7 @@ class CompiledModel(_rt.Handle):
     def outputs_size(self) -> int:
         """Calls `ov_compiled_model_outputs_size`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
@@ -68,21 +72,21 @@ class CompiledModel(_rt.Handle):
     def input(self) -> OutputConstPort:
         """Calls `ov_compiled_model_input`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_input(p_self, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input', n)
-            return _rt.present(r_input_port, 'ov_compiled_model_input', 'OutputConstPort')
+            return _rt.present(n, r_input_port, 'ov_compiled_model_input', 'OutputConstPort')
         finally:
             keep.release()
 
     def input_by_index(self, index: int) -> OutputConstPort:
         """Calls `ov_compiled_model_input_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -90,14 +94,14 @@ class CompiledModel(_rt.Handle):
             result = n.lib.ov_compiled_model_input_by_index(p_self, c_index, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input_by_index', n)
-            return _rt.present(r_input_port, 'ov_compiled_model_input_by_index', 'OutputConstPort')
+            return _rt.present(n, r_input_port, 'ov_compiled_model_input_by_index', 'OutputConstPort')
         finally:
             keep.release()
 
     def input_by_name(self, name: str) -> OutputConstPort:
         """Calls `ov_compiled_model_input_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_name = _rt.c_string(n, keep, name, 'name', False)
@@ -105,28 +109,28 @@ class CompiledModel(_rt.Handle):
             result = n.lib.ov_compiled_model_input_by_name(p_self, c_name, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_input_by_name', n)
-            return _rt.present(r_input_port, 'ov_compiled_model_input_by_name', 'OutputConstPort')
+            return _rt.present(n, r_input_port, 'ov_compiled_model_input_by_name', 'OutputConstPort')
         finally:
             keep.release()
 
     def output(self) -> OutputConstPort:
         """Calls `ov_compiled_model_output`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_compiled_model_output(p_self, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output', n)
-            return _rt.present(r_output_port, 'ov_compiled_model_output', 'OutputConstPort')
+            return _rt.present(n, r_output_port, 'ov_compiled_model_output', 'OutputConstPort')
         finally:
             keep.release()
 
     def output_by_index(self, index: int) -> OutputConstPort:
         """Calls `ov_compiled_model_output_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -134,14 +138,14 @@ class CompiledModel(_rt.Handle):
             result = n.lib.ov_compiled_model_output_by_index(p_self, c_index, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output_by_index', n)
-            return _rt.present(r_output_port, 'ov_compiled_model_output_by_index', 'OutputConstPort')
+            return _rt.present(n, r_output_port, 'ov_compiled_model_output_by_index', 'OutputConstPort')
         finally:
             keep.release()
 
     def output_by_name(self, name: str) -> OutputConstPort:
         """Calls `ov_compiled_model_output_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_name = _rt.c_string(n, keep, name, 'name', False)
@@ -149,42 +153,42 @@ class CompiledModel(_rt.Handle):
             result = n.lib.ov_compiled_model_output_by_name(p_self, c_name, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_output_by_name', n)
-            return _rt.present(r_output_port, 'ov_compiled_model_output_by_name', 'OutputConstPort')
+            return _rt.present(n, r_output_port, 'ov_compiled_model_output_by_name', 'OutputConstPort')
         finally:
             keep.release()
 
     def get_runtime_model(self) -> Model:
         """Calls `ov_compiled_model_get_runtime_model`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_compiled_model_get_runtime_model(p_self, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_runtime_model', n)
-            return _rt.present(r_model, 'ov_compiled_model_get_runtime_model', 'Model')
+            return _rt.present(n, r_model, 'ov_compiled_model_get_runtime_model', 'Model')
         finally:
             keep.release()
 
     def create_infer_request(self) -> InferRequest:
         """Calls `ov_compiled_model_create_infer_request`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_infer_request = n.ffi.new('ov_infer_request_t **')
             result = n.lib.ov_compiled_model_create_infer_request(p_self, out_infer_request)
             r_infer_request = _rt.adopt(InferRequest, n, out_infer_request[0], n.lib.ov_infer_request_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_create_infer_request', n)
-            return _rt.present(r_infer_request, 'ov_compiled_model_create_infer_request', 'InferRequest')
+            return _rt.present(n, r_infer_request, 'ov_compiled_model_create_infer_request', 'InferRequest')
         finally:
             keep.release()
 
     def set_property(self, key: str, value: str) -> None:
         """Calls `ov_compiled_model_set_property`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_varargs = [_rt.c_string(n, keep, key, "key"), _rt.c_string(n, keep, value, "value")]
@@ -196,7 +200,7 @@ class CompiledModel(_rt.Handle):
     def get_property(self, property_key: str) -> Optional[str]:
         """Calls `ov_compiled_model_get_property`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_property_key = _rt.c_string(n, keep, property_key, 'property_key', False)
@@ -210,7 +214,7 @@ class CompiledModel(_rt.Handle):
     def export_model(self, export_model_path: Union[str, os.PathLike[str]]) -> None:
         """Calls `ov_compiled_model_export_model`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_export_model_path = _rt.c_path(n, keep, export_model_path, 'export_model_path', False)
@@ -222,19 +226,19 @@ class CompiledModel(_rt.Handle):
     def get_context(self) -> RemoteContext:
         """Calls `ov_compiled_model_get_context`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_context = n.ffi.new('ov_remote_context_t **')
             result = n.lib.ov_compiled_model_get_context(p_self, out_context)
             r_context = _rt.adopt(RemoteContext, n, out_context[0], n.lib.ov_remote_context_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_compiled_model_get_context', n)
-            return _rt.present(r_context, 'ov_compiled_model_get_context', 'RemoteContext')
+            return _rt.present(n, r_context, 'ov_compiled_model_get_context', 'RemoteContext')
         finally:
             keep.release()
 
 
-class Core(_rt.Handle):
+class Core(_rh.Handle):
     """`ov_core_t`, freed with `ov_core_free`."""
 
     __slots__ = ()
@@ -242,8 +246,8 @@ class Core(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_core_create`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             out_core = n.ffi.new('ov_core_t **')
             result = n.lib.ov_core_create(out_core)
@@ -255,30 +259,30 @@ class Core(_rt.Handle):
     @classmethod
     def create_with_config(cls, xml_config_file: str) -> Core:
         """Calls `ov_core_create_with_config`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_xml_config_file = _rt.c_string(n, keep, xml_config_file, 'xml_config_file', False)
             out_core = n.ffi.new('ov_core_t **')
             result = n.lib.ov_core_create_with_config(c_xml_config_file, out_core)
             r_core = _rt.adopt(Core, n, out_core[0], n.lib.ov_core_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_create_with_config', n)
-            return _rt.present(r_core, 'ov_core_create_with_config', 'Core')
+            return _rt.present(n, r_core, 'ov_core_create_with_config', 'Core')
         finally:
             keep.release()
 
     @classmethod
     def create_with_config_unicode(cls, xml_config_file_ws: str) -> Core:
         """Calls `ov_core_create_with_config_unicode`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_xml_config_file_ws = _rt.c_wstring(n, keep, xml_config_file_ws, 'xml_config_file_ws', False)
             out_core = n.ffi.new('ov_core_t **')
             result = n.lib.ov_core_create_with_config_unicode(c_xml_config_file_ws, out_core)
             r_core = _rt.adopt(Core, n, out_core[0], n.lib.ov_core_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_create_with_config_unicode', n)
-            return _rt.present(r_core, 'ov_core_create_with_config_unicode', 'Core')
+            return _rt.present(n, r_core, 'ov_core_create_with_config_unicode', 'Core')
         finally:
             keep.release()
 
@@ -286,20 +290,20 @@ class Core(_rt.Handle):
     def available_devices(self) -> List[Optional[str]]:
         """Calls `ov_core_get_available_devices`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_devices = n.ffi.new('ov_available_devices_t *')
             result = n.lib.ov_core_get_available_devices(p_self, out_devices)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_get_available_devices', n)
-            return cast('List[Optional[str]]', _st.take(n, out_devices, _st.OV_AVAILABLE_DEVICES_T_SPEC, n.lib.ov_available_devices_free))
+            return cast('List[Optional[str]]', _rs.take(n, out_devices, _st.OV_AVAILABLE_DEVICES_T_SPEC, n.lib.ov_available_devices_free))
         finally:
             keep.release()
 
     def read_model(self, model_path: Union[str, os.PathLike[str]], bin_path: Optional[Union[str, os.PathLike[str]]] = None) -> Model:
         """Calls `ov_core_read_model`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model_path = _rt.c_path(n, keep, model_path, 'model_path', False)
@@ -308,14 +312,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_read_model(p_self, c_model_path, c_bin_path, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model', n)
-            return _rt.present(r_model, 'ov_core_read_model', 'Model')
+            return _rt.present(n, r_model, 'ov_core_read_model', 'Model')
         finally:
             keep.release()
 
     def read_model_unicode(self, model_path: str, bin_path: Optional[str] = None) -> Model:
         """Calls `ov_core_read_model_unicode`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model_path = _rt.c_wstring(n, keep, model_path, 'model_path', False)
@@ -324,14 +328,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_read_model_unicode(p_self, c_model_path, c_bin_path, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_unicode', n)
-            return _rt.present(r_model, 'ov_core_read_model_unicode', 'Model')
+            return _rt.present(n, r_model, 'ov_core_read_model_unicode', 'Model')
         finally:
             keep.release()
 
     def read_model_from_memory_buffer(self, model_str: Union[bytes, bytearray, memoryview, str], weights: Optional[Tensor] = None) -> Model:
         """Calls `ov_core_read_model_from_memory_buffer`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model_str, n_model_str = _rt.c_bytes(n, keep, model_str, 'model_str')
@@ -342,14 +346,14 @@ class Core(_rt.Handle):
             _rt.check(result, _errors.StatusError, 0, 'ov_core_read_model_from_memory_buffer', n)
             if r_model is not None:  # the new object keeps what the library holds on to
                 r_model._retain(weights)
-            return _rt.present(r_model, 'ov_core_read_model_from_memory_buffer', 'Model')
+            return _rt.present(n, r_model, 'ov_core_read_model_from_memory_buffer', 'Model')
         finally:
             keep.release()
 
     def compile_model(self, model: Model, device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model = _rt.c_handle(n, keep, model, Model, 'model', False)
@@ -359,14 +363,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_compile_model(p_self, c_model, c_device_name, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model', n)
-            return _rt.present(r_compiled_model, 'ov_core_compile_model', 'CompiledModel')
+            return _rt.present(n, r_compiled_model, 'ov_core_compile_model', 'CompiledModel')
         finally:
             keep.release()
 
     def compile_model_from_file(self, model_path: Union[str, os.PathLike[str]], device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model_from_file`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model_path = _rt.c_path(n, keep, model_path, 'model_path', False)
@@ -376,14 +380,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_compile_model_from_file(p_self, c_model_path, c_device_name, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_from_file', n)
-            return _rt.present(r_compiled_model, 'ov_core_compile_model_from_file', 'CompiledModel')
+            return _rt.present(n, r_compiled_model, 'ov_core_compile_model_from_file', 'CompiledModel')
         finally:
             keep.release()
 
     def add_extension(self, path: Union[str, os.PathLike[str]]) -> None:
         """Calls `ov_core_add_extension`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_path = _rt.c_path(n, keep, path, 'path', False)
@@ -395,7 +399,7 @@ class Core(_rt.Handle):
     def compile_model_from_file_unicode(self, model_path: str, device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model_from_file_unicode`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model_path = _rt.c_wstring(n, keep, model_path, 'model_path', False)
@@ -405,14 +409,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_compile_model_from_file_unicode(p_self, c_model_path, c_device_name, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_from_file_unicode', n)
-            return _rt.present(r_compiled_model, 'ov_core_compile_model_from_file_unicode', 'CompiledModel')
+            return _rt.present(n, r_compiled_model, 'ov_core_compile_model_from_file_unicode', 'CompiledModel')
         finally:
             keep.release()
 
     def set_property(self, device_name: Optional[str], key: str, value: str) -> None:
         """Calls `ov_core_set_property`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', True)
@@ -425,7 +429,7 @@ class Core(_rt.Handle):
     def get_property(self, device_name: str, property_key: str) -> Optional[str]:
         """Calls `ov_core_get_property`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', False)
@@ -440,7 +444,7 @@ class Core(_rt.Handle):
     def import_model(self, content: Union[bytes, bytearray, memoryview, str], device_name: str) -> CompiledModel:
         """Calls `ov_core_import_model`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_content, n_content = _rt.c_bytes(n, keep, content, 'content')
@@ -449,28 +453,28 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_import_model(p_self, c_content, n_content, c_device_name, out_compiled_model)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_import_model', n)
-            return _rt.present(r_compiled_model, 'ov_core_import_model', 'CompiledModel')
+            return _rt.present(n, r_compiled_model, 'ov_core_import_model', 'CompiledModel')
         finally:
             keep.release()
 
     def get_versions_by_device_name(self, device_name: str) -> List[CoreVersion]:
         """Calls `ov_core_get_versions_by_device_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', False)
             out_versions = n.ffi.new('ov_core_version_list_t *')
             result = n.lib.ov_core_get_versions_by_device_name(p_self, c_device_name, out_versions)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_get_versions_by_device_name', n)
-            return cast('List[CoreVersion]', _st.take(n, out_versions, _st.OV_CORE_VERSION_LIST_T_SPEC, n.lib.ov_core_versions_free))
+            return cast('List[CoreVersion]', _rs.take(n, out_versions, _st.OV_CORE_VERSION_LIST_T_SPEC, n.lib.ov_core_versions_free))
         finally:
             keep.release()
 
     def create_context(self, device_name: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> RemoteContext:
         """Calls `ov_core_create_context`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', False)
@@ -479,14 +483,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_create_context(p_self, c_device_name, len(c_varargs), out_context, *c_varargs)
             r_context = _rt.adopt(RemoteContext, n, out_context[0], n.lib.ov_remote_context_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_create_context', n)
-            return _rt.present(r_context, 'ov_core_create_context', 'RemoteContext')
+            return _rt.present(n, r_context, 'ov_core_create_context', 'RemoteContext')
         finally:
             keep.release()
 
     def compile_model_with_context(self, model: Model, context: RemoteContext, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
         """Calls `ov_core_compile_model_with_context`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_model = _rt.c_handle(n, keep, model, Model, 'model', False)
@@ -496,14 +500,14 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_compile_model_with_context(p_self, c_model, c_context, len(c_varargs), out_compiled_model, *c_varargs)
             r_compiled_model = _rt.adopt(CompiledModel, n, out_compiled_model[0], n.lib.ov_compiled_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_compile_model_with_context', n)
-            return _rt.present(r_compiled_model, 'ov_core_compile_model_with_context', 'CompiledModel')
+            return _rt.present(n, r_compiled_model, 'ov_core_compile_model_with_context', 'CompiledModel')
         finally:
             keep.release()
 
     def get_default_context(self, device_name: str) -> RemoteContext:
         """Calls `ov_core_get_default_context`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_device_name = _rt.c_string(n, keep, device_name, 'device_name', False)
@@ -511,12 +515,12 @@ class Core(_rt.Handle):
             result = n.lib.ov_core_get_default_context(p_self, c_device_name, out_context)
             r_context = _rt.adopt(RemoteContext, n, out_context[0], n.lib.ov_remote_context_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_core_get_default_context', n)
-            return _rt.present(r_context, 'ov_core_get_default_context', 'RemoteContext')
+            return _rt.present(n, r_context, 'ov_core_get_default_context', 'RemoteContext')
         finally:
             keep.release()
 
 
-class InferRequest(AsyncInference, _rt.Handle):
+class InferRequest(AsyncInference, _rh.Handle):
     """`ov_infer_request_t`, freed with `ov_infer_request_free`."""
 
     __slots__ = ()
@@ -526,21 +530,21 @@ class InferRequest(AsyncInference, _rt.Handle):
     def input_tensor(self) -> Tensor:
         """Calls `ov_infer_request_get_input_tensor`; set with `ov_infer_request_set_input_tensor`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_input_tensor(p_self, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_input_tensor', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_input_tensor', 'Tensor')
         finally:
             keep.release()
 
     @input_tensor.setter
     def input_tensor(self, tensor: Tensor) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'InferRequest.input_tensor', False)
@@ -554,21 +558,21 @@ class InferRequest(AsyncInference, _rt.Handle):
     def output_tensor(self) -> Tensor:
         """Calls `ov_infer_request_get_output_tensor`; set with `ov_infer_request_set_output_tensor`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_infer_request_get_output_tensor(p_self, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_output_tensor', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_output_tensor', 'Tensor')
         finally:
             keep.release()
 
     @output_tensor.setter
     def output_tensor(self, tensor: Tensor) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'InferRequest.output_tensor', False)
@@ -586,10 +590,10 @@ class InferRequest(AsyncInference, _rt.Handle):
     @callback.setter
     def callback(self, callback: Optional[CallbackT] = None) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            inv_callback = _cb.Invocation(n, _cb.OV_CALLBACK_T_SPEC, callback, 'InferRequest.callback') if callback is not None else None
+            inv_callback = _rcb.Invocation(n, _cb.OV_CALLBACK_T_SPEC, callback, 'InferRequest.callback') if callback is not None else None
             c_callback = inv_callback.struct if inv_callback is not None else n.ffi.NULL
             result = n.lib.ov_infer_request_set_callback(p_self, c_callback)
             if inv_callback is not None:
@@ -603,20 +607,20 @@ class InferRequest(AsyncInference, _rt.Handle):
     def profiling_info(self) -> List[ProfilingInfo]:
         """Calls `ov_infer_request_get_profiling_info`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_profiling_infos = n.ffi.new('ov_profiling_info_list_t *')
             result = n.lib.ov_infer_request_get_profiling_info(p_self, out_profiling_infos)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_profiling_info', n)
-            return cast('List[ProfilingInfo]', _st.take(n, out_profiling_infos, _st.OV_PROFILING_INFO_LIST_T_SPEC, n.lib.ov_profiling_info_list_free))
+            return cast('List[ProfilingInfo]', _rs.take(n, out_profiling_infos, _st.OV_PROFILING_INFO_LIST_T_SPEC, n.lib.ov_profiling_info_list_free))
         finally:
             keep.release()
 
     def set_tensor(self, tensor_name: str, tensor: Tensor) -> None:
         """Calls `ov_infer_request_set_tensor`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -630,7 +634,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def set_tensor_by_port(self, port: OutputPort, tensor: Tensor) -> None:
         """Calls `ov_infer_request_set_tensor_by_port`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_port = _rt.c_handle(n, keep, port, OutputPort, 'port', False)
@@ -644,7 +648,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def set_tensor_by_const_port(self, port: OutputConstPort, tensor: Tensor) -> None:
         """Calls `ov_infer_request_set_tensor_by_const_port`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_port = _rt.c_handle(n, keep, port, OutputConstPort, 'port', False)
@@ -658,7 +662,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def set_input_tensor_by_index(self, idx: int, tensor: Tensor) -> None:
         """Calls `ov_infer_request_set_input_tensor_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_idx = _rt.c_int(idx, 'idx', 0, 18446744073709551615)
@@ -672,7 +676,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def set_output_tensor_by_index(self, idx: int, tensor: Tensor) -> None:
         """Calls `ov_infer_request_set_output_tensor_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_idx = _rt.c_int(idx, 'idx', 0, 18446744073709551615)
@@ -686,7 +690,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def get_tensor(self, tensor_name: str) -> Tensor:
         """Calls `ov_infer_request_get_tensor`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -694,14 +698,14 @@ class InferRequest(AsyncInference, _rt.Handle):
             result = n.lib.ov_infer_request_get_tensor(p_self, c_tensor_name, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_tensor', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_tensor', 'Tensor')
         finally:
             keep.release()
 
     def get_tensor_by_const_port(self, port: OutputConstPort) -> Tensor:
         """Calls `ov_infer_request_get_tensor_by_const_port`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_port = _rt.c_handle(n, keep, port, OutputConstPort, 'port', False)
@@ -709,14 +713,14 @@ class InferRequest(AsyncInference, _rt.Handle):
             result = n.lib.ov_infer_request_get_tensor_by_const_port(p_self, c_port, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor_by_const_port', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_tensor_by_const_port', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_tensor_by_const_port', 'Tensor')
         finally:
             keep.release()
 
     def get_tensor_by_port(self, port: OutputPort) -> Tensor:
         """Calls `ov_infer_request_get_tensor_by_port`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_port = _rt.c_handle(n, keep, port, OutputPort, 'port', False)
@@ -724,14 +728,14 @@ class InferRequest(AsyncInference, _rt.Handle):
             result = n.lib.ov_infer_request_get_tensor_by_port(p_self, c_port, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_tensor_by_port', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_tensor_by_port', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_tensor_by_port', 'Tensor')
         finally:
             keep.release()
 
     def get_input_tensor_by_index(self, idx: int) -> Tensor:
         """Calls `ov_infer_request_get_input_tensor_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_idx = _rt.c_int(idx, 'idx', 0, 18446744073709551615)
@@ -739,14 +743,14 @@ class InferRequest(AsyncInference, _rt.Handle):
             result = n.lib.ov_infer_request_get_input_tensor_by_index(p_self, c_idx, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor_by_index', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_input_tensor_by_index', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_input_tensor_by_index', 'Tensor')
         finally:
             keep.release()
 
     def get_output_tensor_by_index(self, idx: int) -> Tensor:
         """Calls `ov_infer_request_get_output_tensor_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_idx = _rt.c_int(idx, 'idx', 0, 18446744073709551615)
@@ -754,14 +758,14 @@ class InferRequest(AsyncInference, _rt.Handle):
             result = n.lib.ov_infer_request_get_output_tensor_by_index(p_self, c_idx, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor_by_index', n)
-            return _rt.present(r_tensor, 'ov_infer_request_get_output_tensor_by_index', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_output_tensor_by_index', 'Tensor')
         finally:
             keep.release()
 
     def infer(self) -> None:
         """Calls `ov_infer_request_infer`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_infer(p_self)
@@ -772,7 +776,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def cancel(self) -> None:
         """Calls `ov_infer_request_cancel`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_cancel(p_self)
@@ -783,7 +787,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def start_async(self) -> None:
         """Calls `ov_infer_request_start_async`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_start_async(p_self)
@@ -794,7 +798,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def wait(self) -> None:
         """Calls `ov_infer_request_wait`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_infer_request_wait(p_self)
@@ -805,7 +809,7 @@ class InferRequest(AsyncInference, _rt.Handle):
     def wait_for(self, timeout: int) -> None:
         """Calls `ov_infer_request_wait_for`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_timeout = _rt.c_int(timeout, 'timeout', -9223372036854775808, 9223372036854775807)
@@ -815,7 +819,7 @@ class InferRequest(AsyncInference, _rt.Handle):
             keep.release()
 
 
-class Layout(_rt.Handle):
+class Layout(_rh.Handle):
     """`ov_layout_t`, freed with `ov_layout_free`."""
 
     __slots__ = ()
@@ -823,8 +827,8 @@ class Layout(_rt.Handle):
 
     def __init__(self, layout_desc: str) -> None:
         """Calls `ov_layout_create`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_layout_desc = _rt.c_string(n, keep, layout_desc, 'layout_desc', False)
             out_layout = n.ffi.new('ov_layout_t **')
@@ -837,7 +841,7 @@ class Layout(_rt.Handle):
     def to_string(self) -> Optional[str]:
         """Calls `ov_layout_to_string`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_layout_to_string(p_self)
@@ -846,7 +850,7 @@ class Layout(_rt.Handle):
             keep.release()
 
 
-class Model(_rt.Handle):
+class Model(_rh.Handle):
     """`ov_model_t`, freed with `ov_model_free`."""
 
     __slots__ = ()
@@ -856,7 +860,7 @@ class Model(_rt.Handle):
     def inputs_size(self) -> int:
         """Calls `ov_model_inputs_size`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_input_size = n.ffi.new('size_t *')
@@ -870,7 +874,7 @@ class Model(_rt.Handle):
     def outputs_size(self) -> int:
         """Calls `ov_model_outputs_size`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_output_size = n.ffi.new('size_t *')
@@ -883,21 +887,21 @@ class Model(_rt.Handle):
     def const_input(self) -> OutputConstPort:
         """Calls `ov_model_const_input`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_input_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_input(p_self, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input', n)
-            return _rt.present(r_input_port, 'ov_model_const_input', 'OutputConstPort')
+            return _rt.present(n, r_input_port, 'ov_model_const_input', 'OutputConstPort')
         finally:
             keep.release()
 
     def const_input_by_name(self, tensor_name: str) -> OutputConstPort:
         """Calls `ov_model_const_input_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -905,14 +909,14 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_const_input_by_name(p_self, c_tensor_name, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input_by_name', n)
-            return _rt.present(r_input_port, 'ov_model_const_input_by_name', 'OutputConstPort')
+            return _rt.present(n, r_input_port, 'ov_model_const_input_by_name', 'OutputConstPort')
         finally:
             keep.release()
 
     def const_input_by_index(self, index: int) -> OutputConstPort:
         """Calls `ov_model_const_input_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -920,28 +924,28 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_const_input_by_index(p_self, c_index, out_input_port)
             r_input_port = _rt.adopt(OutputConstPort, n, out_input_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_const_input_by_index', n)
-            return _rt.present(r_input_port, 'ov_model_const_input_by_index', 'OutputConstPort')
+            return _rt.present(n, r_input_port, 'ov_model_const_input_by_index', 'OutputConstPort')
         finally:
             keep.release()
 
     def input(self) -> OutputPort:
         """Calls `ov_model_input`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_input_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_input(p_self, out_input_port)
             r_input_port = _rt.adopt(OutputPort, n, out_input_port[0], n.lib.ov_output_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_input', n)
-            return _rt.present(r_input_port, 'ov_model_input', 'OutputPort')
+            return _rt.present(n, r_input_port, 'ov_model_input', 'OutputPort')
         finally:
             keep.release()
 
     def input_by_name(self, tensor_name: str) -> OutputPort:
         """Calls `ov_model_input_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -949,14 +953,14 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_input_by_name(p_self, c_tensor_name, out_input_port)
             r_input_port = _rt.adopt(OutputPort, n, out_input_port[0], n.lib.ov_output_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_input_by_name', n)
-            return _rt.present(r_input_port, 'ov_model_input_by_name', 'OutputPort')
+            return _rt.present(n, r_input_port, 'ov_model_input_by_name', 'OutputPort')
         finally:
             keep.release()
 
     def input_by_index(self, index: int) -> OutputPort:
         """Calls `ov_model_input_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -964,28 +968,28 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_input_by_index(p_self, c_index, out_input_port)
             r_input_port = _rt.adopt(OutputPort, n, out_input_port[0], n.lib.ov_output_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_input_by_index', n)
-            return _rt.present(r_input_port, 'ov_model_input_by_index', 'OutputPort')
+            return _rt.present(n, r_input_port, 'ov_model_input_by_index', 'OutputPort')
         finally:
             keep.release()
 
     def const_output(self) -> OutputConstPort:
         """Calls `ov_model_const_output`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_output_port = n.ffi.new('ov_output_const_port_t **')
             result = n.lib.ov_model_const_output(p_self, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output', n)
-            return _rt.present(r_output_port, 'ov_model_const_output', 'OutputConstPort')
+            return _rt.present(n, r_output_port, 'ov_model_const_output', 'OutputConstPort')
         finally:
             keep.release()
 
     def const_output_by_index(self, index: int) -> OutputConstPort:
         """Calls `ov_model_const_output_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -993,14 +997,14 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_const_output_by_index(p_self, c_index, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output_by_index', n)
-            return _rt.present(r_output_port, 'ov_model_const_output_by_index', 'OutputConstPort')
+            return _rt.present(n, r_output_port, 'ov_model_const_output_by_index', 'OutputConstPort')
         finally:
             keep.release()
 
     def const_output_by_name(self, tensor_name: str) -> OutputConstPort:
         """Calls `ov_model_const_output_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -1008,28 +1012,28 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_const_output_by_name(p_self, c_tensor_name, out_output_port)
             r_output_port = _rt.adopt(OutputConstPort, n, out_output_port[0], n.lib.ov_output_const_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_const_output_by_name', n)
-            return _rt.present(r_output_port, 'ov_model_const_output_by_name', 'OutputConstPort')
+            return _rt.present(n, r_output_port, 'ov_model_const_output_by_name', 'OutputConstPort')
         finally:
             keep.release()
 
     def output(self) -> OutputPort:
         """Calls `ov_model_output`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_output_port = n.ffi.new('ov_output_port_t **')
             result = n.lib.ov_model_output(p_self, out_output_port)
             r_output_port = _rt.adopt(OutputPort, n, out_output_port[0], n.lib.ov_output_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_output', n)
-            return _rt.present(r_output_port, 'ov_model_output', 'OutputPort')
+            return _rt.present(n, r_output_port, 'ov_model_output', 'OutputPort')
         finally:
             keep.release()
 
     def output_by_index(self, index: int) -> OutputPort:
         """Calls `ov_model_output_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -1037,14 +1041,14 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_output_by_index(p_self, c_index, out_output_port)
             r_output_port = _rt.adopt(OutputPort, n, out_output_port[0], n.lib.ov_output_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_output_by_index', n)
-            return _rt.present(r_output_port, 'ov_model_output_by_index', 'OutputPort')
+            return _rt.present(n, r_output_port, 'ov_model_output_by_index', 'OutputPort')
         finally:
             keep.release()
 
     def output_by_name(self, tensor_name: str) -> OutputPort:
         """Calls `ov_model_output_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -1052,14 +1056,14 @@ class Model(_rt.Handle):
             result = n.lib.ov_model_output_by_name(p_self, c_tensor_name, out_output_port)
             r_output_port = _rt.adopt(OutputPort, n, out_output_port[0], n.lib.ov_output_port_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_output_by_name', n)
-            return _rt.present(r_output_port, 'ov_model_output_by_name', 'OutputPort')
+            return _rt.present(n, r_output_port, 'ov_model_output_by_name', 'OutputPort')
         finally:
             keep.release()
 
     def is_dynamic(self) -> bool:
         """Calls `ov_model_is_dynamic`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_model_is_dynamic(p_self)
@@ -1070,11 +1074,11 @@ class Model(_rt.Handle):
     def reshape(self, tensor_names: Sequence[str], partial_shapes: Sequence[PartialShape]) -> None:
         """Calls `ov_model_reshape`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_names, n_tensor_names = _rt.c_string_array(n, keep, tensor_names, 'tensor_names')
-            c_partial_shapes, n_partial_shapes = _st.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
+            c_partial_shapes, n_partial_shapes = _rs.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
             if n_partial_shapes != n_tensor_names:
                 raise ValueError(f"tensor_names and partial_shapes must have the same length (the C function reads one count for all of them), got {n_tensor_names}, {n_partial_shapes}")
             result = n.lib.ov_model_reshape(p_self, c_tensor_names, c_partial_shapes, n_partial_shapes)
@@ -1085,11 +1089,11 @@ class Model(_rt.Handle):
     def reshape_input_by_name(self, tensor_name: str, partial_shape: PartialShape) -> None:
         """Calls `ov_model_reshape_input_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
-            c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+            c_partial_shape = _rs.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
             result = n.lib.ov_model_reshape_input_by_name(p_self, c_tensor_name, c_partial_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_input_by_name', n)
         finally:
@@ -1098,10 +1102,10 @@ class Model(_rt.Handle):
     def reshape_single_input(self, partial_shape: PartialShape) -> None:
         """Calls `ov_model_reshape_single_input`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+            c_partial_shape = _rs.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
             result = n.lib.ov_model_reshape_single_input(p_self, c_partial_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_model_reshape_single_input', n)
         finally:
@@ -1110,11 +1114,11 @@ class Model(_rt.Handle):
     def reshape_by_port_indexes(self, port_indexes: Iterable[int], partial_shape: Sequence[PartialShape]) -> None:
         """Calls `ov_model_reshape_by_port_indexes`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_port_indexes, n_port_indexes = _rt.c_int_array(n, keep, port_indexes, 'port_indexes', 'size_t', 0, 18446744073709551615)
-            c_partial_shape, n_partial_shape = _st.to_c_array(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+            c_partial_shape, n_partial_shape = _rs.to_c_array(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
             if n_partial_shape != n_port_indexes:
                 raise ValueError(f"port_indexes and partial_shape must have the same length (the C function reads one count for all of them), got {n_port_indexes}, {n_partial_shape}")
             result = n.lib.ov_model_reshape_by_port_indexes(p_self, c_port_indexes, c_partial_shape, n_partial_shape)
@@ -1125,11 +1129,11 @@ class Model(_rt.Handle):
     def reshape_by_ports(self, output_ports: Sequence[OutputPort], partial_shapes: Sequence[PartialShape]) -> None:
         """Calls `ov_model_reshape_by_ports`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_output_ports, n_output_ports = _rt.c_handle_array(n, keep, output_ports, OutputPort, 'output_ports', 'const ov_output_port_t *')
-            c_partial_shapes, n_partial_shapes = _st.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
+            c_partial_shapes, n_partial_shapes = _rs.to_c_array(n, keep, partial_shapes, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shapes')
             if n_partial_shapes != n_output_ports:
                 raise ValueError(f"output_ports and partial_shapes must have the same length (the C function reads one count for all of them), got {n_output_ports}, {n_partial_shapes}")
             result = n.lib.ov_model_reshape_by_ports(p_self, c_output_ports, c_partial_shapes, n_partial_shapes)
@@ -1140,7 +1144,7 @@ class Model(_rt.Handle):
     def get_friendly_name(self) -> Optional[str]:
         """Calls `ov_model_get_friendly_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_friendly_name = n.ffi.new('char **')
@@ -1151,7 +1155,7 @@ class Model(_rt.Handle):
             keep.release()
 
 
-class OutputConstPort(_rt.Handle):
+class OutputConstPort(_rh.Handle):
     """`ov_output_const_port_t`, freed with `ov_output_const_port_free`."""
 
     __slots__ = ()
@@ -1161,13 +1165,13 @@ class OutputConstPort(_rt.Handle):
     def shape(self) -> List[int]:
         """Calls `ov_const_port_get_shape`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tensor_shape = n.ffi.new('ov_shape_t *')
             result = n.lib.ov_const_port_get_shape(p_self, out_tensor_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_const_port_get_shape', n)
-            return cast('List[int]', _st.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
+            return cast('List[int]', _rs.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
         finally:
             keep.release()
 
@@ -1175,13 +1179,13 @@ class OutputConstPort(_rt.Handle):
     def partial_shape(self) -> PartialShape:
         """Calls `ov_port_get_partial_shape`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_partial_shape = n.ffi.new('ov_partial_shape_t *')
             result = n.lib.ov_port_get_partial_shape(p_self, out_partial_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_port_get_partial_shape', n)
-            return cast('PartialShape', _st.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
+            return cast('PartialShape', _rs.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
         finally:
             keep.release()
 
@@ -1189,7 +1193,7 @@ class OutputConstPort(_rt.Handle):
     def element_type(self) -> ElementType:
         """Calls `ov_port_get_element_type`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tensor_type = n.ffi.new('ov_element_type_e *')
@@ -1202,7 +1206,7 @@ class OutputConstPort(_rt.Handle):
     def get_any_name(self) -> Optional[str]:
         """Calls `ov_port_get_any_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tensor_name = n.ffi.new('char **')
@@ -1213,7 +1217,7 @@ class OutputConstPort(_rt.Handle):
             keep.release()
 
 
-class OutputPort(_rt.Handle):
+class OutputPort(_rh.Handle):
     """`ov_output_port_t`, freed with `ov_output_port_free`."""
 
     __slots__ = ()
@@ -1223,18 +1227,18 @@ class OutputPort(_rt.Handle):
     def shape(self) -> List[int]:
         """Calls `ov_port_get_shape`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tensor_shape = n.ffi.new('ov_shape_t *')
             result = n.lib.ov_port_get_shape(p_self, out_tensor_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_port_get_shape', n)
-            return cast('List[int]', _st.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
+            return cast('List[int]', _rs.take(n, out_tensor_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
         finally:
             keep.release()
 
 
-class PreprocessPrepostprocessor(_rt.Handle):
+class PreprocessPrepostprocessor(_rh.Handle):
     """`ov_preprocess_prepostprocessor_t`, freed with `ov_preprocess_prepostprocessor_free`."""
 
     __slots__ = ()
@@ -1242,8 +1246,8 @@ class PreprocessPrepostprocessor(_rt.Handle):
 
     def __init__(self, model: Model) -> None:
         """Calls `ov_preprocess_prepostprocessor_create`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_model = _rt.c_handle(n, keep, model, Model, 'model', False)
             out_preprocess = n.ffi.new('ov_preprocess_prepostprocessor_t **')
@@ -1256,21 +1260,21 @@ class PreprocessPrepostprocessor(_rt.Handle):
     def get_input_info(self) -> PreprocessInputInfo:
         """Calls `ov_preprocess_prepostprocessor_get_input_info`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_preprocess_input_info = n.ffi.new('ov_preprocess_input_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_input_info(p_self, out_preprocess_input_info)
             r_preprocess_input_info = _rt.adopt(PreprocessInputInfo, n, out_preprocess_input_info[0], n.lib.ov_preprocess_input_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info', n)
-            return _rt.present(r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info', 'PreprocessInputInfo')
+            return _rt.present(n, r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info', 'PreprocessInputInfo')
         finally:
             keep.release()
 
     def get_input_info_by_name(self, tensor_name: str) -> PreprocessInputInfo:
         """Calls `ov_preprocess_prepostprocessor_get_input_info_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -1278,14 +1282,14 @@ class PreprocessPrepostprocessor(_rt.Handle):
             result = n.lib.ov_preprocess_prepostprocessor_get_input_info_by_name(p_self, c_tensor_name, out_preprocess_input_info)
             r_preprocess_input_info = _rt.adopt(PreprocessInputInfo, n, out_preprocess_input_info[0], n.lib.ov_preprocess_input_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info_by_name', n)
-            return _rt.present(r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info_by_name', 'PreprocessInputInfo')
+            return _rt.present(n, r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info_by_name', 'PreprocessInputInfo')
         finally:
             keep.release()
 
     def get_input_info_by_index(self, tensor_index: int) -> PreprocessInputInfo:
         """Calls `ov_preprocess_prepostprocessor_get_input_info_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_index = _rt.c_int(tensor_index, 'tensor_index', 0, 18446744073709551615)
@@ -1293,28 +1297,28 @@ class PreprocessPrepostprocessor(_rt.Handle):
             result = n.lib.ov_preprocess_prepostprocessor_get_input_info_by_index(p_self, c_tensor_index, out_preprocess_input_info)
             r_preprocess_input_info = _rt.adopt(PreprocessInputInfo, n, out_preprocess_input_info[0], n.lib.ov_preprocess_input_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_input_info_by_index', n)
-            return _rt.present(r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info_by_index', 'PreprocessInputInfo')
+            return _rt.present(n, r_preprocess_input_info, 'ov_preprocess_prepostprocessor_get_input_info_by_index', 'PreprocessInputInfo')
         finally:
             keep.release()
 
     def get_output_info(self) -> PreprocessOutputInfo:
         """Calls `ov_preprocess_prepostprocessor_get_output_info`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_preprocess_output_info = n.ffi.new('ov_preprocess_output_info_t **')
             result = n.lib.ov_preprocess_prepostprocessor_get_output_info(p_self, out_preprocess_output_info)
             r_preprocess_output_info = _rt.adopt(PreprocessOutputInfo, n, out_preprocess_output_info[0], n.lib.ov_preprocess_output_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info', n)
-            return _rt.present(r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info', 'PreprocessOutputInfo')
+            return _rt.present(n, r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info', 'PreprocessOutputInfo')
         finally:
             keep.release()
 
     def get_output_info_by_index(self, tensor_index: int) -> PreprocessOutputInfo:
         """Calls `ov_preprocess_prepostprocessor_get_output_info_by_index`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_index = _rt.c_int(tensor_index, 'tensor_index', 0, 18446744073709551615)
@@ -1322,14 +1326,14 @@ class PreprocessPrepostprocessor(_rt.Handle):
             result = n.lib.ov_preprocess_prepostprocessor_get_output_info_by_index(p_self, c_tensor_index, out_preprocess_output_info)
             r_preprocess_output_info = _rt.adopt(PreprocessOutputInfo, n, out_preprocess_output_info[0], n.lib.ov_preprocess_output_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info_by_index', n)
-            return _rt.present(r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info_by_index', 'PreprocessOutputInfo')
+            return _rt.present(n, r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info_by_index', 'PreprocessOutputInfo')
         finally:
             keep.release()
 
     def get_output_info_by_name(self, tensor_name: str) -> PreprocessOutputInfo:
         """Calls `ov_preprocess_prepostprocessor_get_output_info_by_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor_name = _rt.c_string(n, keep, tensor_name, 'tensor_name', False)
@@ -1337,26 +1341,26 @@ class PreprocessPrepostprocessor(_rt.Handle):
             result = n.lib.ov_preprocess_prepostprocessor_get_output_info_by_name(p_self, c_tensor_name, out_preprocess_output_info)
             r_preprocess_output_info = _rt.adopt(PreprocessOutputInfo, n, out_preprocess_output_info[0], n.lib.ov_preprocess_output_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_get_output_info_by_name', n)
-            return _rt.present(r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info_by_name', 'PreprocessOutputInfo')
+            return _rt.present(n, r_preprocess_output_info, 'ov_preprocess_prepostprocessor_get_output_info_by_name', 'PreprocessOutputInfo')
         finally:
             keep.release()
 
     def build(self) -> Model:
         """Calls `ov_preprocess_prepostprocessor_build`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_model = n.ffi.new('ov_model_t **')
             result = n.lib.ov_preprocess_prepostprocessor_build(p_self, out_model)
             r_model = _rt.adopt(Model, n, out_model[0], n.lib.ov_model_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_prepostprocessor_build', n)
-            return _rt.present(r_model, 'ov_preprocess_prepostprocessor_build', 'Model')
+            return _rt.present(n, r_model, 'ov_preprocess_prepostprocessor_build', 'Model')
         finally:
             keep.release()
 
 
-class PreprocessInputInfo(_rt.Handle):
+class PreprocessInputInfo(_rh.Handle):
     """`ov_preprocess_input_info_t`, freed with `ov_preprocess_input_info_free`."""
 
     __slots__ = ()
@@ -1365,47 +1369,47 @@ class PreprocessInputInfo(_rt.Handle):
     def get_tensor_info(self) -> PreprocessInputTensorInfo:
         """Calls `ov_preprocess_input_info_get_tensor_info`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_preprocess_input_tensor_info = n.ffi.new('ov_preprocess_input_tensor_info_t **')
             result = n.lib.ov_preprocess_input_info_get_tensor_info(p_self, out_preprocess_input_tensor_info)
             r_preprocess_input_tensor_info = _rt.adopt(PreprocessInputTensorInfo, n, out_preprocess_input_tensor_info[0], n.lib.ov_preprocess_input_tensor_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_tensor_info', n)
-            return _rt.present(r_preprocess_input_tensor_info, 'ov_preprocess_input_info_get_tensor_info', 'PreprocessInputTensorInfo')
+            return _rt.present(n, r_preprocess_input_tensor_info, 'ov_preprocess_input_info_get_tensor_info', 'PreprocessInputTensorInfo')
         finally:
             keep.release()
 
     def get_preprocess_steps(self) -> PreprocessPreprocessSteps:
         """Calls `ov_preprocess_input_info_get_preprocess_steps`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_preprocess_input_steps = n.ffi.new('ov_preprocess_preprocess_steps_t **')
             result = n.lib.ov_preprocess_input_info_get_preprocess_steps(p_self, out_preprocess_input_steps)
             r_preprocess_input_steps = _rt.adopt(PreprocessPreprocessSteps, n, out_preprocess_input_steps[0], n.lib.ov_preprocess_preprocess_steps_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_preprocess_steps', n)
-            return _rt.present(r_preprocess_input_steps, 'ov_preprocess_input_info_get_preprocess_steps', 'PreprocessPreprocessSteps')
+            return _rt.present(n, r_preprocess_input_steps, 'ov_preprocess_input_info_get_preprocess_steps', 'PreprocessPreprocessSteps')
         finally:
             keep.release()
 
     def get_model_info(self) -> PreprocessInputModelInfo:
         """Calls `ov_preprocess_input_info_get_model_info`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_preprocess_input_model_info = n.ffi.new('ov_preprocess_input_model_info_t **')
             result = n.lib.ov_preprocess_input_info_get_model_info(p_self, out_preprocess_input_model_info)
             r_preprocess_input_model_info = _rt.adopt(PreprocessInputModelInfo, n, out_preprocess_input_model_info[0], n.lib.ov_preprocess_input_model_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_info_get_model_info', n)
-            return _rt.present(r_preprocess_input_model_info, 'ov_preprocess_input_info_get_model_info', 'PreprocessInputModelInfo')
+            return _rt.present(n, r_preprocess_input_model_info, 'ov_preprocess_input_info_get_model_info', 'PreprocessInputModelInfo')
         finally:
             keep.release()
 
 
-class PreprocessInputTensorInfo(_rt.Handle):
+class PreprocessInputTensorInfo(_rh.Handle):
     """`ov_preprocess_input_tensor_info_t`, freed with `ov_preprocess_input_tensor_info_free`."""
 
     __slots__ = ()
@@ -1419,7 +1423,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     @element_type.setter
     def element_type(self, element_type: Union[ElementType, int]) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_element_type = _rt.c_enum(element_type, 'PreprocessInputTensorInfo.element_type', ElementType)
@@ -1436,7 +1440,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     @color_format.setter
     def color_format(self, colorFormat: Union[ColorFormat, int]) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_colorFormat = _rt.c_enum(colorFormat, 'PreprocessInputTensorInfo.color_format', ColorFormat)
@@ -1453,7 +1457,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     @memory_type.setter
     def memory_type(self, mem_type: str) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_mem_type = _rt.c_string(n, keep, mem_type, 'PreprocessInputTensorInfo.memory_type', False)
@@ -1470,7 +1474,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     @from_.setter
     def from_(self, tensor: Tensor) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'PreprocessInputTensorInfo.from_', False)
@@ -1487,7 +1491,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     @layout.setter
     def layout(self, layout: Layout) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_layout = _rt.c_handle(n, keep, layout, Layout, 'PreprocessInputTensorInfo.layout', False)
@@ -1499,7 +1503,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     def set_color_format_with_subname(self, colorFormat: Union[ColorFormat, int], *strings: str) -> None:
         """Calls `ov_preprocess_input_tensor_info_set_color_format_with_subname`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_colorFormat = _rt.c_enum(colorFormat, 'colorFormat', ColorFormat)
@@ -1512,7 +1516,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
     def set_spatial_static_shape(self, input_height: int, input_width: int) -> None:
         """Calls `ov_preprocess_input_tensor_info_set_spatial_static_shape`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_input_height = _rt.c_int(input_height, 'input_height', 0, 18446744073709551615)
@@ -1523,7 +1527,7 @@ class PreprocessInputTensorInfo(_rt.Handle):
             keep.release()
 
 
-class PreprocessOutputInfo(_rt.Handle):
+class PreprocessOutputInfo(_rh.Handle):
     """`ov_preprocess_output_info_t`, freed with `ov_preprocess_output_info_free`."""
 
     __slots__ = ()
@@ -1532,19 +1536,19 @@ class PreprocessOutputInfo(_rt.Handle):
     def get_tensor_info(self) -> PreprocessOutputTensorInfo:
         """Calls `ov_preprocess_output_info_get_tensor_info`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_preprocess_output_tensor_info = n.ffi.new('ov_preprocess_output_tensor_info_t **')
             result = n.lib.ov_preprocess_output_info_get_tensor_info(p_self, out_preprocess_output_tensor_info)
             r_preprocess_output_tensor_info = _rt.adopt(PreprocessOutputTensorInfo, n, out_preprocess_output_tensor_info[0], n.lib.ov_preprocess_output_tensor_info_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_output_info_get_tensor_info', n)
-            return _rt.present(r_preprocess_output_tensor_info, 'ov_preprocess_output_info_get_tensor_info', 'PreprocessOutputTensorInfo')
+            return _rt.present(n, r_preprocess_output_tensor_info, 'ov_preprocess_output_info_get_tensor_info', 'PreprocessOutputTensorInfo')
         finally:
             keep.release()
 
 
-class PreprocessOutputTensorInfo(_rt.Handle):
+class PreprocessOutputTensorInfo(_rh.Handle):
     """`ov_preprocess_output_tensor_info_t`, freed with `ov_preprocess_output_tensor_info_free`."""
 
     __slots__ = ()
@@ -1558,7 +1562,7 @@ class PreprocessOutputTensorInfo(_rt.Handle):
     @element_type.setter
     def element_type(self, element_type: Union[ElementType, int]) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_element_type = _rt.c_enum(element_type, 'PreprocessOutputTensorInfo.element_type', ElementType)
@@ -1568,7 +1572,7 @@ class PreprocessOutputTensorInfo(_rt.Handle):
             keep.release()
 
 
-class PreprocessInputModelInfo(_rt.Handle):
+class PreprocessInputModelInfo(_rh.Handle):
     """`ov_preprocess_input_model_info_t`, freed with `ov_preprocess_input_model_info_free`."""
 
     __slots__ = ()
@@ -1582,7 +1586,7 @@ class PreprocessInputModelInfo(_rt.Handle):
     @layout.setter
     def layout(self, layout: Layout) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_layout = _rt.c_handle(n, keep, layout, Layout, 'PreprocessInputModelInfo.layout', False)
@@ -1592,7 +1596,7 @@ class PreprocessInputModelInfo(_rt.Handle):
             keep.release()
 
 
-class PreprocessPreprocessSteps(_rt.Handle):
+class PreprocessPreprocessSteps(_rh.Handle):
     """`ov_preprocess_preprocess_steps_t`, freed with `ov_preprocess_preprocess_steps_free`."""
 
     __slots__ = ()
@@ -1601,7 +1605,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def resize(self, resize_algorithm: Union[PreprocessResizeAlgorithm, int]) -> None:
         """Calls `ov_preprocess_preprocess_steps_resize`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_resize_algorithm = _rt.c_enum(resize_algorithm, 'resize_algorithm', PreprocessResizeAlgorithm)
@@ -1613,7 +1617,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def scale(self, value: float) -> None:
         """Calls `ov_preprocess_preprocess_steps_scale`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value', single=True)
@@ -1625,7 +1629,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def scale_multi_channels(self, values: Iterable[float]) -> None:
         """Calls `ov_preprocess_preprocess_steps_scale_multi_channels`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_values, n_values = _rt.c_float_array(n, keep, values, 'values', 'float')
@@ -1637,7 +1641,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def mean(self, value: float) -> None:
         """Calls `ov_preprocess_preprocess_steps_mean`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'value', single=True)
@@ -1649,7 +1653,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def mean_multi_channels(self, values: Iterable[float]) -> None:
         """Calls `ov_preprocess_preprocess_steps_mean_multi_channels`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_values, n_values = _rt.c_float_array(n, keep, values, 'values', 'float')
@@ -1661,7 +1665,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def crop(self, begin: Iterable[int], end: Iterable[int]) -> None:
         """Calls `ov_preprocess_preprocess_steps_crop`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_begin, n_begin = _rt.c_int_array(n, keep, begin, 'begin', 'int32_t', -2147483648, 2147483647)
@@ -1674,7 +1678,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def convert_layout(self, layout: Layout) -> None:
         """Calls `ov_preprocess_preprocess_steps_convert_layout`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
@@ -1686,7 +1690,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def reverse_channels(self) -> None:
         """Calls `ov_preprocess_preprocess_steps_reverse_channels`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_preprocess_preprocess_steps_reverse_channels(p_self)
@@ -1697,7 +1701,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def convert_element_type(self, element_type: Union[ElementType, int]) -> None:
         """Calls `ov_preprocess_preprocess_steps_convert_element_type`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_element_type = _rt.c_enum(element_type, 'element_type', ElementType)
@@ -1709,7 +1713,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def convert_color(self, colorFormat: Union[ColorFormat, int]) -> None:
         """Calls `ov_preprocess_preprocess_steps_convert_color`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_colorFormat = _rt.c_enum(colorFormat, 'colorFormat', ColorFormat)
@@ -1721,7 +1725,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
     def pad(self, pads_begin: Iterable[int], pads_end: Iterable[int], value: float, mode: Union[PaddingMode, int]) -> None:
         """Calls `ov_preprocess_preprocess_steps_pad`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_pads_begin, n_pads_begin = _rt.c_int_array(n, keep, pads_begin, 'pads_begin', 'int', -2147483648, 2147483647)
@@ -1734,7 +1738,7 @@ class PreprocessPreprocessSteps(_rt.Handle):
             keep.release()
 
 
-class RemoteContext(_rt.Handle):
+class RemoteContext(_rh.Handle):
     """`ov_remote_context_t`, freed with `ov_remote_context_free`."""
 
     __slots__ = ()
@@ -1743,24 +1747,24 @@ class RemoteContext(_rt.Handle):
     def create_tensor(self, type: Union[ElementType, int], shape: List[int], properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> Tensor:
         """Calls `ov_remote_context_create_tensor`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_type = _rt.c_enum(type, 'type', ElementType)
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+            c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_remote_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_remote_context_create_tensor(p_self, c_type, c_shape, len(c_varargs), out_remote_tensor, *c_varargs)
             r_remote_tensor = _rt.adopt(Tensor, n, out_remote_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_create_tensor', n)
-            return _rt.present(r_remote_tensor, 'ov_remote_context_create_tensor', 'Tensor')
+            return _rt.present(n, r_remote_tensor, 'ov_remote_context_create_tensor', 'Tensor')
         finally:
             keep.release()
 
     def get_device_name(self) -> Optional[str]:
         """Calls `ov_remote_context_get_device_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_device_name = n.ffi.new('char **')
@@ -1773,7 +1777,7 @@ class RemoteContext(_rt.Handle):
     def get_params(self) -> SizeParams:
         """Calls `ov_remote_context_get_params`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
@@ -1787,21 +1791,21 @@ class RemoteContext(_rt.Handle):
     def create_host_tensor(self, type: Union[ElementType, int], shape: List[int]) -> Tensor:
         """Calls `ov_remote_context_create_host_tensor`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_type = _rt.c_enum(type, 'type', ElementType)
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+            c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_remote_context_create_host_tensor(p_self, c_type, c_shape, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_remote_context_create_host_tensor', n)
-            return _rt.present(r_tensor, 'ov_remote_context_create_host_tensor', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_remote_context_create_host_tensor', 'Tensor')
         finally:
             keep.release()
 
 
-class Tensor(TensorData, _rt.Handle):
+class Tensor(TensorData, _rh.Handle):
     """`ov_tensor_t`, freed with `ov_tensor_free`."""
 
     __slots__ = ()
@@ -1809,11 +1813,11 @@ class Tensor(TensorData, _rt.Handle):
 
     def __init__(self, type: Union[ElementType, int], shape: List[int]) -> None:
         """Calls `ov_tensor_create`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_type = _rt.c_enum(type, 'type', ElementType)
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+            c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_tensor_create(c_type, c_shape, out_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create', n)
@@ -1824,11 +1828,11 @@ class Tensor(TensorData, _rt.Handle):
     @classmethod
     def from_host_ptr(cls, type: Union[ElementType, int], shape: List[int], host_ptr: Any = None) -> Tensor:
         """Calls `ov_tensor_create_from_host_ptr`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_type = _rt.c_enum(type, 'type', ElementType)
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+            c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             c_host_ptr = n.ffi.NULL if host_ptr is None else keep.hold(host_ptr)
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_tensor_create_from_host_ptr(c_type, c_shape, c_host_ptr, out_tensor)
@@ -1836,23 +1840,23 @@ class Tensor(TensorData, _rt.Handle):
             _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create_from_host_ptr', n)
             if r_tensor is not None:  # the new object keeps what the library holds on to
                 r_tensor._retain(c_host_ptr)
-            return _rt.present(r_tensor, 'ov_tensor_create_from_host_ptr', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_tensor_create_from_host_ptr', 'Tensor')
         finally:
             keep.release()
 
     @classmethod
     def from_string_array(cls, string_array: Sequence[str], shape: List[int]) -> Tensor:
         """Calls `ov_tensor_create_from_string_array`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_string_array, n_string_array = _rt.c_string_array(n, keep, string_array, 'string_array')
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+            c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
             out_tensor = n.ffi.new('ov_tensor_t **')
             result = n.lib.ov_tensor_create_from_string_array(c_string_array, n_string_array, c_shape, out_tensor)
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_tensor_create_from_string_array', n)
-            return _rt.present(r_tensor, 'ov_tensor_create_from_string_array', 'Tensor')
+            return _rt.present(n, r_tensor, 'ov_tensor_create_from_string_array', 'Tensor')
         finally:
             keep.release()
 
@@ -1860,23 +1864,23 @@ class Tensor(TensorData, _rt.Handle):
     def shape(self) -> List[int]:
         """Calls `ov_tensor_get_shape`; set with `ov_tensor_set_shape`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_shape = n.ffi.new('ov_shape_t *')
             result = n.lib.ov_tensor_get_shape(p_self, out_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_tensor_get_shape', n)
-            return cast('List[int]', _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
+            return cast('List[int]', _rs.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
         finally:
             keep.release()
 
     @shape.setter
     def shape(self, shape: List[int]) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'Tensor.shape')
+            c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'Tensor.shape')
             result = n.lib.ov_tensor_set_shape(p_self, c_shape)
             _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_shape', n)
         finally:
@@ -1886,7 +1890,7 @@ class Tensor(TensorData, _rt.Handle):
     def element_type(self) -> ElementType:
         """Calls `ov_tensor_get_element_type`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_type = n.ffi.new('ov_element_type_e *')
@@ -1900,7 +1904,7 @@ class Tensor(TensorData, _rt.Handle):
     def size(self) -> int:
         """Calls `ov_tensor_get_size`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_elements_size = n.ffi.new('size_t *')
@@ -1914,7 +1918,7 @@ class Tensor(TensorData, _rt.Handle):
     def byte_size(self) -> int:
         """Calls `ov_tensor_get_byte_size`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_byte_size = n.ffi.new('size_t *')
@@ -1927,7 +1931,7 @@ class Tensor(TensorData, _rt.Handle):
     def get_remote_params(self) -> SizeParams:
         """Calls `ov_remote_tensor_get_params`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
@@ -1941,7 +1945,7 @@ class Tensor(TensorData, _rt.Handle):
     def get_remote_device_name(self) -> Optional[str]:
         """Calls `ov_remote_tensor_get_device_name`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_device_name = n.ffi.new('char **')
@@ -1954,7 +1958,7 @@ class Tensor(TensorData, _rt.Handle):
     def set_string_data(self, string_array: Sequence[str]) -> None:
         """Calls `ov_tensor_set_string_data`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_string_array, n_string_array = _rt.c_string_array(n, keep, string_array, 'string_array')
@@ -1966,7 +1970,7 @@ class Tensor(TensorData, _rt.Handle):
     def data(self) -> Any:
         """Calls `ov_tensor_data`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_data = n.ffi.new('void **')
@@ -1979,8 +1983,8 @@ class Tensor(TensorData, _rt.Handle):
 
 def get_error_info(status: Union[Status, int]) -> Optional[str]:
     """Calls `ov_get_error_info`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         c_status = _rt.c_enum(status, 'status', Status)
         result = n.lib.ov_get_error_info(c_status)
@@ -1991,8 +1995,8 @@ def get_error_info(status: Union[Status, int]) -> Optional[str]:
 
 def get_last_err_msg() -> Optional[str]:
     """Calls `ov_get_last_err_msg`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         result = n.lib.ov_get_last_err_msg()
         return _rt.owned_str(n, result, n.lib.ov_free)
@@ -2002,21 +2006,21 @@ def get_last_err_msg() -> Optional[str]:
 
 def get_openvino_version() -> Version:
     """Calls `ov_get_openvino_version`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         out_version = n.ffi.new('ov_version_t *')
         result = n.lib.ov_get_openvino_version(out_version)
         _rt.check(result, _errors.StatusError, 0, 'ov_get_openvino_version', n)
-        return cast('Version', _st.take(n, out_version, _st.OV_VERSION_T_SPEC, n.lib.ov_version_free))
+        return cast('Version', _rs.take(n, out_version, _st.OV_VERSION_T_SPEC, n.lib.ov_version_free))
     finally:
         keep.release()
 
 
 def shutdown() -> None:
     """Calls `ov_shutdown`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         result = n.lib.ov_shutdown()
     finally:
@@ -2025,10 +2029,10 @@ def shutdown() -> None:
 
 def dimension_is_dynamic(dim: Dimension) -> bool:
     """Calls `ov_dimension_is_dynamic`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_dim = _st.to_c(n, keep, dim, _st.OV_DIMENSION_T_SPEC, 'dim')
+        c_dim = _rs.to_c(n, keep, dim, _st.OV_DIMENSION_T_SPEC, 'dim')
         result = n.lib.ov_dimension_is_dynamic(c_dim)
         return bool(result)
     finally:
@@ -2037,81 +2041,81 @@ def dimension_is_dynamic(dim: Dimension) -> bool:
 
 def partial_shape_create(dims: Sequence[Dimension]) -> PartialShape:
     """Calls `ov_partial_shape_create`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_dims, n_dims = _st.to_c_array(n, keep, dims, _st.OV_DIMENSION_T_SPEC, 'dims')
+        c_dims, n_dims = _rs.to_c_array(n, keep, dims, _st.OV_DIMENSION_T_SPEC, 'dims')
         out_partial_shape_obj = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_partial_shape_create(n_dims, c_dims, out_partial_shape_obj)
         _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create', n)
-        return cast('PartialShape', _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
+        return cast('PartialShape', _rs.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
 
 def partial_shape_create_dynamic(rank: Dimension, dims: Any = None) -> PartialShape:
     """Calls `ov_partial_shape_create_dynamic`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_rank = _st.to_c(n, keep, rank, _st.OV_DIMENSION_T_SPEC, 'rank')
+        c_rank = _rs.to_c(n, keep, rank, _st.OV_DIMENSION_T_SPEC, 'rank')
         c_dims = n.ffi.NULL if dims is None else keep.hold(dims)
         out_partial_shape_obj = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_partial_shape_create_dynamic(c_rank, c_dims, out_partial_shape_obj)
         _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create_dynamic', n)
-        return cast('PartialShape', _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
+        return cast('PartialShape', _rs.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
 
 def partial_shape_create_static(dims: Iterable[int]) -> PartialShape:
     """Calls `ov_partial_shape_create_static`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         c_dims, n_dims = _rt.c_int_array(n, keep, dims, 'dims', 'int64_t', -9223372036854775808, 9223372036854775807)
         out_partial_shape_obj = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_partial_shape_create_static(n_dims, c_dims, out_partial_shape_obj)
         _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_create_static', n)
-        return cast('PartialShape', _st.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
+        return cast('PartialShape', _rs.take(n, out_partial_shape_obj, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
 
 def partial_shape_to_shape(partial_shape: PartialShape) -> List[int]:
     """Calls `ov_partial_shape_to_shape`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+        c_partial_shape = _rs.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
         out_shape = n.ffi.new('ov_shape_t *')
         result = n.lib.ov_partial_shape_to_shape(c_partial_shape, out_shape)
         _rt.check(result, _errors.StatusError, 0, 'ov_partial_shape_to_shape', n)
-        return cast('List[int]', _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
+        return cast('List[int]', _rs.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
     finally:
         keep.release()
 
 
 def shape_to_partial_shape(shape: List[int]) -> PartialShape:
     """Calls `ov_shape_to_partial_shape`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_shape = _st.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
+        c_shape = _rs.to_c(n, keep, shape, _st.OV_SHAPE_T_SPEC, 'shape')
         out_partial_shape = n.ffi.new('ov_partial_shape_t *')
         result = n.lib.ov_shape_to_partial_shape(c_shape, out_partial_shape)
         _rt.check(result, _errors.StatusError, 0, 'ov_shape_to_partial_shape', n)
-        return cast('PartialShape', _st.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
+        return cast('PartialShape', _rs.take(n, out_partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, n.lib.ov_partial_shape_free))
     finally:
         keep.release()
 
 
 def partial_shape_is_dynamic(partial_shape: PartialShape) -> bool:
     """Calls `ov_partial_shape_is_dynamic`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+        c_partial_shape = _rs.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
         result = n.lib.ov_partial_shape_is_dynamic(c_partial_shape)
         return bool(result)
     finally:
@@ -2120,10 +2124,10 @@ def partial_shape_is_dynamic(partial_shape: PartialShape) -> bool:
 
 def partial_shape_to_string(partial_shape: PartialShape) -> Optional[str]:
     """Calls `ov_partial_shape_to_string`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_partial_shape = _st.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
+        c_partial_shape = _rs.to_c(n, keep, partial_shape, _st.OV_PARTIAL_SHAPE_T_SPEC, 'partial_shape')
         result = n.lib.ov_partial_shape_to_string(c_partial_shape)
         return _rt.owned_str(n, result, n.lib.ov_free)
     finally:
@@ -2132,10 +2136,10 @@ def partial_shape_to_string(partial_shape: PartialShape) -> Optional[str]:
 
 def rank_is_dynamic(rank: Dimension) -> bool:
     """Calls `ov_rank_is_dynamic`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
-        c_rank = _st.to_c(n, keep, rank, _st.OV_DIMENSION_T_SPEC, 'rank')
+        c_rank = _rs.to_c(n, keep, rank, _st.OV_DIMENSION_T_SPEC, 'rank')
         result = n.lib.ov_rank_is_dynamic(c_rank)
         return bool(result)
     finally:
@@ -2144,34 +2148,34 @@ def rank_is_dynamic(rank: Dimension) -> bool:
 
 def shape_create(dims: Iterable[int]) -> List[int]:
     """Calls `ov_shape_create`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         c_dims, n_dims = _rt.c_int_array(n, keep, dims, 'dims', 'int64_t', -9223372036854775808, 9223372036854775807)
         out_shape = n.ffi.new('ov_shape_t *')
         result = n.lib.ov_shape_create(n_dims, c_dims, out_shape)
         _rt.check(result, _errors.StatusError, 0, 'ov_shape_create', n)
-        return cast('List[int]', _st.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
+        return cast('List[int]', _rs.take(n, out_shape, _st.OV_SHAPE_T_SPEC, n.lib.ov_shape_free))
     finally:
         keep.release()
 
 
 def util_set_log_callback(func: Optional[Callable[[Optional[str]], None]] = None) -> None:
     """Calls `ov_util_set_log_callback`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         c_func = _rt.c_function(n, keep, func, 'func', 'void (*)(const char *message)', ('string',))
         result = n.lib.ov_util_set_log_callback(c_func)
-        _rt.retain_global(n, ('ov_util_set_log_callback',), c_func)
+        _rh.retain_global(n, ('ov_util_set_log_callback',), c_func)
     finally:
         keep.release()
 
 
 def util_reset_log_callback() -> None:
     """Calls `ov_util_reset_log_callback`."""
-    n = _rt.current()
-    keep = _rt.Keep()
+    n = _native.current()
+    keep = _rh.Keep()
     try:
         result = n.lib.ov_util_reset_log_callback()
     finally:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Type, TypeVar
 
-from . import _runtime as _rt
+from . import _native
 from ._enums import ElementType
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,7 +107,7 @@ class TensorData:
         if not source.flags.c_contiguous or not source.flags.writeable:
             # The library may write into host memory (an output tensor): give it a private copy.
             source = npm.ascontiguousarray(source).copy()
-        native = _rt.current()
+        native = _native.current()
         return cls.from_host_ptr(element, shape, native.ffi.from_buffer(source))  # type: ignore[attr-defined, no-any-return]
 
     # -- reading and writing --

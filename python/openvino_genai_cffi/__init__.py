@@ -10,6 +10,12 @@
 The library is found through load(path=...), $OPENVINO_GENAI_DIR, then the system loader;
 $OPENVINO_GENAI_CFFI_MODE=api selects API mode. See the README of genai-interop.
 """
+from genai_interop_runtime.callbacks import Stream
+from genai_interop_runtime.convert import SupportsCPointer
+from genai_interop_runtime.errors import NeedsNewerLibrary, UnsupportedLibraryVersion
+from genai_interop_runtime.handles import Handle
+from genai_interop_runtime.native import Native
+
 from ._bindings import (
     MeanStd,
     JsonContainer,
@@ -27,7 +33,6 @@ from ._bindings import (
 )
 from ._callbacks import (
     StreamerCallback,
-    Stream,
 )
 from ._enums import (
     Status,
@@ -45,9 +50,7 @@ from ._errors import (
     ChatHistoryStatusError,
     JsonContainerStatusError,
 )
-from ._native import Native, current, load
-from ._runtime import Handle, SupportsCPointer
-from ._versions import NeedsNewerLibrary, UnsupportedLibraryVersion
+from ._native import current, load
 
 API_VERSION = '2026.3.0.0'
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
 
+from genai_interop_runtime import callbacks as _rcb
+from genai_interop_runtime import convert as _rt
+from genai_interop_runtime import handles as _rh
+
 from . import _callbacks as _cb
 from . import _errors
-from . import _runtime as _rt
-from . import _versions
+from . import _native
 from ._callbacks import StreamerCallback
 from ._enums import Status, ChatHistoryStatus, StopCriteria, JsonContainerStatus, StreamingStatus
 
@@ -25,7 +28,7 @@ class MeanStd(NamedTuple):
     std: float
 
 
-class JsonContainer(_rt.Handle):
+class JsonContainer(_rh.Handle):
     """`ov_genai_json_container`, freed with `ov_genai_json_container_free`."""
 
     __slots__ = ()
@@ -33,9 +36,9 @@ class JsonContainer(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_json_container_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_json_container_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_json_container_create')
+        keep = _rh.Keep()
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create(out_container)
@@ -47,54 +50,54 @@ class JsonContainer(_rt.Handle):
     @classmethod
     def from_json_string(cls, json_str: str) -> JsonContainer:
         """Calls `ov_genai_json_container_create_from_json_string`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_json_container_create_from_json_string')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_json_container_create_from_json_string')
+        keep = _rh.Keep()
         try:
             c_json_str = _rt.c_string(n, keep, json_str, 'json_str', False)
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create_from_json_string(out_container, c_json_str)
             r_container = _rt.adopt(JsonContainer, n, out_container[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_from_json_string', n)
-            return _rt.present(r_container, 'ov_genai_json_container_create_from_json_string', 'JsonContainer')
+            return _rt.present(n, r_container, 'ov_genai_json_container_create_from_json_string', 'JsonContainer')
         finally:
             keep.release()
 
     @classmethod
     def create_object(cls) -> JsonContainer:
         """Calls `ov_genai_json_container_create_object`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_json_container_create_object')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_json_container_create_object')
+        keep = _rh.Keep()
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create_object(out_container)
             r_container = _rt.adopt(JsonContainer, n, out_container[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_object', n)
-            return _rt.present(r_container, 'ov_genai_json_container_create_object', 'JsonContainer')
+            return _rt.present(n, r_container, 'ov_genai_json_container_create_object', 'JsonContainer')
         finally:
             keep.release()
 
     @classmethod
     def create_array(cls) -> JsonContainer:
         """Calls `ov_genai_json_container_create_array`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_json_container_create_array')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_json_container_create_array')
+        keep = _rh.Keep()
         try:
             out_container = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_create_array(out_container)
             r_container = _rt.adopt(JsonContainer, n, out_container[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_create_array', n)
-            return _rt.present(r_container, 'ov_genai_json_container_create_array', 'JsonContainer')
+            return _rt.present(n, r_container, 'ov_genai_json_container_create_array', 'JsonContainer')
         finally:
             keep.release()
 
     def to_json_string(self) -> str:
         """Calls `ov_genai_json_container_to_json_string`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_json_container_to_json_string')
-        keep = _rt.Keep()
+        n.require('ov_genai_json_container_to_json_string')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_json_container_to_json_string(p_self, buf, size),
@@ -105,20 +108,20 @@ class JsonContainer(_rt.Handle):
     def copy(self) -> JsonContainer:
         """Calls `ov_genai_json_container_copy`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_json_container_copy')
-        keep = _rt.Keep()
+        n.require('ov_genai_json_container_copy')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_target = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_json_container_copy(p_self, out_target)
             r_target = _rt.adopt(JsonContainer, n, out_target[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.JsonContainerStatusError, 0, 'ov_genai_json_container_copy', n)
-            return _rt.present(r_target, 'ov_genai_json_container_copy', 'JsonContainer')
+            return _rt.present(n, r_target, 'ov_genai_json_container_copy', 'JsonContainer')
         finally:
             keep.release()
 
 
-class ChatHistory(_rt.Handle):
+class ChatHistory(_rh.Handle):
     """`ov_genai_chat_history`, freed with `ov_genai_chat_history_free`."""
 
     __slots__ = ()
@@ -126,9 +129,9 @@ class ChatHistory(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_chat_history_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_chat_history_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_chat_history_create')
+        keep = _rh.Keep()
         try:
             out_history = n.ffi.new('ov_genai_chat_history **')
             result = n.lib.ov_genai_chat_history_create(out_history)
@@ -140,16 +143,16 @@ class ChatHistory(_rt.Handle):
     @classmethod
     def from_json_container(cls, messages: JsonContainer) -> ChatHistory:
         """Calls `ov_genai_chat_history_create_from_json_container`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_chat_history_create_from_json_container')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_chat_history_create_from_json_container')
+        keep = _rh.Keep()
         try:
             c_messages = _rt.c_handle(n, keep, messages, JsonContainer, 'messages', False)
             out_history = n.ffi.new('ov_genai_chat_history **')
             result = n.lib.ov_genai_chat_history_create_from_json_container(out_history, c_messages)
             r_history = _rt.adopt(ChatHistory, n, out_history[0], n.lib.ov_genai_chat_history_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create_from_json_container', n)
-            return _rt.present(r_history, 'ov_genai_chat_history_create_from_json_container', 'ChatHistory')
+            return _rt.present(n, r_history, 'ov_genai_chat_history_create_from_json_container', 'ChatHistory')
         finally:
             keep.release()
 
@@ -157,8 +160,8 @@ class ChatHistory(_rt.Handle):
     def size(self) -> int:
         """Calls `ov_genai_chat_history_size`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_size')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_size')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_size = n.ffi.new('size_t *')
@@ -172,8 +175,8 @@ class ChatHistory(_rt.Handle):
     def empty(self) -> int:
         """Calls `ov_genai_chat_history_empty`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_empty')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_empty')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_empty = n.ffi.new('int *')
@@ -187,23 +190,23 @@ class ChatHistory(_rt.Handle):
     def tools(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_tools`; set with `ov_genai_chat_history_set_tools`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_get_tools')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_get_tools')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tools = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_tools(p_self, out_tools)
             r_tools = _rt.adopt(JsonContainer, n, out_tools[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_tools', n)
-            return _rt.present(r_tools, 'ov_genai_chat_history_get_tools', 'JsonContainer')
+            return _rt.present(n, r_tools, 'ov_genai_chat_history_get_tools', 'JsonContainer')
         finally:
             keep.release()
 
     @tools.setter
     def tools(self, tools: JsonContainer) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_set_tools')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_set_tools')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tools = _rt.c_handle(n, keep, tools, JsonContainer, 'ChatHistory.tools', False)
@@ -216,23 +219,23 @@ class ChatHistory(_rt.Handle):
     def extra_context(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_extra_context`; set with `ov_genai_chat_history_set_extra_context`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_get_extra_context')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_get_extra_context')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_extra_context = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_extra_context(p_self, out_extra_context)
             r_extra_context = _rt.adopt(JsonContainer, n, out_extra_context[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_extra_context', n)
-            return _rt.present(r_extra_context, 'ov_genai_chat_history_get_extra_context', 'JsonContainer')
+            return _rt.present(n, r_extra_context, 'ov_genai_chat_history_get_extra_context', 'JsonContainer')
         finally:
             keep.release()
 
     @extra_context.setter
     def extra_context(self, extra_context: JsonContainer) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_set_extra_context')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_set_extra_context')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_extra_context = _rt.c_handle(n, keep, extra_context, JsonContainer, 'ChatHistory.extra_context', False)
@@ -244,8 +247,8 @@ class ChatHistory(_rt.Handle):
     def push_back(self, message: JsonContainer) -> None:
         """Calls `ov_genai_chat_history_push_back`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_push_back')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_push_back')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_message = _rt.c_handle(n, keep, message, JsonContainer, 'message', False)
@@ -257,8 +260,8 @@ class ChatHistory(_rt.Handle):
     def pop_back(self) -> None:
         """Calls `ov_genai_chat_history_pop_back`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_pop_back')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_pop_back')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_chat_history_pop_back(p_self)
@@ -269,23 +272,23 @@ class ChatHistory(_rt.Handle):
     def get_messages(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_messages`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_get_messages')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_get_messages')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_messages = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_messages(p_self, out_messages)
             r_messages = _rt.adopt(JsonContainer, n, out_messages[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_messages', n)
-            return _rt.present(r_messages, 'ov_genai_chat_history_get_messages', 'JsonContainer')
+            return _rt.present(n, r_messages, 'ov_genai_chat_history_get_messages', 'JsonContainer')
         finally:
             keep.release()
 
     def get_message(self, index: int) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_message`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_get_message')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_get_message')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -293,45 +296,45 @@ class ChatHistory(_rt.Handle):
             result = n.lib.ov_genai_chat_history_get_message(p_self, c_index, out_message)
             r_message = _rt.adopt(JsonContainer, n, out_message[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_message', n)
-            return _rt.present(r_message, 'ov_genai_chat_history_get_message', 'JsonContainer')
+            return _rt.present(n, r_message, 'ov_genai_chat_history_get_message', 'JsonContainer')
         finally:
             keep.release()
 
     def get_first(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_first`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_get_first')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_get_first')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_message = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_first(p_self, out_message)
             r_message = _rt.adopt(JsonContainer, n, out_message[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_first', n)
-            return _rt.present(r_message, 'ov_genai_chat_history_get_first', 'JsonContainer')
+            return _rt.present(n, r_message, 'ov_genai_chat_history_get_first', 'JsonContainer')
         finally:
             keep.release()
 
     def get_last(self) -> JsonContainer:
         """Calls `ov_genai_chat_history_get_last`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_get_last')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_get_last')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_message = n.ffi.new('ov_genai_json_container **')
             result = n.lib.ov_genai_chat_history_get_last(p_self, out_message)
             r_message = _rt.adopt(JsonContainer, n, out_message[0], n.lib.ov_genai_json_container_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_last', n)
-            return _rt.present(r_message, 'ov_genai_chat_history_get_last', 'JsonContainer')
+            return _rt.present(n, r_message, 'ov_genai_chat_history_get_last', 'JsonContainer')
         finally:
             keep.release()
 
     def clear(self) -> None:
         """Calls `ov_genai_chat_history_clear`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_chat_history_clear')
-        keep = _rt.Keep()
+        n.require('ov_genai_chat_history_clear')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_chat_history_clear(p_self)
@@ -340,7 +343,7 @@ class ChatHistory(_rt.Handle):
             keep.release()
 
 
-class GenerationConfig(_rt.Handle):
+class GenerationConfig(_rh.Handle):
     """`ov_genai_generation_config`, freed with `ov_genai_generation_config_free`."""
 
     __slots__ = ()
@@ -348,8 +351,8 @@ class GenerationConfig(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_generation_config_create`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_generation_config_create(out_config)
@@ -361,15 +364,15 @@ class GenerationConfig(_rt.Handle):
     @classmethod
     def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> GenerationConfig:
         """Calls `ov_genai_generation_config_create_from_json`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             c_json_path = _rt.c_path(n, keep, json_path, 'json_path', False)
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_generation_config_create_from_json(c_json_path, out_config)
             r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create_from_json', n)
-            return _rt.present(r_config, 'ov_genai_generation_config_create_from_json', 'GenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_generation_config_create_from_json', 'GenerationConfig')
         finally:
             keep.release()
 
@@ -377,7 +380,7 @@ class GenerationConfig(_rt.Handle):
     def max_new_tokens(self) -> int:
         """Calls `ov_genai_generation_config_get_max_new_tokens`; set with `ov_genai_generation_config_set_max_new_tokens`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_max_new_tokens = n.ffi.new('size_t *')
@@ -390,7 +393,7 @@ class GenerationConfig(_rt.Handle):
     @max_new_tokens.setter
     def max_new_tokens(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.max_new_tokens', 0, 18446744073709551615)
@@ -407,7 +410,7 @@ class GenerationConfig(_rt.Handle):
     @max_length.setter
     def max_length(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.max_length', 0, 18446744073709551615)
@@ -424,7 +427,7 @@ class GenerationConfig(_rt.Handle):
     @ignore_eos.setter
     def ignore_eos(self, value: bool) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'GenerationConfig.ignore_eos')
@@ -441,7 +444,7 @@ class GenerationConfig(_rt.Handle):
     @min_new_tokens.setter
     def min_new_tokens(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.min_new_tokens', 0, 18446744073709551615)
@@ -458,7 +461,7 @@ class GenerationConfig(_rt.Handle):
     @echo.setter
     def echo(self, value: bool) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'GenerationConfig.echo')
@@ -475,7 +478,7 @@ class GenerationConfig(_rt.Handle):
     @logprobs.setter
     def logprobs(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.logprobs', 0, 18446744073709551615)
@@ -492,7 +495,7 @@ class GenerationConfig(_rt.Handle):
     @include_stop_str_in_output.setter
     def include_stop_str_in_output(self, value: bool) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'GenerationConfig.include_stop_str_in_output')
@@ -509,7 +512,7 @@ class GenerationConfig(_rt.Handle):
     @num_beam_groups.setter
     def num_beam_groups(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.num_beam_groups', 0, 18446744073709551615)
@@ -526,8 +529,8 @@ class GenerationConfig(_rt.Handle):
     @num_beams.setter
     def num_beams(self, value: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_generation_config_set_num_beams')
-        keep = _rt.Keep()
+        n.require('ov_genai_generation_config_set_num_beams')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.num_beams', 0, 18446744073709551615)
@@ -544,7 +547,7 @@ class GenerationConfig(_rt.Handle):
     @diversity_penalty.setter
     def diversity_penalty(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.diversity_penalty', single=True)
@@ -561,7 +564,7 @@ class GenerationConfig(_rt.Handle):
     @length_penalty.setter
     def length_penalty(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.length_penalty', single=True)
@@ -578,7 +581,7 @@ class GenerationConfig(_rt.Handle):
     @num_return_sequences.setter
     def num_return_sequences(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.num_return_sequences', 0, 18446744073709551615)
@@ -595,7 +598,7 @@ class GenerationConfig(_rt.Handle):
     @no_repeat_ngram_size.setter
     def no_repeat_ngram_size(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.no_repeat_ngram_size', 0, 18446744073709551615)
@@ -612,7 +615,7 @@ class GenerationConfig(_rt.Handle):
     @stop_criteria.setter
     def stop_criteria(self, value: Union[StopCriteria, int]) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_enum(value, 'GenerationConfig.stop_criteria', StopCriteria)
@@ -629,7 +632,7 @@ class GenerationConfig(_rt.Handle):
     @temperature.setter
     def temperature(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.temperature', single=True)
@@ -646,7 +649,7 @@ class GenerationConfig(_rt.Handle):
     @top_p.setter
     def top_p(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.top_p', single=True)
@@ -663,7 +666,7 @@ class GenerationConfig(_rt.Handle):
     @top_k.setter
     def top_k(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.top_k', 0, 18446744073709551615)
@@ -680,8 +683,8 @@ class GenerationConfig(_rt.Handle):
     @min_p.setter
     def min_p(self, value: float) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_generation_config_set_min_p')
-        keep = _rt.Keep()
+        n.require('ov_genai_generation_config_set_min_p')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.min_p', single=True)
@@ -698,7 +701,7 @@ class GenerationConfig(_rt.Handle):
     @do_sample.setter
     def do_sample(self, value: bool) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_bool(value, 'GenerationConfig.do_sample')
@@ -715,7 +718,7 @@ class GenerationConfig(_rt.Handle):
     @repetition_penalty.setter
     def repetition_penalty(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.repetition_penalty', single=True)
@@ -732,7 +735,7 @@ class GenerationConfig(_rt.Handle):
     @presence_penalty.setter
     def presence_penalty(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.presence_penalty', single=True)
@@ -749,7 +752,7 @@ class GenerationConfig(_rt.Handle):
     @frequency_penalty.setter
     def frequency_penalty(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.frequency_penalty', single=True)
@@ -766,7 +769,7 @@ class GenerationConfig(_rt.Handle):
     @rng_seed.setter
     def rng_seed(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.rng_seed', 0, 18446744073709551615)
@@ -783,7 +786,7 @@ class GenerationConfig(_rt.Handle):
     @assistant_confidence_threshold.setter
     def assistant_confidence_threshold(self, value: float) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_float(value, 'GenerationConfig.assistant_confidence_threshold', single=True)
@@ -800,7 +803,7 @@ class GenerationConfig(_rt.Handle):
     @num_assistant_tokens.setter
     def num_assistant_tokens(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.num_assistant_tokens', 0, 18446744073709551615)
@@ -817,7 +820,7 @@ class GenerationConfig(_rt.Handle):
     @max_ngram_size.setter
     def max_ngram_size(self, value: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_value = _rt.c_int(value, 'GenerationConfig.max_ngram_size', 0, 18446744073709551615)
@@ -834,7 +837,7 @@ class GenerationConfig(_rt.Handle):
     @eos_token_id.setter
     def eos_token_id(self, id: int) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_id = _rt.c_int(id, 'GenerationConfig.eos_token_id', -9223372036854775808, 9223372036854775807)
@@ -846,7 +849,7 @@ class GenerationConfig(_rt.Handle):
     def set_stop_strings(self, strings: Sequence[str]) -> None:
         """Calls `ov_genai_generation_config_set_stop_strings`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_strings, n_strings = _rt.c_string_array(n, keep, strings, 'strings')
@@ -858,7 +861,7 @@ class GenerationConfig(_rt.Handle):
     def set_stop_token_ids(self, token_ids: Iterable[int]) -> None:
         """Calls `ov_genai_generation_config_set_stop_token_ids`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_ids, n_token_ids = _rt.c_int_array(n, keep, token_ids, 'token_ids', 'int64_t', -9223372036854775808, 9223372036854775807)
@@ -870,7 +873,7 @@ class GenerationConfig(_rt.Handle):
     def validate(self) -> None:
         """Calls `ov_genai_generation_config_validate`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_generation_config_validate(p_self)
@@ -879,7 +882,7 @@ class GenerationConfig(_rt.Handle):
             keep.release()
 
 
-class DecodedResults(_rt.Handle):
+class DecodedResults(_rh.Handle):
     """`ov_genai_decoded_results`, freed with `ov_genai_decoded_results_free`."""
 
     __slots__ = ()
@@ -887,8 +890,8 @@ class DecodedResults(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_decoded_results_create`."""
-        n = _rt.current()
-        keep = _rt.Keep()
+        n = _native.current()
+        keep = _rh.Keep()
         try:
             out_results = n.ffi.new('ov_genai_decoded_results **')
             result = n.lib.ov_genai_decoded_results_create(out_results)
@@ -900,21 +903,21 @@ class DecodedResults(_rt.Handle):
     def get_perf_metrics(self) -> PerfMetrics:
         """Calls `ov_genai_decoded_results_get_perf_metrics`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_decoded_results_get_perf_metrics(p_self, out_metrics)
             r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_get_perf_metrics', n)
-            return _rt.present(r_metrics, 'ov_genai_decoded_results_get_perf_metrics', 'PerfMetrics')
+            return _rt.present(n, r_metrics, 'ov_genai_decoded_results_get_perf_metrics', 'PerfMetrics')
         finally:
             keep.release()
 
     def get_string(self) -> str:
         """Calls `ov_genai_decoded_results_get_string`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_decoded_results_get_string(p_self, buf, size),
@@ -923,7 +926,7 @@ class DecodedResults(_rt.Handle):
             keep.release()
 
 
-class LLMPipeline(_rt.Handle):
+class LLMPipeline(_rh.Handle):
     """`ov_genai_llm_pipeline`, freed with `ov_genai_llm_pipeline_free`."""
 
     __slots__ = ()
@@ -931,9 +934,9 @@ class LLMPipeline(_rt.Handle):
 
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
         """Calls `ov_genai_llm_pipeline_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_llm_pipeline_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_llm_pipeline_create')
+        keep = _rh.Keep()
         try:
             c_models_path = _rt.c_path(n, keep, models_path, 'models_path', False)
             c_device = _rt.c_string(n, keep, device, 'device', False)
@@ -949,21 +952,21 @@ class LLMPipeline(_rt.Handle):
     def generation_config(self) -> GenerationConfig:
         """Calls `ov_genai_llm_pipeline_get_generation_config`; set with `ov_genai_llm_pipeline_set_generation_config`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_llm_pipeline_get_generation_config(p_self, out_config)
             r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_get_generation_config', n)
-            return _rt.present(r_config, 'ov_genai_llm_pipeline_get_generation_config', 'GenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_llm_pipeline_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
 
     @generation_config.setter
     def generation_config(self, config: GenerationConfig) -> None:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'LLMPipeline.generation_config', False)
@@ -972,14 +975,14 @@ class LLMPipeline(_rt.Handle):
         finally:
             keep.release()
 
-    def _prepare_generate(self, inputs: str, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[DecodedResults]:
+    def _prepare_generate(self, inputs: str, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[DecodedResults]:
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_inputs = _rt.c_string(n, keep, inputs, 'inputs', False)
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
-            inv_streamer = _cb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
+            inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_decoded_results **')
         except BaseException:
@@ -987,35 +990,35 @@ class LLMPipeline(_rt.Handle):
             raise
 
         def run() -> DecodedResults:
-            with _cb.interruptible([inv_streamer]):
+            with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_llm_pipeline_generate(p_self, c_inputs, c_config, c_streamer, out_results)
             r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate', n)
-            return _rt.present(r_results, 'ov_genai_llm_pipeline_generate', 'DecodedResults')
+            return _rt.present(n, r_results, 'ov_genai_llm_pipeline_generate', 'DecodedResults')
 
-        return _rt.Prepared(keep, run)
+        return _rh.Prepared(keep, run)
 
     def generate(self, inputs: str, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> DecodedResults:
         """Calls `ov_genai_llm_pipeline_generate`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
         return self._prepare_generate(inputs, config, streamer)()
 
-    def stream(self, inputs: str, config: Optional[GenerationConfig] = None) -> _cb.Stream[DecodedResults]:
+    def stream(self, inputs: str, config: Optional[GenerationConfig] = None) -> _rcb.Stream[DecodedResults]:
         """The iterator form of `generate`: `for chunk in obj.stream(...)`; see `Stream`."""
-        stream: _cb.Stream[DecodedResults] = _cb.Stream()
+        stream: _rcb.Stream[DecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate(inputs, config, stream.callback))
         return stream
 
-    def _prepare_generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[DecodedResults]:
+    def _prepare_generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[DecodedResults]:
         n = self._native
-        _versions.require_native(n, 'ov_genai_llm_pipeline_generate_with_history')
-        keep = _rt.Keep()
+        n.require('ov_genai_llm_pipeline_generate_with_history')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
-            inv_streamer = _cb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
+            inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_decoded_results **')
         except BaseException:
@@ -1023,30 +1026,30 @@ class LLMPipeline(_rt.Handle):
             raise
 
         def run() -> DecodedResults:
-            with _cb.interruptible([inv_streamer]):
+            with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_llm_pipeline_generate_with_history(p_self, c_history, c_config, c_streamer, out_results)
             r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate_with_history', n)
-            return _rt.present(r_results, 'ov_genai_llm_pipeline_generate_with_history', 'DecodedResults')
+            return _rt.present(n, r_results, 'ov_genai_llm_pipeline_generate_with_history', 'DecodedResults')
 
-        return _rt.Prepared(keep, run)
+        return _rh.Prepared(keep, run)
 
     def generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> DecodedResults:
         """Calls `ov_genai_llm_pipeline_generate_with_history`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
         return self._prepare_generate_with_history(history, config, streamer)()
 
-    def stream_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None) -> _cb.Stream[DecodedResults]:
+    def stream_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None) -> _rcb.Stream[DecodedResults]:
         """The iterator form of `generate_with_history`: `for chunk in obj.stream_with_history(...)`; see `Stream`."""
-        stream: _cb.Stream[DecodedResults] = _cb.Stream()
+        stream: _rcb.Stream[DecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate_with_history(history, config, stream.callback))
         return stream
 
     def start_chat(self) -> None:
         """Calls `ov_genai_llm_pipeline_start_chat`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_llm_pipeline_start_chat(p_self)
@@ -1057,7 +1060,7 @@ class LLMPipeline(_rt.Handle):
     def finish_chat(self) -> None:
         """Calls `ov_genai_llm_pipeline_finish_chat`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_llm_pipeline_finish_chat(p_self)
@@ -1066,7 +1069,7 @@ class LLMPipeline(_rt.Handle):
             keep.release()
 
 
-class PerfMetrics(_rt.Handle):
+class PerfMetrics(_rh.Handle):
     """`ov_genai_perf_metrics`."""
 
     __slots__ = ()
@@ -1076,7 +1079,7 @@ class PerfMetrics(_rt.Handle):
     def load_time(self) -> float:
         """Calls `ov_genai_perf_metrics_get_load_time`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_load_time = n.ffi.new('float *')
@@ -1090,7 +1093,7 @@ class PerfMetrics(_rt.Handle):
     def num_generation_tokens(self) -> int:
         """Calls `ov_genai_perf_metrics_get_num_generation_tokens`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_num_generation_tokens = n.ffi.new('size_t *')
@@ -1104,7 +1107,7 @@ class PerfMetrics(_rt.Handle):
     def num_input_tokens(self) -> int:
         """Calls `ov_genai_perf_metrics_get_num_input_tokens`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_num_input_tokens = n.ffi.new('size_t *')
@@ -1118,7 +1121,7 @@ class PerfMetrics(_rt.Handle):
     def ttft(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_ttft`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1133,7 +1136,7 @@ class PerfMetrics(_rt.Handle):
     def tpot(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_tpot`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1148,7 +1151,7 @@ class PerfMetrics(_rt.Handle):
     def ipot(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_ipot`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1163,7 +1166,7 @@ class PerfMetrics(_rt.Handle):
     def throughput(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_throughput`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1178,7 +1181,7 @@ class PerfMetrics(_rt.Handle):
     def inference_duration(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_inference_duration`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1193,7 +1196,7 @@ class PerfMetrics(_rt.Handle):
     def generate_duration(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_generate_duration`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1208,7 +1211,7 @@ class PerfMetrics(_rt.Handle):
     def tokenization_duration(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_tokenization_duration`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1223,7 +1226,7 @@ class PerfMetrics(_rt.Handle):
     def detokenization_duration(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_detokenization_duration`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1238,8 +1241,8 @@ class PerfMetrics(_rt.Handle):
     def chat_template_duration(self) -> MeanStd:
         """Calls `ov_genai_perf_metrics_get_chat_template_duration`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_perf_metrics_get_chat_template_duration')
-        keep = _rt.Keep()
+        n.require('ov_genai_perf_metrics_get_chat_template_duration')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_mean = n.ffi.new('float *')
@@ -1253,7 +1256,7 @@ class PerfMetrics(_rt.Handle):
     def add_in_place(self, right: PerfMetrics) -> None:
         """Calls `ov_genai_perf_metrics_add_in_place`."""
         n = self._native
-        keep = _rt.Keep()
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_right = _rt.c_handle(n, keep, right, PerfMetrics, 'right', False)
@@ -1263,7 +1266,7 @@ class PerfMetrics(_rt.Handle):
             keep.release()
 
 
-class VLMDecodedResults(_rt.Handle):
+class VLMDecodedResults(_rh.Handle):
     """`ov_genai_vlm_decoded_results`, freed with `ov_genai_vlm_decoded_results_free`."""
 
     __slots__ = ()
@@ -1271,9 +1274,9 @@ class VLMDecodedResults(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_vlm_decoded_results_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_vlm_decoded_results_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_vlm_decoded_results_create')
+        keep = _rh.Keep()
         try:
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
             result = n.lib.ov_genai_vlm_decoded_results_create(out_results)
@@ -1285,23 +1288,23 @@ class VLMDecodedResults(_rt.Handle):
     def get_perf_metrics(self) -> PerfMetrics:
         """Calls `ov_genai_vlm_decoded_results_get_perf_metrics`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_decoded_results_get_perf_metrics')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_decoded_results_get_perf_metrics')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_vlm_decoded_results_get_perf_metrics(p_self, out_metrics)
             r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_vlm_decoded_results_perf_metrics_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_get_perf_metrics', n)
-            return _rt.present(r_metrics, 'ov_genai_vlm_decoded_results_get_perf_metrics', 'PerfMetrics')
+            return _rt.present(n, r_metrics, 'ov_genai_vlm_decoded_results_get_perf_metrics', 'PerfMetrics')
         finally:
             keep.release()
 
     def get_string(self) -> str:
         """Calls `ov_genai_vlm_decoded_results_get_string`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_decoded_results_get_string')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_decoded_results_get_string')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_vlm_decoded_results_get_string(p_self, buf, size),
@@ -1310,7 +1313,7 @@ class VLMDecodedResults(_rt.Handle):
             keep.release()
 
 
-class VLMPipeline(_rt.Handle):
+class VLMPipeline(_rh.Handle):
     """`ov_genai_vlm_pipeline`, freed with `ov_genai_vlm_pipeline_free`."""
 
     __slots__ = ()
@@ -1318,9 +1321,9 @@ class VLMPipeline(_rt.Handle):
 
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
         """Calls `ov_genai_vlm_pipeline_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_vlm_pipeline_create')
+        keep = _rh.Keep()
         try:
             c_models_path = _rt.c_path(n, keep, models_path, 'models_path', False)
             c_device = _rt.c_string(n, keep, device, 'device', False)
@@ -1336,23 +1339,23 @@ class VLMPipeline(_rt.Handle):
     def generation_config(self) -> GenerationConfig:
         """Calls `ov_genai_vlm_pipeline_get_generation_config`; set with `ov_genai_vlm_pipeline_set_generation_config`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_get_generation_config')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_pipeline_get_generation_config')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_vlm_pipeline_get_generation_config(p_self, out_config)
             r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_get_generation_config', n)
-            return _rt.present(r_config, 'ov_genai_vlm_pipeline_get_generation_config', 'GenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_vlm_pipeline_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
 
     @generation_config.setter
     def generation_config(self, config: GenerationConfig) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_set_generation_config')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_pipeline_set_generation_config')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'VLMPipeline.generation_config', False)
@@ -1361,16 +1364,16 @@ class VLMPipeline(_rt.Handle):
         finally:
             keep.release()
 
-    def _prepare_generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[VLMDecodedResults]:
+    def _prepare_generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[VLMDecodedResults]:
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_generate')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_pipeline_generate')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_text_inputs = _rt.c_string(n, keep, text_inputs, 'text_inputs', False)
             c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
-            inv_streamer = _cb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
+            inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
         except BaseException:
@@ -1378,36 +1381,36 @@ class VLMPipeline(_rt.Handle):
             raise
 
         def run() -> VLMDecodedResults:
-            with _cb.interruptible([inv_streamer]):
+            with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_vlm_pipeline_generate(p_self, c_text_inputs, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
             r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate', n)
-            return _rt.present(r_results, 'ov_genai_vlm_pipeline_generate', 'VLMDecodedResults')
+            return _rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate', 'VLMDecodedResults')
 
-        return _rt.Prepared(keep, run)
+        return _rh.Prepared(keep, run)
 
     def generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> VLMDecodedResults:
         """Calls `ov_genai_vlm_pipeline_generate`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
         return self._prepare_generate(text_inputs, rgbs, config, streamer)()
 
-    def stream(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _cb.Stream[VLMDecodedResults]:
+    def stream(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _rcb.Stream[VLMDecodedResults]:
         """The iterator form of `generate`: `for chunk in obj.stream(...)`; see `Stream`."""
-        stream: _cb.Stream[VLMDecodedResults] = _cb.Stream()
+        stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate(text_inputs, rgbs, config, stream.callback))
         return stream
 
-    def _prepare_generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rt.Prepared[VLMDecodedResults]:
+    def _prepare_generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[VLMDecodedResults]:
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_generate_with_history')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_pipeline_generate_with_history')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
             c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
-            inv_streamer = _cb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
+            inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
         except BaseException:
@@ -1415,31 +1418,31 @@ class VLMPipeline(_rt.Handle):
             raise
 
         def run() -> VLMDecodedResults:
-            with _cb.interruptible([inv_streamer]):
+            with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_vlm_pipeline_generate_with_history(p_self, c_history, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
             r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate_with_history', n)
-            return _rt.present(r_results, 'ov_genai_vlm_pipeline_generate_with_history', 'VLMDecodedResults')
+            return _rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate_with_history', 'VLMDecodedResults')
 
-        return _rt.Prepared(keep, run)
+        return _rh.Prepared(keep, run)
 
     def generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> VLMDecodedResults:
         """Calls `ov_genai_vlm_pipeline_generate_with_history`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
         return self._prepare_generate_with_history(history, rgbs, config, streamer)()
 
-    def stream_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _cb.Stream[VLMDecodedResults]:
+    def stream_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _rcb.Stream[VLMDecodedResults]:
         """The iterator form of `generate_with_history`: `for chunk in obj.stream_with_history(...)`; see `Stream`."""
-        stream: _cb.Stream[VLMDecodedResults] = _cb.Stream()
+        stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate_with_history(history, rgbs, config, stream.callback))
         return stream
 
     def start_chat(self) -> None:
         """Calls `ov_genai_vlm_pipeline_start_chat`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_start_chat')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_pipeline_start_chat')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_vlm_pipeline_start_chat(p_self)
@@ -1450,8 +1453,8 @@ class VLMPipeline(_rt.Handle):
     def finish_chat(self) -> None:
         """Calls `ov_genai_vlm_pipeline_finish_chat`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_vlm_pipeline_finish_chat')
-        keep = _rt.Keep()
+        n.require('ov_genai_vlm_pipeline_finish_chat')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_vlm_pipeline_finish_chat(p_self)
@@ -1460,7 +1463,7 @@ class VLMPipeline(_rt.Handle):
             keep.release()
 
 
-class WhisperGenerationConfig(_rt.Handle):
+class WhisperGenerationConfig(_rh.Handle):
     """`ov_genai_whisper_generation_config`, freed with `ov_genai_whisper_generation_config_free`."""
 
     __slots__ = ()
@@ -1468,9 +1471,9 @@ class WhisperGenerationConfig(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_whisper_generation_config_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_whisper_generation_config_create')
+        keep = _rh.Keep()
         try:
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_create(out_config)
@@ -1482,16 +1485,16 @@ class WhisperGenerationConfig(_rt.Handle):
     @classmethod
     def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> WhisperGenerationConfig:
         """Calls `ov_genai_whisper_generation_config_create_from_json`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_create_from_json')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_whisper_generation_config_create_from_json')
+        keep = _rh.Keep()
         try:
             c_json_path = _rt.c_path(n, keep, json_path, 'json_path', False)
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_create_from_json(c_json_path, out_config)
             r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create_from_json', n)
-            return _rt.present(r_config, 'ov_genai_whisper_generation_config_create_from_json', 'WhisperGenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_whisper_generation_config_create_from_json', 'WhisperGenerationConfig')
         finally:
             keep.release()
 
@@ -1499,8 +1502,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def decoder_start_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_decoder_start_token_id`; set with `ov_genai_whisper_generation_config_set_decoder_start_token_id`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_decoder_start_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_decoder_start_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
@@ -1513,8 +1516,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @decoder_start_token_id.setter
     def decoder_start_token_id(self, token_id: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_decoder_start_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_decoder_start_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.decoder_start_token_id', -9223372036854775808, 9223372036854775807)
@@ -1527,8 +1530,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def pad_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_pad_token_id`; set with `ov_genai_whisper_generation_config_set_pad_token_id`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_pad_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_pad_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
@@ -1541,8 +1544,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @pad_token_id.setter
     def pad_token_id(self, token_id: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_pad_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_pad_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.pad_token_id', -9223372036854775808, 9223372036854775807)
@@ -1555,8 +1558,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def translate_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_translate_token_id`; set with `ov_genai_whisper_generation_config_set_translate_token_id`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_translate_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_translate_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
@@ -1569,8 +1572,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @translate_token_id.setter
     def translate_token_id(self, token_id: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_translate_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_translate_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.translate_token_id', -9223372036854775808, 9223372036854775807)
@@ -1583,8 +1586,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def transcribe_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_transcribe_token_id`; set with `ov_genai_whisper_generation_config_set_transcribe_token_id`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_transcribe_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_transcribe_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
@@ -1597,8 +1600,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @transcribe_token_id.setter
     def transcribe_token_id(self, token_id: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_transcribe_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_transcribe_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.transcribe_token_id', -9223372036854775808, 9223372036854775807)
@@ -1611,8 +1614,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def prev_sot_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_prev_sot_token_id`; set with `ov_genai_whisper_generation_config_set_prev_sot_token_id`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_prev_sot_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_prev_sot_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
@@ -1625,8 +1628,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @prev_sot_token_id.setter
     def prev_sot_token_id(self, token_id: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_prev_sot_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_prev_sot_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.prev_sot_token_id', -9223372036854775808, 9223372036854775807)
@@ -1639,8 +1642,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def no_timestamps_token_id(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_no_timestamps_token_id`; set with `ov_genai_whisper_generation_config_set_no_timestamps_token_id`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_no_timestamps_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_no_timestamps_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_token_id = n.ffi.new('int64_t *')
@@ -1653,8 +1656,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @no_timestamps_token_id.setter
     def no_timestamps_token_id(self, token_id: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_no_timestamps_token_id')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_no_timestamps_token_id')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.no_timestamps_token_id', -9223372036854775808, 9223372036854775807)
@@ -1667,8 +1670,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def max_initial_timestamp_index(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_max_initial_timestamp_index`; set with `ov_genai_whisper_generation_config_set_max_initial_timestamp_index`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_max_initial_timestamp_index')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_max_initial_timestamp_index')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_index = n.ffi.new('size_t *')
@@ -1681,8 +1684,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @max_initial_timestamp_index.setter
     def max_initial_timestamp_index(self, index: int) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_max_initial_timestamp_index')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_max_initial_timestamp_index')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'WhisperGenerationConfig.max_initial_timestamp_index', 0, 18446744073709551615)
@@ -1695,8 +1698,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def is_multilingual(self) -> bool:
         """Calls `ov_genai_whisper_generation_config_get_is_multilingual`; set with `ov_genai_whisper_generation_config_set_is_multilingual`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_is_multilingual')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_is_multilingual')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_is_multilingual = n.ffi.new('bool *')
@@ -1709,8 +1712,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @is_multilingual.setter
     def is_multilingual(self, is_multilingual: bool) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_is_multilingual')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_is_multilingual')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_is_multilingual = _rt.c_bool(is_multilingual, 'WhisperGenerationConfig.is_multilingual')
@@ -1723,8 +1726,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def language(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_language`; set with `ov_genai_whisper_generation_config_set_language`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_language')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_language')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_language(p_self, buf, size),
@@ -1735,8 +1738,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @language.setter
     def language(self, language: Optional[str] = None) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_language')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_language')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_language = _rt.c_string(n, keep, language, 'WhisperGenerationConfig.language', True)
@@ -1749,8 +1752,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def task(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_task`; set with `ov_genai_whisper_generation_config_set_task`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_task')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_task')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_task(p_self, buf, size),
@@ -1761,8 +1764,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @task.setter
     def task(self, task: Optional[str] = None) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_task')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_task')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_task = _rt.c_string(n, keep, task, 'WhisperGenerationConfig.task', True)
@@ -1775,8 +1778,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def return_timestamps(self) -> bool:
         """Calls `ov_genai_whisper_generation_config_get_return_timestamps`; set with `ov_genai_whisper_generation_config_set_return_timestamps`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_return_timestamps')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_return_timestamps')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_return_timestamps = n.ffi.new('bool *')
@@ -1789,8 +1792,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @return_timestamps.setter
     def return_timestamps(self, return_timestamps: bool) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_return_timestamps')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_return_timestamps')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_return_timestamps = _rt.c_bool(return_timestamps, 'WhisperGenerationConfig.return_timestamps')
@@ -1803,8 +1806,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def initial_prompt(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_initial_prompt`; set with `ov_genai_whisper_generation_config_set_initial_prompt`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_initial_prompt')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_initial_prompt')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_initial_prompt(p_self, buf, size),
@@ -1815,8 +1818,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @initial_prompt.setter
     def initial_prompt(self, initial_prompt: Optional[str] = None) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_initial_prompt')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_initial_prompt')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_initial_prompt = _rt.c_string(n, keep, initial_prompt, 'WhisperGenerationConfig.initial_prompt', True)
@@ -1829,8 +1832,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def hotwords(self) -> str:
         """Calls `ov_genai_whisper_generation_config_get_hotwords`; set with `ov_genai_whisper_generation_config_set_hotwords`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_hotwords')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_hotwords')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_hotwords(p_self, buf, size),
@@ -1841,8 +1844,8 @@ class WhisperGenerationConfig(_rt.Handle):
     @hotwords.setter
     def hotwords(self, hotwords: Optional[str] = None) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_hotwords')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_hotwords')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_hotwords = _rt.c_string(n, keep, hotwords, 'WhisperGenerationConfig.hotwords', True)
@@ -1855,8 +1858,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def begin_suppress_tokens_count(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens_count`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_begin_suppress_tokens_count')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_begin_suppress_tokens_count')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tokens_count = n.ffi.new('size_t *')
@@ -1870,8 +1873,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def suppress_tokens_count(self) -> int:
         """Calls `ov_genai_whisper_generation_config_get_suppress_tokens_count`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_suppress_tokens_count')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_suppress_tokens_count')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_tokens_count = n.ffi.new('size_t *')
@@ -1884,23 +1887,23 @@ class WhisperGenerationConfig(_rt.Handle):
     def get_generation_config(self) -> GenerationConfig:
         """Calls `ov_genai_whisper_generation_config_get_generation_config`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_generation_config')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_generation_config')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_generation_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_get_generation_config(p_self, out_generation_config)
             r_generation_config = _rt.adopt(GenerationConfig, n, out_generation_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_generation_config', n)
-            return _rt.present(r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', 'GenerationConfig')
+            return _rt.present(n, r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
 
     def set_begin_suppress_tokens(self, tokens: Iterable[int]) -> None:
         """Calls `ov_genai_whisper_generation_config_set_begin_suppress_tokens`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_begin_suppress_tokens')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
@@ -1912,8 +1915,8 @@ class WhisperGenerationConfig(_rt.Handle):
     def get_begin_suppress_tokens(self) -> List[int]:
         """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_begin_suppress_tokens')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_begin_suppress_tokens')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             items = _rt.read_array(
@@ -1929,8 +1932,8 @@ _errors.StatusError, _errors.StatusError, 0,
     def set_suppress_tokens(self, tokens: Iterable[int]) -> None:
         """Calls `ov_genai_whisper_generation_config_set_suppress_tokens`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_set_suppress_tokens')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_set_suppress_tokens')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
@@ -1942,8 +1945,8 @@ _errors.StatusError, _errors.StatusError, 0,
     def get_suppress_tokens(self) -> List[int]:
         """Calls `ov_genai_whisper_generation_config_get_suppress_tokens`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_get_suppress_tokens')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_get_suppress_tokens')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             items = _rt.read_array(
@@ -1959,8 +1962,8 @@ _errors.StatusError, _errors.StatusError, 0,
     def validate(self) -> None:
         """Calls `ov_genai_whisper_generation_config_validate`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_generation_config_validate')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_generation_config_validate')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_whisper_generation_config_validate(p_self)
@@ -1969,7 +1972,7 @@ _errors.StatusError, _errors.StatusError, 0,
             keep.release()
 
 
-class WhisperDecodedResultChunk(_rt.Handle):
+class WhisperDecodedResultChunk(_rh.Handle):
     """`ov_genai_whisper_decoded_result_chunk`, freed with `ov_genai_whisper_decoded_result_chunk_free`."""
 
     __slots__ = ()
@@ -1977,9 +1980,9 @@ class WhisperDecodedResultChunk(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_whisper_decoded_result_chunk_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_whisper_decoded_result_chunk_create')
+        keep = _rh.Keep()
         try:
             out_chunk = n.ffi.new('ov_genai_whisper_decoded_result_chunk **')
             result = n.lib.ov_genai_whisper_decoded_result_chunk_create(out_chunk)
@@ -1992,8 +1995,8 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def start_ts(self) -> float:
         """Calls `ov_genai_whisper_decoded_result_chunk_get_start_ts`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_get_start_ts')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_result_chunk_get_start_ts')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_start_ts = n.ffi.new('float *')
@@ -2007,8 +2010,8 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def end_ts(self) -> float:
         """Calls `ov_genai_whisper_decoded_result_chunk_get_end_ts`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_get_end_ts')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_result_chunk_get_end_ts')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_end_ts = n.ffi.new('float *')
@@ -2021,8 +2024,8 @@ class WhisperDecodedResultChunk(_rt.Handle):
     def get_text(self) -> str:
         """Calls `ov_genai_whisper_decoded_result_chunk_get_text`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_result_chunk_get_text')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_result_chunk_get_text')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_decoded_result_chunk_get_text(p_self, buf, size),
@@ -2031,7 +2034,7 @@ class WhisperDecodedResultChunk(_rt.Handle):
             keep.release()
 
 
-class WhisperDecodedResults(_rt.Handle):
+class WhisperDecodedResults(_rh.Handle):
     """`ov_genai_whisper_decoded_results`, freed with `ov_genai_whisper_decoded_results_free`."""
 
     __slots__ = ()
@@ -2039,9 +2042,9 @@ class WhisperDecodedResults(_rt.Handle):
 
     def __init__(self) -> None:
         """Calls `ov_genai_whisper_decoded_results_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_whisper_decoded_results_create')
+        keep = _rh.Keep()
         try:
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_decoded_results_create(out_results)
@@ -2054,8 +2057,8 @@ class WhisperDecodedResults(_rt.Handle):
     def texts_count(self) -> int:
         """Calls `ov_genai_whisper_decoded_results_get_texts_count`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_texts_count')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_texts_count')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_count = n.ffi.new('size_t *')
@@ -2069,8 +2072,8 @@ class WhisperDecodedResults(_rt.Handle):
     def has_chunks(self) -> bool:
         """Calls `ov_genai_whisper_decoded_results_has_chunks`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_has_chunks')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_has_chunks')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_has_chunks = n.ffi.new('bool *')
@@ -2084,8 +2087,8 @@ class WhisperDecodedResults(_rt.Handle):
     def chunks_count(self) -> int:
         """Calls `ov_genai_whisper_decoded_results_get_chunks_count`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_chunks_count')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_chunks_count')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_count = n.ffi.new('size_t *')
@@ -2098,23 +2101,23 @@ class WhisperDecodedResults(_rt.Handle):
     def get_perf_metrics(self) -> PerfMetrics:
         """Calls `ov_genai_whisper_decoded_results_get_perf_metrics`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_perf_metrics')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_perf_metrics')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_whisper_decoded_results_get_perf_metrics(p_self, out_metrics)
             r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_perf_metrics', n)
-            return _rt.present(r_metrics, 'ov_genai_whisper_decoded_results_get_perf_metrics', 'PerfMetrics')
+            return _rt.present(n, r_metrics, 'ov_genai_whisper_decoded_results_get_perf_metrics', 'PerfMetrics')
         finally:
             keep.release()
 
     def get_text_at(self, index: int) -> str:
         """Calls `ov_genai_whisper_decoded_results_get_text_at`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_text_at')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_text_at')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -2126,8 +2129,8 @@ class WhisperDecodedResults(_rt.Handle):
     def get_score_at(self, index: int) -> float:
         """Calls `ov_genai_whisper_decoded_results_get_score_at`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_score_at')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_score_at')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -2141,8 +2144,8 @@ class WhisperDecodedResults(_rt.Handle):
     def get_chunk_at(self, index: int) -> WhisperDecodedResultChunk:
         """Calls `ov_genai_whisper_decoded_results_get_chunk_at`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_chunk_at')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_chunk_at')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
@@ -2150,15 +2153,15 @@ class WhisperDecodedResults(_rt.Handle):
             result = n.lib.ov_genai_whisper_decoded_results_get_chunk_at(p_self, c_index, out_chunk)
             r_chunk = _rt.adopt(WhisperDecodedResultChunk, n, out_chunk[0], n.lib.ov_genai_whisper_decoded_result_chunk_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_chunk_at', n)
-            return _rt.present(r_chunk, 'ov_genai_whisper_decoded_results_get_chunk_at', 'WhisperDecodedResultChunk')
+            return _rt.present(n, r_chunk, 'ov_genai_whisper_decoded_results_get_chunk_at', 'WhisperDecodedResultChunk')
         finally:
             keep.release()
 
     def get_string(self) -> str:
         """Calls `ov_genai_whisper_decoded_results_get_string`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_decoded_results_get_string')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_decoded_results_get_string')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_decoded_results_get_string(p_self, buf, size),
@@ -2167,7 +2170,7 @@ class WhisperDecodedResults(_rt.Handle):
             keep.release()
 
 
-class WhisperPipeline(_rt.Handle):
+class WhisperPipeline(_rh.Handle):
     """`ov_genai_whisper_pipeline`, freed with `ov_genai_whisper_pipeline_free`."""
 
     __slots__ = ()
@@ -2175,9 +2178,9 @@ class WhisperPipeline(_rt.Handle):
 
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
         """Calls `ov_genai_whisper_pipeline_create`."""
-        n = _rt.current()
-        _versions.require_native(n, 'ov_genai_whisper_pipeline_create')
-        keep = _rt.Keep()
+        n = _native.current()
+        n.require('ov_genai_whisper_pipeline_create')
+        keep = _rh.Keep()
         try:
             c_models_path = _rt.c_path(n, keep, models_path, 'models_path', False)
             c_device = _rt.c_string(n, keep, device, 'device', False)
@@ -2193,23 +2196,23 @@ class WhisperPipeline(_rt.Handle):
     def generation_config(self) -> WhisperGenerationConfig:
         """Calls `ov_genai_whisper_pipeline_get_generation_config`; set with `ov_genai_whisper_pipeline_set_generation_config`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_pipeline_get_generation_config')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_pipeline_get_generation_config')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_pipeline_get_generation_config(p_self, out_config)
             r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_get_generation_config', n)
-            return _rt.present(r_config, 'ov_genai_whisper_pipeline_get_generation_config', 'WhisperGenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_whisper_pipeline_get_generation_config', 'WhisperGenerationConfig')
         finally:
             keep.release()
 
     @generation_config.setter
     def generation_config(self, config: WhisperGenerationConfig) -> None:
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_pipeline_set_generation_config')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_pipeline_set_generation_config')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'WhisperPipeline.generation_config', False)
@@ -2221,8 +2224,8 @@ class WhisperPipeline(_rt.Handle):
     def generate(self, raw_speech: Iterable[float], config: Optional[WhisperGenerationConfig] = None) -> WhisperDecodedResults:
         """Calls `ov_genai_whisper_pipeline_generate`."""
         n = self._native
-        _versions.require_native(n, 'ov_genai_whisper_pipeline_generate')
-        keep = _rt.Keep()
+        n.require('ov_genai_whisper_pipeline_generate')
+        keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_raw_speech, n_raw_speech = _rt.c_float_array(n, keep, raw_speech, 'raw_speech', 'float')
@@ -2231,6 +2234,6 @@ class WhisperPipeline(_rt.Handle):
             result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech, n_raw_speech, c_config, out_results)
             r_results = _rt.adopt(WhisperDecodedResults, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n)
-            return _rt.present(r_results, 'ov_genai_whisper_pipeline_generate', 'WhisperDecodedResults')
+            return _rt.present(n, r_results, 'ov_genai_whisper_pipeline_generate', 'WhisperDecodedResults')
         finally:
             keep.release()

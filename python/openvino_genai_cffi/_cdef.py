@@ -7,6 +7,8 @@ mode parses `CDEF`; API mode adds `PYTHON_EXTERNS` and compiles against the real
 """
 from typing import Dict, List, Tuple
 
+from genai_interop_runtime.library import CDef
+
 LIBRARY_TITLE = 'OpenVINO GenAI'
 API_VERSION = '2026.3.0.0'
 # Base name of the shared library: lib<name>.so, lib<name>.dylib, <name>.dll.
@@ -297,10 +299,9 @@ ENUM_VALUES: Dict[str, int] = {
     'OV_GENAI_STREAMING_STATUS_STOP': 1,
     'OV_GENAI_STREAMING_STATUS_CANCEL': 2,
 }
-ENUM_CHECK_PREFIX = "_openvino_genai_cffi_enum_"
-ENUM_CHECK_CDEF = "".join(f"static const long long {ENUM_CHECK_PREFIX}{name};\n" for name in ENUM_VALUES)
-ENUM_CHECK_SOURCE = "".join(f"static const long long {ENUM_CHECK_PREFIX}{name} = (long long)({name});\n"
-                            for name in ENUM_VALUES)
+
+DECLARATIONS = CDef(CDEF, HEADERS, REQUIRED_HEADERS, PYTHON_EXTERNS, ENUM_VALUES,
+                    enum_check_prefix="_openvino_genai_cffi_enum_", api_version=API_VERSION)
 
 # Size, alignment and field offsets of every struct, in bytes, as the model (the C compiler) has them.
 STRUCT_LAYOUTS: Dict[str, Tuple[int, int, Dict[str, int]]] = {

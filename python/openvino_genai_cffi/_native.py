@@ -7,162 +7,39 @@ compatible set given with `include_dirs`) and links it to the library; the C com
 checks every declaration, and callbacks use `ffi.def_extern`. Both expose the same Python layer.
 
 Choose with `load(mode=...)` or the environment variable OPENVINO_GENAI_CFFI_MODE (`abi` | `api`).
+This module describes the library (`LIBRARY`); genai_interop_runtime.loader does the loading.
 """
-import hashlib
-import importlib.util
-import os
-import sys
-import sysconfig
-import tempfile
-import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence
 
-from . import _cdef, _versions
-from ._errors import LibraryNotFoundError, NativeBuildError
+from genai_interop_runtime.library import ErrorText, Library
+from genai_interop_runtime.loader import Loader, PathLike
+from genai_interop_runtime.native import Native
 
-MODE_ENV = "OPENVINO_GENAI_CFFI_MODE"
-# Root of an install: archive layout (runtime/lib/<arch>, runtime/include) or plain (lib, include).
-DIR_ENV = "OPENVINO_GENAI_DIR"
-# Where API mode keeps its compiled modules (default: a per-user cache directory).
-BUILD_DIR_ENV = "OPENVINO_GENAI_CFFI_BUILD_DIR"
-# Extra include directories for API mode, separated by os.pathsep.
-INCLUDE_ENV = "OPENVINO_GENAI_CFFI_INCLUDE"
-MODES = ("abi", "api")
+from . import _callbacks, _cdef, _enums, _errors, _versions
 
-PathLike = Union[str, "os.PathLike[str]"]
+LIBRARY = Library(
+    title=_cdef.LIBRARY_TITLE,
+    package='openvino_genai_cffi',
+    native_library=_cdef.NATIVE_LIBRARY,
+    # Root of an install: archive layout (runtime/lib/<arch>, runtime/include) or plain (lib, include).
+    dir_env='OPENVINO_GENAI_DIR',
+    # <prefix>_MODE, <prefix>_BUILD_DIR (API mode's compiled modules), <prefix>_INCLUDE (API mode's headers).
+    env_prefix='OPENVINO_GENAI_CFFI',
+    cdef=_cdef.DECLARATIONS,
+    versions=_versions.TABLE,
+    callbacks=_callbacks.SPECS,
+    base_error=_errors.OpenVINOGenAIError,
+    not_found=_errors.LibraryNotFoundError,
+    build_error=_errors.NativeBuildError,
+    error_text=None,
+)
+MODE_ENV = LIBRARY.mode_env
+DIR_ENV = LIBRARY.dir_env
+BUILD_DIR_ENV = LIBRARY.build_dir_env
+INCLUDE_ENV = LIBRARY.include_env
 
-_LIBRARY_SUBDIRS = ("runtime/lib/intel64", "runtime/lib/aarch64", "runtime/lib/arm64", "runtime/bin/intel64/Release",
-                    "runtime/lib", "lib", "lib64", "bin", "")
-_INCLUDE_SUBDIRS = ("runtime/include", "include")
-
-
-class Native:
-    """One loaded copy of the library: `ffi` and `lib` of cffi, the mode, and where it came from."""
-
-    def __init__(self, mode: str, path: str, ffi: Any, lib: Any, include_dirs: Sequence[str] = ()) -> None:
-        self.mode = mode
-        self.path = path
-        self.ffi = ffi
-        self.lib = lib
-        self.include_dirs = list(include_dirs)
-        # Callback struct name -> C function pointer of its trampoline (set by _callbacks.install).
-        self.trampolines: Dict[str, Any] = {}
-        # Dependencies loaded from the library's folder before it (see preload_dependencies).
-        self.preloaded: List[Any] = []
-
-    def __repr__(self) -> str:
-        return f"<Native {self.mode} {self.path}>"
-
-
-_lock = threading.RLock()
-_current: Optional[Native] = None
-_loaded: Dict[Tuple[str, ...], Native] = {}
-
-
-def library_file_names(name: str = _cdef.NATIVE_LIBRARY) -> List[str]:
-    """File names the library has on this platform (unversioned first)."""
-    if sys.platform == "win32":
-        return [f"{name}.dll"]
-    if sys.platform == "darwin":
-        return [f"lib{name}.dylib"]
-    return [f"lib{name}.so"]
-
-
-def _candidates_in(directory: Path) -> List[Path]:
-    found = []
-    for file_name in library_file_names():
-        exact = directory / file_name
-        if exact.is_file():
-            found.append(exact)
-        else:
-            # Wheels ship versioned names only (libX.so.2630); take the shortest.
-            versioned = sorted(directory.glob(file_name + ".*"), key=lambda p: (len(p.name), p.name))
-            found.extend(p for p in versioned if p.is_file())
-    return found
-
-
-def find_library(path: Optional[PathLike] = None) -> Optional[Path]:
-    """The library file to load: from `path` (a file, or a directory searched like an install root)
-    when given, else from the install root in $OPENVINO_GENAI_DIR when set, else None (the caller asks
-    the system loader). A path or variable that leads nowhere is an error naming every place
-    looked at, never a silent fall-back to some other copy of the library.
-    """
-    tried: List[str] = []
-    if path is not None:
-        given = Path(os.fspath(path))
-        if given.is_file():
-            return given
-        label = "given path"
-        root = given
-    elif os.environ.get(DIR_ENV):
-        label = f"${DIR_ENV}"
-        root = Path(os.environ[DIR_ENV])
-    else:
-        return None
-    if not root.exists():
-        tried.append(f"{root} ({label}: does not exist)")
-    elif not root.is_dir():
-        tried.append(f"{root} ({label}: not a library file or a directory)")
-    else:
-        for sub in _LIBRARY_SUBDIRS:
-            directory = root / sub if sub else root
-            hits = _candidates_in(directory) if directory.is_dir() else []
-            if hits:
-                return hits[0]
-            tried.append(f"{directory}/{library_file_names()[0]} ({label}: not found)")
-    raise _not_found(tried)
-
-
-def preload_dependencies(library: Path) -> List[Any]:
-    """Load what `library` needs from its own folder first, for installs whose libraries carry no
-    RUNPATH (their dependencies are otherwise found only through LD_LIBRARY_PATH). The dynamic
-    loader then matches them by soname. Returns the handles (kept by the caller)."""
-    import ctypes
-    import re
-
-    handles: List[Any] = []
-    for _ in range(64):
-        try:
-            handles.append(ctypes.CDLL(str(library)))
-            return handles
-        except OSError as exc:
-            missing = re.search(r"([^\s:/]+): cannot open shared object file", str(exc))
-            candidate = library.parent / missing.group(1) if missing else None
-            if candidate is None or not candidate.exists() or candidate.resolve() == library.resolve():
-                raise
-            handles.extend(preload_dependencies(candidate))
-    return handles
-
-
-def _system_library(ffi: Any, tried: List[str]) -> Tuple[Any, str]:
-    import ctypes.util
-
-    names = library_file_names()
-    found = ctypes.util.find_library(_cdef.NATIVE_LIBRARY)
-    if found and found not in names:
-        names.append(found)
-    for name in names:
-        try:
-            return ffi.dlopen(name), name
-        except OSError as exc:
-            tried.append(f"{name} (system loader: {exc})")
-    raise _not_found(tried)
-
-
-def _not_found(tried: List[str]) -> LibraryNotFoundError:
-    lines = "\n  ".join(tried) or "(nothing)"
-    return LibraryNotFoundError(
-        f"cannot load the {_cdef.LIBRARY_TITLE} C library ({library_file_names()[0]}); tried:\n  {lines}\n"
-        f"pass load(path=...) or set {DIR_ENV} to an install directory (archive layout runtime/lib/<arch>, or lib/)",
-        tried)
-
-
-def default_mode() -> str:
-    mode = os.environ.get(MODE_ENV, "abi").strip().lower() or "abi"
-    if mode not in MODES:
-        raise ValueError(f"{MODE_ENV}={mode!r}: expected one of {', '.join(MODES)}")
-    return mode
+_LOADER = Loader(LIBRARY)
 
 
 def load(path: Optional[PathLike] = None, mode: Optional[str] = None,
@@ -175,217 +52,19 @@ def load(path: Optional[PathLike] = None, mode: Optional[str] = None,
     include directory), `build_dir` for the compiled module (default: $OPENVINO_GENAI_CFFI_BUILD_DIR,
     then a per-user cache directory).
     """
-    global _current
-    chosen = (mode or default_mode()).lower()
-    if chosen not in MODES:
-        raise ValueError(f"mode={mode!r}: expected one of {', '.join(MODES)}")
-    with _lock:
-        native = _load_abi(path) if chosen == "abi" else _load_api(path, include_dirs, build_dir)
-        # Which version it is; a library older than the oldest known one is refused here.
-        _versions.attach(native)
-        _current = native
-        return native
+    return _LOADER.load(path, mode, include_dirs, build_dir)
 
 
 def current() -> Native:
     """The library new objects use; loaded with the defaults on first use."""
-    native = _current
-    if native is not None:
-        return native
-    with _lock:
-        return _current if _current is not None else load()
+    return _LOADER.current()
 
 
-def _new_ffi(extra: str = "") -> Any:
-    import cffi
-
-    ffi = cffi.FFI()
-    ffi.cdef(_cdef.CDEF + extra)
-    return ffi
+def find_library(path: Optional[PathLike] = None) -> Optional[Path]:
+    """The library file `load` would open (None: the system loader decides); see Loader.find_library."""
+    return _LOADER.find_library(path)
 
 
-def _load_abi(path: Optional[PathLike]) -> Native:
-    from . import _callbacks
-
-    found = find_library(path)
-    tried: List[str] = []
-    key = ("abi", str(found) if found else "")
-    if key in _loaded:
-        return _loaded[key]
-    ffi = _new_ffi()
-    preloaded: List[Any] = []
-    if found is not None:
-        try:
-            if sys.platform.startswith("linux"):
-                preloaded = preload_dependencies(found)
-            lib = ffi.dlopen(str(found))
-        except OSError as exc:
-            tried.append(f"{found} (dlopen failed: {exc})")
-            raise _not_found(tried) from exc
-        where = str(found)
-    else:
-        lib, where = _system_library(ffi, tried)
-    native = Native("abi", where, ffi, lib)
-    native.preloaded = preloaded
-    _callbacks.install(native)
-    _loaded[key] = native
-    return native
-
-
-def _include_dirs(library: Path, given: Optional[Sequence[PathLike]]) -> List[str]:
-    # Absolute: the compiler runs in a temporary directory.
-    dirs: List[Path] = [Path(os.fspath(d)).resolve() for d in given] if given is not None else []
-    if given is None:
-        env = os.environ.get(INCLUDE_ENV)
-        if env:
-            dirs = [Path(d).resolve() for d in env.split(os.pathsep) if d]
-    if not dirs:
-        roots = [Path(os.environ[DIR_ENV])] if os.environ.get(DIR_ENV) else []
-        # An install root above the library: <root>/runtime/lib/intel64/libX.so or <root>/lib/libX.so.
-        roots += [library.parent.parent.parent.parent, library.parent.parent.parent, library.parent.parent]
-        for root in roots:
-            for sub in _INCLUDE_SUBDIRS:
-                if all((root / sub / h).is_file() for h in _cdef.HEADERS):
-                    dirs.append(root / sub)
-                    break
-            if dirs:
-                break
-    missing = [h for h in _cdef.HEADERS if not any((d / h).is_file() for d in dirs)]
-    if missing:
-        raise NativeBuildError(f"API mode needs the C API headers: {missing[0]} is not in "
-                               f"{[str(d) for d in dirs] or 'any include directory'}; pass include_dirs= or set {INCLUDE_ENV}")
-    for required in _cdef.REQUIRED_HEADERS:
-        if not any((d / required).is_file() for d in dirs):
-            wheel = _openvino_wheel_include()
-            if wheel is None or not (wheel / required).is_file():
-                raise NativeBuildError(f"API mode: {required} (included by the API headers) is not in "
-                                       f"{[str(d) for d in dirs]} nor in an installed openvino wheel")
-            dirs.append(wheel)
-    return [str(d) for d in dirs]
-
-
-def _openvino_wheel_include() -> Optional[Path]:
-    spec = importlib.util.find_spec("openvino")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "include"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-def _default_build_dir() -> Path:
-    env = os.environ.get(BUILD_DIR_ENV)
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "openvino_genai_cffi"
-
-
-def _load_api(path: Optional[PathLike], include_dirs: Optional[Sequence[PathLike]],
-              build_dir: Optional[PathLike]) -> Native:
-    from . import _callbacks
-
-    found = find_library(path)
-    tried: List[str] = []
-    if found is None:
-        import ctypes.util
-
-        system = ctypes.util.find_library(_cdef.NATIVE_LIBRARY)
-        if not system or not Path(system).is_file():
-            tried.append(f"{_cdef.NATIVE_LIBRARY} (system loader: API mode needs a library file to link)")
-            raise _not_found(tried)
-        found = Path(system)
-    library = found.resolve()
-    includes = _include_dirs(library, include_dirs)
-    digest = hashlib.sha256()
-    for part in (_cdef.CDEF, _cdef.PYTHON_EXTERNS, _cdef.ENUM_CHECK_SOURCE, str(library), sys.version,
-                 sysconfig.get_platform()):
-        digest.update(part.encode("utf-8") + b"\0")
-    for header in _cdef.HEADERS:
-        for directory in includes:
-            candidate = Path(directory) / header
-            if candidate.is_file():
-                digest.update(str(candidate).encode("utf-8") + candidate.read_bytes())
-                break
-    module_name = f"_openvino_genai_cffi_api_{digest.hexdigest()[:16]}"
-    key = ("api", module_name)
-    if key in _loaded:
-        return _loaded[key]
-    out_dir = Path(os.fspath(build_dir)) if build_dir is not None else _default_build_dir()
-    module_path = _compiled(module_name, out_dir, library, includes)
-    preloaded: List[Any] = []
-    if sys.platform.startswith("linux"):
-        try:
-            preloaded = preload_dependencies(library)
-        except OSError as exc:
-            tried.append(f"{library} (dlopen failed: {exc})")
-            raise _not_found(tried) from exc
-    spec = importlib.util.spec_from_file_location(module_name, module_path)
-    if spec is None or spec.loader is None:
-        raise NativeBuildError(f"cannot import {module_path}")
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # ImportError, or cffi's check of the declarations against the headers
-        raise NativeBuildError(f"API mode: importing {module_path} failed: {exc}") from exc
-    mismatched = [f"{name} is {getattr(module.lib, _cdef.ENUM_CHECK_PREFIX + name)} in the headers, {value} in the model"
-                  for name, value in _cdef.ENUM_VALUES.items()
-                  if getattr(module.lib, _cdef.ENUM_CHECK_PREFIX + name) != value]
-    if mismatched:
-        raise NativeBuildError(f"API mode: the headers in {includes} disagree with these bindings "
-                               f"({_cdef.API_VERSION}): " + "; ".join(mismatched))
-    sys.modules[module_name] = module
-    native = Native("api", str(library), module.ffi, module.lib, includes)
-    native.preloaded = preloaded
-    _callbacks.install(native)
-    _loaded[key] = native
-    return native
-
-
-def _compiled(module_name: str, out_dir: Path, library: Path, includes: List[str]) -> Path:
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    target = out_dir / (module_name + suffix)
-    if target.is_file():
-        return target
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ffi = _new_ffi(_cdef.PYTHON_EXTERNS + _cdef.ENUM_CHECK_CDEF)
-    source = "".join(f"#include <{h}>\n" for h in _cdef.HEADERS) + _cdef.ENUM_CHECK_SOURCE
-    link_args = [] if sys.platform == "win32" else [f"-Wl,-rpath,{library.parent}"]
-    ffi.set_source(module_name, source, include_dirs=includes, extra_objects=[str(library)],
-                   extra_link_args=link_args)
-    with tempfile.TemporaryDirectory(prefix=module_name, dir=out_dir) as tmp:
-        built, log = _capturing_output(lambda: ffi.compile(tmpdir=tmp, verbose=False))
-        if built is None:
-            messages = [line for line in log.splitlines() if "error" in line.lower()] or log.splitlines()[-20:]
-            raise NativeBuildError(f"API mode: compiling {module_name} against {includes} failed:\n" + "\n".join(messages))
-        # Atomic: a concurrent build of the same module never sees half a file.
-        os.replace(built, target)
-    return target
-
-
-def _capturing_output(build: Any) -> Tuple[Optional[str], str]:
-    """Run the compiler with stdout/stderr (file descriptors 1 and 2) sent to a log, so its
-    messages end up in the error instead of on the console."""
-    with tempfile.TemporaryFile() as log:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        saved = [os.dup(1), os.dup(2)]
-        result: Optional[str] = None
-        try:
-            os.dup2(log.fileno(), 1)
-            os.dup2(log.fileno(), 2)
-            try:
-                result = str(build())
-            except Exception as exc:  # cffi raises VerificationError or a setuptools/distutils error
-                log.write(f"\n{type(exc).__name__}: {exc}\n".encode("utf-8"))
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-        log.seek(0)
-        return result, log.read().decode("utf-8", "replace")
+def default_mode() -> str:
+    """"abi", or what $OPENVINO_GENAI_CFFI_MODE says."""
+    return _LOADER.default_mode()

@@ -1,0 +1,328 @@
+"""Callbacks from native code into Python, and the iterator form of streaming calls.
+
+One trampoline per callback struct and loaded library: `ffi.def_extern` in API mode, an
+`ffi.callback` kept alive for the library's lifetime in ABI mode. The struct's user-data
+pointer carries an `ffi.new_handle` to the `Invocation` of the current call, so calls on
+several threads at once each reach their own Python function. cffi takes the GIL when the
+library calls back on a thread of its own.
+
+An exception raised by the user's function (KeyboardInterrupt included) is stored, the
+library is told to cancel (or stop), the user's function is not called again during that call
+(the library's final flush is absorbed), and the exception is re-raised once the native call
+has returned.
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import queue
+import signal
+import threading
+import weakref
+from typing import Any, Callable, Generic, Iterator, Optional, Sequence, TypeVar
+
+from .handles import Prepared
+from .library import CallbackSpec
+from .native import Native
+
+R = TypeVar("R")
+
+
+class Invocation:
+    """The callback of one native call: the user's function, its pending error, and the C struct to pass."""
+
+    __slots__ = ("spec", "function", "error", "handle", "struct", "_decoders", "sigint_fd")
+
+    def __init__(self, native: Native, spec: CallbackSpec, function: object, name: str) -> None:
+        if not callable(function):
+            raise TypeError(f"{name}: expected a callable, got {type(function).__name__}")
+        self.spec = spec
+        self.function: Callable[..., Any] = function
+        self.error: Optional[BaseException] = None
+        self.handle = native.ffi.new_handle(self)
+        self.struct = native.ffi.new(f"{spec.struct} *")
+        setattr(self.struct, spec.function_field, native.trampolines[spec.struct])
+        setattr(self.struct, spec.user_data_field, self.handle)
+        # Incremental decoding: a UTF-8 sequence split across two calls still decodes whole.
+        self._decoders = [codecs.getincrementaldecoder("utf-8")("replace") if how == "string" else None
+                          for how in spec.params]
+        # Read end of the signal wakeup pipe while the main thread waits inside the call (see interruptible).
+        self.sigint_fd: Optional[int] = None
+
+    def invoke(self, ffi: Any, args: tuple[Any, ...]) -> Any:
+        if self.error is not None:
+            # The library may call once more after being told to stop: don't run user code again.
+            return self.spec.on_error
+        fd = self.sigint_fd
+        if fd is not None and _sigint_arrived(fd):
+            # Ctrl-C while the main thread is inside the native call: stop now (the main thread raises
+            # KeyboardInterrupt once the call has returned).
+            self.error = KeyboardInterrupt()
+            return self.spec.on_error
+        try:
+            values: list[Any] = []
+            for i, how in enumerate(self.spec.params):
+                if how == "user_data":
+                    continue
+                arg = args[i]
+                if how == "string":
+                    decoder = self._decoders[i]
+                    assert decoder is not None
+                    values.append("" if arg == ffi.NULL else decoder.decode(ffi.string(arg)))
+                else:
+                    values.append(arg)
+            return self.spec.to_c(self.function(*values))
+        except BaseException as exc:  # noqa: B036 - KeyboardInterrupt too: re-raised after the call
+            self.error = exc
+            return self.spec.on_error
+
+    def raise_pending(self) -> None:
+        """Re-raise what the user's function raised during the call, if anything."""
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+
+
+def _sigint_arrived(fd: int) -> bool:
+    try:
+        received = os.read(fd, 512)
+    except OSError:  # nothing arrived (non-blocking), or the pipe is gone
+        return False
+    return int(signal.SIGINT) in received
+
+
+@contextlib.contextmanager
+def interruptible(invocations: Sequence[Optional[Invocation]]) -> Iterator[None]:
+    """Around a native call made from the main thread: Python runs signal handlers on the main thread
+    only, which is inside the call while the library calls back on its own thread, so Ctrl-C would
+    wait for the whole generation. A signal wakeup pipe lets those callbacks see it and cancel. Left
+    alone when SIGINT has another handler, or the wakeup fd is already in use (e.g. by asyncio)."""
+    active = [invocation for invocation in invocations if invocation is not None]
+    if not active or threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:
+        yield
+        return
+    installed = False
+    try:
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+        previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+        installed = previous == -1
+        if not installed:
+            signal.set_wakeup_fd(previous)  # someone else listens: theirs stays
+    except (OSError, ValueError):  # e.g. Windows wants a socket
+        pass
+    try:
+        if installed:
+            for invocation in active:
+                invocation.sigint_fd = read_fd
+        yield
+    finally:
+        for invocation in active:
+            invocation.sigint_fd = None
+        if installed:
+            signal.set_wakeup_fd(-1)
+        os.close(read_fd)
+        os.close(write_fd)
+
+
+def install(native: Native) -> None:
+    """Create the trampolines of every callback struct of the library for one loaded copy."""
+    ffi = native.ffi
+    for spec in native.library.callbacks.values():
+        trampoline = _trampoline(ffi, spec)
+        kwargs: dict[str, Any] = {"onerror": _escaped(ffi, spec)}
+        if spec.on_error is not None:
+            kwargs["error"] = spec.on_error
+        if native.mode == "api":
+            ffi.def_extern(name=spec.extern, **kwargs)(trampoline)
+            native.trampolines[spec.struct] = getattr(native.lib, spec.extern)
+        else:
+            native.trampolines[spec.struct] = ffi.callback(spec.cdecl, trampoline, **kwargs)
+
+
+def _escaped(ffi: Any, spec: CallbackSpec) -> Callable[..., Any]:
+    """cffi's handler of an exception that escaped the trampoline itself. Ctrl-C does that: when the
+    library calls back on the main thread after it waited inside the native call (the final flush), a
+    pending SIGINT is raised on the trampoline's first line, before `invoke` can catch it, and cffi
+    would print and drop it. It is handed to the call's Invocation instead, re-raised after the call."""
+
+    def onerror(exc_type: Any, exc_value: Optional[BaseException], traceback: Any) -> Any:
+        invocation = None
+        while traceback is not None and invocation is None:
+            frame_args = traceback.tb_frame.f_locals.get("args") if traceback.tb_frame.f_code.co_name == "trampoline" else None
+            if isinstance(frame_args, tuple) and len(frame_args) > spec.user_data_index:
+                try:
+                    invocation = ffi.from_handle(frame_args[spec.user_data_index])
+                except BaseException:  # noqa: B036 - not ours: nothing to attach the error to
+                    invocation = None
+            traceback = traceback.tb_next
+        if not isinstance(invocation, Invocation):
+            return None  # cffi's default: print it, answer the error value
+        if invocation.error is None:
+            invocation.error = exc_value if exc_value is not None else exc_type()
+        return spec.on_error
+
+    return onerror
+
+
+def _trampoline(ffi: Any, spec: CallbackSpec) -> Callable[..., Any]:
+    index = spec.user_data_index
+
+    def trampoline(*args: Any) -> Any:
+        invocation: Invocation = ffi.from_handle(args[index])
+        return invocation.invoke(ffi, args)
+
+    return trampoline
+
+
+_CHUNK, _DONE, _ERROR = "chunk", "done", "error"
+
+
+class _StreamState:
+    """What the worker thread shares with the consumer; it never refers to the Stream itself, so a
+    dropped Stream is collected (and stops its call) even while the call runs.
+
+    Hand-over is pull-based, like a generator: the callback waits until the consumer asks for
+    the next chunk, so when the consumer leaves after chunk N the library is told to stop at
+    its very next callback, and generation never runs ahead of what is read.
+    """
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self.demand = threading.Semaphore(0)  # one permit per chunk the consumer asked for
+        self.stop = threading.Event()
+        _active.add(self)
+
+    def on_chunk(self, chunk: str) -> bool:
+        while not self.demand.acquire(timeout=0.1):
+            if self.stop.is_set():
+                return True  # the consumer went away: ask the library to stop
+        if self.stop.is_set():
+            return True
+        self.queue.put((_CHUNK, chunk))
+        return False
+
+    def run(self, prepared: Prepared[Any]) -> None:
+        try:
+            result = prepared()
+        except BaseException as exc:  # noqa: B036 - handed to the consumer thread
+            self.queue.put((_ERROR, exc))
+        else:
+            self.queue.put((_DONE, result))
+
+
+# Streams whose calls may still run: at interpreter exit they are told to stop before Python
+# waits for their threads (else an abandoned stream would keep the process alive).
+_active: weakref.WeakSet[_StreamState] = weakref.WeakSet()
+
+
+def _stop_all() -> None:
+    for state in list(_active):
+        state.stop.set()
+        state.demand.release()
+
+
+_register_atexit = getattr(threading, "_register_atexit", None)
+if _register_atexit is not None:
+    _register_atexit(_stop_all)
+
+
+class Stream(Generic[R]):
+    """`for chunk in pipe.stream(...)`: the chunks of a streaming call as they come.
+
+    The native call runs on a worker thread and hands each chunk over through a queue, so
+    this works whichever thread the library calls back on. Breaking out of the loop (or
+    `close()`, or leaving a `with` block) tells the library to stop at its next callback and
+    joins the thread. After the loop, `results` holds what the call returned. Errors of the
+    call are raised from the loop. Ctrl-C while waiting stops the call too, then propagates.
+    """
+
+    def __init__(self, name: str = "stream") -> None:
+        self._state = _StreamState()
+        self._name = name  # of the worker thread
+        self._thread: Optional[threading.Thread] = None
+        self._finished = False
+        self.results: Optional[R] = None
+        self.error: Optional[BaseException] = None  # an error that arrived after close()
+
+    @property
+    def callback(self) -> Callable[[str], bool]:
+        return self._state.on_chunk
+
+    def start(self, prepared: Prepared[R]) -> None:
+        thread = threading.Thread(target=self._state.run, args=(prepared,), name=self._name)
+        try:
+            thread.start()
+        except BaseException:
+            prepared.discard()
+            raise
+        self._thread = thread
+
+    def __iter__(self) -> Stream[R]:
+        return self
+
+    def __next__(self) -> str:
+        if self._finished:
+            raise StopIteration
+        self._state.demand.release()
+        try:
+            kind, value = self._get()
+        except BaseException:
+            self.close()
+            raise
+        if kind == _CHUNK:
+            chunk: str = value
+            return chunk
+        self._finished = True
+        self._join()
+        if kind == _DONE:
+            self.results = value
+            raise StopIteration
+        raise value
+
+    def _get(self) -> tuple[str, Any]:
+        while True:
+            try:
+                # A timeout keeps the wait interruptible by Ctrl-C on every platform.
+                return self._state.queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+
+    def _join(self) -> None:
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            while thread.is_alive():
+                thread.join(0.1)
+
+    def close(self) -> None:
+        """Stop the call (at its next callback), wait for it to return, keep its results."""
+        self._state.stop.set()
+        self._state.demand.release()  # wakes a callback waiting for the consumer: it returns STOP now
+        self._join()
+        self._finished = True
+        while True:
+            try:
+                kind, value = self._state.queue.get_nowait()
+            except queue.Empty:
+                break
+            if kind == _DONE:
+                self.results = value
+            elif kind == _ERROR:
+                self.error = value
+
+    def __enter__(self) -> Stream[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, "_thread", None) is not None and not self._finished:
+            self.close()

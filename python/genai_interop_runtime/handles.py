@@ -1,0 +1,193 @@
+"""Ownership of native objects, shared by every generated package.
+
+`Handle` is the one base class of every generated class that owns a native pointer, whichever
+package generated it: a GenAI call taking an OpenVINO tensor borrows an `openvino_cffi.Tensor`
+the same way it borrows its own objects (closing it meanwhile waits for the call).
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, ClassVar, Generic, Optional, TypeVar
+
+from .native import Native
+
+# Guards the borrow counts and close state of every handle (short critical sections only).
+_LOCK = threading.Lock()
+
+H = TypeVar("H", bound="Handle")
+R = TypeVar("R")
+
+
+class Handle:
+    """Owns one native object: freed by `close()`, by leaving a `with` block, or when garbage collected.
+
+    The pointer is wrapped with `ffi.gc`; `close()` runs that same destructor through
+    `ffi.release`, which detaches it, so the object is freed exactly once whichever comes first.
+    A `close()` while another thread is inside a native call on the object is deferred until
+    that call returns.
+    """
+
+    __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "__weakref__")
+    _c_type: ClassVar[str] = ""  # the C pointer type, e.g. "ov_tensor_t *"
+
+    _native: Native
+    _raw: Any
+    _gc: Any
+    _busy: int
+    _close_pending: bool
+    _owner: Optional[object]
+    _retained: Optional[list[Any]]
+
+    def __init__(self) -> None:
+        raise TypeError(f"{type(self).__name__} objects are returned by other calls; they have no constructor")
+
+    def _adopt(self, native: Native, pointer: Any, release: Optional[Callable[[Any], None]],
+               owner: Optional[object] = None) -> None:
+        self._native = native
+        self._gc = native.ffi.gc(pointer, release) if release is not None else None
+        self._raw = self._gc if self._gc is not None else pointer
+        self._busy = 0
+        self._close_pending = False
+        # A child keeps the object it came from alive (it may point into it).
+        self._owner = owner
+        self._retained = None
+
+    @classmethod
+    def _wrap(cls: type[H], native: Native, pointer: Any, release: Optional[Callable[[Any], None]],
+              owner: Optional[object] = None) -> H:
+        obj = cls.__new__(cls)
+        obj._adopt(native, pointer, release, owner)
+        return obj
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_raw", None) is None
+
+    @property
+    def c_pointer(self) -> Any:
+        """The native pointer (cffi cdata); valid while this object is open."""
+        raw = getattr(self, "_raw", None)
+        if raw is None:
+            raise ValueError(f"{type(self).__name__} is closed")
+        return raw
+
+    def close(self) -> None:
+        """Free the native object now (idempotent)."""
+        with _LOCK:
+            if getattr(self, "_raw", None) is None:
+                return
+            if self._busy:
+                self._close_pending = True
+                return
+            gc_pointer = self._gc
+            # `_retained` stays until this object is collected: the library may still use what it
+            # holds through another object (a request keeps a tensor this one wrapped).
+            self._gc = self._raw = self._owner = None
+        if gc_pointer is not None:
+            self._native.ffi.release(gc_pointer)
+
+    def _borrow(self) -> Any:
+        with _LOCK:
+            raw = getattr(self, "_raw", None)
+            if raw is None or self._close_pending:
+                raise ValueError(f"{type(self).__name__} is closed")
+            self._busy += 1
+            return raw
+
+    def _unborrow(self) -> None:
+        with _LOCK:
+            self._busy -= 1
+            pending = self._busy == 0 and self._close_pending
+        if pending:
+            self._close_pending = False
+            self.close()
+
+    def _retain(self, value: Any, slot: Optional[tuple[Any, ...]] = None) -> None:
+        """Keep `value` alive as long as this object: the library holds on to it. With `slot` (the
+        call and the arguments saying where it went), a later value for the same slot replaces it,
+        so setting a tensor again and again does not keep every earlier one."""
+        if self._retained is None:
+            self._retained = []
+        if slot is not None:
+            self._retained = [held for held in self._retained if not (isinstance(held, _Slot) and held.key == slot)]
+            value = _Slot(slot, value)
+        self._retained.append(value)
+
+    def __enter__(self: H) -> H:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"at {int(self._native.ffi.cast('uintptr_t', self._raw)):#x}"
+        return f"<{type(self).__name__} {state}>"
+
+
+class _Slot:
+    """A retained value and the slot it fills (see Handle._retain)."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: tuple[Any, ...], value: Any) -> None:
+        self.key = key
+        self.value = value
+
+
+class Keep:
+    """What one native call borrows: handles (closing them waits) and cdata buffers (kept alive)."""
+
+    __slots__ = ("handles", "objects")
+
+    def __init__(self) -> None:
+        self.handles: list[Handle] = []
+        self.objects: list[Any] = []
+
+    def borrow(self, handle: Handle) -> Any:
+        raw = handle._borrow()
+        self.handles.append(handle)
+        return raw
+
+    def hold(self, value: Any) -> Any:
+        self.objects.append(value)
+        return value
+
+    def release(self) -> None:
+        handles, self.handles = self.handles, []
+        self.objects = []
+        for handle in handles:
+            handle._unborrow()
+
+
+class Prepared(Generic[R]):
+    """A native call with its arguments converted and borrowed, run later (possibly on another thread)."""
+
+    __slots__ = ("_keep", "_run")
+
+    def __init__(self, keep: Keep, run: Callable[[], R]) -> None:
+        self._keep = keep
+        self._run: Optional[Callable[[], R]] = run
+
+    def __call__(self) -> R:
+        run, self._run = self._run, None
+        if run is None:
+            raise RuntimeError("a prepared call runs once")
+        try:
+            return run()
+        finally:
+            self._keep.release()
+
+    def discard(self) -> None:
+        if self._run is not None:
+            self._run = None
+            self._keep.release()
+
+
+# What the library keeps after calls that belong to no object (e.g. a process-wide log callback):
+# (library instance, slot) -> value; a later call for the same slot replaces it.
+_GLOBALLY_RETAINED: dict[tuple[int, tuple[Any, ...]], Any] = {}
+
+
+def retain_global(native: Native, slot: tuple[Any, ...], value: Any) -> None:
+    with _LOCK:
+        _GLOBALLY_RETAINED[(id(native), slot)] = value
