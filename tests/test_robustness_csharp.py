@@ -9,12 +9,13 @@ shows up as missing lines or a timeout.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from support import core_dotnet, dotnet, double, openvino_wheel, tiny_ir
+from support import core_dotnet, dotnet, double, openvino_wheel, tiny_ir, version_stubs
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = REPO / "csharp" / "tests" / "RobustnessTests"
@@ -95,3 +96,36 @@ def test_genai(genai_results: dict[str, dict[str, str]], runtime: str, name: str
     if (results.get(name) or "").startswith("SKIP "):
         pytest.skip(results[name][len("SKIP "):])
     assert results.get(name) == "PASS", results.get(name) or results["<exit>"]
+
+
+# -- OpenVINO.GenAI against stub libraries (tests/support/version_stubs.py) --
+
+STUB_SOURCE = PROGRAMS / "Stubs" / "StubTests.cs"
+
+
+@pytest.fixture(scope="module")
+def stub_program(dotnet_toolchain: None) -> Path:
+    library = dotnet.build_library()
+    return dotnet.build_exe([STUB_SOURCE], [library], library.parent / "StubTests.exe")
+
+
+def _stub_case(runtime: str, exe: Path, case: str, env: dict[str, str]) -> list[str]:
+    completed = dotnet.RUNNERS[runtime](exe, [case], env, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout.splitlines()
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_ok_with_a_null_out_pointer_says_so(stub_program: Path, build_dir: Path, runtime: str) -> None:
+    # Issue 13 (8): a library that returns OK but leaves the new object's pointer NULL gave
+    # "ArgumentNullException: Value cannot be null. (Parameter 'handle')"; cffi says what happened.
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed")
+    names, build = version_stubs.STUBS["2026.3"]
+    stub = version_stubs.build_stub(gcc, build_dir / "robustness_stubs" / "ok-null", names, build, body="ok")
+    lines = _stub_case(runtime, stub_program, "null-out", dotnet.native_env(stub))
+    assert lines == [
+        "GenerationConfig: GenAIException: ov_genai_generation_config_create reported success but returned no GenerationConfig",
+        "LLMPipeline: GenAIException: ov_genai_llm_pipeline_create reported success but returned no LLMPipeline",
+    ]

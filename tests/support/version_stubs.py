@@ -39,20 +39,33 @@ STUBS: dict[str, tuple[set[str], Optional[str]]] = {
 }
 
 
-def build_stub(gcc: str, out: Path, names: set[str], core_build: Optional[str]) -> Path:
-    """Build one stub in `out` (replacing what is there); returns the GenAI library path."""
+# What each exported function does: nothing (only its presence matters), or report OK without
+# writing its outputs (a library that returns OK and leaves an out-pointer NULL).
+BODIES = {"none": "void {name}(void) {{}}\n", "ok": "int {name}(void) {{ return 0; }}\n"}
+
+
+def build_stub(gcc: str, out: Path, names: set[str], core_build: Optional[str], *, body: str = "none",
+               runpath: bool = True, linked: bool = True, core_name: Optional[str] = None) -> Path:
+    """Build one stub in `out` (replacing what is there); returns the GenAI library path.
+
+    `runpath=False` lays it out as the real libraries are: no RUNPATH, so the dynamic loader finds the
+    core library beside it only when something loads that by full path first. `linked=False` leaves
+    the core library beside it but not as a dependency (a 2025.1 library linked with --as-needed)."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     source = out / "genai_stub.c"
-    source.write_text("".join(f"void {n}(void) {{}}\n" for n in sorted(names)))
+    source.write_text("".join(BODIES[body].format(name=n) for n in sorted(names)))
     args = [gcc, "-shared", "-fPIC", "-o", str(out / NATIVE), str(source)]
     if core_build is not None:
         # A name of its own per stub: the loader shares a dependency by name within one process.
-        core = f"openvino_c_{out.name.replace('.', '_').replace('-', '_')}"
+        core = core_name or f"openvino_c_{out.name.replace('.', '_').replace('-', '_')}"
         core_src = out / "core_stub.c"
         core_src.write_text(_CORE_STUB.replace("@BUILD@", core_build))
         subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out / f"lib{core}.so"), str(core_src)], check=True)
-        args += ["-L", str(out), "-Wl,--no-as-needed", f"-l{core}", "-Wl,-rpath,$ORIGIN"]
+        if linked:
+            args += ["-L", str(out), "-Wl,--no-as-needed", f"-l{core}"]
+            if runpath:
+                args += ["-Wl,-rpath,$ORIGIN"]
     subprocess.run(args, check=True)
     return out / NATIVE
 

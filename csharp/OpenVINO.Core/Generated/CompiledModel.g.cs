@@ -160,6 +160,10 @@ namespace OpenVINO.Core
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_input");
                 }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_input reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__input_port_owned);
             }
@@ -180,6 +184,10 @@ namespace OpenVINO.Core
                 {
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_input_by_index");
+                }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_input_by_index reported success but returned no OutputConstPort");
                 }
 
                 return new OutputConstPort(__input_port_owned);
@@ -205,6 +213,10 @@ namespace OpenVINO.Core
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_input_by_name");
                 }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_input_by_name reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__input_port_owned);
             }
@@ -226,6 +238,10 @@ namespace OpenVINO.Core
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_output");
                 }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_output reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__output_port_owned);
             }
@@ -246,6 +262,10 @@ namespace OpenVINO.Core
                 {
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_output_by_index");
+                }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_output_by_index reported success but returned no OutputConstPort");
                 }
 
                 return new OutputConstPort(__output_port_owned);
@@ -271,6 +291,10 @@ namespace OpenVINO.Core
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_output_by_name");
                 }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_output_by_name reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__output_port_owned);
             }
@@ -292,6 +316,10 @@ namespace OpenVINO.Core
                     if (__model_owned != null) __model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_get_runtime_model");
                 }
+                if (__model_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_get_runtime_model reported success but returned no Model");
+                }
 
                 return new Model(__model_owned);
             }
@@ -312,6 +340,10 @@ namespace OpenVINO.Core
                 {
                     if (__infer_request_owned != null) __infer_request_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_create_infer_request");
+                }
+                if (__infer_request_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_create_infer_request reported success but returned no InferRequest");
                 }
 
                 return new InferRequest(__infer_request_owned);
@@ -398,6 +430,10 @@ namespace OpenVINO.Core
                 {
                     if (__context_owned != null) __context_owned.Dispose();
                     StatusCheck.Check(__status, "ov_compiled_model_get_context");
+                }
+                if (__context_owned == null)
+                {
+                    throw new OpenVINOException("ov_compiled_model_get_context reported success but returned no RemoteContext");
                 }
 
                 return new RemoteContext(__context_owned);

@@ -150,6 +150,10 @@ namespace OpenVINO.Core
                     if (__core_owned != null) __core_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_create");
                 }
+                if (__core_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_create reported success but returned no Core");
+                }
 
                 return __core_owned;
             }
@@ -178,6 +182,10 @@ namespace OpenVINO.Core
                     if (__core_owned != null) __core_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_create_with_config");
                 }
+                if (__core_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_create_with_config reported success but returned no Core");
+                }
 
                 return __core_owned;
             }
@@ -205,6 +213,10 @@ namespace OpenVINO.Core
                 {
                     if (__core_owned != null) __core_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_create_with_config_unicode");
+                }
+                if (__core_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_create_with_config_unicode reported success but returned no Core");
                 }
 
                 return __core_owned;
@@ -257,6 +269,10 @@ namespace OpenVINO.Core
                     if (__model_owned != null) __model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_read_model");
                 }
+                if (__model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_read_model reported success but returned no Model");
+                }
 
                 return new Model(__model_owned);
             }
@@ -282,6 +298,10 @@ namespace OpenVINO.Core
                 {
                     if (__model_owned != null) __model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_read_model_unicode");
+                }
+                if (__model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_read_model_unicode reported success but returned no Model");
                 }
 
                 return new Model(__model_owned);
@@ -321,6 +341,10 @@ namespace OpenVINO.Core
                     if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_compile_model");
                 }
+                if (__compiled_model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_compile_model reported success but returned no CompiledModel");
+                }
 
                 return new CompiledModel(__compiled_model_owned);
             }
@@ -359,6 +383,10 @@ namespace OpenVINO.Core
                 {
                     if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_compile_model_from_file");
+                }
+                if (__compiled_model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_compile_model_from_file reported success but returned no CompiledModel");
                 }
 
                 return new CompiledModel(__compiled_model_owned);
@@ -415,6 +443,10 @@ namespace OpenVINO.Core
                 {
                     if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_compile_model_from_file_unicode");
+                }
+                if (__compiled_model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_compile_model_from_file_unicode reported success but returned no CompiledModel");
                 }
 
                 return new CompiledModel(__compiled_model_owned);
@@ -496,6 +528,10 @@ namespace OpenVINO.Core
                     if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_import_model");
                 }
+                if (__compiled_model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_import_model reported success but returned no CompiledModel");
+                }
 
                 return new CompiledModel(__compiled_model_owned);
             }
@@ -561,6 +597,10 @@ namespace OpenVINO.Core
                     if (__context_owned != null) __context_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_create_context");
                 }
+                if (__context_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_create_context reported success but returned no RemoteContext");
+                }
 
                 return new RemoteContext(__context_owned);
             }
@@ -599,6 +639,10 @@ namespace OpenVINO.Core
                     if (__compiled_model_owned != null) __compiled_model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_compile_model_with_context");
                 }
+                if (__compiled_model_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_compile_model_with_context reported success but returned no CompiledModel");
+                }
 
                 return new CompiledModel(__compiled_model_owned);
             }
@@ -622,6 +666,10 @@ namespace OpenVINO.Core
                 {
                     if (__context_owned != null) __context_owned.Dispose();
                     StatusCheck.Check(__status, "ov_core_get_default_context");
+                }
+                if (__context_owned == null)
+                {
+                    throw new OpenVINOException("ov_core_get_default_context reported success but returned no RemoteContext");
                 }
 
                 return new RemoteContext(__context_owned);

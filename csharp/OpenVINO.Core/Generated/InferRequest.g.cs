@@ -318,6 +318,10 @@ namespace OpenVINO.Core
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_tensor");
                 }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_tensor reported success but returned no Tensor");
+                }
 
                 return new Tensor(__tensor_owned);
             }
@@ -340,6 +344,10 @@ namespace OpenVINO.Core
                 {
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_tensor_by_const_port");
+                }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_tensor_by_const_port reported success but returned no Tensor");
                 }
 
                 return new Tensor(__tensor_owned);
@@ -364,6 +372,10 @@ namespace OpenVINO.Core
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_tensor_by_port");
                 }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_tensor_by_port reported success but returned no Tensor");
+                }
 
                 return new Tensor(__tensor_owned);
             }
@@ -384,6 +396,10 @@ namespace OpenVINO.Core
                 {
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_input_tensor_by_index");
+                }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_input_tensor_by_index reported success but returned no Tensor");
                 }
 
                 return new Tensor(__tensor_owned);
@@ -406,6 +422,10 @@ namespace OpenVINO.Core
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_input_tensor");
                 }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_input_tensor reported success but returned no Tensor");
+                }
 
                 return new Tensor(__tensor_owned);
             }
@@ -427,6 +447,10 @@ namespace OpenVINO.Core
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_output_tensor_by_index");
                 }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_output_tensor_by_index reported success but returned no Tensor");
+                }
 
                 return new Tensor(__tensor_owned);
             }
@@ -447,6 +471,10 @@ namespace OpenVINO.Core
                 {
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_infer_request_get_output_tensor");
+                }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_infer_request_get_output_tensor reported success but returned no Tensor");
                 }
 
                 return new Tensor(__tensor_owned);

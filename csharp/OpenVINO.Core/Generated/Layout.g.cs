@@ -63,6 +63,10 @@ namespace OpenVINO.Core
                     if (__layout_owned != null) __layout_owned.Dispose();
                     StatusCheck.Check(__status, "ov_layout_create");
                 }
+                if (__layout_owned == null)
+                {
+                    throw new OpenVINOException("ov_layout_create reported success but returned no Layout");
+                }
 
                 return __layout_owned;
             }

@@ -202,6 +202,10 @@ namespace OpenVINO.Core
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_const_input");
                 }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_const_input reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__input_port_owned);
             }
@@ -226,6 +230,10 @@ namespace OpenVINO.Core
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_const_input_by_name");
                 }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_const_input_by_name reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__input_port_owned);
             }
@@ -247,6 +255,10 @@ namespace OpenVINO.Core
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_const_input_by_index");
                 }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_const_input_by_index reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__input_port_owned);
             }
@@ -267,6 +279,10 @@ namespace OpenVINO.Core
                 {
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_input");
+                }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_input reported success but returned no OutputPort");
                 }
 
                 return new OutputPort(__input_port_owned);
@@ -292,6 +308,10 @@ namespace OpenVINO.Core
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_input_by_name");
                 }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_input_by_name reported success but returned no OutputPort");
+                }
 
                 return new OutputPort(__input_port_owned);
             }
@@ -312,6 +332,10 @@ namespace OpenVINO.Core
                 {
                     if (__input_port_owned != null) __input_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_input_by_index");
+                }
+                if (__input_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_input_by_index reported success but returned no OutputPort");
                 }
 
                 return new OutputPort(__input_port_owned);
@@ -334,6 +358,10 @@ namespace OpenVINO.Core
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_const_output");
                 }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_const_output reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__output_port_owned);
             }
@@ -354,6 +382,10 @@ namespace OpenVINO.Core
                 {
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_const_output_by_index");
+                }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_const_output_by_index reported success but returned no OutputConstPort");
                 }
 
                 return new OutputConstPort(__output_port_owned);
@@ -379,6 +411,10 @@ namespace OpenVINO.Core
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_const_output_by_name");
                 }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_const_output_by_name reported success but returned no OutputConstPort");
+                }
 
                 return new OutputConstPort(__output_port_owned);
             }
@@ -400,6 +436,10 @@ namespace OpenVINO.Core
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_output");
                 }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_output reported success but returned no OutputPort");
+                }
 
                 return new OutputPort(__output_port_owned);
             }
@@ -420,6 +460,10 @@ namespace OpenVINO.Core
                 {
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_output_by_index");
+                }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_output_by_index reported success but returned no OutputPort");
                 }
 
                 return new OutputPort(__output_port_owned);
@@ -444,6 +488,10 @@ namespace OpenVINO.Core
                 {
                     if (__output_port_owned != null) __output_port_owned.Dispose();
                     StatusCheck.Check(__status, "ov_model_output_by_name");
+                }
+                if (__output_port_owned == null)
+                {
+                    throw new OpenVINOException("ov_model_output_by_name reported success but returned no OutputPort");
                 }
 
                 return new OutputPort(__output_port_owned);

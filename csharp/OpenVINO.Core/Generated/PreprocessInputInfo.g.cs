@@ -62,6 +62,10 @@ namespace OpenVINO.Core
                     if (__preprocess_input_tensor_info_owned != null) __preprocess_input_tensor_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_input_info_get_tensor_info");
                 }
+                if (__preprocess_input_tensor_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_input_info_get_tensor_info reported success but returned no PreprocessInputTensorInfo");
+                }
 
                 return new PreprocessInputTensorInfo(__preprocess_input_tensor_info_owned);
             }
@@ -83,6 +87,10 @@ namespace OpenVINO.Core
                     if (__preprocess_input_steps_owned != null) __preprocess_input_steps_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_input_info_get_preprocess_steps");
                 }
+                if (__preprocess_input_steps_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_input_info_get_preprocess_steps reported success but returned no PreprocessPreprocessSteps");
+                }
 
                 return new PreprocessPreprocessSteps(__preprocess_input_steps_owned);
             }
@@ -103,6 +111,10 @@ namespace OpenVINO.Core
                 {
                     if (__preprocess_input_model_info_owned != null) __preprocess_input_model_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_input_info_get_model_info");
+                }
+                if (__preprocess_input_model_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_input_info_get_model_info reported success but returned no PreprocessInputModelInfo");
                 }
 
                 return new PreprocessInputModelInfo(__preprocess_input_model_info_owned);

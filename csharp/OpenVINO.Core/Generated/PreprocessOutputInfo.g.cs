@@ -50,6 +50,10 @@ namespace OpenVINO.Core
                     if (__preprocess_output_tensor_info_owned != null) __preprocess_output_tensor_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_output_info_get_tensor_info");
                 }
+                if (__preprocess_output_tensor_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_output_info_get_tensor_info reported success but returned no PreprocessOutputTensorInfo");
+                }
 
                 return new PreprocessOutputTensorInfo(__preprocess_output_tensor_info_owned);
             }

@@ -98,6 +98,10 @@ namespace OpenVINO.Core
                     if (__preprocess_owned != null) __preprocess_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_create");
                 }
+                if (__preprocess_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_create reported success but returned no PreprocessPrepostprocessor");
+                }
 
                 return __preprocess_owned;
             }
@@ -118,6 +122,10 @@ namespace OpenVINO.Core
                 {
                     if (__preprocess_input_info_owned != null) __preprocess_input_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_get_input_info");
+                }
+                if (__preprocess_input_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_get_input_info reported success but returned no PreprocessInputInfo");
                 }
 
                 return new PreprocessInputInfo(__preprocess_input_info_owned);
@@ -143,6 +151,10 @@ namespace OpenVINO.Core
                     if (__preprocess_input_info_owned != null) __preprocess_input_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_get_input_info_by_name");
                 }
+                if (__preprocess_input_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_get_input_info_by_name reported success but returned no PreprocessInputInfo");
+                }
 
                 return new PreprocessInputInfo(__preprocess_input_info_owned);
             }
@@ -163,6 +175,10 @@ namespace OpenVINO.Core
                 {
                     if (__preprocess_input_info_owned != null) __preprocess_input_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_get_input_info_by_index");
+                }
+                if (__preprocess_input_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_get_input_info_by_index reported success but returned no PreprocessInputInfo");
                 }
 
                 return new PreprocessInputInfo(__preprocess_input_info_owned);
@@ -185,6 +201,10 @@ namespace OpenVINO.Core
                     if (__preprocess_output_info_owned != null) __preprocess_output_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_get_output_info");
                 }
+                if (__preprocess_output_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_get_output_info reported success but returned no PreprocessOutputInfo");
+                }
 
                 return new PreprocessOutputInfo(__preprocess_output_info_owned);
             }
@@ -205,6 +225,10 @@ namespace OpenVINO.Core
                 {
                     if (__preprocess_output_info_owned != null) __preprocess_output_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_get_output_info_by_index");
+                }
+                if (__preprocess_output_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_get_output_info_by_index reported success but returned no PreprocessOutputInfo");
                 }
 
                 return new PreprocessOutputInfo(__preprocess_output_info_owned);
@@ -230,6 +254,10 @@ namespace OpenVINO.Core
                     if (__preprocess_output_info_owned != null) __preprocess_output_info_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_get_output_info_by_name");
                 }
+                if (__preprocess_output_info_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_get_output_info_by_name reported success but returned no PreprocessOutputInfo");
+                }
 
                 return new PreprocessOutputInfo(__preprocess_output_info_owned);
             }
@@ -250,6 +278,10 @@ namespace OpenVINO.Core
                 {
                     if (__model_owned != null) __model_owned.Dispose();
                     StatusCheck.Check(__status, "ov_preprocess_prepostprocessor_build");
+                }
+                if (__model_owned == null)
+                {
+                    throw new OpenVINOException("ov_preprocess_prepostprocessor_build reported success but returned no Model");
                 }
 
                 return new Model(__model_owned);

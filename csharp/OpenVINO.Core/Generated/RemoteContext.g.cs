@@ -85,6 +85,10 @@ namespace OpenVINO.Core
                     if (__remote_tensor_owned != null) __remote_tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_remote_context_create_tensor");
                 }
+                if (__remote_tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_remote_context_create_tensor reported success but returned no Tensor");
+                }
 
                 return new Tensor(__remote_tensor_owned);
             }
@@ -160,6 +164,10 @@ namespace OpenVINO.Core
                 {
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_remote_context_create_host_tensor");
+                }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_remote_context_create_host_tensor reported success but returned no Tensor");
                 }
 
                 return new Tensor(__tensor_owned);

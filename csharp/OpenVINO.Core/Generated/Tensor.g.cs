@@ -113,6 +113,10 @@ namespace OpenVINO.Core
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_tensor_create");
                 }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_tensor_create reported success but returned no Tensor");
+                }
 
                 return __tensor_owned;
             }
@@ -143,6 +147,10 @@ namespace OpenVINO.Core
                 {
                     if (__tensor_owned != null) __tensor_owned.Dispose();
                     StatusCheck.Check(__status, "ov_tensor_create_from_string_array");
+                }
+                if (__tensor_owned == null)
+                {
+                    throw new OpenVINOException("ov_tensor_create_from_string_array reported success but returned no Tensor");
                 }
 
                 return __tensor_owned;

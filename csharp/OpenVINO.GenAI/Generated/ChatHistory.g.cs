@@ -138,6 +138,10 @@ namespace OpenVINO.GenAI
                     if (__history_owned != null) __history_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_create");
                 }
+                if (__history_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_create reported success but returned no ChatHistory");
+                }
 
                 return __history_owned;
             }
@@ -164,6 +168,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__history_owned != null) __history_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_create_from_json_container");
+                }
+                if (__history_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_create_from_json_container reported success but returned no ChatHistory");
                 }
 
                 return __history_owned;
@@ -248,6 +256,10 @@ namespace OpenVINO.GenAI
                     if (__messages_owned != null) __messages_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_get_messages");
                 }
+                if (__messages_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_get_messages reported success but returned no JsonContainer");
+                }
 
                 return new JsonContainer(__messages_owned);
             }
@@ -268,6 +280,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__message_owned != null) __message_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_get_message");
+                }
+                if (__message_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_get_message reported success but returned no JsonContainer");
                 }
 
                 return new JsonContainer(__message_owned);
@@ -290,6 +306,10 @@ namespace OpenVINO.GenAI
                     if (__message_owned != null) __message_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_get_first");
                 }
+                if (__message_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_get_first reported success but returned no JsonContainer");
+                }
 
                 return new JsonContainer(__message_owned);
             }
@@ -310,6 +330,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__message_owned != null) __message_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_get_last");
+                }
+                if (__message_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_get_last reported success but returned no JsonContainer");
                 }
 
                 return new JsonContainer(__message_owned);
@@ -362,6 +386,10 @@ namespace OpenVINO.GenAI
                     if (__tools_owned != null) __tools_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_get_tools");
                 }
+                if (__tools_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_get_tools reported success but returned no JsonContainer");
+                }
 
                 return new JsonContainer(__tools_owned);
             }
@@ -398,6 +426,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__extra_context_owned != null) __extra_context_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_chat_history_get_extra_context");
+                }
+                if (__extra_context_owned == null)
+                {
+                    throw new GenAIException("ov_genai_chat_history_get_extra_context reported success but returned no JsonContainer");
                 }
 
                 return new JsonContainer(__extra_context_owned);

@@ -66,6 +66,10 @@ namespace OpenVINO.GenAI
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_decoded_results_create");
                 }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_decoded_results_create reported success but returned no DecodedResults");
+                }
 
                 return __results_owned;
             }
@@ -86,6 +90,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__metrics_owned != null) __metrics_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_decoded_results_get_perf_metrics");
+                }
+                if (__metrics_owned == null)
+                {
+                    throw new GenAIException("ov_genai_decoded_results_get_perf_metrics reported success but returned no PerfMetrics");
                 }
 
                 return new PerfMetrics(__metrics_owned);

@@ -241,6 +241,10 @@ namespace OpenVINO.GenAI
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_generation_config_create");
                 }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_generation_config_create reported success but returned no GenerationConfig");
+                }
 
                 return __config_owned;
             }
@@ -268,6 +272,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_generation_config_create_from_json");
+                }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_generation_config_create_from_json reported success but returned no GenerationConfig");
                 }
 
                 return __config_owned;

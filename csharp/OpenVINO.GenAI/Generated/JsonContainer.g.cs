@@ -84,6 +84,10 @@ namespace OpenVINO.GenAI
                     if (__container_owned != null) __container_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_json_container_create");
                 }
+                if (__container_owned == null)
+                {
+                    throw new GenAIException("ov_genai_json_container_create reported success but returned no JsonContainer");
+                }
 
                 return __container_owned;
             }
@@ -112,6 +116,10 @@ namespace OpenVINO.GenAI
                     if (__container_owned != null) __container_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_json_container_create_from_json_string");
                 }
+                if (__container_owned == null)
+                {
+                    throw new GenAIException("ov_genai_json_container_create_from_json_string reported success but returned no JsonContainer");
+                }
 
                 return __container_owned;
             }
@@ -137,6 +145,10 @@ namespace OpenVINO.GenAI
                     if (__container_owned != null) __container_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_json_container_create_object");
                 }
+                if (__container_owned == null)
+                {
+                    throw new GenAIException("ov_genai_json_container_create_object reported success but returned no JsonContainer");
+                }
 
                 return __container_owned;
             }
@@ -161,6 +173,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__container_owned != null) __container_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_json_container_create_array");
+                }
+                if (__container_owned == null)
+                {
+                    throw new GenAIException("ov_genai_json_container_create_array reported success but returned no JsonContainer");
                 }
 
                 return __container_owned;
@@ -206,6 +222,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__target_owned != null) __target_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_json_container_copy");
+                }
+                if (__target_owned == null)
+                {
+                    throw new GenAIException("ov_genai_json_container_copy reported success but returned no JsonContainer");
                 }
 
                 return new JsonContainer(__target_owned);

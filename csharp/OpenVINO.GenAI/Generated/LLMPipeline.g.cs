@@ -217,6 +217,10 @@ namespace OpenVINO.GenAI
                     if (__pipe_owned != null) __pipe_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_llm_pipeline_create");
                 }
+                if (__pipe_owned == null)
+                {
+                    throw new GenAIException("ov_genai_llm_pipeline_create reported success but returned no LLMPipeline");
+                }
 
                 return __pipe_owned;
             }
@@ -264,6 +268,10 @@ namespace OpenVINO.GenAI
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_llm_pipeline_generate");
                 }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_llm_pipeline_generate reported success but returned no DecodedResults");
+                }
 
                 return new DecodedResults(__results_owned);
             }
@@ -309,6 +317,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_llm_pipeline_generate_with_history");
+                }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_llm_pipeline_generate_with_history reported success but returned no DecodedResults");
                 }
 
                 return new DecodedResults(__results_owned);
@@ -358,6 +370,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_llm_pipeline_get_generation_config");
+                }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_llm_pipeline_get_generation_config reported success but returned no GenerationConfig");
                 }
 
                 return new GenerationConfig(__config_owned);

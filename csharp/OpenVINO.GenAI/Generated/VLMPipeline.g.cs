@@ -217,6 +217,10 @@ namespace OpenVINO.GenAI
                     if (__pipe_owned != null) __pipe_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_vlm_pipeline_create");
                 }
+                if (__pipe_owned == null)
+                {
+                    throw new GenAIException("ov_genai_vlm_pipeline_create reported success but returned no VLMPipeline");
+                }
 
                 return __pipe_owned;
             }
@@ -265,6 +269,10 @@ namespace OpenVINO.GenAI
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_vlm_pipeline_generate");
                 }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_vlm_pipeline_generate reported success but returned no VLMDecodedResults");
+                }
 
                 return new VLMDecodedResults(__results_owned);
             }
@@ -311,6 +319,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_vlm_pipeline_generate_with_history");
+                }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_vlm_pipeline_generate_with_history reported success but returned no VLMDecodedResults");
                 }
 
                 return new VLMDecodedResults(__results_owned);
@@ -360,6 +372,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_vlm_pipeline_get_generation_config");
+                }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_vlm_pipeline_get_generation_config reported success but returned no GenerationConfig");
                 }
 
                 return new GenerationConfig(__config_owned);

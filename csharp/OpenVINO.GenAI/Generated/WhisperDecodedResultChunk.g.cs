@@ -72,6 +72,10 @@ namespace OpenVINO.GenAI
                     if (__chunk_owned != null) __chunk_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_decoded_result_chunk_create");
                 }
+                if (__chunk_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_decoded_result_chunk_create reported success but returned no WhisperDecodedResultChunk");
+                }
 
                 return __chunk_owned;
             }

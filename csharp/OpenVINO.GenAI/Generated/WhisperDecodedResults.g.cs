@@ -102,6 +102,10 @@ namespace OpenVINO.GenAI
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_decoded_results_create");
                 }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_decoded_results_create reported success but returned no WhisperDecodedResults");
+                }
 
                 return __results_owned;
             }
@@ -171,6 +175,10 @@ namespace OpenVINO.GenAI
                     if (__metrics_owned != null) __metrics_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_decoded_results_get_perf_metrics");
                 }
+                if (__metrics_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_decoded_results_get_perf_metrics reported success but returned no PerfMetrics");
+                }
 
                 return new PerfMetrics(__metrics_owned);
             }
@@ -231,6 +239,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__chunk_owned != null) __chunk_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_decoded_results_get_chunk_at");
+                }
+                if (__chunk_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_decoded_results_get_chunk_at reported success but returned no WhisperDecodedResultChunk");
                 }
 
                 return new WhisperDecodedResultChunk(__chunk_owned);

@@ -189,6 +189,10 @@ namespace OpenVINO.GenAI
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_generation_config_create");
                 }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_generation_config_create reported success but returned no WhisperGenerationConfig");
+                }
 
                 return __config_owned;
             }
@@ -216,6 +220,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_generation_config_create_from_json");
+                }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_generation_config_create_from_json reported success but returned no WhisperGenerationConfig");
                 }
 
                 return __config_owned;
@@ -783,6 +791,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__generation_config_owned != null) __generation_config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_generation_config_get_generation_config");
+                }
+                if (__generation_config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_generation_config_get_generation_config reported success but returned no GenerationConfig");
                 }
 
                 return new GenerationConfig(__generation_config_owned);

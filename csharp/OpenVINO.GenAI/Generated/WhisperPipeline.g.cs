@@ -91,6 +91,10 @@ namespace OpenVINO.GenAI
                     if (__pipeline_owned != null) __pipeline_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_pipeline_create");
                 }
+                if (__pipeline_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_pipeline_create reported success but returned no WhisperPipeline");
+                }
 
                 return __pipeline_owned;
             }
@@ -116,6 +120,10 @@ namespace OpenVINO.GenAI
                     if (__results_owned != null) __results_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_pipeline_generate");
                 }
+                if (__results_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_pipeline_generate reported success but returned no WhisperDecodedResults");
+                }
 
                 return new WhisperDecodedResults(__results_owned);
             }
@@ -136,6 +144,10 @@ namespace OpenVINO.GenAI
                 {
                     if (__config_owned != null) __config_owned.Dispose();
                     StatusCheck.Check(__status, "ov_genai_whisper_pipeline_get_generation_config");
+                }
+                if (__config_owned == null)
+                {
+                    throw new GenAIException("ov_genai_whisper_pipeline_get_generation_config reported success but returned no WhisperGenerationConfig");
                 }
 
                 return new WhisperGenerationConfig(__config_owned);
