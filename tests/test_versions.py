@@ -154,7 +154,7 @@ def test_probe_table(table):
     assert table.versions == TAGS and table.title == "OpenVINO GenAI"
     assert [len(p) for p in table.probes] == [56, 0, 70, 24, 3]
     assert table.since_version("ov_genai_llm_pipeline_create") == "2025.2.0.0"
-    assert table.version_query == {"function": "ov_get_openvino_version", "free": "ov_version_free"}
+    assert table.version_query == {"function": "ov_get_openvino_version", "free": "ov_version_free", "library": "openvino_c"}
 
 
 @pytest.mark.parametrize("tag", [t for t in TAGS if t != "2025.2.0.0"])
