@@ -30,7 +30,10 @@ SKIPPED = (
 )
 # (runtime, campaign, check) -> issue 13 defect that fails it on every short run against the double.
 KNOWN = {
-    ("mono", "exit", "hangs"): 1,
+    ("mono", "exit", "hangs"): 1,  # Environment.Exit (also inside a callback) never returns
+    ("coreclr", "exit", "crashes"): 1,  # the double aborts an exit during generate, as the real library crashes
+    ("cffi-abi", "exit", "crashes"): 1,  # (a daemon thread still inside generate)
+    ("cffi-api", "exit", "crashes"): 1,
     ("cffi-abi", "concurrency", "slow_early_exit"): 3,
     ("cffi-api", "concurrency", "slow_early_exit"): 3,
 }
