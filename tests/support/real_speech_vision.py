@@ -13,6 +13,8 @@ Whisper job: {"model", "properties", "audios": {name: {"seconds", "seed"}}, "run
 (default_rng(seed).standard_normal * amplitude, default 0.1; the tiny model tells noise from silence,
 not one noise from another). Result per run: {"text", "texts", "chunks":
 [[start, end, text]], "words": [[start, end, word]] (reference only: the C API has no words)}.
+Whisper config job: {"kind": "whisper_config", "names": [...], "set": {name: value}}: the pipeline's
+config after `set` was applied and given back to the pipeline, read by name.
 """
 from __future__ import annotations
 
@@ -90,6 +92,11 @@ elif job["kind"] == "whisper":
 elif job["kind"] == "whisper_config":
     pipe = og.WhisperPipeline(job["model"], "CPU", **job["properties"])
     config = pipe.get_generation_config()
+    if job.get("set"):
+        for key, value in job["set"].items():
+            setattr(config, key, value)
+        pipe.set_generation_config(config)
+        config = pipe.get_generation_config()
     out = {name: (sorted(getattr(config, name)) if name.endswith("suppress_tokens") else getattr(config, name))
            for name in job["names"]}
 json.dump(out, sys.stdout)
@@ -292,9 +299,23 @@ elif job["kind"] == "whisper":
                                 "texts": [results.get_text_at(i) for i in range(results.texts_count)],
                                 "chunks": chunks, "num_generated_tokens": perf.num_generation_tokens})
 elif job["kind"] == "whisper_config":
-    with g.WhisperPipeline(job["model"], "CPU", job["properties"]) as pipe, pipe.generation_config as config:
-        out = {name: (sorted(getattr(config, name)) if name.endswith("suppress_tokens") else getattr(config, name))
-               for name in job["names"]}
+    # Arrays are get_x()/set_x(...) methods, everything else a property.
+    def read(config, name):
+        value = getattr(config, "get_" + name)() if hasattr(config, "get_" + name) else getattr(config, name)
+        return sorted(value) if name.endswith("suppress_tokens") else value
+    def write(config, name, value):
+        if hasattr(config, "set_" + name):
+            getattr(config, "set_" + name)(value)
+        else:
+            setattr(config, name, value)
+    with g.WhisperPipeline(job["model"], "CPU", job["properties"]) as pipe:
+        if job.get("set"):
+            with pipe.generation_config as config:
+                for key, value in job["set"].items():
+                    write(config, key, value)
+                pipe.generation_config = config
+        with pipe.generation_config as config:
+            out = {name: read(config, name) for name in job["names"]}
 json.dump(out, sys.stdout)
 """
 
