@@ -1,7 +1,8 @@
 """VLM and Whisper through the real GenAI C library (OPENVINO_GENAI_DIR), in C (ctypes) and through the
 cffi shim (ABI and API mode), against Python openvino_genai on the same tiny models
 (tests/support/tiny_speech_vision.py): the same texts, chunks, streamed pieces, timestamps and token
-counts. Every leg runs in its own child process (tests/support/real_speech_vision.py).
+counts. Every leg runs in its own child process (tests/support/real_speech_vision.py). C# (Mono and
+CoreCLR) runs the Whisper jobs through csharp/tests/RealDrivers/WhisperDriver.cs; C# VLM is not here yet.
 
 Not covered because the 2026.3 C API has no way to do it: streaming Whisper (its generate takes no
 streamer), reading word timestamps (no accessor; a pipeline made for them is still compared on its
@@ -162,3 +163,46 @@ def test_unset_optional_strings_read_as_none(install: real_genai.GenAIInstall, t
     reference = rsv.reference(job)
     assert reference == {"language": None, "task": None}
     assert rsv.cffi(install, job, "abi", build_dir / "cffi") == reference
+
+
+# -- C# (Mono and CoreCLR): Whisper through csharp/tests/RealDrivers/WhisperDriver.cs --
+
+@pytest.fixture(scope="module")
+def whisper_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> Path:
+    from support import dotnet
+
+    library = dotnet.build_library()
+    source = Path(__file__).resolve().parent.parent / "csharp" / "tests" / "RealDrivers" / "WhisperDriver.cs"
+    return dotnet.build_exe([source], [library], library.parent / "WhisperDriver.exe")
+
+
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+def test_whisper_in_csharp_equals_python_openvino_genai(runtime: str, install: real_genai.GenAIInstall,
+                                                        whisper_driver: Path, tiny_whisper: Path,
+                                                        whisper_reference: Any, tmp_path: Path) -> None:
+    import numpy as np
+
+    from support import dotnet
+
+    lines = []
+    for run in WHISPER_RUNS:
+        spec = AUDIOS[run["audio"]]
+        audio = (np.random.default_rng(spec["seed"]).standard_normal(int(spec["seconds"] * 16000))
+                 * spec.get("amplitude", 0.1)).astype("<f4")
+        path = tmp_path / f"{run['audio']}.f32"
+        audio.tofile(path)
+        config = run["config"]
+        lines.append("\t".join([str(path), "1" if config.get("return_timestamps") else "0",
+                                config.get("language", ""), config.get("task", "")]))
+    env = dotnet.native_env(install.library, install.environment())
+    completed = dotnet.RUNNERS[runtime](whisper_driver, [str(tiny_whisper), *(f"{k}={v}" for k, v in F32.items())],
+                                        env, input="\n".join(lines) + "\n")
+    assert completed.returncode == 0, completed.stderr
+    got = []
+    for row in completed.stdout.splitlines():
+        text, *rest = row.split("\t")
+        chunks = [[round(float(rest[i]), 3), round(float(rest[i + 1]), 3), rest[i + 2]] for i in range(0, len(rest), 3)]
+        got.append({"text": text, "chunks": chunks})
+    expected = [{"text": run["text"], "chunks": run["chunks"]} for run in whisper_reference]
+    assert all("\t" not in run["text"] and "\n" not in run["text"] for run in expected), "the driver's line format"
+    assert got == expected
