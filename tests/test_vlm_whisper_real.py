@@ -97,6 +97,21 @@ def test_vlm_in_c_equals_python_openvino_genai(install: real_genai.GenAIInstall,
     assert rsv.c_library(install, vlm_job) == vlm_reference
 
 
+HISTORY = [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi there"},
+           {"role": "user", "content": "Describe the picture"}]
+
+
+@pytest.mark.parametrize("mode,streaming", [("abi", "callback"), ("api", "iterator")])
+def test_vlm_chat_history_through_cffi_equals_python_openvino_genai(install: real_genai.GenAIInstall,
+                                                                    vlm_job: dict[str, Any], build_dir: Path,
+                                                                    mode: str, streaming: str) -> None:
+    job = {**vlm_job, "conversations": [{"chat": False, "turns": [{"history": HISTORY, "images": names}]}
+                                        for names in ([], ["wide"], ["wide", "square"])]}
+    reference = rsv.reference(job)
+    assert len({conversation[0]["num_input_tokens"] for conversation in reference}) == 3, reference
+    assert rsv.cffi(install, job, mode, build_dir / "cffi", streaming=streaming) == reference
+
+
 @pytest.mark.parametrize("mode,image_source,streaming", CFFI_LEGS)
 def test_vlm_through_cffi_equals_python_openvino_genai(install: real_genai.GenAIInstall, vlm_job: dict[str, Any],
                                                        vlm_reference: Any, build_dir: Path, mode: str,

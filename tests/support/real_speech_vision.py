@@ -4,7 +4,8 @@ and one result format so tests compare results as they are.
 
 VLM job: {"model", "properties", "config": GenerationConfig attributes, "images": {name: {"shape":
 [H, W, 3] or [1, H, W, 3], "seed": n}}, "conversations": [{"chat": bool, "turns": [{"prompt",
-"images": [names], "stop_after": k}]}]}. Images are uint8 pixels from numpy's default_rng(seed), the
+"images": [names], "stop_after": k}]}]}; a turn may give "history" (a list of {"role", "content"}
+messages: a ChatHistory, cffi only besides the reference) instead of "prompt". Images are uint8 pixels from numpy's default_rng(seed), the
 same bytes in every process. A turn with stop_after k answers STOP from its k-th chunk on.
 Result: per conversation, per turn {"text", "chunks", "num_generated_tokens", "num_input_tokens"}.
 
@@ -68,7 +69,8 @@ if job["kind"] == "vlm":
             def streamer(text):
                 chunks.append(text)
                 return og.StreamingStatus.STOP if stop_after and len(chunks) >= stop_after else og.StreamingStatus.RUNNING
-            result = pipe.generate(turn["prompt"], images=[images[n] for n in turn["images"]],
+            inputs = og.ChatHistory(turn["history"]) if "history" in turn else turn["prompt"]
+            result = pipe.generate(inputs, images=[images[n] for n in turn["images"]],
                                    generation_config=config, streamer=streamer)
             perf = result.perf_metrics
             turns.append({"text": str(result), "chunks": chunks,
@@ -265,7 +267,16 @@ if job["kind"] == "vlm":
                     chunks.append(text)
                     return g.StreamingStatus.STOP if stop_after and len(chunks) >= stop_after else g.StreamingStatus.RUNNING
                 rgbs = [images[n] for n in turn["images"]]
-                if job["streaming"] == "iterator" and not stop_after:
+                if "history" in turn:
+                    with g.JsonContainer.from_json_string(json.dumps(turn["history"])) as messages, \
+                            g.ChatHistory.from_json_container(messages) as history:
+                        if job["streaming"] == "iterator" and not stop_after:
+                            stream = pipe.stream_with_history(history, rgbs, config)
+                            chunks.extend(stream)
+                            results = stream.results
+                        else:
+                            results = pipe.generate_with_history(history, rgbs, config, streamer=on_chunk)
+                elif job["streaming"] == "iterator" and not stop_after:
                     stream = pipe.stream(turn["prompt"], rgbs, config)
                     chunks.extend(stream)
                     results = stream.results
