@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(REPO / "python"))
 
 import openvino_genai_cffi as g  # noqa: E402
 
+from support import exit_during_generate  # noqa: E402
 from support.double import build_double, live_objects  # noqa: E402
 
 MODES = ("abi", "api")
@@ -281,3 +283,68 @@ def test_a_property_setter_error_names_the_property(native: g.Native) -> None:
             cfg.ignore_eos = 1  # type: ignore[assignment]
         with pytest.raises(ValueError, match=r"^GenerationConfig\.stop_criteria: 7 is not a StopCriteria value"):
             cfg.stop_criteria = 7
+
+
+# -- streams: closing from another thread, leaving early --
+
+def test_close_from_another_thread_ends_the_consumers_loop(native: g.Native, tmp_path: Path) -> None:
+    # Issue 13 (2): close() drained the end marker while the consumer waited for it inside next(), which
+    # then waited forever (22 of 100 runs). Each round closes at a slightly different moment.
+    with g.LLMPipeline(tmp_path, "CPU") as pipe, config(1000) as cfg:
+        cfg.ignore_eos = True
+        for round_ in range(40):
+            stream = pipe.stream("Hello", cfg)
+            next(stream)
+            seen: list[object] = []
+
+            def consume(stream: g.Stream[Any] = stream, seen: list[object] = seen) -> None:
+                try:
+                    seen.extend(stream)
+                except BaseException as exc:  # noqa: B036 - reported by the assertion below
+                    seen.append(exc)
+                seen.append("ended")
+
+            consumer = threading.Thread(target=consume, daemon=True)
+            consumer.start()
+            for _ in range(round_ % 4):
+                os.sched_yield()
+            stream.close()
+            consumer.join(10)
+            assert not consumer.is_alive(), f"round {round_}: the consumer stayed inside next() after close()"
+            assert seen[-1] == "ended" and not any(isinstance(item, BaseException) for item in seen), seen
+            if stream.results is not None:
+                stream.results.close()
+
+
+def test_leaving_a_stream_early_does_not_wait_for_a_poll(native: g.Native, tmp_path: Path) -> None:
+    # Issue 13 (3): the library's last callback after the consumer left (the final flush) waited on a
+    # 0.1 s poll before answering STOP, so every early exit cost at least 0.1 s. The bound below is that
+    # poll times the number of exits: before the fix it could not be met; now an exit takes ~1 ms.
+    exits = 20
+    with g.LLMPipeline(tmp_path, "CPU") as pipe, config(1000) as cfg:
+        cfg.ignore_eos = True
+        started = time.monotonic()
+        for _ in range(exits):
+            with pipe.stream("Hello", cfg) as stream:
+                for _chunk in stream:
+                    break
+            assert stream.results is not None
+            stream.results.close()
+        elapsed = time.monotonic() - started
+    assert elapsed < exits * 0.1, f"{exits} early exits took {elapsed:.2f} s"
+
+
+# -- process exit while another thread is inside a generation --
+
+
+
+@pytest.mark.parametrize("form", ["streamer", "stream"])
+@pytest.mark.parametrize("mode", MODES)
+def test_exit_while_another_thread_generates(mode: str, build_dir: Path, tmp_path: Path, form: str) -> None:
+    # Issue 13 (1): the real library crashes when the process exits while a thread is inside generate
+    # (SIGSEGV 4 of 4); the double aborts every time (tests/double/README.md). At exit the bindings must
+    # tell running generations to stop and wait for them.
+    proc = run_child(exit_during_generate.CHILD, build_double(), mode, build_dir / "cffi", tmp_path, form, "daemon",
+                     DOUBLE_INCLUDE, timeout=60)
+    assert (proc.returncode, proc.stdout) == (3, "exiting\n"), proc.stderr[-2000:]
+    assert "genai double" not in proc.stderr

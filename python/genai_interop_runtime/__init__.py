@@ -11,6 +11,7 @@ Modules, each importing only those listed before it:
 - `versions`  which library version is loaded and what each function needs
 - `library`   the description a generated package gives (`Library`, `CallbackSpec`, ...)
 - `native`    `Native`: one loaded copy of a library
+- `shutdown`  interpreter exit: stop running calls that take callbacks and wait for them
 - `handles`   `Handle` (the one base of every generated class owning a native object), `Keep`, `Prepared`
 - `convert`   argument and result conversion
 - `structs`   C structs as Python values

@@ -22,6 +22,7 @@ import threading
 import weakref
 from typing import Any, Callable, Generic, Iterator, Optional, Sequence, TypeVar
 
+from . import shutdown
 from .handles import Prepared
 from .library import CallbackSpec
 from .native import Native
@@ -53,6 +54,10 @@ class Invocation:
     def invoke(self, ffi: Any, args: tuple[Any, ...]) -> Any:
         if self.error is not None:
             # The library may call once more after being told to stop: don't run user code again.
+            return self.spec.on_error
+        if shutdown.STATE.exiting:
+            # Exit waits for this call (see shutdown): stop it; the call then raises this.
+            self.error = shutdown.ExitingError("stopped: the interpreter is exiting")
             return self.spec.on_error
         fd = self.sigint_fd
         if fd is not None and _sigint_arrived(fd):
@@ -182,7 +187,7 @@ def _trampoline(ffi: Any, spec: CallbackSpec) -> Callable[..., Any]:
     return trampoline
 
 
-_CHUNK, _DONE, _ERROR = "chunk", "done", "error"
+_CHUNK, _DONE, _ERROR, _CLOSED = "chunk", "done", "error", "closed"
 
 
 class _StreamState:
@@ -191,21 +196,38 @@ class _StreamState:
 
     Hand-over is pull-based, like a generator: the callback waits until the consumer asks for
     the next chunk, so when the consumer leaves after chunk N the library is told to stop at
-    its very next callback, and generation never runs ahead of what is read.
+    its very next callback, and generation never runs ahead of what is read. Once stopped, every
+    callback (the library's final flush included) answers STOP at once.
     """
 
     def __init__(self) -> None:
         self.queue: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        self.demand = threading.Semaphore(0)  # one permit per chunk the consumer asked for
-        self.stop = threading.Event()
+        self._changed = threading.Condition(threading.Lock())
+        self._asked = 0  # chunks the consumer asked for and has not received
+        self.stopped = False
         _active.add(self)
 
+    def ask(self) -> None:
+        """The consumer wants one more chunk."""
+        with self._changed:
+            self._asked += 1
+            self._changed.notify()
+
+    def stop(self) -> None:
+        """The consumer went away: the waiting callback and every later one answer STOP."""
+        with self._changed:
+            self.stopped = True
+            self._changed.notify_all()
+
     def on_chunk(self, chunk: str) -> bool:
-        while not self.demand.acquire(timeout=0.1):
-            if self.stop.is_set():
-                return True  # the consumer went away: ask the library to stop
-        if self.stop.is_set():
-            return True
+        with self._changed:
+            # No timeout (it used to poll every 0.1 s, which every early exit paid for in the final
+            # flush): ask() and stop() wake this wait, and the library's thread has no signal to handle.
+            while not self._asked and not self.stopped:
+                self._changed.wait()
+            if self.stopped:
+                return True  # ask the library to stop
+            self._asked -= 1
         self.queue.put((_CHUNK, chunk))
         return False
 
@@ -219,19 +241,20 @@ class _StreamState:
 
 
 # Streams whose calls may still run: at interpreter exit they are told to stop before Python
-# waits for their threads (else an abandoned stream would keep the process alive).
+# waits for their threads (else an abandoned stream would keep the process alive), and again
+# when exit begins (streams of daemon threads; see shutdown).
 _active: weakref.WeakSet[_StreamState] = weakref.WeakSet()
 
 
 def _stop_all() -> None:
     for state in list(_active):
-        state.stop.set()
-        state.demand.release()
+        state.stop()
 
 
 _register_atexit = getattr(threading, "_register_atexit", None)
 if _register_atexit is not None:
     _register_atexit(_stop_all)
+shutdown.on_exit(_stop_all)
 
 
 class Stream(Generic[R]):
@@ -271,7 +294,7 @@ class Stream(Generic[R]):
     def __next__(self) -> str:
         if self._finished:
             raise StopIteration
-        self._state.demand.release()
+        self._state.ask()
         try:
             kind, value = self._get()
         except BaseException:
@@ -284,6 +307,8 @@ class Stream(Generic[R]):
         self._join()
         if kind == _DONE:
             self.results = value
+            raise StopIteration
+        if kind == _CLOSED:  # close() on another thread took the call's outcome
             raise StopIteration
         raise value
 
@@ -302,9 +327,9 @@ class Stream(Generic[R]):
                 thread.join(0.1)
 
     def close(self) -> None:
-        """Stop the call (at its next callback), wait for it to return, keep its results."""
-        self._state.stop.set()
-        self._state.demand.release()  # wakes a callback waiting for the consumer: it returns STOP now
+        """Stop the call (at its next callback), wait for it to return, keep its results. A consumer
+        waiting inside `next()` on another thread then leaves its loop."""
+        self._state.stop()  # the callback waiting for the consumer, and every later one, answer STOP
         self._join()
         self._finished = True
         while True:
@@ -316,6 +341,9 @@ class Stream(Generic[R]):
                 self.results = value
             elif kind == _ERROR:
                 self.error = value
+        # The call's outcome was taken here: wake a consumer waiting for it inside next() (it used
+        # to wait forever).
+        self._state.queue.put((_CLOSED, None))
 
     def __enter__(self) -> Stream[R]:
         return self

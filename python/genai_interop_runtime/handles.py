@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, ClassVar, Generic, Optional, TypeVar
 
+from . import shutdown
 from .native import Native
 
 # Guards the borrow counts and close state of every handle (short critical sections only).
@@ -160,7 +161,10 @@ class Keep:
 
 
 class Prepared(Generic[R]):
-    """A native call with its arguments converted and borrowed, run later (possibly on another thread)."""
+    """A native call with its arguments converted and borrowed, run later (possibly on another thread).
+
+    These are the calls taking callbacks (the generations): while one runs it is counted, so that
+    interpreter exit can stop it and wait for it (`shutdown`)."""
 
     __slots__ = ("_keep", "_run")
 
@@ -173,7 +177,11 @@ class Prepared(Generic[R]):
         if run is None:
             raise RuntimeError("a prepared call runs once")
         try:
-            return run()
+            shutdown.enter()
+            try:
+                return run()
+            finally:
+                shutdown.leave()
         finally:
             self._keep.release()
 
