@@ -8,6 +8,7 @@ shows up as missing lines or a timeout.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -129,3 +130,41 @@ def test_ok_with_a_null_out_pointer_says_so(stub_program: Path, build_dir: Path,
         "GenerationConfig: GenAIException: ov_genai_generation_config_create reported success but returned no GenerationConfig",
         "LLMPipeline: GenAIException: ov_genai_llm_pipeline_create reported success but returned no LLMPipeline",
     ]
+
+
+def _stub(build_dir: Path, name: str, tag: str, **options: object) -> Path:
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed")
+    names, build = version_stubs.STUBS[tag]
+    return version_stubs.build_stub(gcc, build_dir / "robustness_stubs" / name, names, build, **options)  # type: ignore[arg-type]
+
+
+def _install_env(root: Path) -> dict[str, str]:
+    """Only OPENVINO_GENAI_DIR names the install, as a user sets it: nothing on LD_LIBRARY_PATH."""
+    env = dict(os.environ)
+    env.pop("LD_LIBRARY_PATH", None)
+    env[dotnet.ENV_VAR] = str(root)
+    return env
+
+
+# A pipeline the stub can make: create hands out a static object (free does nothing).
+PIPELINE_STUB = {
+    "ov_genai_llm_pipeline_create": "static int stub_pipeline; int ov_genai_llm_pipeline_create(const char* m, const char* d, "
+                                    "unsigned long n, void** pipe, ...) { *pipe = &stub_pipeline; return 0; }\n",
+}
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("tag", ["2025.4", "2026.3"])
+def test_version_and_argument_checks_come_in_one_order(stub_program: Path, build_dir: Path, runtime: str,
+                                                       tag: str) -> None:
+    # Issue 13 (11): on 2025.4 GenerateWithHistory(null) raised the version error while StreamWithHistory(null)
+    # (and the callback forms given a null callback) raised ArgumentNullException. Every form now checks the
+    # version first, then its arguments (cffi does the same).
+    stub = _stub(build_dir, f"{tag}-pipeline", tag, body="ok", overrides=PIPELINE_STUB)
+    lines = _stub_case(runtime, stub_program, "check-order", dotnet.native_env(stub))
+    forms = ["GenerateWithHistory", "GenerateWithHistory(Func)", "GenerateWithHistory(Action)",
+             "GenerateWithHistory(null callback)", "StreamWithHistory", "StreamWithHistoryAsync"]
+    expected = "LibraryVersionException" if tag == "2025.4" else "ArgumentNullException"
+    assert lines == [f"{form}: {expected}" for form in forms]

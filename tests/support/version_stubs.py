@@ -45,7 +45,8 @@ BODIES = {"none": "void {name}(void) {{}}\n", "ok": "int {name}(void) {{ return 
 
 
 def build_stub(gcc: str, out: Path, names: set[str], core_build: Optional[str], *, body: str = "none",
-               runpath: bool = True, linked: bool = True, core_name: Optional[str] = None) -> Path:
+               runpath: bool = True, linked: bool = True, core_name: Optional[str] = None,
+               overrides: Optional[dict[str, str]] = None) -> Path:
     """Build one stub in `out` (replacing what is there); returns the GenAI library path.
 
     `runpath=False` lays it out as the real libraries are: no RUNPATH, so the dynamic loader finds the
@@ -54,14 +55,18 @@ def build_stub(gcc: str, out: Path, names: set[str], core_build: Optional[str], 
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     source = out / "genai_stub.c"
-    source.write_text("".join(BODIES[body].format(name=n) for n in sorted(names)))
+    custom = overrides or {}
+    source.write_text("".join(custom.get(n) or BODIES[body].format(name=n) for n in sorted(names)))
     args = [gcc, "-shared", "-fPIC", "-o", str(out / NATIVE), str(source)]
     if core_build is not None:
         # A name of its own per stub: the loader shares a dependency by name within one process.
         core = core_name or f"openvino_c_{out.name.replace('.', '_').replace('-', '_')}"
         core_src = out / "core_stub.c"
         core_src.write_text(_CORE_STUB.replace("@BUILD@", core_build))
-        subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out / f"lib{core}.so"), str(core_src)], check=True)
+        # With a soname, as real libraries have: the dynamic loader matches a dependency loaded by full path
+        # to the DT_NEEDED entry of the GenAI library through it.
+        subprocess.run([gcc, "-shared", "-fPIC", f"-Wl,-soname,lib{core}.so", "-o", str(out / f"lib{core}.so"),
+                        str(core_src)], check=True)
         if linked:
             args += ["-L", str(out), "-Wl,--no-as-needed", f"-l{core}"]
             if runpath:

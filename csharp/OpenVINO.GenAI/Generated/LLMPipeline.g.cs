@@ -48,6 +48,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public DecodedResults Generate(string inputs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_llm_pipeline_generate(inputs, config, callback);
         }
@@ -59,6 +60,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public DecodedResults Generate(string inputs, GenerationConfig config, Action<string> callback)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_llm_pipeline_generate(inputs, config, (__a0) =>
             {
@@ -75,6 +77,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IEnumerable<string> Stream(string inputs, GenerationConfig config = null)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate(inputs, config, __callback)) { } },
@@ -88,6 +91,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IAsyncEnumerable<string> StreamAsync(string inputs, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate(inputs, config, __callback)) { } },
@@ -108,6 +112,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_llm_pipeline_generate_with_history(history, config, callback);
         }
@@ -119,6 +124,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config, Action<string> callback)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_llm_pipeline_generate_with_history(history, config, (__a0) =>
             {
@@ -135,6 +141,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IEnumerable<string> StreamWithHistory(ChatHistory history, GenerationConfig config = null)
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)) { } },
@@ -148,6 +155,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)) { } },

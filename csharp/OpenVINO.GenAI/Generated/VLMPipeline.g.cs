@@ -48,6 +48,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, callback);
         }
@@ -59,6 +60,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Action<string> callback)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, (__a0) =>
             {
@@ -75,6 +77,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IEnumerable<string> Stream(string textInputs, ITensor[] rgbs = null, GenerationConfig config = null)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)) { } },
@@ -88,6 +91,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IAsyncEnumerable<string> StreamAsync(string textInputs, ITensor[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)) { } },
@@ -108,6 +112,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, callback);
         }
@@ -119,6 +124,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Action<string> callback)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
             return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, (__a0) =>
             {
@@ -135,6 +141,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IEnumerable<string> StreamWithHistory(ChatHistory history, ITensor[] rgbs = null, GenerationConfig config = null)
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)) { } },
@@ -148,6 +155,7 @@ namespace OpenVINO.GenAI
         /// </summary>
         public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, ITensor[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)) { } },

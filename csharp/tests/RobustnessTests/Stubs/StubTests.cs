@@ -1,6 +1,6 @@
 // OpenVINO.GenAI against stub native libraries (tests/support/version_stubs.py) that behave as no real
-// library should, or as an older one is laid out. tests/test_robustness_csharp.py runs one case per process
-// (on Mono and CoreCLR) and checks what it prints.
+// library should, or as an older one is laid out, and against real older libraries.
+// tests/test_robustness_csharp.py runs one case per process (on Mono and CoreCLR) and checks what it prints.
 // Usage: StubTests.exe CASE
 using System;
 using System.Text;
@@ -17,6 +17,10 @@ namespace GenAIInterop.RobustnessTests
             {
                 case "null-out":
                     return NullOut();
+                case "version-first":
+                    return VersionFirst();
+                case "check-order":
+                    return CheckOrder();
                 default:
                     Console.WriteLine("unknown case " + args[0]);
                     return 2;
@@ -34,6 +38,47 @@ namespace GenAIInterop.RobustnessTests
             catch (Exception e)
             {
                 Console.WriteLine(what + ": " + e.GetType().Name + ": " + e.Message.Replace("\n", " | "));
+            }
+        }
+
+        // The first thing the program touches is ApiVersion (no other class of the binding has run its static
+        // constructor yet); then members newer than the library must be refused, never called.
+        private static int VersionFirst()
+        {
+            Console.WriteLine("installed=" + (ApiVersion.Installed ?? "none"));
+            Console.WriteLine("candidates=" + string.Join(",", ApiVersion.Candidates));
+            Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
+            Report("ChatHistory", () => new ChatHistory());
+            return 0;
+        }
+
+        // A member is refused by version, or given arguments are refused, in the same order in each form.
+        private static int CheckOrder()
+        {
+            using (var pipe = new LLMPipeline("model", "CPU"))
+            {
+                Func<string, StreamingStatus> onChunk = chunk => StreamingStatus.Running;
+                Action<string> onEach = chunk => { };
+                Try("GenerateWithHistory", () => pipe.GenerateWithHistory(null));
+                Try("GenerateWithHistory(Func)", () => pipe.GenerateWithHistory(null, null, onChunk));
+                Try("GenerateWithHistory(Action)", () => pipe.GenerateWithHistory(null, null, onEach));
+                Try("GenerateWithHistory(null callback)", () => pipe.GenerateWithHistory(null, null, (Func<string, StreamingStatus>)null));
+                Try("StreamWithHistory", () => pipe.StreamWithHistory(null));
+                Try("StreamWithHistoryAsync", () => pipe.StreamWithHistoryAsync(null));
+            }
+            return 0;
+        }
+
+        private static void Try(string what, Func<object> call)
+        {
+            try
+            {
+                call();
+                Console.WriteLine(what + ": no exception");
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine(what + ": " + e.GetType().Name);
             }
         }
 
