@@ -25,17 +25,11 @@ CAMPAIGNS = ("soak", "lifecycle", "concurrency", "badinput", "exit")
 SKIPPED = (
     "mono:dropped-stream",  # defect 4: a dropped Stream enumerator keeps the pipeline busy (60 s bound)
     "mono:dropped-stream-async",  # defect 4: the same for StreamAsync, in some runs
-    "cffi-abi:close-from-another-thread",  # defect 2: hangs in about one run in five
-    "cffi-api:close-from-another-thread",
 )
 # (runtime, campaign, check) -> issue 13 defect that fails it on every short run against the double.
 KNOWN = {
     ("mono", "exit", "hangs"): 1,  # Environment.Exit (also inside a callback) never returns
     ("coreclr", "exit", "crashes"): 1,  # the double aborts an exit during generate, as the real library crashes
-    ("cffi-abi", "exit", "crashes"): 1,  # (a daemon thread still inside generate)
-    ("cffi-api", "exit", "crashes"): 1,
-    ("cffi-abi", "concurrency", "slow_early_exit"): 3,
-    ("cffi-api", "concurrency", "slow_early_exit"): 3,
 }
 
 
