@@ -14,7 +14,9 @@ signature, so a library before it must be refused (2025.1's `ov_genai_llm_pipeli
 the same name but not the same parameters as 2025.2's).
 
 `probe_table(api, library)` is the data generated code embeds to find out at run time which
-version it has loaded, and `detect()` is the reference for the algorithm the templates repeat.
+version it has loaded, and `detect()` is the reference for the algorithm the bindings repeat
+(python/genai_interop_runtime/versions.py, templates/csharp/ApiVersion.g.cs.j2; tests/test_versions_runtime.py
+checks that they agree).
 `prepare(api, library)` is what the driver calls before rendering: both at once, from one history.
 
 1. For each known version, the functions first declared there that every later version still

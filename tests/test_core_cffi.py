@@ -320,6 +320,9 @@ def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path
 
     double = build_double()
     genai.load(double, mode="abi")
+    # One handle abstraction: both packages' classes derive from the shared runtime's Handle, whose
+    # borrow the GenAI call uses for the tensors as for its own objects.
+    assert genai.Handle is ov.Handle and issubclass(ov.Tensor, genai.Handle)
     images = [ov.Tensor.from_numpy(np.full((1, 8, 8, 3), shade, np.uint8)) for shade in (10, 200)]
     assert all(t.element_type == ov.ElementType.U8 and t.shape == [1, 8, 8, 3] for t in images)
     before = live_objects(double)
