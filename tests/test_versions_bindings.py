@@ -86,3 +86,81 @@ def test_cffi_refuses_a_library_older_than_the_oldest_snapshot_at_load(stubs):
 
 def test_cffi_accepts_the_newest(stubs):
     assert cffi_run(stubs["2026.3"])[0] == "loaded: 2026.3.0.0 2026.3.0.0"
+
+
+# Every public member whose C function the loaded library lacks, called with None for every argument
+# (wrong for most of them): the version check must come first, as in C# (issue 13, defect 11).
+CFFI_ORDER_PROBE = r"""
+import inspect, re, sys
+sys.path.insert(0, sys.argv[1])
+import openvino_genai_cffi as g
+from openvino_genai_cffi import _bindings
+
+native = g.load(sys.argv[2])
+found = native.api_version
+REQUIRE = re.compile(r"\.require\('(\w+)'\)")
+
+def newer(source):
+    names = REQUIRE.findall(source)
+    return names[0] if names and found.table.since.get(names[0], 0) > found.index else None
+
+def nones(function, skip=1):
+    params = list(inspect.signature(function).parameters.values())[skip:]
+    return [None for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+def outcome(call):
+    try:
+        call()
+    except g.NeedsNewerLibrary:
+        return "version"
+    except (TypeError, ValueError) as exc:
+        return f"argument: {exc}"
+    return "called"
+
+checked = 0
+for cls_name, cls in sorted(vars(_bindings).items()):
+    if not (inspect.isclass(cls) and issubclass(cls, g.Handle) and cls.__module__ == _bindings.__name__):
+        continue
+    obj = cls._wrap(native, native.ffi.cast(cls._c_type, 0x1000), None)
+    for name, member in sorted(vars(cls).items()):
+        if name.startswith("_") and name != "__init__":
+            continue
+        if isinstance(member, property):
+            calls = []
+            if member.fget is not None:
+                calls.append(("get", inspect.getsource(member.fget), lambda: getattr(obj, name)))
+            if member.fset is not None:
+                calls.append(("set", inspect.getsource(member.fset), lambda: setattr(obj, name, None)))
+        elif isinstance(member, classmethod):
+            calls = [("classmethod", inspect.getsource(member.__func__), lambda: getattr(cls, name)(*nones(member.__func__)))]
+        elif inspect.isfunction(member):
+            source = inspect.getsource(member)
+            prepare = re.search(r"self\.(_prepare_\w+)\(", source)
+            if prepare:
+                source += inspect.getsource(getattr(cls, prepare.group(1)))
+            if name == "__init__":
+                calls = [("init", source, lambda: cls(*nones(member)))]
+            else:
+                calls = [("method", source, lambda: getattr(obj, name)(*nones(member)))]
+        else:
+            continue
+        for kind, source, call in calls:
+            function = newer(source)
+            if function is None:
+                continue  # the library has it: not called (the stub's functions do nothing)
+            checked += 1
+            got = outcome(call)
+            if got != "version":
+                print(f"{cls_name}.{name} ({kind}, {function}): {got}")
+print("checked", checked)
+"""
+
+
+@pytest.mark.parametrize("stub", ["2025.1", "2025.4", "2026.0"])
+def test_cffi_checks_the_version_before_the_arguments(stubs, stub):
+    result = subprocess.run([sys.executable, "-c", CFFI_ORDER_PROBE, str(REPO / "python"), str(stubs[stub])],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("checked ") and int(lines[-1].split()[1]) > 0, lines
+    assert lines[:-1] == [], "members that checked their arguments before the library version:\n" + "\n".join(lines)
