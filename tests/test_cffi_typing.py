@@ -31,7 +31,7 @@ def chat(model: Path) -> List[str]:
     texts: List[str] = []
     with g.LLMPipeline(model, "CPU", {"ATTENTION_BACKEND": "SDPA"}, NUM_STREAMS=1) as pipe, g.GenerationConfig() as cfg:
         cfg.max_new_tokens = 20
-        cfg.set_stop_strings(["\\n"])
+        cfg.stop_strings = ["\\n"]
         cfg.stop_criteria = g.StopCriteria.NEVER
         pipe.start_chat()
         results = pipe.generate("Hello", cfg, streamer=lambda chunk: print(chunk, end=""))

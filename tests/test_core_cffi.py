@@ -66,9 +66,9 @@ def test_loads_the_versioned_wheel_library(native: ov.Native) -> None:
 def test_sync_inference_matches_numpy(compiled: ov.CompiledModel, tiny: tiny_ir.TinyIR) -> None:
     x = tiny_ir.sample_input()
     with compiled.create_infer_request() as request:
-        request.input_tensor = ov.Tensor.from_numpy(x)
+        request.set_input_tensor(ov.Tensor.from_numpy(x))
         request.infer()
-        y = request.output_tensor.to_numpy()
+        y = request.get_output_tensor().to_numpy()
     expected = tiny.reference(x)
     assert y.shape == expected.shape == (1, 3)
     assert (expected == 0).any() and (expected > 0).any(), "the sample exercises both ReLU branches"
@@ -92,12 +92,12 @@ def test_from_numpy_shares_memory(compiled: ov.CompiledModel, tiny: tiny_ir.Tiny
     x = tiny_ir.sample_input(2)
     tensor = ov.Tensor.from_numpy(x)
     with compiled.create_infer_request() as request:
-        request.input_tensor = tensor
+        request.set_input_tensor(tensor)
         x[...] = tiny_ir.sample_input(9)  # no copy was made: the next inference sees this
         request.infer()
-        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(tiny_ir.sample_input(9)),
+        np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(tiny_ir.sample_input(9)),
                                    rtol=1e-6, atol=1e-6)
-        view = request.output_tensor.as_numpy()
+        view = request.get_output_tensor().as_numpy()
         assert view.shape == (1, 3)
     del view
 
@@ -108,17 +108,17 @@ def test_request_keeps_caller_memory_it_was_given(compiled: ov.CompiledModel, ti
     x = tiny_ir.sample_input(13)
     with compiled.create_infer_request() as request:
         tensor = ov.Tensor.from_numpy(x.copy())
-        request.input_tensor = tensor
+        request.set_input_tensor(tensor)
         tensor.close()
         del tensor
         gc.collect()
         scribble = [np.full(4, 1e6, np.float32) for _ in range(2000)]  # reuse freed memory, if any
         request.infer()
         del scribble
-        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
         # Setting the same slot again releases the earlier tensor instead of keeping every one.
         for seed in range(5):
-            request.input_tensor = ov.Tensor.from_numpy(tiny_ir.sample_input(seed))
+            request.set_input_tensor(ov.Tensor.from_numpy(tiny_ir.sample_input(seed)))
         held = [v for v in request._retained or [] if type(v).__name__ == "_Slot"]
         assert len(held) == 1
 
@@ -135,21 +135,21 @@ def test_async_inference_completes_on_a_worker_thread(compiled: ov.CompiledModel
             done.set()
 
         x = tiny_ir.sample_input(4)
-        request.input_tensor = ov.Tensor.from_numpy(x)
-        request.callback = on_done
+        request.set_input_tensor(ov.Tensor.from_numpy(x))
+        request.set_callback(on_done)
         request.start_async()
         assert done.wait(30), "the completion callback never arrived"
         request.wait()
         assert len(arrived) == 1 and arrived[0] != caller
-        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
 
         # The future form: several inferences in a row on the same request.
         for seed in (6, 7, 8):
             x = tiny_ir.sample_input(seed)
-            request.input_tensor = ov.Tensor.from_numpy(x)
+            request.set_input_tensor(ov.Tensor.from_numpy(x))
             request.infer_async().result(30)
             request.wait()
-            np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+            np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
 
 
 def test_callback_error_is_kept_not_crashing(compiled: ov.CompiledModel) -> None:
@@ -161,8 +161,8 @@ def test_callback_error_is_kept_not_crashing(compiled: ov.CompiledModel) -> None
             done.set()
             raise RuntimeError("boom in callback")
 
-        request.input_tensor = ov.Tensor.from_numpy(tiny_ir.sample_input())
-        request.callback = failing
+        request.set_input_tensor(ov.Tensor.from_numpy(tiny_ir.sample_input()))
+        request.set_callback(failing)
         request.start_async()
         assert done.wait(30)
         request.wait()
@@ -212,9 +212,9 @@ def test_reshape_to_a_batch_of_two(core: ov.Core, tiny: tiny_ir.TinyIR) -> None:
     with core.read_model(tiny.xml) as model:
         model.reshape_single_input(ov.shape_to_partial_shape([2, 4]))
         with core.compile_model(model, "CPU", F32) as cm, cm.create_infer_request() as request:
-            request.input_tensor = ov.Tensor.from_numpy(x)
+            request.set_input_tensor(ov.Tensor.from_numpy(x))
             request.infer()
-            np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+            np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
 
 
 def test_preprocessing_scales_the_input(core: ov.Core, tiny: tiny_ir.TinyIR) -> None:
@@ -224,13 +224,13 @@ def test_preprocessing_scales_the_input(core: ov.Core, tiny: tiny_ir.TinyIR) -> 
             steps.mean(1.0)
             steps.scale(4.0)
         with ppp.get_input_info() as info, info.get_tensor_info() as tensor_info, ov.Layout("NC") as layout:
-            tensor_info.layout = layout
+            tensor_info.set_layout(layout)
             assert layout.to_string() == "[N,C]"
         with ppp.build() as processed, core.compile_model(processed, "CPU", F32) as cm:
             with cm.create_infer_request() as request:
-                request.input_tensor = ov.Tensor.from_numpy(x)
+                request.set_input_tensor(ov.Tensor.from_numpy(x))
                 request.infer()
-                np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference((x - 1.0) / 4.0),
+                np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference((x - 1.0) / 4.0),
                                            rtol=1e-5, atol=1e-6)
 
 
@@ -249,7 +249,7 @@ def test_wrong_tensor_shape_raises_with_openvino_message(compiled: ov.CompiledMo
     with compiled.create_infer_request() as request:
         wrong = ov.Tensor.from_numpy(np.zeros((1, 5), np.float32))
         with pytest.raises(ov.StatusError) as info:
-            request.input_tensor = wrong
+            request.set_input_tensor(wrong)
         assert info.value.function == "ov_infer_request_set_input_tensor"
         assert "incompatible" in str(info.value) and "[1,4]" in str(info.value)
 
@@ -355,9 +355,9 @@ def test_wide_string_paths(core: ov.Core, tiny: tiny_ir.TinyIR, tmp_path: Path) 
         assert model.inputs_size == 1
     with core.compile_model_from_file_unicode(str(xml), "CPU", F32) as cm, cm.create_infer_request() as request:
         x = tiny_ir.sample_input()
-        request.input_tensor = ov.Tensor.from_numpy(x)
+        request.set_input_tensor(ov.Tensor.from_numpy(x))
         request.infer()
-        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
     with pytest.raises(ov.StatusError) as info:
         core.read_model_unicode(str(folder / "absent ü.xml"))
     assert "absent ü.xml" in str(info.value)
@@ -375,9 +375,9 @@ def test_models_from_memory_and_exported_blobs(core: ov.Core, tiny: tiny_ir.Tiny
     # A blob does not carry the f32 hint; this CPU would import it in bf16: ask the device instead.
     core.set_property("CPU", "INFERENCE_PRECISION_HINT", "f32")
     with core.import_model(blob.read_bytes(), "CPU") as imported, imported.create_infer_request() as request:
-        request.input_tensor = ov.Tensor.from_numpy(x)
+        request.set_input_tensor(ov.Tensor.from_numpy(x))
         request.infer()
-        np.testing.assert_allclose(request.output_tensor.to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(request.get_output_tensor().to_numpy(), tiny.reference(x), rtol=1e-6, atol=1e-6)
     with pytest.raises(TypeError, match="bytes"):
         core.import_model(12345, "CPU")  # type: ignore[arg-type]
 

@@ -68,12 +68,12 @@ def test_empty_stop_strings_clear_the_stop_strings(native: g.Native, tmp_path: P
     with g.LLMPipeline(tmp_path, "CPU") as pipe, config() as plain, config() as cfg:
         full = pipe.generate("Hello", plain).get_string()
         stop = full.split()[2]
-        cfg.set_stop_strings([stop])
+        cfg.stop_strings = [stop]
         assert len(pipe.generate("Hello", cfg).get_string()) < len(full)
-        cfg.set_stop_strings([])
+        cfg.stop_strings = []
         assert pipe.generate("Hello", cfg).get_string() == full
-        cfg.set_stop_strings(())
-        cfg.set_stop_token_ids([])
+        cfg.stop_strings = ()
+        cfg.stop_token_ids = []
 
 
 @pytest.mark.parametrize("audio", [[], array.array("f"), (x for x in ())], ids=["list", "buffer", "iterator"])

@@ -169,9 +169,6 @@ def test_whisper_config_getters_and_setters(install: real_genai.GenAIInstall, ti
     assert {name: got[name] for name in changed} == changed
 
 
-@pytest.mark.xfail(strict=True, reason="generated cffi property getters raise StatusError(NOT_FOUND) for an unset "
-                   "optional string; the binding model marks them absent (binding.py absent_status) but the cffi "
-                   "template does not use it yet")
 def test_unset_optional_strings_read_as_none(install: real_genai.GenAIInstall, tiny_whisper: Path,
                                              build_dir: Path) -> None:
     job = {"kind": "whisper_config", "model": str(tiny_whisper), "properties": F32, "names": list(UNSET_OPTIONAL_STRINGS)}

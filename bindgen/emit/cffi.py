@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
+from .. import binding as bd
 from .. import conventions as conv
 from .. import model as m
 from .. import versions
@@ -152,6 +153,7 @@ class FunctionView:
     self_handle: bool = True
     stream: Optional[str] = None  # name of the iterator form, for methods taking a streaming callback
     stream_callback: Optional[ParamView] = None
+    absent: Optional[int] = None  # a status meaning "no value": the getter returns None
     # Python names of array parameters that share one C count: the library reads that many items of
     # each, so they must have the same length (checked before the call).
     same_length: list[list[str]] = field(default_factory=list)
@@ -192,6 +194,7 @@ class CallbackView:
     return_enum: str = ""
     running: Optional[int] = None
     stop: Optional[int] = None
+    cancel: Optional[int] = None
     streams: bool = False  # one string param and a stop value: usable as an iterator
     arg_annotations: list[str] = field(default_factory=list)
     return_annotation: str = "None"
@@ -244,6 +247,12 @@ class _Builder:
         self.tuples: dict[tuple[str, ...], TupleView] = {}
         self.structs: dict[str, StructView] = {}
         self.base_error = self.rename(pascal(self.lib.title) + "Error")
+        self.binding = bd.bind(c)
+        # (function, parameter) -> role, as the binding model decided it.
+        self.roles = {(call.function, p.name): p.role for mem in self.binding.statics for call in mem.calls
+                      for p in call.params}
+        self.roles.update({(call.function, p.name): p.role for cls in self.binding.classes.values()
+                           for mem in cls.members for call in mem.calls for p in call.params})
 
     def rename(self, name: str) -> str:
         return self.lib.conventions.renames.get(name, name)
@@ -344,17 +353,15 @@ class _Builder:
         return False
 
     def error_text(self) -> Optional[dict[str, Any]]:
-        """Where the library keeps error text ([conventions.error_text] of the library description), for messages."""
-        spec = self.lib.conventions.error_text
-        if not spec or self.lib.conventions.status_enum not in self.errors:
+        """Where the library keeps error text (the binding model's error_text), for messages."""
+        et = self.binding.error_text
+        if et is None or et.status_enum not in self.errors:
             return None
-        ev = self.errors[self.lib.conventions.status_enum].enum
+        ev = self.errors[et.status_enum].enum
         values = {c_name: value for _, c_name, value in ev.members}
-        last = spec.get("last_message")
-        return dict(enum=ev.py, last_message=last, description=spec.get("status_description"),
-                    owned=bool(last) and last in self.lib.conventions.owned_string_returns and bool(self.lib.conventions.string_free),
-                    free=self.lib.conventions.string_free,
-                    statuses=[str(values[s]) for s in spec.get("last_message_statuses", [])])
+        return dict(enum=ev.py, last_message=et.last_message, description=et.status_description,
+                    owned=et.last_message_owned, free=et.string_free or "",
+                    statuses=[str(values[s]) for s in et.last_message_statuses])
 
     # -- callbacks --
     def build_callbacks(self) -> None:
@@ -384,15 +391,17 @@ class _Builder:
             if sig.returns.kind == m.ENUM and sig.returns.name in self.enums:
                 ev = self.enums[sig.returns.name]
                 cv.returns, cv.return_enum = "enum", ev.py
-                by_short = {py_: v for py_, _, v in ev.members}
-                cv.running, cv.stop = by_short.get("RUNNING"), by_short.get("STOP")
+                meaning = self.binding.callbacks[cs.name]
+                by_c_name = {c_: v for _, c_, v in ev.members}
+                cv.running, cv.stop, cv.cancel = [by_c_name[x] if x else None for x in (
+                    meaning.continue_value, meaning.stop_value, meaning.cancel_value)]
                 cv.return_annotation = f"Union[None, bool, {ev.py}]"
             elif sig.returns.kind != m.VOID:
                 cv.returns = "value"
                 cv.return_annotation = "Any"
             kinds = iter(how for _, how in params)
             cv.hows = ["user_data" if i == cs.user_data_param else next(kinds) for i in range(len(sig.params))]
-            cv.streams = cv.stop is not None and [h for _, h in params] == ["string"]
+            cv.streams = self.binding.callbacks[cs.name].streams
             cv.arg_annotations = annotations
             self.callbacks[cs.name] = cv
 
@@ -418,58 +427,44 @@ class _Builder:
         return views
 
     def build_class(self, hi: conv.HandleInfo) -> ClassView:
+        """The class of one handle: its members as the binding model lists them (bindgen/binding.py)."""
         cls = self.classes[hi.handle.name]
         used: set[str] = set()
         init, creators = None, []
-        for name in hi.creators:
-            info = self.c.info(name)
-            if info.member == "create" and init is None:
-                init = self.function(info, "init", "__init__")
-            else:
-                member = info.member[len("create_"):] if info.member.startswith("create_from_") else info.member
-                creators.append(self.function(info, "classmethod", self.unique(member, used)))
         props: list[PropertyView] = []
-        in_props: set[str] = set()
-        for p in hi.properties:
-            g = self.c.info(p.getter) if p.getter else None
-            s = self.c.info(p.setter) if p.setter else None
-            gv = self.function(g, "getter", p.name) if g else None
-            sv = self.function(s, "setter", p.name) if s else None
-            if gv is not None and gv.kind == "getter" and len(gv.outs) > 1:
-                gv = None  # several outs: not a property value
-            if gv is None and sv is None:
-                continue
-            annotation = gv.return_annotation if gv else sv.params[0].annotation  # type: ignore[union-attr]
-            if sv is not None and gv is not None and sv.params and sv.params[0].how == "handle":
-                annotation = sv.params[0].annotation
-            prop = self.unique(py_name(p.name), used)
-            if sv is not None and len(sv.params) == 1:
-                # The caller wrote `obj.prop = value`: errors name the property, not the C parameter.
-                sv.params[0].label = f"{cls}.{prop}"
-            props.append(PropertyView(prop, annotation, gv, sv))
-            in_props.update(n for n in (p.getter, p.setter) if n)
         methods = []
-        for name in hi.functions:
-            info = self.c.info(name)
-            if name in in_props or info.kind in (conv.FREE, conv.CREATE) or name in hi.creators:
-                continue
-            member = info.member
-            if member in RESERVED_MEMBERS:
-                member += "_"
-            if info.kind == conv.GETTER:
-                # Several values read together (`get_ttft(h, &mean, &std)`): a read-only tuple property.
-                getter = self.function(info, "getter", member)
-                props.append(PropertyView(self.unique(py_name(member), used), getter.return_annotation, getter, None))
-                continue
-            view = self.function(info, "method", self.unique(py_name(member), used))
-            methods.append(view)
+        model = self.binding.classes[hi.handle.name]
+        for mem in model.members:
+            if mem.kind is bd.MemberKind.CONSTRUCTOR:
+                assert mem.call is not None
+                init = self.function(self.c.info(mem.call.function), "init", "__init__")
+            elif mem.kind is bd.MemberKind.FACTORY:
+                assert mem.call is not None
+                creators.append(self.function(self.c.info(mem.call.function), "classmethod",
+                                              self.unique(mem.name, used)))
+            elif mem.kind is bd.MemberKind.PROPERTY:
+                gv = self.function(self.c.info(mem.getter.function), "getter", mem.name) if mem.getter else None
+                sv = self.function(self.c.info(mem.setter.function), "setter", mem.name) if mem.setter else None
+                if gv is not None and mem.getter is not None and mem.getter.absent_status is not None:
+                    error = self.errors[mem.getter.status or ""]
+                    gv.absent = next(v for _, c_name, v in error.enum.members if c_name == mem.getter.absent_status)
+                    gv.return_annotation = f"Optional[{gv.return_annotation}]"
+                annotation = gv.return_annotation if gv else sv.params[0].annotation  # type: ignore[union-attr]
+                prop = self.unique(py_name(mem.name), used)
+                if sv is not None and len(sv.params) == 1:
+                    # The caller wrote `obj.prop = value`: errors name the property, not the C parameter.
+                    sv.params[0].label = f"{cls}.{prop}"
+                props.append(PropertyView(prop, annotation, gv, sv))
+            else:
+                assert mem.call is not None
+                name = mem.name + "_" if mem.name in RESERVED_MEMBERS else mem.name
+                view = self.function(self.c.info(mem.call.function), "method", self.unique(py_name(name), used))
+                if mem.stream:
+                    view.stream = mem.stream
+                methods.append(view)
         for view in methods:
-            if view.stream_callback is not None:
-                words = view.py.split("_", 1)
-                stream = "stream" + ("_" + words[1] if len(words) > 1 else "")
-                if stream in used:
-                    stream = view.py + "_stream"
-                view.stream = self.unique(stream, used)
+            if view.stream is not None:
+                view.stream = self.unique(view.stream, used)
         mixins = []
         if hi.handle.name in self.lib.python.mixins:
             module, _, mixin = self.lib.python.mixins[hi.handle.name].partition(":")
@@ -487,13 +482,8 @@ class _Builder:
 
     def statics(self) -> list[FunctionView]:
         used: set[str] = set()
-        out = []
-        for info in self.c.statics():
-            # Frees of library memory: the Python layer copies and frees such memory itself.
-            if info.kind == conv.FREE or info.releases_struct or info.name == self.lib.conventions.string_free:
-                continue
-            out.append(self.function(info, "static", self.unique(py_name(info.member), used)))
-        return out
+        return [self.function(self.c.info(mem.call.function), "static", self.unique(py_name(mem.name), used))
+                for mem in self.binding.statics if mem.call is not None]
 
     # -- functions --
     def function(self, info: conv.FunctionInfo, kind: str, py: str) -> FunctionView:
@@ -640,7 +630,7 @@ class _Builder:
                 return ParamView(name, p.name, "function", f"Optional[{annotation}]", ctype=cdecl, cls=repr(kinds),
                                  optional=True)
         if t.is_string():
-            if "path" in p.name.lower():
+            if self.roles.get((info.name, p.name)) is bd.Role.PATH:
                 return ParamView(name, p.name, "path", "Union[str, os.PathLike[str]]", optional=nullable)
             return ParamView(name, p.name, "string", "str", optional=nullable)
         if t.kind == m.SCALAR and t.name in ("float", "double"):

@@ -527,83 +527,6 @@ class InferRequest(AsyncInference, _rh.Handle):
     _c_type = 'ov_infer_request_t *'
 
     @property
-    def input_tensor(self) -> Tensor:
-        """Calls `ov_infer_request_get_input_tensor`; set with `ov_infer_request_set_input_tensor`."""
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_tensor = n.ffi.new('ov_tensor_t **')
-            result = n.lib.ov_infer_request_get_input_tensor(p_self, out_tensor)
-            r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor', n)
-            return _rt.present(n, r_tensor, 'ov_infer_request_get_input_tensor', 'Tensor')
-        finally:
-            keep.release()
-
-    @input_tensor.setter
-    def input_tensor(self, tensor: Tensor) -> None:
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'InferRequest.input_tensor', False)
-            result = n.lib.ov_infer_request_set_input_tensor(p_self, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor', n)
-            self._retain(tensor, ('ov_infer_request_set_input_tensor',))
-        finally:
-            keep.release()
-
-    @property
-    def output_tensor(self) -> Tensor:
-        """Calls `ov_infer_request_get_output_tensor`; set with `ov_infer_request_set_output_tensor`."""
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_tensor = n.ffi.new('ov_tensor_t **')
-            result = n.lib.ov_infer_request_get_output_tensor(p_self, out_tensor)
-            r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor', n)
-            return _rt.present(n, r_tensor, 'ov_infer_request_get_output_tensor', 'Tensor')
-        finally:
-            keep.release()
-
-    @output_tensor.setter
-    def output_tensor(self, tensor: Tensor) -> None:
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'InferRequest.output_tensor', False)
-            result = n.lib.ov_infer_request_set_output_tensor(p_self, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor', n)
-            self._retain(tensor, ('ov_infer_request_set_output_tensor',))
-        finally:
-            keep.release()
-
-    @property
-    def callback(self) -> Optional[CallbackT]:
-        """Write-only: set with `ov_infer_request_set_callback` (the C API has no getter)."""
-        raise AttributeError("InferRequest.callback is write-only: the C API has no getter for it")
-
-    @callback.setter
-    def callback(self, callback: Optional[CallbackT] = None) -> None:
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            inv_callback = _rcb.Invocation(n, _cb.OV_CALLBACK_T_SPEC, callback, 'InferRequest.callback') if callback is not None else None
-            c_callback = inv_callback.struct if inv_callback is not None else n.ffi.NULL
-            result = n.lib.ov_infer_request_set_callback(p_self, c_callback)
-            if inv_callback is not None:
-                inv_callback.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_callback', n)
-            self._retain(inv_callback, ('ov_infer_request_set_callback',))
-        finally:
-            keep.release()
-
-    @property
     def profiling_info(self) -> List[ProfilingInfo]:
         """Calls `ov_infer_request_get_profiling_info`."""
         n = self._native
@@ -673,6 +596,19 @@ class InferRequest(AsyncInference, _rh.Handle):
         finally:
             keep.release()
 
+    def set_input_tensor(self, tensor: Tensor) -> None:
+        """Calls `ov_infer_request_set_input_tensor`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
+            result = n.lib.ov_infer_request_set_input_tensor(p_self, c_tensor)
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_input_tensor', n)
+            self._retain(tensor, ('ov_infer_request_set_input_tensor',))
+        finally:
+            keep.release()
+
     def set_output_tensor_by_index(self, idx: int, tensor: Tensor) -> None:
         """Calls `ov_infer_request_set_output_tensor_by_index`."""
         n = self._native
@@ -684,6 +620,19 @@ class InferRequest(AsyncInference, _rh.Handle):
             result = n.lib.ov_infer_request_set_output_tensor_by_index(p_self, c_idx, c_tensor)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor_by_index', n)
             self._retain(tensor, ('ov_infer_request_set_output_tensor_by_index', idx,))
+        finally:
+            keep.release()
+
+    def set_output_tensor(self, tensor: Tensor) -> None:
+        """Calls `ov_infer_request_set_output_tensor`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
+            result = n.lib.ov_infer_request_set_output_tensor(p_self, c_tensor)
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_output_tensor', n)
+            self._retain(tensor, ('ov_infer_request_set_output_tensor',))
         finally:
             keep.release()
 
@@ -747,6 +696,20 @@ class InferRequest(AsyncInference, _rh.Handle):
         finally:
             keep.release()
 
+    def get_input_tensor(self) -> Tensor:
+        """Calls `ov_infer_request_get_input_tensor`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_tensor = n.ffi.new('ov_tensor_t **')
+            result = n.lib.ov_infer_request_get_input_tensor(p_self, out_tensor)
+            r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_input_tensor', n)
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_input_tensor', 'Tensor')
+        finally:
+            keep.release()
+
     def get_output_tensor_by_index(self, idx: int) -> Tensor:
         """Calls `ov_infer_request_get_output_tensor_by_index`."""
         n = self._native
@@ -759,6 +722,20 @@ class InferRequest(AsyncInference, _rh.Handle):
             r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor_by_index', n)
             return _rt.present(n, r_tensor, 'ov_infer_request_get_output_tensor_by_index', 'Tensor')
+        finally:
+            keep.release()
+
+    def get_output_tensor(self) -> Tensor:
+        """Calls `ov_infer_request_get_output_tensor`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_tensor = n.ffi.new('ov_tensor_t **')
+            result = n.lib.ov_infer_request_get_output_tensor(p_self, out_tensor)
+            r_tensor = _rt.adopt(Tensor, n, out_tensor[0], n.lib.ov_tensor_free, None)
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_get_output_tensor', n)
+            return _rt.present(n, r_tensor, 'ov_infer_request_get_output_tensor', 'Tensor')
         finally:
             keep.release()
 
@@ -817,6 +794,31 @@ class InferRequest(AsyncInference, _rh.Handle):
             _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_wait_for', n)
         finally:
             keep.release()
+
+    def _prepare_set_callback(self, callback: Optional[CallbackT] = None) -> _rh.Prepared[None]:
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            inv_callback = _rcb.Invocation(n, _cb.OV_CALLBACK_T_SPEC, callback, 'callback') if callback is not None else None
+            c_callback = inv_callback.struct if inv_callback is not None else n.ffi.NULL
+        except BaseException:
+            keep.release()
+            raise
+
+        def run() -> None:
+            with _rcb.interruptible([inv_callback]):
+                result = n.lib.ov_infer_request_set_callback(p_self, c_callback)
+            if inv_callback is not None:
+                inv_callback.raise_pending()
+            _rt.check(result, _errors.StatusError, 0, 'ov_infer_request_set_callback', n)
+            return None
+
+        return _rh.Prepared(keep, run)
+
+    def set_callback(self, callback: Optional[CallbackT] = None) -> None:
+        """Calls `ov_infer_request_set_callback`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
+        return self._prepare_set_callback(callback)()
 
 
 class Layout(_rh.Handle):
@@ -1466,40 +1468,6 @@ class PreprocessInputTensorInfo(_rh.Handle):
         finally:
             keep.release()
 
-    @property
-    def from_(self) -> Tensor:
-        """Write-only: set with `ov_preprocess_input_tensor_info_set_from` (the C API has no getter)."""
-        raise AttributeError("PreprocessInputTensorInfo.from_ is write-only: the C API has no getter for it")
-
-    @from_.setter
-    def from_(self, tensor: Tensor) -> None:
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'PreprocessInputTensorInfo.from_', False)
-            result = n.lib.ov_preprocess_input_tensor_info_set_from(p_self, c_tensor)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_from', n)
-        finally:
-            keep.release()
-
-    @property
-    def layout(self) -> Layout:
-        """Write-only: set with `ov_preprocess_input_tensor_info_set_layout` (the C API has no getter)."""
-        raise AttributeError("PreprocessInputTensorInfo.layout is write-only: the C API has no getter for it")
-
-    @layout.setter
-    def layout(self, layout: Layout) -> None:
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_layout = _rt.c_handle(n, keep, layout, Layout, 'PreprocessInputTensorInfo.layout', False)
-            result = n.lib.ov_preprocess_input_tensor_info_set_layout(p_self, c_layout)
-            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_layout', n)
-        finally:
-            keep.release()
-
     def set_color_format_with_subname(self, colorFormat: Union[ColorFormat, int], *strings: str) -> None:
         """Calls `ov_preprocess_input_tensor_info_set_color_format_with_subname`."""
         n = self._native
@@ -1523,6 +1491,30 @@ class PreprocessInputTensorInfo(_rh.Handle):
             c_input_width = _rt.c_int(input_width, 'input_width', 0, 18446744073709551615)
             result = n.lib.ov_preprocess_input_tensor_info_set_spatial_static_shape(p_self, c_input_height, c_input_width)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_spatial_static_shape', n)
+        finally:
+            keep.release()
+
+    def set_from(self, tensor: Tensor) -> None:
+        """Calls `ov_preprocess_input_tensor_info_set_from`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_tensor = _rt.c_handle(n, keep, tensor, Tensor, 'tensor', False)
+            result = n.lib.ov_preprocess_input_tensor_info_set_from(p_self, c_tensor)
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_from', n)
+        finally:
+            keep.release()
+
+    def set_layout(self, layout: Layout) -> None:
+        """Calls `ov_preprocess_input_tensor_info_set_layout`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
+            result = n.lib.ov_preprocess_input_tensor_info_set_layout(p_self, c_layout)
+            _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_tensor_info_set_layout', n)
         finally:
             keep.release()
 
@@ -1578,18 +1570,13 @@ class PreprocessInputModelInfo(_rh.Handle):
     __slots__ = ()
     _c_type = 'ov_preprocess_input_model_info_t *'
 
-    @property
-    def layout(self) -> Layout:
-        """Write-only: set with `ov_preprocess_input_model_info_set_layout` (the C API has no getter)."""
-        raise AttributeError("PreprocessInputModelInfo.layout is write-only: the C API has no getter for it")
-
-    @layout.setter
-    def layout(self, layout: Layout) -> None:
+    def set_layout(self, layout: Layout) -> None:
+        """Calls `ov_preprocess_input_model_info_set_layout`."""
         n = self._native
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_layout = _rt.c_handle(n, keep, layout, Layout, 'PreprocessInputModelInfo.layout', False)
+            c_layout = _rt.c_handle(n, keep, layout, Layout, 'layout', False)
             result = n.lib.ov_preprocess_input_model_info_set_layout(p_self, c_layout)
             _rt.check(result, _errors.StatusError, 0, 'ov_preprocess_input_model_info_set_layout', n)
         finally:
@@ -1928,6 +1915,23 @@ class Tensor(TensorData, _rh.Handle):
         finally:
             keep.release()
 
+    @property
+    def string_data(self) -> Sequence[str]:
+        """Write-only: set with `ov_tensor_set_string_data` (the C API has no getter)."""
+        raise AttributeError("Tensor.string_data is write-only: the C API has no getter for it")
+
+    @string_data.setter
+    def string_data(self, string_array: Sequence[str]) -> None:
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_string_array, n_string_array = _rt.c_string_array(n, keep, string_array, 'Tensor.string_data')
+            result = n.lib.ov_tensor_set_string_data(p_self, c_string_array, n_string_array)
+            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_string_data', n)
+        finally:
+            keep.release()
+
     def get_remote_params(self) -> SizeParams:
         """Calls `ov_remote_tensor_get_params`."""
         n = self._native
@@ -1952,18 +1956,6 @@ class Tensor(TensorData, _rh.Handle):
             result = n.lib.ov_remote_tensor_get_device_name(p_self, out_device_name)
             _rt.check(result, _errors.StatusError, 0, 'ov_remote_tensor_get_device_name', n)
             return _rt.owned_str(n, out_device_name[0], n.lib.ov_free)
-        finally:
-            keep.release()
-
-    def set_string_data(self, string_array: Sequence[str]) -> None:
-        """Calls `ov_tensor_set_string_data`."""
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_string_array, n_string_array = _rt.c_string_array(n, keep, string_array, 'string_array')
-            result = n.lib.ov_tensor_set_string_data(p_self, c_string_array, n_string_array)
-            _rt.check(result, _errors.StatusError, 0, 'ov_tensor_set_string_data', n)
         finally:
             keep.release()
 

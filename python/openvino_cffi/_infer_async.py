@@ -7,7 +7,7 @@ thread; `infer_async()` installs one dispatcher per request that completes the o
 
 The completion callback carries no error: a failed inference completes its future too, and
 `wait()` (which rethrows the failure as an exception with OpenVINO's message) tells.
-Setting `request.callback` yourself replaces the dispatcher; pending futures then never complete.
+Calling `request.set_callback()` yourself replaces the dispatcher; pending futures then never complete.
 """
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class AsyncInference:
             dispatch = _DISPATCH.get(self)
             if dispatch is None:
                 dispatch = _Dispatch()
-                setattr(self, "callback", dispatch.completed)  # the generated write-only property
+                getattr(self, "set_callback")(dispatch.completed)  # the generated method
                 _DISPATCH[self] = dispatch
         future: "concurrent.futures.Future[None]" = concurrent.futures.Future()
         future.set_running_or_notify_cancel()

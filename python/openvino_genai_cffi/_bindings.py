@@ -186,64 +186,6 @@ class ChatHistory(_rh.Handle):
         finally:
             keep.release()
 
-    @property
-    def tools(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_tools`; set with `ov_genai_chat_history_set_tools`."""
-        n = self._native
-        n.require('ov_genai_chat_history_get_tools')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_tools = n.ffi.new('ov_genai_json_container **')
-            result = n.lib.ov_genai_chat_history_get_tools(p_self, out_tools)
-            r_tools = _rt.adopt(JsonContainer, n, out_tools[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_tools', n)
-            return _rt.present(n, r_tools, 'ov_genai_chat_history_get_tools', 'JsonContainer')
-        finally:
-            keep.release()
-
-    @tools.setter
-    def tools(self, tools: JsonContainer) -> None:
-        n = self._native
-        n.require('ov_genai_chat_history_set_tools')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_tools = _rt.c_handle(n, keep, tools, JsonContainer, 'ChatHistory.tools', False)
-            result = n.lib.ov_genai_chat_history_set_tools(p_self, c_tools)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_tools', n)
-        finally:
-            keep.release()
-
-    @property
-    def extra_context(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_extra_context`; set with `ov_genai_chat_history_set_extra_context`."""
-        n = self._native
-        n.require('ov_genai_chat_history_get_extra_context')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_extra_context = n.ffi.new('ov_genai_json_container **')
-            result = n.lib.ov_genai_chat_history_get_extra_context(p_self, out_extra_context)
-            r_extra_context = _rt.adopt(JsonContainer, n, out_extra_context[0], n.lib.ov_genai_json_container_free, None)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_extra_context', n)
-            return _rt.present(n, r_extra_context, 'ov_genai_chat_history_get_extra_context', 'JsonContainer')
-        finally:
-            keep.release()
-
-    @extra_context.setter
-    def extra_context(self, extra_context: JsonContainer) -> None:
-        n = self._native
-        n.require('ov_genai_chat_history_set_extra_context')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_extra_context = _rt.c_handle(n, keep, extra_context, JsonContainer, 'ChatHistory.extra_context', False)
-            result = n.lib.ov_genai_chat_history_set_extra_context(p_self, c_extra_context)
-            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_extra_context', n)
-        finally:
-            keep.release()
-
     def push_back(self, message: JsonContainer) -> None:
         """Calls `ov_genai_chat_history_push_back`."""
         n = self._native
@@ -339,6 +281,62 @@ class ChatHistory(_rh.Handle):
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_chat_history_clear(p_self)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_clear', n)
+        finally:
+            keep.release()
+
+    def set_tools(self, tools: JsonContainer) -> None:
+        """Calls `ov_genai_chat_history_set_tools`."""
+        n = self._native
+        n.require('ov_genai_chat_history_set_tools')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_tools = _rt.c_handle(n, keep, tools, JsonContainer, 'tools', False)
+            result = n.lib.ov_genai_chat_history_set_tools(p_self, c_tools)
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_tools', n)
+        finally:
+            keep.release()
+
+    def get_tools(self) -> JsonContainer:
+        """Calls `ov_genai_chat_history_get_tools`."""
+        n = self._native
+        n.require('ov_genai_chat_history_get_tools')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_tools = n.ffi.new('ov_genai_json_container **')
+            result = n.lib.ov_genai_chat_history_get_tools(p_self, out_tools)
+            r_tools = _rt.adopt(JsonContainer, n, out_tools[0], n.lib.ov_genai_json_container_free, None)
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_tools', n)
+            return _rt.present(n, r_tools, 'ov_genai_chat_history_get_tools', 'JsonContainer')
+        finally:
+            keep.release()
+
+    def set_extra_context(self, extra_context: JsonContainer) -> None:
+        """Calls `ov_genai_chat_history_set_extra_context`."""
+        n = self._native
+        n.require('ov_genai_chat_history_set_extra_context')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_extra_context = _rt.c_handle(n, keep, extra_context, JsonContainer, 'extra_context', False)
+            result = n.lib.ov_genai_chat_history_set_extra_context(p_self, c_extra_context)
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_set_extra_context', n)
+        finally:
+            keep.release()
+
+    def get_extra_context(self) -> JsonContainer:
+        """Calls `ov_genai_chat_history_get_extra_context`."""
+        n = self._native
+        n.require('ov_genai_chat_history_get_extra_context')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_extra_context = n.ffi.new('ov_genai_json_container **')
+            result = n.lib.ov_genai_chat_history_get_extra_context(p_self, out_extra_context)
+            r_extra_context = _rt.adopt(JsonContainer, n, out_extra_context[0], n.lib.ov_genai_json_container_free, None)
+            _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_get_extra_context', n)
+            return _rt.present(n, r_extra_context, 'ov_genai_chat_history_get_extra_context', 'JsonContainer')
         finally:
             keep.release()
 
@@ -846,25 +844,35 @@ class GenerationConfig(_rh.Handle):
         finally:
             keep.release()
 
-    def set_stop_strings(self, strings: Sequence[str]) -> None:
-        """Calls `ov_genai_generation_config_set_stop_strings`."""
+    @property
+    def stop_strings(self) -> Sequence[str]:
+        """Write-only: set with `ov_genai_generation_config_set_stop_strings` (the C API has no getter)."""
+        raise AttributeError("GenerationConfig.stop_strings is write-only: the C API has no getter for it")
+
+    @stop_strings.setter
+    def stop_strings(self, strings: Sequence[str]) -> None:
         n = self._native
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_strings, n_strings = _rt.c_string_array(n, keep, strings, 'strings')
+            c_strings, n_strings = _rt.c_string_array(n, keep, strings, 'GenerationConfig.stop_strings')
             result = n.lib.ov_genai_generation_config_set_stop_strings(p_self, c_strings, n_strings)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_strings', n)
         finally:
             keep.release()
 
-    def set_stop_token_ids(self, token_ids: Iterable[int]) -> None:
-        """Calls `ov_genai_generation_config_set_stop_token_ids`."""
+    @property
+    def stop_token_ids(self) -> Iterable[int]:
+        """Write-only: set with `ov_genai_generation_config_set_stop_token_ids` (the C API has no getter)."""
+        raise AttributeError("GenerationConfig.stop_token_ids is write-only: the C API has no getter for it")
+
+    @stop_token_ids.setter
+    def stop_token_ids(self, token_ids: Iterable[int]) -> None:
         n = self._native
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_ids, n_token_ids = _rt.c_int_array(n, keep, token_ids, 'token_ids', 'int64_t', -9223372036854775808, 9223372036854775807)
+            c_token_ids, n_token_ids = _rt.c_int_array(n, keep, token_ids, 'GenerationConfig.stop_token_ids', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_generation_config_set_stop_token_ids(p_self, c_token_ids, n_token_ids)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_token_ids', n)
         finally:
@@ -945,33 +953,6 @@ class LLMPipeline(_rh.Handle):
             result = n.lib.ov_genai_llm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_create', n)
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_llm_pipeline_create', 'LLMPipeline'), n.lib.ov_genai_llm_pipeline_free)
-        finally:
-            keep.release()
-
-    @property
-    def generation_config(self) -> GenerationConfig:
-        """Calls `ov_genai_llm_pipeline_get_generation_config`; set with `ov_genai_llm_pipeline_set_generation_config`."""
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_config = n.ffi.new('ov_genai_generation_config **')
-            result = n.lib.ov_genai_llm_pipeline_get_generation_config(p_self, out_config)
-            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_get_generation_config', n)
-            return _rt.present(n, r_config, 'ov_genai_llm_pipeline_get_generation_config', 'GenerationConfig')
-        finally:
-            keep.release()
-
-    @generation_config.setter
-    def generation_config(self, config: GenerationConfig) -> None:
-        n = self._native
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'LLMPipeline.generation_config', False)
-            result = n.lib.ov_genai_llm_pipeline_set_generation_config(p_self, c_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_set_generation_config', n)
         finally:
             keep.release()
 
@@ -1065,6 +1046,32 @@ class LLMPipeline(_rh.Handle):
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_llm_pipeline_finish_chat(p_self)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_finish_chat', n)
+        finally:
+            keep.release()
+
+    def get_generation_config(self) -> GenerationConfig:
+        """Calls `ov_genai_llm_pipeline_get_generation_config`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_config = n.ffi.new('ov_genai_generation_config **')
+            result = n.lib.ov_genai_llm_pipeline_get_generation_config(p_self, out_config)
+            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_get_generation_config', n)
+            return _rt.present(n, r_config, 'ov_genai_llm_pipeline_get_generation_config', 'GenerationConfig')
+        finally:
+            keep.release()
+
+    def set_generation_config(self, config: GenerationConfig) -> None:
+        """Calls `ov_genai_llm_pipeline_set_generation_config`."""
+        n = self._native
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
+            result = n.lib.ov_genai_llm_pipeline_set_generation_config(p_self, c_config)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_set_generation_config', n)
         finally:
             keep.release()
 
@@ -1335,35 +1342,6 @@ class VLMPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    @property
-    def generation_config(self) -> GenerationConfig:
-        """Calls `ov_genai_vlm_pipeline_get_generation_config`; set with `ov_genai_vlm_pipeline_set_generation_config`."""
-        n = self._native
-        n.require('ov_genai_vlm_pipeline_get_generation_config')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_config = n.ffi.new('ov_genai_generation_config **')
-            result = n.lib.ov_genai_vlm_pipeline_get_generation_config(p_self, out_config)
-            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_get_generation_config', n)
-            return _rt.present(n, r_config, 'ov_genai_vlm_pipeline_get_generation_config', 'GenerationConfig')
-        finally:
-            keep.release()
-
-    @generation_config.setter
-    def generation_config(self, config: GenerationConfig) -> None:
-        n = self._native
-        n.require('ov_genai_vlm_pipeline_set_generation_config')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'VLMPipeline.generation_config', False)
-            result = n.lib.ov_genai_vlm_pipeline_set_generation_config(p_self, c_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_set_generation_config', n)
-        finally:
-            keep.release()
-
     def _prepare_generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[VLMDecodedResults]:
         n = self._native
         n.require('ov_genai_vlm_pipeline_generate')
@@ -1459,6 +1437,34 @@ class VLMPipeline(_rh.Handle):
             p_self = keep.borrow(self)
             result = n.lib.ov_genai_vlm_pipeline_finish_chat(p_self)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_finish_chat', n)
+        finally:
+            keep.release()
+
+    def get_generation_config(self) -> GenerationConfig:
+        """Calls `ov_genai_vlm_pipeline_get_generation_config`."""
+        n = self._native
+        n.require('ov_genai_vlm_pipeline_get_generation_config')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_config = n.ffi.new('ov_genai_generation_config **')
+            result = n.lib.ov_genai_vlm_pipeline_get_generation_config(p_self, out_config)
+            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_get_generation_config', n)
+            return _rt.present(n, r_config, 'ov_genai_vlm_pipeline_get_generation_config', 'GenerationConfig')
+        finally:
+            keep.release()
+
+    def set_generation_config(self, config: GenerationConfig) -> None:
+        """Calls `ov_genai_vlm_pipeline_set_generation_config`."""
+        n = self._native
+        n.require('ov_genai_vlm_pipeline_set_generation_config')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
+            result = n.lib.ov_genai_vlm_pipeline_set_generation_config(p_self, c_config)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_set_generation_config', n)
         finally:
             keep.release()
 
@@ -1723,15 +1729,20 @@ class WhisperGenerationConfig(_rh.Handle):
             keep.release()
 
     @property
-    def language(self) -> str:
+    def language(self) -> Optional[str]:
         """Calls `ov_genai_whisper_generation_config_get_language`; set with `ov_genai_whisper_generation_config_set_language`."""
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_language')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_language(p_self, buf, size),
-                                   _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_language')
+            try:
+                return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_language(p_self, buf, size),
+                                       _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_language')
+            except _errors.StatusError as exc:
+                if exc.status == -5:
+                    return None  # no value (unset)
+                raise
         finally:
             keep.release()
 
@@ -1749,15 +1760,20 @@ class WhisperGenerationConfig(_rh.Handle):
             keep.release()
 
     @property
-    def task(self) -> str:
+    def task(self) -> Optional[str]:
         """Calls `ov_genai_whisper_generation_config_get_task`; set with `ov_genai_whisper_generation_config_set_task`."""
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_task')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_task(p_self, buf, size),
-                                   _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_task')
+            try:
+                return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_task(p_self, buf, size),
+                                       _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_task')
+            except _errors.StatusError as exc:
+                if exc.status == -5:
+                    return None  # no value (unset)
+                raise
         finally:
             keep.release()
 
@@ -1803,15 +1819,20 @@ class WhisperGenerationConfig(_rh.Handle):
             keep.release()
 
     @property
-    def initial_prompt(self) -> str:
+    def initial_prompt(self) -> Optional[str]:
         """Calls `ov_genai_whisper_generation_config_get_initial_prompt`; set with `ov_genai_whisper_generation_config_set_initial_prompt`."""
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_initial_prompt')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_initial_prompt(p_self, buf, size),
-                                   _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_initial_prompt')
+            try:
+                return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_initial_prompt(p_self, buf, size),
+                                       _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_initial_prompt')
+            except _errors.StatusError as exc:
+                if exc.status == -5:
+                    return None  # no value (unset)
+                raise
         finally:
             keep.release()
 
@@ -1829,15 +1850,20 @@ class WhisperGenerationConfig(_rh.Handle):
             keep.release()
 
     @property
-    def hotwords(self) -> str:
+    def hotwords(self) -> Optional[str]:
         """Calls `ov_genai_whisper_generation_config_get_hotwords`; set with `ov_genai_whisper_generation_config_set_hotwords`."""
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_hotwords')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_hotwords(p_self, buf, size),
-                                   _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_hotwords')
+            try:
+                return _rt.read_string(n, lambda buf, size: n.lib.ov_genai_whisper_generation_config_get_hotwords(p_self, buf, size),
+                                       _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_hotwords')
+            except _errors.StatusError as exc:
+                if exc.status == -5:
+                    return None  # no value (unset)
+                raise
         finally:
             keep.release()
 
@@ -1884,36 +1910,9 @@ class WhisperGenerationConfig(_rh.Handle):
         finally:
             keep.release()
 
-    def get_generation_config(self) -> GenerationConfig:
-        """Calls `ov_genai_whisper_generation_config_get_generation_config`."""
-        n = self._native
-        n.require('ov_genai_whisper_generation_config_get_generation_config')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_generation_config = n.ffi.new('ov_genai_generation_config **')
-            result = n.lib.ov_genai_whisper_generation_config_get_generation_config(p_self, out_generation_config)
-            r_generation_config = _rt.adopt(GenerationConfig, n, out_generation_config[0], n.lib.ov_genai_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_generation_config', n)
-            return _rt.present(n, r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', 'GenerationConfig')
-        finally:
-            keep.release()
-
-    def set_begin_suppress_tokens(self, tokens: Iterable[int]) -> None:
-        """Calls `ov_genai_whisper_generation_config_set_begin_suppress_tokens`."""
-        n = self._native
-        n.require('ov_genai_whisper_generation_config_set_begin_suppress_tokens')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
-            result = n.lib.ov_genai_whisper_generation_config_set_begin_suppress_tokens(p_self, c_tokens, n_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens', n)
-        finally:
-            keep.release()
-
-    def get_begin_suppress_tokens(self) -> List[int]:
-        """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens`."""
+    @property
+    def begin_suppress_tokens(self) -> List[int]:
+        """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens`; set with `ov_genai_whisper_generation_config_set_begin_suppress_tokens`."""
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_begin_suppress_tokens')
         keep = _rh.Keep()
@@ -1929,21 +1928,22 @@ _errors.StatusError, _errors.StatusError, 0,
         finally:
             keep.release()
 
-    def set_suppress_tokens(self, tokens: Iterable[int]) -> None:
-        """Calls `ov_genai_whisper_generation_config_set_suppress_tokens`."""
+    @begin_suppress_tokens.setter
+    def begin_suppress_tokens(self, tokens: Iterable[int]) -> None:
         n = self._native
-        n.require('ov_genai_whisper_generation_config_set_suppress_tokens')
+        n.require('ov_genai_whisper_generation_config_set_begin_suppress_tokens')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
-            result = n.lib.ov_genai_whisper_generation_config_set_suppress_tokens(p_self, c_tokens, n_tokens)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_suppress_tokens', n)
+            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'WhisperGenerationConfig.begin_suppress_tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
+            result = n.lib.ov_genai_whisper_generation_config_set_begin_suppress_tokens(p_self, c_tokens, n_tokens)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens', n)
         finally:
             keep.release()
 
-    def get_suppress_tokens(self) -> List[int]:
-        """Calls `ov_genai_whisper_generation_config_get_suppress_tokens`."""
+    @property
+    def suppress_tokens(self) -> List[int]:
+        """Calls `ov_genai_whisper_generation_config_get_suppress_tokens`; set with `ov_genai_whisper_generation_config_set_suppress_tokens`."""
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_suppress_tokens')
         keep = _rh.Keep()
@@ -1956,6 +1956,34 @@ _errors.StatusError, _errors.StatusError, 0,
 _errors.StatusError, _errors.StatusError, 0,
                 'ov_genai_whisper_generation_config_get_suppress_tokens_count', 'ov_genai_whisper_generation_config_get_suppress_tokens')
             return items
+        finally:
+            keep.release()
+
+    @suppress_tokens.setter
+    def suppress_tokens(self, tokens: Iterable[int]) -> None:
+        n = self._native
+        n.require('ov_genai_whisper_generation_config_set_suppress_tokens')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'WhisperGenerationConfig.suppress_tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
+            result = n.lib.ov_genai_whisper_generation_config_set_suppress_tokens(p_self, c_tokens, n_tokens)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_suppress_tokens', n)
+        finally:
+            keep.release()
+
+    def get_generation_config(self) -> GenerationConfig:
+        """Calls `ov_genai_whisper_generation_config_get_generation_config`."""
+        n = self._native
+        n.require('ov_genai_whisper_generation_config_get_generation_config')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_generation_config = n.ffi.new('ov_genai_generation_config **')
+            result = n.lib.ov_genai_whisper_generation_config_get_generation_config(p_self, out_generation_config)
+            r_generation_config = _rt.adopt(GenerationConfig, n, out_generation_config[0], n.lib.ov_genai_generation_config_free, None)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_generation_config', n)
+            return _rt.present(n, r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', 'GenerationConfig')
         finally:
             keep.release()
 
@@ -2192,35 +2220,6 @@ class WhisperPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    @property
-    def generation_config(self) -> WhisperGenerationConfig:
-        """Calls `ov_genai_whisper_pipeline_get_generation_config`; set with `ov_genai_whisper_pipeline_set_generation_config`."""
-        n = self._native
-        n.require('ov_genai_whisper_pipeline_get_generation_config')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            out_config = n.ffi.new('ov_genai_whisper_generation_config **')
-            result = n.lib.ov_genai_whisper_pipeline_get_generation_config(p_self, out_config)
-            r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_get_generation_config', n)
-            return _rt.present(n, r_config, 'ov_genai_whisper_pipeline_get_generation_config', 'WhisperGenerationConfig')
-        finally:
-            keep.release()
-
-    @generation_config.setter
-    def generation_config(self, config: WhisperGenerationConfig) -> None:
-        n = self._native
-        n.require('ov_genai_whisper_pipeline_set_generation_config')
-        keep = _rh.Keep()
-        try:
-            p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'WhisperPipeline.generation_config', False)
-            result = n.lib.ov_genai_whisper_pipeline_set_generation_config(p_self, c_config)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_set_generation_config', n)
-        finally:
-            keep.release()
-
     def generate(self, raw_speech: Iterable[float], config: Optional[WhisperGenerationConfig] = None) -> WhisperDecodedResults:
         """Calls `ov_genai_whisper_pipeline_generate`."""
         n = self._native
@@ -2235,5 +2234,33 @@ class WhisperPipeline(_rh.Handle):
             r_results = _rt.adopt(WhisperDecodedResults, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n)
             return _rt.present(n, r_results, 'ov_genai_whisper_pipeline_generate', 'WhisperDecodedResults')
+        finally:
+            keep.release()
+
+    def get_generation_config(self) -> WhisperGenerationConfig:
+        """Calls `ov_genai_whisper_pipeline_get_generation_config`."""
+        n = self._native
+        n.require('ov_genai_whisper_pipeline_get_generation_config')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            out_config = n.ffi.new('ov_genai_whisper_generation_config **')
+            result = n.lib.ov_genai_whisper_pipeline_get_generation_config(p_self, out_config)
+            r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_get_generation_config', n)
+            return _rt.present(n, r_config, 'ov_genai_whisper_pipeline_get_generation_config', 'WhisperGenerationConfig')
+        finally:
+            keep.release()
+
+    def set_generation_config(self, config: WhisperGenerationConfig) -> None:
+        """Calls `ov_genai_whisper_pipeline_set_generation_config`."""
+        n = self._native
+        n.require('ov_genai_whisper_pipeline_set_generation_config')
+        keep = _rh.Keep()
+        try:
+            p_self = keep.borrow(self)
+            c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'config', False)
+            result = n.lib.ov_genai_whisper_pipeline_set_generation_config(p_self, c_config)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_set_generation_config', n)
         finally:
             keep.release()

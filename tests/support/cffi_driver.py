@@ -89,13 +89,7 @@ def _set_config(g: Any, cfg: Any, values: Mapping[str, Any]) -> None:
     for key in CONFIG_ORDER:
         if key not in values:
             continue
-        value = values[key]
-        if key == "stop_strings":
-            cfg.set_stop_strings(value)
-        elif key == "stop_token_ids":
-            cfg.set_stop_token_ids(value)
-        else:
-            setattr(cfg, key, value)
+        setattr(cfg, key, values[key])  # array values (stop_strings, ...) are properties too
 
 
 def _status_name(exc: Any) -> str:
@@ -118,9 +112,9 @@ def scenario_transcript(mode: str, scenario_path: Path, model: Path) -> dict[str
     if pipe is not None:
         with pipe:
             if "pipeline_config" in scenario:
-                with pipe.generation_config as own:
+                with pipe.get_generation_config() as own:
                     _set_config(g, own, scenario["pipeline_config"])
-                    pipe.generation_config = own
+                    pipe.set_generation_config(own)
             cfg = None
             if scenario.get("config") is not None:
                 cfg = g.GenerationConfig()

@@ -295,7 +295,7 @@ elif job["kind"] == "whisper":
     audios = make_audios(job)
     with g.WhisperPipeline(job["model"], "CPU", job["properties"]) as pipe:
         for run in job["runs"]:
-            with pipe.generation_config as config:
+            with pipe.get_generation_config() as config:
                 for key, value in run["config"].items():
                     setattr(config, key, value)
                 audio = audios[run["audio"]]
@@ -310,22 +310,19 @@ elif job["kind"] == "whisper":
                                 "texts": [results.get_text_at(i) for i in range(results.texts_count)],
                                 "chunks": chunks, "num_generated_tokens": perf.num_generation_tokens})
 elif job["kind"] == "whisper_config":
-    # Arrays are get_x()/set_x(...) methods, everything else a property.
+    # Every value, arrays included, is a property.
     def read(config, name):
-        value = getattr(config, "get_" + name)() if hasattr(config, "get_" + name) else getattr(config, name)
+        value = getattr(config, name)
         return sorted(value) if name.endswith("suppress_tokens") else value
     def write(config, name, value):
-        if hasattr(config, "set_" + name):
-            getattr(config, "set_" + name)(value)
-        else:
-            setattr(config, name, value)
+        setattr(config, name, value)
     with g.WhisperPipeline(job["model"], "CPU", job["properties"]) as pipe:
         if job.get("set"):
-            with pipe.generation_config as config:
+            with pipe.get_generation_config() as config:
                 for key, value in job["set"].items():
                     write(config, key, value)
-                pipe.generation_config = config
-        with pipe.generation_config as config:
+                pipe.set_generation_config(config)
+        with pipe.get_generation_config() as config:
             out = {name: read(config, name) for name in job["names"]}
 json.dump(out, sys.stdout)
 """
