@@ -2,7 +2,8 @@
 cffi shim (ABI and API mode), against Python openvino_genai on the same tiny models
 (tests/support/tiny_speech_vision.py): the same texts, chunks, streamed pieces, timestamps and token
 counts. Every leg runs in its own child process (tests/support/real_speech_vision.py). C# (Mono and
-CoreCLR) runs the Whisper jobs through csharp/tests/RealDrivers/WhisperDriver.cs; C# VLM is not here yet.
+CoreCLR) runs the same VLM turns (OpenVINO.Core tensors wrapping a byte[] or filled by copy) and Whisper
+runs through csharp/tests/RealDrivers/VlmDriver.cs and WhisperDriver.cs.
 
 Not covered because the 2026.3 C API has no way to do it: streaming Whisper (its generate takes no
 streamer), reading word timestamps (no accessor; a pipeline made for them is still compared on its
@@ -218,3 +219,70 @@ def test_whisper_in_csharp_equals_python_openvino_genai(runtime: str, install: r
     expected = [{"text": run["text"], "chunks": run["chunks"]} for run in whisper_reference]
     assert all("\t" not in run["text"] and "\n" not in run["text"] for run in expected), "the driver's line format"
     assert got == expected
+
+
+# -- C# (Mono and CoreCLR): VLM through csharp/tests/RealDrivers/VlmDriver.cs with OpenVINO.Core tensors --
+
+@pytest.fixture(scope="module")
+def vlm_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tuple[Path, Path]:
+    """VlmDriver.exe beside OpenVINO.GenAI.dll and OpenVINO.Core.dll (its dllmap naming the libopenvino_c
+    the install uses), and that libopenvino_c."""
+    from support import core_dotnet, dotnet
+
+    native = rsv.core_library(install)
+    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
+    genai = dotnet.build_library()
+    folder = dotnet.BUILD_ROOT / "real-vlm"
+    folder.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for dll in (core, genai):
+        for item in (dll, dll.with_name(dll.name + ".config")):
+            if item.exists():
+                (folder / item.name).write_bytes(item.read_bytes())
+        refs.append(folder / dll.name)
+    source = Path(__file__).resolve().parent.parent / "csharp" / "tests" / "RealDrivers" / "VlmDriver.cs"
+    return dotnet.build_exe([source], refs, folder / "VlmDriver.exe"), native
+
+
+@pytest.mark.parametrize("runtime,image_source,form", [("mono", "array", "callback"), ("mono", "copy", "iterator"),
+                                                       ("coreclr", "copy", "callback"), ("coreclr", "array", "iterator")])
+def test_vlm_in_csharp_equals_python_openvino_genai(runtime: str, image_source: str, form: str,
+                                                    install: real_genai.GenAIInstall, vlm_driver: tuple[Path, Path],
+                                                    vlm_job: dict[str, Any], vlm_reference: Any, tmp_path: Path) -> None:
+    import numpy as np
+
+    from support import core_dotnet, dotnet
+
+    exe, native = vlm_driver
+    lines = []
+    for name, spec in IMAGES.items():
+        path = tmp_path / f"{name}.u8"
+        np.random.default_rng(spec["seed"]).integers(0, 256, spec["shape"], dtype=np.uint8).tofile(path)
+        lines.append("\t".join(["IMAGE", name, str(path), ",".join(map(str, spec["shape"])), image_source]))
+    lines.append(f"MAX_NEW_TOKENS\t{vlm_job['config']['max_new_tokens']}")
+    for conversation in VLM_CONVERSATIONS:
+        if conversation["chat"]:
+            lines.append("START_CHAT")
+        for turn in conversation["turns"]:
+            # The iterator form generates a second time for the results: not inside a chat.
+            turn_form = "callback" if conversation["chat"] else form
+            lines.append("\t".join(["TURN", turn["prompt"], ",".join(turn["images"]), str(turn.get("stop_after", 0)),
+                                    turn_form]))
+        if conversation["chat"]:
+            lines.append("FINISH_CHAT")
+    env = core_dotnet.environment(native, base=dotnet.native_env(install.library, install.environment()))
+    completed = dotnet.RUNNERS[runtime](exe, [str(vlm_job["model"]), *(f"{k}={v}" for k, v in F32.items())], env,
+                                        input="\n".join(lines) + "\n")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    rows = iter(completed.stdout.splitlines())
+    got = []
+    for conversation in VLM_CONVERSATIONS:
+        turns = []
+        for _ in conversation["turns"]:
+            text, generated, inputs, *chunks = next(rows).split("\t")
+            turns.append({"text": text, "chunks": chunks, "num_generated_tokens": int(generated),
+                          "num_input_tokens": int(inputs)})
+        got.append(turns)
+    assert all("\t" not in piece and "\n" not in piece for turns in vlm_reference for turn in turns
+               for piece in [turn["text"], *turn["chunks"]]), "the driver's line format"
+    assert got == vlm_reference
