@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import require_tool
-from support.version_stubs import build_all
+from support import real_genai
+from support.version_stubs import STUBS, build_all, build_stub
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -164,3 +165,50 @@ def test_cffi_checks_the_version_before_the_arguments(stubs, stub):
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("checked ") and int(lines[-1].split()[1]) > 0, lines
     assert lines[:-1] == [], "members that checked their arguments before the library version:\n" + "\n".join(lines)
+
+
+# -- issue 13 (10): the version query's library need not be a dependency --
+
+@pytest.fixture(scope="module")
+def as_needed_stubs(build_dir) -> dict[str, Path]:
+    """GenAI stubs linked as with --as-needed: OpenVINO's C library (under its real name) sits beside
+    them but is not their dependency, as in a 2025.1 library built that way."""
+    gcc = require_tool("gcc")
+    root = build_dir / "versions_bindings" / "as_needed"
+    return {name: build_stub(gcc, root / name, STUBS[name][0], STUBS[name][1], linked=False, core_name="openvino_c")
+            for name in ("2025.1", "2025.2")}
+
+
+def test_cffi_asks_the_core_library_beside_an_as_needed_library(as_needed_stubs):
+    # Through the GenAI library's handle the query found nothing: "2025.1.0.0 or 2025.2.0.0", and a
+    # 2025.2 library was refused its own create function.
+    assert cffi_run(as_needed_stubs["2025.2"])[:2] == ["loaded: 2025.2.0.0 2025.2.0.0", "LLMPipeline called"]
+    assert cffi_run(as_needed_stubs["2025.1"])[:2] == [
+        "loaded: 2025.1.0.0 2025.1.0.0",
+        "LLMPipeline refused: True ov_genai_llm_pipeline_create needs OpenVINO GenAI >= 2025.2.0.0; "
+        "the loaded library is 2025.1.0.0",
+    ]
+
+
+REAL_DETECT = r"""
+import sys
+import openvino_genai_cffi as g
+native = g.load(sys.argv[1], mode=sys.argv[2], build_dir=sys.argv[3])
+print(native.api_version.version, "|".join(native.api_version.candidates), native.api_version.queried)
+"""
+
+
+@pytest.mark.real_genai
+def test_cffi_detects_real_older_libraries(build_dir):
+    # $OPENVINO_GENAI_OLD_DIRS: e.g. real libraries of 2025.1 (also one linked with --as-needed), 2025.4, 2026.0.
+    # ABI mode only: API mode compiles against the headers these bindings were generated from (2026.3).
+    for install in real_genai.old_installs_or_skip():
+        release = install.version()
+        assert release, f"{install.root}: no versioned file name to compare with"
+        env = install.environment()
+        env["PYTHONPATH"] = str(REPO / "python")
+        proc = subprocess.run([sys.executable, "-c", REAL_DETECT, str(install.root), "abi", str(build_dir / "cffi-old")],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{install.root}: {proc.stderr[-3000:]}"
+        version, candidates, queried = proc.stdout.split()
+        assert (version, candidates) == (f"{release}.0", f"{release}.0"), f"{install.root}: {proc.stdout}"

@@ -19,8 +19,10 @@ with `bindgen.versions.detect`):
 from __future__ import annotations
 
 import ctypes
+import sys
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Optional
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
 
 from .errors import NeedsNewerLibrary, UnsupportedLibraryVersion
 
@@ -34,6 +36,8 @@ class VersionTable:
     probes: tuple[tuple[str, ...], ...]  # per known version: functions that prove it is present
     since: Mapping[str, int]  # function -> index into `known` of the first version with it, as called
     version_query: Optional[tuple[str, str]] = None  # (function, free) reading OpenVINO's version
+    # File name stem of the library holding the query ("openvino_c"), looked for beside the library.
+    version_library: Optional[str] = None
 
     def __post_init__(self) -> None:
         if not self.known or len(self.probes) != len(self.known):
@@ -123,11 +127,48 @@ class _VersionRecord(ctypes.Structure):
     _fields_ = [("build_number", ctypes.c_char_p), ("description", ctypes.c_char_p)]
 
 
-def query_version(table: VersionTable, library: ctypes.CDLL) -> Optional[str]:
-    """OpenVINO's version through the library's handle (which also finds its dependencies), or None."""
+def sibling_library(path: str, stem: str) -> Optional[Path]:
+    """The library called `stem` in the folder of the library file at `path` (libX.so, else the
+    shortest versioned name libX.so.NNNN as wheels ship them), or None."""
+    if sys.platform == "win32":
+        names = [f"{stem}.dll"]
+    elif sys.platform == "darwin":
+        names = [f"lib{stem}.dylib"]
+    else:
+        names = [f"lib{stem}.so"]
+    folder = Path(path).parent
+    for name in names:
+        if (folder / name).is_file():
+            return folder / name
+        versioned = sorted((p for p in folder.glob(name + ".*") if p.is_file()), key=lambda p: (len(p.name), p.name))
+        if versioned:
+            return versioned[0]
+    return None
+
+
+def query_version(table: VersionTable, library: ctypes.CDLL, path: Optional[str] = None) -> Optional[str]:
+    """OpenVINO's version, or None: from the library that holds the query (`table.version_library`),
+    loaded from the folder of the library at `path`, else through the library's own handle (which
+    finds it only when it is a dependency: a GenAI library linked with --as-needed has none)."""
     if table.version_query is None:
         return None
-    function, free = (getattr(library, name, None) for name in table.version_query)
+    holders: list[Any] = []
+    sibling = sibling_library(path, table.version_library) if path and table.version_library else None
+    if sibling is not None:
+        try:
+            holders.append(ctypes.CDLL(str(sibling)))
+        except OSError:
+            pass  # e.g. its own dependencies are not found: ask through the library's handle
+    holders.append(library)
+    for holder in holders:
+        version = _ask(table.version_query, holder)
+        if version is not None:
+            return version
+    return None
+
+
+def _ask(query: tuple[str, str], library: ctypes.CDLL) -> Optional[str]:
+    function, free = (getattr(library, name, None) for name in query)
     if function is None or free is None:
         return None
     function.argtypes, function.restype = [ctypes.POINTER(_VersionRecord)], ctypes.c_int
@@ -145,7 +186,7 @@ def query_version(table: VersionTable, library: ctypes.CDLL) -> Optional[str]:
 def detect_library(table: VersionTable, path: str) -> Detection:
     """Detect the version of the library file at `path` (opened with ctypes, for probing only)."""
     library = ctypes.CDLL(path)
-    return detect(table, lambda name: hasattr(library, name), lambda: query_version(table, library))
+    return detect(table, lambda name: hasattr(library, name), lambda: query_version(table, library, path))
 
 
 def unknown(table: VersionTable) -> Detection:

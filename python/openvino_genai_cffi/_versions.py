@@ -334,4 +334,6 @@ TABLE = VersionTable(
         "ov_genai_whisper_pipeline_set_generation_config": 2,
     },
     version_query=("ov_get_openvino_version", "ov_version_free"),
+    # Holds the query; loaded from the library's own folder (it need not be a dependency).
+    version_library="openvino_c",
 )

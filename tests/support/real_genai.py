@@ -155,6 +155,27 @@ def install_or_skip() -> GenAIInstall:
         pytest.fail(str(error))
 
 
+# Installs of older releases (e.g. built from their tags), for version-detection tests: install roots
+# separated by os.pathsep. Unset: those tests skip (the version stubs of the double always run).
+OLD_DIRS_ENV_VAR = "OPENVINO_GENAI_OLD_DIRS"
+
+
+def old_installs_or_skip() -> list[GenAIInstall]:
+    """For tests: the installs named by $OPENVINO_GENAI_OLD_DIRS, or a pytest skip that says why.
+    A named folder that holds no install fails instead of skipping."""
+    import pytest
+
+    value = os.environ.get(OLD_DIRS_ENV_VAR, "")
+    roots = [part for part in value.split(os.pathsep) if part]
+    if not roots:
+        pytest.skip(f"needs real GenAI C libraries of older releases: set {OLD_DIRS_ENV_VAR} to install roots "
+                    f"separated by {os.pathsep!r}")
+    try:
+        return [find_install(root) for root in roots]
+    except InstallNotFound as error:
+        pytest.fail(f"{OLD_DIRS_ENV_VAR}: {error}")
+
+
 _loaded: dict[Path, ctypes.CDLL] = {}
 
 
