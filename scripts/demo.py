@@ -2,7 +2,7 @@
 
 1. regenerate the C# bindings from HEADERS_DIR (any layout `bindgen parse` accepts) or from the
    embedded snapshot, into build/demo/Generated;
-2. build OpenVINO.GenAI.dll and the ChatSample with mcs (C# 7.2, warnings are errors);
+2. build OpenVINO.Interop.dll (the runtime), OpenVINO.GenAI.dll and the ChatSample with mcs (C# 7.2, warnings are errors);
 3. stream a multi-turn chat through ChatSample, on Mono and/or the .NET 8 runtime, against the real
    library when OPENVINO_GENAI_DIR is set (model: --model, else a tiny GGUF written here), else
    against the native test double.

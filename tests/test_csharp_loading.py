@@ -148,7 +148,8 @@ def test_a_dllmap_in_the_config_wins_on_mono(double_library, library_dll, tmp_pa
     """An explicit dllmap next to the assembly is followed before OPENVINO_GENAI_DIR, and a wrong one is named."""
     app = tmp_path / "app"
     app.mkdir()
-    shutil.copyfile(library_dll, app / library_dll.name)
+    for dll in dotnet.with_runtime([library_dll]):
+        shutil.copyfile(dll, app / dll.name)
     probe = program("LoaderProbe", library_dll)
     shutil.copyfile(probe, app / probe.name)
     installed = tmp_path / "install"

@@ -115,7 +115,8 @@ def test_struct_layouts_match_c_for_the_core_api(runtime, library_dll, tmp_path)
     for name, text in emitter.render(api, conv.infer(api, lib), versions.prepare(api, lib)).items():
         (source / name).write_text(text, encoding="utf-8")
     assembly = tmp_path / "OpenVINO.Core.dll"
-    completed = subprocess.run([require_tool("mcs"), *dotnet.MCS_FLAGS, "-target:library", f"-out:{assembly}",
+    interop = dotnet.build_runtime(tmp_path)
+    completed = subprocess.run([require_tool("mcs"), *dotnet.MCS_FLAGS, "-target:library", f"-out:{assembly}", f"-r:{interop}",
                                 *sorted(map(str, source.glob("*.cs")))], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     expected = _layouts(api, lib)
@@ -175,10 +176,7 @@ def test_mono_without_OPENVINO_GENAI_DIR_uses_the_library_path(double_library, l
 
 def test_elf_dependency_reader(library_dll):
     """The loader preloads DT_NEEDED libraries found in the install (GenAI's have no RUNPATH)."""
-    # ElfNeeded is internal: reach it through reflection from pythonnet.
-    code = ("import clr, sys\nfrom System.Reflection import BindingFlags\nfrom OpenVINO.GenAI import NativeLibraryLoader\n"
-            "method = clr.GetClrType(NativeLibraryLoader).GetMethod('ElfNeeded', BindingFlags.NonPublic | BindingFlags.Static)\n"
-            "print(list(method.Invoke(None, [sys.argv[1]])))\n")
+    code = "import sys\nfrom OpenVINO.Interop import ElfFile\nprint(list(ElfFile.Needed(sys.argv[1])))\n"
     sample = Path(shutil.which("mono") or "/bin/sh").resolve()
     completed = dotnet.pythonnet_script(code, "coreclr", library_dll, args=[str(sample)])
     assert completed.returncode == 0, completed.stderr

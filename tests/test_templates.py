@@ -185,8 +185,12 @@ def genai_dll(build_dir) -> Path:
 
 
 def mcs_compile(sources: list[Path], reference: Path, out: Path, target: str) -> None:
+    """Compiles against the GenAI assembly and the runtime beside it (a PackageReference brings both)."""
+    from support import dotnet
+
+    refs = [f"-r:{r}" for r in dotnet.with_runtime([reference])]
     result = subprocess.run(
-        [require_tool("mcs"), "-langversion:7.2", "-warnaserror", "-nologo", f"-target:{target}", f"-r:{reference}",
+        [require_tool("mcs"), "-langversion:7.2", "-warnaserror", "-nologo", f"-target:{target}", *refs,
          f"-out:{out}", *(["-doc:" + str(out.with_suffix(".xml"))] if target == "library" else []), *map(str, sources)],
         capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1116,12 +1116,8 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         status_enums=b.status_views, native_library=lib.native_library,
         env_variables=env_variables(lib.title), max_pairs=MAX_VARIADIC_PAIRS,
         version=api.version or "unknown",
-        streaming=[c for c in b.callbacks.values() if c.streaming],
         value_types=list(b.value_types.values()),
         error_text=b.error_text(),
-        retaining=any(m_.call is not None and m_.call.retains or m_.setter is not None and m_.setter.retains
-                      for c_ in classes for m_ in c_.members),
-        wide_strings=any(i.wide_strings for i in conventions.functions.values()),
     )
     # Run-time version check (bindgen/versions.py): ApiVersion.Require before every native call.
     version_context = versions.runtime_context(api, lib, table)
@@ -1131,7 +1127,6 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         "NativeMethods.g.cs": env.get_template("NativeMethods.g.cs.j2").render(**ctx),
         "Handles.g.cs": env.get_template("Handles.g.cs.j2").render(**ctx),
         "Errors.g.cs": env.get_template("Errors.g.cs.j2").render(**ctx),
-        "Runtime.g.cs": env.get_template("Runtime.g.cs.j2").render(**ctx),
         "NativeLibraryLoader.g.cs": env.get_template("NativeLibraryLoader.g.cs.j2").render(**ctx),
         f"{b.ns}.dll.config": env.get_template("dll.config.j2").render(**ctx),
     }

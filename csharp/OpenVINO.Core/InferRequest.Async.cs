@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using OpenVINO.Core.Native;
+using OpenVINO.Interop;
 
 namespace OpenVINO.Core
 {

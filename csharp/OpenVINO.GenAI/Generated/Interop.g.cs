@@ -2,6 +2,7 @@
 using System;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI
 {

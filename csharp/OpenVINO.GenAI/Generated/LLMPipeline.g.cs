@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
 using OpenVINO.GenAI.Native;
+using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI
 {

@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OpenVINO.GenAI;
 using OpenVINO.GenAI.Native;
+using OpenVINO.Interop;
 
 namespace GenAIInterop.Tests
 {

@@ -5,6 +5,7 @@
 using System;
 using System.Text;
 using OpenVINO.GenAI;
+using OpenVINO.Interop;
 
 namespace GenAIChat
 {
