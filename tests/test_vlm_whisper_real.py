@@ -225,8 +225,8 @@ def test_whisper_in_csharp_equals_python_openvino_genai(runtime: str, install: r
 
 @pytest.fixture(scope="module")
 def vlm_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tuple[Path, Path]:
-    """VlmDriver.exe beside OpenVINO.GenAI.dll and OpenVINO.Core.dll (its dllmap naming the libopenvino_c
-    the install uses), and that libopenvino_c."""
+    """VlmDriver.exe beside OpenVINO.GenAI.dll, OpenVINO.Core.dll (its dllmap naming the libopenvino_c
+    the install uses) and the runtime OpenVINO.Interop.dll; and that libopenvino_c."""
     from support import core_dotnet, dotnet
 
     native = rsv.core_library(install)
@@ -235,7 +235,7 @@ def vlm_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tupl
     folder = dotnet.BUILD_ROOT / "real-vlm"
     folder.mkdir(parents=True, exist_ok=True)
     refs = []
-    for dll in (core, genai):
+    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):  # the runtime both reference
         for item in (dll, dll.with_name(dll.name + ".config")):
             if item.exists():
                 (folder / item.name).write_bytes(item.read_bytes())
