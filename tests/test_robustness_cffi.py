@@ -348,3 +348,31 @@ def test_exit_while_another_thread_generates(mode: str, build_dir: Path, tmp_pat
                      DOUBLE_INCLUDE, timeout=60)
     assert (proc.returncode, proc.stdout) == (3, "exiting\n"), proc.stderr[-2000:]
     assert "genai double" not in proc.stderr
+
+
+EXIT_INSIDE_CALLBACK = """
+    import sys
+    import openvino_genai_cffi as g
+    g.load(sys.argv[1], mode=sys.argv[2], build_dir=sys.argv[3], include_dirs=[sys.argv[4]])
+    pipe = g.LLMPipeline(sys.argv[5], "CPU")
+    cfg = g.GenerationConfig()
+    cfg.max_new_tokens = 100000
+    cfg.ignore_eos = True
+    chunks = []
+
+    def on_chunk(chunk):
+        chunks.append(chunk)
+        if len(chunks) == 3:
+            sys.exit(5)  # on the library's worker thread: stops the call, re-raised by generate
+
+    pipe.generate("Hello", cfg, streamer=on_chunk)
+    print("not reached")
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_exit_from_inside_a_callback(mode: str, build_dir: Path, tmp_path: Path) -> None:
+    # Issue 13 (1) names this case for Mono (never exits); in Python sys.exit in a callback stops the call.
+    proc = run_child(EXIT_INSIDE_CALLBACK, build_double(), mode, build_dir / "cffi", DOUBLE_INCLUDE, tmp_path, timeout=60)
+    assert (proc.returncode, proc.stdout) == (5, ""), proc.stderr[-2000:]
+    assert "genai double" not in proc.stderr
