@@ -1,0 +1,262 @@
+"""View objects the cffi templates render (templates/cffi/*.j2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Optional
+
+
+# Typed view data: each template branches on one of these (a StrEnum compares equal to its value
+# in a template, and `pystr` renders it as a plain string); mypy checks every value the emitter sets.
+
+class How(StrEnum):
+    """How a Python argument becomes C argument(s): macro `convert` in templates/cffi/_bindings.py.j2."""
+
+    STRING = "string"
+    PATH = "path"  # a string or os.PathLike
+    WSTRING = "wstring"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    ENUM = "enum"
+    STRUCT = "struct"
+    HANDLE = "handle"
+    FOREIGN = "foreign"  # another binding's object (an ov_tensor_t*)
+    FUNCTION = "function"  # a plain function pointer
+    CALLBACK = "callback"  # a callback struct with user data
+    STRING_ARRAY = "string_array"
+    HANDLE_ARRAY = "handle_array"
+    FOREIGN_ARRAY = "foreign_array"
+    STRUCT_ARRAY = "struct_array"
+    FLOAT_ARRAY = "float_array"
+    INT_ARRAY = "int_array"
+    BYTES = "bytes"
+    RAW = "raw"  # passed as is (cdata)
+    PROPERTIES = "properties"  # variadic key/value pairs
+    PAIR = "pair"  # variadic single key/value pair
+    STRINGS = "strings"  # variadic strings
+
+
+class OutHow(StrEnum):
+    """How an out-param becomes the Python result: macro `out_value`."""
+
+    VALUE = "value"
+    BOOL = "bool"
+    ENUM = "enum"
+    HANDLE = "handle"
+    OWNED_STRING = "owned_string"
+    STRUCT = "struct"
+    RAW_STRUCT = "raw_struct"
+    RAW = "raw"
+
+
+class FunctionKind(StrEnum):
+    METHOD = "method"
+    INIT = "init"
+    CLASSMETHOD = "classmethod"
+    STATIC = "static"
+    GETTER = "getter"  # a property read through value out-params
+    METHOD_GETTER = "method_getter"  # a property read through another kind of function (string, array)
+    SETTER = "setter"
+
+
+class Returns(StrEnum):
+    STATUS = "status"
+    VOID = "void"
+    VALUE = "value"
+    STRING = "string"
+    OWNED_STRING = "owned_string"
+    RAW = "raw"
+
+
+class ItemHow(StrEnum):
+    VALUE = "value"
+    BOOL = "bool"
+    ENUM = "enum"
+
+
+class FieldHow(StrEnum):
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    ENUM = "enum"
+    STRING = "string"
+    STRUCT = "struct"
+    COUNTED = "counted"
+
+
+class StructForm(StrEnum):
+    LIST = "list"
+    RECORD = "record"
+
+
+@dataclass
+class EnumView:
+    c_name: str
+    py: str
+    members: list[tuple[str, str, int]]  # (python name, C name, value)
+    tag_only: bool
+
+
+@dataclass
+class ErrorView:
+    enum: EnumView
+    py: str
+    ok: int
+
+
+@dataclass
+class ParamView:
+    """One Python-visible parameter and how it turns into C argument(s)."""
+
+    name: str  # python name
+    c_name: str
+    how: How
+    annotation: str
+    ctype: str = ""  # cffi type text (element type for arrays)
+    cls: str = ""  # python class: handle, enum or callback spec
+    count: str = ""  # C count parameter for arrays
+    lo: int = 0
+    hi: int = 0
+    optional: bool = False  # None accepted (passes NULL)
+    struct: str = ""  # callback struct, for callback params
+    default: bool = False  # rendered with `= None` (optional and only optional ones after it)
+    label: str = ""  # what error messages call it, when not `name` (a property setter's value: "Class.prop")
+
+
+@dataclass
+class OutView:
+    c_name: str
+    how: OutHow
+    ctype: str  # the pointee type for ffi.new("<ctype> *")
+    annotation: str
+    cls: str = ""  # handle or enum class
+    release: Optional[str] = None  # free function for handle outs / strings
+    foreign: bool = False
+
+    @property
+    def new_type(self) -> str:
+        """The cffi type to allocate for this out-param: a pointer to `ctype`."""
+        return self.ctype + ("*" if self.ctype.endswith("*") else " *")
+
+
+@dataclass
+class FunctionView:
+    c_name: str
+    py: str
+    kind: FunctionKind
+    params: list[ParamView]
+    c_args: list[str]  # Python expression for every C parameter, in order
+    outs: list[OutView]
+    returns: Returns
+    return_annotation: str
+    error: Optional[str] = None  # error class for status returns
+    ok: int = 0
+    variadic: Optional[str] = None  # key_value | pair | strings
+    variadic_param: Optional[ParamView] = None
+    string_buffer: Optional[tuple[str, str]] = None
+    array_buffer: Optional[tuple[str, str, str, str]] = None  # (buffer, count param, count function, ctype)
+    array_count_error: Optional[str] = None
+    array_item: ItemHow = ItemHow.VALUE  # conversion of array items
+    callbacks: list[ParamView] = field(default_factory=list)
+    retains: list[str] = field(default_factory=list)  # python param names the library keeps
+    # (expression to keep alive, slot expression or "None") per retained parameter: the Python object
+    # for handles and callbacks, the converted cdata for buffers; a slot makes a later call replace it.
+    retain_exprs: list[tuple[str, bool]] = field(default_factory=list)  # (what is held, whether it has a slot)
+    slot_parts: list[tuple[str, bool]] = field(default_factory=list)  # (argument, by value) keying that slot
+    tuple_class: Optional[str] = None  # NamedTuple for several outs
+    result_cls: str = ""  # class wrapping a returned handle
+    result_release: Optional[str] = None
+    string_free: Optional[str] = None
+    self_handle: bool = True
+    stream: Optional[str] = None  # name of the iterator form, for methods taking a streaming callback
+    stream_callback: Optional[ParamView] = None
+    absent: Optional[int] = None  # a status meaning "no value": the getter returns None
+    # Python names of array parameters that share one C count: the library reads that many items of
+    # each, so they must have the same length (checked before the call).
+    same_length: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class PropertyView:
+    py: str
+    annotation: str
+    getter: Optional[FunctionView]
+    setter: Optional[FunctionView]
+
+
+@dataclass
+class ClassView:
+    c_name: str
+    py: str
+    free: Optional[str]
+    init: Optional[FunctionView]
+    creators: list[FunctionView]
+    properties: list[PropertyView]
+    methods: list[FunctionView]
+    mixins: list[tuple[str, str]] = field(default_factory=list)  # (module, class) of hand-written bases
+
+
+@dataclass
+class CallbackView:
+    struct: str
+    py: str  # type alias for the user callable
+    spec: str  # runtime spec variable name
+    cdecl: str  # cffi signature of the function pointer
+    extern: str  # extern "Python" name in API mode
+    function_field: str
+    user_data_field: str
+    user_data_index: int
+    params: list[tuple[str, str]]  # (python name, how: string | value | raw)
+    returns: str  # enum | void | value
+    return_enum: str = ""
+    running: Optional[int] = None
+    stop: Optional[int] = None
+    cancel: Optional[int] = None
+    streams: bool = False  # one string param and a stop value: usable as an iterator
+    arg_annotations: list[str] = field(default_factory=list)
+    return_annotation: str = "None"
+    c_return: str = "void"
+    c_param_list: str = "void"
+    hows: list[str] = field(default_factory=list)  # per C parameter, user data included
+
+
+@dataclass
+class StructFieldView:
+    """How one C struct field (or array element) converts to and from Python."""
+
+    py: str  # python field name ("" for array elements)
+    c_name: str
+    how: FieldHow
+    annotation: str
+    cls: str = ""  # enum class, or the spec variable of a nested struct / array element struct
+    count: str = ""  # counted: field path of the length ("size", "rank.max")
+    item: Optional["StructFieldView"] = None  # counted: how each element converts
+    ctype: str = ""  # counted: the C element type, for allocation
+
+
+@dataclass
+class StructView:
+    """A plain C struct seen from Python: a list (a counted array and its length, nothing else)
+    or a NamedTuple of its fields (length fields of counted arrays left out)."""
+
+    c_name: str
+    py: str  # NamedTuple class; "" for the list form
+    spec: str  # module-level spec variable in _structs.py
+    form: StructForm
+    annotation: str
+    fields: list[StructFieldView]  # record: every python field; list: the one counted field
+    hidden: list[str] = field(default_factory=list)  # C fields set from list lengths
+
+
+@dataclass
+class TupleView:
+    py: str
+    fields: list[tuple[str, str]]
+
+
+def without_param(f: FunctionView, param: ParamView) -> FunctionView:
+    """A copy of `f` without one parameter (the iterator form of a streaming call drops its callback)."""
+    from dataclasses import replace
+
+    return replace(f, params=[p for p in f.params if p.name != param.name])
