@@ -281,6 +281,10 @@ def test_generation_config_accessors_and_validation(lib, pipe):
     for name, argument in setters.items():
         assert getattr(lib, f"ov_genai_generation_config_set_{name}")(config, argument) == OK, name
         assert getattr(lib, f"ov_genai_generation_config_set_{name}")(None, argument) == INVALID_C_PARAM, name
+    # The C setter stores eos_token_id only (measured): validate wants it among the stop token ids.
+    assert lib.ov_genai_generation_config_validate(config) == UNKNOW_EXCEPTION
+    stop_ids = (c_int64 * 1)(EOS_TOKEN_ID)
+    assert lib.ov_genai_generation_config_set_stop_token_ids(config, stop_ids, c_size_t(1)) == OK
     assert lib.ov_genai_generation_config_validate(config) == OK
     # Invalid configs: validate and generate both report the exception status.
     assert lib.ov_genai_generation_config_set_max_new_tokens(config, c_size_t(0)) == OK
@@ -1011,6 +1015,18 @@ def test_whisper(lib, model_dir):
     assert lib.ov_genai_whisper_generation_config_set_task(config, None) == OK
     assert lib.ov_genai_whisper_pipeline_set_generation_config(pipe, config) == OK
     assert lib.ov_genai_whisper_pipeline_generate(pipe, None, c_size_t(0), None, byref(results)) == INVALID_C_PARAM
+    # As measured on the real library: 200 samples or fewer, or a sample whose square overflows a float
+    # (NaN, infinite, |x| > ~1.8e19), fail (-17).
+    assert lib.ov_genai_whisper_pipeline_generate(pipe, audio, c_size_t(0), None, byref(results)) == UNKNOW_EXCEPTION
+    assert lib.ov_genai_whisper_pipeline_generate(pipe, audio, c_size_t(200), None, byref(results)) == UNKNOW_EXCEPTION
+    assert lib.ov_genai_whisper_pipeline_generate(pipe, audio, c_size_t(201), None, byref(results)) == OK
+    lib.ov_genai_whisper_decoded_results_free(results)
+    loud = (c_float * 16000)(*([0.0] * 100 + [1e19] + [0.0] * 15899))
+    assert lib.ov_genai_whisper_pipeline_generate(pipe, loud, c_size_t(16000), None, byref(results)) == OK
+    lib.ov_genai_whisper_decoded_results_free(results)
+    for bad in (float("nan"), float("inf"), float("-inf"), 2e19, -2e19):
+        spoiled = (c_float * 16000)(*([0.0] * 100 + [bad] + [0.0] * 15899))
+        assert lib.ov_genai_whisper_pipeline_generate(pipe, spoiled, c_size_t(16000), None, byref(results)) == UNKNOW_EXCEPTION
     lib.ov_genai_whisper_generation_config_free(config)
     lib.ov_genai_whisper_pipeline_free(pipe)
 

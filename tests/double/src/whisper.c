@@ -598,6 +598,20 @@ static bool transcribe(const float *samples, size_t count, const ov_genai_whispe
     return ok;
 }
 
+/* Measured on the real 2026.3 library: 200 samples or fewer (the feature extractor's window needs
+ * more), or a sample whose square is not a finite float (NaN, infinite, or |x| above about 1.8e19:
+ * 1e19 passes, 2e19 fails), make generate fail with UNKNOW_EXCEPTION. */
+#define MIN_SPEECH_SAMPLES 201
+
+static bool speech_usable(const float *samples, size_t count) {
+    if (count < MIN_SPEECH_SAMPLES) return false;
+    for (size_t i = 0; i < count; i++) {
+        float square = samples[i] * samples[i];
+        if (!isfinite(square)) return false;
+    }
+    return true;
+}
+
 ov_status_e ov_genai_whisper_pipeline_generate(ov_genai_whisper_pipeline *pipeline, const float *raw_speech,
                                                size_t raw_speech_size,
                                                const ov_genai_whisper_generation_config *config,
@@ -607,6 +621,9 @@ ov_status_e ov_genai_whisper_pipeline_generate(ov_genai_whisper_pipeline *pipeli
     }
     const ov_genai_whisper_generation_config *effective = config ? config : pipeline->config;
     if (!config_valid(effective)) {
+        return UNKNOW_EXCEPTION;
+    }
+    if (!speech_usable(raw_speech, raw_speech_size)) {
         return UNKNOW_EXCEPTION;
     }
     ov_genai_whisper_decoded_results *created = object_new(sizeof *created, KIND_WHISPER_DECODED_RESULTS);
