@@ -1,0 +1,354 @@
+"""View objects the C# templates render (templates/csharp/*.j2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Optional, Union
+
+
+# Typed view data: each template branches on one of these (a StrEnum compares equal to its value
+# in a template); mypy checks every place the emitter sets one.
+
+class Conversion(StrEnum):
+    """How a raw value becomes the safe one (or back): see templates/csharp/macros.j2."""
+
+    DIRECT = "direct"  # same type in both layers
+    BOOL = "bool"  # C bool (a byte) <-> bool
+    SIZE = "size"  # size_t (UIntPtr) <-> ulong
+    SSIZE = "ssize"  # ptrdiff_t/intptr_t (IntPtr) <-> long
+    STRING = "string"  # UTF-8 bytes <-> string
+    OWNED_STRING = "owned_string"  # a new string from the library: decoded, then freed
+    HANDLE = "handle"  # a new handle: wrapped in its SafeHandle and class
+    STRUCT = "struct"  # a plain struct: copied into its managed value (and freed when caller-owned)
+    FOREIGN = "foreign"  # another library's object (its NativeHandle)
+
+
+class ParamKind(StrEnum):
+    """How a safe parameter is marshalled to its raw argument(s)."""
+
+    VALUE = "value"
+    STRING = "string"
+    WSTRING = "wstring"
+    HANDLE = "handle"
+    FOREIGN = "foreign"
+    STRUCT = "struct"
+    STRUCT_ARRAY = "struct_array"
+    STRING_ARRAY = "string_array"
+    HANDLE_ARRAY = "handle_array"
+    ARRAY = "array"
+    VARIADIC = "variadic"
+
+
+class ArgKind(StrEnum):
+    """A raw argument that is not a safe parameter passed through."""
+
+    SELF = "self"
+    CALLBACK = "callback"
+    OUT = "out"
+    COUNT = "count"
+    VARIADIC_COUNT = "variadic_count"
+    STRING_BUFFER = "string_buffer"
+    STRING_SIZE = "string_size"
+    ARRAY_BUFFER = "array_buffer"
+    ARRAY_COUNT = "array_count"
+
+
+class Result(StrEnum):
+    """What a call gives back."""
+
+    VOID = "void"
+    OUT = "out"  # its one out-param
+    OUTS = "outs"  # several out-params, as a result struct
+    HANDLE = "handle"  # a new object through an out-param
+    CREATE = "create"  # a constructor or factory: the new object is this one
+    STRING = "string"  # a two-call string
+    ARRAY = "array"  # a count-then-fill array
+    VALUE = "value"  # the C return value
+
+
+class MemberKind(StrEnum):
+    CTOR = "ctor"
+    FACTORY = "factory"
+    METHOD = "method"
+    CALLBACK_METHOD = "callback_method"
+    PROPERTY = "property"
+
+
+class FieldHow(StrEnum):
+    """How a field of a plain struct converts: see templates/csharp/ValueTypes.g.cs.j2."""
+
+    VALUE = "value"
+    BOOL = "bool"
+    SIZE = "size"
+    SSIZE = "ssize"
+    ENUM = "enum"
+    STRING = "string"
+    STRUCT = "struct"
+    COUNTED = "counted"
+
+
+class ValueForm(StrEnum):
+    LIST = "list"  # a struct holding only a counted array: the array
+    RECORD = "record"  # any other: an immutable class
+
+
+@dataclass
+class EnumView:
+    name: str
+    c_name: str
+    underlying: str
+    members: list[tuple[str, str, int]]  # (C# name, C name, value)
+    is_status: bool = False
+    ok_member: Optional[str] = None
+
+    @property
+    def distinct(self) -> list[tuple[str, str, int]]:
+        """The first member of each value (C enums may repeat a value; a switch can't)."""
+        seen: set[int] = set()
+        out = []
+        for mem in self.members:
+            if mem[2] not in seen:
+                seen.add(mem[2])
+                out.append(mem)
+        return out
+
+
+@dataclass
+class FieldView:
+    name: str
+    c_name: str
+    type: str
+    offset: int
+    fixed_count: Optional[int] = None
+
+
+@dataclass
+class StructView:
+    name: str
+    c_name: str
+    size: int
+    align: int
+    fields: list[FieldView]
+
+
+@dataclass
+class DelegateView:
+    name: str
+    origin: str  # what C declares it (typedef name or struct.field)
+    returns: str
+    params: list[tuple[str, str]]  # (type, name)
+
+
+@dataclass
+class RawParam:
+    type: str
+    name: str
+    c_name: str
+
+
+@dataclass
+class RawFunction:
+    c_name: str
+    returns: str
+    params: list[RawParam]
+    variadic: Optional[str] = None
+    # Fixed-arity overloads: list of extra parameter lists.
+    overloads: list[list[RawParam]] = field(default_factory=list)
+
+
+@dataclass
+class VariableView:
+    c_name: str
+    name: str
+    kind: str  # "string" (const char*); nothing else is bound
+
+
+@dataclass
+class HandleClassView:
+    """A SafeHandle subclass: one per (handle, release function)."""
+
+    name: str
+    base: str  # "SafeHandle" or the handle's own class
+    free: Optional[str]  # raw function releasing it; None: abstract
+    sealed: bool
+    c_handle: str
+
+
+@dataclass
+class SafeParam:
+    name: str  # C# identifier
+    c_name: str
+    type: str  # C# type
+    kind: ParamKind
+    nullable: bool = False
+    optional: bool = False
+    elem: Optional[str] = None  # element type of arrays
+    count: Optional[str] = None  # C name of the count parameter for arrays
+    conversion: Conversion = Conversion.DIRECT
+    default: str = "null"
+    raw: str = ""  # struct, struct_array: the raw struct type built in native memory
+
+
+@dataclass
+class RawArg:
+    kind: Union[ArgKind, ParamKind]
+    name: str = ""  # safe parameter / local name
+    type: str = ""  # raw type (for null / conversions)
+    conversion: Conversion = Conversion.DIRECT
+    local: str = ""  # C name the marshalled locals are named after
+
+
+@dataclass
+class OutView:
+    local: str
+    raw_type: str  # type of the local the callee writes
+    safe_type: str
+    conversion: Conversion  # how the local becomes the safe value
+    handle_class: Optional[str] = None  # SafeHandle class wrapping a new handle
+    wrapper: Optional[str] = None  # safe class wrapping that handle
+    field_name: Optional[str] = None  # member of a multi-value result struct
+
+
+@dataclass
+class CallView:
+    """One native call with everything around it."""
+
+    c_name: str
+    params: list[SafeParam]
+    args: list[RawArg]
+    outs: list[OutView] = field(default_factory=list)
+    status: Optional[str] = None  # status enum C# name
+    returns: str = "void"  # C# return type of the member
+    scratch: bool = False  # needs a NativeScratch for struct arguments built in native memory
+    # (slot expression, parameter) per object the library keeps after the call: kept by this object.
+    # Parameters the library keeps after the call, and the (name, by_value) parts of the key of the
+    # slot it occupies (the template turns them into a string key).
+    retains: list[str] = field(default_factory=list)
+    slot_parts: list[tuple[str, bool]] = field(default_factory=list)
+    string_free: Optional[str] = None  # raw function releasing library-allocated strings
+    result: Result = Result.VOID
+    result_struct: Optional[str] = None
+    raw_return: Optional[str] = None  # raw return type when the C function returns a value
+    return_conversion: Conversion = Conversion.DIRECT
+    string_buffer: Optional[tuple[str, str]] = None
+    array_buffer: Optional[dict[str, str]] = None
+    variadic: Optional[str] = None  # dispatched over fixed-arity overloads (key/value pairs or strings)
+    variadic_per_case: int = 2  # strings per unit counted by the switch
+    variadic_param: Optional[SafeParam] = None
+    callback: Optional["CallbackUse"] = None
+    first_call: bool = False  # creators: explain library load failures
+    absent_status: Optional[str] = None  # status member meaning "no value" (string getter -> null)
+    owner: bool = False
+    # C# names of array parameters sharing one C count: the library reads that many items of each,
+    # so they must be equally long (checked before the call).
+    same_length: list[list[str]] = field(default_factory=list)
+
+    @property
+    def has_self(self) -> bool:
+        return any(a.kind is ArgKind.SELF for a in self.args)
+
+
+@dataclass
+class CallbackView:
+    """A struct of a function pointer plus user data, bridged to a managed delegate."""
+
+    struct: str  # raw struct C# name
+    function_field: str
+    user_data_field: str
+    delegate: str  # raw delegate type
+    bridge: str  # C# bridge class name
+    managed_type: str  # Func<...> / Action<...>
+    params: list[tuple[str, str, str, Conversion]]  # raw (type, name), safe type, conversion
+    returns: str  # raw/safe return type ("void" allowed)
+    stop_value: Optional[str]  # enum member returned after user code threw
+    continue_value: Optional[str]  # value an Action-form callback returns
+    cancel_value: Optional[str]
+    streaming: bool  # one string argument, continue/stop/cancel: Stream/StreamAsync forms
+    action_type: Optional[str] = None
+    all_params: list[tuple[str, str]] = field(default_factory=list)  # the C signature, user data as `userData`
+    # Every value of an enum return the C API defines: user code answering anything else is an error.
+    valid_values: list[str] = field(default_factory=list)
+
+    @property
+    def error_value(self) -> Optional[str]:
+        """What the bridge answers once user code threw: CANCEL (the caller never sees this turn's
+        answer, so in chat mode it must not stay in the history), else STOP."""
+        return self.cancel_value or self.stop_value
+
+
+@dataclass
+class CallbackUse:
+    view: CallbackView
+    c_param: str
+    nullable: bool
+
+
+@dataclass
+class MemberView:
+    kind: MemberKind
+    name: str
+    doc: str
+    call: Optional[CallView] = None
+    getter: Optional[CallView] = None
+    setter: Optional[CallView] = None
+    type: str = ""
+    static: bool = False
+    stream: Optional[str] = None  # name of the iterator form (and its Async) of a streaming method
+
+
+@dataclass
+class ClassView:
+    name: str
+    c_handle: str
+    handle_class: str  # the handle's base SafeHandle class
+    members: list[MemberView] = field(default_factory=list)
+    raw_only: list[tuple[str, str]] = field(default_factory=list)  # (function, reason)
+    static: bool = False
+
+
+@dataclass
+class ForeignView:
+    c_name: str
+    interface: str
+    reference: str
+    library_title: str
+
+
+@dataclass
+class ResultStructView:
+    name: str
+    fields: list[tuple[str, str]]  # (type, name)
+
+
+@dataclass
+class ValueFieldView:
+    """One field of a plain C struct as the safe layer sees it (or the element of a counted array)."""
+
+    name: str  # C# property name ("" for elements)
+    c_name: str  # raw field name
+    type: str  # C# type
+    how: FieldHow
+    raw: str = ""  # raw C# type of the field / element
+    marshal: str = ""  # struct: the nested value type's marshal class
+    count: str = ""  # counted: raw field path of the length ("size", "rank.max")
+    count_raw: str = ""  # counted: raw type of that length field (for the cast)
+    hidden_count: bool = False  # counted: the length field is set from the array
+    item: Optional["ValueFieldView"] = None  # counted: element conversion
+
+
+@dataclass
+class ValueTypeView:
+    """A plain C struct turned into a managed value: an array (`{T* items; n}`) or an immutable class."""
+
+    c_name: str
+    raw: str  # "Native.Shape"
+    form: ValueForm
+    type: str  # C# type the safe layer shows: "long[]" or "PartialShape"
+    name: str  # record class name ("" for lists)
+    marshal: str  # internal static class converting both ways
+    fields: list[ValueFieldView]
+    hidden: list[str] = field(default_factory=list)  # raw length fields set from array lengths
+
+
+class Unsupported(Exception):
+    """The safe layer has no faithful wrapper for this function (it stays raw only)."""
