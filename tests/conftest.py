@@ -12,6 +12,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
 sys.path.insert(0, str(REPO / "tests"))  # tests/support as `support`
+# The Python packages (python/) are installed by scripts/setup.sh (pip install -e .); on the path here
+# too, so a venv set up before they were part of the install still runs the tests (test_packaging.py
+# checks the install itself, in a subprocess without this).
+sys.path.insert(1, str(REPO / "python"))
 
 
 @pytest.fixture(scope="session")
