@@ -81,7 +81,7 @@ class Param:
     type: m.CType
     nullable: bool = False  # NULL (None/null) means "not given"
     retained: bool = False  # the library keeps using it after the call returns
-    count: Optional[str] = None  # ARRAY: its length parameter; ARRAY_COUNT: the first array it counts
+    count: Optional[str] = None  # ARRAY: its length parameter; ARRAY_COUNT: the (last) array it counts
     callback: Optional[str] = None  # CALLBACK: the callback struct
 
 
@@ -192,6 +192,12 @@ class Binding:
     def owned(self) -> list[ClassBinding]:
         return [c for c in self.classes.values() if c.lifetime is Lifetime.RESOURCE]
 
+    def calls(self) -> dict[str, Call]:
+        """Every function a binding exposes -> how it is called."""
+        out = {c.function: c for mem in self.statics for c in mem.calls}
+        out.update({c.function: c for cls in self.classes.values() for mem in cls.members for c in mem.calls})
+        return out
+
 
 class BindingError(Exception):
     """The library description names something the API does not have."""
@@ -246,9 +252,7 @@ def bind(c: conv.Conventions) -> Binding:
 def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[str] = None) -> Call:
     fn = info.function
     arrays = {a.pointer: a.count for a in info.input_arrays}
-    counts: dict[str, str] = {}
-    for a in info.input_arrays:
-        counts.setdefault(a.count, a.pointer)
+    counts = {a.count: a.pointer for a in info.input_arrays}  # shared by parallel arrays: the last one
     callbacks = {cp.param: cp.struct for cp in info.callbacks}
     self_param = fn.params[0].name if info.owner and info.kind != conv.CREATE and fn.params \
         and fn.params[0].type.is_handle_ptr(1) and fn.params[0].type.base().name == info.owner else None

@@ -432,7 +432,7 @@ def test_binding_parameter_roles(acme_binding: bd.Binding) -> None:
                                            ("property_args_size", bd.Role.VARIADIC_COUNT, None),
                                            ("widget", bd.Role.OUT_HANDLE, None)]
     assert roles("acme_widget_place") == [("widget", bd.Role.SELF, None), ("names", bd.Role.ARRAY, "size"),
-                                          ("points", bd.Role.ARRAY, "size"), ("size", bd.Role.ARRAY_COUNT, "names")]
+                                          ("points", bd.Role.ARRAY, "size"), ("size", bd.Role.ARRAY_COUNT, "points")]
     assert [r for _, r, _ in roles("acme_widget_get_label")] == [bd.Role.SELF, bd.Role.STRING_BUFFER,
                                                                  bd.Role.STRING_SIZE]
     assert [r for _, r, _ in roles("acme_widget_read_history")] == [bd.Role.SELF, bd.Role.ARRAY_BUFFER,

@@ -1,6 +1,8 @@
 """Python calls: how one C function is called (parameters, outputs, results, callbacks, retained objects)."""
 from __future__ import annotations
 
+from typing import assert_never
+
 from ... import binding as bd
 from ... import conventions as conv
 from ... import model as m
@@ -19,9 +21,6 @@ class CallBuilder(TypeBuilder):
             and fn.params[0].type.is_handle_ptr(1) and fn.params[0].type.base().name == info.owner else None
         if kind is FunctionKind.GETTER and info.kind not in (conv.GETTER,):
             kind = FunctionKind.METHOD_GETTER
-        arrays = {a.pointer: a.count for a in info.input_arrays}
-        counts = {a.count: a.pointer for a in info.input_arrays}
-        cb_params = {cp.param: cp.struct for cp in info.callbacks}
         view = FunctionView(fn.name, py, kind, [], [], [], Returns.VOID, "None", self_handle=owner_param is not None)
         if info.status_enum and info.status_enum in self.errors:
             view.returns, view.error, view.ok = Returns.STATUS, self.errors[info.status_enum].py, self.errors[info.status_enum].ok
@@ -38,50 +37,44 @@ class CallBuilder(TypeBuilder):
         else:
             view.returns = Returns.RAW
             view.return_annotation = "Any"
-        skip = set(info.out_params) | set(counts)
-        if info.variadic_count:
-            skip.add(info.variadic_count)
-        if info.string_buffer:
-            skip.update(info.string_buffer)
-        if info.array_buffer:
-            skip.update(info.array_buffer[:2])
-        for p in fn.params:
-            name = p.name
-            if name == owner_param:
+        model = self.model_calls[fn.name]
+        for p, mp in zip(fn.params, model.params):
+            name, role = p.name, mp.role
+            if role is bd.Role.SELF:
                 view.c_args.append("p_self")
-            elif info.string_buffer and name == info.string_buffer[0]:
+            elif role is bd.Role.STRING_BUFFER or role is bd.Role.ARRAY_BUFFER:
                 view.c_args.append("buf")
-            elif info.string_buffer and name == info.string_buffer[1]:
+            elif role is bd.Role.STRING_SIZE:
                 view.c_args.append("size")
-            elif info.array_buffer and name == info.array_buffer[0]:
-                view.c_args.append("buf")
-            elif info.array_buffer and name == info.array_buffer[1]:
+            elif role is bd.Role.ARRAY_BUFFER_COUNT:
                 view.c_args.append("count")
-            elif name in counts:
-                view.c_args.append(f"n_{py_name(counts[name])}")
-            elif name == info.variadic_count:
+            elif role is bd.Role.ARRAY_COUNT:
+                view.c_args.append(f"n_{py_name(mp.count or '')}")
+            elif role is bd.Role.VARIADIC_COUNT:
                 view.c_args.append("len(c_varargs)")
-            elif name in info.out_params:
+            elif role in (bd.Role.OUT_HANDLE, bd.Role.OUT_VALUE, bd.Role.OUT_STRING, bd.Role.OUT_ADDRESS):
                 out = self.out_view(info, p)
                 view.outs.append(out)
                 view.c_args.append(f"out_{py_name(name)}")
-            elif name in cb_params:
-                pv = self.callback_param(p, cb_params[name])
+            elif role is bd.Role.CALLBACK:
+                pv = self.callback_param(p, mp.callback or "")
                 view.params.append(pv)
                 view.callbacks.append(pv)
                 view.c_args.append(f"c_{pv.name}")
-            elif name in arrays:
-                pv = self.array_param(p, arrays[name])
+            elif role is bd.Role.ARRAY:
+                pv = self.array_param(p, mp.count or "")
+                view.params.append(pv)
+                view.c_args.append(f"c_{pv.name}")
+            elif role in (bd.Role.INPUT, bd.Role.PATH, bd.Role.WIDE_STRING, bd.Role.FUNCTION):
+                pv = self.in_param(p, mp)
                 view.params.append(pv)
                 view.c_args.append(f"c_{pv.name}")
             else:
-                pv = self.in_param(p, info)
-                view.params.append(pv)
-                view.c_args.append(f"c_{pv.name}")
+                assert_never(role)
         view.retains = [py_name(r) for r in info.retains]
         by_c_name = {pv.c_name: pv for pv in view.params}
-        for count in counts:
-            sharing = [by_c_name[a.pointer].name for a in info.input_arrays if a.count == count and a.pointer in by_c_name]
+        for count in model.role(bd.Role.ARRAY_COUNT):
+            sharing = [by_c_name[a.name].name for a in model.role(bd.Role.ARRAY) if a.count == count.name]
             if len(sharing) > 1:
                 view.same_length.append(sharing)
         view.slot_parts = [(pv.name, pv.how in (How.STRING, How.PATH, How.WSTRING, How.INT, How.ENUM, How.BOOL, How.FLOAT))
@@ -144,10 +137,10 @@ class CallBuilder(TypeBuilder):
             view.stream_callback = streaming[0]
         return view
 
-    def in_param(self, p: m.Param, info: conv.FunctionInfo) -> ParamView:
+    def in_param(self, p: m.Param, mp: bd.Param) -> ParamView:
         t, name = p.type, py_name(p.name)
-        nullable = p.name in info.nullable
-        if p.name in info.wide_strings:
+        nullable = mp.nullable
+        if mp.role is bd.Role.WIDE_STRING:
             return ParamView(name, p.name, How.WSTRING, "str", optional=nullable)
         if t.kind == m.CALLBACK:
             fn_view = self.function_pointer(t.name or "")
@@ -156,7 +149,7 @@ class CallBuilder(TypeBuilder):
                 return ParamView(name, p.name, How.FUNCTION, f"Optional[{annotation}]", ctype=cdecl, cls=repr(kinds),
                                  optional=True)
         if t.is_string():
-            if self.roles.get((info.name, p.name)) is bd.Role.PATH:
+            if mp.role is bd.Role.PATH:
                 return ParamView(name, p.name, How.PATH, "Union[str, os.PathLike[str]]", optional=nullable)
             return ParamView(name, p.name, How.STRING, "str", optional=nullable)
         if t.kind == m.SCALAR and t.name in ("float", "double"):

@@ -65,11 +65,7 @@ class NameBuilder:
         self.structs: dict[str, StructView] = {}
         self.base_error = self.rename(pascal(self.lib.title) + "Error")
         self.binding = bd.bind(c)
-        # (function, parameter) -> role, as the binding model decided it.
-        self.roles = {(call.function, p.name): p.role for mem in self.binding.statics for call in mem.calls
-                      for p in call.params}
-        self.roles.update({(call.function, p.name): p.role for cls in self.binding.classes.values()
-                           for mem in cls.members for call in mem.calls for p in call.params})
+        self.model_calls = self.binding.calls()  # function -> how the binding model calls it
 
     def rename(self, name: str) -> str:
         return self.lib.conventions.renames.get(name, name)

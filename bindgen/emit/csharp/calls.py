@@ -1,7 +1,9 @@
 """C# calls: how one C function is called from the safe layer (parameters, outputs, results, callbacks)."""
 from __future__ import annotations
 
+from typing import assert_never
 
+from ... import binding as bd
 from ... import conventions as conv
 from ... import model as m
 from .. import pascal
@@ -63,11 +65,12 @@ class CallBuilder(TypeBuilder):
         self.callbacks[struct] = view
         return view
 
-    def safe_param(self, info: conv.FunctionInfo, p: m.Param, arrays: dict[str, str]) -> SafeParam:
+    def safe_param(self, info: conv.FunctionInfo, p: m.Param, mp: bd.Param) -> SafeParam:
         t = p.type
         name = camel_ident(p.name)
-        nullable = p.name in info.nullable
-        if p.name in info.wide_strings:
+        nullable = mp.nullable
+        arrays = {p.name: mp.count} if mp.role is bd.Role.ARRAY and mp.count else {}
+        if mp.role is bd.Role.WIDE_STRING:
             return SafeParam(name, p.name, "string", ParamKind.WSTRING, nullable)
         if t.kind == m.STRUCT and t.name in self.value_types:
             vt = self.value_types[t.name]
@@ -160,45 +163,45 @@ class CallBuilder(TypeBuilder):
             raise Unsupported(f"the library keeps {', '.join(info.retains)} after the call")
         if (info.string_outs or info.owned_string_return) and not self.lib.conventions.string_free:
             raise Unsupported("returns a caller-owned string but the library names no string_free")
-        arrays = {a.pointer: a.count for a in info.input_arrays}
-        counts = {a.count: a.pointer for a in info.input_arrays}
         call = CallView(fn.name, [], [])
         call.string_free = self.lib.conventions.string_free or None
         if info.status_enum:
             call.status = self.type_names[info.status_enum]
-        outs = set(info.out_params)
-        self_param = fn.params[0].name if info.owner and info.kind != conv.CREATE and fn.params \
-            and fn.params[0].type.is_handle_ptr(1) and fn.params[0].type.base().name == info.owner else None
-        callback_params = {cp.param: cp for cp in info.callbacks}
-        for p in fn.params:
-            if p.name == self_param:
+        model = self.model_calls[fn.name]
+        for p, mp in zip(fn.params, model.params):
+            role = mp.role
+            if role is bd.Role.SELF:
                 call.args.append(RawArg(ArgKind.SELF))
                 call.owner = True
-            elif p.name in callback_params:
-                view = self.callback_view(callback_params[p.name].struct)
-                call.callback = CallbackUse(view, p.name, p.name in info.nullable)
+            elif role is bd.Role.CALLBACK:
+                assert mp.callback is not None
+                view = self.callback_view(mp.callback)
+                call.callback = CallbackUse(view, p.name, mp.nullable)
                 call.args.append(RawArg(ArgKind.CALLBACK, "__callback"))
-            elif p.name in outs:
+            elif role in (bd.Role.OUT_HANDLE, bd.Role.OUT_VALUE, bd.Role.OUT_STRING, bd.Role.OUT_ADDRESS):
                 ov = self.out_view(info, p)
                 call.outs.append(ov)
                 call.args.append(RawArg(ArgKind.OUT, ov.local))
-            elif p.name in counts:
-                call.args.append(RawArg(ArgKind.COUNT, camel_ident(counts[p.name]), self.raw_type(p.type, fn.name),
-                                        local=counts[p.name]))
-            elif p.name == info.variadic_count:
+            elif role is bd.Role.ARRAY_COUNT:
+                assert mp.count is not None
+                call.args.append(RawArg(ArgKind.COUNT, camel_ident(mp.count), self.raw_type(p.type, fn.name),
+                                        local=mp.count))
+            elif role is bd.Role.VARIADIC_COUNT:
                 call.args.append(RawArg(ArgKind.VARIADIC_COUNT, "__variadic", self.raw_type(p.type, fn.name)))
-            elif info.string_buffer and p.name == info.string_buffer[0]:
+            elif role is bd.Role.STRING_BUFFER:
                 call.args.append(RawArg(ArgKind.STRING_BUFFER))
-            elif info.string_buffer and p.name == info.string_buffer[1]:
+            elif role is bd.Role.STRING_SIZE:
                 call.args.append(RawArg(ArgKind.STRING_SIZE))
-            elif info.array_buffer and p.name == info.array_buffer[0]:
+            elif role is bd.Role.ARRAY_BUFFER:
                 call.args.append(RawArg(ArgKind.ARRAY_BUFFER))
-            elif info.array_buffer and p.name == info.array_buffer[1]:
+            elif role is bd.Role.ARRAY_BUFFER_COUNT:
                 call.args.append(RawArg(ArgKind.ARRAY_COUNT, "", self.raw_type(p.type, fn.name)))
-            else:
-                sp = self.safe_param(info, p, arrays)
+            elif role in (bd.Role.INPUT, bd.Role.PATH, bd.Role.WIDE_STRING, bd.Role.ARRAY, bd.Role.FUNCTION):
+                sp = self.safe_param(info, p, mp)  # a path is a string in .NET
                 call.params.append(sp)
                 call.args.append(RawArg(sp.kind, sp.name, self.raw_type(p.type, fn.name), sp.conversion, p.name))
+            else:
+                assert_never(role)
         if fn.variadic:
             if info.variadic == conv.VARIADIC_KEY_VALUE:
                 call.variadic, call.variadic_per_case = info.variadic, 2
@@ -219,8 +222,8 @@ class CallBuilder(TypeBuilder):
                 raise Unsupported(f"variadic convention {info.variadic}")
         call.scratch = any(sp.kind in (ParamKind.STRUCT, ParamKind.STRUCT_ARRAY) for sp in call.params)
         by_c_name = {sp.c_name: sp for sp in call.params}
-        for count in counts:
-            sharing = [by_c_name[a.pointer].name for a in info.input_arrays if a.count == count and a.pointer in by_c_name]
+        for count in model.role(bd.Role.ARRAY_COUNT):
+            sharing = [by_c_name[a.name].name for a in model.role(bd.Role.ARRAY) if a.count == count.name]
             if len(sharing) > 1:
                 call.same_length.append(sharing)
         # An object handed to the library is kept by this one (its memory may be the caller's); a later

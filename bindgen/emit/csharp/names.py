@@ -68,6 +68,7 @@ class NameBuilder:
     def __init__(self, api: m.API, c: conv.Conventions) -> None:
         self.api, self.c, self.lib = api, c, c.library
         self.binding = bd.bind(c)
+        self.model_calls = self.binding.calls()  # function -> how the binding model calls it
         self.ns = self.lib.csharp.namespace
         self.short = pascal(self.lib.title.split()[-1]) if self.lib.title else pascal(self.lib.name)
         self.prefixes = self._prefixes(self.lib.conventions.prefix)
