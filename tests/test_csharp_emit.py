@@ -141,7 +141,7 @@ def test_safe_layer_surface(genai_files):
         "ChatHistory.g.cs": ["public void PushBack(JsonContainer message)", "public JsonContainer GetMessage(ulong index)",
                              "public ulong Size"],
         "JsonContainer.g.cs": ["public static JsonContainer FromJsonString(string jsonStr)", "public string ToJsonString()"],
-        "VLMPipeline.g.cs": ["public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs = null, GenerationConfig config = null)"],
+        "VLMPipeline.g.cs": ["public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)"],
         "WhisperPipeline.g.cs": ["public WhisperDecodedResults Generate(float[] rawSpeech, WhisperGenerationConfig config = null)"],
         "WhisperGenerationConfig.g.cs": ["public string Language", "public long[] SuppressTokens", "public bool ReturnTimestamps"],
     }

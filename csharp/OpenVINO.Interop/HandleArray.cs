@@ -34,8 +34,23 @@ namespace OpenVINO.Interop
             return From(items, item => item.Handle, paramName);
         }
 
-        /// <summary>Leases <paramref name="handleOf"/> each of <paramref name="items"/> (null: a null array).</summary>
-        public static HandleArray From<T>(T[] items, Func<T, SafeHandle> handleOf, string paramName) where T : class
+        /// <summary>
+        /// Leases each of <paramref name="items"/> where a C function takes an array of <paramref name="nativeType"/>
+        /// pointers (null: a null array): objects of any binding holding that C type, else ArgumentException.
+        /// </summary>
+        public static HandleArray OfType(NativeObject[] items, string nativeType, string paramName)
+        {
+            if (items != null)
+            {
+                for (int i = 0; i < items.Length; i++)
+                {
+                    if (items[i] != null) Lease.CheckType(items[i], nativeType, paramName, "element " + i + ": ");
+                }
+            }
+            return From(items, paramName);
+        }
+
+        private static HandleArray From<T>(T[] items, Func<T, SafeHandle> handleOf, string paramName) where T : class
         {
             if (items == null) return new HandleArray(0, true);
             var array = new HandleArray(items.Length, false);

@@ -25,6 +25,26 @@ namespace OpenVINO.Interop
             return owner == null ? default(Lease) : Of(owner.Handle, objectName ?? owner.GetType().Name);
         }
 
+        /// <summary>
+        /// Leases <paramref name="owner"/>'s handle where a C function takes a <paramref name="nativeType"/> pointer
+        /// (a default lease for null): an object of any binding holding that C type, else ArgumentException.
+        /// </summary>
+        public static Lease OfType(NativeObject owner, string nativeType, string paramName)
+        {
+            if (owner == null) return default(Lease);
+            CheckType(owner, nativeType, paramName, null);
+            return Of(owner.Handle, owner.GetType().Name);
+        }
+
+        internal static void CheckType(NativeObject owner, string nativeType, string paramName, string element)
+        {
+            if (owner.NativeType != nativeType)
+            {
+                throw new ArgumentException((element ?? "") + "a " + owner.GetType().Name + " holds a " + owner.NativeType
+                    + ", not a " + nativeType, paramName);
+            }
+        }
+
         /// <summary>Leases <paramref name="handle"/> (a default lease for null); ObjectDisposedException naming <paramref name="objectName"/> once it is closed.</summary>
         public static Lease Of(SafeHandle handle, string objectName)
         {

@@ -7,7 +7,7 @@ from ... import binding as bd
 from ... import conventions as conv
 from ... import model as m
 from .. import pascal
-from .names import camel_ident, ident
+from .names import NATIVE_OBJECT, camel_ident, ident
 from .types import RAW_SCALARS, SAFE_SCALARS, TypeBuilder
 from .views import (ArgKind, CallbackUse, CallbackView, CallView, Conversion, OutView, ParamKind, RawArg, Result,
                     ResultStructView, SafeParam, Unsupported)
@@ -88,9 +88,11 @@ class CallBuilder(TypeBuilder):
                 h = elem.pointee.name
                 assert h is not None
                 hi = self.c.handles[h]
-                cls = ("I" + self.handle_names[h]) if hi.foreign else self.handle_names[h]
+                # A foreign handle is any binding's object holding that C type (NativeObject, checked at the call).
+                cls = NATIVE_OBJECT if hi.foreign else self.handle_names[h]
                 return SafeParam(name, p.name, cls + "[]", ParamKind.HANDLE_ARRAY, nullable, elem=cls, count=arrays[p.name],
-                                 conversion=Conversion.FOREIGN if hi.foreign else Conversion.DIRECT)
+                                 conversion=Conversion.FOREIGN if hi.foreign else Conversion.DIRECT,
+                                 native_type=h if hi.foreign else None)
             if elem.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (elem.kind == m.SCALAR and elem.name == "bool"):
                 # `const char* data, size_t n` is a byte buffer (not a string: it has a length): byte[].
                 raw = self.raw_type(m.CType(elem.kind, elem.name), f"{info.name} {p.name}")
@@ -103,7 +105,7 @@ class CallBuilder(TypeBuilder):
             assert h is not None
             hi = self.c.handles[h]
             if hi.foreign:
-                return SafeParam(name, p.name, "I" + self.handle_names[h], ParamKind.FOREIGN, nullable)
+                return SafeParam(name, p.name, NATIVE_OBJECT, ParamKind.FOREIGN, nullable, native_type=h)
             return SafeParam(name, p.name, self.handle_names[h], ParamKind.HANDLE, nullable)
         if t.kind == m.SCALAR:
             raw = self.raw_type(t, info.name)

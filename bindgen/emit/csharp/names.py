@@ -21,7 +21,9 @@ CS_KEYWORDS = {
 
 # Names the safe classes must not use for members (inherited from object / NativeObject).
 RESERVED_MEMBERS = {"Dispose", "GetType", "ToString", "Equals", "GetHashCode", "IsDisposed", "NativeHandle",
-                    "Finalize", "MemberwiseClone"}
+                    "NativeType", "Finalize", "MemberwiseClone", "Retain"}
+# The runtime's base of every handle class (csharp/OpenVINO.Interop): what a foreign handle parameter takes.
+NATIVE_OBJECT = "NativeObject"
 
 
 def ident(name: str) -> str:

@@ -342,7 +342,6 @@ class TypeBuilder(NameBuilder):
             hi = self.c.handles[h.name]
             if hi.foreign:
                 name = self.handle_names[h.name]
-                views.append(ForeignView(h.name, self.claim("I" + name, f"foreign handle {h.name}"),
-                                         self.claim(name + "Reference", f"foreign handle {h.name} reference"),
+                views.append(ForeignView(h.name, self.claim(name + "Reference", f"foreign handle {h.name} reference"),
                                          _defining_library(h.location.file)))
         return views

@@ -20,7 +20,7 @@ class Conversion(StrEnum):
     OWNED_STRING = "owned_string"  # a new string from the library: decoded, then freed
     HANDLE = "handle"  # a new handle: wrapped in its SafeHandle and class
     STRUCT = "struct"  # a plain struct: copied into its managed value (and freed when caller-owned)
-    FOREIGN = "foreign"  # another library's object (its NativeHandle)
+    FOREIGN = "foreign"  # any binding's NativeObject holding another library's C type
 
 
 class ParamKind(StrEnum):
@@ -187,6 +187,7 @@ class SafeParam:
     conversion: Conversion = Conversion.DIRECT
     default: str = "null"
     raw: str = ""  # struct, struct_array: the raw struct type built in native memory
+    native_type: Optional[str] = None  # foreign handle (array): its C type, checked at the call
 
 
 @dataclass
@@ -309,7 +310,6 @@ class ClassView:
 @dataclass
 class ForeignView:
     c_name: str
-    interface: str
     reference: str
     library_title: str
 

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class CompiledModel : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public CompiledModel(CompiledModelHandle handle) : base(handle)
+        public CompiledModel(CompiledModelHandle handle) : base(handle, "ov_compiled_model_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class Core : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public Core(CoreHandle handle) : base(handle)
+        public Core(CoreHandle handle) : base(handle, "ov_core_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class InferRequest : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public InferRequest(InferRequestHandle handle) : base(handle)
+        public InferRequest(InferRequestHandle handle) : base(handle, "ov_infer_request_t")
         {
             NativeHandle = handle;
         }

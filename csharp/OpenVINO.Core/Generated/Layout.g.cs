@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class Layout : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public Layout(LayoutHandle handle) : base(handle)
+        public Layout(LayoutHandle handle) : base(handle, "ov_layout_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class Model : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public Model(ModelHandle handle) : base(handle)
+        public Model(ModelHandle handle) : base(handle, "ov_model_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class OutputConstPort : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public OutputConstPort(OutputConstPortHandle handle) : base(handle)
+        public OutputConstPort(OutputConstPortHandle handle) : base(handle, "ov_output_const_port_t")
         {
             NativeHandle = handle;
         }

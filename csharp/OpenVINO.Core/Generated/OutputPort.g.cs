@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class OutputPort : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public OutputPort(OutputPortHandle handle) : base(handle)
+        public OutputPort(OutputPortHandle handle) : base(handle, "ov_output_port_t")
         {
             NativeHandle = handle;
         }

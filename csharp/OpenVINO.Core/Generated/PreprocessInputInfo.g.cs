@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessInputInfo : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessInputInfo(PreprocessInputInfoHandle handle) : base(handle)
+        public PreprocessInputInfo(PreprocessInputInfoHandle handle) : base(handle, "ov_preprocess_input_info_t")
         {
             NativeHandle = handle;
         }

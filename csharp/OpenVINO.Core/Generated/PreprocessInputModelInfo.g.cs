@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessInputModelInfo : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessInputModelInfo(PreprocessInputModelInfoHandle handle) : base(handle)
+        public PreprocessInputModelInfo(PreprocessInputModelInfoHandle handle) : base(handle, "ov_preprocess_input_model_info_t")
         {
             NativeHandle = handle;
         }

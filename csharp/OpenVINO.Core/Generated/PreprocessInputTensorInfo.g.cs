@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessInputTensorInfo : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessInputTensorInfo(PreprocessInputTensorInfoHandle handle) : base(handle)
+        public PreprocessInputTensorInfo(PreprocessInputTensorInfoHandle handle) : base(handle, "ov_preprocess_input_tensor_info_t")
         {
             NativeHandle = handle;
         }

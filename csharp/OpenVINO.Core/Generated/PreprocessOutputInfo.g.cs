@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessOutputInfo : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessOutputInfo(PreprocessOutputInfoHandle handle) : base(handle)
+        public PreprocessOutputInfo(PreprocessOutputInfoHandle handle) : base(handle, "ov_preprocess_output_info_t")
         {
             NativeHandle = handle;
         }

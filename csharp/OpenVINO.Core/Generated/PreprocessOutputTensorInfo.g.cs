@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessOutputTensorInfo : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessOutputTensorInfo(PreprocessOutputTensorInfoHandle handle) : base(handle)
+        public PreprocessOutputTensorInfo(PreprocessOutputTensorInfoHandle handle) : base(handle, "ov_preprocess_output_tensor_info_t")
         {
             NativeHandle = handle;
         }

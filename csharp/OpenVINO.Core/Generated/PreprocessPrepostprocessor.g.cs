@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessPrepostprocessor : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessPrepostprocessor(PreprocessPrepostprocessorHandle handle) : base(handle)
+        public PreprocessPrepostprocessor(PreprocessPrepostprocessorHandle handle) : base(handle, "ov_preprocess_prepostprocessor_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class PreprocessPreprocessSteps : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PreprocessPreprocessSteps(PreprocessPreprocessStepsHandle handle) : base(handle)
+        public PreprocessPreprocessSteps(PreprocessPreprocessStepsHandle handle) : base(handle, "ov_preprocess_preprocess_steps_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class RemoteContext : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public RemoteContext(RemoteContextHandle handle) : base(handle)
+        public RemoteContext(RemoteContextHandle handle) : base(handle, "ov_remote_context_t")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.Core
     public sealed partial class Tensor : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public Tensor(TensorHandle handle) : base(handle)
+        public Tensor(TensorHandle handle) : base(handle, "ov_tensor_t")
         {
             NativeHandle = handle;
         }

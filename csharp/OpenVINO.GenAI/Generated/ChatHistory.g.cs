@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class ChatHistory : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public ChatHistory(ChatHistoryHandle handle) : base(handle)
+        public ChatHistory(ChatHistoryHandle handle) : base(handle, "ov_genai_chat_history")
         {
             NativeHandle = handle;
         }

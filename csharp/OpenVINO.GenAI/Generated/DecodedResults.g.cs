@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class DecodedResults : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public DecodedResults(DecodedResultsHandle handle) : base(handle)
+        public DecodedResults(DecodedResultsHandle handle) : base(handle, "ov_genai_decoded_results")
         {
             NativeHandle = handle;
         }

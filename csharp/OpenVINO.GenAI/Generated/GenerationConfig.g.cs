@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class GenerationConfig : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public GenerationConfig(GenerationConfigHandle handle) : base(handle)
+        public GenerationConfig(GenerationConfigHandle handle) : base(handle, "ov_genai_generation_config")
         {
             NativeHandle = handle;
         }

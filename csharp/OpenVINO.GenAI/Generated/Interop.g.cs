@@ -52,56 +52,15 @@ namespace OpenVINO.GenAI
     }
 
     /// <summary>
-    /// A native <c>ov_tensor_t*</c> of another library (openvino/c), passed to OpenVINO GenAI calls
-    /// unchanged. A tensor type of an OpenVINO core binding implements it by exposing its SafeHandle;
-    /// <see cref="TensorReference"/> wraps a pointer obtained any other way.
+    /// A <c>ov_tensor_t*</c> of another library (openvino/c) obtained outside the bindings. Where
+    /// OpenVINO GenAI takes a <c>ov_tensor_t*</c> it takes any <see cref="NativeObject"/> holding one: the objects
+    /// of another binding (an OpenVINO.Core <c>Tensor</c>) as they are, a bare pointer wrapped in this.
     /// </summary>
-    public interface ITensor
+    public sealed class TensorReference : ForeignObject
     {
-        /// <summary>The handle holding the <c>ov_tensor_t*</c>; it is kept alive during each call using it.</summary>
-        SafeHandle NativeHandle { get; }
-    }
-
-    /// <summary>A <c>ov_tensor_t*</c> obtained elsewhere, as an <see cref="ITensor"/>.</summary>
-    public sealed class TensorReference : ITensor, IDisposable
-    {
-        private readonly SafeHandle handle;
-        private readonly bool owned;
-
         /// <summary>Wraps <paramref name="pointer"/>; <paramref name="release"/> (e.g. the core API's free function) runs on dispose, when given.</summary>
-        public TensorReference(IntPtr pointer, Action<IntPtr> release = null)
+        public TensorReference(IntPtr pointer, Action<IntPtr> release = null) : base("ov_tensor_t", pointer, release)
         {
-            if (pointer == IntPtr.Zero) throw new ArgumentException("null ov_tensor_t pointer", nameof(pointer));
-            handle = new ForeignHandle(pointer, release);
-            owned = true;
-        }
-
-        /// <summary>
-        /// Uses a handle another binding owns (e.g. the <c>NativeHandle</c> of an OpenVINO core tensor): it is kept
-        /// alive during each call that uses it and never released here.
-        /// </summary>
-        public TensorReference(SafeHandle handle)
-        {
-            if (handle == null) throw new ArgumentNullException(nameof(handle));
-            // A handle of this library's own objects (a GenerationConfigHandle, ...) never holds a ov_tensor_t*:
-            // the library would read that object as one.
-            if (handle.GetType().Assembly == typeof(TensorReference).Assembly && !(handle is ForeignHandle))
-            {
-                throw new ArgumentException("a " + handle.GetType().Name + " holds no ov_tensor_t*", nameof(handle));
-            }
-            this.handle = handle;
-        }
-
-        /// <summary>The wrapped pointer's handle.</summary>
-        public SafeHandle NativeHandle
-        {
-            get { return handle; }
-        }
-
-        /// <summary>Runs the release function given at construction, if any (a borrowed handle is left alone).</summary>
-        public void Dispose()
-        {
-            if (owned) handle.Dispose();
         }
     }
 

@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class JsonContainer : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public JsonContainer(JsonContainerHandle handle) : base(handle)
+        public JsonContainer(JsonContainerHandle handle) : base(handle, "ov_genai_json_container")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class LLMPipeline : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public LLMPipeline(LLMPipelineHandle handle) : base(handle)
+        public LLMPipeline(LLMPipelineHandle handle) : base(handle, "ov_genai_llm_pipeline")
         {
             NativeHandle = handle;
         }

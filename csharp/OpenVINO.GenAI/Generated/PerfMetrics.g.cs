@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class PerfMetrics : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public PerfMetrics(PerfMetricsHandle handle) : base(handle)
+        public PerfMetrics(PerfMetricsHandle handle) : base(handle, "ov_genai_perf_metrics")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class VLMDecodedResults : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public VLMDecodedResults(VLMDecodedResultsHandle handle) : base(handle)
+        public VLMDecodedResults(VLMDecodedResultsHandle handle) : base(handle, "ov_genai_vlm_decoded_results")
         {
             NativeHandle = handle;
         }

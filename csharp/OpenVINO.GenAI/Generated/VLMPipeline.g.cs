@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class VLMPipeline : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public VLMPipeline(VLMPipelineHandle handle) : base(handle)
+        public VLMPipeline(VLMPipelineHandle handle) : base(handle, "ov_genai_vlm_pipeline")
         {
             NativeHandle = handle;
         }
@@ -36,7 +36,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>Calls <c>ov_genai_vlm_pipeline_generate</c>. No callback is passed.</summary>
-        public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs = null, GenerationConfig config = null)
+        public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, null);
         }
@@ -47,7 +47,7 @@ namespace OpenVINO.GenAI
         /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
         /// and the exception is rethrown here once the native call has returned.
         /// </summary>
-        public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
@@ -59,7 +59,7 @@ namespace OpenVINO.GenAI
         /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
         /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
         /// </summary>
-        public VLMDecodedResults Generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Action<string> callback)
+        public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Action<string> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
@@ -76,7 +76,7 @@ namespace OpenVINO.GenAI
         /// the native call to return; errors (including a non-OK status) are thrown from the enumerator.
         /// Every enumeration runs a new generation.
         /// </summary>
-        public IEnumerable<string> Stream(string textInputs, ITensor[] rgbs = null, GenerationConfig config = null)
+        public IEnumerable<string> Stream(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
@@ -90,7 +90,7 @@ namespace OpenVINO.GenAI
         /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to cancel
         /// (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
         /// </summary>
-        public IAsyncEnumerable<string> StreamAsync(string textInputs, ITensor[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public IAsyncEnumerable<string> StreamAsync(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
@@ -100,7 +100,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>Calls <c>ov_genai_vlm_pipeline_generate_with_history</c>. No callback is passed.</summary>
-        public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs = null, GenerationConfig config = null)
+        public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, null);
         }
@@ -111,7 +111,7 @@ namespace OpenVINO.GenAI
         /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
         /// and the exception is rethrown here once the native call has returned.
         /// </summary>
-        public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
@@ -123,7 +123,7 @@ namespace OpenVINO.GenAI
         /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
         /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
         /// </summary>
-        public VLMDecodedResults GenerateWithHistory(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Action<string> callback)
+        public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Action<string> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
@@ -140,7 +140,7 @@ namespace OpenVINO.GenAI
         /// the native call to return; errors (including a non-OK status) are thrown from the enumerator.
         /// Every enumeration runs a new generation.
         /// </summary>
-        public IEnumerable<string> StreamWithHistory(ChatHistory history, ITensor[] rgbs = null, GenerationConfig config = null)
+        public IEnumerable<string> StreamWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
@@ -154,7 +154,7 @@ namespace OpenVINO.GenAI
         /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to cancel
         /// (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
         /// </summary>
-        public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, ITensor[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
@@ -235,7 +235,7 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate(string textInputs, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
@@ -243,7 +243,7 @@ namespace OpenVINO.GenAI
             byte[] __text_inputs_utf8 = Utf8.Encode(textInputs, nameof(textInputs));
             using (var __self = Lease.Of(this))
             using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __rgbs = HandleArray.From(rgbs, __item => __item.NativeHandle, nameof(rgbs)))
+            using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback))
             fixed (byte* __text_inputs_ptr = __text_inputs_utf8)
             {
@@ -287,7 +287,7 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate_with_history(ChatHistory history, ITensor[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate_with_history(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
@@ -295,7 +295,7 @@ namespace OpenVINO.GenAI
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
             using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __rgbs = HandleArray.From(rgbs, __item => __item.NativeHandle, nameof(rgbs)))
+            using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback))
             {
                 Native.StreamerCallback __callback = default(Native.StreamerCallback);

@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class WhisperDecodedResultChunk : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public WhisperDecodedResultChunk(WhisperDecodedResultChunkHandle handle) : base(handle)
+        public WhisperDecodedResultChunk(WhisperDecodedResultChunkHandle handle) : base(handle, "ov_genai_whisper_decoded_result_chunk")
         {
             NativeHandle = handle;
         }

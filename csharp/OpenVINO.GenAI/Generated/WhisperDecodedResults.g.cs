@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class WhisperDecodedResults : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public WhisperDecodedResults(WhisperDecodedResultsHandle handle) : base(handle)
+        public WhisperDecodedResults(WhisperDecodedResultsHandle handle) : base(handle, "ov_genai_whisper_decoded_results")
         {
             NativeHandle = handle;
         }

@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class WhisperGenerationConfig : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public WhisperGenerationConfig(WhisperGenerationConfigHandle handle) : base(handle)
+        public WhisperGenerationConfig(WhisperGenerationConfigHandle handle) : base(handle, "ov_genai_whisper_generation_config")
         {
             NativeHandle = handle;
         }

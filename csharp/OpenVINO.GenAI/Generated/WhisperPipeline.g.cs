@@ -15,7 +15,7 @@ namespace OpenVINO.GenAI
     public sealed partial class WhisperPipeline : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public WhisperPipeline(WhisperPipelineHandle handle) : base(handle)
+        public WhisperPipeline(WhisperPipelineHandle handle) : base(handle, "ov_genai_whisper_pipeline")
         {
             NativeHandle = handle;
         }

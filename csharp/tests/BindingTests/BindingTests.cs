@@ -612,18 +612,25 @@ namespace GenAIInterop.Tests
                 {
                     string none, one;
                     using (var results = pipe.Generate("Describe", null, config)) none = results.GetString();
-                    using (var results = pipe.Generate("Describe", new ITensor[] { image }, config, chunk => { })) one = results.GetString();
+                    using (var results = pipe.Generate("Describe", new[] { image }, config, chunk => { })) one = results.GetString();
                     Check(none.Length > 0 && one.Length > 0 && none != one, "the answer depends on the images");
-                    Throws<ArgumentException>(() => pipe.Generate("Describe", new ITensor[] { null }, config), "null tensor");
-                    var chunks = pipe.Stream("Describe", new ITensor[] { image }, config).ToList();
+                    Throws<ArgumentException>(() => pipe.Generate("Describe", new NativeObject[] { null }, config), "null tensor");
+                    var chunks = pipe.Stream("Describe", new NativeObject[] { image }, config).ToList();
                     Equal(one, string.Concat(chunks), "streamed");
-                    using (var owner = new ForeignHandle(fakeTensor))
+                    // Any binding's object holding an ov_tensor_t goes in as it is (here a generic ForeignObject).
+                    using (var other = new ForeignObject("ov_tensor_t", fakeTensor))
                     {
-                        var borrowed = new TensorReference(owner);
-                        using (var results = pipe.Generate("Describe", new ITensor[] { borrowed }, config)) Equal(one, results.GetString(), "borrowed handle");
-                        borrowed.Dispose();
-                        Check(!owner.IsClosed, "a borrowed handle is not released by the reference");
-                        owner.SetHandleAsInvalid();
+                        using (var results = pipe.Generate("Describe", new NativeObject[] { other }, config)) Equal(one, results.GetString(), "another object of the C type");
+                    }
+                    // An object of another C type is refused before the call, naming both types.
+                    try
+                    {
+                        using (pipe.Generate("Describe", new NativeObject[] { config }, config)) { }
+                        throw new Exception("a GenerationConfig was taken as a tensor");
+                    }
+                    catch (ArgumentException e)
+                    {
+                        Check(e.ParamName == "rgbs" && e.Message.Contains("GenerationConfig holds a ov_genai_generation_config, not a ov_tensor_t"), e.Message);
                     }
                 }
             }

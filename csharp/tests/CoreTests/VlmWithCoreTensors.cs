@@ -3,9 +3,9 @@ using System.Linq;
 using Ov = OpenVINO.Core;
 using GenAI = OpenVINO.GenAI;
 
-// The GenAI VLM pipeline takes its images as ov_tensor_t*: OpenVINO.Core tensors go in through
-// TensorReference, borrowing the tensor's SafeHandle (kept alive during each call, never released by
-// GenAI). tests/test_core_csharp.py runs this against the real libopenvino_c (tensors) and the native
+// The GenAI VLM pipeline takes its images as ov_tensor_t*: OpenVINO.Core tensors go in as they are (both
+// bindings' classes derive from OpenVINO.Interop.NativeObject; each is kept alive during each call, never
+// released by GenAI). tests/test_core_csharp.py runs this against the real libopenvino_c (tensors) and the native
 // GenAI test double (pipeline), which checks the pointers and counts the images but reads no pixels.
 internal static class VlmWithCoreTensors
 {
@@ -26,9 +26,9 @@ internal static class VlmWithCoreTensors
             using (var config = new GenAI.GenerationConfig())
             {
                 config.MaxNewTokens = 20;
-                var both = new GenAI.ITensor[] { new GenAI.TensorReference(first.NativeHandle), new GenAI.TensorReference(second.NativeHandle) };
+                var both = new[] { first, second };
                 string without, withOne, withTwo;
-                using (var results = pipe.Generate("Describe", new GenAI.ITensor[0], config)) without = results.GetString();
+                using (var results = pipe.Generate("Describe", new Ov.Tensor[0], config)) without = results.GetString();
                 using (var results = pipe.Generate("Describe", both.Take(1).ToArray(), config)) withOne = results.GetString();
                 using (var results = pipe.Generate("Describe", both, config)) withTwo = results.GetString();
                 Report("image_type", first.ElementType + " " + string.Join(",", first.Shape));

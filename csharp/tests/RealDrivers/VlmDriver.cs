@@ -78,8 +78,8 @@ namespace OpenVINO.GenAI.Tests
         private static string Turn(VLMPipeline pipeline, GenerationConfig config, Dictionary<string, Ov.Tensor> tensors,
                                    string prompt, string names, int stopAfter, string form)
         {
-            ITensor[] images = names.Length == 0 ? new ITensor[0]
-                : names.Split(',').Select(n => (ITensor)new TensorReference(tensors[n].NativeHandle)).ToArray();
+            // OpenVINO.Core tensors go in as they are: both bindings' objects are OpenVINO.Interop.NativeObjects.
+            Ov.Tensor[] images = names.Length == 0 ? new Ov.Tensor[0] : names.Split(',').Select(n => tensors[n]).ToArray();
             var chunks = new List<string>();
             VLMDecodedResults results;
             if (form == "iterator" && stopAfter == 0)

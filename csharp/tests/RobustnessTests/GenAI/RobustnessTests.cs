@@ -10,6 +10,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using OpenVINO.GenAI;
+using OpenVINO.Interop;
 
 namespace GenAIInterop.RobustnessTests
 {
@@ -133,20 +134,23 @@ namespace GenAIInterop.RobustnessTests
 
         public static void TestOwnHandleIsNotTakenAsATensor()
         {
-            // Any SafeHandle fits TensorReference(SafeHandle); one of this library's own objects would reach
-            // the VLM pipeline as an ov_tensor_t* and be read as a tensor.
+            // The VLM pipeline takes any binding's object as an image (NativeObject[]); one that holds no
+            // ov_tensor_t (here this library's own GenerationConfig) would be read as a tensor.
             using (var config = new GenerationConfig())
             {
                 try
                 {
-                    new TensorReference(config.NativeHandle);
+                    using (var tensor = new TensorReference(new IntPtr(1)))
+                    {
+                        Lease.OfType(config, tensor.NativeType, "rgbs").Dispose();
+                    }
                 }
                 catch (ArgumentException e)
                 {
-                    Check(e.Message.Contains("GenerationConfigHandle"), "the message names the handle: " + e.Message);
+                    Check(e.Message.Contains("GenerationConfig holds a ov_genai_generation_config"), "the message names the object: " + e.Message);
                     return;
                 }
-                throw new Exception("a GenerationConfigHandle was accepted as a tensor");
+                throw new Exception("a GenerationConfig was accepted as a tensor");
             }
         }
 
