@@ -304,3 +304,15 @@ def test_real_2026_3_headers_render_what_is_committed_and_compile(tmp_path):
     assert files == committed
     result = _mcs(_write(files, tmp_path / "src"), tmp_path)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+
+
+def test_a_view_value_no_template_branch_renders_is_an_error():
+    # View data is typed (StrEnums checked by mypy); the templates' dispatch ends in `unhandled`,
+    # so a value added to an enum but not to the template fails the render instead of emitting
+    # nothing for that argument.
+    from bindgen.emit import environment
+    from bindgen.emit.csharp.views import ArgKind, RawArg
+    macro = environment("csharp").from_string('{% import "macros.j2" as mx %}{{ mx.raw_arg(a, None) }}')
+    assert macro.render(a=RawArg(ArgKind.STRING_BUFFER)) == "__buffer_ptr"
+    with pytest.raises(EmitError, match="csharp raw_arg: no branch renders 'bogus'"):
+        macro.render(a=RawArg("bogus"))  # type: ignore[arg-type]

@@ -62,4 +62,11 @@ def environment(lang_dir: str) -> jinja2.Environment:
     )
     env.filters["pascal"] = pascal
     env.filters["camel"] = camel
+    env.globals["unhandled"] = unhandled
     return env
+
+
+def unhandled(where: str, value: object) -> str:
+    """Called by a template's last `else` of a dispatch on typed view data: a value no branch
+    renders is an error naming it, never silently wrong code."""
+    raise EmitError(f"template {where}: no branch renders {value!r}")
