@@ -1,0 +1,104 @@
+"""C# and Python expose the same classes and members, each named by its language's conventions:
+both emitters render one binding model (bindgen/binding.py). Checked on the committed GenAI and
+core snapshots and the fixture; the only difference allowed is a C# member the safe layer leaves
+raw (listed with its reason in the class's RawOnly), which Python may still offer."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bindgen import conventions as conv
+from bindgen import library as libmod
+from bindgen import parser, snapshot
+from bindgen.emit import cffi, csharp
+
+ACME = Path(__file__).parent / "fixtures" / "acme"
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _conventions(which: str) -> conv.Conventions:
+    if which == "acme":
+        lib = libmod.load(str(ACME / "acme.toml"))
+        return conv.infer(parser.parse(parser.resolve_header_set([ACME], lib), lib), lib)
+    lib = libmod.load(which)
+    return conv.infer(snapshot.load(snapshot.embedded(which, "2026.3.0.0" if which == "genai" else None)), lib)
+
+
+def _csharp(c: conv.Conventions) -> tuple[dict[str, dict[str, tuple[str, str]]], dict[str, str]]:
+    """handle -> {C function: (kind, snake_case name)}, and every raw-only function -> reason."""
+    b = csharp.Builder(c.api, c)
+    b.build_types()
+    b.raw_functions()
+    b.handle_views()
+    b.foreign_views()
+    members: dict[str, dict[str, tuple[str, str]]] = {}
+    raw_only: dict[str, str] = {}
+    kinds = {"ctor": "constructor", "factory": "factory", "method": "method", "callback_method": "method",
+             "property": "property"}
+    for cls in b.build_classes():
+        raw_only.update(dict(cls.raw_only))
+        out = members.setdefault(cls.c_handle or "", {})
+        for mem in cls.members:
+            kind = "static" if cls.static else kinds[mem.kind]
+            name = "create" if mem.kind == "ctor" else _snake(mem.name)
+            for call in (mem.call, mem.getter, mem.setter):
+                if call is not None:
+                    out[call.c_name] = (kind, name)
+    return members, raw_only
+
+
+def _python(c: conv.Conventions) -> dict[str, dict[str, tuple[str, str]]]:
+    b = cffi.Builder(c.api, c)
+    b.build_enums()
+    b.build_structs()
+    b.build_callbacks()
+    members: dict[str, dict[str, tuple[str, str]]] = {}
+    for cls in b.build_classes():
+        out = members.setdefault(cls.c_name, {})
+        if cls.init is not None:
+            out[cls.init.c_name] = ("constructor", "create")
+        for f in cls.creators:
+            out[f.c_name] = ("factory", f.py)
+        for p in cls.properties:
+            for f in (p.getter, p.setter):
+                if f is not None:
+                    out[f.c_name] = ("property", p.py)
+        for f in cls.methods:
+            out[f.c_name] = ("method", f.py)
+    members[""] = {f.c_name: ("static", f.py) for f in b.statics()}
+    return members
+
+
+@pytest.mark.parametrize("which", ["genai", "core", "acme"])
+def test_csharp_and_python_expose_the_same_members(which: str) -> None:
+    c = _conventions(which)
+    cs, raw_only = _csharp(c)
+    py = _python(c)
+    differences = []
+    for handle in sorted(set(cs) | set(py)):
+        a, b = cs.get(handle, {}), py.get(handle, {})
+        for function in sorted(set(a) | set(b)):
+            if function in raw_only and function not in a:
+                continue  # C# binds it raw only (the reason is in RawOnly); Python may offer it
+            got_cs, got_py = a.get(function), b.get(function)
+            if got_cs is None or got_py is None or got_cs[0] != got_py[0] \
+                    or got_cs[1].rstrip("_") != got_py[1].rstrip("_"):
+                differences.append(f"{handle or 'statics'}: {function}: C# {got_cs}, Python {got_py}")
+    assert differences == []
+
+
+def test_the_agreement_check_sees_a_difference() -> None:
+    # The comparison is not vacuous: the getter of a new object is a method pair in both, and the
+    # array property a property in both (they used to differ).
+    c = _conventions("genai")
+    cs, _ = _csharp(c)
+    py = _python(c)
+    get = "ov_genai_llm_pipeline_get_generation_config"
+    assert cs["ov_genai_llm_pipeline"][get] == py["ov_genai_llm_pipeline"][get] == ("method", "get_generation_config")
+    stop = "ov_genai_generation_config_set_stop_strings"
+    assert cs["ov_genai_generation_config"][stop] == py["ov_genai_generation_config"][stop] == ("property", "stop_strings")
