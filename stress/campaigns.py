@@ -148,6 +148,7 @@ def run_worker(runtime: str, campaign: str, seconds: float, target: Target, exe:
     code, out, err, result.seconds = _run(_command(runtime, exe, [campaign, str(seconds), str(target.model), str(seed)]),
                                           env, seconds + GRACE)
     done = False
+    step = ""
     for line in out.splitlines():
         kind, _, rest = line.partition(" ")
         if kind == "FIGURE":
@@ -158,14 +159,18 @@ def run_worker(runtime: str, campaign: str, seconds: float, target: Target, exe:
             result.transcripts[key] = digest
         elif kind == "EVENT":
             result.events.append(rest)
+        elif kind == "STEP":
+            step = rest
         elif kind == "DONE":
             done = True
     if code is None:
         result.fail("hangs")
-        result.events.append(f"worker still running after {seconds + GRACE:.0f} s: killed")
+        result.events.append(f"worker still running after {seconds + GRACE:.0f} s: killed"
+                             + (f" (in step {step})" if step else ""))
     elif code < 0 or not done:
         result.fail("crashes")
-        result.events.append(f"worker exit {code}: {err.strip()[-1500:]}")
+        during = f" during step {step}" if step else ""
+        result.events.append(f"worker exit {code} without its final line{during}: {err.strip()[-1500:]}")
     else:
         result.ok("crashes")
         result.ok("hangs")

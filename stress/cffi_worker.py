@@ -138,7 +138,7 @@ def ms_until_idle(pipe: Any, limit_ms: float) -> float:
 def soak() -> None:
     with pipeline() as pa, pipeline("SDPA") as sdpa, config(48) as cfg:
         i = 0
-        while running():
+        while running() or i == 0:  # at least one generation, however short the run
             prompt = PROMPTS[i % len(PROMPTS)]
             use_pa = (i // len(PROMPTS)) % 2 == 0
             pipe = pa if use_pa else sdpa
@@ -181,7 +181,7 @@ def lifecycle() -> None:
     span = deadline - start
     cycle = 0
     samples = 0
-    while running():
+    while running() or cycle == 0:
         if time.monotonic() >= start + span * samples / 10:
             gc.collect()
             figures[f"rss_kb_{samples * 10:03d}"] = rss_kb()
@@ -227,6 +227,7 @@ def concurrency() -> None:
     i = 0
     while running() or i < len(rounds):  # every step at least once
         step = rounds[i % len(rounds)]
+        print("STEP " + step.__name__.replace("_", "-"), flush=True)  # the last one names what a crash interrupted
         try:
             step()
         except Exception as exc:
@@ -475,7 +476,8 @@ def bad_input() -> None:
         }
         if REAL:
             del cases["a megabyte prompt"]
-        while running():
+        passes = 0
+        while running() or passes == 0:  # every case at least once
             for name, case in cases.items():
                 try:
                     case()
@@ -486,8 +488,9 @@ def bad_input() -> None:
                 if outcome not in BAD_INPUT_EXPECTED[name]:
                     count("unclear_errors")
                     event(f"bad input {name!r}: {outcome}, expected {' or '.join(sorted(BAD_INPUT_EXPECTED[name]))}")
-                if not running():
+                if not running() and passes > 0:
                     break
+            passes += 1
 
 
 def live() -> float:

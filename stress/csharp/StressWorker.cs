@@ -228,7 +228,7 @@ namespace GenAIInterop.Stress
             {
                 int caller = 0;
                 long i = 0;
-                while (Running())
+                while (Running() || i == 0) // at least one generation, however short the run
                 {
                     string prompt = Prompts[i % Prompts.Length];
                     bool usePa = (i / Prompts.Length) % 2 == 0;
@@ -305,7 +305,7 @@ namespace GenAIInterop.Stress
             bool warmed = false;
             long cycle = 0;
             int samples = 0;
-            while (Running())
+            while (Running() || cycle == 0)
             {
                 // RSS every tenth of the run (after a collection): the harness prints the curve.
                 if (DateTime.UtcNow >= start + TimeSpan.FromTicks((deadline - start).Ticks * samples / 10))
@@ -376,6 +376,8 @@ namespace GenAIInterop.Stress
             {
                 round++;
                 if (skip.Contains(names[round % 6])) continue;
+                Console.WriteLine("STEP " + names[round % 6]); // the last one names the step a crash interrupted
+                Console.Out.Flush();
                 try
                 {
                     switch (round % 6)
@@ -714,7 +716,8 @@ namespace GenAIInterop.Stress
                     // A megabyte prompt through a real model takes long; one case is enough there.
                     cases.RemoveAll(c => c.Key == "a megabyte prompt");
                 }
-                while (Running())
+                int passes = 0;
+                while (Running() || passes == 0) // every case at least once
                 {
                     foreach (var c in cases)
                     {
@@ -736,8 +739,9 @@ namespace GenAIInterop.Stress
                             Count("unclear_errors");
                             Event("bad input '" + c.Key + "': " + outcome + ", expected " + string.Join(" or ", expected[c.Key]));
                         }
-                        if (!Running()) break;
+                        if (!Running() && passes > 0) break;
                     }
+                    passes++;
                 }
             }
         }
