@@ -56,11 +56,16 @@ def report(results: list[c.Result], real: bool) -> int:
         print("result: 0 failures")
         return 0
     print(f"result: {len(failures)} failed checks")
-    for r, check, count in failures:
-        defect = c.known_defect(r.runtime, r.campaign, check)
-        known = f" (known: issue 13 defect {defect})" if defect else ""
-        print(f"  FAIL {r.runtime}/{r.campaign}/{check}: {count}{known}")
-        for line in r.events[:3]:
+    for r in results:
+        failed = [(check, count) for rr, check, count in failures if rr is r]
+        if not failed:
+            continue
+        parts = []
+        for check, count in failed:
+            defect = c.known_defect(r.runtime, r.campaign, check)
+            parts.append(f"{check}={count}" + (f" (known: issue 13 defect {defect})" if defect else ""))
+        print(f"  FAIL {r.runtime}/{r.campaign}: {', '.join(parts)}")
+        for line in r.events[:4]:
             print(f"       {line[:300]}")
     return 1
 
