@@ -1,0 +1,78 @@
+// Speech recognition, as upstream's C sample whisper_speech_recognition_c does: transcribes a WAV file
+// with timestamps and prints the text, then one line per chunk.
+//   WhisperSpeechRecognition MODEL_DIR WAV_FILE [DEVICE] [--property KEY=VALUE]...
+// 16-bit integer or 32-bit float WAV, any number of channels (averaged); another rate than 16 kHz is
+// resampled linearly. Anything else is refused with a message saying what.
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using OpenVINO.GenAI;
+
+namespace OpenVINO.GenAI.Samples
+{
+    public static class WhisperSpeechRecognition
+    {
+        public static int Main(string[] args)
+        {
+            SampleOptions options;
+            try
+            {
+                options = SampleOptions.Parse(args, 2, "WhisperSpeechRecognition MODEL_DIR WAV_FILE [DEVICE] [--property KEY=VALUE]...");
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+            if (options.Positional.Count > 2) options.Device = options.Positional[2];
+            float[] speech;
+            try
+            {
+                int rate;
+                speech = WavFile.Resample(WavFile.Read(options.Positional[1], out rate), rate, 16000);
+            }
+            catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("Error: " + e.Message);
+                return 1;
+            }
+            var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true };
+            try
+            {
+                using (var pipeline = new WhisperPipeline(options.ModelPath, options.Device, options.Properties))
+                using (WhisperGenerationConfig config = pipeline.GetGenerationConfig())
+                {
+                    config.Task = "transcribe";
+                    config.ReturnTimestamps = true;
+                    using (WhisperDecodedResults results = pipeline.Generate(speech, config))
+                    {
+                        output.WriteLine(results.GetString());
+                        if (results.HasChunks)
+                        {
+                            for (ulong i = 0; i < results.ChunksCount; i++)
+                            {
+                                using (WhisperDecodedResultChunk chunk = results.GetChunkAt(i))
+                                {
+                                    output.WriteLine(string.Format(CultureInfo.InvariantCulture, "timestamps: [{0:F2}, {1:F2}] text: {2}",
+                                                                   (double)chunk.StartTs, (double)chunk.EndTs, chunk.GetText()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            catch (GenAIException e)
+            {
+                Console.Error.WriteLine("Error: " + e.Message);
+                return 1;
+            }
+            catch (DllNotFoundException e)
+            {
+                Console.Error.WriteLine("Error: " + e.Message);
+                return 1;
+            }
+            return 0;
+        }
+    }
+}
