@@ -168,3 +168,35 @@ def test_version_and_argument_checks_come_in_one_order(stub_program: Path, build
              "GenerateWithHistory(null callback)", "StreamWithHistory", "StreamWithHistoryAsync"]
     expected = "LibraryVersionException" if tag == "2025.4" else "ArgumentNullException"
     assert lines == [f"{form}: {expected}" for form in forms]
+
+
+# -- the process exits while another thread generates --
+
+EXIT_SOURCE = PROGRAMS / "Exit" / "ExitDuringGeneration.cs"
+EXIT_CASES = [(form, backend, how) for form in ("streamer", "stream", "plain") for backend in ("PA", "SDPA")
+              for how in ("return", "exit")] + [("exit-in-callback", backend, "exit") for backend in ("PA", "SDPA")]
+
+
+@pytest.fixture(scope="module")
+def exit_program(dotnet_toolchain: None) -> tuple[Path, dict[str, str]]:
+    library = dotnet.build_library()
+    exe = dotnet.build_exe([EXIT_SOURCE], [library], library.parent / "ExitDuringGeneration.exe")
+    return exe, dotnet.native_env(double.build_double())
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("form, backend, how", EXIT_CASES, ids=["-".join(case) for case in EXIT_CASES])
+def test_exit_while_another_thread_generates(exit_program: tuple[Path, dict[str, str]], tmp_path: Path,
+                                             runtime: str, form: str, backend: str, how: str) -> None:
+    # Issue 13 (1): the real library crashes when the process exits while a thread is inside generate
+    # (SIGSEGV 4 of 6 on CoreCLR), and Mono never exited (also with Environment.Exit inside a callback); the
+    # double aborts such an exit every time. At exit the binding asks running generations to stop and waits
+    # for them (bounded); a call that can never return (its callback called Environment.Exit) ends the
+    # process at once with the exit code asked for.
+    exe, env = exit_program
+    try:
+        proc = dotnet.RUNNERS[runtime](exe, [str(tmp_path), form, backend, how], env, timeout=60)
+    except subprocess.TimeoutExpired as timeout:
+        pytest.fail(f"the process did not exit within 60 s: {timeout.stdout!r} {timeout.stderr!r}")
+    assert (proc.returncode, proc.stdout) == (3, "exiting\n"), proc.stderr[-3000:]
+    assert "genai double" not in proc.stderr

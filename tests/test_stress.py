@@ -28,8 +28,6 @@ SKIPPED = (
 )
 # (runtime, campaign, check) -> issue 13 defect that fails it on every short run against the double.
 KNOWN = {
-    ("mono", "exit", "hangs"): 1,  # Environment.Exit (also inside a callback) never returns
-    ("coreclr", "exit", "crashes"): 1,  # the double aborts an exit during generate, as the real library crashes
 }
 
 

@@ -19,11 +19,40 @@ namespace OpenVINO.Interop
         public readonly TCallback Callback;
         private readonly Thread caller = Thread.CurrentThread;
 
+        private readonly RunningCall running;
+
         /// <summary>Roots the scope (a GCHandle) until it is disposed.</summary>
-        public CallbackScope(TCallback callback)
+        public CallbackScope(TCallback callback) : this(callback, null)
+        {
+        }
+
+        /// <summary>The scope of <paramref name="running"/>, a call the process exit waits for (may be null).</summary>
+        public CallbackScope(TCallback callback, RunningCall running)
         {
             Callback = callback;
+            this.running = running;
             self = GCHandle.Alloc(this);
+        }
+
+        /// <summary>
+        /// The call should end without calling user code again: the callback threw, the calling thread is
+        /// being aborted, or the process exits (see <see cref="RunningCall"/>).
+        /// </summary>
+        public bool Ending
+        {
+            get { return Failed || CallerAborting || RunningCall.Exiting; }
+        }
+
+        /// <summary>Before user code runs in the callback: a process exit from inside it does not wait for this call.</summary>
+        public void BeginCallback()
+        {
+            if (running != null) running.BeginCallback();
+        }
+
+        /// <summary>After user code in the callback has returned.</summary>
+        public void EndCallback()
+        {
+            if (running != null) running.EndCallback();
         }
 
         /// <summary>

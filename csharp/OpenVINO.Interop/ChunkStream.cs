@@ -78,8 +78,10 @@ namespace OpenVINO.Interop
 
             internal void Run()
             {
+                IDisposable exit = null;
                 try
                 {
+                    exit = RunningCall.OnExit(() => Request(Cancelling));
                     owner.run(OnChunk);
                 }
                 catch (Exception e)
@@ -88,6 +90,7 @@ namespace OpenVINO.Interop
                 }
                 finally
                 {
+                    if (exit != null) exit.Dispose();
                     lock (Gate) Done = true;
                     Signal();
                 }
@@ -259,14 +262,7 @@ namespace OpenVINO.Interop
                 if (worker != null)
                 {
                     channel.Stop();
-                    try
-                    {
-                        worker.Wait();
-                    }
-                    catch (AggregateException)
-                    {
-                        // Run() catches everything; nothing to report here.
-                    }
+                    RunningCall.Wait(worker);
                 }
                 Release();
             }

@@ -24,12 +24,14 @@ namespace OpenVINO.GenAI
             return callback;
         }
 
-        // Never lets an exception reach native code: user errors are kept and rethrown after the call.
+        // Never lets an exception reach native code: user errors are kept and rethrown after the call. User code
+        // is not called once the call should end (it failed, its thread is being aborted, or the process exits).
         private static StreamingStatus Invoke(byte* str, IntPtr userData)
         {
             var scope = CallbackScope<Func<string, StreamingStatus>>.FromUserData(userData);
-            if (scope == null || scope.Failed || scope.CallerAborting) return StreamingStatus.Cancel;
+            if (scope == null || scope.Ending) return StreamingStatus.Cancel;
             StreamingStatus result;
+            scope.BeginCallback();
             try
             {
                 result = scope.Callback(Utf8.Decode(str));
@@ -38,6 +40,10 @@ namespace OpenVINO.GenAI
             {
                 scope.Fail(e);
                 return StreamingStatus.Cancel;
+            }
+            finally
+            {
+                scope.EndCallback();
             }
             // A value the C API does not define would mean whatever the library makes of it (it differs
             // between its backends): an error, reported like an exception of the callback.

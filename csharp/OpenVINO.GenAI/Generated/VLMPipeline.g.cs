@@ -244,7 +244,8 @@ namespace OpenVINO.GenAI
             using (var __self = Lease.Of(this))
             using (var __config = Lease.Of(config, "GenerationConfig"))
             using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
-            using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback))
+            using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate"))
+            using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __text_inputs_ptr = __text_inputs_utf8)
             {
                 Native.StreamerCallback __callback = default(Native.StreamerCallback);
@@ -296,7 +297,8 @@ namespace OpenVINO.GenAI
             using (var __history = Lease.Of(history, "ChatHistory"))
             using (var __config = Lease.Of(config, "GenerationConfig"))
             using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
-            using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback))
+            using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history"))
+            using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {
                 Native.StreamerCallback __callback = default(Native.StreamerCallback);
                 Native.StreamerCallback* __callback_ptr = null;
