@@ -148,6 +148,84 @@ def _install_env(root: Path) -> dict[str, str]:
     return env
 
 
+# What `version-first` prints for a library of each version: (installed, refusal of LLMPipeline's create or
+# None, refusal of ChatHistory's or None). Other outcomes (the stub's NULL, a real library's missing model)
+# are not refusals.
+VERSION_FIRST = {
+    "2025.1.0.0": ("ov_genai_llm_pipeline_create needs OpenVINO GenAI >= 2025.2.0.0; the loaded library is 2025.1.0.0",
+                   "ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.1.0.0"),
+    "2025.2.0.0": (None, "ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.2.0.0"),
+    "2025.4.0.0": (None, "ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.4.0.0"),
+    "2026.0.0.0": (None, None),
+    "2026.3.0.0": (None, None),
+}
+
+
+def _check_version_first(lines: list[str], version: str) -> None:
+    create, history = VERSION_FIRST[version]
+    assert lines[:2] == [f"installed={version}", f"candidates={version}"], lines
+    for line, refusal in zip(lines[2:], (create, history)):
+        what, _, outcome = line.partition(": ")
+        if refusal is None:
+            assert not outcome.startswith("LibraryVersionException"), line
+            assert "EntryPointNotFoundException" not in outcome, line
+        else:
+            assert outcome == f"LibraryVersionException: {refusal}", line
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("tag", ["2025.1", "2025.4", "2026.3"])
+def test_version_detection_does_not_depend_on_the_first_class_touched(stub_program: Path, build_dir: Path,
+                                                                       runtime: str, tag: str) -> None:
+    # Issue 13 (9): on Mono a program that read ApiVersion before any other class of the binding got
+    # "unknown" for the whole process (ApiVersion opened the library itself, before the loader had loaded
+    # its dependencies; real libraries have no RUNPATH), and "unknown" let every call through: newer
+    # members failed with EntryPointNotFoundException, and 2025.1's create was called with 2025.2's
+    # signature (SIGSEGV on the real library). The stub is laid out as a real install: no RUNPATH, its
+    # OpenVINO library beside it, found through OPENVINO_GENAI_DIR only.
+    stub = _stub(build_dir, f"{tag}-norunpath", tag, body="ok", runpath=False)
+    lines = _stub_case(runtime, stub_program, "version-first", _install_env(stub.parent))
+    _check_version_first(lines, f"{tag}.0.0")
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_version_query_loads_openvino_beside_the_library(stub_program: Path, build_dir: Path, runtime: str) -> None:
+    # Issue 13 (10): telling 2025.2 from 2025.1 (same symbols) asks OpenVINO's C library for its version. It
+    # was looked up through the GenAI library's handle, so a library that does not depend on it (2025.1
+    # linked with --as-needed) gave "2025.1 or 2025.2", treated as 2025.1: a 2025.2 library linked the same
+    # way was refused its create. The OpenVINO library beside it is now loaded explicitly.
+    stub = _stub(build_dir, "2025.2-as-needed", "2025.2", body="ok", runpath=False, linked=False, core_name="openvino_c")
+    lines = _stub_case(runtime, stub_program, "version-first", _install_env(stub.parent))
+    _check_version_first(lines, "2025.2.0.0")
+
+
+# Real older libraries (a prefix with lib/libopenvino_genai_c.so.<TAG>, e.g. built from each release tag):
+# OPENVINO_GENAI_OLD_DIRS lists their roots, separated by os.pathsep.
+OLD_DIRS_VAR = "OPENVINO_GENAI_OLD_DIRS"
+
+
+def _old_installs() -> list[tuple[Path, str]]:
+    found = []
+    for root in filter(None, os.environ.get(OLD_DIRS_VAR, "").split(os.pathsep)):
+        for library in sorted(Path(root).glob("lib/libopenvino_genai_c.so.*")):
+            tag = library.name[len("libopenvino_genai_c.so."):]
+            if tag in VERSION_FIRST:
+                found.append((Path(root), tag))
+    return found
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_version_detection_on_real_older_libraries(stub_program: Path, runtime: str) -> None:
+    # Issues 13 (9) and (10) on the real libraries: Mono said 2026.3 for all of them; 2025.1 linked with
+    # --as-needed was "2025.1 or 2025.2".
+    installs = _old_installs()
+    if not installs:
+        pytest.skip(f"{OLD_DIRS_VAR} names no install with lib/libopenvino_genai_c.so.<TAG> of a known tag")
+    for root, tag in installs:
+        lines = _stub_case(runtime, stub_program, "version-first", _install_env(root))
+        _check_version_first(lines, tag)
+
+
 # A pipeline the stub can make: create hands out a static object (free does nothing).
 PIPELINE_STUB = {
     "ov_genai_llm_pipeline_create": "static int stub_pipeline; int ov_genai_llm_pipeline_create(const char* m, const char* d, "

@@ -69,6 +69,10 @@ static class Driver
             {
                 Console.WriteLine("refused: " + e.Message);
             }
+            catch (DllNotFoundException)
+            {
+                Console.WriteLine("not found");
+            }
         }
         return 0;
     }
@@ -159,9 +163,13 @@ def test_csharp_runtime_finds_the_library_by_name_like_dllimport(cs_driver, stub
                          "the loaded library is 2025.4.0.0"]
 
 
-def test_csharp_runtime_without_a_library_leaves_calls_to_pinvoke(cs_driver, tmp_path):
+def test_csharp_runtime_without_a_library_refuses_all_but_the_oldest_functions(cs_driver, tmp_path):
+    # Issue 13 (9): "unknown" used to let every call through. Without a library, functions every known version
+    # has (as the binding calls them) go ahead and report the missing library themselves (P/Invoke); newer ones
+    # are refused with the loader's DllNotFoundException, never called with a signature the library may not have.
     lines = run_driver(cs_driver, ["byname", *CALLS], env_dir=tmp_path)
-    assert lines[0] == "installed=2026.3.0.0" and lines[3] == "supported" and lines[4:] == ["ok"] * len(CALLS)
+    assert lines[0] == "installed=2026.3.0.0" and lines[3] == "supported"
+    assert lines[4:] == ["ok", "not found", "not found", "not found", "not found"], lines
 
 
 def test_csharp_runtime_on_dotnet_8(cs_driver, stubs):

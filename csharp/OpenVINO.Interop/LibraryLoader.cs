@@ -85,6 +85,7 @@ namespace OpenVINO.Interop
         private volatile bool initialized;
         private readonly object gate = new object();
         private readonly Dictionary<string, IntPtr> loaded = new Dictionary<string, IntPtr>();
+        private readonly Dictionary<string, string> loadedPaths = new Dictionary<string, string>();
         private string mainFolder;
 
         /// <summary>True when running on Mono.</summary>
@@ -197,6 +198,64 @@ namespace OpenVINO.Interop
             return Resolve(libraryName, binding, null);
         }
 
+        /// <summary>The file <paramref name="libraryName"/> was loaded from by this loader, or null (not loaded, or by the runtime's default search).</summary>
+        public string LoadedPath(string libraryName)
+        {
+            lock (gate)
+            {
+                string path;
+                return loadedPaths.TryGetValue(libraryName, out path) ? path : null;
+            }
+        }
+
+        /// <summary>
+        /// Loads <paramref name="libraryName"/> (e.g. <c>openvino_c</c>: <c>libopenvino_c.so</c>, or a versioned
+        /// <c>libopenvino_c.so.2630</c>) from <paramref name="folder"/> only, the libraries it needs first (as
+        /// <see cref="Load"/> does); its OS handle, or <see cref="IntPtr.Zero"/> when it is not there or does not load.
+        /// </summary>
+        public IntPtr LoadFromFolder(string libraryName, string folder)
+        {
+            foreach (string path in FilesIn(libraryName, folder))
+            {
+                PreloadDependencies(path, new HashSet<string>());
+                IntPtr handle;
+                if (TryLoadPath(path, out handle)) return handle;
+            }
+            return IntPtr.Zero;
+        }
+
+        /// <summary>Like <see cref="LoadFromFolder"/> without a loader: dlopen of the file alone.</summary>
+        public static IntPtr OpenInFolder(string libraryName, string folder)
+        {
+            foreach (string path in FilesIn(libraryName, folder))
+            {
+                IntPtr handle = Dl.Open(path, Dl.Lazy);
+                if (handle != IntPtr.Zero) return handle;
+            }
+            return IntPtr.Zero;
+        }
+
+        // The files of a library in one folder: its plain name, then versioned names, shortest suffix first.
+        private static IList<string> FilesIn(string libraryName, string folder)
+        {
+            var files = new List<string>();
+            if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder)) return files;
+            foreach (string name in FileNames(libraryName))
+            {
+                string path = Path.Combine(folder, name);
+                if (File.Exists(path)) files.Add(path);
+            }
+            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                string stem = "lib" + libraryName + (RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "." : ".so.");
+                foreach (string path in Directory.GetFiles(folder, stem + "*").OrderBy(p => p.Length).ThenBy(p => p, StringComparer.Ordinal))
+                {
+                    if (!files.Contains(path)) files.Add(path);
+                }
+            }
+            return files;
+        }
+
         /// <summary>The address of an exported symbol (e.g. a global variable) of <paramref name="libraryName"/>.</summary>
         public IntPtr GetExport(string libraryName, string symbol)
         {
@@ -225,7 +284,7 @@ namespace OpenVINO.Interop
                 }
             }
             IntPtr fallback;
-            if (TryLoadDefault(libraryName, assembly, searchPath, out fallback))
+            if (!IsMono && TryLoadDefault(libraryName, assembly, searchPath, out fallback))
             {
                 Remember(libraryName, null, fallback);
                 return fallback;
@@ -239,6 +298,7 @@ namespace OpenVINO.Interop
             lock (gate)
             {
                 loaded[libraryName] = handle;
+                if (path != null) loadedPaths[libraryName] = path;
                 if (path != null && libraryName == Library) mainFolder = Path.GetDirectoryName(path);
             }
         }

@@ -22,12 +22,14 @@ namespace OpenVINO.Interop
         private readonly Dictionary<string, int> sinceIndex;
         private readonly string queryFunction;
         private readonly string queryFree;
+        private readonly string queryLibrary;
         private readonly LibraryLoader loader;
 
         private readonly object gate = new object();
         private volatile bool detected;
         private int installedIndex = -1;
         private bool unknown;
+        private Exception unknownReason;
         private string[] candidates = new string[0];
         private string[] missing = new string[0];
         private string queriedVersion;
@@ -45,6 +47,26 @@ namespace OpenVINO.Interop
         /// <param name="loader">Finds the library as the binding loads it (null: by name only).</param>
         public VersionDetector(string title, string libraryName, string[] knownVersions, string[][] probes,
             IDictionary<string, int> since, string queryFunction, string queryFree, LibraryLoader loader)
+            : this(title, libraryName, knownVersions, probes, since, queryFunction, queryFree, null, loader)
+        {
+        }
+
+        /// <summary>A detector for one library whose version query lives in another library.</summary>
+        /// <param name="title">The library's name for people, e.g. <c>OpenVINO GenAI</c>.</param>
+        /// <param name="libraryName">The <c>DllImport</c> name of the library.</param>
+        /// <param name="knownVersions">Known versions, oldest first.</param>
+        /// <param name="probes">Per known version: functions first declared there and still declared by every later one (may be empty).</param>
+        /// <param name="since">Per function: the index in <paramref name="knownVersions"/> of the first version with it as the binding calls it.</param>
+        /// <param name="queryFunction">A function filling a <c>{ const char* buildNumber; const char* description; }</c> record with the OpenVINO version (null: none).</param>
+        /// <param name="queryFree">The function releasing that record.</param>
+        /// <param name="queryLibrary">
+        /// The library (file name stem, e.g. <c>openvino_c</c>) exporting them: loaded from the folder of the library
+        /// itself, which need not depend on it (a GenAI library linked with --as-needed); null, or not found there: the
+        /// functions are looked up through the library's handle (its dependencies).
+        /// </param>
+        /// <param name="loader">Finds the library as the binding loads it (null: by name only).</param>
+        public VersionDetector(string title, string libraryName, string[] knownVersions, string[][] probes,
+            IDictionary<string, int> since, string queryFunction, string queryFree, string queryLibrary, LibraryLoader loader)
         {
             if (knownVersions == null || knownVersions.Length == 0) throw new ArgumentException("no known version", nameof(knownVersions));
             if (probes == null || probes.Length != knownVersions.Length)
@@ -58,6 +80,7 @@ namespace OpenVINO.Interop
             sinceIndex = new Dictionary<string, int>(since ?? new Dictionary<string, int>(), StringComparer.Ordinal);
             this.queryFunction = queryFunction;
             this.queryFree = queryFree;
+            this.queryLibrary = queryLibrary;
             this.loader = loader;
         }
 
@@ -109,7 +132,11 @@ namespace OpenVINO.Interop
             }
         }
 
-        /// <summary>True when the library could not be opened for probing (calls then go ahead unchecked).</summary>
+        /// <summary>
+        /// True while the library cannot be opened for probing: then only functions every known version has (as the
+        /// binding calls them) go ahead, to report the missing library themselves; newer ones are refused. Detection is
+        /// tried again at the next call.
+        /// </summary>
         public bool IsUnknown
         {
             get
@@ -127,13 +154,14 @@ namespace OpenVINO.Interop
             {
                 throw new DllNotFoundException("cannot open " + libraryPath + " to find its " + title + " version");
             }
-            Attach(handle);
+            string folder = Path.GetDirectoryName(Path.GetFullPath(libraryPath));
+            Attach(name => Dl.Symbol(handle, name) != IntPtr.Zero, () => QueryVersion(handle, folder));
         }
 
         /// <summary>Probe an already loaded library (a handle from dlopen / LoadLibrary / NativeLibrary.Load).</summary>
         public void Attach(IntPtr libraryHandle)
         {
-            Attach(name => Dl.Symbol(libraryHandle, name) != IntPtr.Zero, () => QueryVersion(libraryHandle));
+            Attach(name => Dl.Symbol(libraryHandle, name) != IntPtr.Zero, () => QueryVersion(libraryHandle, null));
         }
 
         /// <summary>Use these to find symbols and the version (for loaders of their own, and tests).</summary>
@@ -175,7 +203,18 @@ namespace OpenVINO.Interop
             {
                 Detect();
             }
-            if (installedIndex >= since || unknown)
+            if (unknown)
+            {
+                // Never "call anything": only what every known version has, which reports a missing library itself.
+                if (since <= 0) return;
+                var notFound = unknownReason as DllNotFoundException;
+                if (notFound != null) throw notFound;
+                throw new LibraryVersionException(
+                    function + " needs " + title + " >= " + knownVersions[since] + "; the version of the library could not be told"
+                    + (unknownReason == null ? "" : " (" + unknownReason.Message + ")"),
+                    function, knownVersions[since], null);
+            }
+            if (installedIndex >= since)
             {
                 return;
             }
@@ -216,18 +255,20 @@ namespace OpenVINO.Interop
                 Func<string> query = versionQuery;
                 if (has == null)
                 {
-                    IntPtr handle = OpenLibrary();
+                    string folder;
+                    Exception failure;
+                    IntPtr handle = OpenLibrary(out folder, out failure);
                     if (handle == IntPtr.Zero)
                     {
-                        // The P/Invoke layer reports a missing library itself; nothing to check here.
+                        // Not remembered: the next call tries again (and Require refuses what not every version has).
                         unknown = true;
+                        unknownReason = failure;
                         installedIndex = knownVersions.Length - 1;
                         candidates = new[] { Newest };
-                        detected = true;
                         return;
                     }
                     has = name => Dl.Symbol(handle, name) != IntPtr.Zero;
-                    query = () => QueryVersion(handle);
+                    query = () => QueryVersion(handle, folder);
                 }
                 Compute(has, query);
                 detected = true;
@@ -301,36 +342,35 @@ namespace OpenVINO.Interop
             missing = new string[0];
         }
 
-        // The library the bindings call: as the binding's LibraryLoader resolves it where it can, else by name.
-        private IntPtr OpenLibrary()
+        // The library the bindings call, as the binding's LibraryLoader loads it (on Mono too, whichever class of the
+        // binding ran first: the loader loads the libraries it needs from the same folders first, as the libraries
+        // have no RUNPATH), else by name. Also the folder it was found in, and why it could not be opened.
+        private IntPtr OpenLibrary(out string folder, out Exception failure)
         {
+            folder = null;
+            failure = null;
             IntPtr handle = IntPtr.Zero;
             if (loader != null)
             {
-                if (!LibraryLoader.IsMono)
+                try
                 {
-                    try
-                    {
-                        handle = loader.Load(libraryName);
-                    }
-                    catch (DllNotFoundException)
-                    {
-                        // Reported by the call itself, with the loader's explanation.
-                    }
+                    loader.Initialize();
+                    handle = loader.Load(libraryName);
+                    string path = loader.LoadedPath(libraryName);
+                    if (path != null) folder = Path.GetDirectoryName(path);
                 }
-                if (handle == IntPtr.Zero)
+                catch (DllNotFoundException e)
                 {
-                    foreach (string path in loader.Candidates(libraryName))
-                    {
-                        handle = Dl.Open(path, Dl.Lazy);
-                        if (handle != IntPtr.Zero)
-                        {
-                            return handle;
-                        }
-                    }
+                    failure = e;
                 }
+                if (handle != IntPtr.Zero) return handle;
             }
-            return handle != IntPtr.Zero ? handle : OpenByName();
+            handle = OpenByName();
+            if (handle == IntPtr.Zero && failure == null)
+            {
+                failure = new DllNotFoundException("the " + title + " library '" + libraryName + "' could not be loaded");
+            }
+            return handle;
         }
 
         private static bool AllPresent(string[] names, Func<string, bool> has)
@@ -383,15 +423,25 @@ namespace OpenVINO.Interop
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         private delegate void VersionFreeFunction(ref VersionRecord version);
 
-        // The version query and its free function, found through the library's handle (it depends on them).
-        private string QueryVersion(IntPtr handle)
+        // The version query and its free function: from the query library in the library's own folder, loaded
+        // explicitly, else through the library's handle (its dependencies).
+        private string QueryVersion(IntPtr handle, string folder)
         {
             if (queryFunction == null || queryFree == null)
             {
                 return null;  // the library description names no version query
             }
-            IntPtr queryPointer = Dl.Symbol(handle, queryFunction);
-            IntPtr freePointer = Dl.Symbol(handle, queryFree);
+            IntPtr owner = IntPtr.Zero;
+            if (queryLibrary != null && folder != null)
+            {
+                owner = loader != null ? loader.LoadFromFolder(queryLibrary, folder) : LibraryLoader.OpenInFolder(queryLibrary, folder);
+            }
+            if (owner == IntPtr.Zero || Dl.Symbol(owner, queryFunction) == IntPtr.Zero)
+            {
+                owner = handle;
+            }
+            IntPtr queryPointer = Dl.Symbol(owner, queryFunction);
+            IntPtr freePointer = Dl.Symbol(owner, queryFree);
             if (queryPointer == IntPtr.Zero || freePointer == IntPtr.Zero)
             {
                 return null;

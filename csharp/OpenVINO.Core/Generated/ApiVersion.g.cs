@@ -377,7 +377,7 @@ namespace OpenVINO.Core
                 { "ov_util_set_log_callback", 0 },
                 { "ov_version_free", 0 },
             },
-null, null, NativeLibraryLoader.Loader);
+null, null, null, NativeLibraryLoader.Loader);
 
         /// <summary>Known versions, oldest first.</summary>
         public static IList<string> Known

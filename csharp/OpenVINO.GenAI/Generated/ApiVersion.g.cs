@@ -361,7 +361,7 @@ namespace OpenVINO.GenAI
                 { "ov_genai_whisper_pipeline_get_generation_config", 2 },
                 { "ov_genai_whisper_pipeline_set_generation_config", 2 },
             },
-"ov_get_openvino_version", "ov_version_free", NativeLibraryLoader.Loader);
+"ov_get_openvino_version", "ov_version_free", "openvino_c", NativeLibraryLoader.Loader);
 
         /// <summary>Known versions, oldest first.</summary>
         public static IList<string> Known
