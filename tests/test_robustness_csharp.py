@@ -278,3 +278,13 @@ def test_exit_while_another_thread_generates(exit_program: tuple[Path, dict[str,
         pytest.fail(f"the process did not exit within 60 s: {timeout.stdout!r} {timeout.stderr!r}")
     assert (proc.returncode, proc.stdout) == (3, "exiting\n"), proc.stderr[-3000:]
     assert "genai double" not in proc.stderr
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_corrupt_library_is_reported_with_the_loaders_reason(stub_program: Path, tmp_path: Path, runtime: str) -> None:
+    # Issue 13 (8): on CoreCLR a corrupt libopenvino_genai_c.so was listed as searched without the reason the
+    # dynamic loader gave; Mono and cffi print it ("invalid ELF header").
+    (tmp_path / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
+    lines = _stub_case(runtime, stub_program, "null-out", _install_env(tmp_path))
+    assert lines[0].startswith("GenerationConfig: DllNotFoundException: "), lines
+    assert "invalid ELF header" in lines[0], lines[0]

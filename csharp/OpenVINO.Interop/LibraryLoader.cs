@@ -275,13 +275,15 @@ namespace OpenVINO.Interop
             foreach (string path in Candidates(libraryName))
             {
                 IntPtr handle;
-                tried.Add(path);
                 PreloadDependencies(path, new HashSet<string>());
                 if (TryLoadPath(path, out handle))
                 {
                     Remember(libraryName, path, handle);
                     return handle;
                 }
+                // NativeLibrary.TryLoad says no more than false: ask the dynamic loader why (e.g. invalid ELF header).
+                string reason = LoadFailure(path);
+                tried.Add(reason == null ? path : path + ": " + reason);
             }
             IntPtr fallback;
             if (!IsMono && TryLoadDefault(libraryName, assembly, searchPath, out fallback))
@@ -424,6 +426,26 @@ namespace OpenVINO.Interop
             bool ok = InvokeNativeLibrary<bool>("TryLoad", args, typeof(string), typeof(IntPtr).MakeByRefType());
             handle = (IntPtr)args[1];
             return ok;
+        }
+
+        // Why the dynamic loader refuses the file (dlerror), or null where that cannot be asked (Windows).
+        private static string LoadFailure(string path)
+        {
+            if (Dl.IsWindows) return null;
+            try
+            {
+                string error;
+                IntPtr handle = Dl.Open(path, Dl.Lazy, out error);
+                return handle == IntPtr.Zero ? error : null;
+            }
+            catch (DllNotFoundException)
+            {
+                return null;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return null;
+            }
         }
 
         private static bool TryLoadDefault(string libraryName, Assembly assembly, DllImportSearchPath? searchPath, out IntPtr handle)
