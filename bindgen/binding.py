@@ -74,6 +74,21 @@ class PropertyValue(enum.Enum):
     VALUES = "values"  # several values read together (a record / tuple), read-only
 
 
+class ValueForm(enum.Enum):
+    """How a plain struct (passed by value, filled through an out-param, an array element) is shown."""
+
+    LIST = "list"  # it holds only a counted array and its length: the array itself
+    RECORD = "record"  # any other: an immutable record of its fields
+
+
+@dataclass(frozen=True)
+class ValueStruct:
+    struct: str
+    form: ValueForm
+    counted: dict[str, str]  # pointer field holding an array -> field path of its length
+    hidden: tuple[str, ...]  # length fields set from the arrays' lengths, not shown (sorted)
+
+
 @dataclass(frozen=True)
 class Param:
     name: str  # C name
@@ -188,6 +203,7 @@ class Binding:
     internal: dict[str, str]  # function -> why no binding exposes it
     absent_statuses: dict[str, str]  # status enum -> member meaning "no value"
     error_text: Optional[ErrorText]
+    value_structs: dict[str, ValueStruct] = field(default_factory=dict)  # every plain (non-callback) struct
 
     def owned(self) -> list[ClassBinding]:
         return [c for c in self.classes.values() if c.lifetime is Lifetime.RESOURCE]
@@ -244,7 +260,19 @@ def bind(c: conv.Conventions) -> Binding:
     error_text = _error_text(c)
     if problems:
         raise BindingError("\n".join(problems))
-    return Binding(c, classes, statics, callbacks, internal, absent, error_text)
+    return Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c))
+
+
+def _value_structs(c: conv.Conventions) -> dict[str, ValueStruct]:
+    out = {}
+    for s in c.api.structs:
+        if s.name in c.callback_structs:
+            continue
+        counted = {cf.pointer: cf.count for cf in c.counted_fields.get(s.name, [])}
+        hidden = tuple(sorted(count for count in counted.values() if "." not in count))
+        form = ValueForm.LIST if len(s.fields) == 2 and len(counted) == 1 and hidden else ValueForm.RECORD
+        out[s.name] = ValueStruct(s.name, form, counted, hidden)
+    return out
 
 
 # -- calls and parameters --

@@ -539,3 +539,13 @@ def test_a_binding_description_typo_is_reported(acme: conv.Conventions, change: 
     with pytest.raises(bd.BindingError) as exc:
         bd.bind(dataclasses.replace(acme, library=_lib(acme.library, **change)))
     assert message in str(exc.value)
+
+
+def test_binding_value_struct_forms(core_binding: bd.Binding, acme_binding: bd.Binding) -> None:
+    shape = core_binding.value_structs["ov_shape_t"]
+    assert (shape.form, shape.counted, shape.hidden) == (bd.ValueForm.LIST, {"dims": "rank"}, ("rank",))
+    partial = core_binding.value_structs["ov_partial_shape_t"]  # length inside a nested struct: shown
+    assert (partial.form, partial.counted, partial.hidden) == (bd.ValueForm.RECORD, {"dims": "rank.max"}, ())
+    assert acme_binding.value_structs["acme_sample_list_t"].form is bd.ValueForm.LIST
+    assert acme_binding.value_structs["acme_sample_t"].form is bd.ValueForm.RECORD
+    assert "acme_progress_callback" not in acme_binding.value_structs

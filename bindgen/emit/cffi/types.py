@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional
 
+from ... import binding as bd
 from ... import model as m
 from .. import pascal
 from ..c_header import c_params
@@ -74,8 +75,8 @@ class TypeBuilder(NameBuilder):
 
     def _struct_view(self, s: m.Struct, failed: set[str]) -> "Optional[StructView | Literal[False]]":
         """The view of `s`; None when a nested struct is not decided yet, False when unconvertible."""
-        counted = {cf.pointer: cf.count for cf in self.c.counted_fields.get(s.name, [])}
-        direct_counts = {count for count in counted.values() if "." not in count}
+        shape = self.binding.value_structs[s.name]
+        counted, direct_counts = shape.counted, set(shape.hidden)
         fields: list[StructFieldView] = []
         for f in s.fields:
             if f.name in direct_counts:
@@ -95,7 +96,7 @@ class TypeBuilder(NameBuilder):
                 return fv
             fields.append(fv)
         spec = f"{s.name.upper()}_SPEC"
-        if len(s.fields) == 2 and len(fields) == 1 and fields[0].how is FieldHow.COUNTED and direct_counts:
+        if shape.form is bd.ValueForm.LIST:
             return StructView(s.name, "", spec, StructForm.LIST, fields[0].annotation, fields, sorted(direct_counts))
         py = self.rename(pascal(re.sub(r"_t$", "", _strip_library_prefix(s.name, self.lib.conventions.prefix))))
         return StructView(s.name, py, spec, StructForm.RECORD, py, fields, sorted(direct_counts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional
 
+from ... import binding as bd
 from ... import conventions as conv
 from ... import model as m
 from .. import EmitError, pascal
@@ -100,8 +101,8 @@ class TypeBuilder(NameBuilder):
                 break
 
     def _value_type(self, s: m.Struct, failed: set[str]) -> "Optional[ValueTypeView | Literal[False]]":
-        counted = {cf.pointer: cf.count for cf in self.c.counted_fields.get(s.name, [])}
-        hidden = sorted(c for c in counted.values() if "." not in c)
+        shape = self.binding.value_structs[s.name]
+        counted, hidden = shape.counted, list(shape.hidden)
         fields: list[ValueFieldView] = []
         for f in s.fields:
             if f.name in hidden:
@@ -124,7 +125,7 @@ class TypeBuilder(NameBuilder):
             fields.append(fv)
         raw_name = self.type_names[s.name]
         marshal = self.claim(raw_name + "Marshal", f"marshalling of struct {s.name}")
-        if len(s.fields) == 2 and len(fields) == 1 and fields[0].how == FieldHow.COUNTED and hidden:
+        if shape.form is bd.ValueForm.LIST:
             return ValueTypeView(s.name, "Native." + raw_name, ValueForm.LIST, fields[0].type, "", marshal, fields, hidden)
         name = self.rename(raw_name)
         if name in self.handle_names.values() or name in (e.name for e in self.enums):
