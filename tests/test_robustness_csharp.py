@@ -288,3 +288,21 @@ def test_a_corrupt_library_is_reported_with_the_loaders_reason(stub_program: Pat
     lines = _stub_case(runtime, stub_program, "null-out", _install_env(tmp_path))
     assert lines[0].startswith("GenerationConfig: DllNotFoundException: "), lines
     assert "invalid ELF header" in lines[0], lines[0]
+
+
+# -- enumerators dropped without Dispose --
+
+DROPPED_SOURCE = PROGRAMS / "Dropped" / "DroppedEnumerators.cs"
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_dropped_enumerators_stop_their_generations(dotnet_toolchain: None, tmp_path: Path, runtime: str) -> None:
+    # Issue 13 (4): on Mono an enumerator dropped without Dispose kept its pipeline busy (for seconds, or for
+    # good) even after GC.Collect + WaitForPendingFinalizers: Mono scans thread stacks conservatively, and stale
+    # copies of the enumerator's reference on the threads that ran its generation kept it alive. What the caller
+    # holds is now an object no other thread refers to, and a callback left waiting for room asks for another
+    # collection now and then. (A stale copy in the caller's own frames can still delay it: see the README.)
+    library = dotnet.build_library()
+    exe = dotnet.build_exe([DROPPED_SOURCE], [library], library.parent / "DroppedEnumerators.exe")
+    proc = dotnet.RUNNERS[runtime](exe, [str(tmp_path), "20"], dotnet.native_env(double.build_double()), timeout=600)
+    assert (proc.returncode, proc.stdout) == (0, "done\n"), proc.stdout + proc.stderr[-2000:]

@@ -21,6 +21,11 @@ namespace OpenVINO.Interop
     {
         // Chunks the callback may deliver ahead of the consumer before it waits.
         private const int Capacity = 16;
+
+        // How long a callback waits for room before it asks for a garbage collection (milliseconds), doubled after
+        // each one up to the maximum: a consumer that only pauses costs a collection now and then.
+        private const int StalledCollect = 2000;
+        private const int StalledCollectMax = 64000;
         private readonly Action<Func<string, TStatus>> run;
         private readonly TStatus proceed, stop, cancel;
         private readonly CancellationToken token;
@@ -38,7 +43,7 @@ namespace OpenVINO.Interop
         /// <summary>Starts a generation when enumeration starts.</summary>
         public IEnumerator<string> GetEnumerator()
         {
-            return new Pump(this, token, null);
+            return new Enumerator(new Pump(this, token, null));
         }
 
         IEnumerator IEnumerable.GetEnumerator()
@@ -49,10 +54,10 @@ namespace OpenVINO.Interop
         /// <summary>Starts a generation when enumeration starts; either token cancels it.</summary>
         public IAsyncEnumerator<string> GetAsyncEnumerator(CancellationToken cancellationToken = default(CancellationToken))
         {
-            if (!cancellationToken.CanBeCanceled || cancellationToken == token) return new Pump(this, token, null);
-            if (!token.CanBeCanceled) return new Pump(this, cancellationToken, null);
+            if (!cancellationToken.CanBeCanceled || cancellationToken == token) return new Enumerator(new Pump(this, token, null));
+            if (!token.CanBeCanceled) return new Enumerator(new Pump(this, cancellationToken, null));
             var linked = CancellationTokenSource.CreateLinkedTokenSource(token, cancellationToken);
-            return new Pump(this, linked.Token, linked);
+            return new Enumerator(new Pump(this, linked.Token, linked));
         }
 
         /// <summary>
@@ -100,7 +105,25 @@ namespace OpenVINO.Interop
             {
                 lock (Gate)
                 {
-                    while (Volatile.Read(ref request) == Running && Queue.Count >= Capacity) Monitor.Wait(Gate);
+                    int patience = StalledCollect;
+                    while (Volatile.Read(ref request) == Running && Queue.Count >= Capacity)
+                    {
+                        if (!Monitor.Wait(Gate, patience) && Queue.Count >= Capacity && Volatile.Read(ref request) == Running)
+                        {
+                            patience = Math.Min(patience * 2, StalledCollectMax);
+                            // Nobody has taken a chunk for a while: an enumerator dropped without Dispose is found by
+                            // a collection only (Mono's conservative stack scan can miss it in the one the program forced).
+                            Monitor.Exit(Gate);
+                            try
+                            {
+                                GC.Collect();
+                            }
+                            finally
+                            {
+                                Monitor.Enter(Gate);
+                            }
+                        }
+                    }
                     int wanted = Volatile.Read(ref request);
                     if (wanted == Cancelling) return owner.cancel;
                     if (wanted == Stopping) return owner.stop;
@@ -135,7 +158,74 @@ namespace OpenVINO.Interop
             }
         }
 
-        private sealed class Pump : IEnumerator<string>, IAsyncEnumerator<string>
+        // What the caller holds: nothing else (no worker thread, no callback, no continuation) refers to it,
+        // so a conservative collector (Mono scans thread stacks conservatively) finds no stale reference to it
+        // on the threads that ran the generation.
+        private sealed class Enumerator : IEnumerator<string>, IAsyncEnumerator<string>
+        {
+            private readonly Pump pump;
+
+            internal Enumerator(Pump pump)
+            {
+                this.pump = pump;
+            }
+
+            // Never disposed: stop the generation (without waiting, this is the finalizer thread).
+            ~Enumerator()
+            {
+                pump.Abandon();
+            }
+
+            public string Current
+            {
+                get { return pump.Current; }
+            }
+
+            object IEnumerator.Current
+            {
+                get { return pump.Current; }
+            }
+
+            public bool MoveNext()
+            {
+                bool next = pump.MoveNext();
+                Scrub();
+                return next;
+            }
+
+            public ValueTask<bool> MoveNextAsync()
+            {
+                ValueTask<bool> next = pump.MoveNextAsync();
+                Scrub();
+                return next;
+            }
+
+            public void Reset()
+            {
+                throw new NotSupportedException("start a new enumeration instead");
+            }
+
+            public void Dispose()
+            {
+                GC.SuppressFinalize(this);
+                pump.Dispose();
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                GC.SuppressFinalize(this);
+                return pump.DisposeAsync();
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static unsafe void Scrub()
+        {
+            long* area = stackalloc long[4096];
+            for (int i = 0; i < 4096; i++) area[i] = 0;
+        }
+
+        private sealed class Pump
         {
             private readonly Channel channel;
             private readonly CancellationToken token;
@@ -151,8 +241,7 @@ namespace OpenVINO.Interop
                 this.linked = linked;
             }
 
-            // Never disposed: stop the generation (without waiting, this is the finalizer thread).
-            ~Pump()
+            internal void Abandon()
             {
                 if (worker != null) channel.Stop();
             }
@@ -162,10 +251,6 @@ namespace OpenVINO.Interop
                 get { return current; }
             }
 
-            object IEnumerator.Current
-            {
-                get { return current; }
-            }
 
             private void Start()
             {
@@ -251,14 +336,8 @@ namespace OpenVINO.Interop
                 }
             }
 
-            public void Reset()
-            {
-                throw new NotSupportedException("start a new enumeration instead");
-            }
-
             public void Dispose()
             {
-                GC.SuppressFinalize(this);
                 if (worker != null)
                 {
                     channel.Stop();
@@ -269,7 +348,6 @@ namespace OpenVINO.Interop
 
             public ValueTask DisposeAsync()
             {
-                GC.SuppressFinalize(this);
                 if (worker == null)
                 {
                     Release();
