@@ -128,16 +128,25 @@ def _command(runtime: str, exe: Optional[Path], args: list[str]) -> list[str]:
 
 
 def _run(command: list[str], env: dict[str, str], timeout: float) -> tuple[Optional[int], str, str, float]:
+    """Runs a worker in a fresh folder: what a crashing runtime leaves there (Mono writes
+    mono_crash.* files, and may then exit with status 0) is reported in its stderr."""
     start = time.monotonic()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", errors="replace", start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        return proc.returncode, out, err, time.monotonic() - start
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        out, err = proc.communicate()
-        return None, out, err, time.monotonic() - start
+    with tempfile.TemporaryDirectory(prefix="genai-stress-worker-") as cwd:
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                encoding="utf-8", errors="replace", start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+            code: Optional[int] = proc.returncode
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            out, err = proc.communicate()
+            code = None
+        left = sorted(p.name for p in Path(cwd).iterdir())
+        if left:
+            err += f"\n[the worker left {', '.join(left)}: a runtime crash report]"
+            if code == 0:
+                code = -1  # a crash, whatever status the runtime chose
+        return code, out, err, time.monotonic() - start
 
 
 def run_worker(runtime: str, campaign: str, seconds: float, target: Target, exe: Optional[Path], seed: int,
