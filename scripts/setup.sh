@@ -33,10 +33,24 @@ if [ ! -x .venv/bin/python ]; then
     "$PY" -m venv .venv
 fi
 
-# Reinstall only when the dependency list changed.
+# Reinstall when the dependency list changed, or when the installed project does not import from
+# this checkout: an editable install maps the packages it found when it was made, so a venv made
+# before packages moved (e.g. under python/) or for another checkout would miss them for good.
 stamp=.venv/.genai-interop-installed
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+imports_here() {
+    .venv/bin/python - "$PWD" <<'PY' >/dev/null 2>&1
+import importlib, os, sys, tomllib
+root = os.path.realpath(sys.argv[1])
+with open(os.path.join(root, "pyproject.toml"), "rb") as f:
+    names = tomllib.load(f)["tool"]["setuptools"]["packages"]["find"]["include"]
+for name in names:
+    module = importlib.import_module(name.rstrip("*"))
+    if not os.path.realpath(module.__file__).startswith(root + os.sep):
+        sys.exit(1)
+PY
+}
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! imports_here; then
     echo "setup: installing the project and its dependencies into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
     .venv/bin/python -m pip install -q -e '.[test]'
