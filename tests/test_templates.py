@@ -1,11 +1,14 @@
 """The `dotnet new` template pack (templates/dotnet-new/): template.json is complete and
 consistent, each template instantiates the way `dotnet new` substitutes names and symbol values,
-the result compiles with `mcs -langversion:7.2` against the generated OpenVINO.GenAI library, the
-chat app chats with the test double, and the package versions follow the newest snapshot."""
+the result compiles with `mcs -langversion:7.2` against the generated OpenVINO.GenAI library (and
+OpenVINO.Core for the VLM app), the apps run against the test double (the Whisper, VLM and benchmark
+apps print what the samples in csharp/samples print on the same input), and the package versions
+follow the newest snapshot."""
 from __future__ import annotations
 
 import json
 import re
+import struct
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -21,6 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 PACK = REPO / "templates" / "dotnet-new"
 CONTENT = PACK / "content"
 LIBRARY_CSPROJ = REPO / "csharp" / "OpenVINO.GenAI" / "OpenVINO.GenAI.csproj"
+CORE_CSPROJ = REPO / "csharp" / "OpenVINO.Core" / "OpenVINO.Core.csproj"
+SAMPLES = REPO / "csharp" / "samples"
 TEMPLATES = sorted(p.name for p in CONTENT.iterdir() if (p / ".template.config" / "template.json").is_file())
 REQUIRED = ("identity", "name", "shortName", "sourceName", "classifications", "tags", "symbols", "author", "description")
 SYMBOL_TYPES = {"parameter", "generated", "derived", "computed", "bind"}
@@ -85,8 +90,12 @@ def instantiate(name: str, target: Path, project_name: str, values: Optional[dic
 
 # -- template.json --
 
-def test_pack_holds_the_chat_app_and_the_class_library():
-    assert TEMPLATES == ["genai-chat", "genai-lib"]
+def test_pack_holds_the_apps_and_the_class_library():
+    assert TEMPLATES == ["genai-benchmark", "genai-chat", "genai-lib", "genai-vlm", "genai-whisper"]
+    readme = (PACK / "README.md").read_text(encoding="utf-8")
+    description = prop(csproj(PACK / "OpenVINO.GenAI.Templates.csproj"), "Description") or ""
+    for name in TEMPLATES:
+        assert f"`{name}`" in readme and name in description, f"{name} is not listed in the README and the package"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -134,6 +143,20 @@ def test_package_versions_follow_the_newest_snapshot():
         project = csproj(CONTENT / name / f"{spec['sourceName']}.csproj")
         assert package_reference(project, package) == version, f"{name} must reference {package} {version}"
     assert prop(csproj(PACK / "OpenVINO.GenAI.Templates.csproj"), "PackageVersion") == version
+    # The VLM app makes its images as OpenVINO.Core tensors: that package's version follows its project.
+    core = csproj(CORE_CSPROJ)
+    vlm = csproj(CONTENT / "genai-vlm" / "GenAIVisualChat.csproj")
+    assert package_reference(vlm, prop(core, "PackageId") or "") == prop(core, "Version")
+
+
+@pytest.mark.parametrize("template,sample,helper", [("genai-whisper", "WhisperSpeechRecognition", "WavFile.cs"),
+                                                    ("genai-vlm", "VisualLanguageChat", "ImageFile.cs")])
+def test_file_readers_are_the_samples(template, sample, helper):
+    # The apps read WAV and image files with the samples' readers; only the namespace differs.
+    spec = template_json(template)
+    ours = (CONTENT / template / helper).read_text(encoding="utf-8")
+    theirs = (SAMPLES / sample / helper).read_text(encoding="utf-8")
+    assert ours == theirs.replace("namespace OpenVINO.GenAI.Samples", f"namespace {spec['sourceName']}")
 
 
 def test_library_csproj_has_the_nuget_metadata():
@@ -185,10 +208,12 @@ def genai_dll(build_dir) -> Path:
 
 
 def mcs_compile(sources: list[Path], reference: Path, out: Path, target: str) -> None:
-    """Compiles against the GenAI assembly and the runtime beside it (a PackageReference brings both)."""
+    """Compiles against the GenAI assembly and the runtime beside it (a PackageReference brings both), and
+    OpenVINO.Core when it is there too."""
     from support import dotnet
 
-    refs = [f"-r:{r}" for r in dotnet.with_runtime([reference])]
+    core = reference.with_name("OpenVINO.Core.dll")
+    refs = [f"-r:{r}" for r in dotnet.with_runtime([reference] + ([core] if core.exists() else []))]
     result = subprocess.run(
         [require_tool("mcs"), "-langversion:7.2", "-warnaserror", "-nologo", f"-target:{target}", *refs,
          f"-out:{out}", *(["-doc:" + str(out.with_suffix(".xml"))] if target == "library" else []), *map(str, sources)],
@@ -196,7 +221,38 @@ def mcs_compile(sources: list[Path], reference: Path, out: Path, target: str) ->
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("name,target", [("genai-chat", "exe"), ("genai-lib", "library")])
+@pytest.fixture(scope="module")
+def core_native() -> Path:
+    from support import openvino_wheel
+
+    return openvino_wheel.c_library()
+
+
+@pytest.fixture(scope="module")
+def genai_and_core(genai_dll, build_dir, core_native) -> Path:
+    """OpenVINO.GenAI.dll and OpenVINO.Core.dll (with its dllmap naming the wheel's libopenvino_c) in one folder."""
+    from support import core_dotnet, dotnet
+
+    folder = build_dir / "templates" / "lib-core"
+    core_dotnet.build_library(core_native, folder)
+    return dotnet.build_library(out_dir=folder)
+
+
+def compile_template(name: str, project_name: str, library: Path, build_dir: Path) -> Path:
+    project = instantiate(name, build_dir / "templates" / "projects", project_name)
+    exe = library.parent / f"{project_name}.exe"
+    mcs_compile(sorted(project.rglob("*.cs")), library, exe, "exe")
+    return exe
+
+
+def compile_sample(sample: str, library: Path) -> Path:
+    exe = library.parent / f"{sample}.exe"
+    mcs_compile(sorted((SAMPLES / sample).glob("*.cs")) + [SAMPLES / "SampleOptions.cs"], library, exe, "exe")
+    return exe
+
+
+@pytest.mark.parametrize("name,target", [("genai-chat", "exe"), ("genai-lib", "library"), ("genai-whisper", "exe"),
+                                         ("genai-benchmark", "exe")])
 def test_instantiated_templates_compile_with_mcs(genai_dll, build_dir, name, target):
     project = instantiate(name, build_dir / "templates" / "projects", "Sample" + name.split("-")[1].title())
     out = genai_dll.parent / (project.name + (".exe" if target == "exe" else ".dll"))
@@ -237,3 +293,99 @@ def test_chat_app_reports_a_missing_model(genai_dll, build_dir, tmp_path):
     mcs_compile(sorted(project.rglob("*.cs")), genai_dll, exe, "exe")
     result = dotnet.run_mono(exe, [str(tmp_path / "nowhere")], env=dotnet.native_env(build_double()), input="")
     assert result.returncode == 1 and result.stderr.startswith("error: "), result.stdout + result.stderr
+
+
+# -- the Whisper, VLM and benchmark apps print what the samples print --
+
+def write_wav(path: Path, samples: list[float], rate: int = 16000) -> Path:
+    body = b"".join(struct.pack("<h", max(-32768, min(32767, int(v * 32767)))) for v in samples)
+    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + len(body), b"WAVE", b"fmt ", 16, 1, 1, rate, rate * 2, 2, 16,
+                         b"data", len(body))
+    path.write_bytes(header + body)
+    return path
+
+
+def write_ppm(path: Path, width: int, height: int, seed: int) -> Path:
+    pixels = bytes((seed * 97 + i * 31) % 256 for i in range(width * height * 3))
+    path.write_bytes(f"P6\n{width} {height}\n255\n".encode() + pixels)
+    return path
+
+
+RUNTIMES = ["mono", "coreclr"]
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_whisper_app_prints_what_the_sample_prints(genai_dll, build_dir, tmp_path, runtime):
+    from support import dotnet
+    from support.double import build_double
+
+    require_tool("mono")
+    app = compile_template("genai-whisper", "DoubleWhisper", genai_dll, build_dir)
+    sample = compile_sample("WhisperSpeechRecognition", genai_dll)
+    model = tmp_path / "model"
+    model.mkdir()
+    wav = write_wav(tmp_path / "speech.wav", [((i * 37) % 200 - 100) / 150 for i in range(16000 * 3 // 2)], rate=8000)
+    env = dotnet.native_env(build_double())
+    run = dotnet.RUNNERS[runtime]
+    ours, theirs = run(app, [str(model), str(wav)], env=env), run(sample, [str(model), str(wav)], env=env)
+    assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+    assert ours.stdout == theirs.stdout
+    lines = ours.stdout.splitlines()
+    assert len(lines) >= 2 and lines[1].startswith("timestamps: [0.00, "), ours.stdout
+    bad = run(app, [str(model), str(tmp_path / "speech.mp3")], env=env)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: "), bad.stderr
+    (tmp_path / "not.wav").write_bytes(b"ID3 not a wave")
+    bad = run(app, [str(model), str(tmp_path / "not.wav")], env=env)
+    assert bad.returncode == 1 and "not a RIFF/WAVE file" in bad.stderr, bad.stderr
+    usage = run(app, [str(model)], env=env)
+    assert usage.returncode == 2 and "usage: DoubleWhisper MODEL_DIR WAV_FILE [DEVICE]" in usage.stderr
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_benchmark_app_prints_what_the_sample_prints(genai_dll, build_dir, tmp_path, runtime):
+    from support import dotnet
+    from support.double import build_double
+
+    require_tool("mono")
+    app = compile_template("genai-benchmark", "DoubleBenchmark", genai_dll, build_dir)
+    sample = compile_sample("BenchmarkGenAI", genai_dll)
+    model = tmp_path / "model"
+    model.mkdir()
+    env = dotnet.native_env(build_double())
+    run = dotnet.RUNNERS[runtime]
+    args = ["-m", str(model), "-p", "Why is the sky blue?", "--nw", "1", "-n", "2", "--mt", "8"]
+    ours, theirs = run(app, args, env=env), run(sample, args, env=env)
+    assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+    assert ours.stdout == theirs.stdout  # the double's metrics are deterministic
+    assert "Throughput: 500.00 ± 0.00 tokens/s" in ours.stdout, ours.stdout
+    unknown = run(app, ["-m", str(model), "--bogus", "1"], env=env)
+    assert unknown.returncode == 1 and "Error: Unknown option --bogus" in unknown.stderr
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_vlm_app_prints_what_the_sample_prints(genai_and_core, build_dir, core_native, tmp_path, runtime):
+    from support import core_dotnet, dotnet
+    from support.double import build_double
+
+    require_tool("mono")
+    app = compile_template("genai-vlm", "DoubleVisualChat", genai_and_core, build_dir)
+    sample = compile_sample("VisualLanguageChat", genai_and_core)
+    model = tmp_path / "model"
+    model.mkdir()
+    env = core_dotnet.environment(core_native, base=dotnet.native_env(build_double()))
+    run = dotnet.RUNNERS[runtime]
+    questions = "Describe the picture\n\nAnd what else?\n"
+    first, second = write_ppm(tmp_path / "first.ppm", 8, 6, 1), write_ppm(tmp_path / "second.ppm", 8, 6, 2)
+    outputs = []
+    for image in (first, second):
+        ours = run(app, [str(model), str(image)], env=env, input=questions)
+        theirs = run(sample, [str(model), str(image)], env=env, input=questions)
+        assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+        assert ours.stdout == theirs.stdout
+        outputs.append(ours.stdout)
+    assert outputs[0].startswith("question:\n") and outputs[0].count("----------") == 2, outputs[0]
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    bad = run(app, [str(model), str(tmp_path / "image.png")], env=env, input=questions)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "PPM" in bad.stderr, bad.stderr
+    usage = run(app, [str(model)], env=env)
+    assert usage.returncode == 2 and "usage: DoubleVisualChat MODEL_DIR IMAGE_OR_FOLDER [DEVICE]" in usage.stderr
