@@ -106,6 +106,13 @@ class Library:
     # and is loaded from the folder of the library itself, else the function is looked up through the
     # library's handle (its dependencies). Empty: symbols only.
     version_query: dict[str, str] = field(default_factory=dict)
+    # Files a dependency of the library finds beside its own file, or at the path a variable gives:
+    # variable -> {file: native library stem of the file, beside: native library stem of the dependency,
+    # python_package_dir (optional): "<package>/<folder>" where a Python package ships the file}.
+    # When that dependency is already in the process from another folder (another package's copy,
+    # matched by soname), it looks beside that copy; runtimes then point the variable at the file
+    # beside the library they loaded (unless it is set).
+    companions: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_toml(cls, path: Path) -> "Library":
@@ -125,6 +132,12 @@ class Library:
         for key, section in _SECTIONS.items():
             values[key] = section(**_section(section, values[key], f"{path}: [{key}]", key))
         library = cls(**values)
+        for variable, companion in library.companions.items():
+            if not re.fullmatch(_IDENTIFIER, variable) or not {"beside", "file"} <= set(companion) \
+                    or not set(companion) <= {"beside", "file", "python_package_dir"}:
+                raise ValueError(f"{path}: [companions] {variable}: expected an environment variable name = "
+                                 f"{{ file = \"<library stem>\", beside = \"<library stem>\"[, python_package_dir = "
+                                 f"\"<package>/<folder>\"] }}, found {companion!r}")
         # Values emitted verbatim into code (namespace, package, string literals, identifiers).
         for where, value, pattern, what in (
                 ("[csharp] namespace", library.csharp.namespace, rf"{_IDENTIFIER}(\.{_IDENTIFIER})*",

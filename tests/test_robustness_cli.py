@@ -146,7 +146,9 @@ GENAI_TOML = Path(__file__).parent.parent / "bindgen" / "libraries" / "genai.tom
     ('package = "openvino_genai_cffi"', 'package = "openvino-genai"', "[python] package: 'openvino-genai' is not a Python package name"),
     ('native_library = "openvino_genai_c"', 'native_library = "x\\" + evil"', "is not a library file name stem"),
     ('prefix = "ov_genai_"', 'prefix = "ov genai"', "is not a C name prefix"),
-], ids=["namespace", "package", "native library", "prefix"])
+    ('OPENVINO_TOKENIZERS_PATH_GENAI = { file', '"OPENVINO TOKENIZERS" = { file', "[companions] OPENVINO TOKENIZERS: expected"),
+    ('python_package_dir = "openvino_tokenizers/lib" }', 'python_package = "x" }', "[companions] OPENVINO_TOKENIZERS_PATH_GENAI: expected"),
+], ids=["namespace", "package", "native library", "prefix", "companion variable", "companion key"])
 def test_library_description_values_emitted_verbatim_are_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                                    line: str, replacement: str, message: str) -> None:
     # These values land in code as they are (a namespace, an import name, a string literal).

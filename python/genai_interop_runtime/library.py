@@ -109,6 +109,10 @@ class Library:
     not_found: type[LibraryNotFoundError] = LibraryNotFoundError
     build_error: type[NativeBuildError] = NativeBuildError
     error_text: Optional[ErrorText] = None
+    # (variable, file, dependency, package dir): the dependency (a native library stem) finds the native
+    # library `file` beside its own file or at the path in `variable`; "package/sub/folder" where a Python
+    # package ships that file, or "" (see loader.point_companions).
+    companions: Sequence[tuple[str, str, str, str]] = ()
 
     @property
     def mode_env(self) -> str:

@@ -63,6 +63,51 @@ def preload_dependencies(library: Path) -> list[Any]:
     return handles
 
 
+def _loaded_files() -> list[Path]:
+    """The files of the shared objects in this process (Linux: /proc/self/maps)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            return [Path(parts[5]) for parts in (line.split(maxsplit=5) for line in maps)
+                    if len(parts) == 6 and parts[5].startswith("/")]
+    except OSError:
+        return []
+
+
+def point_companions(library: Library, loaded_from: Path) -> None:
+    """For each (variable, file, dependency) of `library.companions`: when the dependency in this process
+    has no `file` beside it (another package loaded its own copy first and the library bound to that
+    one by soname) and the variable is unset, point the variable at the `file` already in the process
+    (the other package's), else at the one the Python package `package_dir` ships, else at the one beside
+    `loaded_from` (the library just loaded), where the install's own copy of the dependency would have
+    found it. A second copy of the file crashed the process when its objects were freed."""
+    for variable, stem, dependency, package_dir in library.companions:
+        if os.environ.get(variable):
+            continue
+        names = library_file_names(dependency)
+        copies = {p.parent for p in _loaded_files()
+                  if any(p.name == name or p.name.startswith(name + ".") for name in names)}
+        if not copies or all(any((folder / n).exists() for n in library_file_names(stem)) for folder in copies):
+            continue
+        # A copy already in the process first (the other package loaded it for its own copy of the
+        # dependency: a second copy of the same library beside it crashed here when objects were freed).
+        loaded = [p for p in _loaded_files() if p.name in library_file_names(stem)]
+        # Then the copy of the Python package that ships it (the one the other package uses; a copy
+        # it loaded may have been unloaded with its last object, while the library keeps state from it).
+        packaged = []
+        if package_dir:
+            top, _, sub = package_dir.partition("/")
+            try:
+                spec = importlib.util.find_spec(top)
+            except (ImportError, ValueError):
+                spec = None
+            for location in (spec.submodule_search_locations or []) if spec is not None else []:
+                packaged += [Path(location) / sub / n for n in library_file_names(stem) if (Path(location) / sub / n).exists()]
+        beside_us = [loaded_from.parent / n for n in library_file_names(stem) if (loaded_from.parent / n).exists()]
+        for candidate in loaded + packaged + beside_us:
+            os.environ[variable] = str(candidate)
+            break
+
+
 class Loader:
     """The loaded copies of one library (once per path and mode) and the one new objects use."""
 
@@ -215,6 +260,8 @@ class Loader:
             where = str(found)
         else:
             lib, where = self._system_library(ffi, tried)
+        if found is not None and sys.platform.startswith("linux"):
+            point_companions(self.library, found)
         native = Native(self.library, "abi", where, ffi, lib)
         native.preloaded = preloaded
         callbacks.install(native)
@@ -315,6 +362,8 @@ class Loader:
             raise self.library.build_error(f"API mode: the headers in {includes} disagree with these bindings "
                                            f"({cdef.api_version}): " + "; ".join(mismatched))
         sys.modules[module_name] = module
+        if sys.platform.startswith("linux"):
+            point_companions(self.library, library)
         native = Native(self.library, "api", str(library), module.ffi, module.lib, includes)
         native.preloaded = preloaded
         callbacks.install(native)

@@ -32,6 +32,11 @@ LIBRARY = Library(
     base_error=_errors.OpenVINOGenAIError,
     not_found=_errors.LibraryNotFoundError,
     build_error=_errors.NativeBuildError,
+    # Files a dependency finds beside itself or through a variable (variable, file, dependency, Python
+    # package folder shipping the file); see loader.point_companions.
+    companions=(
+        ('OPENVINO_TOKENIZERS_PATH_GENAI', 'openvino_tokenizers', 'openvino_genai', 'openvino_tokenizers/lib'),
+    ),
     error_text=None,
 )
 MODE_ENV = LIBRARY.mode_env
