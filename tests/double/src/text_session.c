@@ -19,7 +19,7 @@ static const char *const known_properties[] = {
     "ATTENTION_BACKEND", "INFERENCE_PRECISION_HINT", "PERFORMANCE_HINT", "NUM_STREAMS", "INFERENCE_NUM_THREADS",
     "CACHE_DIR", "ENABLE_MMAP", "KV_CACHE_PRECISION", "DYNAMIC_QUANTIZATION_GROUP_SIZE", "MAX_PROMPT_LEN",
     "MIN_RESPONSE_LEN", "GENERATE_HINT", "LOG_LEVEL", "ENABLE_PROFILING", "CACHE_ENCRYPTION_CALLBACKS",
-    "enable_save_ov_model"};
+    "enable_save_ov_model", "prompt_lookup"};
 
 static bool property_known(const char *key) {
     for (size_t i = 0; i < sizeof known_properties / sizeof known_properties[0]; i++) {
