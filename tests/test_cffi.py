@@ -333,6 +333,90 @@ def test_breaking_out_stops_generation_and_joins(native: g.Native, model_dir: Pa
         again.close()
 
 
+def test_a_stream_starts_nothing_before_it_is_iterated(native: g.Native, model_dir: Path) -> None:
+    # Issue 11: `s = pipe.stream(...)` used to start generating at once.
+    with g.LLMPipeline(model_dir, "CPU") as pipe, config(20) as cfg:
+        seen: list[str] = []
+        stream = pipe.stream("Hello world", cfg)
+        assert not stream_threads(), "nothing runs before the first chunk is asked for"
+        # The pipeline is free meanwhile.
+        with pipe.generate("Hello world", cfg, streamer=seen.append) as first:
+            expected = first.get_string()
+        chunks = list(stream)
+        assert "".join(chunks) == expected and chunks == seen
+        never = pipe.stream("Hello world", cfg)
+        never.close()  # never iterated: nothing ran, the borrowed pipeline is released
+        assert list(never) == []
+        del never
+    assert not stream_threads()
+
+
+@pytest.mark.parametrize("backend", ["SDPA", "PA"])
+def test_break_without_close_leaves_the_pipeline_free(native: g.Native, model_dir: Path, backend: str) -> None:
+    # Issue 11: leaving the loop with `break` while the stream is still referenced kept the pipeline busy,
+    # and the next call failed with -17. The paused stream now gives way to the next call on its pipeline.
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config(60) as cfg:
+        with pipe.generate("Hello world", cfg) as full:
+            full_text = full.get_string()
+        stream = pipe.stream("Hello world", cfg)
+        for _ in stream:
+            break
+        with pipe.generate("Hello world", cfg) as again:
+            assert again.get_string() == full_text
+        assert not stream_threads()
+        with pytest.raises(RuntimeError, match="another call on the same pipeline"):
+            next(stream)
+        assert stream.results is not None and full_text.startswith(stream.results.get_string())
+        stream.results.close()
+        # A stream paused on one thread gives way to a call from another thread too.
+        stream = pipe.stream("Hello world", cfg)
+        next(stream)
+        out: list[str] = []
+        worker = threading.Thread(target=lambda: out.append(pipe.generate("Hello world", cfg).get_string()))
+        worker.start()
+        worker.join(30)
+        assert out == [full_text]
+
+
+def test_streamer_objects(native: g.Native, model_dir: Path) -> None:
+    class Collect(g.StreamerBase):
+        def __init__(self, stop_after: int = 0) -> None:
+            self.chunks: list[str] = []
+            self.ended = 0
+            self.stop_after = stop_after
+
+        def write(self, chunk: str) -> Any:
+            self.chunks.append(chunk)
+            return g.StreamingStatus.STOP if len(self.chunks) == self.stop_after else g.StreamingStatus.RUNNING
+
+        def end(self) -> None:
+            self.ended += 1
+
+    class Failing(g.StreamerBase):
+        ended = False
+
+        def write(self, chunk: str) -> None:
+            raise LookupError("from write")
+
+        def end(self) -> None:
+            Failing.ended = True
+
+    with g.LLMPipeline(model_dir, "CPU") as pipe, config(30) as cfg:
+        streamer = Collect()
+        with pipe.generate("Hello world", cfg, streamer=streamer) as results:
+            assert "".join(streamer.chunks) == results.get_string() and streamer.ended == 1
+        stopping = Collect(stop_after=2)
+        pipe.generate("Hello world", cfg, streamer=stopping).close()
+        assert 2 <= len(stopping.chunks) <= 3 and stopping.ended == 1
+        with pytest.raises(LookupError, match="from write"):
+            pipe.generate("Hello world", cfg, streamer=Failing())
+        assert not Failing.ended
+        with pytest.raises(NotImplementedError, match="write"):
+            pipe.generate("Hello world", cfg, streamer=g.StreamerBase())
+        with pytest.raises(TypeError, match="a callable or a StreamerBase"):
+            pipe.generate("Hello world", cfg, streamer=42)  # type: ignore[arg-type]
+
+
 def test_callback_exception_stops_and_is_reraised(native: g.Native, model_dir: Path) -> None:
     calls: list[str] = []
 

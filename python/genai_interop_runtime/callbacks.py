@@ -23,6 +23,7 @@ import weakref
 from typing import Any, Callable, Generic, Iterator, Optional, Sequence, TypeVar
 
 from . import shutdown
+from . import handles as _handles
 from .handles import Prepared
 from .library import CallbackSpec
 from .native import Native
@@ -30,14 +31,32 @@ from .native import Native
 R = TypeVar("R")
 
 
+class StreamerBase:
+    """Base class of streamer objects, an alternative to a plain function wherever a call takes a
+    streamer: `write(chunk)` receives each piece of decoded text as the library produces it and returns
+    None/False (or the RUNNING status) to go on, True (or STOP) to stop, CANCEL to cancel; `end()` is
+    called once after the call returned, unless `write` raised. (Upstream's `openvino_genai.StreamerBase`
+    receives token ids; the C API gives text, so this one receives text.)"""
+
+    def write(self, chunk: str) -> Any:
+        raise NotImplementedError(f"{type(self).__name__}.write(chunk) must be implemented")
+
+    def end(self) -> None:
+        """Called once after the call returned; nothing by default."""
+
+
 class Invocation:
     """The callback of one native call: the user's function, its pending error, and the C struct to pass."""
 
-    __slots__ = ("spec", "function", "error", "handle", "struct", "_decoders", "sigint_fd")
+    __slots__ = ("spec", "function", "end", "error", "handle", "struct", "_decoders", "sigint_fd")
 
     def __init__(self, native: Native, spec: CallbackSpec, function: object, name: str) -> None:
+        self.end: Optional[Callable[[], Any]] = None
+        if isinstance(function, StreamerBase):
+            self.end = function.end
+            function = function.write
         if not callable(function):
-            raise TypeError(f"{name}: expected a callable, got {type(function).__name__}")
+            raise TypeError(f"{name}: expected a callable or a StreamerBase, got {type(function).__name__}")
         self.spec = spec
         self.function: Callable[..., Any] = function
         self.error: Optional[BaseException] = None
@@ -83,10 +102,14 @@ class Invocation:
             return self.spec.on_error
 
     def raise_pending(self) -> None:
-        """Re-raise what the user's function raised during the call, if anything."""
+        """After the call: re-raise what the user's function raised during it, if anything; else call a
+        streamer object's `end()`."""
         error, self.error = self.error, None
         if error is not None:
             raise error
+        end, self.end = self.end, None
+        if end is not None:
+            end()
 
 
 def _sigint_arrived(fd: int) -> bool:
@@ -205,7 +228,23 @@ class _StreamState:
         self._changed = threading.Condition(threading.Lock())
         self._asked = 0  # chunks the consumer asked for and has not received
         self.stopped = False
+        self.gave_way = False  # stopped because another call on its objects began while it was paused
+        self.thread: Optional[threading.Thread] = None
         _active.add(self)
+
+    def give_way(self) -> None:
+        """Another call on the same pipeline begins: if the consumer is not waiting for a chunk (it left
+        the loop, or is busy elsewhere), stop this call and wait for it to return."""
+        thread = self.thread
+        if thread is None or thread is threading.current_thread():
+            return
+        with self._changed:
+            if self._asked or self.stopped:
+                return
+            self.stopped = self.gave_way = True
+            self._changed.notify_all()
+        while thread.is_alive():
+            thread.join(0.1)
 
     def ask(self) -> None:
         """The consumer wants one more chunk."""
@@ -231,13 +270,15 @@ class _StreamState:
         self.queue.put((_CHUNK, chunk))
         return False
 
-    def run(self, prepared: Prepared[Any]) -> None:
+    def run(self, prepared: Prepared[Any], handles: list[Any]) -> None:
         try:
             result = prepared()
         except BaseException as exc:  # noqa: B036 - handed to the consumer thread
             self.queue.put((_ERROR, exc))
         else:
             self.queue.put((_DONE, result))
+        finally:
+            _handles.vacate(handles, self)
 
 
 # Streams whose calls may still run: at interpreter exit they are told to stop before Python
@@ -260,17 +301,21 @@ shutdown.on_exit(_stop_all)
 class Stream(Generic[R]):
     """`for chunk in pipe.stream(...)`: the chunks of a streaming call as they come.
 
-    The native call runs on a worker thread and hands each chunk over through a queue, so
-    this works whichever thread the library calls back on. Breaking out of the loop (or
+    Nothing runs before the first chunk is asked for (the arguments are checked when the stream is
+    made). The native call then runs on a worker thread and hands each chunk over through a queue,
+    so this works whichever thread the library calls back on. Breaking out of the loop (or
     `close()`, or leaving a `with` block) tells the library to stop at its next callback and
-    joins the thread. After the loop, `results` holds what the call returned. Errors of the
-    call are raised from the loop. Ctrl-C while waiting stops the call too, then propagates.
+    joins the thread. A stream left paused (after `break`, not closed) is stopped when another call
+    on the same pipeline begins, so that call never finds the pipeline busy; iterating it again then
+    raises RuntimeError saying so. After the loop, `results` holds what the call returned. Errors of
+    the call are raised from the loop. Ctrl-C while waiting stops the call too, then propagates.
     """
 
     def __init__(self, name: str = "stream") -> None:
         self._state = _StreamState()
         self._name = name  # of the worker thread
         self._thread: Optional[threading.Thread] = None
+        self._prepared: Optional[Prepared[R]] = None  # the call, until the first chunk is asked for
         self._finished = False
         self.results: Optional[R] = None
         self.error: Optional[BaseException] = None  # an error that arrived after close()
@@ -280,10 +325,22 @@ class Stream(Generic[R]):
         return self._state.on_chunk
 
     def start(self, prepared: Prepared[R]) -> None:
-        thread = threading.Thread(target=self._state.run, args=(prepared,), name=self._name)
+        """Take the prepared call; it starts when the first chunk is asked for."""
+        self._prepared = prepared
+
+    def _launch(self) -> None:
+        prepared, self._prepared = self._prepared, None
+        if prepared is None:
+            return
+        handles = prepared.handles
+        thread = threading.Thread(target=self._state.run, args=(prepared, handles), name=self._name)
+        self._state.thread = thread
+        _handles.occupy(handles, self._state)
         try:
             thread.start()
         except BaseException:
+            _handles.vacate(handles, self._state)
+            self._state.thread = None
             prepared.discard()
             raise
         self._thread = thread
@@ -294,7 +351,14 @@ class Stream(Generic[R]):
     def __next__(self) -> str:
         if self._finished:
             raise StopIteration
+        if self._state.gave_way:
+            self._finished = True
+            self.close()
+            raise RuntimeError("this stream was stopped when another call on the same pipeline began while it "
+                               "was paused (left with `break` and not closed); its partial results are in `results`")
         self._state.ask()
+        if self._prepared is not None:
+            self._launch()
         try:
             kind, value = self._get()
         except BaseException:
@@ -328,7 +392,12 @@ class Stream(Generic[R]):
 
     def close(self) -> None:
         """Stop the call (at its next callback), wait for it to return, keep its results. A consumer
-        waiting inside `next()` on another thread then leaves its loop."""
+        waiting inside `next()` on another thread then leaves its loop. A stream never iterated runs nothing."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            prepared.discard()
+            self._finished = True
+            return
         self._state.stop()  # the callback waiting for the consumer, and every later one, answer STOP
         self._join()
         self._finished = True
@@ -352,5 +421,6 @@ class Stream(Generic[R]):
         self.close()
 
     def __del__(self) -> None:
-        if getattr(self, "_thread", None) is not None and not self._finished:
+        if getattr(self, "_prepared", None) is not None or \
+                (getattr(self, "_thread", None) is not None and not self._finished):
             self.close()

@@ -7,7 +7,8 @@ the same way it borrows its own objects (closing it meanwhile waits for the call
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, ClassVar, Generic, Optional, TypeVar
+import weakref
+from typing import Any, Callable, ClassVar, Generic, Optional, Protocol, Sequence, TypeVar
 
 from . import shutdown
 from .native import Native
@@ -160,6 +161,42 @@ class Keep:
             handle._unborrow()
 
 
+class Occupant(Protocol):
+    """A call that may sit paused on a handle (a stream waiting for its consumer to ask for more)."""
+
+    def give_way(self) -> None:
+        """Stop now if paused (no consumer waiting for the next chunk), and wait until the call returned."""
+
+
+# Paused-able calls per handle they use: a new call on the handle makes them give way first.
+_OCCUPANTS: "weakref.WeakKeyDictionary[Handle, list[Occupant]]" = weakref.WeakKeyDictionary()
+
+
+def occupy(handles: Sequence[Handle], occupant: Occupant) -> None:
+    with _LOCK:
+        for handle in handles:
+            _OCCUPANTS.setdefault(handle, []).append(occupant)
+
+
+def vacate(handles: Sequence[Handle], occupant: Occupant) -> None:
+    with _LOCK:
+        for handle in handles:
+            occupants = _OCCUPANTS.get(handle)
+            if occupants is not None and occupant in occupants:
+                occupants.remove(occupant)
+                if not occupants:
+                    del _OCCUPANTS[handle]
+
+
+def give_way(handles: Sequence[Handle]) -> None:
+    """Before a call on `handles` starts: paused streams on them stop (a stream left with `break` and never
+    closed would otherwise keep its pipeline busy for good, and this call would fail)."""
+    with _LOCK:
+        waiting = [occupant for handle in handles for occupant in _OCCUPANTS.get(handle, ())]
+    for occupant in waiting:
+        occupant.give_way()
+
+
 class Prepared(Generic[R]):
     """A native call with its arguments converted and borrowed, run later (possibly on another thread).
 
@@ -172,11 +209,17 @@ class Prepared(Generic[R]):
         self._keep = keep
         self._run: Optional[Callable[[], R]] = run
 
+    @property
+    def handles(self) -> list[Handle]:
+        """The handles this call borrowed."""
+        return list(self._keep.handles)
+
     def __call__(self) -> R:
         run, self._run = self._run, None
         if run is None:
             raise RuntimeError("a prepared call runs once")
         try:
+            give_way(self._keep.handles)
             shutdown.enter()
             try:
                 return run()

@@ -10,7 +10,7 @@
 The library is found through load(path=...), $OPENVINO_GENAI_DIR, then the system loader;
 $OPENVINO_GENAI_CFFI_MODE=api selects API mode. See the README of genai-interop.
 """
-from genai_interop_runtime.callbacks import Stream
+from genai_interop_runtime.callbacks import Stream, StreamerBase
 from genai_interop_runtime.convert import SupportsCPointer
 from genai_interop_runtime.errors import NeedsNewerLibrary, UnsupportedLibraryVersion
 from genai_interop_runtime.handles import Handle
@@ -63,6 +63,7 @@ __all__ = [
     "NativeStatusError",
     "NeedsNewerLibrary",
     "Stream",
+    "StreamerBase",
     "SupportsCPointer",
     "UnsupportedLibraryVersion",
     'OpenVINOGenAIError',
