@@ -528,30 +528,50 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
 
 # -- VLM (foreign ov_tensor_t handles) and Whisper --
 
-class FakeTensor:
-    """Stands for an object of another cffi binding (e.g. OpenVINO core): exposes `c_pointer`."""
+class ForeignTensor:
+    """An OpenVINO tensor made by another cffi binding (its own FFI over the openvino wheel's
+    libopenvino_c), exposing `c_pointer` as such bindings do. The double reads image tensors through
+    the libopenvino_c the process has loaded, as the real library reads them through its own."""
 
-    def __init__(self) -> None:
+    _ffi: Any = None
+    _lib: Any = None
+
+    def __init__(self, seed: int, shape: tuple[int, int, int] = (4, 6, 3)) -> None:
         import cffi
 
-        self.ffi = cffi.FFI()
-        self.ffi.cdef("typedef struct ov_tensor ov_tensor_t;")
-        self.storage = self.ffi.new("char[64]")
+        from support import openvino_wheel
+
+        if ForeignTensor._ffi is None:
+            ffi = cffi.FFI()
+            ffi.cdef("typedef struct ov_tensor ov_tensor_t;"
+                     "typedef struct { int64_t rank; int64_t* dims; } ov_shape_t;"
+                     "int ov_tensor_create_from_host_ptr(int type, const ov_shape_t shape, void* host_ptr, ov_tensor_t** tensor);"
+                     "void ov_tensor_free(ov_tensor_t* tensor);")
+            ForeignTensor._ffi, ForeignTensor._lib = ffi, ffi.dlopen(str(openvino_wheel.c_library()))
+        self.ffi, lib = ForeignTensor._ffi, ForeignTensor._lib
+        self.pixels = self.ffi.new("uint8_t[]", bytes((i * 31 + seed * 101) % 256 for i in range(shape[0] * shape[1] * shape[2])))
+        self.dims = self.ffi.new("int64_t[]", list(shape))
+        out = self.ffi.new("ov_tensor_t **")
+        assert lib.ov_tensor_create_from_host_ptr(16, {"rank": 3, "dims": self.dims}, self.pixels, out) == 0  # u8
+        self.storage = self.ffi.gc(out[0], lib.ov_tensor_free)
 
     @property
     def c_pointer(self) -> Any:
-        return self.ffi.cast("ov_tensor_t *", self.storage)
+        return self.storage
 
 
 def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
     with g.VLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
         without = pipe.generate("Describe", [], cfg)
-        images = [FakeTensor(), FakeTensor()]
+        images = [ForeignTensor(1), ForeignTensor(2)]
         with_images = pipe.generate("Describe", images, cfg)
-        raw = native.ffi.cast("ov_tensor_t *", images[0].storage)  # a cdata pointer works too
-        with_raw = pipe.generate("Describe", [raw, images[1].c_pointer], cfg)
+        raw = native.ffi.cast("ov_tensor_t *", int(images[0].ffi.cast("uintptr_t", images[0].storage)))
+        with_raw = pipe.generate("Describe", [raw, images[1].c_pointer], cfg)  # a cdata pointer works too
         assert with_images.get_string() != without.get_string()
         assert with_raw.get_string() == with_images.get_string()
+        # The answer depends on the pixels: the tensors' bytes reached the library.
+        with pipe.generate("Describe", [ForeignTensor(1), ForeignTensor(3)], cfg) as other:
+            assert other.get_string() != with_images.get_string()
         chunks = list(pipe.stream("Describe", images, cfg))
         assert "".join(chunks) == with_images.get_string()
         with pytest.raises(TypeError, match=r"rgbs\[1\]"):

@@ -313,8 +313,8 @@ def test_non_contiguous_and_read_only_arrays_are_copied_once() -> None:
 def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path, build_dir: Path) -> None:
     # The GenAI VLM pipeline takes images as ov_tensor_t*: a real core tensor from this package goes
     # straight in (its c_pointer, re-typed by address for the other cffi binding). The native test
-    # double of GenAI stands in for the pipeline (it checks the pointers and counts the images; it
-    # never reads pixels, so no VLM model is needed).
+    # double of GenAI stands in for the pipeline (it reads the tensors' shapes and pixels through this
+    # libopenvino_c, as the real library does, so no VLM model is needed).
     import openvino_genai_cffi as genai
     from support.double import build_double, live_objects
 
@@ -332,6 +332,8 @@ def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path
         with_two = pipe.generate("Describe", images, cfg).get_string()
         with_one = pipe.generate("Describe", images[:1], cfg).get_string()
         assert len({without, with_one, with_two}) == 3  # the answer depends on how many images arrived
+        swapped = pipe.generate("Describe", images[::-1], cfg).get_string()
+        assert swapped != with_two  # and on their pixels, in order: the bytes arrived
         assert "".join(pipe.stream("Describe", images, cfg)) == with_two
         # The tensors are borrowed, never released by GenAI: still usable here.
         assert images[1].to_numpy()[0, 0, 0, 0] == 200

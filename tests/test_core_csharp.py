@@ -173,7 +173,7 @@ def test_wheel_has_only_versioned_names(native: Path) -> None:
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_genai_vlm_pipeline_takes_core_tensors(runtime: str, program: Path, native: Path, tmp_path: Path) -> None:
     # OpenVINO.Core tensors (real libopenvino_c) as the images of OpenVINO.GenAI's VLM pipeline (the
-    # GenAI test double, which counts and checks the tensor pointers but reads no pixels).
+    # GenAI test double, which reads their shapes and pixels through libopenvino_c, as the real library does).
     from support.double import build_double
 
     double = build_double()
@@ -191,6 +191,7 @@ def test_genai_vlm_pipeline_takes_core_tensors(runtime: str, program: Path, nati
     assert lines["done"] == "yes"
     assert lines["image_type"] == "U8 1,8,8,3"
     assert lines["answers_differ"] == "True"  # the answer depends on how many images arrived
+    assert lines["pixels_matter"] == "True"  # and on their pixels: the bytes arrived
     assert lines["streamed_equals"] == "True"
     assert lines["tensor_still_usable"] == "200"  # borrowed, not released by GenAI
     assert lines["disposed_tensor"] == "ObjectDisposedException"

@@ -49,10 +49,14 @@ def program(name: str, library_dll: Path, extra: tuple[Path, ...] = ()) -> Path:
 @pytest.fixture(scope="session")
 def binding_results(double_library, library_dll, model_dir) -> dict[str, dict[str, str]]:
     """{runtime: {test name: "PASS" or the failure}} from one run of BindingTests per runtime."""
+    from support import openvino_wheel
+
     exe = program("BindingTests", library_dll)
     results: dict[str, dict[str, str]] = {}
+    env = dotnet.native_env(double_library)
+    env["GENAI_INTEROP_CORE_LIBRARY"] = str(openvino_wheel.c_library())  # real tensors for the VLM tests (CoreTensor.cs)
     for runtime in RUNTIMES:
-        completed = dotnet.RUNNERS[runtime](exe, [str(model_dir)], dotnet.native_env(double_library), timeout=600)
+        completed = dotnet.RUNNERS[runtime](exe, [str(model_dir)], env, timeout=600)
         lines = {}
         for line in completed.stdout.splitlines():
             verdict, _, rest = line.partition(" ")

@@ -904,10 +904,62 @@ def test_generate_with_history(lib, pipe):
 
 # ---- VLM ----
 
-def test_vlm(lib, model_dir):
+class CoreShape(ctypes.Structure):
+    _fields_ = [("rank", c_int64), ("dims", POINTER(c_int64))]
+
+
+U8, F32 = 16, 4  # ov_element_type_e
+
+
+class CoreTensors:
+    """Real OpenVINO tensors made through the openvino wheel's libopenvino_c, loaded into this process
+    (the double reads image tensors through the libopenvino_c the process has loaded, as the real
+    library reads them through the one it links)."""
+
+    def __init__(self) -> None:
+        from support import openvino_wheel
+
+        self.lib = ctypes.CDLL(str(openvino_wheel.c_library()))
+        self.lib.ov_tensor_create_from_host_ptr.argtypes = [c_int, CoreShape, c_void_p, POINTER(c_void_p)]
+        self.lib.ov_tensor_free.argtypes = [c_void_p]
+        self.made: list[c_void_p] = []
+        self.buffers: list[ctypes.Array] = []
+
+    def tensor(self, shape: tuple[int, ...], data: bytes | None = None, element: int = U8) -> c_void_p:
+        size = 1
+        for d in shape:
+            size *= d
+        size *= 4 if element == F32 else 1
+        data = bytes((i * 37 + 11) % 256 for i in range(size)) if data is None else data
+        assert len(data) == size
+        buffer = ctypes.create_string_buffer(data, max(1, size))
+        tensor = c_void_p()
+        dims = (c_int64 * len(shape))(*shape)
+        assert self.lib.ov_tensor_create_from_host_ptr(element, CoreShape(len(shape), dims), buffer, byref(tensor)) == OK
+        self.made.append(tensor)
+        self.buffers.append(buffer)
+        return tensor
+
+    def array(self, *tensors: c_void_p) -> ctypes.Array:
+        return (c_void_p * len(tensors))(*tensors)
+
+    def free(self) -> None:
+        for tensor in self.made:
+            self.lib.ov_tensor_free(tensor)
+        self.made.clear()
+
+
+@pytest.fixture
+def core():
+    tensors = CoreTensors()
+    yield tensors
+    tensors.free()
+
+
+def test_vlm(lib, model_dir, core):
     pipe = create_pipeline(lib, model_dir, kind="vlm")
     config = make_config(lib, 30)
-    fake_tensors = (c_void_p * 2)(ctypes.addressof(c_int(1)), ctypes.addressof(c_int(2)))
+    images = core.array(core.tensor((4, 6, 3)), core.tensor((1, 4, 6, 3), bytes(72)))
 
     def vlm_text(prompt: bytes, images, count: int, recorder: Recorder | None = None) -> str:
         results = c_void_p()
@@ -922,8 +974,8 @@ def test_vlm(lib, model_dir):
     recorder = Recorder()
     none = vlm_text(b"describe", None, 0, recorder)
     assert none == recorder.text and none == vlm_text(b"describe", None, 0)
-    assert vlm_text(b"describe", fake_tensors, 2) != none
-    assert vlm_text(b"describe", fake_tensors, 1) not in (none, vlm_text(b"describe", fake_tensors, 2))
+    assert vlm_text(b"describe", images, 2) != none
+    assert vlm_text(b"describe", images, 1) not in (none, vlm_text(b"describe", images, 2))
     results = c_void_p()
     assert lib.ov_genai_vlm_pipeline_generate(pipe, b"x", None, c_size_t(1), config, None,
                                               byref(results)) == INVALID_C_PARAM
@@ -947,6 +999,100 @@ def test_vlm(lib, model_dir):
     lib.ov_genai_generation_config_free(got)
     lib.ov_genai_generation_config_free(config)
     lib.ov_genai_vlm_pipeline_free(pipe)
+
+
+def vlm_status(lib, pipe, config, images: ctypes.Array, count: int) -> tuple[int, str | None]:
+    results = c_void_p()
+    status = lib.ov_genai_vlm_pipeline_generate(pipe, b"describe", images, c_size_t(count), config, None, byref(results))
+    if status != OK:
+        return status, None
+    text = read_string(lib.ov_genai_vlm_decoded_results_get_string, results)
+    lib.ov_genai_vlm_decoded_results_free(results)
+    return status, text
+
+
+def test_vlm_answers_depend_on_the_pixels(lib, model_dir, core):
+    # The double hashes what the real library reads: the first N*H*W*C bytes, as u8, whatever the
+    # element type (measured: an f32 tensor answers as the u8 tensor of its first bytes).
+    pipe = create_pipeline(lib, model_dir, kind="vlm")
+    config = make_config(lib, 30)
+    pixels = bytes((i * 7) % 256 for i in range(8 * 8 * 3))
+    other = bytes(reversed(pixels))
+    texts = {name: vlm_status(lib, pipe, config, core.array(tensor), 1)[1] for name, tensor in {
+        "pixels": core.tensor((8, 8, 3), pixels), "pixels NHWC": core.tensor((1, 8, 8, 3), pixels),
+        "other": core.tensor((8, 8, 3), other), "f32, same first bytes": core.tensor((8, 8, 3), pixels * 4, F32),
+        "f32, other first bytes": core.tensor((8, 8, 3), other + pixels * 3, F32)}.items()}
+    assert texts["pixels"] == texts["pixels NHWC"] == texts["f32, same first bytes"]
+    assert texts["other"] == texts["f32, other first bytes"] != texts["pixels"]
+    # Two images in one [2,H,W,C] tensor are two images, as two tensors.
+    batch = core.tensor((2, 8, 8, 3), pixels + other)
+    pair = core.array(core.tensor((8, 8, 3), pixels), core.tensor((8, 8, 3), other))
+    assert vlm_status(lib, pipe, config, core.array(batch), 1)[1] == vlm_status(lib, pipe, config, pair, 2)[1]
+    # A batch of no images is no image.
+    empty_batch = vlm_status(lib, pipe, config, core.array(core.tensor((0, 8, 8, 3), b"")), 1)
+    assert empty_batch == vlm_status(lib, pipe, config, None, 0)
+    lib.ov_genai_generation_config_free(config)
+    lib.ov_genai_vlm_pipeline_free(pipe)
+
+
+def test_vlm_refuses_image_shapes_as_the_real_library(lib, model_dir, core):
+    # MEASURED.md "Images and raw speech": rank 3 or 4, 1, 3 or 4 channels; anything else -17.
+    pipe = create_pipeline(lib, model_dir, kind="vlm")
+    config = make_config(lib, 5)
+    accepted = [(56, 84, 3), (1, 56, 84, 3), (2, 5, 6, 3), (0, 56, 84, 3), (0, 0, 84, 3), (56, 84, 1), (56, 84, 4),
+                (1, 1, 3), (56, 84, 3, 1)]
+    refused = [(56, 84, 2), (56, 84, 5), (56, 84, 0), (3, 56, 84), (56, 84), (0, 84), (1, 1, 56, 84, 3)]
+    for shape in accepted:
+        assert vlm_status(lib, pipe, config, core.array(core.tensor(shape)), 1)[0] == OK, shape
+    for shape in refused:
+        assert vlm_status(lib, pipe, config, core.array(core.tensor(shape)), 1)[0] == UNKNOW_EXCEPTION, shape
+    # One bad image among good ones refuses the call.
+    good = core.tensor((4, 4, 3))
+    assert vlm_status(lib, pipe, config, core.array(good, core.tensor((4, 4, 2))), 2)[0] == UNKNOW_EXCEPTION
+    lib.ov_genai_generation_config_free(config)
+    lib.ov_genai_vlm_pipeline_free(pipe)
+
+
+_VLM_CHILD = r"""
+import ctypes, sys
+from ctypes import POINTER, byref, c_int, c_int64, c_size_t, c_void_p
+double = ctypes.CDLL(sys.argv[1])
+pipe = c_void_p()
+assert double.ov_genai_vlm_pipeline_create(sys.argv[2].encode(), b"CPU", c_size_t(0), byref(pipe)) == 0
+if sys.argv[3] == "fake":
+    storage = ctypes.create_string_buffer(64)
+    tensor = c_void_p(ctypes.addressof(storage))
+else:
+    class Shape(ctypes.Structure):
+        _fields_ = [("rank", c_int64), ("dims", POINTER(c_int64))]
+    core = ctypes.CDLL(sys.argv[3])
+    core.ov_tensor_create.argtypes = [c_int, Shape, POINTER(c_void_p)]
+    shape = [int(d) for d in sys.argv[4].split(",")]
+    tensor = c_void_p()
+    assert core.ov_tensor_create(16, Shape(len(shape), (c_int64 * len(shape))(*shape)), byref(tensor)) == 0
+results = c_void_p()
+print("status", double.ov_genai_vlm_pipeline_generate(pipe, b"x", (c_void_p * 1)(tensor), c_size_t(1), None, None, byref(results)))
+"""
+
+
+@pytest.mark.parametrize("shape", ["0,84,3", "56,0,3", "1,56,0,3", "2,0,0,3"])
+def test_vlm_an_image_of_height_or_width_0_dies_with_sigfpe(lib_path, tmp_path, shape):
+    # As the real library (measured: an integer division by zero): bindings must refuse such images first.
+    from support import openvino_wheel
+
+    completed = subprocess.run([sys.executable, "-c", _VLM_CHILD, str(lib_path), str(tmp_path),
+                                str(openvino_wheel.c_library()), shape], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == -signal.SIGFPE, completed.stdout + completed.stderr
+    assert "has height or width 0; the real library dies here with SIGFPE" in completed.stderr
+
+
+def test_vlm_image_pointers_must_be_openvino_tensors(lib_path, tmp_path):
+    # Without libopenvino_c in the process a pointer cannot be an OpenVINO tensor: the real library
+    # would read it as one (a crash at best); the double aborts saying why.
+    completed = subprocess.run([sys.executable, "-c", _VLM_CHILD, str(lib_path), str(tmp_path), "fake"],
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == -signal.SIGABRT, completed.stdout + completed.stderr
+    assert "no libopenvino_c is loaded in this process" in completed.stderr
 
 
 # ---- Whisper ----

@@ -40,10 +40,17 @@ if job["kind"] == "images":
     assert lib.ov_genai_vlm_pipeline_create(job["model"].encode(), b"CPU", S(2), ctypes.byref(pipe), *F32) == 0
     config = P()
     lib.ov_genai_generation_config_create(ctypes.byref(config))
-    lib.ov_genai_generation_config_set_max_new_tokens(config, S(4))
-    for name, (element, shape) in job["images"].items():
+    lib.ov_genai_generation_config_set_max_new_tokens(config, S(job.get("max_new_tokens", 4)))
+    for name, (element, shape, *seed) in job["images"].items():
         dtype, code = ELEMENT[element]
-        array = np.ones(shape, dtype=dtype)
+        if seed:  # random bytes, the first N*H*W*C of them from `seed`, the rest from another seed
+            head = int(np.prod(shape))
+            size = head * np.dtype(dtype).itemsize
+            raw = np.random.default_rng(seed[0]).integers(0, 256, size, dtype=np.uint8)
+            raw[head:] = np.random.default_rng(seed[0] + 1000).integers(0, 256, size - head, dtype=np.uint8)
+            array = raw.view(dtype).reshape(shape)
+        else:
+            array = np.ones(shape, dtype=dtype)
         keep.append(array)
         dims = (ctypes.c_int64 * len(shape))(*shape)
         tensor = P()
@@ -51,6 +58,12 @@ if job["kind"] == "images":
         images = (P * 1)(tensor)
         results = P()
         out[name] = lib.ov_genai_vlm_pipeline_generate(pipe, b"Describe", images, S(1), config, None, ctypes.byref(results))
+        if job.get("texts") and out[name] == 0:
+            size = S()
+            lib.ov_genai_vlm_decoded_results_get_string(results, None, ctypes.byref(size))
+            text = ctypes.create_string_buffer(size.value)
+            lib.ov_genai_vlm_decoded_results_get_string(results, text, ctypes.byref(size))
+            out[name] = text.value.decode("utf-8", "replace")
 elif job["kind"] == "speech":
     pipe = P()
     assert lib.ov_genai_whisper_pipeline_create(job["model"].encode(), b"CPU", S(2), ctypes.byref(pipe), *F32) == 0
@@ -102,18 +115,35 @@ def test_image_tensors_the_vlm_pipeline_takes(install: real_genai.GenAIInstall, 
     images = {"u8 HWC": ("u8", [56, 84, 3]), "u8 NHWC": ("u8", [1, 56, 84, 3]), "u8 two in one": ("u8", [2, 56, 84, 3]),
               "u8 no image in NHWC": ("u8", [0, 56, 84, 3]), "u8 1 channel": ("u8", [56, 84, 1]),
               "u8 4 channels": ("u8", [56, 84, 4]), "f32 HWC": ("f32", [56, 84, 3]), "u16 HWC": ("u16", [56, 84, 3]),
-              "u8 1x1 pixel": ("u8", [1, 1, 3]),
+              "u8 1x1 pixel": ("u8", [1, 1, 3]), "u8 no image of height 0 in NHWC": ("u8", [0, 0, 84, 3]),
+              "u8 [56,84,3,1] (N=56, 1 channel)": ("u8", [56, 84, 3, 1]),
               "u8 2 channels": ("u8", [56, 84, 2]), "u8 5 channels": ("u8", [56, 84, 5]), "u8 CHW": ("u8", [3, 56, 84]),
-              "u8 HW": ("u8", [56, 84]), "u8 5-D": ("u8", [1, 1, 56, 84, 3])}
+              "u8 HW": ("u8", [56, 84]), "u8 5-D": ("u8", [1, 1, 56, 84, 3]), "u8 0 channels": ("u8", [56, 84, 0]),
+              "u8 HW of height 0": ("u8", [0, 84])}
     got = statuses(install, {"kind": "images", "model": str(tiny_qwen2_vl), "images": images})
     accepted = [name for name, status in got.items() if status == 0]
-    assert accepted == list(images)[:9], got
-    assert {got[name] for name in list(images)[9:]} == {-17}, got
+    assert accepted == list(images)[:11], got
+    assert {got[name] for name in list(images)[11:]} == {-17}, got
 
 
-def test_an_image_of_zero_height_crashes_the_process(install: real_genai.GenAIInstall, tiny_qwen2_vl: Path) -> None:
-    # Measured: SIGFPE (an integer division by zero in the library). A binding must refuse it first.
-    completed = probe(install, {"kind": "images", "model": str(tiny_qwen2_vl), "images": {"empty": ("u8", [0, 84, 3])}})
+def test_the_pixels_are_read_as_u8_whatever_the_element_type(install: real_genai.GenAIInstall,
+                                                             tiny_qwen2_vl: Path) -> None:
+    # The library wraps each tensor's data as u8 of the tensor's shape: an f32 tensor answers as the u8
+    # tensor of its first N*H*W*C bytes (the bytes after those are not read), and other pixels answer
+    # otherwise (the test double hashes the same bytes).
+    images = {"u8": ("u8", [56, 84, 3], 3), "f32": ("f32", [56, 84, 3], 3), "u16": ("u16", [56, 84, 3], 3),
+              "other pixels": ("u8", [56, 84, 3], 4)}
+    got = statuses(install, {"kind": "images", "model": str(tiny_qwen2_vl), "images": images, "texts": True,
+                             "max_new_tokens": 12})
+    assert got["u8"] == got["f32"] == got["u16"] != got["other pixels"], got
+
+
+@pytest.mark.parametrize("shape", [[0, 84, 3], [56, 0, 3], [0, 0, 3], [1, 56, 0, 3], [2, 0, 84, 3], [0, 84, 2]])
+def test_an_image_of_zero_height_or_width_crashes_the_process(install: real_genai.GenAIInstall, tiny_qwen2_vl: Path,
+                                                              shape: list[int]) -> None:
+    # Measured: SIGFPE (an integer division by zero in the library), before the channels are checked.
+    # A binding must refuse it first.
+    completed = probe(install, {"kind": "images", "model": str(tiny_qwen2_vl), "images": {"empty": ("u8", shape)}})
     assert completed.returncode == -signal.SIGFPE, (completed.returncode, completed.stderr[-2000:])
 
 

@@ -384,6 +384,7 @@ def test_vlm_app_prints_what_the_sample_prints(genai_and_core, build_dir, core_n
         assert ours.stdout == theirs.stdout
         outputs.append(ours.stdout)
     assert outputs[0].startswith("question:\n") and outputs[0].count("----------") == 2, outputs[0]
+    assert outputs[0] != outputs[1], "the double answers after the pixels: the image did not arrive"
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     bad = run(app, [str(model), str(tmp_path / "image.png")], env=env, input=questions)
     assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "PPM" in bad.stderr, bad.stderr

@@ -26,7 +26,7 @@ GENERATED_INCLUDE = DOUBLE_DIR / "include"
 BUILD_ROOT = REPO / "build" / "double"
 LIBRARY_NAME = "libopenvino_genai_c.so"
 CFLAGS = ["-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Werror", "-fPIC", "-shared", "-pthread"]
-LIBS = ["-lm", "-Wl,-soname,libopenvino_genai_c.so"]
+LIBS = ["-lm", "-ldl", "-Wl,-soname,libopenvino_genai_c.so"]
 
 _lock = threading.Lock()
 

@@ -603,22 +603,29 @@ namespace GenAIInterop.Tests
         public static void TestVlmPipelineTakesForeignTensors()
         {
             long before = Live();
-            IntPtr fakeTensor = Marshal.AllocHGlobal(64);  // the double does not read tensors
-            try
+            // Real OpenVINO tensors (the double reads their shape and pixels through libopenvino_c).
+            using (var tensor = CoreTensor.Create(CoreTensor.Pixels(4 * 6 * 3, 1), 4, 6, 3))
+            using (var otherPixels = CoreTensor.Create(CoreTensor.Pixels(4 * 6 * 3, 2), 4, 6, 3))
             {
+                IntPtr pointer = tensor.Pointer;
                 using (var pipe = new VLMPipeline(model, "CPU"))
                 using (var config = Config(12))
-                using (var image = new TensorReference(fakeTensor))
+                using (var image = new TensorReference(pointer))
+                using (var second = new TensorReference(otherPixels.Pointer))
                 {
                     string none, one;
                     using (var results = pipe.Generate("Describe", null, config)) none = results.GetString();
                     using (var results = pipe.Generate("Describe", new[] { image }, config, chunk => { })) one = results.GetString();
                     Check(none.Length > 0 && one.Length > 0 && none != one, "the answer depends on the images");
+                    using (var results = pipe.Generate("Describe", new[] { second }, config))
+                    {
+                        Check(results.GetString() != one, "the answer depends on the pixels (they reached the library)");
+                    }
                     Throws<ArgumentException>(() => pipe.Generate("Describe", new NativeObject[] { null }, config), "null tensor");
                     var chunks = pipe.Stream("Describe", new NativeObject[] { image }, config).ToList();
                     Equal(one, string.Concat(chunks), "streamed");
                     // Any binding's object holding an ov_tensor_t goes in as it is (here a generic ForeignObject).
-                    using (var other = new ForeignObject("ov_tensor_t", fakeTensor))
+                    using (var other = new ForeignObject("ov_tensor_t", pointer))
                     {
                         using (var results = pipe.Generate("Describe", new NativeObject[] { other }, config)) Equal(one, results.GetString(), "another object of the C type");
                     }
@@ -633,10 +640,6 @@ namespace GenAIInterop.Tests
                         Check(e.ParamName == "rgbs" && e.Message.Contains("GenerationConfig holds a ov_genai_generation_config, not a ov_tensor_t"), e.Message);
                     }
                 }
-            }
-            finally
-            {
-                Marshal.FreeHGlobal(fakeTensor);
             }
             Equal(before, Live(), "live objects");
         }

@@ -6,7 +6,7 @@ using GenAI = OpenVINO.GenAI;
 // The GenAI VLM pipeline takes its images as ov_tensor_t*: OpenVINO.Core tensors go in as they are (both
 // bindings' classes derive from OpenVINO.Interop.NativeObject; each is kept alive during each call, never
 // released by GenAI). tests/test_core_csharp.py runs this against the real libopenvino_c (tensors) and the native
-// GenAI test double (pipeline), which checks the pointers and counts the images but reads no pixels.
+// GenAI test double (pipeline), which reads their shapes and pixels through libopenvino_c, as the real library does.
 internal static class VlmWithCoreTensors
 {
     private static int Main(string[] args)
@@ -33,6 +33,7 @@ internal static class VlmWithCoreTensors
                 using (var results = pipe.Generate("Describe", both, config)) withTwo = results.GetString();
                 Report("image_type", first.ElementType + " " + string.Join(",", first.Shape));
                 Report("answers_differ", (without != withOne && withOne != withTwo && without != withTwo).ToString());
+                using (var results = pipe.Generate("Describe", new[] { second, first }, config)) Report("pixels_matter", (results.GetString() != withTwo).ToString());
                 Report("streamed_equals", (string.Concat(pipe.Stream("Describe", both, config)) == withTwo).ToString());
                 Report("tensor_still_usable", second.ToArray<byte>()[0].ToString());
                 first.Dispose();

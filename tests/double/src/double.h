@@ -263,7 +263,8 @@ typedef struct {
 typedef struct {
     const char *prompt;
     const json_value *history;
-    size_t images;
+    size_t images;       /* how many images the model sees (VLM) */
+    uint64_t image_hash; /* of their pixels, when images > 0 */
 } text_input;
 
 bool text_session_init(text_session *session, const pipeline_options *options);

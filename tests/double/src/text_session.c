@@ -238,8 +238,9 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
     byte_buffer context = {0};
     ok = ok && render_messages(conversation, &context);
     if (ok && input->images > 0) {
-        char images[48];
-        snprintf(images, sizeof images, "<|images|>%zu\n", input->images);
+        char images[64];
+        snprintf(images, sizeof images, "<|images|>%zu:%016llx\n", input->images,
+                 (unsigned long long)input->image_hash);
         ok = buffer_append_string(&context, images);
     }
     generation_outcome outcome = {0};
