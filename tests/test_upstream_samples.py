@@ -277,3 +277,52 @@ def test_every_covered_sample_has_our_copy() -> None:
     assert set(OWN_COPIES) == {s.path for s in us.COVERED}
     for name in OWN_COPIES.values():
         assert (REPO / "python" / "samples" / name).is_file(), name
+
+
+# -- the C# ports (csharp/samples), same arguments, against the official run of upstream's sample --
+
+CSHARP_PORTS = {
+    "visual_language_chat/visual_language_chat.py": "VisualLanguageChat",
+}
+
+
+@pytest.fixture(scope="module")
+def csharp_ports(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> dict[str, tuple[Path, dict[str, str]]]:
+    """{upstream sample path: (exe, environment)} for the ports built so far."""
+    from support import core_dotnet, dotnet
+    from support import real_speech_vision as rsv
+    from test_vlm_samples_real import CSHARP_SAMPLE as VLM_SAMPLE
+
+    native = rsv.core_library(install)
+    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
+    genai = dotnet.build_library()
+    folder = dotnet.BUILD_ROOT / "upstream-sample-ports"
+    folder.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
+        for item in (dll, dll.with_name(dll.name + ".config")):
+            if item.exists():
+                (folder / item.name).write_bytes(item.read_bytes())
+        refs.append(folder / dll.name)
+    options = REPO / "csharp" / "samples" / "SampleOptions.cs"
+    vlm = dotnet.build_exe([VLM_SAMPLE / "VisualLanguageChat.cs", VLM_SAMPLE / "ImageFile.cs", options], refs,
+                           folder / "VisualLanguageChat.exe")
+    env = core_dotnet.environment(native, base=dotnet.native_env(install.library, install.environment()))
+    return {"visual_language_chat/visual_language_chat.py": (vlm, env)}
+
+
+@pytest.mark.real_genai
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.path in CSHARP_PORTS])
+def test_csharp_port_prints_what_the_upstream_sample_prints(
+        case: Case, runtime: str, upstream: us.UpstreamSamples, tiny_gguf: Path, images: dict[str, Path],
+        request: pytest.FixtureRequest, tmp_path: Path, csharp_ports: dict[str, tuple[Path, dict[str, str]]],
+        official_runs: dict[str, tuple[str, subprocess.CompletedProcess[str]]]) -> None:
+    from support import dotnet
+
+    args = _case_args(case, request, tiny_gguf, images)
+    tag, official = official_run(case, upstream, args, tmp_path / "official", official_runs)
+    exe, env = csharp_ports[case.path]
+    port = dotnet.RUNNERS[runtime](exe, args, env, input=case.stdin, timeout=600)
+    assert port.returncode == 0, port.stderr[-3000:]
+    assert port.stdout == official.stdout, f"{CSHARP_PORTS[case.path]} vs {case.path}@{tag}; stderr:\n{port.stderr[-2000:]}"
