@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import conventions as conv
+from . import docs as docs_mod
 from . import model as m
 
 
@@ -136,6 +137,8 @@ class Member:
     # The iterator form of a method taking one streaming callback ("stream_with_history" for
     # "generate_with_history"); None when it has none.
     stream: Optional[str] = None
+    doc: Optional[docs_mod.MemberDoc] = None  # from the library's docs file (bindgen/docs.py)
+    stream_doc: Optional[docs_mod.MemberDoc] = None  # the iterator form's
 
     @property
     def calls(self) -> list[Call]:
@@ -156,6 +159,7 @@ class ClassBinding:
     free: Optional[str]  # its own free function
     alternate_frees: list[str] = field(default_factory=list)  # frees for objects obtained elsewhere
     members: list[Member] = field(default_factory=list)
+    doc: Optional[docs_mod.ClassDoc] = None
 
     def of(self, kind: MemberKind) -> list[Member]:
         return [mem for mem in self.members if mem.kind is kind]
@@ -204,6 +208,7 @@ class Binding:
     absent_statuses: dict[str, str]  # status enum -> member meaning "no value"
     error_text: Optional[ErrorText]
     value_structs: dict[str, ValueStruct] = field(default_factory=dict)  # every plain (non-callback) struct
+    docs: Optional[docs_mod.Docs] = None  # the library's docs file, attached to classes and members
 
     def owned(self) -> list[ClassBinding]:
         return [c for c in self.classes.values() if c.lifetime is Lifetime.RESOURCE]
@@ -260,7 +265,9 @@ def bind(c: conv.Conventions) -> Binding:
     error_text = _error_text(c)
     if problems:
         raise BindingError("\n".join(problems))
-    return Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c))
+    out = Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c))
+    docs_mod.attach(out, lib)
+    return out
 
 
 def _value_structs(c: conv.Conventions) -> dict[str, ValueStruct]:

@@ -113,6 +113,9 @@ class Library:
     # matched by soname), it looks beside that copy; runtimes then point the variable at the file
     # beside the library they loaded (unless it is set).
     companions: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The docs of every public member (bindgen/docs.py), a TOML file named relative to this one
+    # (e.g. "docs/genai.toml"); read as an absolute path. Empty: members say only what they call.
+    docs: str = ""
 
     @classmethod
     def from_toml(cls, path: Path) -> "Library":
@@ -131,6 +134,11 @@ class Library:
         values = _section(cls, data, f"{path}", "")
         for key, section in _SECTIONS.items():
             values[key] = section(**_section(section, values[key], f"{path}: [{key}]", key))
+        if values.get("docs"):
+            docs_path = (path.parent / values["docs"]).resolve()
+            if not docs_path.is_file():
+                raise ValueError(f"{path}: docs: {values['docs']!r}: no such file ({docs_path})")
+            values["docs"] = str(docs_path)
         library = cls(**values)
         for variable, companion in library.companions.items():
             if not re.fullmatch(_IDENTIFIER, variable) or not {"beside", "file"} <= set(companion) \

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 import re
+import textwrap
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Optional
 
 import jinja2
 
@@ -62,8 +63,50 @@ def environment(lang_dir: str) -> jinja2.Environment:
     )
     env.filters["pascal"] = pascal
     env.filters["camel"] = camel
+    env.filters["xmldoc"] = xmldoc
+    env.filters["pydoc"] = pydoc
+    env.filters["docwrap"] = docwrap
     env.globals["unhandled"] = unhandled
     return env
+
+
+# Words docs text (bindgen/docs.py) writes as placeholders, per language.
+_WORDS = {"csharp": {"null": "null", "true": "true", "false": "false"},
+          "python": {"null": "None", "true": "True", "false": "False"}}
+
+
+def _prose(text: str, lang: str) -> str:
+    """Docs text on one line (runs of white space become one space), with `{null}`, `{true}` and
+    `{false}` spelled in `lang`."""
+    words = _WORDS[lang]
+    return re.sub(r"\{(null|true|false)\}", lambda mt: words[mt.group(1)], " ".join(text.split()))
+
+
+def xmldoc(text: str, refs: Optional[Mapping[str, str]] = None) -> str:
+    """Docs text for a C# XML doc comment: XML special characters escaped, `code` as <c>code</c>, or as
+    <see cref="..."/> when `refs` maps it (a member or class name as Python spells it -> its C# name;
+    "c:Name" names it as code: an overloaded method, which a cref could not pick)."""
+    escaped = _prose(text, "csharp").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def code(mt: re.Match[str]) -> str:
+        target = (refs or {}).get(mt.group(1))
+        if target and target.startswith("c:"):
+            return f"<c>{target[2:]}</c>"
+        return f'<see cref="{target}"/>' if target else f"<c>{mt.group(1)}</c>"
+    return re.sub(r"`([^`]+)`", code, escaped)
+
+
+def docwrap(text: str, width: int, wrapstring: str) -> str:
+    """Wraps rendered docs text at spaces outside XML tags (a <see cref="..."/> stays on one line);
+    lines after the first start with `wrapstring` (a newline and the comment prefix)."""
+    protected = re.sub(r"<[^>]*>", lambda mt: mt.group(0).replace(" ", "\0"), text)
+    lines = textwrap.wrap(protected, width, break_long_words=False, break_on_hyphens=False)
+    return wrapstring.join(lines).replace("\0", " ")
+
+
+def pydoc(text: str) -> str:
+    """Docs text for a Python docstring: backslashes and triple quotes cannot end or bend it."""
+    return _prose(text, "python").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def unhandled(where: str, value: object) -> str:

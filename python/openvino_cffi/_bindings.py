@@ -36,14 +36,20 @@ class SizeParams(NamedTuple):
 
 
 class CompiledModel(_rh.Handle):
-    """`ov_compiled_model_t`, freed with `ov_compiled_model_free`."""
+    """`ov_compiled_model_t`, freed with `ov_compiled_model_free`.
+
+    C API: `ov_compiled_model_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_compiled_model_t *'
 
     @property
     def inputs_size(self) -> int:
-        """Calls `ov_compiled_model_inputs_size`."""
+        """Calls `ov_compiled_model_inputs_size`.
+
+        C API: `ov_compiled_model_inputs_size`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -57,7 +63,10 @@ class CompiledModel(_rh.Handle):
 
     @property
     def outputs_size(self) -> int:
-        """Calls `ov_compiled_model_outputs_size`."""
+        """Calls `ov_compiled_model_outputs_size`.
+
+        C API: `ov_compiled_model_outputs_size`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -70,7 +79,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def input(self) -> OutputConstPort:
-        """Calls `ov_compiled_model_input`."""
+        """Calls `ov_compiled_model_input`.
+
+        C API: `ov_compiled_model_input`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -84,7 +96,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def input_by_index(self, index: int) -> OutputConstPort:
-        """Calls `ov_compiled_model_input_by_index`."""
+        """Calls `ov_compiled_model_input_by_index`.
+
+        C API: `ov_compiled_model_input_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -99,7 +114,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def input_by_name(self, name: str) -> OutputConstPort:
-        """Calls `ov_compiled_model_input_by_name`."""
+        """Calls `ov_compiled_model_input_by_name`.
+
+        C API: `ov_compiled_model_input_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -114,7 +132,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def output(self) -> OutputConstPort:
-        """Calls `ov_compiled_model_output`."""
+        """Calls `ov_compiled_model_output`.
+
+        C API: `ov_compiled_model_output`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -128,7 +149,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def output_by_index(self, index: int) -> OutputConstPort:
-        """Calls `ov_compiled_model_output_by_index`."""
+        """Calls `ov_compiled_model_output_by_index`.
+
+        C API: `ov_compiled_model_output_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -143,7 +167,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def output_by_name(self, name: str) -> OutputConstPort:
-        """Calls `ov_compiled_model_output_by_name`."""
+        """Calls `ov_compiled_model_output_by_name`.
+
+        C API: `ov_compiled_model_output_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -158,7 +185,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def get_runtime_model(self) -> Model:
-        """Calls `ov_compiled_model_get_runtime_model`."""
+        """Calls `ov_compiled_model_get_runtime_model`.
+
+        C API: `ov_compiled_model_get_runtime_model`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -172,7 +202,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def create_infer_request(self) -> InferRequest:
-        """Calls `ov_compiled_model_create_infer_request`."""
+        """Calls `ov_compiled_model_create_infer_request`.
+
+        C API: `ov_compiled_model_create_infer_request`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -186,7 +219,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def set_property(self, key: str, value: str) -> None:
-        """Calls `ov_compiled_model_set_property`."""
+        """Calls `ov_compiled_model_set_property`.
+
+        C API: `ov_compiled_model_set_property`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -198,7 +234,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def get_property(self, property_key: str) -> Optional[str]:
-        """Calls `ov_compiled_model_get_property`."""
+        """Calls `ov_compiled_model_get_property`.
+
+        C API: `ov_compiled_model_get_property`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -212,7 +251,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def export_model(self, export_model_path: Union[str, os.PathLike[str]]) -> None:
-        """Calls `ov_compiled_model_export_model`."""
+        """Calls `ov_compiled_model_export_model`.
+
+        C API: `ov_compiled_model_export_model`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -224,7 +266,10 @@ class CompiledModel(_rh.Handle):
             keep.release()
 
     def get_context(self) -> RemoteContext:
-        """Calls `ov_compiled_model_get_context`."""
+        """Calls `ov_compiled_model_get_context`.
+
+        C API: `ov_compiled_model_get_context`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -239,13 +284,19 @@ class CompiledModel(_rh.Handle):
 
 
 class Core(_rh.Handle):
-    """`ov_core_t`, freed with `ov_core_free`."""
+    """`ov_core_t`, freed with `ov_core_free`.
+
+    C API: `ov_core_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_core_t *'
 
     def __init__(self) -> None:
-        """Calls `ov_core_create`."""
+        """Calls `ov_core_create`.
+
+        C API: `ov_core_create`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -258,7 +309,10 @@ class Core(_rh.Handle):
 
     @classmethod
     def create_with_config(cls, xml_config_file: str) -> Core:
-        """Calls `ov_core_create_with_config`."""
+        """Calls `ov_core_create_with_config`.
+
+        C API: `ov_core_create_with_config`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -273,7 +327,10 @@ class Core(_rh.Handle):
 
     @classmethod
     def create_with_config_unicode(cls, xml_config_file_ws: str) -> Core:
-        """Calls `ov_core_create_with_config_unicode`."""
+        """Calls `ov_core_create_with_config_unicode`.
+
+        C API: `ov_core_create_with_config_unicode`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -288,7 +345,10 @@ class Core(_rh.Handle):
 
     @property
     def available_devices(self) -> List[Optional[str]]:
-        """Calls `ov_core_get_available_devices`."""
+        """Calls `ov_core_get_available_devices`.
+
+        C API: `ov_core_get_available_devices`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -301,7 +361,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def read_model(self, model_path: Union[str, os.PathLike[str]], bin_path: Optional[Union[str, os.PathLike[str]]] = None) -> Model:
-        """Calls `ov_core_read_model`."""
+        """Calls `ov_core_read_model`.
+
+        C API: `ov_core_read_model`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -317,7 +380,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def read_model_unicode(self, model_path: str, bin_path: Optional[str] = None) -> Model:
-        """Calls `ov_core_read_model_unicode`."""
+        """Calls `ov_core_read_model_unicode`.
+
+        C API: `ov_core_read_model_unicode`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -333,7 +399,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def read_model_from_memory_buffer(self, model_str: Union[bytes, bytearray, memoryview, str], weights: Optional[Tensor] = None) -> Model:
-        """Calls `ov_core_read_model_from_memory_buffer`."""
+        """Calls `ov_core_read_model_from_memory_buffer`.
+
+        C API: `ov_core_read_model_from_memory_buffer`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -351,7 +420,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def compile_model(self, model: Model, device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
-        """Calls `ov_core_compile_model`."""
+        """Calls `ov_core_compile_model`.
+
+        C API: `ov_core_compile_model`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -368,7 +440,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def compile_model_from_file(self, model_path: Union[str, os.PathLike[str]], device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
-        """Calls `ov_core_compile_model_from_file`."""
+        """Calls `ov_core_compile_model_from_file`.
+
+        C API: `ov_core_compile_model_from_file`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -385,7 +460,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def add_extension(self, path: Union[str, os.PathLike[str]]) -> None:
-        """Calls `ov_core_add_extension`."""
+        """Calls `ov_core_add_extension`.
+
+        C API: `ov_core_add_extension`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -397,7 +475,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def compile_model_from_file_unicode(self, model_path: str, device_name: Optional[str] = None, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
-        """Calls `ov_core_compile_model_from_file_unicode`."""
+        """Calls `ov_core_compile_model_from_file_unicode`.
+
+        C API: `ov_core_compile_model_from_file_unicode`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -414,7 +495,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def set_property(self, device_name: Optional[str], key: str, value: str) -> None:
-        """Calls `ov_core_set_property`."""
+        """Calls `ov_core_set_property`.
+
+        C API: `ov_core_set_property`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -427,7 +511,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def get_property(self, device_name: str, property_key: str) -> Optional[str]:
-        """Calls `ov_core_get_property`."""
+        """Calls `ov_core_get_property`.
+
+        C API: `ov_core_get_property`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -442,7 +529,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def import_model(self, content: Union[bytes, bytearray, memoryview, str], device_name: str) -> CompiledModel:
-        """Calls `ov_core_import_model`."""
+        """Calls `ov_core_import_model`.
+
+        C API: `ov_core_import_model`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -458,7 +548,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def get_versions_by_device_name(self, device_name: str) -> List[CoreVersion]:
-        """Calls `ov_core_get_versions_by_device_name`."""
+        """Calls `ov_core_get_versions_by_device_name`.
+
+        C API: `ov_core_get_versions_by_device_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -472,7 +565,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def create_context(self, device_name: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> RemoteContext:
-        """Calls `ov_core_create_context`."""
+        """Calls `ov_core_create_context`.
+
+        C API: `ov_core_create_context`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -488,7 +584,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def compile_model_with_context(self, model: Model, context: RemoteContext, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> CompiledModel:
-        """Calls `ov_core_compile_model_with_context`."""
+        """Calls `ov_core_compile_model_with_context`.
+
+        C API: `ov_core_compile_model_with_context`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -505,7 +604,10 @@ class Core(_rh.Handle):
             keep.release()
 
     def get_default_context(self, device_name: str) -> RemoteContext:
-        """Calls `ov_core_get_default_context`."""
+        """Calls `ov_core_get_default_context`.
+
+        C API: `ov_core_get_default_context`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -521,14 +623,20 @@ class Core(_rh.Handle):
 
 
 class InferRequest(AsyncInference, _rh.Handle):
-    """`ov_infer_request_t`, freed with `ov_infer_request_free`."""
+    """`ov_infer_request_t`, freed with `ov_infer_request_free`.
+
+    C API: `ov_infer_request_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_infer_request_t *'
 
     @property
     def profiling_info(self) -> List[ProfilingInfo]:
-        """Calls `ov_infer_request_get_profiling_info`."""
+        """Calls `ov_infer_request_get_profiling_info`.
+
+        C API: `ov_infer_request_get_profiling_info`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -541,7 +649,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_tensor(self, tensor_name: str, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_tensor`."""
+        """Calls `ov_infer_request_set_tensor`.
+
+        C API: `ov_infer_request_set_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -555,7 +666,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_tensor_by_port(self, port: OutputPort, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_tensor_by_port`."""
+        """Calls `ov_infer_request_set_tensor_by_port`.
+
+        C API: `ov_infer_request_set_tensor_by_port`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -569,7 +683,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_tensor_by_const_port(self, port: OutputConstPort, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_tensor_by_const_port`."""
+        """Calls `ov_infer_request_set_tensor_by_const_port`.
+
+        C API: `ov_infer_request_set_tensor_by_const_port`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -583,7 +700,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_input_tensor_by_index(self, idx: int, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_input_tensor_by_index`."""
+        """Calls `ov_infer_request_set_input_tensor_by_index`.
+
+        C API: `ov_infer_request_set_input_tensor_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -597,7 +717,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_input_tensor(self, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_input_tensor`."""
+        """Calls `ov_infer_request_set_input_tensor`.
+
+        C API: `ov_infer_request_set_input_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -610,7 +733,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_output_tensor_by_index(self, idx: int, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_output_tensor_by_index`."""
+        """Calls `ov_infer_request_set_output_tensor_by_index`.
+
+        C API: `ov_infer_request_set_output_tensor_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -624,7 +750,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def set_output_tensor(self, tensor: Tensor) -> None:
-        """Calls `ov_infer_request_set_output_tensor`."""
+        """Calls `ov_infer_request_set_output_tensor`.
+
+        C API: `ov_infer_request_set_output_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -637,7 +766,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_tensor(self, tensor_name: str) -> Tensor:
-        """Calls `ov_infer_request_get_tensor`."""
+        """Calls `ov_infer_request_get_tensor`.
+
+        C API: `ov_infer_request_get_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -652,7 +784,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_tensor_by_const_port(self, port: OutputConstPort) -> Tensor:
-        """Calls `ov_infer_request_get_tensor_by_const_port`."""
+        """Calls `ov_infer_request_get_tensor_by_const_port`.
+
+        C API: `ov_infer_request_get_tensor_by_const_port`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -667,7 +802,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_tensor_by_port(self, port: OutputPort) -> Tensor:
-        """Calls `ov_infer_request_get_tensor_by_port`."""
+        """Calls `ov_infer_request_get_tensor_by_port`.
+
+        C API: `ov_infer_request_get_tensor_by_port`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -682,7 +820,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_input_tensor_by_index(self, idx: int) -> Tensor:
-        """Calls `ov_infer_request_get_input_tensor_by_index`."""
+        """Calls `ov_infer_request_get_input_tensor_by_index`.
+
+        C API: `ov_infer_request_get_input_tensor_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -697,7 +838,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_input_tensor(self) -> Tensor:
-        """Calls `ov_infer_request_get_input_tensor`."""
+        """Calls `ov_infer_request_get_input_tensor`.
+
+        C API: `ov_infer_request_get_input_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -711,7 +855,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_output_tensor_by_index(self, idx: int) -> Tensor:
-        """Calls `ov_infer_request_get_output_tensor_by_index`."""
+        """Calls `ov_infer_request_get_output_tensor_by_index`.
+
+        C API: `ov_infer_request_get_output_tensor_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -726,7 +873,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def get_output_tensor(self) -> Tensor:
-        """Calls `ov_infer_request_get_output_tensor`."""
+        """Calls `ov_infer_request_get_output_tensor`.
+
+        C API: `ov_infer_request_get_output_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -740,7 +890,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def infer(self) -> None:
-        """Calls `ov_infer_request_infer`."""
+        """Calls `ov_infer_request_infer`.
+
+        C API: `ov_infer_request_infer`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -751,7 +904,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def cancel(self) -> None:
-        """Calls `ov_infer_request_cancel`."""
+        """Calls `ov_infer_request_cancel`.
+
+        C API: `ov_infer_request_cancel`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -762,7 +918,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def start_async(self) -> None:
-        """Calls `ov_infer_request_start_async`."""
+        """Calls `ov_infer_request_start_async`.
+
+        C API: `ov_infer_request_start_async`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -773,7 +932,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def wait(self) -> None:
-        """Calls `ov_infer_request_wait`."""
+        """Calls `ov_infer_request_wait`.
+
+        C API: `ov_infer_request_wait`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -784,7 +946,10 @@ class InferRequest(AsyncInference, _rh.Handle):
             keep.release()
 
     def wait_for(self, timeout: int) -> None:
-        """Calls `ov_infer_request_wait_for`."""
+        """Calls `ov_infer_request_wait_for`.
+
+        C API: `ov_infer_request_wait_for`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -817,18 +982,29 @@ class InferRequest(AsyncInference, _rh.Handle):
         return _rh.Prepared(keep, run)
 
     def set_callback(self, callback: Optional[CallbackT] = None) -> None:
-        """Calls `ov_infer_request_set_callback`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
+        """Calls `ov_infer_request_set_callback`.
+        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
+        re-raised here.
+
+        C API: `ov_infer_request_set_callback`.
+        """
         return self._prepare_set_callback(callback)()
 
 
 class Layout(_rh.Handle):
-    """`ov_layout_t`, freed with `ov_layout_free`."""
+    """`ov_layout_t`, freed with `ov_layout_free`.
+
+    C API: `ov_layout_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_layout_t *'
 
     def __init__(self, layout_desc: str) -> None:
-        """Calls `ov_layout_create`."""
+        """Calls `ov_layout_create`.
+
+        C API: `ov_layout_create`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -841,7 +1017,10 @@ class Layout(_rh.Handle):
             keep.release()
 
     def to_string(self) -> Optional[str]:
-        """Calls `ov_layout_to_string`."""
+        """Calls `ov_layout_to_string`.
+
+        C API: `ov_layout_to_string`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -853,14 +1032,20 @@ class Layout(_rh.Handle):
 
 
 class Model(_rh.Handle):
-    """`ov_model_t`, freed with `ov_model_free`."""
+    """`ov_model_t`, freed with `ov_model_free`.
+
+    C API: `ov_model_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_model_t *'
 
     @property
     def inputs_size(self) -> int:
-        """Calls `ov_model_inputs_size`."""
+        """Calls `ov_model_inputs_size`.
+
+        C API: `ov_model_inputs_size`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -874,7 +1059,10 @@ class Model(_rh.Handle):
 
     @property
     def outputs_size(self) -> int:
-        """Calls `ov_model_outputs_size`."""
+        """Calls `ov_model_outputs_size`.
+
+        C API: `ov_model_outputs_size`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -887,7 +1075,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def const_input(self) -> OutputConstPort:
-        """Calls `ov_model_const_input`."""
+        """Calls `ov_model_const_input`.
+
+        C API: `ov_model_const_input`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -901,7 +1092,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def const_input_by_name(self, tensor_name: str) -> OutputConstPort:
-        """Calls `ov_model_const_input_by_name`."""
+        """Calls `ov_model_const_input_by_name`.
+
+        C API: `ov_model_const_input_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -916,7 +1110,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def const_input_by_index(self, index: int) -> OutputConstPort:
-        """Calls `ov_model_const_input_by_index`."""
+        """Calls `ov_model_const_input_by_index`.
+
+        C API: `ov_model_const_input_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -931,7 +1128,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def input(self) -> OutputPort:
-        """Calls `ov_model_input`."""
+        """Calls `ov_model_input`.
+
+        C API: `ov_model_input`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -945,7 +1145,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def input_by_name(self, tensor_name: str) -> OutputPort:
-        """Calls `ov_model_input_by_name`."""
+        """Calls `ov_model_input_by_name`.
+
+        C API: `ov_model_input_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -960,7 +1163,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def input_by_index(self, index: int) -> OutputPort:
-        """Calls `ov_model_input_by_index`."""
+        """Calls `ov_model_input_by_index`.
+
+        C API: `ov_model_input_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -975,7 +1181,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def const_output(self) -> OutputConstPort:
-        """Calls `ov_model_const_output`."""
+        """Calls `ov_model_const_output`.
+
+        C API: `ov_model_const_output`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -989,7 +1198,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def const_output_by_index(self, index: int) -> OutputConstPort:
-        """Calls `ov_model_const_output_by_index`."""
+        """Calls `ov_model_const_output_by_index`.
+
+        C API: `ov_model_const_output_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1004,7 +1216,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def const_output_by_name(self, tensor_name: str) -> OutputConstPort:
-        """Calls `ov_model_const_output_by_name`."""
+        """Calls `ov_model_const_output_by_name`.
+
+        C API: `ov_model_const_output_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1019,7 +1234,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def output(self) -> OutputPort:
-        """Calls `ov_model_output`."""
+        """Calls `ov_model_output`.
+
+        C API: `ov_model_output`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1033,7 +1251,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def output_by_index(self, index: int) -> OutputPort:
-        """Calls `ov_model_output_by_index`."""
+        """Calls `ov_model_output_by_index`.
+
+        C API: `ov_model_output_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1048,7 +1269,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def output_by_name(self, tensor_name: str) -> OutputPort:
-        """Calls `ov_model_output_by_name`."""
+        """Calls `ov_model_output_by_name`.
+
+        C API: `ov_model_output_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1063,7 +1287,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def is_dynamic(self) -> bool:
-        """Calls `ov_model_is_dynamic`."""
+        """Calls `ov_model_is_dynamic`.
+
+        C API: `ov_model_is_dynamic`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1074,7 +1301,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def reshape(self, tensor_names: Sequence[str], partial_shapes: Sequence[PartialShape]) -> None:
-        """Calls `ov_model_reshape`."""
+        """Calls `ov_model_reshape`.
+
+        C API: `ov_model_reshape`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1089,7 +1319,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def reshape_input_by_name(self, tensor_name: str, partial_shape: PartialShape) -> None:
-        """Calls `ov_model_reshape_input_by_name`."""
+        """Calls `ov_model_reshape_input_by_name`.
+
+        C API: `ov_model_reshape_input_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1102,7 +1335,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def reshape_single_input(self, partial_shape: PartialShape) -> None:
-        """Calls `ov_model_reshape_single_input`."""
+        """Calls `ov_model_reshape_single_input`.
+
+        C API: `ov_model_reshape_single_input`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1114,7 +1350,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def reshape_by_port_indexes(self, port_indexes: Iterable[int], partial_shape: Sequence[PartialShape]) -> None:
-        """Calls `ov_model_reshape_by_port_indexes`."""
+        """Calls `ov_model_reshape_by_port_indexes`.
+
+        C API: `ov_model_reshape_by_port_indexes`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1129,7 +1368,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def reshape_by_ports(self, output_ports: Sequence[OutputPort], partial_shapes: Sequence[PartialShape]) -> None:
-        """Calls `ov_model_reshape_by_ports`."""
+        """Calls `ov_model_reshape_by_ports`.
+
+        C API: `ov_model_reshape_by_ports`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1144,7 +1386,10 @@ class Model(_rh.Handle):
             keep.release()
 
     def get_friendly_name(self) -> Optional[str]:
-        """Calls `ov_model_get_friendly_name`."""
+        """Calls `ov_model_get_friendly_name`.
+
+        C API: `ov_model_get_friendly_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1158,14 +1403,20 @@ class Model(_rh.Handle):
 
 
 class OutputConstPort(_rh.Handle):
-    """`ov_output_const_port_t`, freed with `ov_output_const_port_free`."""
+    """`ov_output_const_port_t`, freed with `ov_output_const_port_free`.
+
+    C API: `ov_output_const_port_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_output_const_port_t *'
 
     @property
     def shape(self) -> List[int]:
-        """Calls `ov_const_port_get_shape`."""
+        """Calls `ov_const_port_get_shape`.
+
+        C API: `ov_const_port_get_shape`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1179,7 +1430,10 @@ class OutputConstPort(_rh.Handle):
 
     @property
     def partial_shape(self) -> PartialShape:
-        """Calls `ov_port_get_partial_shape`."""
+        """Calls `ov_port_get_partial_shape`.
+
+        C API: `ov_port_get_partial_shape`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1193,7 +1447,10 @@ class OutputConstPort(_rh.Handle):
 
     @property
     def element_type(self) -> ElementType:
-        """Calls `ov_port_get_element_type`."""
+        """Calls `ov_port_get_element_type`.
+
+        C API: `ov_port_get_element_type`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1206,7 +1463,10 @@ class OutputConstPort(_rh.Handle):
             keep.release()
 
     def get_any_name(self) -> Optional[str]:
-        """Calls `ov_port_get_any_name`."""
+        """Calls `ov_port_get_any_name`.
+
+        C API: `ov_port_get_any_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1220,14 +1480,20 @@ class OutputConstPort(_rh.Handle):
 
 
 class OutputPort(_rh.Handle):
-    """`ov_output_port_t`, freed with `ov_output_port_free`."""
+    """`ov_output_port_t`, freed with `ov_output_port_free`.
+
+    C API: `ov_output_port_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_output_port_t *'
 
     @property
     def shape(self) -> List[int]:
-        """Calls `ov_port_get_shape`."""
+        """Calls `ov_port_get_shape`.
+
+        C API: `ov_port_get_shape`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1241,13 +1507,19 @@ class OutputPort(_rh.Handle):
 
 
 class PreprocessPrepostprocessor(_rh.Handle):
-    """`ov_preprocess_prepostprocessor_t`, freed with `ov_preprocess_prepostprocessor_free`."""
+    """`ov_preprocess_prepostprocessor_t`, freed with `ov_preprocess_prepostprocessor_free`.
+
+    C API: `ov_preprocess_prepostprocessor_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_prepostprocessor_t *'
 
     def __init__(self, model: Model) -> None:
-        """Calls `ov_preprocess_prepostprocessor_create`."""
+        """Calls `ov_preprocess_prepostprocessor_create`.
+
+        C API: `ov_preprocess_prepostprocessor_create`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -1260,7 +1532,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def get_input_info(self) -> PreprocessInputInfo:
-        """Calls `ov_preprocess_prepostprocessor_get_input_info`."""
+        """Calls `ov_preprocess_prepostprocessor_get_input_info`.
+
+        C API: `ov_preprocess_prepostprocessor_get_input_info`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1274,7 +1549,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def get_input_info_by_name(self, tensor_name: str) -> PreprocessInputInfo:
-        """Calls `ov_preprocess_prepostprocessor_get_input_info_by_name`."""
+        """Calls `ov_preprocess_prepostprocessor_get_input_info_by_name`.
+
+        C API: `ov_preprocess_prepostprocessor_get_input_info_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1289,7 +1567,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def get_input_info_by_index(self, tensor_index: int) -> PreprocessInputInfo:
-        """Calls `ov_preprocess_prepostprocessor_get_input_info_by_index`."""
+        """Calls `ov_preprocess_prepostprocessor_get_input_info_by_index`.
+
+        C API: `ov_preprocess_prepostprocessor_get_input_info_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1304,7 +1585,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def get_output_info(self) -> PreprocessOutputInfo:
-        """Calls `ov_preprocess_prepostprocessor_get_output_info`."""
+        """Calls `ov_preprocess_prepostprocessor_get_output_info`.
+
+        C API: `ov_preprocess_prepostprocessor_get_output_info`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1318,7 +1602,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def get_output_info_by_index(self, tensor_index: int) -> PreprocessOutputInfo:
-        """Calls `ov_preprocess_prepostprocessor_get_output_info_by_index`."""
+        """Calls `ov_preprocess_prepostprocessor_get_output_info_by_index`.
+
+        C API: `ov_preprocess_prepostprocessor_get_output_info_by_index`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1333,7 +1620,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def get_output_info_by_name(self, tensor_name: str) -> PreprocessOutputInfo:
-        """Calls `ov_preprocess_prepostprocessor_get_output_info_by_name`."""
+        """Calls `ov_preprocess_prepostprocessor_get_output_info_by_name`.
+
+        C API: `ov_preprocess_prepostprocessor_get_output_info_by_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1348,7 +1638,10 @@ class PreprocessPrepostprocessor(_rh.Handle):
             keep.release()
 
     def build(self) -> Model:
-        """Calls `ov_preprocess_prepostprocessor_build`."""
+        """Calls `ov_preprocess_prepostprocessor_build`.
+
+        C API: `ov_preprocess_prepostprocessor_build`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1363,13 +1656,19 @@ class PreprocessPrepostprocessor(_rh.Handle):
 
 
 class PreprocessInputInfo(_rh.Handle):
-    """`ov_preprocess_input_info_t`, freed with `ov_preprocess_input_info_free`."""
+    """`ov_preprocess_input_info_t`, freed with `ov_preprocess_input_info_free`.
+
+    C API: `ov_preprocess_input_info_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_input_info_t *'
 
     def get_tensor_info(self) -> PreprocessInputTensorInfo:
-        """Calls `ov_preprocess_input_info_get_tensor_info`."""
+        """Calls `ov_preprocess_input_info_get_tensor_info`.
+
+        C API: `ov_preprocess_input_info_get_tensor_info`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1383,7 +1682,10 @@ class PreprocessInputInfo(_rh.Handle):
             keep.release()
 
     def get_preprocess_steps(self) -> PreprocessPreprocessSteps:
-        """Calls `ov_preprocess_input_info_get_preprocess_steps`."""
+        """Calls `ov_preprocess_input_info_get_preprocess_steps`.
+
+        C API: `ov_preprocess_input_info_get_preprocess_steps`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1397,7 +1699,10 @@ class PreprocessInputInfo(_rh.Handle):
             keep.release()
 
     def get_model_info(self) -> PreprocessInputModelInfo:
-        """Calls `ov_preprocess_input_info_get_model_info`."""
+        """Calls `ov_preprocess_input_info_get_model_info`.
+
+        C API: `ov_preprocess_input_info_get_model_info`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1412,14 +1717,21 @@ class PreprocessInputInfo(_rh.Handle):
 
 
 class PreprocessInputTensorInfo(_rh.Handle):
-    """`ov_preprocess_input_tensor_info_t`, freed with `ov_preprocess_input_tensor_info_free`."""
+    """`ov_preprocess_input_tensor_info_t`, freed with `ov_preprocess_input_tensor_info_free`.
+
+    C API: `ov_preprocess_input_tensor_info_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_input_tensor_info_t *'
 
     @property
     def element_type(self) -> Union[ElementType, int]:
-        """Write-only: set with `ov_preprocess_input_tensor_info_set_element_type` (the C API has no getter)."""
+        """Set with `ov_preprocess_input_tensor_info_set_element_type`.
+        Write-only: the C API has no getter.
+
+        C API: `ov_preprocess_input_tensor_info_set_element_type`.
+        """
         raise AttributeError("PreprocessInputTensorInfo.element_type is write-only: the C API has no getter for it")
 
     @element_type.setter
@@ -1436,7 +1748,11 @@ class PreprocessInputTensorInfo(_rh.Handle):
 
     @property
     def color_format(self) -> Union[ColorFormat, int]:
-        """Write-only: set with `ov_preprocess_input_tensor_info_set_color_format` (the C API has no getter)."""
+        """Set with `ov_preprocess_input_tensor_info_set_color_format`.
+        Write-only: the C API has no getter.
+
+        C API: `ov_preprocess_input_tensor_info_set_color_format`.
+        """
         raise AttributeError("PreprocessInputTensorInfo.color_format is write-only: the C API has no getter for it")
 
     @color_format.setter
@@ -1453,7 +1769,11 @@ class PreprocessInputTensorInfo(_rh.Handle):
 
     @property
     def memory_type(self) -> str:
-        """Write-only: set with `ov_preprocess_input_tensor_info_set_memory_type` (the C API has no getter)."""
+        """Set with `ov_preprocess_input_tensor_info_set_memory_type`.
+        Write-only: the C API has no getter.
+
+        C API: `ov_preprocess_input_tensor_info_set_memory_type`.
+        """
         raise AttributeError("PreprocessInputTensorInfo.memory_type is write-only: the C API has no getter for it")
 
     @memory_type.setter
@@ -1469,7 +1789,10 @@ class PreprocessInputTensorInfo(_rh.Handle):
             keep.release()
 
     def set_color_format_with_subname(self, colorFormat: Union[ColorFormat, int], *strings: str) -> None:
-        """Calls `ov_preprocess_input_tensor_info_set_color_format_with_subname`."""
+        """Calls `ov_preprocess_input_tensor_info_set_color_format_with_subname`.
+
+        C API: `ov_preprocess_input_tensor_info_set_color_format_with_subname`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1482,7 +1805,10 @@ class PreprocessInputTensorInfo(_rh.Handle):
             keep.release()
 
     def set_spatial_static_shape(self, input_height: int, input_width: int) -> None:
-        """Calls `ov_preprocess_input_tensor_info_set_spatial_static_shape`."""
+        """Calls `ov_preprocess_input_tensor_info_set_spatial_static_shape`.
+
+        C API: `ov_preprocess_input_tensor_info_set_spatial_static_shape`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1495,7 +1821,10 @@ class PreprocessInputTensorInfo(_rh.Handle):
             keep.release()
 
     def set_from(self, tensor: Tensor) -> None:
-        """Calls `ov_preprocess_input_tensor_info_set_from`."""
+        """Calls `ov_preprocess_input_tensor_info_set_from`.
+
+        C API: `ov_preprocess_input_tensor_info_set_from`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1507,7 +1836,10 @@ class PreprocessInputTensorInfo(_rh.Handle):
             keep.release()
 
     def set_layout(self, layout: Layout) -> None:
-        """Calls `ov_preprocess_input_tensor_info_set_layout`."""
+        """Calls `ov_preprocess_input_tensor_info_set_layout`.
+
+        C API: `ov_preprocess_input_tensor_info_set_layout`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1520,13 +1852,19 @@ class PreprocessInputTensorInfo(_rh.Handle):
 
 
 class PreprocessOutputInfo(_rh.Handle):
-    """`ov_preprocess_output_info_t`, freed with `ov_preprocess_output_info_free`."""
+    """`ov_preprocess_output_info_t`, freed with `ov_preprocess_output_info_free`.
+
+    C API: `ov_preprocess_output_info_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_output_info_t *'
 
     def get_tensor_info(self) -> PreprocessOutputTensorInfo:
-        """Calls `ov_preprocess_output_info_get_tensor_info`."""
+        """Calls `ov_preprocess_output_info_get_tensor_info`.
+
+        C API: `ov_preprocess_output_info_get_tensor_info`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1541,14 +1879,21 @@ class PreprocessOutputInfo(_rh.Handle):
 
 
 class PreprocessOutputTensorInfo(_rh.Handle):
-    """`ov_preprocess_output_tensor_info_t`, freed with `ov_preprocess_output_tensor_info_free`."""
+    """`ov_preprocess_output_tensor_info_t`, freed with `ov_preprocess_output_tensor_info_free`.
+
+    C API: `ov_preprocess_output_tensor_info_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_output_tensor_info_t *'
 
     @property
     def element_type(self) -> Union[ElementType, int]:
-        """Write-only: set with `ov_preprocess_output_set_element_type` (the C API has no getter)."""
+        """Set with `ov_preprocess_output_set_element_type`.
+        Write-only: the C API has no getter.
+
+        C API: `ov_preprocess_output_set_element_type`.
+        """
         raise AttributeError("PreprocessOutputTensorInfo.element_type is write-only: the C API has no getter for it")
 
     @element_type.setter
@@ -1565,13 +1910,19 @@ class PreprocessOutputTensorInfo(_rh.Handle):
 
 
 class PreprocessInputModelInfo(_rh.Handle):
-    """`ov_preprocess_input_model_info_t`, freed with `ov_preprocess_input_model_info_free`."""
+    """`ov_preprocess_input_model_info_t`, freed with `ov_preprocess_input_model_info_free`.
+
+    C API: `ov_preprocess_input_model_info_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_input_model_info_t *'
 
     def set_layout(self, layout: Layout) -> None:
-        """Calls `ov_preprocess_input_model_info_set_layout`."""
+        """Calls `ov_preprocess_input_model_info_set_layout`.
+
+        C API: `ov_preprocess_input_model_info_set_layout`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1584,13 +1935,19 @@ class PreprocessInputModelInfo(_rh.Handle):
 
 
 class PreprocessPreprocessSteps(_rh.Handle):
-    """`ov_preprocess_preprocess_steps_t`, freed with `ov_preprocess_preprocess_steps_free`."""
+    """`ov_preprocess_preprocess_steps_t`, freed with `ov_preprocess_preprocess_steps_free`.
+
+    C API: `ov_preprocess_preprocess_steps_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_preprocess_preprocess_steps_t *'
 
     def resize(self, resize_algorithm: Union[PreprocessResizeAlgorithm, int]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_resize`."""
+        """Calls `ov_preprocess_preprocess_steps_resize`.
+
+        C API: `ov_preprocess_preprocess_steps_resize`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1602,7 +1959,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def scale(self, value: float) -> None:
-        """Calls `ov_preprocess_preprocess_steps_scale`."""
+        """Calls `ov_preprocess_preprocess_steps_scale`.
+
+        C API: `ov_preprocess_preprocess_steps_scale`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1614,7 +1974,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def scale_multi_channels(self, values: Iterable[float]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_scale_multi_channels`."""
+        """Calls `ov_preprocess_preprocess_steps_scale_multi_channels`.
+
+        C API: `ov_preprocess_preprocess_steps_scale_multi_channels`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1626,7 +1989,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def mean(self, value: float) -> None:
-        """Calls `ov_preprocess_preprocess_steps_mean`."""
+        """Calls `ov_preprocess_preprocess_steps_mean`.
+
+        C API: `ov_preprocess_preprocess_steps_mean`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1638,7 +2004,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def mean_multi_channels(self, values: Iterable[float]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_mean_multi_channels`."""
+        """Calls `ov_preprocess_preprocess_steps_mean_multi_channels`.
+
+        C API: `ov_preprocess_preprocess_steps_mean_multi_channels`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1650,7 +2019,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def crop(self, begin: Iterable[int], end: Iterable[int]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_crop`."""
+        """Calls `ov_preprocess_preprocess_steps_crop`.
+
+        C API: `ov_preprocess_preprocess_steps_crop`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1663,7 +2035,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def convert_layout(self, layout: Layout) -> None:
-        """Calls `ov_preprocess_preprocess_steps_convert_layout`."""
+        """Calls `ov_preprocess_preprocess_steps_convert_layout`.
+
+        C API: `ov_preprocess_preprocess_steps_convert_layout`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1675,7 +2050,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def reverse_channels(self) -> None:
-        """Calls `ov_preprocess_preprocess_steps_reverse_channels`."""
+        """Calls `ov_preprocess_preprocess_steps_reverse_channels`.
+
+        C API: `ov_preprocess_preprocess_steps_reverse_channels`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1686,7 +2064,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def convert_element_type(self, element_type: Union[ElementType, int]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_convert_element_type`."""
+        """Calls `ov_preprocess_preprocess_steps_convert_element_type`.
+
+        C API: `ov_preprocess_preprocess_steps_convert_element_type`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1698,7 +2079,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def convert_color(self, colorFormat: Union[ColorFormat, int]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_convert_color`."""
+        """Calls `ov_preprocess_preprocess_steps_convert_color`.
+
+        C API: `ov_preprocess_preprocess_steps_convert_color`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1710,7 +2094,10 @@ class PreprocessPreprocessSteps(_rh.Handle):
             keep.release()
 
     def pad(self, pads_begin: Iterable[int], pads_end: Iterable[int], value: float, mode: Union[PaddingMode, int]) -> None:
-        """Calls `ov_preprocess_preprocess_steps_pad`."""
+        """Calls `ov_preprocess_preprocess_steps_pad`.
+
+        C API: `ov_preprocess_preprocess_steps_pad`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1726,13 +2113,19 @@ class PreprocessPreprocessSteps(_rh.Handle):
 
 
 class RemoteContext(_rh.Handle):
-    """`ov_remote_context_t`, freed with `ov_remote_context_free`."""
+    """`ov_remote_context_t`, freed with `ov_remote_context_free`.
+
+    C API: `ov_remote_context_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_remote_context_t *'
 
     def create_tensor(self, type: Union[ElementType, int], shape: List[int], properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> Tensor:
-        """Calls `ov_remote_context_create_tensor`."""
+        """Calls `ov_remote_context_create_tensor`.
+
+        C API: `ov_remote_context_create_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1749,7 +2142,10 @@ class RemoteContext(_rh.Handle):
             keep.release()
 
     def get_device_name(self) -> Optional[str]:
-        """Calls `ov_remote_context_get_device_name`."""
+        """Calls `ov_remote_context_get_device_name`.
+
+        C API: `ov_remote_context_get_device_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1762,7 +2158,10 @@ class RemoteContext(_rh.Handle):
             keep.release()
 
     def get_params(self) -> SizeParams:
-        """Calls `ov_remote_context_get_params`."""
+        """Calls `ov_remote_context_get_params`.
+
+        C API: `ov_remote_context_get_params`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1776,7 +2175,10 @@ class RemoteContext(_rh.Handle):
             keep.release()
 
     def create_host_tensor(self, type: Union[ElementType, int], shape: List[int]) -> Tensor:
-        """Calls `ov_remote_context_create_host_tensor`."""
+        """Calls `ov_remote_context_create_host_tensor`.
+
+        C API: `ov_remote_context_create_host_tensor`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1793,13 +2195,19 @@ class RemoteContext(_rh.Handle):
 
 
 class Tensor(TensorData, _rh.Handle):
-    """`ov_tensor_t`, freed with `ov_tensor_free`."""
+    """`ov_tensor_t`, freed with `ov_tensor_free`.
+
+    C API: `ov_tensor_t`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_tensor_t *'
 
     def __init__(self, type: Union[ElementType, int], shape: List[int]) -> None:
-        """Calls `ov_tensor_create`."""
+        """Calls `ov_tensor_create`.
+
+        C API: `ov_tensor_create`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -1814,7 +2222,10 @@ class Tensor(TensorData, _rh.Handle):
 
     @classmethod
     def from_host_ptr(cls, type: Union[ElementType, int], shape: List[int], host_ptr: Any = None) -> Tensor:
-        """Calls `ov_tensor_create_from_host_ptr`."""
+        """Calls `ov_tensor_create_from_host_ptr`.
+
+        C API: `ov_tensor_create_from_host_ptr`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -1833,7 +2244,10 @@ class Tensor(TensorData, _rh.Handle):
 
     @classmethod
     def from_string_array(cls, string_array: Sequence[str], shape: List[int]) -> Tensor:
-        """Calls `ov_tensor_create_from_string_array`."""
+        """Calls `ov_tensor_create_from_string_array`.
+
+        C API: `ov_tensor_create_from_string_array`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -1849,7 +2263,10 @@ class Tensor(TensorData, _rh.Handle):
 
     @property
     def shape(self) -> List[int]:
-        """Calls `ov_tensor_get_shape`; set with `ov_tensor_set_shape`."""
+        """Calls `ov_tensor_get_shape`; set with `ov_tensor_set_shape`.
+
+        C API: `ov_tensor_get_shape`, `ov_tensor_set_shape`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1875,7 +2292,10 @@ class Tensor(TensorData, _rh.Handle):
 
     @property
     def element_type(self) -> ElementType:
-        """Calls `ov_tensor_get_element_type`."""
+        """Calls `ov_tensor_get_element_type`.
+
+        C API: `ov_tensor_get_element_type`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1889,7 +2309,10 @@ class Tensor(TensorData, _rh.Handle):
 
     @property
     def size(self) -> int:
-        """Calls `ov_tensor_get_size`."""
+        """Calls `ov_tensor_get_size`.
+
+        C API: `ov_tensor_get_size`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1903,7 +2326,10 @@ class Tensor(TensorData, _rh.Handle):
 
     @property
     def byte_size(self) -> int:
-        """Calls `ov_tensor_get_byte_size`."""
+        """Calls `ov_tensor_get_byte_size`.
+
+        C API: `ov_tensor_get_byte_size`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1917,7 +2343,11 @@ class Tensor(TensorData, _rh.Handle):
 
     @property
     def string_data(self) -> Sequence[str]:
-        """Write-only: set with `ov_tensor_set_string_data` (the C API has no getter)."""
+        """Set with `ov_tensor_set_string_data`.
+        Write-only: the C API has no getter.
+
+        C API: `ov_tensor_set_string_data`.
+        """
         raise AttributeError("Tensor.string_data is write-only: the C API has no getter for it")
 
     @string_data.setter
@@ -1933,7 +2363,10 @@ class Tensor(TensorData, _rh.Handle):
             keep.release()
 
     def get_remote_params(self) -> SizeParams:
-        """Calls `ov_remote_tensor_get_params`."""
+        """Calls `ov_remote_tensor_get_params`.
+
+        C API: `ov_remote_tensor_get_params`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1947,7 +2380,10 @@ class Tensor(TensorData, _rh.Handle):
             keep.release()
 
     def get_remote_device_name(self) -> Optional[str]:
-        """Calls `ov_remote_tensor_get_device_name`."""
+        """Calls `ov_remote_tensor_get_device_name`.
+
+        C API: `ov_remote_tensor_get_device_name`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1960,7 +2396,10 @@ class Tensor(TensorData, _rh.Handle):
             keep.release()
 
     def data(self) -> Any:
-        """Calls `ov_tensor_data`."""
+        """Calls `ov_tensor_data`.
+
+        C API: `ov_tensor_data`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:

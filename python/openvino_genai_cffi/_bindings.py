@@ -29,13 +29,20 @@ class MeanStd(NamedTuple):
 
 
 class JsonContainer(_rh.Handle):
-    """`ov_genai_json_container`, freed with `ov_genai_json_container_free`."""
+    """A JSON value held by the library (object, array, string, number, ...), used for chat messages.
+
+    C API: `ov_genai_json_container`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_json_container *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_json_container_create`."""
+        """An empty JSON value (null).
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_json_container_create`.
+        """
         n = _native.current()
         n.require('ov_genai_json_container_create')
         keep = _rh.Keep()
@@ -49,7 +56,20 @@ class JsonContainer(_rh.Handle):
 
     @classmethod
     def from_json_string(cls, json_str: str) -> JsonContainer:
-        """Calls `ov_genai_json_container_create_from_json_string`."""
+        """A JSON value parsed from text.
+
+        Args:
+            json_str: JSON text.
+
+        Returns:
+            A new JsonContainer.
+
+        Raises:
+            When the text is not valid JSON.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_json_container_create_from_json_string`.
+        """
         n = _native.current()
         n.require('ov_genai_json_container_create_from_json_string')
         keep = _rh.Keep()
@@ -65,7 +85,11 @@ class JsonContainer(_rh.Handle):
 
     @classmethod
     def create_object(cls) -> JsonContainer:
-        """Calls `ov_genai_json_container_create_object`."""
+        """An empty JSON object.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_json_container_create_object`.
+        """
         n = _native.current()
         n.require('ov_genai_json_container_create_object')
         keep = _rh.Keep()
@@ -80,7 +104,11 @@ class JsonContainer(_rh.Handle):
 
     @classmethod
     def create_array(cls) -> JsonContainer:
-        """Calls `ov_genai_json_container_create_array`."""
+        """An empty JSON array.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_json_container_create_array`.
+        """
         n = _native.current()
         n.require('ov_genai_json_container_create_array')
         keep = _rh.Keep()
@@ -94,7 +122,11 @@ class JsonContainer(_rh.Handle):
             keep.release()
 
     def to_json_string(self) -> str:
-        """Calls `ov_genai_json_container_to_json_string`."""
+        """The value as JSON text.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_json_container_to_json_string`.
+        """
         n = self._native
         n.require('ov_genai_json_container_to_json_string')
         keep = _rh.Keep()
@@ -106,7 +138,11 @@ class JsonContainer(_rh.Handle):
             keep.release()
 
     def copy(self) -> JsonContainer:
-        """Calls `ov_genai_json_container_copy`."""
+        """A deep copy of the value.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_json_container_copy`.
+        """
         n = self._native
         n.require('ov_genai_json_container_copy')
         keep = _rh.Keep()
@@ -122,13 +158,21 @@ class JsonContainer(_rh.Handle):
 
 
 class ChatHistory(_rh.Handle):
-    """`ov_genai_chat_history`, freed with `ov_genai_chat_history_free`."""
+    """A conversation: an ordered list of messages, each a JSON object with a `role` (`system`, `user`,
+    `assistant`, `tool`) and a `content`, plus optional tools and extra context for the chat template.
+
+    C API: `ov_genai_chat_history`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_chat_history *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_chat_history_create`."""
+        """An empty conversation.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_create`.
+        """
         n = _native.current()
         n.require('ov_genai_chat_history_create')
         keep = _rh.Keep()
@@ -142,7 +186,17 @@ class ChatHistory(_rh.Handle):
 
     @classmethod
     def from_json_container(cls, messages: JsonContainer) -> ChatHistory:
-        """Calls `ov_genai_chat_history_create_from_json_container`."""
+        """A conversation holding the messages of a JSON array.
+
+        Args:
+            messages: A JSON array of message objects.
+
+        Returns:
+            A new ChatHistory.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_create_from_json_container`.
+        """
         n = _native.current()
         n.require('ov_genai_chat_history_create_from_json_container')
         keep = _rh.Keep()
@@ -158,7 +212,11 @@ class ChatHistory(_rh.Handle):
 
     @property
     def size(self) -> int:
-        """Calls `ov_genai_chat_history_size`."""
+        """How many messages the conversation holds.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_size`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_size')
         keep = _rh.Keep()
@@ -173,7 +231,11 @@ class ChatHistory(_rh.Handle):
 
     @property
     def empty(self) -> int:
-        """Calls `ov_genai_chat_history_empty`."""
+        """Whether the conversation holds no message.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_empty`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_empty')
         keep = _rh.Keep()
@@ -187,7 +249,14 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def push_back(self, message: JsonContainer) -> None:
-        """Calls `ov_genai_chat_history_push_back`."""
+        """Appends a message.
+
+        Args:
+            message: A JSON object with `role` and `content`.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_push_back`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_push_back')
         keep = _rh.Keep()
@@ -200,7 +269,11 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def pop_back(self) -> None:
-        """Calls `ov_genai_chat_history_pop_back`."""
+        """Removes the last message.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_pop_back`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_pop_back')
         keep = _rh.Keep()
@@ -212,7 +285,14 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def get_messages(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_messages`."""
+        """All messages, as a copy.
+
+        Returns:
+            A new JSON array.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_get_messages`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_get_messages')
         keep = _rh.Keep()
@@ -227,7 +307,17 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def get_message(self, index: int) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_message`."""
+        """One message, as a copy.
+
+        Args:
+            index: 0-based, below `size`.
+
+        Returns:
+            A new JSON object.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_get_message`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_get_message')
         keep = _rh.Keep()
@@ -243,7 +333,11 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def get_first(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_first`."""
+        """The first message, as a copy.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_get_first`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_get_first')
         keep = _rh.Keep()
@@ -258,7 +352,11 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def get_last(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_last`."""
+        """The last message, as a copy.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_get_last`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_get_last')
         keep = _rh.Keep()
@@ -273,7 +371,11 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def clear(self) -> None:
-        """Calls `ov_genai_chat_history_clear`."""
+        """Removes every message.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_clear`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_clear')
         keep = _rh.Keep()
@@ -285,7 +387,14 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def set_tools(self, tools: JsonContainer) -> None:
-        """Calls `ov_genai_chat_history_set_tools`."""
+        """The tool definitions the chat template may show the model.
+
+        Args:
+            tools: A JSON array of tool definitions.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_set_tools`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_set_tools')
         keep = _rh.Keep()
@@ -298,7 +407,11 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def get_tools(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_tools`."""
+        """The tool definitions, as a copy.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_get_tools`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_get_tools')
         keep = _rh.Keep()
@@ -313,7 +426,14 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def set_extra_context(self, extra_context: JsonContainer) -> None:
-        """Calls `ov_genai_chat_history_set_extra_context`."""
+        """Extra variables passed to the chat template.
+
+        Args:
+            extra_context: A JSON object.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_set_extra_context`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_set_extra_context')
         keep = _rh.Keep()
@@ -326,7 +446,11 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
     def get_extra_context(self) -> JsonContainer:
-        """Calls `ov_genai_chat_history_get_extra_context`."""
+        """The extra template variables, as a copy.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_chat_history_get_extra_context`.
+        """
         n = self._native
         n.require('ov_genai_chat_history_get_extra_context')
         keep = _rh.Keep()
@@ -342,13 +466,21 @@ class ChatHistory(_rh.Handle):
 
 
 class GenerationConfig(_rh.Handle):
-    """`ov_genai_generation_config`, freed with `ov_genai_generation_config_free`."""
+    """Settings of one text generation: how many tokens, when to stop, and how the next token is chosen
+    (greedy by default; random sampling with `do_sample`; beam search with `num_beams` > 1). Only the
+    settings of the chosen decoding method and the general ones matter.
+
+    C API: `ov_genai_generation_config`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_generation_config *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_generation_config_create`."""
+        """Settings with the library's defaults (greedy decoding, no token limit of its own).
+
+        C API: `ov_genai_generation_config_create`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -361,7 +493,20 @@ class GenerationConfig(_rh.Handle):
 
     @classmethod
     def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> GenerationConfig:
-        """Calls `ov_genai_generation_config_create_from_json`."""
+        """Settings read from a `generation_config.json` file, as exported with a model; missing keys keep the
+        library's defaults.
+
+        Args:
+            json_path: Path of the JSON file.
+
+        Returns:
+            A new configuration object.
+
+        Raises:
+            When the file cannot be read or is not a generation configuration.
+
+        C API: `ov_genai_generation_config_create_from_json`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -376,7 +521,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def max_new_tokens(self) -> int:
-        """Calls `ov_genai_generation_config_get_max_new_tokens`; set with `ov_genai_generation_config_set_max_new_tokens`."""
+        """The most tokens to generate, not counting the prompt. Takes precedence over `max_length`. A model
+        loaded from .gguf has no limit of its own: set one.
+
+        Default: unset (the largest size_t): no limit of its own.
+        Range: > 0 (0 only together with `echo`).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_get_max_new_tokens`, `ov_genai_generation_config_set_max_new_tokens`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -402,7 +555,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def max_length(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_max_length` (the C API has no getter)."""
+        """The most tokens the prompt and the generated text may have together; used only when `max_new_tokens`
+        is unset.
+        Write-only: the C API has no getter.
+
+        Default: unset (the largest size_t).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_max_length`.
+        """
         raise AttributeError("GenerationConfig.max_length is write-only: the C API has no getter for it")
 
     @max_length.setter
@@ -419,7 +580,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def ignore_eos(self) -> bool:
-        """Write-only: set with `ov_genai_generation_config_set_ignore_eos` (the C API has no getter)."""
+        """Keep generating past the end-of-sequence token. Then a token limit (`max_new_tokens` or
+        `max_length`) is required.
+        Write-only: the C API has no getter.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_ignore_eos`.
+        """
         raise AttributeError("GenerationConfig.ignore_eos is write-only: the C API has no getter for it")
 
     @ignore_eos.setter
@@ -436,7 +604,16 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def min_new_tokens(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_min_new_tokens` (the C API has no getter)."""
+        """The fewest tokens to generate: the end-of-sequence token is suppressed until this many were
+        produced.
+        Write-only: the C API has no getter.
+
+        Default: 0.
+        Range: <= `max_new_tokens`.
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_min_new_tokens`.
+        """
         raise AttributeError("GenerationConfig.min_new_tokens is write-only: the C API has no getter for it")
 
     @min_new_tokens.setter
@@ -453,7 +630,13 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def echo(self) -> bool:
-        """Write-only: set with `ov_genai_generation_config_set_echo` (the C API has no getter)."""
+        """Put the prompt in front of the generated text in the results.
+        Write-only: the C API has no getter.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_echo`.
+        """
         raise AttributeError("GenerationConfig.echo is write-only: the C API has no getter for it")
 
     @echo.setter
@@ -470,7 +653,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def logprobs(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_logprobs` (the C API has no getter)."""
+        """How many top log-probabilities to compute per generated position; 0 computes none. The library
+        returns at most one, so any value above 1 acts as 1.
+        Write-only: the C API has no getter.
+
+        Default: 0.
+        Range: >= 0.
+
+        C API: `ov_genai_generation_config_set_logprobs`.
+        """
         raise AttributeError("GenerationConfig.logprobs is write-only: the C API has no getter for it")
 
     @logprobs.setter
@@ -487,7 +678,13 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def include_stop_str_in_output(self) -> bool:
-        """Write-only: set with `ov_genai_generation_config_set_include_stop_str_in_output` (the C API has no getter)."""
+        """Keep the stop string that ended the generation at the end of the text.
+        Write-only: the C API has no getter.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_include_stop_str_in_output`.
+        """
         raise AttributeError("GenerationConfig.include_stop_str_in_output is write-only: the C API has no getter for it")
 
     @include_stop_str_in_output.setter
@@ -504,7 +701,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def num_beam_groups(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_num_beam_groups` (the C API has no getter)."""
+        """Beam search: the number of groups `num_beams` is split into; groups are pushed apart by
+        `diversity_penalty`.
+        Write-only: the C API has no getter.
+
+        Default: 1.
+        Range: >= 1; `num_beams` must be divisible by it.
+
+        C API: `ov_genai_generation_config_set_num_beam_groups`.
+        """
         raise AttributeError("GenerationConfig.num_beam_groups is write-only: the C API has no getter for it")
 
     @num_beam_groups.setter
@@ -521,7 +726,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def num_beams(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_num_beams` (the C API has no getter)."""
+        """Beam search: the number of beams kept per step; 1 means no beam search.
+        Write-only: the C API has no getter.
+
+        Default: 1.
+        Range: >= 1, and >= `num_return_sequences` when above 1.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_generation_config_set_num_beams`.
+        """
         raise AttributeError("GenerationConfig.num_beams is write-only: the C API has no getter for it")
 
     @num_beams.setter
@@ -539,7 +752,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def diversity_penalty(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_diversity_penalty` (the C API has no getter)."""
+        """Grouped beam search: subtracted from a beam's score when it picks a token another group picked at
+        the same step. Must be non-zero with more than one group and zero with one.
+        Write-only: the C API has no getter.
+
+        Default: 0.0.
+
+        C API: `ov_genai_generation_config_set_diversity_penalty`.
+        """
         raise AttributeError("GenerationConfig.diversity_penalty is write-only: the C API has no getter for it")
 
     @diversity_penalty.setter
@@ -556,7 +776,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def length_penalty(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_length_penalty` (the C API has no getter)."""
+        """Beam search: the exponent applied to a sequence's length before its (negative) log-likelihood score
+        is divided by it; above 0 favours longer sequences, below 0 shorter ones.
+        Write-only: the C API has no getter.
+
+        Default: 1.0.
+
+        C API: `ov_genai_generation_config_set_length_penalty`.
+        """
         raise AttributeError("GenerationConfig.length_penalty is write-only: the C API has no getter for it")
 
     @length_penalty.setter
@@ -573,7 +800,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def num_return_sequences(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_num_return_sequences` (the C API has no getter)."""
+        """How many sequences to return: the best beams with beam search, independent samples with `do_sample`.
+        Write-only: the C API has no getter.
+
+        Default: 1.
+        Range: >= 1 (above 1 only with beam search or sampling).
+
+        C API: `ov_genai_generation_config_set_num_return_sequences`.
+        """
         raise AttributeError("GenerationConfig.num_return_sequences is write-only: the C API has no getter for it")
 
     @num_return_sequences.setter
@@ -590,7 +824,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def no_repeat_ngram_size(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_no_repeat_ngram_size` (the C API has no getter)."""
+        """Beam search: no n-gram of this size may appear twice in a sequence.
+        Write-only: the C API has no getter.
+
+        Default: unset (the largest size_t): no restriction.
+        Range: > 0.
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_no_repeat_ngram_size`.
+        """
         raise AttributeError("GenerationConfig.no_repeat_ngram_size is write-only: the C API has no getter for it")
 
     @no_repeat_ngram_size.setter
@@ -607,7 +849,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def stop_criteria(self) -> Union[StopCriteria, int]:
-        """Write-only: set with `ov_genai_generation_config_set_stop_criteria` (the C API has no getter)."""
+        """Beam search: when to stop. `EARLY` stops once `num_beams` sequences are complete, `HEURISTIC` when
+        better ones are unlikely, `NEVER` only when no better ones can exist.
+        Write-only: the C API has no getter.
+
+        Default: `HEURISTIC`.
+
+        C API: `ov_genai_generation_config_set_stop_criteria`.
+        """
         raise AttributeError("GenerationConfig.stop_criteria is write-only: the C API has no getter for it")
 
     @stop_criteria.setter
@@ -624,7 +873,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def temperature(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_temperature` (the C API has no getter)."""
+        """Sampling: divides the logits before the next token is drawn; below 1 makes the choice sharper, above
+        1 flatter.
+        Write-only: the C API has no getter.
+
+        Default: 1.0.
+        Range: > 0 when `do_sample` is set.
+
+        C API: `ov_genai_generation_config_set_temperature`.
+        """
         raise AttributeError("GenerationConfig.temperature is write-only: the C API has no getter for it")
 
     @temperature.setter
@@ -641,7 +898,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def top_p(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_top_p` (the C API has no getter)."""
+        """Sampling: keep only the most probable tokens whose probabilities add up to `top_p` (nucleus
+        sampling); 1.0 keeps all.
+        Write-only: the C API has no getter.
+
+        Default: 1.0.
+        Range: 0 < top_p <= 1 when `do_sample` is set.
+
+        C API: `ov_genai_generation_config_set_top_p`.
+        """
         raise AttributeError("GenerationConfig.top_p is write-only: the C API has no getter for it")
 
     @top_p.setter
@@ -658,7 +923,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def top_k(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_top_k` (the C API has no getter)."""
+        """Sampling: keep only the `top_k` most probable tokens.
+        Write-only: the C API has no getter.
+
+        Default: unset (the largest size_t): all tokens.
+        Range: > 0.
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_top_k`.
+        """
         raise AttributeError("GenerationConfig.top_k is write-only: the C API has no getter for it")
 
     @top_k.setter
@@ -675,7 +948,16 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def min_p(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_min_p` (the C API has no getter)."""
+        """Sampling: drop tokens whose probability is below `min_p` times the most probable token's; 0 keeps
+        all.
+        Write-only: the C API has no getter.
+
+        Default: 0.0.
+        Range: 0 <= min_p < 1 when `do_sample` is set.
+
+        Needs OpenVINO GenAI 2026.3.0.0 or newer.
+        C API: `ov_genai_generation_config_set_min_p`.
+        """
         raise AttributeError("GenerationConfig.min_p is write-only: the C API has no getter for it")
 
     @min_p.setter
@@ -693,7 +975,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def do_sample(self) -> bool:
-        """Write-only: set with `ov_genai_generation_config_set_do_sample` (the C API has no getter)."""
+        """Draw the next token at random from the (filtered) distribution instead of taking the most probable
+        one.
+        Write-only: the C API has no getter.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_do_sample`.
+        """
         raise AttributeError("GenerationConfig.do_sample is write-only: the C API has no getter for it")
 
     @do_sample.setter
@@ -710,7 +999,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def repetition_penalty(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_repetition_penalty` (the C API has no getter)."""
+        """Lowers the chance of tokens already present in the prompt or the output; 1.0 means no penalty.
+        Write-only: the C API has no getter.
+
+        Default: 1.0.
+        Range: > 0 (exactly 1.0 with beam search).
+
+        C API: `ov_genai_generation_config_set_repetition_penalty`.
+        """
         raise AttributeError("GenerationConfig.repetition_penalty is write-only: the C API has no getter for it")
 
     @repetition_penalty.setter
@@ -727,7 +1023,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def presence_penalty(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_presence_penalty` (the C API has no getter)."""
+        """Subtracted from the log-probability of every token generated at least once.
+        Write-only: the C API has no getter.
+
+        Default: 0.0.
+        Range: -2.0 to 2.0 (0.0 with beam search).
+
+        C API: `ov_genai_generation_config_set_presence_penalty`.
+        """
         raise AttributeError("GenerationConfig.presence_penalty is write-only: the C API has no getter for it")
 
     @presence_penalty.setter
@@ -744,7 +1047,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def frequency_penalty(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_frequency_penalty` (the C API has no getter)."""
+        """Subtracted from the log-probability of a token once for every time it was generated.
+        Write-only: the C API has no getter.
+
+        Default: 0.0.
+        Range: -2.0 to 2.0 (0.0 with beam search).
+
+        C API: `ov_genai_generation_config_set_frequency_penalty`.
+        """
         raise AttributeError("GenerationConfig.frequency_penalty is write-only: the C API has no getter for it")
 
     @frequency_penalty.setter
@@ -761,7 +1071,13 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def rng_seed(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_rng_seed` (the C API has no getter)."""
+        """Seed of the random generator used by sampling; the same seed and settings give the same text.
+        Write-only: the C API has no getter.
+
+        Default: 0.
+
+        C API: `ov_genai_generation_config_set_rng_seed`.
+        """
         raise AttributeError("GenerationConfig.rng_seed is write-only: the C API has no getter for it")
 
     @rng_seed.setter
@@ -778,7 +1094,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def assistant_confidence_threshold(self) -> float:
-        """Write-only: set with `ov_genai_generation_config_set_assistant_confidence_threshold` (the C API has no getter)."""
+        """Speculative decoding: the draft model proposes tokens while its confidence stays above this
+        threshold. Excludes `num_assistant_tokens`.
+        Write-only: the C API has no getter.
+
+        Default: 0.0 (not used).
+
+        C API: `ov_genai_generation_config_set_assistant_confidence_threshold`.
+        """
         raise AttributeError("GenerationConfig.assistant_confidence_threshold is write-only: the C API has no getter for it")
 
     @assistant_confidence_threshold.setter
@@ -795,7 +1118,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def num_assistant_tokens(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_num_assistant_tokens` (the C API has no getter)."""
+        """Speculative decoding and prompt lookup: how many candidate tokens are proposed per step. Excludes
+        `assistant_confidence_threshold`.
+        Write-only: the C API has no getter.
+
+        Default: 0 (not used).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_num_assistant_tokens`.
+        """
         raise AttributeError("GenerationConfig.num_assistant_tokens is write-only: the C API has no getter for it")
 
     @num_assistant_tokens.setter
@@ -812,7 +1143,15 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def max_ngram_size(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_max_ngram_size` (the C API has no getter)."""
+        """Prompt lookup: the longest n-gram matched against the prompt to propose candidates; needs
+        `num_assistant_tokens`.
+        Write-only: the C API has no getter.
+
+        Default: 0 (prompt lookup off).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_max_ngram_size`.
+        """
         raise AttributeError("GenerationConfig.max_ngram_size is write-only: the C API has no getter for it")
 
     @max_ngram_size.setter
@@ -829,7 +1168,13 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def eos_token_id(self) -> int:
-        """Write-only: set with `ov_genai_generation_config_set_eos_token_id` (the C API has no getter)."""
+        """The end-of-sequence token; generating it ends the sequence (unless `ignore_eos`).
+        Write-only: the C API has no getter.
+
+        Default: the model's, from its configuration; -1 when unknown.
+
+        C API: `ov_genai_generation_config_set_eos_token_id`.
+        """
         raise AttributeError("GenerationConfig.eos_token_id is write-only: the C API has no getter for it")
 
     @eos_token_id.setter
@@ -846,7 +1191,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def stop_strings(self) -> Sequence[str]:
-        """Write-only: set with `ov_genai_generation_config_set_stop_strings` (the C API has no getter)."""
+        """Strings that end the generation as soon as the text ends with one of them (not kept in the text
+        unless `include_stop_str_in_output`).
+        Write-only: the C API has no getter.
+
+        Default: none.
+
+        C API: `ov_genai_generation_config_set_stop_strings`.
+        """
         raise AttributeError("GenerationConfig.stop_strings is write-only: the C API has no getter for it")
 
     @stop_strings.setter
@@ -863,7 +1215,14 @@ class GenerationConfig(_rh.Handle):
 
     @property
     def stop_token_ids(self) -> Iterable[int]:
-        """Write-only: set with `ov_genai_generation_config_set_stop_token_ids` (the C API has no getter)."""
+        """Tokens that end the generation when produced.
+        Write-only: the C API has no getter.
+
+        Default: none (the end-of-sequence token is added by the library).
+        Range: token ids >= 0.
+
+        C API: `ov_genai_generation_config_set_stop_token_ids`.
+        """
         raise AttributeError("GenerationConfig.stop_token_ids is write-only: the C API has no getter for it")
 
     @stop_token_ids.setter
@@ -879,7 +1238,13 @@ class GenerationConfig(_rh.Handle):
             keep.release()
 
     def validate(self) -> None:
-        """Calls `ov_genai_generation_config_validate`."""
+        """Checks the settings as `generate` would, without generating.
+
+        Raises:
+            When a value is outside its range or the settings contradict each other.
+
+        C API: `ov_genai_generation_config_validate`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -891,13 +1256,20 @@ class GenerationConfig(_rh.Handle):
 
 
 class DecodedResults(_rh.Handle):
-    """`ov_genai_decoded_results`, freed with `ov_genai_decoded_results_free`."""
+    """What a text generation produced: the text of each returned sequence, their scores and the call's
+    metrics.
+
+    C API: `ov_genai_decoded_results`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_decoded_results *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_decoded_results_create`."""
+        """An empty result (the library fills results itself; you rarely need this).
+
+        C API: `ov_genai_decoded_results_create`.
+        """
         n = _native.current()
         keep = _rh.Keep()
         try:
@@ -909,7 +1281,13 @@ class DecodedResults(_rh.Handle):
             keep.release()
 
     def get_perf_metrics(self) -> PerfMetrics:
-        """Calls `ov_genai_decoded_results_get_perf_metrics`."""
+        """The performance metrics of the generation that produced these results.
+
+        Returns:
+            A new PerfMetrics.
+
+        C API: `ov_genai_decoded_results_get_perf_metrics`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -923,7 +1301,11 @@ class DecodedResults(_rh.Handle):
             keep.release()
 
     def get_string(self) -> str:
-        """Calls `ov_genai_decoded_results_get_string`."""
+        """All generated texts as one string: a single text as is, several as `score: text` lines, as the
+        official Python package prints them.
+
+        C API: `ov_genai_decoded_results_get_string`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -935,13 +1317,33 @@ class DecodedResults(_rh.Handle):
 
 
 class LLMPipeline(_rh.Handle):
-    """`ov_genai_llm_pipeline`, freed with `ov_genai_llm_pipeline_free`."""
+    """A text-generation pipeline: loads a language model (an OpenVINO IR folder or a .gguf file) with its
+    tokenizer onto one device and generates text from a prompt or a chat history. A pipeline runs one
+    generation at a time; use one pipeline per concurrent conversation.
+
+    C API: `ov_genai_llm_pipeline`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_llm_pipeline *'
 
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
-        """Calls `ov_genai_llm_pipeline_create`."""
+        """Loads the model and its tokenizer and compiles them for `device`. This reads and compiles the whole
+        model, so it can take seconds; create the pipeline once and reuse it.
+
+        Args:
+            models_path: Folder holding the exported model (`openvino_model.xml`, the tokenizer and detokenizer IRs,
+                `generation_config.json`), or the path of a `.gguf` file.
+            device: Device to compile for: `CPU`, `GPU`, `NPU`, `GPU.1`, ... (`AUTO` lets OpenVINO choose).
+            properties: OpenVINO and GenAI properties as key/value pairs, e.g. `INFERENCE_PRECISION_HINT=f32`,
+                `ATTENTION_BACKEND=SDPA`, `CACHE_DIR=...`. Values are passed to the library as text.
+
+        Raises:
+            When the model cannot be read or compiled, or the device is not available.
+
+        Needs OpenVINO GenAI 2025.2.0.0 or newer.
+        C API: `ov_genai_llm_pipeline_create`.
+        """
         n = _native.current()
         n.require('ov_genai_llm_pipeline_create')
         keep = _rh.Keep()
@@ -982,11 +1384,42 @@ class LLMPipeline(_rh.Handle):
         return _rh.Prepared(keep, run)
 
     def generate(self, inputs: str, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> DecodedResults:
-        """Calls `ov_genai_llm_pipeline_generate`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
+        """Generates a continuation of `inputs` and returns it once generation ends (a token limit, an
+        end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
+        used as given, with the model's chat template applied when its configuration asks for it; between
+        `start_chat` and `finish_chat` the pipeline keeps the conversation and adds each prompt and answer
+        to it.
+        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
+        re-raised here.
+
+        Args:
+            inputs: The prompt.
+            config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
+                Give a token limit (`max_new_tokens`): a model loaded from .gguf has none by default.
+            streamer: Called with each decoded piece of text as it is produced, possibly on a library worker thread;
+                it returns `StreamingStatus.RUNNING` to go on, `STOP` to end the generation and keep what was
+                produced, or `CANCEL` to end it and drop the turn from the chat history.
+
+        Returns:
+            The generated text(s) with their scores and the performance metrics of the call.
+
+        C API: `ov_genai_llm_pipeline_generate`.
+        """
         return self._prepare_generate(inputs, config, streamer)()
 
     def stream(self, inputs: str, config: Optional[GenerationConfig] = None) -> _rcb.Stream[DecodedResults]:
-        """The iterator form of `generate`: `for chunk in obj.stream(...)`; see `Stream`."""
+        """The iterator form of `generate`: nothing runs until iteration starts; each item is one decoded piece
+        of text as the library produces it. Leaving the loop early stops the generation and frees the
+        pipeline.
+        Use it as `for chunk in obj.stream(...)`; see `Stream`.
+
+        Args:
+            inputs: The prompt.
+            config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
+                Give a token limit (`max_new_tokens`): a model loaded from .gguf has none by default.
+
+        C API: `ov_genai_llm_pipeline_generate`.
+        """
         stream: _rcb.Stream[DecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate(inputs, config, stream.callback))
         return stream
@@ -1018,17 +1451,47 @@ class LLMPipeline(_rh.Handle):
         return _rh.Prepared(keep, run)
 
     def generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> DecodedResults:
-        """Calls `ov_genai_llm_pipeline_generate_with_history`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
+        """Generates the assistant's next message for a whole conversation: the messages of `history` go
+        through the model's chat template, and the answer is returned. The library does not add the answer
+        to `history`; append it yourself to continue the conversation.
+        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
+        re-raised here.
+
+        Args:
+            history: The conversation so far (system, user and assistant messages).
+            config: Generation settings for this call; None uses the pipeline's own.
+            streamer: Called with each decoded piece of text, as for `generate`.
+
+        Returns:
+            The generated message with its score and the performance metrics of the call.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_llm_pipeline_generate_with_history`.
+        """
         return self._prepare_generate_with_history(history, config, streamer)()
 
     def stream_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None) -> _rcb.Stream[DecodedResults]:
-        """The iterator form of `generate_with_history`: `for chunk in obj.stream_with_history(...)`; see `Stream`."""
+        """The iterator form of `generate_with_history`: nothing runs until iteration starts; leaving the loop
+        early stops the generation.
+        Use it as `for chunk in obj.stream_with_history(...)`; see `Stream`.
+
+        Args:
+            history: The conversation so far (system, user and assistant messages).
+            config: Generation settings for this call; None uses the pipeline's own.
+
+        Needs OpenVINO GenAI 2026.0.0.0 or newer.
+        C API: `ov_genai_llm_pipeline_generate_with_history`.
+        """
         stream: _rcb.Stream[DecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate_with_history(history, config, stream.callback))
         return stream
 
     def start_chat(self) -> None:
-        """Calls `ov_genai_llm_pipeline_start_chat`."""
+        """Starts a chat: from now on the pipeline keeps the conversation itself, applies the chat template to
+        it and reuses its cached state between `generate` calls, which then take only the new user message.
+
+        C API: `ov_genai_llm_pipeline_start_chat`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1039,7 +1502,10 @@ class LLMPipeline(_rh.Handle):
             keep.release()
 
     def finish_chat(self) -> None:
-        """Calls `ov_genai_llm_pipeline_finish_chat`."""
+        """Ends the chat started by `start_chat` and forgets its conversation and cached state.
+
+        C API: `ov_genai_llm_pipeline_finish_chat`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1050,7 +1516,15 @@ class LLMPipeline(_rh.Handle):
             keep.release()
 
     def get_generation_config(self) -> GenerationConfig:
-        """Calls `ov_genai_llm_pipeline_get_generation_config`."""
+        """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`,
+        or the library's defaults). Changing the copy changes nothing until it is passed to
+        `set_generation_config`.
+
+        Returns:
+            A new configuration object.
+
+        C API: `ov_genai_llm_pipeline_get_generation_config`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1064,7 +1538,13 @@ class LLMPipeline(_rh.Handle):
             keep.release()
 
     def set_generation_config(self, config: GenerationConfig) -> None:
-        """Calls `ov_genai_llm_pipeline_set_generation_config`."""
+        """Replaces the settings `generate` uses when given none.
+
+        Args:
+            config: The new default settings; the library validates them first.
+
+        C API: `ov_genai_llm_pipeline_set_generation_config`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1077,14 +1557,23 @@ class LLMPipeline(_rh.Handle):
 
 
 class PerfMetrics(_rh.Handle):
-    """`ov_genai_perf_metrics`."""
+    """Timings and token counts of one generation (or of several, added together). Durations are means with
+    their standard deviation over the steps measured.
+
+    C API: `ov_genai_perf_metrics`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_perf_metrics *'
 
     @property
     def load_time(self) -> float:
-        """Calls `ov_genai_perf_metrics_get_load_time`."""
+        """How long creating the pipeline took.
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_load_time`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1098,7 +1587,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def num_generation_tokens(self) -> int:
-        """Calls `ov_genai_perf_metrics_get_num_generation_tokens`."""
+        """How many tokens were generated.
+
+        Unit: tokens.
+
+        C API: `ov_genai_perf_metrics_get_num_generation_tokens`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1112,7 +1606,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def num_input_tokens(self) -> int:
-        """Calls `ov_genai_perf_metrics_get_num_input_tokens`."""
+        """How many tokens the prompt had after tokenization (and the chat template).
+
+        Unit: tokens.
+
+        C API: `ov_genai_perf_metrics_get_num_input_tokens`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1126,7 +1625,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def ttft(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_ttft`."""
+        """Time to first token: from the start of generate until the first token was produced (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_ttft`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1141,7 +1645,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def tpot(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_tpot`."""
+        """Time per output token after the first (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_tpot`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1156,7 +1665,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def ipot(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_ipot`."""
+        """Inference time per output token: the model's share of each step (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_ipot`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1171,7 +1685,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def throughput(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_throughput`."""
+        """Generated tokens per second (mean, std).
+
+        Unit: tokens per second.
+
+        C API: `ov_genai_perf_metrics_get_throughput`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1186,7 +1705,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def inference_duration(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_inference_duration`."""
+        """Time spent running the model (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_inference_duration`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1201,7 +1725,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def generate_duration(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_generate_duration`."""
+        """Time the whole generate call took (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_generate_duration`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1216,7 +1745,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def tokenization_duration(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_tokenization_duration`."""
+        """Time spent turning the prompt into tokens (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_tokenization_duration`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1231,7 +1765,12 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def detokenization_duration(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_detokenization_duration`."""
+        """Time spent turning tokens into text (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_detokenization_duration`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1246,7 +1785,13 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def chat_template_duration(self) -> MeanStd:
-        """Calls `ov_genai_perf_metrics_get_chat_template_duration`."""
+        """Time spent applying the chat template (mean, std).
+
+        Unit: milliseconds.
+
+        Needs OpenVINO GenAI 2026.3.0.0 or newer.
+        C API: `ov_genai_perf_metrics_get_chat_template_duration`.
+        """
         n = self._native
         n.require('ov_genai_perf_metrics_get_chat_template_duration')
         keep = _rh.Keep()
@@ -1261,7 +1806,13 @@ class PerfMetrics(_rh.Handle):
             keep.release()
 
     def add_in_place(self, right: PerfMetrics) -> None:
-        """Calls `ov_genai_perf_metrics_add_in_place`."""
+        """Adds another generation's metrics to these: counts add up, durations are pooled.
+
+        Args:
+            right: The metrics to add.
+
+        C API: `ov_genai_perf_metrics_add_in_place`.
+        """
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1274,13 +1825,20 @@ class PerfMetrics(_rh.Handle):
 
 
 class VLMDecodedResults(_rh.Handle):
-    """`ov_genai_vlm_decoded_results`, freed with `ov_genai_vlm_decoded_results_free`."""
+    """What a visual language generation produced: texts, scores and the call's metrics.
+
+    C API: `ov_genai_vlm_decoded_results`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_vlm_decoded_results *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_vlm_decoded_results_create`."""
+        """An empty result (the library fills results itself).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_decoded_results_create`.
+        """
         n = _native.current()
         n.require('ov_genai_vlm_decoded_results_create')
         keep = _rh.Keep()
@@ -1293,7 +1851,14 @@ class VLMDecodedResults(_rh.Handle):
             keep.release()
 
     def get_perf_metrics(self) -> PerfMetrics:
-        """Calls `ov_genai_vlm_decoded_results_get_perf_metrics`."""
+        """The performance metrics of the generation that produced these results.
+
+        Returns:
+            A new PerfMetrics.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_decoded_results_get_perf_metrics`.
+        """
         n = self._native
         n.require('ov_genai_vlm_decoded_results_get_perf_metrics')
         keep = _rh.Keep()
@@ -1308,7 +1873,11 @@ class VLMDecodedResults(_rh.Handle):
             keep.release()
 
     def get_string(self) -> str:
-        """Calls `ov_genai_vlm_decoded_results_get_string`."""
+        """All generated texts as one string, as for `DecodedResults`.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_decoded_results_get_string`.
+        """
         n = self._native
         n.require('ov_genai_vlm_decoded_results_get_string')
         keep = _rh.Keep()
@@ -1321,13 +1890,31 @@ class VLMDecodedResults(_rh.Handle):
 
 
 class VLMPipeline(_rh.Handle):
-    """`ov_genai_vlm_pipeline`, freed with `ov_genai_vlm_pipeline_free`."""
+    """A visual language pipeline: loads a model that reads images and text (an OpenVINO IR folder with its
+    vision encoder, language model and tokenizer) onto one device and answers prompts about images. One
+    generation at a time per pipeline.
+
+    C API: `ov_genai_vlm_pipeline`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_vlm_pipeline *'
 
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
-        """Calls `ov_genai_vlm_pipeline_create`."""
+        """Loads and compiles the model's parts for `device`; this can take seconds, so create the pipeline
+        once.
+
+        Args:
+            models_path: Folder holding the exported model (its IR files, tokenizer and configuration files).
+            device: Device to compile for: `CPU`, `GPU`, ...
+            properties: OpenVINO and GenAI properties as key/value pairs, passed to the library as text.
+
+        Raises:
+            When the model cannot be read or compiled, or the device is not available.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_create`.
+        """
         n = _native.current()
         n.require('ov_genai_vlm_pipeline_create')
         keep = _rh.Keep()
@@ -1370,11 +1957,40 @@ class VLMPipeline(_rh.Handle):
         return _rh.Prepared(keep, run)
 
     def generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> VLMDecodedResults:
-        """Calls `ov_genai_vlm_pipeline_generate`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
+        """Generates an answer to `text_inputs` about the given images (none is fine: the model then answers
+        from text alone). In a chat (`start_chat`), images sent once stay part of the conversation.
+        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
+        re-raised here.
+
+        Args:
+            text_inputs: The prompt.
+            rgbs: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
+                order the prompt refers to them.
+            config: Generation settings for this call; None uses the pipeline's own.
+            streamer: Called with each decoded piece of text, as for `LLMPipeline.generate`.
+
+        Returns:
+            The generated text with its score and the performance metrics of the call.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_generate`.
+        """
         return self._prepare_generate(text_inputs, rgbs, config, streamer)()
 
     def stream(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _rcb.Stream[VLMDecodedResults]:
-        """The iterator form of `generate`: `for chunk in obj.stream(...)`; see `Stream`."""
+        """The iterator form of `generate`: nothing runs until iteration starts; leaving the loop early stops
+        it.
+        Use it as `for chunk in obj.stream(...)`; see `Stream`.
+
+        Args:
+            text_inputs: The prompt.
+            rgbs: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
+                order the prompt refers to them.
+            config: Generation settings for this call; None uses the pipeline's own.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_generate`.
+        """
         stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate(text_inputs, rgbs, config, stream.callback))
         return stream
@@ -1407,17 +2023,47 @@ class VLMPipeline(_rh.Handle):
         return _rh.Prepared(keep, run)
 
     def generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> VLMDecodedResults:
-        """Calls `ov_genai_vlm_pipeline_generate_with_history`; callbacks may arrive on another thread, and an exception a callback raises stops the call and is re-raised here."""
+        """Generates the assistant's next message for a conversation and the given images. The library does not
+        add the answer to `history`.
+        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
+        re-raised here.
+
+        Args:
+            history: The conversation so far.
+            rgbs: The images, as for `generate`.
+            config: Generation settings for this call; None uses the pipeline's own.
+            streamer: Called with each decoded piece of text.
+
+        Returns:
+            The generated message with its score and the performance metrics of the call.
+
+        Needs OpenVINO GenAI 2026.3.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_generate_with_history`.
+        """
         return self._prepare_generate_with_history(history, rgbs, config, streamer)()
 
     def stream_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _rcb.Stream[VLMDecodedResults]:
-        """The iterator form of `generate_with_history`: `for chunk in obj.stream_with_history(...)`; see `Stream`."""
+        """The iterator form of `generate_with_history`: nothing runs until iteration starts.
+        Use it as `for chunk in obj.stream_with_history(...)`; see `Stream`.
+
+        Args:
+            history: The conversation so far.
+            rgbs: The images, as for `generate`.
+            config: Generation settings for this call; None uses the pipeline's own.
+
+        Needs OpenVINO GenAI 2026.3.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_generate_with_history`.
+        """
         stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._prepare_generate_with_history(history, rgbs, config, stream.callback))
         return stream
 
     def start_chat(self) -> None:
-        """Calls `ov_genai_vlm_pipeline_start_chat`."""
+        """Starts a chat: the pipeline keeps the conversation (text and images) between `generate` calls.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_start_chat`.
+        """
         n = self._native
         n.require('ov_genai_vlm_pipeline_start_chat')
         keep = _rh.Keep()
@@ -1429,7 +2075,11 @@ class VLMPipeline(_rh.Handle):
             keep.release()
 
     def finish_chat(self) -> None:
-        """Calls `ov_genai_vlm_pipeline_finish_chat`."""
+        """Ends the chat and forgets its conversation.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_finish_chat`.
+        """
         n = self._native
         n.require('ov_genai_vlm_pipeline_finish_chat')
         keep = _rh.Keep()
@@ -1441,7 +2091,14 @@ class VLMPipeline(_rh.Handle):
             keep.release()
 
     def get_generation_config(self) -> GenerationConfig:
-        """Calls `ov_genai_vlm_pipeline_get_generation_config`."""
+        """A copy of the settings `generate` uses when given none.
+
+        Returns:
+            A new configuration object.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_get_generation_config`.
+        """
         n = self._native
         n.require('ov_genai_vlm_pipeline_get_generation_config')
         keep = _rh.Keep()
@@ -1456,7 +2113,14 @@ class VLMPipeline(_rh.Handle):
             keep.release()
 
     def set_generation_config(self, config: GenerationConfig) -> None:
-        """Calls `ov_genai_vlm_pipeline_set_generation_config`."""
+        """Replaces the settings `generate` uses when given none.
+
+        Args:
+            config: The new default settings.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_set_generation_config`.
+        """
         n = self._native
         n.require('ov_genai_vlm_pipeline_set_generation_config')
         keep = _rh.Keep()
@@ -1470,13 +2134,23 @@ class VLMPipeline(_rh.Handle):
 
 
 class WhisperGenerationConfig(_rh.Handle):
-    """`ov_genai_whisper_generation_config`, freed with `ov_genai_whisper_generation_config_free`."""
+    """Settings of one speech recognition: the generic generation settings plus Whisper's special tokens,
+    language, task, timestamps and prompts. Read a model's own with
+    `WhisperPipeline.get_generation_config`.
+
+    C API: `ov_genai_whisper_generation_config`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_whisper_generation_config *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_whisper_generation_config_create`."""
+        """Settings with the library's defaults (the token ids of the original multilingual Whisper
+        vocabulary).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_create`.
+        """
         n = _native.current()
         n.require('ov_genai_whisper_generation_config_create')
         keep = _rh.Keep()
@@ -1490,7 +2164,17 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @classmethod
     def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> WhisperGenerationConfig:
-        """Calls `ov_genai_whisper_generation_config_create_from_json`."""
+        """Settings read from a Whisper model's `generation_config.json`.
+
+        Args:
+            json_path: Path of the JSON file.
+
+        Returns:
+            A new configuration object.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_create_from_json`.
+        """
         n = _native.current()
         n.require('ov_genai_whisper_generation_config_create_from_json')
         keep = _rh.Keep()
@@ -1506,7 +2190,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def decoder_start_token_id(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_decoder_start_token_id`; set with `ov_genai_whisper_generation_config_set_decoder_start_token_id`."""
+        """The token the decoder starts from (`<|startoftranscript|>`).
+
+        Default: 50258.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_decoder_start_token_id`, `ov_genai_whisper_generation_config_set_decoder_start_token_id`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_decoder_start_token_id')
         keep = _rh.Keep()
@@ -1534,7 +2224,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def pad_token_id(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_pad_token_id`; set with `ov_genai_whisper_generation_config_set_pad_token_id`."""
+        """The padding token.
+
+        Default: 50257.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_pad_token_id`, `ov_genai_whisper_generation_config_set_pad_token_id`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_pad_token_id')
         keep = _rh.Keep()
@@ -1562,7 +2258,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def translate_token_id(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_translate_token_id`; set with `ov_genai_whisper_generation_config_set_translate_token_id`."""
+        """The token selecting the translate task.
+
+        Default: 50358.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_translate_token_id`, `ov_genai_whisper_generation_config_set_translate_token_id`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_translate_token_id')
         keep = _rh.Keep()
@@ -1590,7 +2292,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def transcribe_token_id(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_transcribe_token_id`; set with `ov_genai_whisper_generation_config_set_transcribe_token_id`."""
+        """The token selecting the transcribe task.
+
+        Default: 50359.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_transcribe_token_id`, `ov_genai_whisper_generation_config_set_transcribe_token_id`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_transcribe_token_id')
         keep = _rh.Keep()
@@ -1618,7 +2326,14 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def prev_sot_token_id(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_prev_sot_token_id`; set with `ov_genai_whisper_generation_config_set_prev_sot_token_id`."""
+        """The token that introduces previous text (`<|startofprev|>`), used with `initial_prompt` and
+        `hotwords`.
+
+        Default: 50361.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_prev_sot_token_id`, `ov_genai_whisper_generation_config_set_prev_sot_token_id`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_prev_sot_token_id')
         keep = _rh.Keep()
@@ -1646,7 +2361,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def no_timestamps_token_id(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_no_timestamps_token_id`; set with `ov_genai_whisper_generation_config_set_no_timestamps_token_id`."""
+        """The token that switches timestamps off; timestamp tokens follow it in the vocabulary.
+
+        Default: 50363.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_no_timestamps_token_id`, `ov_genai_whisper_generation_config_set_no_timestamps_token_id`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_no_timestamps_token_id')
         keep = _rh.Keep()
@@ -1674,7 +2395,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def max_initial_timestamp_index(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_max_initial_timestamp_index`; set with `ov_genai_whisper_generation_config_set_max_initial_timestamp_index`."""
+        """The latest timestamp token the first timestamp may be, counted from `<|0.00|>`.
+
+        Default: 50.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_max_initial_timestamp_index`, `ov_genai_whisper_generation_config_set_max_initial_timestamp_index`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_max_initial_timestamp_index')
         keep = _rh.Keep()
@@ -1702,7 +2429,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def is_multilingual(self) -> bool:
-        """Calls `ov_genai_whisper_generation_config_get_is_multilingual`; set with `ov_genai_whisper_generation_config_set_is_multilingual`."""
+        """Whether the model knows several languages (and so takes a language and a task token).
+
+        Default: true.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_is_multilingual`, `ov_genai_whisper_generation_config_set_is_multilingual`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_is_multilingual')
         keep = _rh.Keep()
@@ -1730,7 +2463,14 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def language(self) -> Optional[str]:
-        """Calls `ov_genai_whisper_generation_config_get_language`; set with `ov_genai_whisper_generation_config_set_language`."""
+        """The spoken language as its token, e.g. `<|en|>`; None lets the model detect it. Only for
+        multilingual models.
+
+        Default: None: detected.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_language`, `ov_genai_whisper_generation_config_set_language`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_language')
         keep = _rh.Keep()
@@ -1761,7 +2501,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def task(self) -> Optional[str]:
-        """Calls `ov_genai_whisper_generation_config_get_task`; set with `ov_genai_whisper_generation_config_set_task`."""
+        """`transcribe` (text in the spoken language) or `translate` (English text); None means transcribe.
+
+        Default: None: transcribe.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_task`, `ov_genai_whisper_generation_config_set_task`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_task')
         keep = _rh.Keep()
@@ -1792,7 +2538,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def return_timestamps(self) -> bool:
-        """Calls `ov_genai_whisper_generation_config_get_return_timestamps`; set with `ov_genai_whisper_generation_config_set_return_timestamps`."""
+        """Also return the text in timestamped chunks (`WhisperDecodedResults` chunks).
+
+        Default: false.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_return_timestamps`, `ov_genai_whisper_generation_config_set_return_timestamps`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_return_timestamps')
         keep = _rh.Keep()
@@ -1820,7 +2572,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def initial_prompt(self) -> Optional[str]:
-        """Calls `ov_genai_whisper_generation_config_get_initial_prompt`; set with `ov_genai_whisper_generation_config_set_initial_prompt`."""
+        """Text given to the model as if it came before the first window, to set style or vocabulary.
+
+        Default: None.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_initial_prompt`, `ov_genai_whisper_generation_config_set_initial_prompt`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_initial_prompt')
         keep = _rh.Keep()
@@ -1851,7 +2609,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def hotwords(self) -> Optional[str]:
-        """Calls `ov_genai_whisper_generation_config_get_hotwords`; set with `ov_genai_whisper_generation_config_set_hotwords`."""
+        """Words or phrases given to the model before every window, to make them likelier in the transcript.
+
+        Default: None.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_hotwords`, `ov_genai_whisper_generation_config_set_hotwords`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_hotwords')
         keep = _rh.Keep()
@@ -1882,7 +2646,11 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def begin_suppress_tokens_count(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens_count`."""
+        """How many tokens `begin_suppress_tokens` holds.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_begin_suppress_tokens_count`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_begin_suppress_tokens_count')
         keep = _rh.Keep()
@@ -1897,7 +2665,11 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def suppress_tokens_count(self) -> int:
-        """Calls `ov_genai_whisper_generation_config_get_suppress_tokens_count`."""
+        """How many tokens `suppress_tokens` holds.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_suppress_tokens_count`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_suppress_tokens_count')
         keep = _rh.Keep()
@@ -1912,7 +2684,13 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def begin_suppress_tokens(self) -> List[int]:
-        """Calls `ov_genai_whisper_generation_config_get_begin_suppress_tokens`; set with `ov_genai_whisper_generation_config_set_begin_suppress_tokens`."""
+        """Tokens that may not be the first generated token of a window.
+
+        Default: the model's (from its configuration).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_begin_suppress_tokens`, `ov_genai_whisper_generation_config_set_begin_suppress_tokens`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_begin_suppress_tokens')
         keep = _rh.Keep()
@@ -1943,7 +2721,13 @@ _errors.StatusError, _errors.StatusError, 0,
 
     @property
     def suppress_tokens(self) -> List[int]:
-        """Calls `ov_genai_whisper_generation_config_get_suppress_tokens`; set with `ov_genai_whisper_generation_config_set_suppress_tokens`."""
+        """Tokens that are never generated.
+
+        Default: the model's (from its configuration).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_suppress_tokens`, `ov_genai_whisper_generation_config_set_suppress_tokens`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_suppress_tokens')
         keep = _rh.Keep()
@@ -1973,7 +2757,15 @@ _errors.StatusError, _errors.StatusError, 0,
             keep.release()
 
     def get_generation_config(self) -> GenerationConfig:
-        """Calls `ov_genai_whisper_generation_config_get_generation_config`."""
+        """The generic generation settings inside this Whisper configuration (token limits, stop tokens, ...),
+        as a copy.
+
+        Returns:
+            A new GenerationConfig.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_get_generation_config`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_get_generation_config')
         keep = _rh.Keep()
@@ -1988,7 +2780,14 @@ _errors.StatusError, _errors.StatusError, 0,
             keep.release()
 
     def validate(self) -> None:
-        """Calls `ov_genai_whisper_generation_config_validate`."""
+        """Checks the settings as `generate` would, without generating.
+
+        Raises:
+            When a value is outside its range or the settings contradict each other.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_generation_config_validate`.
+        """
         n = self._native
         n.require('ov_genai_whisper_generation_config_validate')
         keep = _rh.Keep()
@@ -2001,13 +2800,20 @@ _errors.StatusError, _errors.StatusError, 0,
 
 
 class WhisperDecodedResultChunk(_rh.Handle):
-    """`ov_genai_whisper_decoded_result_chunk`, freed with `ov_genai_whisper_decoded_result_chunk_free`."""
+    """One piece of a transcript with the time span it covers.
+
+    C API: `ov_genai_whisper_decoded_result_chunk`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_whisper_decoded_result_chunk *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_whisper_decoded_result_chunk_create`."""
+        """An empty chunk (the library makes chunks itself).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_result_chunk_create`.
+        """
         n = _native.current()
         n.require('ov_genai_whisper_decoded_result_chunk_create')
         keep = _rh.Keep()
@@ -2021,7 +2827,13 @@ class WhisperDecodedResultChunk(_rh.Handle):
 
     @property
     def start_ts(self) -> float:
-        """Calls `ov_genai_whisper_decoded_result_chunk_get_start_ts`."""
+        """Where the chunk starts in the audio.
+
+        Unit: seconds.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_result_chunk_get_start_ts`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_result_chunk_get_start_ts')
         keep = _rh.Keep()
@@ -2036,7 +2848,13 @@ class WhisperDecodedResultChunk(_rh.Handle):
 
     @property
     def end_ts(self) -> float:
-        """Calls `ov_genai_whisper_decoded_result_chunk_get_end_ts`."""
+        """Where the chunk ends in the audio.
+
+        Unit: seconds.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_result_chunk_get_end_ts`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_result_chunk_get_end_ts')
         keep = _rh.Keep()
@@ -2050,7 +2868,11 @@ class WhisperDecodedResultChunk(_rh.Handle):
             keep.release()
 
     def get_text(self) -> str:
-        """Calls `ov_genai_whisper_decoded_result_chunk_get_text`."""
+        """The text of the chunk.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_result_chunk_get_text`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_result_chunk_get_text')
         keep = _rh.Keep()
@@ -2063,13 +2885,21 @@ class WhisperDecodedResultChunk(_rh.Handle):
 
 
 class WhisperDecodedResults(_rh.Handle):
-    """`ov_genai_whisper_decoded_results`, freed with `ov_genai_whisper_decoded_results_free`."""
+    """What a speech recognition produced: the text(s), their scores, timestamped chunks when asked for,
+    and metrics.
+
+    C API: `ov_genai_whisper_decoded_results`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_whisper_decoded_results *'
 
     def __init__(self) -> None:
-        """Calls `ov_genai_whisper_decoded_results_create`."""
+        """An empty result (the library fills results itself).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_create`.
+        """
         n = _native.current()
         n.require('ov_genai_whisper_decoded_results_create')
         keep = _rh.Keep()
@@ -2083,7 +2913,11 @@ class WhisperDecodedResults(_rh.Handle):
 
     @property
     def texts_count(self) -> int:
-        """Calls `ov_genai_whisper_decoded_results_get_texts_count`."""
+        """How many texts there are (one per returned sequence).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_texts_count`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_texts_count')
         keep = _rh.Keep()
@@ -2098,7 +2932,11 @@ class WhisperDecodedResults(_rh.Handle):
 
     @property
     def has_chunks(self) -> bool:
-        """Calls `ov_genai_whisper_decoded_results_has_chunks`."""
+        """Whether timestamped chunks were produced (`return_timestamps` was set).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_has_chunks`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_has_chunks')
         keep = _rh.Keep()
@@ -2113,7 +2951,11 @@ class WhisperDecodedResults(_rh.Handle):
 
     @property
     def chunks_count(self) -> int:
-        """Calls `ov_genai_whisper_decoded_results_get_chunks_count`."""
+        """How many timestamped chunks there are (0 without `return_timestamps`).
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_chunks_count`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_chunks_count')
         keep = _rh.Keep()
@@ -2127,7 +2969,14 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_perf_metrics(self) -> PerfMetrics:
-        """Calls `ov_genai_whisper_decoded_results_get_perf_metrics`."""
+        """The performance metrics of the recognition.
+
+        Returns:
+            A new PerfMetrics.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_perf_metrics`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_perf_metrics')
         keep = _rh.Keep()
@@ -2142,7 +2991,14 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_text_at(self, index: int) -> str:
-        """Calls `ov_genai_whisper_decoded_results_get_text_at`."""
+        """The text of one returned sequence.
+
+        Args:
+            index: 0-based, below `texts_count`.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_text_at`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_text_at')
         keep = _rh.Keep()
@@ -2155,7 +3011,14 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_score_at(self, index: int) -> float:
-        """Calls `ov_genai_whisper_decoded_results_get_score_at`."""
+        """The score (sum of log-probabilities) of one returned sequence.
+
+        Args:
+            index: 0-based, below `texts_count`.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_score_at`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_score_at')
         keep = _rh.Keep()
@@ -2170,7 +3033,17 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_chunk_at(self, index: int) -> WhisperDecodedResultChunk:
-        """Calls `ov_genai_whisper_decoded_results_get_chunk_at`."""
+        """One timestamped chunk.
+
+        Args:
+            index: 0-based, below `chunks_count`.
+
+        Returns:
+            A new WhisperDecodedResultChunk.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_chunk_at`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_chunk_at')
         keep = _rh.Keep()
@@ -2186,7 +3059,11 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_string(self) -> str:
-        """Calls `ov_genai_whisper_decoded_results_get_string`."""
+        """All texts as one string, as for `DecodedResults`.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_decoded_results_get_string`.
+        """
         n = self._native
         n.require('ov_genai_whisper_decoded_results_get_string')
         keep = _rh.Keep()
@@ -2199,13 +3076,30 @@ class WhisperDecodedResults(_rh.Handle):
 
 
 class WhisperPipeline(_rh.Handle):
-    """`ov_genai_whisper_pipeline`, freed with `ov_genai_whisper_pipeline_free`."""
+    """A speech recognition pipeline: loads a Whisper model (an OpenVINO IR folder with encoder, decoder,
+    tokenizer and detokenizer) onto one device and transcribes or translates 16 kHz mono audio.
+
+    C API: `ov_genai_whisper_pipeline`.
+    """
 
     __slots__ = ()
     _c_type = 'ov_genai_whisper_pipeline *'
 
     def __init__(self, models_path: Union[str, os.PathLike[str]], device: str, properties: Optional[Mapping[str, Union[str, int, float]]] = None, **kwargs: Union[str, int, float]) -> None:
-        """Calls `ov_genai_whisper_pipeline_create`."""
+        """Loads and compiles the model for `device`; this can take seconds, so create the pipeline once.
+
+        Args:
+            models_path: Folder holding the exported Whisper model.
+            device: Device to compile for: `CPU`, `GPU`, ...
+            properties: OpenVINO and GenAI properties as key/value pairs, passed to the library as text;
+                `word_timestamps=true` prepares the pipeline for word-level timestamps.
+
+        Raises:
+            When the model cannot be read or compiled, or the device is not available.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_pipeline_create`.
+        """
         n = _native.current()
         n.require('ov_genai_whisper_pipeline_create')
         keep = _rh.Keep()
@@ -2221,7 +3115,19 @@ class WhisperPipeline(_rh.Handle):
             keep.release()
 
     def generate(self, raw_speech: Iterable[float], config: Optional[WhisperGenerationConfig] = None) -> WhisperDecodedResults:
-        """Calls `ov_genai_whisper_pipeline_generate`."""
+        """Transcribes (or translates, see `WhisperGenerationConfig.task`) the audio. Audio longer than 30
+        seconds is processed in 30-second windows.
+
+        Args:
+            raw_speech: The audio: mono samples at 16 kHz as floats in [-1, 1].
+            config: Recognition settings for this call; None uses the pipeline's own.
+
+        Returns:
+            The text, its score, the timestamped chunks when asked for, and the performance metrics.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_pipeline_generate`.
+        """
         n = self._native
         n.require('ov_genai_whisper_pipeline_generate')
         keep = _rh.Keep()
@@ -2238,7 +3144,14 @@ class WhisperPipeline(_rh.Handle):
             keep.release()
 
     def get_generation_config(self) -> WhisperGenerationConfig:
-        """Calls `ov_genai_whisper_pipeline_get_generation_config`."""
+        """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`).
+
+        Returns:
+            A new configuration object.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_pipeline_get_generation_config`.
+        """
         n = self._native
         n.require('ov_genai_whisper_pipeline_get_generation_config')
         keep = _rh.Keep()
@@ -2253,7 +3166,14 @@ class WhisperPipeline(_rh.Handle):
             keep.release()
 
     def set_generation_config(self, config: WhisperGenerationConfig) -> None:
-        """Calls `ov_genai_whisper_pipeline_set_generation_config`."""
+        """Replaces the settings `generate` uses when given none.
+
+        Args:
+            config: The new default settings.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_pipeline_set_generation_config`.
+        """
         n = self._native
         n.require('ov_genai_whisper_pipeline_set_generation_config')
         keep = _rh.Keep()

@@ -86,6 +86,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     env.filters["py_name"] = py_name
     env.filters["pystr"] = _pystr
     env.filters["without_param"] = without_param
+    env.filters["without_key"] = lambda d, key: {k: v for k, v in d.items() if k != key}
     layouts = [(s.name, s.size, s.align, [(f.name, f.offset) for f in s.fields]) for s in api.structs]
     context = dict(
         api=api, library=lib, conventions=conventions, package=lib.python.package,

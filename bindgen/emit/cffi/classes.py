@@ -38,10 +38,12 @@ class Builder(CallBuilder):
             if mem.kind is bd.MemberKind.CONSTRUCTOR:
                 assert mem.call is not None
                 init = self.function(self.c.info(mem.call.function), FunctionKind.INIT, "__init__")
+                self._attach_doc(init, mem)
             elif mem.kind is bd.MemberKind.FACTORY:
                 assert mem.call is not None
                 creators.append(self.function(self.c.info(mem.call.function), FunctionKind.CLASSMETHOD,
                                               self.unique(mem.name, used)))
+                self._attach_doc(creators[-1], mem)
             elif mem.kind is bd.MemberKind.PROPERTY:
                 gv = self.function(self.c.info(mem.getter.function), FunctionKind.GETTER, mem.name) if mem.getter else None
                 sv = self.function(self.c.info(mem.setter.function), FunctionKind.SETTER, mem.name) if mem.setter else None
@@ -54,13 +56,14 @@ class Builder(CallBuilder):
                 if sv is not None and len(sv.params) == 1:
                     # The caller wrote `obj.prop = value`: errors name the property, not the C parameter.
                     sv.params[0].label = f"{cls}.{prop}"
-                props.append(PropertyView(prop, annotation, gv, sv))
+                props.append(PropertyView(prop, annotation, gv, sv, mem.doc, self._since(mem)))
             else:
                 assert mem.call is not None
                 name = mem.name + "_" if mem.name in RESERVED_MEMBERS else mem.name
                 view = self.function(self.c.info(mem.call.function), FunctionKind.METHOD, self.unique(py_name(name), used))
                 if mem.stream:
                     view.stream = mem.stream
+                self._attach_doc(view, mem)
                 methods.append(view)
         for view in methods:
             if view.stream is not None:
@@ -72,7 +75,23 @@ class Builder(CallBuilder):
                 raise EmitError(f"cffi: [python.mixins] {hi.handle.name} = {self.lib.python.mixins[hi.handle.name]!r}: "
                                 f"expected \"module:Class\" (a module of the package)")
             mixins.append((module, mixin))
-        return ClassView(hi.handle.name, cls, hi.free, init, creators, props, methods, mixins)
+        return ClassView(hi.handle.name, cls, hi.free, init, creators, props, methods, mixins, model.doc)
+
+    def _since(self, mem: bd.Member) -> str:
+        """The version `mem` needs, when newer than the oldest supported one ("" otherwise)."""
+        since = mem.since
+        newer = since and bd._version_key(since) > bd._version_key(self.lib.oldest_version)
+        return since if since and newer else ""
+
+    def _attach_doc(self, view: FunctionView, mem: bd.Member) -> None:
+        """What the library's docs say about `mem` (bindgen/docs.py), by Python parameter name."""
+        view.text, view.stream_text, view.since = mem.doc, mem.stream_doc, self._since(mem)
+        if mem.doc is None:
+            return
+        for p in view.params + ([view.variadic_param] if view.variadic_param else []):
+            key = "properties" if p is view.variadic_param else p.c_name
+            if key in mem.doc.params:
+                view.param_docs[p.name] = mem.doc.params[key]
 
     def statics(self) -> list[FunctionView]:
         used: set[str] = set()

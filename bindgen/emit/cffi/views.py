@@ -1,6 +1,7 @@
 """View objects the cffi templates render (templates/cffi/*.j2)."""
 from __future__ import annotations
 
+from ...docs import ClassDoc, MemberDoc
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Optional
@@ -175,6 +176,12 @@ class FunctionView:
     # Python names of array parameters that share one C count: the library reads that many items of
     # each, so they must have the same length (checked before the call).
     same_length: list[list[str]] = field(default_factory=list)
+    # From the library's docs (bindgen/docs.py): what it says, its iterator form's, its parameters' (by
+    # Python name), and the version it needs when newer than the oldest supported one.
+    text: Optional[MemberDoc] = None
+    stream_text: Optional[MemberDoc] = None
+    param_docs: dict[str, str] = field(default_factory=dict)
+    since: str = ""
 
 
 @dataclass
@@ -183,6 +190,8 @@ class PropertyView:
     annotation: str
     getter: Optional[FunctionView]
     setter: Optional[FunctionView]
+    text: Optional[MemberDoc] = None  # from the library's docs
+    since: str = ""
 
 
 @dataclass
@@ -195,6 +204,7 @@ class ClassView:
     properties: list[PropertyView]
     methods: list[FunctionView]
     mixins: list[tuple[str, str]] = field(default_factory=list)  # (module, class) of hand-written bases
+    text: Optional[ClassDoc] = None  # from the library's docs
 
 
 @dataclass

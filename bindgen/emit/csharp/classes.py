@@ -1,6 +1,7 @@
 """C# classes: one per handle, members as the binding model lists them."""
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from ... import binding as bd
@@ -8,7 +9,7 @@ from ... import conventions as conv
 from .. import EmitError, pascal
 from .calls import CallBuilder
 from .names import RESERVED_MEMBERS
-from .views import CallView, ClassView, MemberKind, MemberView, Result, Unsupported
+from .views import CallView, ClassView, MemberKind, MemberView, ParamKind, Result, Unsupported
 
 
 class Builder(CallBuilder):
@@ -25,7 +26,7 @@ class Builder(CallBuilder):
                 statics.raw_only += [(f, self.binding.internal[f]) for f in self.c.handles[h.name].functions]
                 continue
             cls = ClassView(self.claim(self.handle_names[h.name], f"handle {h.name} class"), h.name,
-                            self.handle_base[h.name])
+                            self.handle_base[h.name], text=cb.doc)
             self._members(cls, cb)
             classes.append(cls)
         static_members = {mem.call.function: mem for mem in self.binding.statics if mem.call is not None}
@@ -38,30 +39,81 @@ class Builder(CallBuilder):
                 self._add_method(statics, static_members[info.name], static=True)
         if statics.members or statics.raw_only:
             classes.append(statics)
+        self._doc_refs(classes)
         return classes
+
+    def _doc_refs(self, classes: list[ClassView]) -> None:
+        """What a name quoted in docs text links to: classes, `Class.member`, enum members, and the
+        class's own members unqualified. A method rendered as several overloads (callback forms) is
+        named (`<c>`), not linked: a cref to it would be ambiguous."""
+        def target(cls: ClassView, mem: MemberView) -> str:
+            return ("c:" if mem.kind is MemberKind.CALLBACK_METHOD else "") + f"{cls.name}.{mem.name}"
+        common: dict[str, str] = {}
+        for cls in classes:
+            common[cls.name] = cls.name
+            for mem in cls.members:
+                if mem.key and mem.kind is not MemberKind.CTOR:
+                    common[f"{cls.name}.{mem.key}"] = target(cls, mem)
+                    if mem.stream and mem.stream_key:
+                        common[f"{cls.name}.{mem.stream_key}"] = f"{cls.name}.{mem.stream}"
+        for e in self.enums:
+            for cs_name, _, _ in e.members:
+                upper = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", cs_name).upper()  # Running -> RUNNING (Python)
+                common[f"{e.name}.{upper}"] = f"{e.name}.{cs_name}"
+        for cls in classes:
+            cls.refs = dict(common)
+            for mem in cls.members:
+                if mem.key and mem.kind is not MemberKind.CTOR:
+                    cls.refs[mem.key] = target(cls, mem)
+                    if mem.stream and mem.stream_key:
+                        cls.refs[mem.stream_key] = f"{cls.name}.{mem.stream}"
 
     def _members(self, cls: ClassView, cb: bd.ClassBinding) -> None:
         names: set[str] = set()
         for mem in cb.members:
-            if mem.kind is bd.MemberKind.CONSTRUCTOR or mem.kind is bd.MemberKind.FACTORY:
-                assert mem.call is not None
-                try:
-                    call = self.call_view(self.c.functions[mem.call.function])
-                except Unsupported as exc:
-                    cls.raw_only.append((mem.call.function, str(exc)))
-                    continue
-                call.result = Result.CREATE
-                if mem.kind is bd.MemberKind.CONSTRUCTOR:
-                    cls.members.append(MemberView(MemberKind.CTOR, cls.name, f"Creates a new {cls.name}.", call))
-                else:
-                    name = pascal(mem.name) if mem.name.startswith("from_") else "Create" + pascal(
-                        mem.name[len("create_"):] if mem.name.startswith("create_") else mem.name)
-                    self._name(cls, name, names, mem.call.function)
-                    cls.members.append(MemberView(MemberKind.FACTORY, name, f"Creates a new {cls.name}.", call, static=True))
-            elif mem.kind is bd.MemberKind.PROPERTY:
-                self._property(cls, mem, names)
+            before = len(cls.members)
+            self._member(cls, mem, names)
+            if len(cls.members) > before:
+                self._attach_doc(cls.members[-1], mem)
+
+    def _attach_doc(self, view: MemberView, mem: bd.Member) -> None:
+        """What the library's docs say about `mem` (bindgen/docs.py), by C# parameter name."""
+        view.text, view.stream_text = mem.doc, mem.stream_doc
+        view.key, view.stream_key = mem.name, mem.stream or ""
+        since = mem.since
+        if since and bd._version_key(since) > bd._version_key(self.lib.oldest_version):
+            view.since = since
+        if mem.doc is None:
+            return
+        calls = [c for c in (view.call, view.setter) if c is not None]
+        for call in calls:
+            for p in call.params:
+                key = "properties" if p.kind is ParamKind.VARIADIC else p.c_name
+                if key in mem.doc.params:
+                    view.param_docs[p.name] = mem.doc.params[key]
+            if call.callback is not None and call.callback.c_param in mem.doc.params:
+                view.param_docs["callback"] = mem.doc.params[call.callback.c_param]
+
+    def _member(self, cls: ClassView, mem: bd.Member, names: set[str]) -> None:
+        if mem.kind is bd.MemberKind.CONSTRUCTOR or mem.kind is bd.MemberKind.FACTORY:
+            assert mem.call is not None
+            try:
+                call = self.call_view(self.c.functions[mem.call.function])
+            except Unsupported as exc:
+                cls.raw_only.append((mem.call.function, str(exc)))
+                return
+            call.result = Result.CREATE
+            if mem.kind is bd.MemberKind.CONSTRUCTOR:
+                cls.members.append(MemberView(MemberKind.CTOR, cls.name, f"Creates a new {cls.name}.", call))
             else:
-                self._add_method(cls, mem, names=names)
+                name = pascal(mem.name) if mem.name.startswith("from_") else "Create" + pascal(
+                    mem.name[len("create_"):] if mem.name.startswith("create_") else mem.name)
+                self._name(cls, name, names, mem.call.function)
+                cls.members.append(MemberView(MemberKind.FACTORY, name, f"Creates a new {cls.name}.", call, static=True))
+        elif mem.kind is bd.MemberKind.PROPERTY:
+            self._property(cls, mem, names)
+        else:
+            self._add_method(cls, mem, names=names)
 
     def _name(self, cls: ClassView, name: str, names: set[str], fname: str, call: Optional[CallView] = None) -> None:
         if name == "ToString" and call is not None and not call.params and call.returns == "string" and call.owner:

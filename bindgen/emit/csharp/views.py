@@ -1,6 +1,7 @@
 """View objects the C# templates render (templates/csharp/*.j2)."""
 from __future__ import annotations
 
+from ...docs import ClassDoc, MemberDoc
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Optional, Union
@@ -295,6 +296,14 @@ class MemberView:
     type: str = ""
     static: bool = False
     stream: Optional[str] = None  # name of the iterator form (and its Async) of a streaming method
+    # From the library's docs (bindgen/docs.py): what it says, its iterator form's, its parameters' (by C#
+    # parameter name, `callback` for the streamer), and the version it needs when newer than the oldest.
+    text: Optional[MemberDoc] = None
+    stream_text: Optional[MemberDoc] = None
+    param_docs: dict[str, str] = field(default_factory=dict)
+    since: str = ""
+    key: str = ""  # its docs key (the neutral / Python name)
+    stream_key: str = ""  # its iterator form's
 
 
 @dataclass
@@ -302,6 +311,10 @@ class ClassView:
     name: str
     c_handle: str
     handle_class: str  # the handle's base SafeHandle class
+    text: Optional[ClassDoc] = None  # from the library's docs
+    # Names docs text may quote in backticks (as Python spells them: `generate`, `LLMPipeline.generate`,
+    # `StreamingStatus.RUNNING`) -> the C# name to link (<see cref>).
+    refs: dict[str, str] = field(default_factory=dict)
     members: list[MemberView] = field(default_factory=list)
     raw_only: list[tuple[str, str]] = field(default_factory=list)  # (function, reason)
     static: bool = False

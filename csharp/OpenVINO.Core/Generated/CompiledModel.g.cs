@@ -29,85 +29,155 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_compiled_model_inputs_size</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_inputs_size</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_inputs_size</c>.</para>
+        /// </remarks>
         public ulong InputsSize
         {
             get { return __ov_compiled_model_inputs_size(); }
         }
 
-        /// <summary>Calls <c>ov_compiled_model_outputs_size</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_outputs_size</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_outputs_size</c>.</para>
+        /// </remarks>
         public ulong OutputsSize
         {
             get { return __ov_compiled_model_outputs_size(); }
         }
 
-        /// <summary>Calls <c>ov_compiled_model_input</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_input</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_input</c>.</para>
+        /// </remarks>
         public OutputConstPort Input()
         {
             return __ov_compiled_model_input();
         }
 
-        /// <summary>Calls <c>ov_compiled_model_input_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_input_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_input_by_index</c>.</para>
+        /// </remarks>
         public OutputConstPort InputByIndex(ulong index)
         {
             return __ov_compiled_model_input_by_index(index);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_input_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_input_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_input_by_name</c>.</para>
+        /// </remarks>
         public OutputConstPort InputByName(string name)
         {
             return __ov_compiled_model_input_by_name(name);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_output</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_output</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_output</c>.</para>
+        /// </remarks>
         public OutputConstPort Output()
         {
             return __ov_compiled_model_output();
         }
 
-        /// <summary>Calls <c>ov_compiled_model_output_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_output_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_output_by_index</c>.</para>
+        /// </remarks>
         public OutputConstPort OutputByIndex(ulong index)
         {
             return __ov_compiled_model_output_by_index(index);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_output_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_output_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_output_by_name</c>.</para>
+        /// </remarks>
         public OutputConstPort OutputByName(string name)
         {
             return __ov_compiled_model_output_by_name(name);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_get_runtime_model</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_get_runtime_model</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_get_runtime_model</c>.</para>
+        /// </remarks>
         public Model GetRuntimeModel()
         {
             return __ov_compiled_model_get_runtime_model();
         }
 
-        /// <summary>Calls <c>ov_compiled_model_create_infer_request</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_create_infer_request</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_create_infer_request</c>.</para>
+        /// </remarks>
         public InferRequest CreateInferRequest()
         {
             return __ov_compiled_model_create_infer_request();
         }
 
-        /// <summary>Calls <c>ov_compiled_model_set_property</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_set_property</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_set_property</c>.</para>
+        /// </remarks>
         public void SetProperty(string key, string value)
         {
             __ov_compiled_model_set_property(key, value);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_get_property</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_get_property</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_get_property</c>.</para>
+        /// </remarks>
         public string GetProperty(string propertyKey)
         {
             return __ov_compiled_model_get_property(propertyKey);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_export_model</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_export_model</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_export_model</c>.</para>
+        /// </remarks>
         public void ExportModel(string exportModelPath)
         {
             __ov_compiled_model_export_model(exportModelPath);
         }
 
-        /// <summary>Calls <c>ov_compiled_model_get_context</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_compiled_model_get_context</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_compiled_model_get_context</c>.</para>
+        /// </remarks>
         public RemoteContext GetContext()
         {
             return __ov_compiled_model_get_context();

@@ -29,103 +29,188 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new Core. Calls <c>ov_core_create</c>.</summary>
+        /// <summary>
+        /// Creates a new Core.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_create</c>.</para>
+        /// </remarks>
         public Core()
             : this(__ov_core_create())
         {
         }
 
-        /// <summary>Creates a new Core. Calls <c>ov_core_create_with_config</c>.</summary>
+        /// <summary>
+        /// Creates a new Core.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_create_with_config</c>.</para>
+        /// </remarks>
         public static Core CreateWithConfig(string xmlConfigFile)
         {
             return new Core(__ov_core_create_with_config(xmlConfigFile));
         }
 
-        /// <summary>Creates a new Core. Calls <c>ov_core_create_with_config_unicode</c>.</summary>
+        /// <summary>
+        /// Creates a new Core.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_create_with_config_unicode</c>.</para>
+        /// </remarks>
         public static Core CreateWithConfigUnicode(string xmlConfigFileWs)
         {
             return new Core(__ov_core_create_with_config_unicode(xmlConfigFileWs));
         }
 
-        /// <summary>Calls <c>ov_core_get_available_devices</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_get_available_devices</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_get_available_devices</c>.</para>
+        /// </remarks>
         public string[] AvailableDevices
         {
             get { return __ov_core_get_available_devices(); }
         }
 
-        /// <summary>Calls <c>ov_core_read_model</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_read_model</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_read_model</c>.</para>
+        /// </remarks>
         public Model ReadModel(string modelPath, string binPath = null)
         {
             return __ov_core_read_model(modelPath, binPath);
         }
 
-        /// <summary>Calls <c>ov_core_read_model_unicode</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_read_model_unicode</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_read_model_unicode</c>.</para>
+        /// </remarks>
         public Model ReadModelUnicode(string modelPath, string binPath = null)
         {
             return __ov_core_read_model_unicode(modelPath, binPath);
         }
 
-        /// <summary>Calls <c>ov_core_compile_model</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_compile_model</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_compile_model</c>.</para>
+        /// </remarks>
         public CompiledModel CompileModel(Model model, string deviceName = null, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_core_compile_model(model, deviceName, properties);
         }
 
-        /// <summary>Calls <c>ov_core_compile_model_from_file</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_compile_model_from_file</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_compile_model_from_file</c>.</para>
+        /// </remarks>
         public CompiledModel CompileModelFromFile(string modelPath, string deviceName = null, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_core_compile_model_from_file(modelPath, deviceName, properties);
         }
 
-        /// <summary>Calls <c>ov_core_add_extension</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_add_extension</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_add_extension</c>.</para>
+        /// </remarks>
         public void AddExtension(string path)
         {
             __ov_core_add_extension(path);
         }
 
-        /// <summary>Calls <c>ov_core_compile_model_from_file_unicode</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_compile_model_from_file_unicode</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_compile_model_from_file_unicode</c>.</para>
+        /// </remarks>
         public CompiledModel CompileModelFromFileUnicode(string modelPath, string deviceName = null, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_core_compile_model_from_file_unicode(modelPath, deviceName, properties);
         }
 
-        /// <summary>Calls <c>ov_core_set_property</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_set_property</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_set_property</c>.</para>
+        /// </remarks>
         public void SetProperty(string deviceName, string key, string value)
         {
             __ov_core_set_property(deviceName, key, value);
         }
 
-        /// <summary>Calls <c>ov_core_get_property</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_get_property</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_get_property</c>.</para>
+        /// </remarks>
         public string GetProperty(string deviceName, string propertyKey)
         {
             return __ov_core_get_property(deviceName, propertyKey);
         }
 
-        /// <summary>Calls <c>ov_core_import_model</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_import_model</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_import_model</c>.</para>
+        /// </remarks>
         public CompiledModel ImportModel(byte[] content, string deviceName)
         {
             return __ov_core_import_model(content, deviceName);
         }
 
-        /// <summary>Calls <c>ov_core_get_versions_by_device_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_get_versions_by_device_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_get_versions_by_device_name</c>.</para>
+        /// </remarks>
         public CoreVersion[] GetVersionsByDeviceName(string deviceName)
         {
             return __ov_core_get_versions_by_device_name(deviceName);
         }
 
-        /// <summary>Calls <c>ov_core_create_context</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_create_context</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_create_context</c>.</para>
+        /// </remarks>
         public RemoteContext CreateContext(string deviceName, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_core_create_context(deviceName, properties);
         }
 
-        /// <summary>Calls <c>ov_core_compile_model_with_context</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_compile_model_with_context</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_compile_model_with_context</c>.</para>
+        /// </remarks>
         public CompiledModel CompileModelWithContext(Model model, RemoteContext context, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_core_compile_model_with_context(model, context, properties);
         }
 
-        /// <summary>Calls <c>ov_core_get_default_context</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_core_get_default_context</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_core_get_default_context</c>.</para>
+        /// </remarks>
         public RemoteContext GetDefaultContext(string deviceName)
         {
             return __ov_core_get_default_context(deviceName);

@@ -29,121 +29,221 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_profiling_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_profiling_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_profiling_info</c>.</para>
+        /// </remarks>
         public ProfilingInfo[] ProfilingInfo
         {
             get { return __ov_infer_request_get_profiling_info(); }
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_tensor</c>.</para>
+        /// </remarks>
         public void SetTensor(string tensorName, Tensor tensor)
         {
             __ov_infer_request_set_tensor(tensorName, tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_tensor_by_port</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_tensor_by_port</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_tensor_by_port</c>.</para>
+        /// </remarks>
         public void SetTensorByPort(OutputPort port, Tensor tensor)
         {
             __ov_infer_request_set_tensor_by_port(port, tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_tensor_by_const_port</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_tensor_by_const_port</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_tensor_by_const_port</c>.</para>
+        /// </remarks>
         public void SetTensorByConstPort(OutputConstPort port, Tensor tensor)
         {
             __ov_infer_request_set_tensor_by_const_port(port, tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_input_tensor_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_input_tensor_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_input_tensor_by_index</c>.</para>
+        /// </remarks>
         public void SetInputTensorByIndex(ulong idx, Tensor tensor)
         {
             __ov_infer_request_set_input_tensor_by_index(idx, tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_input_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_input_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_input_tensor</c>.</para>
+        /// </remarks>
         public void SetInputTensor(Tensor tensor)
         {
             __ov_infer_request_set_input_tensor(tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_output_tensor_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_output_tensor_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_output_tensor_by_index</c>.</para>
+        /// </remarks>
         public void SetOutputTensorByIndex(ulong idx, Tensor tensor)
         {
             __ov_infer_request_set_output_tensor_by_index(idx, tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_set_output_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_set_output_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_set_output_tensor</c>.</para>
+        /// </remarks>
         public void SetOutputTensor(Tensor tensor)
         {
             __ov_infer_request_set_output_tensor(tensor);
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_tensor</c>.</para>
+        /// </remarks>
         public Tensor GetTensor(string tensorName)
         {
             return __ov_infer_request_get_tensor(tensorName);
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_tensor_by_const_port</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_tensor_by_const_port</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_tensor_by_const_port</c>.</para>
+        /// </remarks>
         public Tensor GetTensorByConstPort(OutputConstPort port)
         {
             return __ov_infer_request_get_tensor_by_const_port(port);
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_tensor_by_port</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_tensor_by_port</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_tensor_by_port</c>.</para>
+        /// </remarks>
         public Tensor GetTensorByPort(OutputPort port)
         {
             return __ov_infer_request_get_tensor_by_port(port);
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_input_tensor_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_input_tensor_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_input_tensor_by_index</c>.</para>
+        /// </remarks>
         public Tensor GetInputTensorByIndex(ulong idx)
         {
             return __ov_infer_request_get_input_tensor_by_index(idx);
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_input_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_input_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_input_tensor</c>.</para>
+        /// </remarks>
         public Tensor GetInputTensor()
         {
             return __ov_infer_request_get_input_tensor();
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_output_tensor_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_output_tensor_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_output_tensor_by_index</c>.</para>
+        /// </remarks>
         public Tensor GetOutputTensorByIndex(ulong idx)
         {
             return __ov_infer_request_get_output_tensor_by_index(idx);
         }
 
-        /// <summary>Calls <c>ov_infer_request_get_output_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_get_output_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_get_output_tensor</c>.</para>
+        /// </remarks>
         public Tensor GetOutputTensor()
         {
             return __ov_infer_request_get_output_tensor();
         }
 
-        /// <summary>Calls <c>ov_infer_request_infer</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_infer</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_infer</c>.</para>
+        /// </remarks>
         public void Infer()
         {
             __ov_infer_request_infer();
         }
 
-        /// <summary>Calls <c>ov_infer_request_cancel</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_cancel</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_cancel</c>.</para>
+        /// </remarks>
         public void Cancel()
         {
             __ov_infer_request_cancel();
         }
 
-        /// <summary>Calls <c>ov_infer_request_start_async</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_start_async</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_start_async</c>.</para>
+        /// </remarks>
         public void StartAsync()
         {
             __ov_infer_request_start_async();
         }
 
-        /// <summary>Calls <c>ov_infer_request_wait</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_wait</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_wait</c>.</para>
+        /// </remarks>
         public void Wait()
         {
             __ov_infer_request_wait();
         }
 
-        /// <summary>Calls <c>ov_infer_request_wait_for</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_infer_request_wait_for</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_infer_request_wait_for</c>.</para>
+        /// </remarks>
         public void WaitFor(long timeout)
         {
             __ov_infer_request_wait_for(timeout);

@@ -29,13 +29,23 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new Layout. Calls <c>ov_layout_create</c>.</summary>
+        /// <summary>
+        /// Creates a new Layout.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_layout_create</c>.</para>
+        /// </remarks>
         public Layout(string layoutDesc)
             : this(__ov_layout_create(layoutDesc))
         {
         }
 
-        /// <summary>Calls <c>ov_layout_to_string</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_layout_to_string</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_layout_to_string</c>.</para>
+        /// </remarks>
         public override string ToString()
         {
             return __ov_layout_to_string();

@@ -29,127 +29,232 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_model_inputs_size</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_inputs_size</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_inputs_size</c>.</para>
+        /// </remarks>
         public ulong InputsSize
         {
             get { return __ov_model_inputs_size(); }
         }
 
-        /// <summary>Calls <c>ov_model_outputs_size</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_outputs_size</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_outputs_size</c>.</para>
+        /// </remarks>
         public ulong OutputsSize
         {
             get { return __ov_model_outputs_size(); }
         }
 
-        /// <summary>Calls <c>ov_model_const_input</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_const_input</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_const_input</c>.</para>
+        /// </remarks>
         public OutputConstPort ConstInput()
         {
             return __ov_model_const_input();
         }
 
-        /// <summary>Calls <c>ov_model_const_input_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_const_input_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_const_input_by_name</c>.</para>
+        /// </remarks>
         public OutputConstPort ConstInputByName(string tensorName)
         {
             return __ov_model_const_input_by_name(tensorName);
         }
 
-        /// <summary>Calls <c>ov_model_const_input_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_const_input_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_const_input_by_index</c>.</para>
+        /// </remarks>
         public OutputConstPort ConstInputByIndex(ulong index)
         {
             return __ov_model_const_input_by_index(index);
         }
 
-        /// <summary>Calls <c>ov_model_input</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_input</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_input</c>.</para>
+        /// </remarks>
         public OutputPort Input()
         {
             return __ov_model_input();
         }
 
-        /// <summary>Calls <c>ov_model_input_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_input_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_input_by_name</c>.</para>
+        /// </remarks>
         public OutputPort InputByName(string tensorName)
         {
             return __ov_model_input_by_name(tensorName);
         }
 
-        /// <summary>Calls <c>ov_model_input_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_input_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_input_by_index</c>.</para>
+        /// </remarks>
         public OutputPort InputByIndex(ulong index)
         {
             return __ov_model_input_by_index(index);
         }
 
-        /// <summary>Calls <c>ov_model_const_output</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_const_output</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_const_output</c>.</para>
+        /// </remarks>
         public OutputConstPort ConstOutput()
         {
             return __ov_model_const_output();
         }
 
-        /// <summary>Calls <c>ov_model_const_output_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_const_output_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_const_output_by_index</c>.</para>
+        /// </remarks>
         public OutputConstPort ConstOutputByIndex(ulong index)
         {
             return __ov_model_const_output_by_index(index);
         }
 
-        /// <summary>Calls <c>ov_model_const_output_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_const_output_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_const_output_by_name</c>.</para>
+        /// </remarks>
         public OutputConstPort ConstOutputByName(string tensorName)
         {
             return __ov_model_const_output_by_name(tensorName);
         }
 
-        /// <summary>Calls <c>ov_model_output</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_output</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_output</c>.</para>
+        /// </remarks>
         public OutputPort Output()
         {
             return __ov_model_output();
         }
 
-        /// <summary>Calls <c>ov_model_output_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_output_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_output_by_index</c>.</para>
+        /// </remarks>
         public OutputPort OutputByIndex(ulong index)
         {
             return __ov_model_output_by_index(index);
         }
 
-        /// <summary>Calls <c>ov_model_output_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_output_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_output_by_name</c>.</para>
+        /// </remarks>
         public OutputPort OutputByName(string tensorName)
         {
             return __ov_model_output_by_name(tensorName);
         }
 
-        /// <summary>Calls <c>ov_model_is_dynamic</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_is_dynamic</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_is_dynamic</c>.</para>
+        /// </remarks>
         public bool IsDynamic()
         {
             return __ov_model_is_dynamic();
         }
 
-        /// <summary>Calls <c>ov_model_reshape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_reshape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_reshape</c>.</para>
+        /// </remarks>
         public void Reshape(string[] tensorNames, PartialShape[] partialShapes)
         {
             __ov_model_reshape(tensorNames, partialShapes);
         }
 
-        /// <summary>Calls <c>ov_model_reshape_input_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_reshape_input_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_reshape_input_by_name</c>.</para>
+        /// </remarks>
         public void ReshapeInputByName(string tensorName, PartialShape partialShape)
         {
             __ov_model_reshape_input_by_name(tensorName, partialShape);
         }
 
-        /// <summary>Calls <c>ov_model_reshape_single_input</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_reshape_single_input</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_reshape_single_input</c>.</para>
+        /// </remarks>
         public void ReshapeSingleInput(PartialShape partialShape)
         {
             __ov_model_reshape_single_input(partialShape);
         }
 
-        /// <summary>Calls <c>ov_model_reshape_by_port_indexes</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_reshape_by_port_indexes</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_reshape_by_port_indexes</c>.</para>
+        /// </remarks>
         public void ReshapeByPortIndexes(UIntPtr[] portIndexes, PartialShape[] partialShape)
         {
             __ov_model_reshape_by_port_indexes(portIndexes, partialShape);
         }
 
-        /// <summary>Calls <c>ov_model_reshape_by_ports</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_reshape_by_ports</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_reshape_by_ports</c>.</para>
+        /// </remarks>
         public void ReshapeByPorts(OutputPort[] outputPorts, PartialShape[] partialShapes)
         {
             __ov_model_reshape_by_ports(outputPorts, partialShapes);
         }
 
-        /// <summary>Calls <c>ov_model_get_friendly_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_model_get_friendly_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_model_get_friendly_name</c>.</para>
+        /// </remarks>
         public string GetFriendlyName()
         {
             return __ov_model_get_friendly_name();

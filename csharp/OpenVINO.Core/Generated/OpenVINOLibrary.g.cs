@@ -18,85 +18,155 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_get_error_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_get_error_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_get_error_info</c>.</para>
+        /// </remarks>
         public static string GetErrorInfo(Status status)
         {
             return __ov_get_error_info(status);
         }
 
-        /// <summary>Calls <c>ov_get_last_err_msg</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_get_last_err_msg</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_get_last_err_msg</c>.</para>
+        /// </remarks>
         public static string GetLastErrMsg()
         {
             return __ov_get_last_err_msg();
         }
 
-        /// <summary>Calls <c>ov_get_openvino_version</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_get_openvino_version</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_get_openvino_version</c>.</para>
+        /// </remarks>
         public static Version GetOpenvinoVersion()
         {
             return __ov_get_openvino_version();
         }
 
-        /// <summary>Calls <c>ov_shutdown</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_shutdown</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_shutdown</c>.</para>
+        /// </remarks>
         public static void Shutdown()
         {
             __ov_shutdown();
         }
 
-        /// <summary>Calls <c>ov_dimension_is_dynamic</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_dimension_is_dynamic</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_dimension_is_dynamic</c>.</para>
+        /// </remarks>
         public static bool DimensionIsDynamic(Dimension dim)
         {
             return __ov_dimension_is_dynamic(dim);
         }
 
-        /// <summary>Calls <c>ov_partial_shape_create</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_partial_shape_create</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_partial_shape_create</c>.</para>
+        /// </remarks>
         public static PartialShape PartialShapeCreate(Dimension[] dims)
         {
             return __ov_partial_shape_create(dims);
         }
 
-        /// <summary>Calls <c>ov_partial_shape_create_static</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_partial_shape_create_static</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_partial_shape_create_static</c>.</para>
+        /// </remarks>
         public static PartialShape PartialShapeCreateStatic(long[] dims)
         {
             return __ov_partial_shape_create_static(dims);
         }
 
-        /// <summary>Calls <c>ov_partial_shape_to_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_partial_shape_to_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_partial_shape_to_shape</c>.</para>
+        /// </remarks>
         public static long[] PartialShapeToShape(PartialShape partialShape)
         {
             return __ov_partial_shape_to_shape(partialShape);
         }
 
-        /// <summary>Calls <c>ov_shape_to_partial_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_shape_to_partial_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_shape_to_partial_shape</c>.</para>
+        /// </remarks>
         public static PartialShape ShapeToPartialShape(long[] shape)
         {
             return __ov_shape_to_partial_shape(shape);
         }
 
-        /// <summary>Calls <c>ov_partial_shape_is_dynamic</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_partial_shape_is_dynamic</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_partial_shape_is_dynamic</c>.</para>
+        /// </remarks>
         public static bool PartialShapeIsDynamic(PartialShape partialShape)
         {
             return __ov_partial_shape_is_dynamic(partialShape);
         }
 
-        /// <summary>Calls <c>ov_partial_shape_to_string</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_partial_shape_to_string</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_partial_shape_to_string</c>.</para>
+        /// </remarks>
         public static string PartialShapeToString(PartialShape partialShape)
         {
             return __ov_partial_shape_to_string(partialShape);
         }
 
-        /// <summary>Calls <c>ov_rank_is_dynamic</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_rank_is_dynamic</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_rank_is_dynamic</c>.</para>
+        /// </remarks>
         public static bool RankIsDynamic(Dimension rank)
         {
             return __ov_rank_is_dynamic(rank);
         }
 
-        /// <summary>Calls <c>ov_shape_create</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_shape_create</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_shape_create</c>.</para>
+        /// </remarks>
         public static long[] ShapeCreate(long[] dims = null)
         {
             return __ov_shape_create(dims);
         }
 
-        /// <summary>Calls <c>ov_util_reset_log_callback</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_util_reset_log_callback</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_util_reset_log_callback</c>.</para>
+        /// </remarks>
         public static void UtilResetLogCallback()
         {
             __ov_util_reset_log_callback();

@@ -29,25 +29,45 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_const_port_get_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_const_port_get_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_const_port_get_shape</c>.</para>
+        /// </remarks>
         public long[] Shape
         {
             get { return __ov_const_port_get_shape(); }
         }
 
-        /// <summary>Calls <c>ov_port_get_partial_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_port_get_partial_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_port_get_partial_shape</c>.</para>
+        /// </remarks>
         public PartialShape PartialShape
         {
             get { return __ov_port_get_partial_shape(); }
         }
 
-        /// <summary>Calls <c>ov_port_get_element_type</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_port_get_element_type</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_port_get_element_type</c>.</para>
+        /// </remarks>
         public ElementType ElementType
         {
             get { return __ov_port_get_element_type(); }
         }
 
-        /// <summary>Calls <c>ov_port_get_any_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_port_get_any_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_port_get_any_name</c>.</para>
+        /// </remarks>
         public string GetAnyName()
         {
             return __ov_port_get_any_name();

@@ -29,7 +29,12 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_port_get_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_port_get_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_port_get_shape</c>.</para>
+        /// </remarks>
         public long[] Shape
         {
             get { return __ov_port_get_shape(); }

@@ -29,19 +29,34 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_info_get_tensor_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_info_get_tensor_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_info_get_tensor_info</c>.</para>
+        /// </remarks>
         public PreprocessInputTensorInfo GetTensorInfo()
         {
             return __ov_preprocess_input_info_get_tensor_info();
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_info_get_preprocess_steps</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_info_get_preprocess_steps</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_info_get_preprocess_steps</c>.</para>
+        /// </remarks>
         public PreprocessPreprocessSteps GetPreprocessSteps()
         {
             return __ov_preprocess_input_info_get_preprocess_steps();
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_info_get_model_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_info_get_model_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_info_get_model_info</c>.</para>
+        /// </remarks>
         public PreprocessInputModelInfo GetModelInfo()
         {
             return __ov_preprocess_input_info_get_model_info();

@@ -29,7 +29,12 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_model_info_set_layout</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_model_info_set_layout</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_model_info_set_layout</c>.</para>
+        /// </remarks>
         public void SetLayout(Layout layout)
         {
             __ov_preprocess_input_model_info_set_layout(layout);

@@ -29,43 +29,81 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_element_type</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_element_type</c>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_element_type</c>.</para>
+        /// </remarks>
         public ElementType ElementType
         {
             set { __ov_preprocess_input_tensor_info_set_element_type(value); }
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_color_format</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_color_format</c>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_color_format</c>.</para>
+        /// </remarks>
         public ColorFormat ColorFormat
         {
             set { __ov_preprocess_input_tensor_info_set_color_format(value); }
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_memory_type</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_memory_type</c>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_memory_type</c>.</para>
+        /// </remarks>
         public string MemoryType
         {
             set { __ov_preprocess_input_tensor_info_set_memory_type(value); }
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_color_format_with_subname</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_color_format_with_subname</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_color_format_with_subname</c>.</para>
+        /// </remarks>
         public void SetColorFormatWithSubname(ColorFormat colorFormat, string[] strings)
         {
             __ov_preprocess_input_tensor_info_set_color_format_with_subname(colorFormat, strings);
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_spatial_static_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_spatial_static_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_spatial_static_shape</c>.</para>
+        /// </remarks>
         public void SetSpatialStaticShape(ulong inputHeight, ulong inputWidth)
         {
             __ov_preprocess_input_tensor_info_set_spatial_static_shape(inputHeight, inputWidth);
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_from</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_from</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_from</c>.</para>
+        /// </remarks>
         public void SetFrom(Tensor tensor)
         {
             __ov_preprocess_input_tensor_info_set_from(tensor);
         }
 
-        /// <summary>Calls <c>ov_preprocess_input_tensor_info_set_layout</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_input_tensor_info_set_layout</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_input_tensor_info_set_layout</c>.</para>
+        /// </remarks>
         public void SetLayout(Layout layout)
         {
             __ov_preprocess_input_tensor_info_set_layout(layout);

@@ -29,7 +29,12 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_preprocess_output_info_get_tensor_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_output_info_get_tensor_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_output_info_get_tensor_info</c>.</para>
+        /// </remarks>
         public PreprocessOutputTensorInfo GetTensorInfo()
         {
             return __ov_preprocess_output_info_get_tensor_info();

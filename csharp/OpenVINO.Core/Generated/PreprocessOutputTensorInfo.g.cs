@@ -29,7 +29,13 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_preprocess_output_set_element_type</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_output_set_element_type</c>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_output_set_element_type</c>.</para>
+        /// </remarks>
         public ElementType ElementType
         {
             set { __ov_preprocess_output_set_element_type(value); }

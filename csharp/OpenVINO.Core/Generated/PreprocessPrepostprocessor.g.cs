@@ -29,49 +29,89 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new PreprocessPrepostprocessor. Calls <c>ov_preprocess_prepostprocessor_create</c>.</summary>
+        /// <summary>
+        /// Creates a new PreprocessPrepostprocessor.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_create</c>.</para>
+        /// </remarks>
         public PreprocessPrepostprocessor(Model model)
             : this(__ov_preprocess_prepostprocessor_create(model))
         {
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_get_input_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_get_input_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_get_input_info</c>.</para>
+        /// </remarks>
         public PreprocessInputInfo GetInputInfo()
         {
             return __ov_preprocess_prepostprocessor_get_input_info();
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_get_input_info_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_get_input_info_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_get_input_info_by_name</c>.</para>
+        /// </remarks>
         public PreprocessInputInfo GetInputInfoByName(string tensorName)
         {
             return __ov_preprocess_prepostprocessor_get_input_info_by_name(tensorName);
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_get_input_info_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_get_input_info_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_get_input_info_by_index</c>.</para>
+        /// </remarks>
         public PreprocessInputInfo GetInputInfoByIndex(ulong tensorIndex)
         {
             return __ov_preprocess_prepostprocessor_get_input_info_by_index(tensorIndex);
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_get_output_info</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_get_output_info</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_get_output_info</c>.</para>
+        /// </remarks>
         public PreprocessOutputInfo GetOutputInfo()
         {
             return __ov_preprocess_prepostprocessor_get_output_info();
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_get_output_info_by_index</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_get_output_info_by_index</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_get_output_info_by_index</c>.</para>
+        /// </remarks>
         public PreprocessOutputInfo GetOutputInfoByIndex(ulong tensorIndex)
         {
             return __ov_preprocess_prepostprocessor_get_output_info_by_index(tensorIndex);
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_get_output_info_by_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_get_output_info_by_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_get_output_info_by_name</c>.</para>
+        /// </remarks>
         public PreprocessOutputInfo GetOutputInfoByName(string tensorName)
         {
             return __ov_preprocess_prepostprocessor_get_output_info_by_name(tensorName);
         }
 
-        /// <summary>Calls <c>ov_preprocess_prepostprocessor_build</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_prepostprocessor_build</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_prepostprocessor_build</c>.</para>
+        /// </remarks>
         public Model Build()
         {
             return __ov_preprocess_prepostprocessor_build();

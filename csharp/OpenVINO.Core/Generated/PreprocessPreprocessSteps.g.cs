@@ -29,67 +29,122 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_resize</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_resize</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_resize</c>.</para>
+        /// </remarks>
         public void Resize(PreprocessResizeAlgorithm resizeAlgorithm)
         {
             __ov_preprocess_preprocess_steps_resize(resizeAlgorithm);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_scale</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_scale</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_scale</c>.</para>
+        /// </remarks>
         public void Scale(float value)
         {
             __ov_preprocess_preprocess_steps_scale(value);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_scale_multi_channels</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_scale_multi_channels</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_scale_multi_channels</c>.</para>
+        /// </remarks>
         public void ScaleMultiChannels(float[] values)
         {
             __ov_preprocess_preprocess_steps_scale_multi_channels(values);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_mean</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_mean</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_mean</c>.</para>
+        /// </remarks>
         public void Mean(float value)
         {
             __ov_preprocess_preprocess_steps_mean(value);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_mean_multi_channels</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_mean_multi_channels</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_mean_multi_channels</c>.</para>
+        /// </remarks>
         public void MeanMultiChannels(float[] values)
         {
             __ov_preprocess_preprocess_steps_mean_multi_channels(values);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_crop</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_crop</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_crop</c>.</para>
+        /// </remarks>
         public void Crop(int[] begin, int[] end)
         {
             __ov_preprocess_preprocess_steps_crop(begin, end);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_convert_layout</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_convert_layout</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_convert_layout</c>.</para>
+        /// </remarks>
         public void ConvertLayout(Layout layout)
         {
             __ov_preprocess_preprocess_steps_convert_layout(layout);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_reverse_channels</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_reverse_channels</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_reverse_channels</c>.</para>
+        /// </remarks>
         public void ReverseChannels()
         {
             __ov_preprocess_preprocess_steps_reverse_channels();
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_convert_element_type</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_convert_element_type</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_convert_element_type</c>.</para>
+        /// </remarks>
         public void ConvertElementType(ElementType elementType)
         {
             __ov_preprocess_preprocess_steps_convert_element_type(elementType);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_convert_color</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_convert_color</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_convert_color</c>.</para>
+        /// </remarks>
         public void ConvertColor(ColorFormat colorFormat)
         {
             __ov_preprocess_preprocess_steps_convert_color(colorFormat);
         }
 
-        /// <summary>Calls <c>ov_preprocess_preprocess_steps_pad</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_preprocess_preprocess_steps_pad</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_preprocess_preprocess_steps_pad</c>.</para>
+        /// </remarks>
         public void Pad(int[] padsBegin, int[] padsEnd, float value, PaddingMode mode)
         {
             __ov_preprocess_preprocess_steps_pad(padsBegin, padsEnd, value, mode);

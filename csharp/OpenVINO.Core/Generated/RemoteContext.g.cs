@@ -29,25 +29,45 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_remote_context_create_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_remote_context_create_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_remote_context_create_tensor</c>.</para>
+        /// </remarks>
         public Tensor CreateTensor(ElementType type, long[] shape, IEnumerable<KeyValuePair<string, string>> properties = null)
         {
             return __ov_remote_context_create_tensor(type, shape, properties);
         }
 
-        /// <summary>Calls <c>ov_remote_context_get_device_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_remote_context_get_device_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_remote_context_get_device_name</c>.</para>
+        /// </remarks>
         public string GetDeviceName()
         {
             return __ov_remote_context_get_device_name();
         }
 
-        /// <summary>Calls <c>ov_remote_context_get_params</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_remote_context_get_params</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_remote_context_get_params</c>.</para>
+        /// </remarks>
         public SizeParams GetParams()
         {
             return __ov_remote_context_get_params();
         }
 
-        /// <summary>Calls <c>ov_remote_context_create_host_tensor</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_remote_context_create_host_tensor</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_remote_context_create_host_tensor</c>.</para>
+        /// </remarks>
         public Tensor CreateHostTensor(ElementType type, long[] shape)
         {
             return __ov_remote_context_create_host_tensor(type, shape);

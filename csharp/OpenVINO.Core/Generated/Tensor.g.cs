@@ -29,62 +29,113 @@ namespace OpenVINO.Core
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new Tensor. Calls <c>ov_tensor_create</c>.</summary>
+        /// <summary>
+        /// Creates a new Tensor.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_create</c>.</para>
+        /// </remarks>
         public Tensor(ElementType type, long[] shape)
             : this(__ov_tensor_create(type, shape))
         {
         }
 
-        /// <summary>Creates a new Tensor. Calls <c>ov_tensor_create_from_string_array</c>.</summary>
+        /// <summary>
+        /// Creates a new Tensor.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_create_from_string_array</c>.</para>
+        /// </remarks>
         public static Tensor FromStringArray(string[] stringArray, long[] shape)
         {
             return new Tensor(__ov_tensor_create_from_string_array(stringArray, shape));
         }
 
-        /// <summary>Calls <c>ov_tensor_get_shape</c> / <c>ov_tensor_set_shape</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_tensor_get_shape</c> / <c>ov_tensor_set_shape</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_get_shape</c>, <c>ov_tensor_set_shape</c>.</para>
+        /// </remarks>
         public long[] Shape
         {
             get { return __ov_tensor_get_shape(); }
             set { __ov_tensor_set_shape(value); }
         }
 
-        /// <summary>Calls <c>ov_tensor_get_element_type</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_tensor_get_element_type</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_get_element_type</c>.</para>
+        /// </remarks>
         public ElementType ElementType
         {
             get { return __ov_tensor_get_element_type(); }
         }
 
-        /// <summary>Calls <c>ov_tensor_get_size</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_tensor_get_size</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_get_size</c>.</para>
+        /// </remarks>
         public ulong Size
         {
             get { return __ov_tensor_get_size(); }
         }
 
-        /// <summary>Calls <c>ov_tensor_get_byte_size</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_tensor_get_byte_size</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_get_byte_size</c>.</para>
+        /// </remarks>
         public ulong ByteSize
         {
             get { return __ov_tensor_get_byte_size(); }
         }
 
-        /// <summary>Calls <c>ov_tensor_set_string_data</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Calls <c>ov_tensor_set_string_data</c>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_set_string_data</c>.</para>
+        /// </remarks>
         public string[] StringData
         {
             set { __ov_tensor_set_string_data(value); }
         }
 
-        /// <summary>Calls <c>ov_remote_tensor_get_params</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_remote_tensor_get_params</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_remote_tensor_get_params</c>.</para>
+        /// </remarks>
         public SizeParams GetRemoteParams()
         {
             return __ov_remote_tensor_get_params();
         }
 
-        /// <summary>Calls <c>ov_remote_tensor_get_device_name</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_remote_tensor_get_device_name</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_remote_tensor_get_device_name</c>.</para>
+        /// </remarks>
         public string GetRemoteDeviceName()
         {
             return __ov_remote_tensor_get_device_name();
         }
 
-        /// <summary>Calls <c>ov_tensor_data</c>.</summary>
+        /// <summary>
+        /// Calls <c>ov_tensor_data</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_tensor_data</c>.</para>
+        /// </remarks>
         public IntPtr Data()
         {
             return __ov_tensor_data();

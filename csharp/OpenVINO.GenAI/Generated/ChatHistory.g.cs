@@ -9,8 +9,13 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// A conversation: an ordered list of messages, each a JSON object with a <c>role</c> (<c>system</c>,
+    /// <c>user</c>, <c>assistant</c>, <c>tool</c>) and a <c>content</c>, plus optional tools and extra
+    /// context for the chat template.
+    /// <para>
     /// Owns a native <c>ov_genai_chat_history</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.ChatHistoryHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class ChatHistory : NativeObject
     {
@@ -29,91 +34,189 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new ChatHistory. Calls <c>ov_genai_chat_history_create</c>.</summary>
+        /// <summary>
+        /// An empty conversation.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_create</c>.</para>
+        /// </remarks>
         public ChatHistory()
             : this(__ov_genai_chat_history_create())
         {
         }
 
-        /// <summary>Creates a new ChatHistory. Calls <c>ov_genai_chat_history_create_from_json_container</c>.</summary>
+        /// <summary>
+        /// A conversation holding the messages of a JSON array.
+        /// </summary>
+        /// <param name="messages">A JSON array of message objects.</param>
+        /// <returns>A new ChatHistory.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_create_from_json_container</c>.</para>
+        /// </remarks>
         public static ChatHistory FromJsonContainer(JsonContainer messages)
         {
             return new ChatHistory(__ov_genai_chat_history_create_from_json_container(messages));
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_size</c>.</summary>
+        /// <summary>
+        /// How many messages the conversation holds.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_size</c>.</para>
+        /// </remarks>
         public ulong Size
         {
             get { return __ov_genai_chat_history_size(); }
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_empty</c>.</summary>
+        /// <summary>
+        /// Whether the conversation holds no message.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_empty</c>.</para>
+        /// </remarks>
         public int Empty
         {
             get { return __ov_genai_chat_history_empty(); }
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_push_back</c>.</summary>
+        /// <summary>
+        /// Appends a message.
+        /// </summary>
+        /// <param name="message">A JSON object with <c>role</c> and <c>content</c>.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_push_back</c>.</para>
+        /// </remarks>
         public void PushBack(JsonContainer message)
         {
             __ov_genai_chat_history_push_back(message);
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_pop_back</c>.</summary>
+        /// <summary>
+        /// Removes the last message.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_pop_back</c>.</para>
+        /// </remarks>
         public void PopBack()
         {
             __ov_genai_chat_history_pop_back();
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_get_messages</c>.</summary>
+        /// <summary>
+        /// All messages, as a copy.
+        /// </summary>
+        /// <returns>A new JSON array.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_get_messages</c>.</para>
+        /// </remarks>
         public JsonContainer GetMessages()
         {
             return __ov_genai_chat_history_get_messages();
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_get_message</c>.</summary>
+        /// <summary>
+        /// One message, as a copy.
+        /// </summary>
+        /// <param name="index">0-based, below <see cref="ChatHistory.Size"/>.</param>
+        /// <returns>A new JSON object.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_get_message</c>.</para>
+        /// </remarks>
         public JsonContainer GetMessage(ulong index)
         {
             return __ov_genai_chat_history_get_message(index);
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_get_first</c>.</summary>
+        /// <summary>
+        /// The first message, as a copy.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_get_first</c>.</para>
+        /// </remarks>
         public JsonContainer GetFirst()
         {
             return __ov_genai_chat_history_get_first();
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_get_last</c>.</summary>
+        /// <summary>
+        /// The last message, as a copy.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_get_last</c>.</para>
+        /// </remarks>
         public JsonContainer GetLast()
         {
             return __ov_genai_chat_history_get_last();
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_clear</c>.</summary>
+        /// <summary>
+        /// Removes every message.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_clear</c>.</para>
+        /// </remarks>
         public void Clear()
         {
             __ov_genai_chat_history_clear();
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_set_tools</c>.</summary>
+        /// <summary>
+        /// The tool definitions the chat template may show the model.
+        /// </summary>
+        /// <param name="tools">A JSON array of tool definitions.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_set_tools</c>.</para>
+        /// </remarks>
         public void SetTools(JsonContainer tools)
         {
             __ov_genai_chat_history_set_tools(tools);
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_get_tools</c>.</summary>
+        /// <summary>
+        /// The tool definitions, as a copy.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_get_tools</c>.</para>
+        /// </remarks>
         public JsonContainer GetTools()
         {
             return __ov_genai_chat_history_get_tools();
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_set_extra_context</c>.</summary>
+        /// <summary>
+        /// Extra variables passed to the chat template.
+        /// </summary>
+        /// <param name="extraContext">A JSON object.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_set_extra_context</c>.</para>
+        /// </remarks>
         public void SetExtraContext(JsonContainer extraContext)
         {
             __ov_genai_chat_history_set_extra_context(extraContext);
         }
 
-        /// <summary>Calls <c>ov_genai_chat_history_get_extra_context</c>.</summary>
+        /// <summary>
+        /// The extra template variables, as a copy.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_chat_history_get_extra_context</c>.</para>
+        /// </remarks>
         public JsonContainer GetExtraContext()
         {
             return __ov_genai_chat_history_get_extra_context();

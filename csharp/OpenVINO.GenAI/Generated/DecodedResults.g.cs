@@ -9,8 +9,12 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// What a text generation produced: the text of each returned sequence, their scores and the call's
+    /// metrics.
+    /// <para>
     /// Owns a native <c>ov_genai_decoded_results</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.DecodedResultsHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class DecodedResults : NativeObject
     {
@@ -29,19 +33,36 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new DecodedResults. Calls <c>ov_genai_decoded_results_create</c>.</summary>
+        /// <summary>
+        /// An empty result (the library fills results itself; you rarely need this).
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_decoded_results_create</c>.</para>
+        /// </remarks>
         public DecodedResults()
             : this(__ov_genai_decoded_results_create())
         {
         }
 
-        /// <summary>Calls <c>ov_genai_decoded_results_get_perf_metrics</c>.</summary>
+        /// <summary>
+        /// The performance metrics of the generation that produced these results.
+        /// </summary>
+        /// <returns>A new PerfMetrics.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_decoded_results_get_perf_metrics</c>.</para>
+        /// </remarks>
         public PerfMetrics GetPerfMetrics()
         {
             return __ov_genai_decoded_results_get_perf_metrics();
         }
 
-        /// <summary>Calls <c>ov_genai_decoded_results_get_string</c>.</summary>
+        /// <summary>
+        /// All generated texts as one string: a single text as is, several as <c>score: text</c> lines, as the
+        /// official Python package prints them.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_decoded_results_get_string</c>.</para>
+        /// </remarks>
         public string GetString()
         {
             return __ov_genai_decoded_results_get_string();

@@ -9,8 +9,14 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// Settings of one text generation: how many tokens, when to stop, and how the next token is chosen
+    /// (greedy by default; random sampling with <see cref="GenerationConfig.DoSample"/>; beam search with
+    /// <see cref="GenerationConfig.NumBeams"/> &gt; 1). Only the settings of the chosen decoding method and
+    /// the general ones matter.
+    /// <para>
     /// Owns a native <c>ov_genai_generation_config</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.GenerationConfigHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class GenerationConfig : NativeObject
     {
@@ -29,194 +35,440 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new GenerationConfig. Calls <c>ov_genai_generation_config_create</c>.</summary>
+        /// <summary>
+        /// Settings with the library's defaults (greedy decoding, no token limit of its own).
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_generation_config_create</c>.</para>
+        /// </remarks>
         public GenerationConfig()
             : this(__ov_genai_generation_config_create())
         {
         }
 
-        /// <summary>Creates a new GenerationConfig. Calls <c>ov_genai_generation_config_create_from_json</c>.</summary>
+        /// <summary>
+        /// Settings read from a <c>generation_config.json</c> file, as exported with a model; missing keys keep
+        /// the library's defaults.
+        /// </summary>
+        /// <param name="jsonPath">Path of the JSON file.</param>
+        /// <returns>A new configuration object.</returns>
+        /// <remarks>
+        /// <para>Fails: When the file cannot be read or is not a generation configuration.</para>
+        /// <para>C API: <c>ov_genai_generation_config_create_from_json</c>.</para>
+        /// </remarks>
         public static GenerationConfig FromJson(string jsonPath)
         {
             return new GenerationConfig(__ov_genai_generation_config_create_from_json(jsonPath));
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_get_max_new_tokens</c> / <c>ov_genai_generation_config_set_max_new_tokens</c>.</summary>
+        /// <summary>
+        /// The most tokens to generate, not counting the prompt. Takes precedence over
+        /// <see cref="GenerationConfig.MaxLength"/>. A model loaded from .gguf has no limit of its own: set
+        /// one.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: unset (the largest size_t): no limit of its own. Range: &gt; 0 (0 only together with <see cref="GenerationConfig.Echo"/>). Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_get_max_new_tokens</c>, <c>ov_genai_generation_config_set_max_new_tokens</c>.</para>
+        /// </remarks>
         public ulong MaxNewTokens
         {
             get { return __ov_genai_generation_config_get_max_new_tokens(); }
             set { __ov_genai_generation_config_set_max_new_tokens(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_max_length</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// The most tokens the prompt and the generated text may have together; used only when
+        /// <see cref="GenerationConfig.MaxNewTokens"/> is unset.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: unset (the largest size_t). Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_max_length</c>.</para>
+        /// </remarks>
         public ulong MaxLength
         {
             set { __ov_genai_generation_config_set_max_length(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_ignore_eos</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Keep generating past the end-of-sequence token. Then a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/> or <see cref="GenerationConfig.MaxLength"/>) is
+        /// required.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: false.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_ignore_eos</c>.</para>
+        /// </remarks>
         public bool IgnoreEos
         {
             set { __ov_genai_generation_config_set_ignore_eos(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_min_new_tokens</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// The fewest tokens to generate: the end-of-sequence token is suppressed until this many were
+        /// produced.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0. Range: &lt;= <see cref="GenerationConfig.MaxNewTokens"/>. Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_min_new_tokens</c>.</para>
+        /// </remarks>
         public ulong MinNewTokens
         {
             set { __ov_genai_generation_config_set_min_new_tokens(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_echo</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Put the prompt in front of the generated text in the results.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: false.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_echo</c>.</para>
+        /// </remarks>
         public bool Echo
         {
             set { __ov_genai_generation_config_set_echo(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_logprobs</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// How many top log-probabilities to compute per generated position; 0 computes none. The library
+        /// returns at most one, so any value above 1 acts as 1.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0. Range: &gt;= 0.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_logprobs</c>.</para>
+        /// </remarks>
         public ulong Logprobs
         {
             set { __ov_genai_generation_config_set_logprobs(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_include_stop_str_in_output</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Keep the stop string that ended the generation at the end of the text.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: false.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_include_stop_str_in_output</c>.</para>
+        /// </remarks>
         public bool IncludeStopStrInOutput
         {
             set { __ov_genai_generation_config_set_include_stop_str_in_output(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_num_beam_groups</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Beam search: the number of groups <see cref="GenerationConfig.NumBeams"/> is split into; groups are
+        /// pushed apart by <see cref="GenerationConfig.DiversityPenalty"/>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1. Range: &gt;= 1; <see cref="GenerationConfig.NumBeams"/> must be divisible by it.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_num_beam_groups</c>.</para>
+        /// </remarks>
         public ulong NumBeamGroups
         {
             set { __ov_genai_generation_config_set_num_beam_groups(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_num_beams</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Beam search: the number of beams kept per step; 1 means no beam search.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1. Range: &gt;= 1, and &gt;= <see cref="GenerationConfig.NumReturnSequences"/> when above 1.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_num_beams</c>.</para>
+        /// </remarks>
         public ulong NumBeams
         {
             set { __ov_genai_generation_config_set_num_beams(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_diversity_penalty</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Grouped beam search: subtracted from a beam's score when it picks a token another group picked at
+        /// the same step. Must be non-zero with more than one group and zero with one.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0.0.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_diversity_penalty</c>.</para>
+        /// </remarks>
         public float DiversityPenalty
         {
             set { __ov_genai_generation_config_set_diversity_penalty(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_length_penalty</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Beam search: the exponent applied to a sequence's length before its (negative) log-likelihood score
+        /// is divided by it; above 0 favours longer sequences, below 0 shorter ones.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1.0.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_length_penalty</c>.</para>
+        /// </remarks>
         public float LengthPenalty
         {
             set { __ov_genai_generation_config_set_length_penalty(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_num_return_sequences</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// How many sequences to return: the best beams with beam search, independent samples with
+        /// <see cref="GenerationConfig.DoSample"/>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1. Range: &gt;= 1 (above 1 only with beam search or sampling).</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_num_return_sequences</c>.</para>
+        /// </remarks>
         public ulong NumReturnSequences
         {
             set { __ov_genai_generation_config_set_num_return_sequences(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_no_repeat_ngram_size</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Beam search: no n-gram of this size may appear twice in a sequence.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: unset (the largest size_t): no restriction. Range: &gt; 0. Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_no_repeat_ngram_size</c>.</para>
+        /// </remarks>
         public ulong NoRepeatNgramSize
         {
             set { __ov_genai_generation_config_set_no_repeat_ngram_size(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_stop_criteria</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Beam search: when to stop. <c>EARLY</c> stops once <see cref="GenerationConfig.NumBeams"/> sequences
+        /// are complete, <c>HEURISTIC</c> when better ones are unlikely, <c>NEVER</c> only when no better ones
+        /// can exist.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: <c>HEURISTIC</c>.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_stop_criteria</c>.</para>
+        /// </remarks>
         public StopCriteria StopCriteria
         {
             set { __ov_genai_generation_config_set_stop_criteria(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_temperature</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Sampling: divides the logits before the next token is drawn; below 1 makes the choice sharper, above
+        /// 1 flatter.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1.0. Range: &gt; 0 when <see cref="GenerationConfig.DoSample"/> is set.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_temperature</c>.</para>
+        /// </remarks>
         public float Temperature
         {
             set { __ov_genai_generation_config_set_temperature(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_top_p</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Sampling: keep only the most probable tokens whose probabilities add up to
+        /// <see cref="GenerationConfig.TopP"/> (nucleus sampling); 1.0 keeps all.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1.0. Range: 0 &lt; top_p &lt;= 1 when <see cref="GenerationConfig.DoSample"/> is set.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_top_p</c>.</para>
+        /// </remarks>
         public float TopP
         {
             set { __ov_genai_generation_config_set_top_p(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_top_k</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Sampling: keep only the <see cref="GenerationConfig.TopK"/> most probable tokens.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: unset (the largest size_t): all tokens. Range: &gt; 0. Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_top_k</c>.</para>
+        /// </remarks>
         public ulong TopK
         {
             set { __ov_genai_generation_config_set_top_k(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_min_p</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Sampling: drop tokens whose probability is below <see cref="GenerationConfig.MinP"/> times the most
+        /// probable token's; 0 keeps all.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0.0. Range: 0 &lt;= min_p &lt; 1 when <see cref="GenerationConfig.DoSample"/> is set.</para>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_min_p</c>.</para>
+        /// </remarks>
         public float MinP
         {
             set { __ov_genai_generation_config_set_min_p(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_do_sample</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Draw the next token at random from the (filtered) distribution instead of taking the most probable
+        /// one.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: false.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_do_sample</c>.</para>
+        /// </remarks>
         public bool DoSample
         {
             set { __ov_genai_generation_config_set_do_sample(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_repetition_penalty</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Lowers the chance of tokens already present in the prompt or the output; 1.0 means no penalty.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 1.0. Range: &gt; 0 (exactly 1.0 with beam search).</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_repetition_penalty</c>.</para>
+        /// </remarks>
         public float RepetitionPenalty
         {
             set { __ov_genai_generation_config_set_repetition_penalty(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_presence_penalty</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Subtracted from the log-probability of every token generated at least once.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0.0. Range: -2.0 to 2.0 (0.0 with beam search).</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_presence_penalty</c>.</para>
+        /// </remarks>
         public float PresencePenalty
         {
             set { __ov_genai_generation_config_set_presence_penalty(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_frequency_penalty</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Subtracted from the log-probability of a token once for every time it was generated.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0.0. Range: -2.0 to 2.0 (0.0 with beam search).</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_frequency_penalty</c>.</para>
+        /// </remarks>
         public float FrequencyPenalty
         {
             set { __ov_genai_generation_config_set_frequency_penalty(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_rng_seed</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Seed of the random generator used by sampling; the same seed and settings give the same text.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_rng_seed</c>.</para>
+        /// </remarks>
         public ulong RngSeed
         {
             set { __ov_genai_generation_config_set_rng_seed(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_assistant_confidence_threshold</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Speculative decoding: the draft model proposes tokens while its confidence stays above this
+        /// threshold. Excludes <see cref="GenerationConfig.NumAssistantTokens"/>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0.0 (not used).</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_assistant_confidence_threshold</c>.</para>
+        /// </remarks>
         public float AssistantConfidenceThreshold
         {
             set { __ov_genai_generation_config_set_assistant_confidence_threshold(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_num_assistant_tokens</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Speculative decoding and prompt lookup: how many candidate tokens are proposed per step. Excludes
+        /// <see cref="GenerationConfig.AssistantConfidenceThreshold"/>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0 (not used). Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_num_assistant_tokens</c>.</para>
+        /// </remarks>
         public ulong NumAssistantTokens
         {
             set { __ov_genai_generation_config_set_num_assistant_tokens(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_max_ngram_size</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Prompt lookup: the longest n-gram matched against the prompt to propose candidates; needs
+        /// <see cref="GenerationConfig.NumAssistantTokens"/>.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 0 (prompt lookup off). Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_max_ngram_size</c>.</para>
+        /// </remarks>
         public ulong MaxNgramSize
         {
             set { __ov_genai_generation_config_set_max_ngram_size(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_eos_token_id</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// The end-of-sequence token; generating it ends the sequence (unless
+        /// <see cref="GenerationConfig.IgnoreEos"/>).
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: the model's, from its configuration; -1 when unknown.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_eos_token_id</c>.</para>
+        /// </remarks>
         public long EosTokenId
         {
             set { __ov_genai_generation_config_set_eos_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_stop_strings</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Strings that end the generation as soon as the text ends with one of them (not kept in the text
+        /// unless <see cref="GenerationConfig.IncludeStopStrInOutput"/>).
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: none.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_stop_strings</c>.</para>
+        /// </remarks>
         public string[] StopStrings
         {
             set { __ov_genai_generation_config_set_stop_strings(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_set_stop_token_ids</c>. Write-only: the C API has no getter.</summary>
+        /// <summary>
+        /// Tokens that end the generation when produced.
+        /// Write-only: the C API has no getter.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: none (the end-of-sequence token is added by the library). Range: token ids &gt;= 0.</para>
+        /// <para>C API: <c>ov_genai_generation_config_set_stop_token_ids</c>.</para>
+        /// </remarks>
         public long[] StopTokenIds
         {
             set { __ov_genai_generation_config_set_stop_token_ids(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_generation_config_validate</c>.</summary>
+        /// <summary>
+        /// Checks the settings as <c>generate</c> would, without generating.
+        /// </summary>
+        /// <remarks>
+        /// <para>Fails: When a value is outside its range or the settings contradict each other.</para>
+        /// <para>C API: <c>ov_genai_generation_config_validate</c>.</para>
+        /// </remarks>
         public void Validate()
         {
             __ov_genai_generation_config_validate();

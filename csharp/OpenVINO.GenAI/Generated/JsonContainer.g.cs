@@ -9,8 +9,11 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// A JSON value held by the library (object, array, string, number, ...), used for chat messages.
+    /// <para>
     /// Owns a native <c>ov_genai_json_container</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.JsonContainerHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class JsonContainer : NativeObject
     {
@@ -29,37 +32,76 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new JsonContainer. Calls <c>ov_genai_json_container_create</c>.</summary>
+        /// <summary>
+        /// An empty JSON value (null).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_json_container_create</c>.</para>
+        /// </remarks>
         public JsonContainer()
             : this(__ov_genai_json_container_create())
         {
         }
 
-        /// <summary>Creates a new JsonContainer. Calls <c>ov_genai_json_container_create_from_json_string</c>.</summary>
+        /// <summary>
+        /// A JSON value parsed from text.
+        /// </summary>
+        /// <param name="jsonStr">JSON text.</param>
+        /// <returns>A new JsonContainer.</returns>
+        /// <remarks>
+        /// <para>Fails: When the text is not valid JSON.</para>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_json_container_create_from_json_string</c>.</para>
+        /// </remarks>
         public static JsonContainer FromJsonString(string jsonStr)
         {
             return new JsonContainer(__ov_genai_json_container_create_from_json_string(jsonStr));
         }
 
-        /// <summary>Creates a new JsonContainer. Calls <c>ov_genai_json_container_create_object</c>.</summary>
+        /// <summary>
+        /// An empty JSON object.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_json_container_create_object</c>.</para>
+        /// </remarks>
         public static JsonContainer CreateObject()
         {
             return new JsonContainer(__ov_genai_json_container_create_object());
         }
 
-        /// <summary>Creates a new JsonContainer. Calls <c>ov_genai_json_container_create_array</c>.</summary>
+        /// <summary>
+        /// An empty JSON array.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_json_container_create_array</c>.</para>
+        /// </remarks>
         public static JsonContainer CreateArray()
         {
             return new JsonContainer(__ov_genai_json_container_create_array());
         }
 
-        /// <summary>Calls <c>ov_genai_json_container_to_json_string</c>.</summary>
+        /// <summary>
+        /// The value as JSON text.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_json_container_to_json_string</c>.</para>
+        /// </remarks>
         public string ToJsonString()
         {
             return __ov_genai_json_container_to_json_string();
         }
 
-        /// <summary>Calls <c>ov_genai_json_container_copy</c>.</summary>
+        /// <summary>
+        /// A deep copy of the value.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_json_container_copy</c>.</para>
+        /// </remarks>
         public JsonContainer Copy()
         {
             return __ov_genai_json_container_copy();

@@ -9,8 +9,13 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// A text-generation pipeline: loads a language model (an OpenVINO IR folder or a .gguf file) with its
+    /// tokenizer onto one device and generates text from a prompt or a chat history. A pipeline runs one
+    /// generation at a time; use one pipeline per concurrent conversation.
+    /// <para>
     /// Owns a native <c>ov_genai_llm_pipeline</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.LLMPipelineHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class LLMPipeline : NativeObject
     {
@@ -29,24 +34,69 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new LLMPipeline. Calls <c>ov_genai_llm_pipeline_create</c>.</summary>
+        /// <summary>
+        /// Loads the model and its tokenizer and compiles them for <c>device</c>. This reads and compiles the
+        /// whole model, so it can take seconds; create the pipeline once and reuse it.
+        /// </summary>
+        /// <param name="modelsPath">Folder holding the exported model (<c>openvino_model.xml</c>, the tokenizer and detokenizer IRs,
+        /// <c>generation_config.json</c>), or the path of a <c>.gguf</c> file.</param>
+        /// <param name="device">Device to compile for: <c>CPU</c>, <c>GPU</c>, <c>NPU</c>, <c>GPU.1</c>, ... (<c>AUTO</c> lets
+        /// OpenVINO choose).</param>
+        /// <param name="properties">OpenVINO and GenAI properties as key/value pairs, e.g. <c>INFERENCE_PRECISION_HINT=f32</c>,
+        /// <c>ATTENTION_BACKEND=SDPA</c>, <c>CACHE_DIR=...</c>. Values are passed to the library as text.</param>
+        /// <remarks>
+        /// <para>Fails: When the model cannot be read or compiled, or the device is not available.</para>
+        /// <para>Needs OpenVINO GenAI 2025.2.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_create</c>.</para>
+        /// </remarks>
         public LLMPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_llm_pipeline_create(modelsPath, device, properties))
         {
         }
 
-        /// <summary>Calls <c>ov_genai_llm_pipeline_generate</c>. No callback is passed.</summary>
+        /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
+        /// used as given, with the model's chat template applied when its configuration asks for it; between
+        /// <see cref="LLMPipeline.StartChat"/> and <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the
+        /// conversation and adds each prompt and answer to it.
+        /// No callback is passed.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
+        /// loaded from .gguf has none by default.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
         public DecodedResults Generate(string inputs, GenerationConfig config = null)
         {
             return __ov_genai_llm_pipeline_generate(inputs, config, null);
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_llm_pipeline_generate</c>. <paramref name="callback"/> runs for every call the library makes, possibly on a
-        /// native worker thread; its return value tells the library whether to go on.
-        /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
-        /// and the exception is rethrown here once the native call has returned.
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
+        /// used as given, with the model's chat template applied when its configuration asks for it; between
+        /// <see cref="LLMPipeline.StartChat"/> and <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the
+        /// conversation and adds each prompt and answer to it.
+        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
+        /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
+        /// here once the native call has returned.
         /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
+        /// loaded from .gguf has none by default.</param>
+        /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <c>STOP</c> to end the generation and keep
+        /// what was produced, or <c>CANCEL</c> to end it and drop the turn from the chat history.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
         public DecodedResults Generate(string inputs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
@@ -55,10 +105,27 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_llm_pipeline_generate</c>. <paramref name="callback"/> sees every call the library makes, possibly on a native
-        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
+        /// used as given, with the model's chat template applied when its configuration asks for it; between
+        /// <see cref="LLMPipeline.StartChat"/> and <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the
+        /// conversation and adds each prompt and answer to it.
+        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
+        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
+        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
+        /// native call has returned.
         /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
+        /// loaded from .gguf has none by default.</param>
+        /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <c>STOP</c> to end the generation and keep
+        /// what was produced, or <c>CANCEL</c> to end it and drop the turn from the chat history.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
         public DecodedResults Generate(string inputs, GenerationConfig config, Action<string> callback)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
@@ -71,11 +138,21 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Runs <c>ov_genai_llm_pipeline_generate</c> on a worker thread when enumeration starts and yields the streamed chunks
-        /// as they arrive. Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for
-        /// the native call to return; errors (including a non-OK status) are thrown from the enumerator.
-        /// Every enumeration runs a new generation.
+        /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; each item is
+        /// one decoded piece of text as the library produces it. Leaving the loop early stops the generation
+        /// and frees the pipeline.
+        /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
+        /// Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for the native call
+        /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
+        /// a new generation.
         /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
+        /// loaded from .gguf has none by default.</param>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
         public IEnumerable<string> Stream(string inputs, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
@@ -86,10 +163,22 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; each item is
+        /// one decoded piece of text as the library produces it. Leaving the loop early stops the generation
+        /// and frees the pipeline.
         /// Asynchronous form of <see cref="Stream"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to cancel
-        /// (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
+        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
+        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
+        /// <see cref="OperationCanceledException"/>.
         /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
+        /// loaded from .gguf has none by default.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
         public IAsyncEnumerable<string> StreamAsync(string inputs, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
@@ -99,18 +188,41 @@ namespace OpenVINO.GenAI
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
-        /// <summary>Calls <c>ov_genai_llm_pipeline_generate_with_history</c>. No callback is passed.</summary>
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation: the messages of <c>history</c> go
+        /// through the model's chat template, and the answer is returned. The library does not add the answer
+        /// to <c>history</c>; append it yourself to continue the conversation.
+        /// No callback is passed.
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config = null)
         {
             return __ov_genai_llm_pipeline_generate_with_history(history, config, null);
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_llm_pipeline_generate_with_history</c>. <paramref name="callback"/> runs for every call the library makes, possibly on a
-        /// native worker thread; its return value tells the library whether to go on.
-        /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
-        /// and the exception is rethrown here once the native call has returned.
+        /// Generates the assistant's next message for a whole conversation: the messages of <c>history</c> go
+        /// through the model's chat template, and the answer is returned. The library does not add the answer
+        /// to <c>history</c>; append it yourself to continue the conversation.
+        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
+        /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
+        /// here once the native call has returned.
         /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
@@ -119,10 +231,22 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_llm_pipeline_generate_with_history</c>. <paramref name="callback"/> sees every call the library makes, possibly on a native
-        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
+        /// Generates the assistant's next message for a whole conversation: the messages of <c>history</c> go
+        /// through the model's chat template, and the answer is returned. The library does not add the answer
+        /// to <c>history</c>; append it yourself to continue the conversation.
+        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
+        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
+        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
+        /// native call has returned.
         /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config, Action<string> callback)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
@@ -135,11 +259,19 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Runs <c>ov_genai_llm_pipeline_generate_with_history</c> on a worker thread when enumeration starts and yields the streamed chunks
-        /// as they arrive. Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for
-        /// the native call to return; errors (including a non-OK status) are thrown from the enumerator.
-        /// Every enumeration runs a new generation.
+        /// The iterator form of <c>LLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts;
+        /// leaving the loop early stops the generation.
+        /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
+        /// Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for the native call
+        /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
+        /// a new generation.
         /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public IEnumerable<string> StreamWithHistory(ChatHistory history, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
@@ -150,10 +282,20 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// The iterator form of <c>LLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts;
+        /// leaving the loop early stops the generation.
         /// Asynchronous form of <see cref="StreamWithHistory"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to cancel
-        /// (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
+        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
+        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
+        /// <see cref="OperationCanceledException"/>.
         /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
@@ -163,25 +305,52 @@ namespace OpenVINO.GenAI
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
-        /// <summary>Calls <c>ov_genai_llm_pipeline_start_chat</c>.</summary>
+        /// <summary>
+        /// Starts a chat: from now on the pipeline keeps the conversation itself, applies the chat template to
+        /// it and reuses its cached state between <c>LLMPipeline.Generate</c> calls, which then take only the
+        /// new user message.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_start_chat</c>.</para>
+        /// </remarks>
         public void StartChat()
         {
             __ov_genai_llm_pipeline_start_chat();
         }
 
-        /// <summary>Calls <c>ov_genai_llm_pipeline_finish_chat</c>.</summary>
+        /// <summary>
+        /// Ends the chat started by <see cref="LLMPipeline.StartChat"/> and forgets its conversation and cached
+        /// state.
+        /// </summary>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_finish_chat</c>.</para>
+        /// </remarks>
         public void FinishChat()
         {
             __ov_genai_llm_pipeline_finish_chat();
         }
 
-        /// <summary>Calls <c>ov_genai_llm_pipeline_get_generation_config</c>.</summary>
+        /// <summary>
+        /// A copy of the settings <c>LLMPipeline.Generate</c> uses when given none (from the model's
+        /// <c>generation_config.json</c>, or the library's defaults). Changing the copy changes nothing until
+        /// it is passed to <see cref="LLMPipeline.SetGenerationConfig"/>.
+        /// </summary>
+        /// <returns>A new configuration object.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_get_generation_config</c>.</para>
+        /// </remarks>
         public GenerationConfig GetGenerationConfig()
         {
             return __ov_genai_llm_pipeline_get_generation_config();
         }
 
-        /// <summary>Calls <c>ov_genai_llm_pipeline_set_generation_config</c>.</summary>
+        /// <summary>
+        /// Replaces the settings <c>LLMPipeline.Generate</c> uses when given none.
+        /// </summary>
+        /// <param name="config">The new default settings; the library validates them first.</param>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_set_generation_config</c>.</para>
+        /// </remarks>
         public void SetGenerationConfig(GenerationConfig config)
         {
             __ov_genai_llm_pipeline_set_generation_config(config);

@@ -9,8 +9,12 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// Timings and token counts of one generation (or of several, added together). Durations are means with
+    /// their standard deviation over the steps measured.
+    /// <para>
     /// Owns a native <c>ov_genai_perf_metrics</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.PerfMetricsHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class PerfMetrics : NativeObject
     {
@@ -29,79 +33,158 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_load_time</c>.</summary>
+        /// <summary>
+        /// How long creating the pipeline took.
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_load_time</c>.</para>
+        /// </remarks>
         public float LoadTime
         {
             get { return __ov_genai_perf_metrics_get_load_time(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_num_generation_tokens</c>.</summary>
+        /// <summary>
+        /// How many tokens were generated.
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_num_generation_tokens</c>.</para>
+        /// </remarks>
         public ulong NumGenerationTokens
         {
             get { return __ov_genai_perf_metrics_get_num_generation_tokens(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_num_input_tokens</c>.</summary>
+        /// <summary>
+        /// How many tokens the prompt had after tokenization (and the chat template).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: tokens.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_num_input_tokens</c>.</para>
+        /// </remarks>
         public ulong NumInputTokens
         {
             get { return __ov_genai_perf_metrics_get_num_input_tokens(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_ttft</c>.</summary>
+        /// <summary>
+        /// Time to first token: from the start of generate until the first token was produced (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_ttft</c>.</para>
+        /// </remarks>
         public MeanStd Ttft
         {
             get { return __ov_genai_perf_metrics_get_ttft(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_tpot</c>.</summary>
+        /// <summary>
+        /// Time per output token after the first (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_tpot</c>.</para>
+        /// </remarks>
         public MeanStd Tpot
         {
             get { return __ov_genai_perf_metrics_get_tpot(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_ipot</c>.</summary>
+        /// <summary>
+        /// Inference time per output token: the model's share of each step (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_ipot</c>.</para>
+        /// </remarks>
         public MeanStd Ipot
         {
             get { return __ov_genai_perf_metrics_get_ipot(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_throughput</c>.</summary>
+        /// <summary>
+        /// Generated tokens per second (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: tokens per second.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_throughput</c>.</para>
+        /// </remarks>
         public MeanStd Throughput
         {
             get { return __ov_genai_perf_metrics_get_throughput(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_inference_duration</c>.</summary>
+        /// <summary>
+        /// Time spent running the model (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_inference_duration</c>.</para>
+        /// </remarks>
         public MeanStd InferenceDuration
         {
             get { return __ov_genai_perf_metrics_get_inference_duration(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_generate_duration</c>.</summary>
+        /// <summary>
+        /// Time the whole generate call took (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_generate_duration</c>.</para>
+        /// </remarks>
         public MeanStd GenerateDuration
         {
             get { return __ov_genai_perf_metrics_get_generate_duration(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_tokenization_duration</c>.</summary>
+        /// <summary>
+        /// Time spent turning the prompt into tokens (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_tokenization_duration</c>.</para>
+        /// </remarks>
         public MeanStd TokenizationDuration
         {
             get { return __ov_genai_perf_metrics_get_tokenization_duration(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_detokenization_duration</c>.</summary>
+        /// <summary>
+        /// Time spent turning tokens into text (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_detokenization_duration</c>.</para>
+        /// </remarks>
         public MeanStd DetokenizationDuration
         {
             get { return __ov_genai_perf_metrics_get_detokenization_duration(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_get_chat_template_duration</c>.</summary>
+        /// <summary>
+        /// Time spent applying the chat template (mean, std).
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: milliseconds.</para>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_perf_metrics_get_chat_template_duration</c>.</para>
+        /// </remarks>
         public MeanStd ChatTemplateDuration
         {
             get { return __ov_genai_perf_metrics_get_chat_template_duration(); }
         }
 
-        /// <summary>Calls <c>ov_genai_perf_metrics_add_in_place</c>.</summary>
+        /// <summary>
+        /// Adds another generation's metrics to these: counts add up, durations are pooled.
+        /// </summary>
+        /// <param name="right">The metrics to add.</param>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_perf_metrics_add_in_place</c>.</para>
+        /// </remarks>
         public void AddInPlace(PerfMetrics right)
         {
             __ov_genai_perf_metrics_add_in_place(right);

@@ -9,8 +9,11 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// What a visual language generation produced: texts, scores and the call's metrics.
+    /// <para>
     /// Owns a native <c>ov_genai_vlm_decoded_results</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.VLMDecodedResultsHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class VLMDecodedResults : NativeObject
     {
@@ -29,19 +32,38 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new VLMDecodedResults. Calls <c>ov_genai_vlm_decoded_results_create</c>.</summary>
+        /// <summary>
+        /// An empty result (the library fills results itself).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_decoded_results_create</c>.</para>
+        /// </remarks>
         public VLMDecodedResults()
             : this(__ov_genai_vlm_decoded_results_create())
         {
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_decoded_results_get_perf_metrics</c>.</summary>
+        /// <summary>
+        /// The performance metrics of the generation that produced these results.
+        /// </summary>
+        /// <returns>A new PerfMetrics.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_decoded_results_get_perf_metrics</c>.</para>
+        /// </remarks>
         public PerfMetrics GetPerfMetrics()
         {
             return __ov_genai_vlm_decoded_results_get_perf_metrics();
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_decoded_results_get_string</c>.</summary>
+        /// <summary>
+        /// All generated texts as one string, as for <see cref="DecodedResults"/>.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_decoded_results_get_string</c>.</para>
+        /// </remarks>
         public string GetString()
         {
             return __ov_genai_vlm_decoded_results_get_string();

@@ -9,8 +9,13 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// A visual language pipeline: loads a model that reads images and text (an OpenVINO IR folder with its
+    /// vision encoder, language model and tokenizer) onto one device and answers prompts about images. One
+    /// generation at a time per pipeline.
+    /// <para>
     /// Owns a native <c>ov_genai_vlm_pipeline</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.VLMPipelineHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class VLMPipeline : NativeObject
     {
@@ -29,24 +34,62 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new VLMPipeline. Calls <c>ov_genai_vlm_pipeline_create</c>.</summary>
+        /// <summary>
+        /// Loads and compiles the model's parts for <c>device</c>; this can take seconds, so create the
+        /// pipeline once.
+        /// </summary>
+        /// <param name="modelsPath">Folder holding the exported model (its IR files, tokenizer and configuration files).</param>
+        /// <param name="device">Device to compile for: <c>CPU</c>, <c>GPU</c>, ...</param>
+        /// <param name="properties">OpenVINO and GenAI properties as key/value pairs, passed to the library as text.</param>
+        /// <remarks>
+        /// <para>Fails: When the model cannot be read or compiled, or the device is not available.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_create</c>.</para>
+        /// </remarks>
         public VLMPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_vlm_pipeline_create(modelsPath, device, properties))
         {
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_pipeline_generate</c>. No callback is passed.</summary>
+        /// <summary>
+        /// Generates an answer to <c>text_inputs</c> about the given images (none is fine: the model then
+        /// answers from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay
+        /// part of the conversation.
+        /// No callback is passed.
+        /// </summary>
+        /// <param name="textInputs">The prompt.</param>
+        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
         public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, null);
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_vlm_pipeline_generate</c>. <paramref name="callback"/> runs for every call the library makes, possibly on a
-        /// native worker thread; its return value tells the library whether to go on.
-        /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
-        /// and the exception is rethrown here once the native call has returned.
+        /// Generates an answer to <c>text_inputs</c> about the given images (none is fine: the model then
+        /// answers from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay
+        /// part of the conversation.
+        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
+        /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
+        /// here once the native call has returned.
         /// </summary>
+        /// <param name="textInputs">The prompt.</param>
+        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
         public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
@@ -55,10 +98,24 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_vlm_pipeline_generate</c>. <paramref name="callback"/> sees every call the library makes, possibly on a native
-        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
+        /// Generates an answer to <c>text_inputs</c> about the given images (none is fine: the model then
+        /// answers from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay
+        /// part of the conversation.
+        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
+        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
+        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
+        /// native call has returned.
         /// </summary>
+        /// <param name="textInputs">The prompt.</param>
+        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
         public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Action<string> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
@@ -71,11 +128,21 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Runs <c>ov_genai_vlm_pipeline_generate</c> on a worker thread when enumeration starts and yields the streamed chunks
-        /// as they arrive. Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for
-        /// the native call to return; errors (including a non-OK status) are thrown from the enumerator.
-        /// Every enumeration runs a new generation.
+        /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
+        /// loop early stops it.
+        /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
+        /// Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for the native call
+        /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
+        /// a new generation.
         /// </summary>
+        /// <param name="textInputs">The prompt.</param>
+        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
         public IEnumerable<string> Stream(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
@@ -86,10 +153,22 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
+        /// loop early stops it.
         /// Asynchronous form of <see cref="Stream"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to cancel
-        /// (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
+        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
+        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
+        /// <see cref="OperationCanceledException"/>.
         /// </summary>
+        /// <param name="textInputs">The prompt.</param>
+        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
         public IAsyncEnumerable<string> StreamAsync(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
@@ -99,18 +178,41 @@ namespace OpenVINO.GenAI
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_pipeline_generate_with_history</c>. No callback is passed.</summary>
+        /// <summary>
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// No callback is passed.
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, null);
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_vlm_pipeline_generate_with_history</c>. <paramref name="callback"/> runs for every call the library makes, possibly on a
-        /// native worker thread; its return value tells the library whether to go on.
-        /// If it throws, the library is asked to end the call (StreamingStatus.Cancel), user code is not called again,
-        /// and the exception is rethrown here once the native call has returned.
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
+        /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
+        /// here once the native call has returned.
         /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
@@ -119,10 +221,22 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Calls <c>ov_genai_vlm_pipeline_generate_with_history</c>. <paramref name="callback"/> sees every call the library makes, possibly on a native
-        /// worker thread, and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the native call has returned.
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
+        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
+        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
+        /// native call has returned.
         /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Action<string> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
@@ -135,11 +249,19 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Runs <c>ov_genai_vlm_pipeline_generate_with_history</c> on a worker thread when enumeration starts and yields the streamed chunks
-        /// as they arrive. Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for
-        /// the native call to return; errors (including a non-OK status) are thrown from the enumerator.
-        /// Every enumeration runs a new generation.
+        /// The iterator form of <c>VLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts.
+        /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
+        /// Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for the native call
+        /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
+        /// a new generation.
         /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public IEnumerable<string> StreamWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
@@ -150,10 +272,20 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// The iterator form of <c>VLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts.
         /// Asynchronous form of <see cref="StreamWithHistory"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to cancel
-        /// (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
+        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
+        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
+        /// <see cref="OperationCanceledException"/>.
         /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
         public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
@@ -163,25 +295,52 @@ namespace OpenVINO.GenAI
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_pipeline_start_chat</c>.</summary>
+        /// <summary>
+        /// Starts a chat: the pipeline keeps the conversation (text and images) between
+        /// <c>VLMPipeline.Generate</c> calls.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_start_chat</c>.</para>
+        /// </remarks>
         public void StartChat()
         {
             __ov_genai_vlm_pipeline_start_chat();
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_pipeline_finish_chat</c>.</summary>
+        /// <summary>
+        /// Ends the chat and forgets its conversation.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_finish_chat</c>.</para>
+        /// </remarks>
         public void FinishChat()
         {
             __ov_genai_vlm_pipeline_finish_chat();
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_pipeline_get_generation_config</c>.</summary>
+        /// <summary>
+        /// A copy of the settings <c>VLMPipeline.Generate</c> uses when given none.
+        /// </summary>
+        /// <returns>A new configuration object.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_get_generation_config</c>.</para>
+        /// </remarks>
         public GenerationConfig GetGenerationConfig()
         {
             return __ov_genai_vlm_pipeline_get_generation_config();
         }
 
-        /// <summary>Calls <c>ov_genai_vlm_pipeline_set_generation_config</c>.</summary>
+        /// <summary>
+        /// Replaces the settings <c>VLMPipeline.Generate</c> uses when given none.
+        /// </summary>
+        /// <param name="config">The new default settings.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_set_generation_config</c>.</para>
+        /// </remarks>
         public void SetGenerationConfig(GenerationConfig config)
         {
             __ov_genai_vlm_pipeline_set_generation_config(config);

@@ -9,8 +9,11 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// One piece of a transcript with the time span it covers.
+    /// <para>
     /// Owns a native <c>ov_genai_whisper_decoded_result_chunk</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.WhisperDecodedResultChunkHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class WhisperDecodedResultChunk : NativeObject
     {
@@ -29,25 +32,51 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new WhisperDecodedResultChunk. Calls <c>ov_genai_whisper_decoded_result_chunk_create</c>.</summary>
+        /// <summary>
+        /// An empty chunk (the library makes chunks itself).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_result_chunk_create</c>.</para>
+        /// </remarks>
         public WhisperDecodedResultChunk()
             : this(__ov_genai_whisper_decoded_result_chunk_create())
         {
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_result_chunk_get_start_ts</c>.</summary>
+        /// <summary>
+        /// Where the chunk starts in the audio.
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: seconds.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_result_chunk_get_start_ts</c>.</para>
+        /// </remarks>
         public float StartTs
         {
             get { return __ov_genai_whisper_decoded_result_chunk_get_start_ts(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_result_chunk_get_end_ts</c>.</summary>
+        /// <summary>
+        /// Where the chunk ends in the audio.
+        /// </summary>
+        /// <remarks>
+        /// <para>Unit: seconds.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_result_chunk_get_end_ts</c>.</para>
+        /// </remarks>
         public float EndTs
         {
             get { return __ov_genai_whisper_decoded_result_chunk_get_end_ts(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_result_chunk_get_text</c>.</summary>
+        /// <summary>
+        /// The text of the chunk.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_result_chunk_get_text</c>.</para>
+        /// </remarks>
         public string GetText()
         {
             return __ov_genai_whisper_decoded_result_chunk_get_text();

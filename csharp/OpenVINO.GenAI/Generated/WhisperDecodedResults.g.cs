@@ -9,8 +9,12 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// What a speech recognition produced: the text(s), their scores, timestamped chunks when asked for,
+    /// and metrics.
+    /// <para>
     /// Owns a native <c>ov_genai_whisper_decoded_results</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.WhisperDecodedResultsHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class WhisperDecodedResults : NativeObject
     {
@@ -29,55 +33,114 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new WhisperDecodedResults. Calls <c>ov_genai_whisper_decoded_results_create</c>.</summary>
+        /// <summary>
+        /// An empty result (the library fills results itself).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_create</c>.</para>
+        /// </remarks>
         public WhisperDecodedResults()
             : this(__ov_genai_whisper_decoded_results_create())
         {
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_texts_count</c>.</summary>
+        /// <summary>
+        /// How many texts there are (one per returned sequence).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_texts_count</c>.</para>
+        /// </remarks>
         public ulong TextsCount
         {
             get { return __ov_genai_whisper_decoded_results_get_texts_count(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_has_chunks</c>.</summary>
+        /// <summary>
+        /// Whether timestamped chunks were produced (<c>return_timestamps</c> was set).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_has_chunks</c>.</para>
+        /// </remarks>
         public bool HasChunks
         {
             get { return __ov_genai_whisper_decoded_results_has_chunks(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_chunks_count</c>.</summary>
+        /// <summary>
+        /// How many timestamped chunks there are (0 without <c>return_timestamps</c>).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_chunks_count</c>.</para>
+        /// </remarks>
         public ulong ChunksCount
         {
             get { return __ov_genai_whisper_decoded_results_get_chunks_count(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_perf_metrics</c>.</summary>
+        /// <summary>
+        /// The performance metrics of the recognition.
+        /// </summary>
+        /// <returns>A new PerfMetrics.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_perf_metrics</c>.</para>
+        /// </remarks>
         public PerfMetrics GetPerfMetrics()
         {
             return __ov_genai_whisper_decoded_results_get_perf_metrics();
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_text_at</c>.</summary>
+        /// <summary>
+        /// The text of one returned sequence.
+        /// </summary>
+        /// <param name="index">0-based, below <see cref="WhisperDecodedResults.TextsCount"/>.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_text_at</c>.</para>
+        /// </remarks>
         public string GetTextAt(ulong index)
         {
             return __ov_genai_whisper_decoded_results_get_text_at(index);
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_score_at</c>.</summary>
+        /// <summary>
+        /// The score (sum of log-probabilities) of one returned sequence.
+        /// </summary>
+        /// <param name="index">0-based, below <see cref="WhisperDecodedResults.TextsCount"/>.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_score_at</c>.</para>
+        /// </remarks>
         public float GetScoreAt(ulong index)
         {
             return __ov_genai_whisper_decoded_results_get_score_at(index);
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_chunk_at</c>.</summary>
+        /// <summary>
+        /// One timestamped chunk.
+        /// </summary>
+        /// <param name="index">0-based, below <see cref="WhisperDecodedResults.ChunksCount"/>.</param>
+        /// <returns>A new WhisperDecodedResultChunk.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_chunk_at</c>.</para>
+        /// </remarks>
         public WhisperDecodedResultChunk GetChunkAt(ulong index)
         {
             return __ov_genai_whisper_decoded_results_get_chunk_at(index);
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_decoded_results_get_string</c>.</summary>
+        /// <summary>
+        /// All texts as one string, as for <see cref="DecodedResults"/>.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_decoded_results_get_string</c>.</para>
+        /// </remarks>
         public string GetString()
         {
             return __ov_genai_whisper_decoded_results_get_string();

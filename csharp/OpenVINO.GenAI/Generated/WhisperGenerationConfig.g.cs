@@ -9,8 +9,13 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// Settings of one speech recognition: the generic generation settings plus Whisper's special tokens,
+    /// language, task, timestamps and prompts. Read a model's own with
+    /// <see cref="WhisperPipeline.GetGenerationConfig"/>.
+    /// <para>
     /// Owns a native <c>ov_genai_whisper_generation_config</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.WhisperGenerationConfigHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class WhisperGenerationConfig : NativeObject
     {
@@ -29,142 +34,293 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new WhisperGenerationConfig. Calls <c>ov_genai_whisper_generation_config_create</c>.</summary>
+        /// <summary>
+        /// Settings with the library's defaults (the token ids of the original multilingual Whisper
+        /// vocabulary).
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_create</c>.</para>
+        /// </remarks>
         public WhisperGenerationConfig()
             : this(__ov_genai_whisper_generation_config_create())
         {
         }
 
-        /// <summary>Creates a new WhisperGenerationConfig. Calls <c>ov_genai_whisper_generation_config_create_from_json</c>.</summary>
+        /// <summary>
+        /// Settings read from a Whisper model's <c>generation_config.json</c>.
+        /// </summary>
+        /// <param name="jsonPath">Path of the JSON file.</param>
+        /// <returns>A new configuration object.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_create_from_json</c>.</para>
+        /// </remarks>
         public static WhisperGenerationConfig FromJson(string jsonPath)
         {
             return new WhisperGenerationConfig(__ov_genai_whisper_generation_config_create_from_json(jsonPath));
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_decoder_start_token_id</c> / <c>ov_genai_whisper_generation_config_set_decoder_start_token_id</c>.</summary>
+        /// <summary>
+        /// The token the decoder starts from (<c>&lt;|startoftranscript|&gt;</c>).
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50258.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_decoder_start_token_id</c>, <c>ov_genai_whisper_generation_config_set_decoder_start_token_id</c>.</para>
+        /// </remarks>
         public long DecoderStartTokenId
         {
             get { return __ov_genai_whisper_generation_config_get_decoder_start_token_id(); }
             set { __ov_genai_whisper_generation_config_set_decoder_start_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_pad_token_id</c> / <c>ov_genai_whisper_generation_config_set_pad_token_id</c>.</summary>
+        /// <summary>
+        /// The padding token.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50257.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_pad_token_id</c>, <c>ov_genai_whisper_generation_config_set_pad_token_id</c>.</para>
+        /// </remarks>
         public long PadTokenId
         {
             get { return __ov_genai_whisper_generation_config_get_pad_token_id(); }
             set { __ov_genai_whisper_generation_config_set_pad_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_translate_token_id</c> / <c>ov_genai_whisper_generation_config_set_translate_token_id</c>.</summary>
+        /// <summary>
+        /// The token selecting the translate task.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50358.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_translate_token_id</c>, <c>ov_genai_whisper_generation_config_set_translate_token_id</c>.</para>
+        /// </remarks>
         public long TranslateTokenId
         {
             get { return __ov_genai_whisper_generation_config_get_translate_token_id(); }
             set { __ov_genai_whisper_generation_config_set_translate_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_transcribe_token_id</c> / <c>ov_genai_whisper_generation_config_set_transcribe_token_id</c>.</summary>
+        /// <summary>
+        /// The token selecting the transcribe task.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50359.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_transcribe_token_id</c>, <c>ov_genai_whisper_generation_config_set_transcribe_token_id</c>.</para>
+        /// </remarks>
         public long TranscribeTokenId
         {
             get { return __ov_genai_whisper_generation_config_get_transcribe_token_id(); }
             set { __ov_genai_whisper_generation_config_set_transcribe_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_prev_sot_token_id</c> / <c>ov_genai_whisper_generation_config_set_prev_sot_token_id</c>.</summary>
+        /// <summary>
+        /// The token that introduces previous text (<c>&lt;|startofprev|&gt;</c>), used with
+        /// <see cref="WhisperGenerationConfig.InitialPrompt"/> and
+        /// <see cref="WhisperGenerationConfig.Hotwords"/>.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50361.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_prev_sot_token_id</c>, <c>ov_genai_whisper_generation_config_set_prev_sot_token_id</c>.</para>
+        /// </remarks>
         public long PrevSotTokenId
         {
             get { return __ov_genai_whisper_generation_config_get_prev_sot_token_id(); }
             set { __ov_genai_whisper_generation_config_set_prev_sot_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_no_timestamps_token_id</c> / <c>ov_genai_whisper_generation_config_set_no_timestamps_token_id</c>.</summary>
+        /// <summary>
+        /// The token that switches timestamps off; timestamp tokens follow it in the vocabulary.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50363.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_no_timestamps_token_id</c>, <c>ov_genai_whisper_generation_config_set_no_timestamps_token_id</c>.</para>
+        /// </remarks>
         public long NoTimestampsTokenId
         {
             get { return __ov_genai_whisper_generation_config_get_no_timestamps_token_id(); }
             set { __ov_genai_whisper_generation_config_set_no_timestamps_token_id(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_max_initial_timestamp_index</c> / <c>ov_genai_whisper_generation_config_set_max_initial_timestamp_index</c>.</summary>
+        /// <summary>
+        /// The latest timestamp token the first timestamp may be, counted from <c>&lt;|0.00|&gt;</c>.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: 50.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_max_initial_timestamp_index</c>, <c>ov_genai_whisper_generation_config_set_max_initial_timestamp_index</c>.</para>
+        /// </remarks>
         public ulong MaxInitialTimestampIndex
         {
             get { return __ov_genai_whisper_generation_config_get_max_initial_timestamp_index(); }
             set { __ov_genai_whisper_generation_config_set_max_initial_timestamp_index(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_is_multilingual</c> / <c>ov_genai_whisper_generation_config_set_is_multilingual</c>.</summary>
+        /// <summary>
+        /// Whether the model knows several languages (and so takes a language and a task token).
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: true.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_is_multilingual</c>, <c>ov_genai_whisper_generation_config_set_is_multilingual</c>.</para>
+        /// </remarks>
         public bool IsMultilingual
         {
             get { return __ov_genai_whisper_generation_config_get_is_multilingual(); }
             set { __ov_genai_whisper_generation_config_set_is_multilingual(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_language</c> / <c>ov_genai_whisper_generation_config_set_language</c>.</summary>
+        /// <summary>
+        /// The spoken language as its token, e.g. <c>&lt;|en|&gt;</c>; null lets the model detect it. Only for
+        /// multilingual models.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: null: detected.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_language</c>, <c>ov_genai_whisper_generation_config_set_language</c>.</para>
+        /// </remarks>
         public string Language
         {
             get { return __ov_genai_whisper_generation_config_get_language(); }
             set { __ov_genai_whisper_generation_config_set_language(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_task</c> / <c>ov_genai_whisper_generation_config_set_task</c>.</summary>
+        /// <summary>
+        /// <c>transcribe</c> (text in the spoken language) or <c>translate</c> (English text); null means
+        /// transcribe.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: null: transcribe.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_task</c>, <c>ov_genai_whisper_generation_config_set_task</c>.</para>
+        /// </remarks>
         public string Task
         {
             get { return __ov_genai_whisper_generation_config_get_task(); }
             set { __ov_genai_whisper_generation_config_set_task(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_return_timestamps</c> / <c>ov_genai_whisper_generation_config_set_return_timestamps</c>.</summary>
+        /// <summary>
+        /// Also return the text in timestamped chunks (<see cref="WhisperDecodedResults"/> chunks).
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: false.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_return_timestamps</c>, <c>ov_genai_whisper_generation_config_set_return_timestamps</c>.</para>
+        /// </remarks>
         public bool ReturnTimestamps
         {
             get { return __ov_genai_whisper_generation_config_get_return_timestamps(); }
             set { __ov_genai_whisper_generation_config_set_return_timestamps(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_initial_prompt</c> / <c>ov_genai_whisper_generation_config_set_initial_prompt</c>.</summary>
+        /// <summary>
+        /// Text given to the model as if it came before the first window, to set style or vocabulary.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: null.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_initial_prompt</c>, <c>ov_genai_whisper_generation_config_set_initial_prompt</c>.</para>
+        /// </remarks>
         public string InitialPrompt
         {
             get { return __ov_genai_whisper_generation_config_get_initial_prompt(); }
             set { __ov_genai_whisper_generation_config_set_initial_prompt(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_hotwords</c> / <c>ov_genai_whisper_generation_config_set_hotwords</c>.</summary>
+        /// <summary>
+        /// Words or phrases given to the model before every window, to make them likelier in the transcript.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: null.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_hotwords</c>, <c>ov_genai_whisper_generation_config_set_hotwords</c>.</para>
+        /// </remarks>
         public string Hotwords
         {
             get { return __ov_genai_whisper_generation_config_get_hotwords(); }
             set { __ov_genai_whisper_generation_config_set_hotwords(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_begin_suppress_tokens_count</c>.</summary>
+        /// <summary>
+        /// How many tokens <see cref="WhisperGenerationConfig.BeginSuppressTokens"/> holds.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_begin_suppress_tokens_count</c>.</para>
+        /// </remarks>
         public ulong BeginSuppressTokensCount
         {
             get { return __ov_genai_whisper_generation_config_get_begin_suppress_tokens_count(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_suppress_tokens_count</c>.</summary>
+        /// <summary>
+        /// How many tokens <see cref="WhisperGenerationConfig.SuppressTokens"/> holds.
+        /// </summary>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_suppress_tokens_count</c>.</para>
+        /// </remarks>
         public ulong SuppressTokensCount
         {
             get { return __ov_genai_whisper_generation_config_get_suppress_tokens_count(); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_begin_suppress_tokens</c> / <c>ov_genai_whisper_generation_config_set_begin_suppress_tokens</c>.</summary>
+        /// <summary>
+        /// Tokens that may not be the first generated token of a window.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: the model's (from its configuration).</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_begin_suppress_tokens</c>, <c>ov_genai_whisper_generation_config_set_begin_suppress_tokens</c>.</para>
+        /// </remarks>
         public long[] BeginSuppressTokens
         {
             get { return __ov_genai_whisper_generation_config_get_begin_suppress_tokens(); }
             set { __ov_genai_whisper_generation_config_set_begin_suppress_tokens(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_suppress_tokens</c> / <c>ov_genai_whisper_generation_config_set_suppress_tokens</c>.</summary>
+        /// <summary>
+        /// Tokens that are never generated.
+        /// </summary>
+        /// <remarks>
+        /// <para>Default: the model's (from its configuration).</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_suppress_tokens</c>, <c>ov_genai_whisper_generation_config_set_suppress_tokens</c>.</para>
+        /// </remarks>
         public long[] SuppressTokens
         {
             get { return __ov_genai_whisper_generation_config_get_suppress_tokens(); }
             set { __ov_genai_whisper_generation_config_set_suppress_tokens(value); }
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_get_generation_config</c>.</summary>
+        /// <summary>
+        /// The generic generation settings inside this Whisper configuration (token limits, stop tokens, ...),
+        /// as a copy.
+        /// </summary>
+        /// <returns>A new GenerationConfig.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_get_generation_config</c>.</para>
+        /// </remarks>
         public GenerationConfig GetGenerationConfig()
         {
             return __ov_genai_whisper_generation_config_get_generation_config();
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_generation_config_validate</c>.</summary>
+        /// <summary>
+        /// Checks the settings as <c>generate</c> would, without generating.
+        /// </summary>
+        /// <remarks>
+        /// <para>Fails: When a value is outside its range or the settings contradict each other.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_generation_config_validate</c>.</para>
+        /// </remarks>
         public void Validate()
         {
             __ov_genai_whisper_generation_config_validate();

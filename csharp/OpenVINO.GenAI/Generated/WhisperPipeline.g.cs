@@ -9,8 +9,12 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
+    /// A speech recognition pipeline: loads a Whisper model (an OpenVINO IR folder with encoder, decoder,
+    /// tokenizer and detokenizer) onto one device and transcribes or translates 16 kHz mono audio.
+    /// <para>
     /// Owns a native <c>ov_genai_whisper_pipeline</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.WhisperPipelineHandle"/> releases it when collected.
+    /// </para>
     /// </summary>
     public sealed partial class WhisperPipeline : NativeObject
     {
@@ -29,25 +33,61 @@ namespace OpenVINO.GenAI
             NativeLibraryLoader.Initialize();
         }
 
-        /// <summary>Creates a new WhisperPipeline. Calls <c>ov_genai_whisper_pipeline_create</c>.</summary>
+        /// <summary>
+        /// Loads and compiles the model for <c>device</c>; this can take seconds, so create the pipeline once.
+        /// </summary>
+        /// <param name="modelsPath">Folder holding the exported Whisper model.</param>
+        /// <param name="device">Device to compile for: <c>CPU</c>, <c>GPU</c>, ...</param>
+        /// <param name="properties">OpenVINO and GenAI properties as key/value pairs, passed to the library as text;
+        /// <c>word_timestamps=true</c> prepares the pipeline for word-level timestamps.</param>
+        /// <remarks>
+        /// <para>Fails: When the model cannot be read or compiled, or the device is not available.</para>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_pipeline_create</c>.</para>
+        /// </remarks>
         public WhisperPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_whisper_pipeline_create(modelsPath, device, properties))
         {
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_pipeline_generate</c>.</summary>
+        /// <summary>
+        /// Transcribes (or translates, see <see cref="WhisperGenerationConfig.Task"/>) the audio. Audio longer
+        /// than 30 seconds is processed in 30-second windows.
+        /// </summary>
+        /// <param name="rawSpeech">The audio: mono samples at 16 kHz as floats in [-1, 1].</param>
+        /// <param name="config">Recognition settings for this call; null uses the pipeline's own.</param>
+        /// <returns>The text, its score, the timestamped chunks when asked for, and the performance metrics.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_pipeline_generate</c>.</para>
+        /// </remarks>
         public WhisperDecodedResults Generate(float[] rawSpeech, WhisperGenerationConfig config = null)
         {
             return __ov_genai_whisper_pipeline_generate(rawSpeech, config);
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_pipeline_get_generation_config</c>.</summary>
+        /// <summary>
+        /// A copy of the settings <see cref="WhisperPipeline.Generate"/> uses when given none (from the model's
+        /// <c>generation_config.json</c>).
+        /// </summary>
+        /// <returns>A new configuration object.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_pipeline_get_generation_config</c>.</para>
+        /// </remarks>
         public WhisperGenerationConfig GetGenerationConfig()
         {
             return __ov_genai_whisper_pipeline_get_generation_config();
         }
 
-        /// <summary>Calls <c>ov_genai_whisper_pipeline_set_generation_config</c>.</summary>
+        /// <summary>
+        /// Replaces the settings <see cref="WhisperPipeline.Generate"/> uses when given none.
+        /// </summary>
+        /// <param name="config">The new default settings.</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_whisper_pipeline_set_generation_config</c>.</para>
+        /// </remarks>
         public void SetGenerationConfig(WhisperGenerationConfig config)
         {
             __ov_genai_whisper_pipeline_set_generation_config(config);

@@ -1,0 +1,147 @@
+"""Docs as data (bindgen/docs.py, bindgen/libraries/docs/genai.toml): every public member of the GenAI
+bindings has an entry and no entry names a member that does not exist; the entries reach the C# XML
+docs and the Python docstrings; the loader refuses what it cannot read."""
+from __future__ import annotations
+
+import inspect
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from bindgen import binding as bd
+from bindgen import conventions as conv
+from bindgen import docs
+from bindgen import library as libmod
+from bindgen import snapshot, versions
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _binding() -> bd.Binding:
+    lib = libmod.load("genai")
+    api = snapshot.load(snapshot.embedded("genai", None))
+    versions.prepare(api, lib)  # fills `since`, as the driver does
+    return bd.bind(conv.infer(api, lib))
+
+
+def _python_surface() -> dict[str, set[str]]:
+    """Public members of the Python package's classes that the generated code does not define (hand-written
+    mixins); members of the runtime's base classes are documented in the runtime itself."""
+    import genai_interop_runtime.handles as rh
+    import openvino_genai_cffi as pkg
+    from openvino_genai_cffi import _bindings
+    base = set(dir(rh.Handle))
+    out: dict[str, set[str]] = {}
+    for name, cls in vars(_bindings).items():
+        if not inspect.isclass(cls) or not issubclass(cls, rh.Handle) or cls is rh.Handle:
+            continue
+        assert getattr(pkg, name) is cls
+        for attr in dir(cls):
+            if attr.startswith("_") or attr in base:
+                continue
+            if not any(attr in vars(k) for k in cls.__mro__ if k.__module__ == _bindings.__name__):
+                out.setdefault(name, set()).add(attr)
+    return out
+
+
+def test_every_public_member_has_docs_and_no_entry_is_stale() -> None:
+    b = _binding()
+    cov = docs.coverage(b, _python_surface())
+    report = "\n".join(
+        [f"no docs entry: {x}" for x in cov.missing] + [f"stale entry (names nothing): {x}" for x in cov.stale]
+        + [f"parameter without docs: {x}" for x in cov.params_missing]
+        + [f"stale parameter docs: {x}" for x in cov.params_stale])
+    print(f"docs coverage: {cov.documented}/{cov.members} members")
+    assert report == "", f"bindgen/libraries/docs/genai.toml is out of step with the bindings:\n{report}"
+    assert cov.documented == cov.members > 100
+
+
+def test_coverage_sees_missing_and_stale_entries(tmp_path: Path) -> None:
+    # Not vacuous: an entry dropped and one for a member that does not exist are both reported.
+    lib = libmod.load("genai")
+    text = Path(lib.docs).read_text()
+    text = text.replace("[LLMPipeline.finish_chat]", "[LLMPipeline.finish_chats]")
+    text = text.replace('params.inputs = "The prompt."', 'params.prompt = "The prompt."')
+    changed = tmp_path / "genai.toml"
+    changed.write_text(text)
+    b = _binding()
+    b.docs = docs.load(changed)
+    cov = docs.coverage(b)
+    assert "LLMPipeline.finish_chat" in cov.missing
+    assert "LLMPipeline.finish_chats" in cov.stale
+    assert "LLMPipeline.generate(inputs)" in cov.params_missing
+    assert "LLMPipeline.generate(prompt)" in cov.params_stale
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[LLMPipeline]\ndoc = "x"\nsumary = "y"\n', "unknown key 'sumary'"),
+    ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = "x"\ndefualt = "1"\n', "unknown keys ['defualt']"),
+    ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\nreturns = "x"\n', "[LLMPipeline.generate]: missing key 'doc'"),
+    ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = 3\n', "doc: expected str"),
+    ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = "x"\nparams = { inputs = 1 }\n', "params.inputs"),
+    ('[LLMPipeline]\ndoc = " "\n', "doc is empty"),
+    ('[LLMPipeline\n', "genai.toml"),
+])
+def test_the_loader_refuses_what_it_cannot_read(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "genai.toml"
+    path.write_text(text)
+    with pytest.raises(docs.DocsError) as err:
+        docs.load(path)
+    assert message in str(err.value) and str(path) in str(err.value)
+
+
+def test_a_library_naming_a_missing_docs_file_is_refused(tmp_path: Path) -> None:
+    src = (REPO / "bindgen" / "libraries" / "genai.toml").read_text()
+    path = tmp_path / "genai.toml"
+    path.write_text(src.replace('docs = "docs/genai.toml"', 'docs = "docs/nothing.toml"'))
+    with pytest.raises(ValueError, match="docs: 'docs/nothing.toml': no such file"):
+        libmod.load(str(path))
+
+
+def _summary(entry: docs.MemberDoc) -> str:
+    """The start of its text, up to the first quoted name (which each language spells or links its own way)."""
+    return " ".join(entry.doc.split()).split("`")[0].split("{")[0][:60].strip()
+
+
+def test_python_docstrings_say_what_the_docs_say() -> None:
+    import openvino_genai_cffi as g
+    d = docs.load(Path(libmod.load("genai").docs))
+    checked = 0
+    for cname, cdoc in d.classes.items():
+        cls = getattr(g, cname)
+        assert " ".join(cdoc.doc.split())[:60] in " ".join((cls.__doc__ or "").split()), cname
+        for mname, entry in cdoc.members.items():
+            if entry.hand_written:
+                continue
+            member = inspect.getattr_static(cls, mname)
+            text = " ".join((getattr(member, "__doc__", None) or "").split())
+            assert _summary(entry) in text, f"{cname}.{mname}: {text[:200]}"
+            assert "C API: `ov_genai_" in text, f"{cname}.{mname}"
+            for p, ptext in entry.params.items():
+                assert f"{p}: " in text, f"{cname}.{mname}({p})"
+            checked += 1
+    assert checked > 100
+
+
+def test_csharp_xml_docs_say_what_the_docs_say() -> None:
+    from support import dotnet
+    dll = dotnet.build_library()  # -doc and -warnaserror: a bad cref or param tag fails the build
+    root = ET.parse(dll.with_suffix(".xml")).getroot()
+    members = {m.get("name"): m for m in root.iter("member")}
+    text = {name: " ".join("".join(m.itertext()).split()) for name, m in members.items()}
+    d = docs.load(Path(libmod.load("genai").docs))
+    # A few by hand: a constructor with its parameters, a property with its facts, a class.
+    ctor = next(t for n, t in text.items() if n.startswith("M:OpenVINO.GenAI.LLMPipeline.#ctor(System.String"))
+    assert _summary(d.classes["LLMPipeline"].members["__init__"]) in ctor
+    assert "ov_genai_llm_pipeline_create" in ctor
+    xml_ctor = next(m for n, m in members.items() if n.startswith("M:OpenVINO.GenAI.LLMPipeline.#ctor(System.String"))
+    assert {p.get("name") for p in xml_ctor.iter("param")} == {"modelsPath", "device", "properties"}
+    prop = text["P:OpenVINO.GenAI.GenerationConfig.MaxNewTokens"]
+    assert _summary(d.classes["GenerationConfig"].members["max_new_tokens"]) in prop
+    assert "Unit: tokens." in prop and "Range: " in prop
+    assert " ".join(d.classes["LLMPipeline"].doc.split())[:60] in text["T:OpenVINO.GenAI.LLMPipeline"]
+    # No public member of the safe layer is left with the old filler as its summary.
+    filler = [n for n, m in members.items() if ".Native." not in (n or "") and re.match(r"\s*Calls ", "".join(m.find("summary").itertext()) if m.find("summary") is not None else "")]
+    assert filler == []
