@@ -53,8 +53,6 @@ KNOWN_DEFECTS = {
     ("cffi", "concurrency", "close_hangs"): 2,
     ("cffi", "concurrency", "leaked_objects"): 2,  # what the stuck stream holds (each close hang leaves one)
     ("cffi", "concurrency", "slow_early_exit"): 3,
-    ("mono", "concurrency", "slow_release"): 4,
-    ("mono", "concurrency", "hangs"): 4,
 }
 
 

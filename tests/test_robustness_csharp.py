@@ -301,7 +301,8 @@ def test_dropped_enumerators_stop_their_generations(dotnet_toolchain: None, tmp_
     # good) even after GC.Collect + WaitForPendingFinalizers: Mono scans thread stacks conservatively, and stale
     # copies of the enumerator's reference on the threads that ran its generation kept it alive. What the caller
     # holds is now an object no other thread refers to, and a callback left waiting for room asks for another
-    # collection now and then. (A stale copy in the caller's own frames can still delay it: see the README.)
+    # collection now and then. A stale copy in the caller's own frames can still keep it alive: the next call on
+    # the pipeline then makes the stream give way (test_genai[AHeldStream...]: an enumerator still held).
     library = dotnet.build_library()
     exe = dotnet.build_exe([DROPPED_SOURCE], [library], library.parent / "DroppedEnumerators.exe")
     proc = dotnet.RUNNERS[runtime](exe, [str(tmp_path), "20"], dotnet.native_env(double.build_double()), timeout=600)

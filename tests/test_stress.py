@@ -22,13 +22,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 RUNTIMES = ("mono", "coreclr", "cffi-abi", "cffi-api")
 CAMPAIGNS = ("soak", "lifecycle", "concurrency", "badinput", "exit")
-SKIPPED = (
-    # defect 4, left: a stale reference in the worker's own frames still keeps a dropped enumerator alive on
-    # Mono (conservative stack scan) in this step; the references the runtime left are gone
-    # (tests/test_robustness_csharp.py::test_dropped_enumerators_stop_their_generations)
-    "mono:dropped-stream",
-    "mono:dropped-stream-async",
-)
+SKIPPED: tuple[str, ...] = ()
 # (runtime, campaign, check) -> issue 13 defect that fails it on every short run against the double.
 KNOWN = {
 }

@@ -15,7 +15,11 @@ namespace OpenVINO.Interop
     /// reads holds the generation instead of buffering without limit. Leaving early answers STOP to
     /// the next chunk, a cancelled token answers CANCEL; disposal waits until the native call has
     /// returned, so nothing is still running when the loop is over. An enumerator that is never
-    /// disposed stops its generation once it is collected.
+    /// disposed stops its generation once it is collected, and at the latest when its pipeline is called
+    /// again or disposed: a generation whose consumer takes no chunks (the queue is full) gives way to the
+    /// next generation called on the same object, and disposing that object stops it (see
+    /// <see cref="Occupant"/>); its enumerator, if used again, yields the chunks already queued and then throws
+    /// InvalidOperationException (another call took over) or ObjectDisposedException.
     /// </summary>
     public sealed class ChunkStream<TStatus> : IEnumerable<string>, IAsyncEnumerable<string> where TStatus : struct
     {
@@ -65,7 +69,7 @@ namespace OpenVINO.Interop
         /// to the enumerator, so an enumerator nobody disposed can be collected (and stop the call)
         /// while the call runs.
         /// </summary>
-        private sealed class Channel
+        private sealed class Channel : Occupant
         {
             internal const int Running = 0, Stopping = 1, Cancelling = 2;
             private readonly ChunkStream<TStatus> owner;
@@ -75,6 +79,9 @@ namespace OpenVINO.Interop
             internal ExceptionDispatchInfo Error;
             internal bool Done;
             private int request;
+            private bool waitingForRoom;
+            private bool gaveWay, returned;
+            private string disposedOwner;
 
             internal Channel(ChunkStream<TStatus> owner)
             {
@@ -87,7 +94,11 @@ namespace OpenVINO.Interop
                 try
                 {
                     exit = RunningCall.OnExit(() => Request(Cancelling));
-                    owner.run(OnChunk);
+                    RunAsCurrent(() =>
+                    {
+                        owner.run(OnChunk);
+                        lock (Gate) returned = true;
+                    });
                 }
                 catch (Exception e)
                 {
@@ -108,6 +119,7 @@ namespace OpenVINO.Interop
                     int patience = StalledCollect;
                     while (Volatile.Read(ref request) == Running && Queue.Count >= Capacity)
                     {
+                        waitingForRoom = true;
                         if (!Monitor.Wait(Gate, patience) && Queue.Count >= Capacity && Volatile.Read(ref request) == Running)
                         {
                             patience = Math.Min(patience * 2, StalledCollectMax);
@@ -124,6 +136,7 @@ namespace OpenVINO.Interop
                             }
                         }
                     }
+                    waitingForRoom = false;
                     int wanted = Volatile.Read(ref request);
                     if (wanted == Cancelling) return owner.cancel;
                     if (wanted == Stopping) return owner.stop;
@@ -133,10 +146,55 @@ namespace OpenVINO.Interop
                 return owner.proceed;
             }
 
-            internal void Request(int what)
+            internal bool Request(int what)
             {
-                Interlocked.CompareExchange(ref request, what, Running);
+                bool first = Interlocked.CompareExchange(ref request, what, Running) == Running;
                 Signal();
+                return first;
+            }
+
+            internal override bool Idle
+            {
+                get { lock (Gate) return waitingForRoom && !Done; }
+            }
+
+            internal override void GiveWay(string disposed)
+            {
+                lock (Gate)
+                {
+                    if (returned || Volatile.Read(ref request) != Running) return;
+                    gaveWay = true;
+                    disposedOwner = disposed;
+                }
+                Request(Stopping);
+            }
+
+            internal override bool WaitEnded(TimeSpan timeout)
+            {
+                DateTime deadline = DateTime.UtcNow + timeout;
+                lock (Gate)
+                {
+                    while (!Done)
+                    {
+                        TimeSpan left = deadline - DateTime.UtcNow;
+                        if (left <= TimeSpan.Zero) return false;
+                        Monitor.Wait(Gate, left);
+                    }
+                }
+                return true;
+            }
+
+            // Under the lock, once the generation has ended: why it was stopped for another call or a Dispose.
+            internal Exception GaveWayError()
+            {
+                if (!gaveWay) return null;
+                if (disposedOwner != null)
+                {
+                    return new ObjectDisposedException(disposedOwner, "this stream's generation was stopped because its "
+                        + disposedOwner + " was disposed");
+                }
+                return new InvalidOperationException("this stream was stopped to let another generation run on the same object: "
+                    + "it runs one generation at a time, and this stream's consumer had stopped taking chunks");
             }
 
             internal void Stop()
@@ -274,6 +332,8 @@ namespace OpenVINO.Interop
                 if (channel.Done)
                 {
                     if (channel.Error != null) channel.Error.Throw();
+                    Exception gaveWay = channel.GaveWayError();
+                    if (gaveWay != null) throw gaveWay;
                     return false;
                 }
                 return null;

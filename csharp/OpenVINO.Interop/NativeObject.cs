@@ -35,11 +35,18 @@ namespace OpenVINO.Interop
             get { return Handle.IsClosed; }
         }
 
-        /// <summary>Releases the native object (once the last native call using it has returned).</summary>
+        /// <summary>
+        /// Releases the native object (once the last native call using it has returned). A stream generating on it
+        /// is stopped: its enumerator yields the chunks already queued, then throws ObjectDisposedException.
+        /// </summary>
         public void Dispose()
         {
+            Interop.Occupant.Leave(this);
             Handle.Dispose();
         }
+
+        // The stream generation running on this object, if any (see Occupant).
+        internal Occupant Occupant;
 
         private readonly object retainedGate = new object();
         private Dictionary<string, object> retained;

@@ -96,6 +96,17 @@ namespace OpenVINO.Interop
             return call;
         }
 
+        /// <summary>
+        /// Registers a call about to start on <paramref name="owner"/> (refused once the process exits). A stream's
+        /// generation whose consumer takes no chunks gives way to it first (see <see cref="Occupant"/>).
+        /// </summary>
+        public static RunningCall Enter(string function, NativeObject owner)
+        {
+            RunningCall call = Enter(function);
+            Occupant.Arrive(owner);
+            return call;
+        }
+
         /// <summary>Runs <paramref name="stop"/> when the process begins to exit, until the returned registration is disposed.</summary>
         public static IDisposable OnExit(Action stop)
         {

@@ -412,7 +412,7 @@ namespace OpenVINO.GenAI
             byte[] __inputs_utf8 = Utf8.Encode(inputs, nameof(inputs));
             using (var __self = Lease.Of(this))
             using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate"))
+            using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __inputs_ptr = __inputs_utf8)
             {
@@ -464,7 +464,7 @@ namespace OpenVINO.GenAI
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
             using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate_with_history"))
+            using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {
                 Native.StreamerCallback __callback = default(Native.StreamerCallback);

@@ -403,7 +403,7 @@ namespace OpenVINO.GenAI
             using (var __self = Lease.Of(this))
             using (var __config = Lease.Of(config, "GenerationConfig"))
             using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
-            using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate"))
+            using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __text_inputs_ptr = __text_inputs_utf8)
             {
@@ -456,7 +456,7 @@ namespace OpenVINO.GenAI
             using (var __history = Lease.Of(history, "ChatHistory"))
             using (var __config = Lease.Of(config, "GenerationConfig"))
             using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
-            using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history"))
+            using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {
                 Native.StreamerCallback __callback = default(Native.StreamerCallback);

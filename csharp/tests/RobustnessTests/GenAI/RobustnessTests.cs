@@ -262,5 +262,89 @@ namespace GenAIInterop.RobustnessTests
                 CheckStoppedEarly(pipe, "an undisposed StreamAsync enumerator");
             }
         }
+
+        // -- a stream whose consumer stopped taking chunks (issue 13 (4): a stale reference on Mono's conservatively
+        // scanned stacks keeps a dropped enumerator alive, so the garbage collector can't be what frees the pipeline;
+        // an enumerator the program still holds is the extreme case, on every runtime) --
+
+        private static void CheckGaveWay(LLMPipeline pipe, Func<bool> next, string what)
+        {
+            CheckStoppedEarly(pipe, what);  // the next call on the pipeline runs (retried while the stream still fills its queue)
+            int queued = 0;
+            try
+            {
+                while (next()) queued++;
+            }
+            catch (InvalidOperationException e)
+            {
+                Check(e.Message.Contains("stopped taking chunks"), what + ": the error says why: " + e.Message);
+                Check(queued <= 16, what + ": " + queued + " chunks after the first, more than the queue holds");
+                return;
+            }
+            throw new Exception(what + ": the stream that gave way ended without saying so, after " + queued + " more chunks");
+        }
+
+        public static void TestAHeldStreamNoLongerReadGivesWayToTheNextCall()
+        {
+            using (var pipe = new LLMPipeline(model, "CPU"))
+            using (var config = Long())
+            {
+                pipe.StartChat();
+                IEnumerator<string> chunks = pipe.Stream("Hello", config).GetEnumerator();
+                Check(chunks.MoveNext(), "a first chunk");
+                CheckGaveWay(pipe, chunks.MoveNext, "a Stream enumerator held but no longer read");
+                chunks.Dispose();
+            }
+        }
+
+        public static void TestAHeldAsyncStreamNoLongerReadGivesWayToTheNextCall()
+        {
+            using (var pipe = new LLMPipeline(model, "CPU"))
+            using (var config = Long())
+            {
+                pipe.StartChat();
+                IAsyncEnumerator<string> chunks = pipe.StreamAsync("Hello", config).GetAsyncEnumerator();
+                Check(chunks.MoveNextAsync().AsTask().Result, "a first chunk");
+                CheckGaveWay(pipe, () =>
+                {
+                    try
+                    {
+                        return chunks.MoveNextAsync().AsTask().Result;
+                    }
+                    catch (AggregateException e)
+                    {
+                        throw e.InnerException;
+                    }
+                }, "a StreamAsync enumerator held but no longer read");
+                chunks.DisposeAsync().AsTask().Wait();
+            }
+        }
+
+        public static void TestDisposingThePipelineStopsItsStream()
+        {
+            var pipe = new LLMPipeline(model, "CPU");
+            using (var config = Long())
+            {
+                IEnumerator<string> chunks = pipe.Stream("Hello", config).GetEnumerator();
+                Check(chunks.MoveNext(), "a first chunk");
+                pipe.Dispose();
+                var drain = Task.Run(() =>
+                {
+                    int more = 0;
+                    try
+                    {
+                        while (chunks.MoveNext()) more++;
+                        return "ended normally after " + more + " more chunks";
+                    }
+                    catch (ObjectDisposedException e)
+                    {
+                        return more <= 16 && e.Message.Contains("LLMPipeline") ? "stopped" : "stopped after " + more + " more chunks: " + e.Message;
+                    }
+                });
+                Check(drain.Wait(TimeSpan.FromSeconds(60)), "the stream still runs 60 s after its pipeline was disposed");
+                Check(drain.Result == "stopped", "after Dispose of its pipeline the stream " + drain.Result);
+                chunks.Dispose();
+            }
+        }
     }
 }
