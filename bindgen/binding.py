@@ -198,6 +198,49 @@ class ErrorText:
     string_free: Optional[str]
 
 
+@dataclass(frozen=True)
+class ModelKind:
+    """What a model of one kind is ([diagnosis.model_kinds])."""
+
+    key: str
+    title: str  # "an LLM"
+    folder_sets: tuple[tuple[str, ...], ...]  # a folder holds every file of one of these sets
+    files: tuple[tuple[str, str], ...]  # (suffix, magic): a single file accepted
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What the bindings look at when a call fails with a status that carries no text ([diagnosis] of the
+    library description): per function, which parameters are model paths (and of which kind) and devices,
+    and which calls load the helper library; how to list devices; properties refused before the call."""
+
+    status_enum: str
+    status: str  # the member meaning "an exception was thrown, its text is lost"
+    model_paths: dict[str, tuple[str, ModelKind]]  # function -> (param, kind)
+    devices: dict[str, str]  # function -> device param
+    meta_devices: tuple[str, ...]
+    device_query: Optional[dict[str, str]]  # {library, create, free, list, free_list}
+    helper_library_users: tuple[str, ...]
+    helper_library: Optional[dict[str, str]]  # {name, env, beside}
+    refused_properties: dict[str, str]  # key -> why
+
+    def params(self, function: str) -> list[str]:
+        """The parameters a failed call of `function` hands to the diagnosis (C names, in this order:
+        model path, device); empty when the function is not diagnosed by its arguments."""
+        out = []
+        if function in self.model_paths:
+            out.append(self.model_paths[function][0])
+        if function in self.devices:
+            out.append(self.devices[function])
+        return out
+
+    def kinds(self) -> list[ModelKind]:
+        seen: dict[str, ModelKind] = {}
+        for _, kind in self.model_paths.values():
+            seen.setdefault(kind.key, kind)
+        return list(seen.values())
+
+
 @dataclass
 class Binding:
     conventions: conv.Conventions
@@ -209,6 +252,7 @@ class Binding:
     error_text: Optional[ErrorText]
     value_structs: dict[str, ValueStruct] = field(default_factory=dict)  # every plain (non-callback) struct
     docs: Optional[docs_mod.Docs] = None  # the library's docs file, attached to classes and members
+    diagnosis: Optional[Diagnosis] = None
 
     def owned(self) -> list[ClassBinding]:
         return [c for c in self.classes.values() if c.lifetime is Lifetime.RESOURCE]
@@ -263,9 +307,11 @@ def bind(c: conv.Conventions) -> Binding:
             continue
         statics.append(Member(MemberKind.STATIC, _method_name(info), call=_call(c, info)))
     error_text = _error_text(c)
+    diagnosis = _diagnosis(c, problems)
     if problems:
         raise BindingError("\n".join(problems))
-    out = Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c))
+    out = Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c),
+                  diagnosis=diagnosis)
     docs_mod.attach(out, lib)
     return out
 
@@ -479,3 +525,62 @@ def _error_text(c: conv.Conventions) -> Optional[ErrorText]:
     return ErrorText(lib.conventions.status_enum, last, bool(last) and last in lib.conventions.owned_string_returns and bool(lib.conventions.string_free),
                      tuple(spec.get("last_message_statuses", [])), spec.get("status_description"),
                      lib.conventions.string_free or None)
+
+
+def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
+    """[diagnosis] checked against the API: functions of another version of the API are left out."""
+    spec = c.library.diagnosis
+    if not spec.status:
+        return None
+    where = "[diagnosis]"
+    status_enum = c.library.conventions.status_enum
+    enums = {e.name: e for e in c.api.enums}
+    if status_enum not in enums or not any(mem.name == spec.status for mem in enums[status_enum].members):
+        problems.append(f"{where} status: {spec.status!r} is no member of {status_enum}")
+        return None
+    kinds: dict[str, ModelKind] = {}
+    for key, kind_spec in spec.model_kinds.items():
+        kind = kind_spec
+        sets, files, title = kind.get("folder_sets", []), kind.get("files", {}), kind.get("title", "")
+        unknown = set(kind) - {"title", "folder_sets", "files"}
+        if unknown:
+            problems.append(f"{where} model_kinds.{key}: unknown keys {sorted(unknown)}")
+        if not isinstance(title, str) or not title:
+            problems.append(f"{where} model_kinds.{key}: title must be a non-empty string")
+        if not (isinstance(sets, list) and all(isinstance(s, list) and s and all(isinstance(f, str) for f in s)
+                                               for s in sets)):
+            problems.append(f"{where} model_kinds.{key}: folder_sets must be a list of non-empty lists of file names")
+            continue
+        if not (isinstance(files, dict) and all(isinstance(v, str) for v in files.values())):
+            problems.append(f"{where} model_kinds.{key}: files must map a suffix to the bytes a file starts with")
+            continue
+        kinds[key] = ModelKind(key, str(title), tuple(tuple(s) for s in sets), tuple(sorted(files.items())))
+
+    def param_of(function: str, param: str, table: str) -> bool:
+        fn = c.functions.get(function)
+        if fn is None:
+            return False  # another version of the API
+        if not any(p.name == param for p in fn.function.params):
+            problems.append(f"{where} {table}.{function}: it has no parameter {param!r}")
+            return False
+        return True
+
+    model_paths: dict[str, tuple[str, ModelKind]] = {}
+    for function, entry in spec.model_paths.items():
+        param, kind_key = entry.get("param", ""), entry.get("kind", "")
+        if kind_key not in kinds:
+            problems.append(f"{where} model_paths.{function}: unknown kind {kind_key!r} (not in [diagnosis.model_kinds])")
+        elif param_of(function, param, "model_paths"):
+            model_paths[function] = (param, kinds[kind_key])
+    devices = {f: p for f, p in spec.devices.items() if param_of(f, p, "devices")}
+    query = dict(spec.device_query) or None
+    if query is not None:
+        missing = {"library", "create", "free", "list", "free_list"} - set(query)
+        if missing:
+            problems.append(f"{where} device_query: missing keys {sorted(missing)}")
+    helper = dict(spec.helper_library) or None
+    if helper is not None and "name" not in helper:
+        problems.append(f"{where} helper_library: missing key 'name'")
+    users = tuple(f for f in spec.helper_library_users if f in c.functions)
+    return Diagnosis(status_enum, spec.status, model_paths, devices, tuple(spec.meta_devices), query, users, helper,
+                     dict(spec.refused_properties))

@@ -89,6 +89,35 @@ class Python:
 
 
 @dataclass(frozen=True)
+class Diagnosis:
+    """[diagnosis]: what the bindings look at when a call fails with a status that carries no text
+    (GenAI's C layer turns every C++ exception into one status and drops its message)."""
+
+    # The status member meaning "an exception was thrown, its text is lost" (of [conventions] status_enum).
+    status: str = ""
+    # Functions taking a model: function -> {param = the path parameter, kind = a [diagnosis.model_kinds] key}.
+    model_paths: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What a model of each kind is: kind -> {title, folder_sets = [[file, ...], ...] (a folder must hold every
+    # file of one set), files = {suffix = magic} (a single file accepted with that suffix, starting with magic)}.
+    model_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Parameters naming an OpenVINO device: function -> param.
+    devices: dict[str, str] = field(default_factory=dict)
+    # Devices whose name lists other devices after a colon (AUTO:GPU,CPU): checked by those.
+    meta_devices: list[str] = field(default_factory=list)
+    # How to list the available devices: {library (file name stem, loaded from the library's folder),
+    # create, free (a core object), list (core, {char** devices; size_t size}*), free_list}.
+    device_query: dict[str, str] = field(default_factory=dict)
+    # Functions that load a helper library the loaded one looks for at run time.
+    helper_library_users: list[str] = field(default_factory=list)
+    # That helper library: {name (file name stem), env (variable naming the file, which wins),
+    # beside (file name stem of the loaded library it is looked for beside, symlinks resolved)}.
+    helper_library: dict[str, str] = field(default_factory=dict)
+    # Property keys of key/value lists whose value the library reads as something other than a string:
+    # key -> why it is refused (the bindings refuse it before the call).
+    refused_properties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Library:
     """A library description: who it is and which binary it is (top level), then one table per
     audience: [headers] (parser), [conventions] (convention pass, binding model), [csharp], [python]."""
@@ -116,6 +145,7 @@ class Library:
     # The docs of every public member (bindgen/docs.py), a TOML file named relative to this one
     # (e.g. "docs/genai.toml"); read as an absolute path. Empty: members say only what they call.
     docs: str = ""
+    diagnosis: Diagnosis = field(default_factory=Diagnosis)
 
     @classmethod
     def from_toml(cls, path: Path) -> "Library":
@@ -133,6 +163,8 @@ class Library:
             raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from None
         values = _section(cls, data, f"{path}", "")
         for key, section in _SECTIONS.items():
+            if key not in values and cls.__dataclass_fields__[key].default_factory is not MISSING:
+                continue  # an optional table
             values[key] = section(**_section(section, values[key], f"{path}: [{key}]", key))
         if values.get("docs"):
             docs_path = (path.parent / values["docs"]).resolve()
@@ -160,7 +192,8 @@ class Library:
         return library
 
 
-_SECTIONS: dict[str, Any] = {"headers": Headers, "conventions": ConventionData, "csharp": CSharp, "python": Python}
+_SECTIONS: dict[str, Any] = {"headers": Headers, "conventions": ConventionData, "csharp": CSharp, "python": Python,
+                             "diagnosis": Diagnosis}
 
 
 def _section(cls: Any, data: Any, where: str, name: str) -> dict[str, Any]:

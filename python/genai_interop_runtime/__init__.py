@@ -13,6 +13,8 @@ Modules, each importing only those listed before it:
 - `native`    `Native`: one loaded copy of a library
 - `shutdown`  interpreter exit: stop running calls that take callbacks and wait for them
 - `handles`   `Handle` (the one base of every generated class owning a native object), `Keep`, `Prepared`
+- `diagnosis` what went wrong when a call fails with a status that carries no text (model path,
+              device, helper library, busy object); properties refused before the call
 - `convert`   argument and result conversion
 - `structs`   C structs as Python values
 - `callbacks` trampolines, `Invocation`, Ctrl-C during native calls, `Stream`

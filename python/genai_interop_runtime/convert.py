@@ -11,6 +11,7 @@ import math
 import os
 from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, TypeVar, Union
 
+from . import diagnosis
 from .errors import NativeStatusError
 from .handles import Handle, Keep
 from .native import Native
@@ -297,6 +298,7 @@ def c_key_values(native: Native, keep: Keep, properties: Optional[Mapping[str, P
         if key in merged:
             raise ValueError(f"{name}: {key!r} given twice")
         merged[key] = value
+    diagnosis.refuse_properties(native, [k for k in merged if isinstance(k, str)], name)
     args: list[Any] = []
     for key, value in merged.items():
         if not isinstance(key, str):
@@ -317,9 +319,15 @@ def c_strings_varargs(native: Native, keep: Keep, values: object, name: str) -> 
 # -- results --
 
 def check(status: int, error: type[NativeStatusError], ok: int, function: str,
-          native: Optional[Native] = None) -> None:
+          native: Optional[Native] = None, args: Optional[Mapping[str, Any]] = None) -> None:
+    """Raise `error` unless `status` is `ok`. `args`: the parameters the library's diagnosis looks at
+    when the status carries no text (see diagnosis.explain)."""
     if status != ok:
-        raise error(status, function, error_detail(native, error, status))
+        detail = error_detail(native, error, status)
+        spec = native.library.diagnosis if native is not None else None
+        if not detail and spec is not None and error.status_enum is spec.enum:
+            detail = diagnosis.explain(native, status, function, args)
+        raise error(status, function, detail)
 
 
 def error_detail(native: Optional[Native], error: type[NativeStatusError], status: int) -> Optional[str]:

@@ -6,8 +6,10 @@ the same way it borrows its own objects (closing it meanwhile waits for the call
 """
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
+from types import FrameType
 from typing import Any, Callable, ClassVar, Generic, Optional, Protocol, Sequence, TypeVar
 
 from . import shutdown
@@ -29,7 +31,7 @@ class Handle:
     that call returns.
     """
 
-    __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "__weakref__")
+    __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "_calls", "__weakref__")
     _c_type: ClassVar[str] = ""  # the C pointer type, e.g. "ov_tensor_t *"
 
     _native: Native
@@ -39,6 +41,7 @@ class Handle:
     _close_pending: bool
     _owner: Optional[object]
     _retained: Optional[list[Any]]
+    _calls: Optional[list[Running]]  # calls taking callbacks (generations) running on this object now
 
     def __init__(self) -> None:
         raise TypeError(f"{type(self).__name__} objects are returned by other calls; they have no constructor")
@@ -53,6 +56,7 @@ class Handle:
         # A child keeps the object it came from alive (it may point into it).
         self._owner = owner
         self._retained = None
+        self._calls = None
 
     @classmethod
     def _wrap(cls: type[H], native: Native, pointer: Any, release: Optional[Callable[[Any], None]],
@@ -197,17 +201,81 @@ def give_way(handles: Sequence[Handle]) -> None:
         occupant.give_way()
 
 
+class Running:
+    """One call taking callbacks while it runs, as the user made it: which method of which object, from
+    where, and on which thread it runs (a worker thread other than the caller's: a stream)."""
+
+    __slots__ = ("target", "method", "where", "caller", "thread")
+
+    def __init__(self, target: Optional[Handle], method: str, where: str, caller: str) -> None:
+        self.target = target  # the object whose method was called (None: a function of no object)
+        self.method = method  # "LLMPipeline.stream"
+        self.where = where  # "app.py:12" (empty when unknown)
+        self.caller = caller  # thread name of the caller
+        self.thread: Optional[str] = None  # thread it runs on, once it runs
+
+    @property
+    def stream(self) -> bool:
+        return self.thread is not None and self.thread != self.caller
+
+    def describe(self) -> str:
+        text = f"{self.method}()" + (f" called at {self.where}" if self.where else "")
+        if self.stream:
+            return text + f" (a stream not finished: iterate it to the end or close it; it runs on thread {self.thread!r})"
+        return text + f" on thread {self.thread or self.caller!r}"
+
+
+_CURRENT = threading.local()  # .calls: the Running records of calls in progress on this thread, innermost last
+
+
+def current_call() -> Optional[Running]:
+    """The call taking callbacks that the current thread is running (innermost), if any."""
+    calls: Optional[list[Running]] = getattr(_CURRENT, "calls", None)
+    return calls[-1] if calls else None
+
+
+def running_on(handle: Handle) -> list[Running]:
+    """The calls taking callbacks that are running on `handle` now."""
+    with _LOCK:
+        return list(handle._calls or ())
+
+
+def _ours(frame: FrameType, packages: set[str]) -> bool:
+    return str(frame.f_globals.get("__name__", "")).split(".")[0] in packages
+
+
+def _call_site(keep: Keep) -> Running:
+    """Who made this call: the outermost frame of these bindings (the public method) and its caller."""
+    packages = {__name__.split(".")[0]} | {type(h).__module__.split(".")[0] for h in keep.handles}
+    frame: Optional[FrameType] = sys._getframe(2)
+    api: Optional[FrameType] = None
+    while frame is not None and _ours(frame, packages):
+        api, frame = frame, frame.f_back
+    target: Optional[Handle] = None
+    method = "?"
+    if api is not None:
+        owner = api.f_locals.get("self")
+        method = api.f_code.co_name
+        if isinstance(owner, Handle):
+            target = owner
+            method = f"{type(owner).__name__}.{method}"
+    where = f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
+    return Running(target, method, where, threading.current_thread().name)
+
+
 class Prepared(Generic[R]):
     """A native call with its arguments converted and borrowed, run later (possibly on another thread).
 
     These are the calls taking callbacks (the generations): while one runs it is counted, so that
-    interpreter exit can stop it and wait for it (`shutdown`)."""
+    interpreter exit can stop it and wait for it (`shutdown`), and recorded on the object it was called
+    on, so that a call refused meanwhile can say which call holds the object (`diagnosis`)."""
 
-    __slots__ = ("_keep", "_run")
+    __slots__ = ("_keep", "_run", "_site")
 
     def __init__(self, keep: Keep, run: Callable[[], R]) -> None:
         self._keep = keep
         self._run: Optional[Callable[[], R]] = run
+        self._site = _call_site(keep)
 
     @property
     def handles(self) -> list[Handle]:
@@ -218,6 +286,18 @@ class Prepared(Generic[R]):
         run, self._run = self._run, None
         if run is None:
             raise RuntimeError("a prepared call runs once")
+        site = self._site
+        site.thread = threading.current_thread().name
+        target = site.target
+        if target is not None:
+            with _LOCK:
+                if target._calls is None:
+                    target._calls = []
+                target._calls.append(site)
+        calls: Optional[list[Running]] = getattr(_CURRENT, "calls", None)
+        if calls is None:
+            calls = _CURRENT.calls = []
+        calls.append(site)
         try:
             give_way(self._keep.handles)
             shutdown.enter()
@@ -226,6 +306,11 @@ class Prepared(Generic[R]):
             finally:
                 shutdown.leave()
         finally:
+            calls.pop()
+            if target is not None:
+                with _LOCK:
+                    if target._calls is not None:
+                        target._calls.remove(site)
             self._keep.release()
 
     def discard(self) -> None:

@@ -72,6 +72,32 @@ class ErrorText:
 
 
 @dataclass(frozen=True)
+class ModelKind:
+    """What a model of one kind is: a folder holding every file of one of `folder_sets`, or a single
+    file whose name ends with a suffix of `files` (suffix -> the bytes it starts with)."""
+
+    title: str  # "an LLM"
+    folder_sets: tuple[tuple[str, ...], ...]
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What to look at when a call fails with `status` and no text (see genai_interop_runtime.diagnosis)."""
+
+    enum: type[enum.IntEnum]  # the status enum `status` belongs to
+    status: int
+    model_paths: Mapping[str, tuple[str, ModelKind]] = field(default_factory=dict)  # function -> (param, kind)
+    devices: Mapping[str, str] = field(default_factory=dict)  # function -> device param
+    meta_devices: tuple[str, ...] = ()  # AUTO:GPU,CPU lists the devices it uses
+    # {library, create, free, list, free_list}: a core object listing {char** devices; size_t size}.
+    device_query: Optional[Mapping[str, str]] = None
+    helper_library_users: frozenset[str] = frozenset()  # functions loading the helper library
+    helper_library: Optional[Mapping[str, str]] = None  # {name, env, beside}
+    refused_properties: Mapping[str, str] = field(default_factory=dict)  # key -> why
+
+
+@dataclass(frozen=True)
 class CDef:
     """The C declarations cffi needs (the generated `_cdef` module)."""
 
@@ -113,6 +139,7 @@ class Library:
     # library `file` beside its own file or at the path in `variable`; "package/sub/folder" where a Python
     # package ships that file, or "" (see loader.point_companions).
     companions: Sequence[tuple[str, str, str, str]] = ()
+    diagnosis: Optional[Diagnosis] = None
 
     @property
     def mode_env(self) -> str:

@@ -1353,7 +1353,7 @@ class LLMPipeline(_rh.Handle):
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_pipe = n.ffi.new('ov_genai_llm_pipeline **')
             result = n.lib.ov_genai_llm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_create', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_create', n, {'models_path': models_path, 'device': device})
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_llm_pipeline_create', 'LLMPipeline'), n.lib.ov_genai_llm_pipeline_free)
         finally:
             keep.release()
@@ -1924,7 +1924,7 @@ class VLMPipeline(_rh.Handle):
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_pipe = n.ffi.new('ov_genai_vlm_pipeline **')
             result = n.lib.ov_genai_vlm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_create', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_create', n, {'models_path': models_path, 'device': device})
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_vlm_pipeline_create', 'VLMPipeline'), n.lib.ov_genai_vlm_pipeline_free)
         finally:
             keep.release()
@@ -3109,7 +3109,7 @@ class WhisperPipeline(_rh.Handle):
             c_varargs = _rt.c_key_values(n, keep, properties, kwargs)
             out_pipeline = n.ffi.new('ov_genai_whisper_pipeline **')
             result = n.lib.ov_genai_whisper_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipeline, *c_varargs)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_create', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_create', n, {'models_path': models_path, 'device': device})
             self._adopt(n, _rt.non_null(n, out_pipeline[0], 'ov_genai_whisper_pipeline_create', 'WhisperPipeline'), n.lib.ov_genai_whisper_pipeline_free)
         finally:
             keep.release()

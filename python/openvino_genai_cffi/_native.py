@@ -12,11 +12,34 @@ This module describes the library (`LIBRARY`); genai_interop_runtime.loader does
 from pathlib import Path
 from typing import Optional, Sequence
 
-from genai_interop_runtime.library import ErrorText, Library
+from genai_interop_runtime.library import Diagnosis, ErrorText, Library, ModelKind
 from genai_interop_runtime.loader import Loader, PathLike
 from genai_interop_runtime.native import Native
 
 from . import _callbacks, _cdef, _enums, _errors, _versions
+
+_MODEL_LLM = ModelKind(
+    'an LLM',
+    folder_sets=(
+        ('openvino_model.xml', 'openvino_model.bin'),
+        ('openvino_language_model.xml', 'openvino_language_model.bin'),
+    ),
+    files={'.gguf': 'GGUF'},
+)
+_MODEL_VLM = ModelKind(
+    'a visual language model',
+    folder_sets=(
+        ('config.json', 'openvino_language_model.xml', 'openvino_language_model.bin', 'openvino_text_embeddings_model.xml', 'openvino_text_embeddings_model.bin', 'openvino_vision_embeddings_model.xml', 'openvino_vision_embeddings_model.bin'),
+    ),
+    files={},
+)
+_MODEL_WHISPER = ModelKind(
+    'a Whisper model',
+    folder_sets=(
+        ('openvino_encoder_model.xml', 'openvino_encoder_model.bin', 'openvino_decoder_model.xml', 'openvino_decoder_model.bin'),
+    ),
+    files={},
+)
 
 LIBRARY = Library(
     title=_cdef.LIBRARY_TITLE,
@@ -38,6 +61,39 @@ LIBRARY = Library(
         ('OPENVINO_TOKENIZERS_PATH_GENAI', 'openvino_tokenizers', 'openvino_genai', 'openvino_tokenizers/lib'),
     ),
     error_text=None,
+    # What a failure with status -17 and no text is checked against
+    # (genai_interop_runtime.diagnosis; the [diagnosis] table of the library description).
+    diagnosis=Diagnosis(
+        _enums.Status,
+        -17,
+        model_paths={
+            'ov_genai_llm_pipeline_create': ('models_path', _MODEL_LLM),
+            'ov_genai_vlm_pipeline_create': ('models_path', _MODEL_VLM),
+            'ov_genai_whisper_pipeline_create': ('models_path', _MODEL_WHISPER),
+        },
+        devices={
+            'ov_genai_llm_pipeline_create': 'device',
+            'ov_genai_vlm_pipeline_create': 'device',
+            'ov_genai_whisper_pipeline_create': 'device',
+        },
+        meta_devices=('AUTO', 'HETERO', 'MULTI', 'BATCH'),
+        device_query={
+            'create': 'ov_core_create',
+            'free': 'ov_core_free',
+            'free_list': 'ov_available_devices_free',
+            'library': 'openvino_c',
+            'list': 'ov_core_get_available_devices',
+        },
+        helper_library_users=frozenset({'ov_genai_llm_pipeline_create', 'ov_genai_vlm_pipeline_create', 'ov_genai_whisper_pipeline_create'}),
+        helper_library={
+            'beside': 'openvino_genai',
+            'env': 'OPENVINO_TOKENIZERS_PATH_GENAI',
+            'name': 'openvino_tokenizers',
+        },
+        refused_properties={
+            'CACHE_ENCRYPTION_CALLBACKS': 'its value is a struct of two C function pointers (ov_encryption_callbacks), which these bindings do not support; leave it out (the cache is then not encrypted)',
+        },
+    ),
 )
 MODE_ENV = LIBRARY.mode_env
 DIR_ENV = LIBRARY.dir_env

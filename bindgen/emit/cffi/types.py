@@ -132,6 +132,21 @@ class TypeBuilder(NameBuilder):
                     owned=et.last_message_owned, free=et.string_free or "",
                     statuses=[str(values[s]) for s in et.last_message_statuses])
 
+    def diagnosis(self) -> Optional[dict[str, Any]]:
+        """What a failure without text is checked against (the binding model's diagnosis), for _native.py."""
+        d = self.binding.diagnosis
+        if d is None or d.status_enum not in self.errors:
+            return None
+        ev = self.errors[d.status_enum].enum
+        values = {c_name: value for _, c_name, value in ev.members}
+        kinds = {k.key: k for k in d.kinds()}
+        return dict(enum=ev.py, status=values[d.status], kinds=list(kinds.values()),
+                    model_paths={f: (param, kind.key) for f, (param, kind) in d.model_paths.items()},
+                    devices=d.devices, meta_devices=list(d.meta_devices), device_query=d.device_query,
+                    helper_users=list(d.helper_library_users), helper=d.helper_library,
+                    refused=d.refused_properties,
+                    params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)})
+
     # -- callbacks --
     def build_callbacks(self) -> None:
         for cs in self.c.callback_structs.values():

@@ -72,8 +72,12 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
             }
         }
     }
-    /* Like upstream, a missing model, an unknown device or a bad property is an exception. */
-    if (!file_exists(models_path) || !device_known(device) || unknown_property) {
+    /* Like upstream, a missing model, an unknown device or a bad property is an exception; so is a
+     * tokenizers library named by OPENVINO_TOKENIZERS_PATH_GENAI that is not there (measured upstream;
+     * the double needs no tokenizers library otherwise). */
+    const char *tokenizers = getenv("OPENVINO_TOKENIZERS_PATH_GENAI");
+    bool tokenizers_missing = tokenizers && *tokenizers && !file_exists(tokenizers);
+    if (!file_exists(models_path) || !device_known(device) || unknown_property || tokenizers_missing) {
         return UNKNOW_EXCEPTION;
     }
     return OK;
