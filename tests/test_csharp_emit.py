@@ -90,7 +90,7 @@ def test_enums_have_the_models_values(genai_files, genai_api):
     text = genai_files["Enums.g.cs"]
     for enum in genai_api.enums:
         for member in enum.members:
-            assert re.search(rf"<c>{member.name}</c> = {member.value}</summary>\s+\w+ = {member.value},", text), member.name
+            assert re.search(rf"<c>{member.name}</c> = {member.value}(?:</summary>|\.</remarks>)\s+\w+ = {member.value},", text), member.name
     assert "public enum Status : int" in text
     assert "public enum StreamingStatus : int" in text
     assert "Running = 0," in text and "Stop = 1," in text and "Cancel = 2," in text

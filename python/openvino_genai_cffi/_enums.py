@@ -4,62 +4,164 @@ import enum
 
 
 class Status(enum.IntEnum):
-    """C enum `ov_status_e`."""
+    """The status codes the GenAI C functions return. A binding raises an error for every code but `OK`,
+    naming the C function and the code.
 
+    Members:
+        OK: Success.
+        GENERAL_ERROR: A failure without a more precise code.
+        NOT_IMPLEMENTED: The operation is not implemented.
+        NETWORK_NOT_LOADED: The model was not loaded.
+        PARAMETER_MISMATCH: A parameter does not fit the others.
+        NOT_FOUND: Nothing to return; for an optional value (e.g. a Whisper `language` never set), it reads as
+            None.
+        OUT_OF_BOUNDS: An index or a buffer size is out of range.
+        UNEXPECTED: An unexpected internal state.
+        REQUEST_BUSY: The request is busy.
+        RESULT_NOT_READY: The result is not ready yet.
+        NOT_ALLOCATED: Memory was not allocated.
+        INFER_NOT_STARTED: Inference was not started.
+        NETWORK_NOT_READ: The model could not be read.
+        INFER_CANCELLED: Inference was cancelled.
+        INVALID_C_PARAM: An argument is invalid, e.g. a null pointer where a value is required.
+        UNKNOWN_C_ERROR: An error the C layer could not classify.
+        NOT_IMPLEMENT_C_METHOD: The C function is not implemented.
+        UNKNOW_EXCEPTION: The library failed with an exception whose text the C layer drops: a missing model, an
+            unavailable device, a configuration value out of range, a busy pipeline all come back as
+            this code (spelled as in the C API).
+
+    C API: `ov_status_e`.
+    """
+
+    #: Success.
     OK = 0
+    #: A failure without a more precise code.
     GENERAL_ERROR = -1
+    #: The operation is not implemented.
     NOT_IMPLEMENTED = -2
+    #: The model was not loaded.
     NETWORK_NOT_LOADED = -3
+    #: A parameter does not fit the others.
     PARAMETER_MISMATCH = -4
+    #: Nothing to return; for an optional value (e.g. a Whisper `language` never set), it reads as
+    #: None.
     NOT_FOUND = -5
+    #: An index or a buffer size is out of range.
     OUT_OF_BOUNDS = -6
+    #: An unexpected internal state.
     UNEXPECTED = -7
+    #: The request is busy.
     REQUEST_BUSY = -8
+    #: The result is not ready yet.
     RESULT_NOT_READY = -9
+    #: Memory was not allocated.
     NOT_ALLOCATED = -10
+    #: Inference was not started.
     INFER_NOT_STARTED = -11
+    #: The model could not be read.
     NETWORK_NOT_READ = -12
+    #: Inference was cancelled.
     INFER_CANCELLED = -13
+    #: An argument is invalid, e.g. a null pointer where a value is required.
     INVALID_C_PARAM = -14
+    #: An error the C layer could not classify.
     UNKNOWN_C_ERROR = -15
+    #: The C function is not implemented.
     NOT_IMPLEMENT_C_METHOD = -16
+    #: The library failed with an exception whose text the C layer drops: a missing model, an
+    #: unavailable device, a configuration value out of range, a busy pipeline all come back as this
+    #: code (spelled as in the C API).
     UNKNOW_EXCEPTION = -17
 
 
 class ChatHistoryStatus(enum.IntEnum):
-    """C enum `ov_genai_chat_history_status_e`."""
+    """The status codes of the chat history functions.
 
+    Members:
+        OK: Success.
+        INVALID_PARAM: An argument is invalid, e.g. a null pointer.
+        OUT_OF_BOUNDS: A message index past the end.
+        EMPTY: The conversation holds no message.
+        INVALID_JSON: A message is not a JSON object, or the messages not a JSON array.
+        ERROR: Any other failure.
+
+    C API: `ov_genai_chat_history_status_e`.
+    """
+
+    #: Success.
     OK = 0
+    #: An argument is invalid, e.g. a null pointer.
     INVALID_PARAM = -1
+    #: A message index past the end.
     OUT_OF_BOUNDS = -2
+    #: The conversation holds no message.
     EMPTY = -3
+    #: A message is not a JSON object, or the messages not a JSON array.
     INVALID_JSON = -4
+    #: Any other failure.
     ERROR = -5
 
 
 class StopCriteria(enum.IntEnum):
-    """C enum `StopCriteria`."""
+    """When beam search stops (`GenerationConfig.stop_criteria`).
 
+    Members:
+        EARLY: As soon as `num_beams` finished candidates exist.
+        HEURISTIC: When finding a better candidate has become unlikely.
+        NEVER: Only when no better candidate can exist (the canonical beam search).
+
+    C API: `StopCriteria`.
+    """
+
+    #: As soon as `num_beams` finished candidates exist.
     EARLY = 0
+    #: When finding a better candidate has become unlikely.
     HEURISTIC = 1
+    #: Only when no better candidate can exist (the canonical beam search).
     NEVER = 2
 
 
 class JsonContainerStatus(enum.IntEnum):
-    """C enum `ov_genai_json_container_status_e`."""
+    """The status codes of the JSON container functions.
 
+    Members:
+        OK: Success.
+        INVALID_PARAM: An argument is invalid, e.g. a null pointer.
+        INVALID_JSON: The text is not valid JSON.
+        OUT_OF_BOUNDS: A buffer is too small.
+        ERROR: Any other failure.
+
+    C API: `ov_genai_json_container_status_e`.
+    """
+
+    #: Success.
     OK = 0
+    #: An argument is invalid, e.g. a null pointer.
     INVALID_PARAM = -1
+    #: The text is not valid JSON.
     INVALID_JSON = -2
+    #: A buffer is too small.
     OUT_OF_BOUNDS = -3
+    #: Any other failure.
     ERROR = -4
 
 
 class StreamingStatus(enum.IntEnum):
-    """C enum `ov_genai_streaming_status_e`."""
+    """What a streamer answers after each piece of text: go on, stop, or cancel the generation.
 
+    Members:
+        RUNNING: Go on generating.
+        STOP: Stop now and keep what was generated (in a chat, the turn stays in the conversation).
+        CANCEL: Stop now; in a chat, the turn (prompt and answer) is dropped from the conversation.
+
+    C API: `ov_genai_streaming_status_e`.
+    """
+
+    #: Go on generating.
     RUNNING = 0
+    #: Stop now and keep what was generated (in a chat, the turn stays in the conversation).
     STOP = 1
+    #: Stop now; in a chat, the turn (prompt and answer) is dropped from the conversation.
     CANCEL = 2
 
 # C name of each enum -> its class.

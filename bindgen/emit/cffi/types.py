@@ -45,7 +45,8 @@ class TypeBuilder(NameBuilder):
                 if not short or short[0].isdigit():
                     short = mem.name
                 members.append((py_name(short) if short not in ("name", "value") else short + "_", mem.name, mem.value))
-            self.enums[e.name] = EnumView(e.name, py, members, e.tag_only)
+            self.enums[e.name] = EnumView(e.name, py, members, e.tag_only,
+                                          self.binding.docs.classes.get(py) if self.binding.docs else None)
         for enum_name, ok_member in self.c.status_enums.items():
             ev = self.enums[enum_name]
             ok = next(v for _, c_name, v in ev.members if c_name == ok_member)

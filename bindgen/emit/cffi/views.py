@@ -97,6 +97,7 @@ class EnumView:
     py: str
     members: list[tuple[str, str, int]]  # (python name, C name, value)
     tag_only: bool
+    text: Optional[ClassDoc] = None  # from the library's docs; members by Python name
 
 
 @dataclass

@@ -186,6 +186,11 @@ class TypeBuilder(NameBuilder):
             seen.add(cs)
             members.append((cs, mem.name, mem.value))
         view = EnumView(self.type_names[e.name], e.name, underlying, members)
+        # Docs (bindgen/docs.py) name an enum as Python does, its members by their name after the prefix.
+        view.text = self.binding.docs.classes.get(view.name) if self.binding.docs else None
+        if view.text is not None:
+            view.member_docs = {c_name: view.text.members[c_name[len(common):]].doc
+                                for _, c_name, _ in members if c_name[len(common):] in view.text.members}
         if e.name in self.c.status_enums:
             view.is_status = True
             ok = self.c.status_enums[e.name]

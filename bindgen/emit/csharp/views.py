@@ -101,6 +101,8 @@ class EnumView:
     members: list[tuple[str, str, int]]  # (C# name, C name, value)
     is_status: bool = False
     ok_member: Optional[str] = None
+    text: Optional[ClassDoc] = None  # from the library's docs
+    member_docs: dict[str, str] = field(default_factory=dict)  # C name -> its docs text
 
     @property
     def distinct(self) -> list[tuple[str, str, int]]:
