@@ -162,3 +162,10 @@ def test_csharp_xml_docs_say_what_the_docs_say() -> None:
     # No public member of the safe layer is left with the old filler as its summary.
     filler = [n for n, m in members.items() if ".Native." not in (n or "") and re.match(r"\s*Calls ", "".join(m.find("summary").itertext()) if m.find("summary") is not None else "")]
     assert filler == []
+
+
+def test_every_public_name_of_the_python_package_says_what_it_is() -> None:
+    import openvino_genai_cffi as g
+    silent = [name for name in dir(g) if not name.startswith("_") and (inspect.isclass(getattr(g, name))
+              or inspect.isfunction(getattr(g, name))) and not (getattr(g, name).__doc__ or "").strip()]
+    assert silent == []

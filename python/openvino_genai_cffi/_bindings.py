@@ -1395,10 +1395,12 @@ class LLMPipeline(_rh.Handle):
         Args:
             inputs: The prompt.
             config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
-                Give a token limit (`max_new_tokens`): a model loaded from .gguf has none by default.
+                Give a token limit (`GenerationConfig.max_new_tokens`): a model loaded from .gguf has none by
+                default.
             streamer: Called with each decoded piece of text as it is produced, possibly on a library worker thread;
-                it returns `StreamingStatus.RUNNING` to go on, `STOP` to end the generation and keep what was
-                produced, or `CANCEL` to end it and drop the turn from the chat history.
+                it returns `StreamingStatus.RUNNING` to go on, `StreamingStatus.STOP` to end the generation and
+                keep what was produced, or `StreamingStatus.CANCEL` to end it and drop the turn from the chat
+                history. An exception it raises stops the generation and is raised again from this call.
 
         Returns:
             The generated text(s) with their scores and the performance metrics of the call.
@@ -1416,7 +1418,8 @@ class LLMPipeline(_rh.Handle):
         Args:
             inputs: The prompt.
             config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
-                Give a token limit (`max_new_tokens`): a model loaded from .gguf has none by default.
+                Give a token limit (`GenerationConfig.max_new_tokens`): a model loaded from .gguf has none by
+                default.
 
         C API: `ov_genai_llm_pipeline_generate`.
         """
@@ -2538,7 +2541,7 @@ class WhisperGenerationConfig(_rh.Handle):
 
     @property
     def return_timestamps(self) -> bool:
-        """Also return the text in timestamped chunks (`WhisperDecodedResults` chunks).
+        """Also return the text in timestamped chunks (see `WhisperDecodedResults.get_chunk_at`).
 
         Default: false.
 

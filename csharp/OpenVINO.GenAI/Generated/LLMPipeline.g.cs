@@ -64,8 +64,8 @@ namespace OpenVINO.GenAI
         /// </summary>
         /// <param name="inputs">The prompt.</param>
         /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
-        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
-        /// loaded from .gguf has none by default.</param>
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
@@ -88,11 +88,13 @@ namespace OpenVINO.GenAI
         /// </summary>
         /// <param name="inputs">The prompt.</param>
         /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
-        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
-        /// loaded from .gguf has none by default.</param>
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
-        /// returns <see cref="StreamingStatus.Running"/> to go on, <c>STOP</c> to end the generation and keep
-        /// what was produced, or <c>CANCEL</c> to end it and drop the turn from the chat history.</param>
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <see cref="StreamingStatus.Stop"/> to end
+        /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
+        /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
+        /// from this call.</param>
         /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
@@ -117,11 +119,13 @@ namespace OpenVINO.GenAI
         /// </summary>
         /// <param name="inputs">The prompt.</param>
         /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
-        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
-        /// loaded from .gguf has none by default.</param>
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
-        /// returns <see cref="StreamingStatus.Running"/> to go on, <c>STOP</c> to end the generation and keep
-        /// what was produced, or <c>CANCEL</c> to end it and drop the turn from the chat history.</param>
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <see cref="StreamingStatus.Stop"/> to end
+        /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
+        /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
+        /// from this call.</param>
         /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
@@ -148,8 +152,8 @@ namespace OpenVINO.GenAI
         /// </summary>
         /// <param name="inputs">The prompt.</param>
         /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
-        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
-        /// loaded from .gguf has none by default.</param>
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -173,8 +177,8 @@ namespace OpenVINO.GenAI
         /// </summary>
         /// <param name="inputs">The prompt.</param>
         /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
-        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit (<c>max_new_tokens</c>): a model
-        /// loaded from .gguf has none by default.</param>
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>

@@ -206,7 +206,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Also return the text in timestamped chunks (<see cref="WhisperDecodedResults"/> chunks).
+        /// Also return the text in timestamped chunks (see <see cref="WhisperDecodedResults.GetChunkAt"/>).
         /// </summary>
         /// <remarks>
         /// <para>Default: false.</para>
