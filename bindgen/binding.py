@@ -97,6 +97,7 @@ class Param:
     type: m.CType
     nullable: bool = False  # NULL (None/null) means "not given"
     retained: bool = False  # the library keeps using it after the call returns
+    image_tensors: bool = False  # an array of foreign tensors read as images (shapes checked before the call)
     count: Optional[str] = None  # ARRAY: its length parameter; ARRAY_COUNT: the (last) array it counts
     callback: Optional[str] = None  # CALLBACK: the callback struct
 
@@ -378,6 +379,7 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
         else:
             role = Role.INPUT
         params.append(Param(p.name, role, t, nullable=p.name in info.nullable, retained=p.name in info.retains,
+                            image_tensors=p.name in info.image_tensors,
                             count=count, callback=callback))
     return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
                 fn.since, absent_status)

@@ -79,6 +79,7 @@ class FunctionInfo:
     variadic: Optional[str] = None  # one of VARIADIC_*
     variadic_count: Optional[str] = None  # name of the count parameter
     nullable: list[str] = field(default_factory=list)  # pointer params documented as may-be-NULL
+    image_tensors: list[str] = field(default_factory=list)  # arrays of foreign tensors read as images
     # `char**` outputs receiving a new string the caller frees with `library.conventions.string_free` (also in out_params).
     string_outs: list[str] = field(default_factory=list)
     owned_string_return: bool = False  # the returned `const char*` is new; free it with `library.conventions.string_free`
@@ -484,6 +485,16 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
             problems.append(f"{fn.location}: {fn.name}: [conventions.nullable] names unknown parameter {nullable!r}")
         else:
             info.nullable.append(nullable)
+    for images in library.conventions.image_tensors.get(fn.name, []):
+        param = next((p for p in params if p.name == images), None)
+        elem = param.type.pointee if param is not None else None
+        if param is None:
+            problems.append(f"{fn.location}: {fn.name}: [conventions.image_tensors] names unknown parameter {images!r}")
+        elif not (elem is not None and elem.kind == m.POINTER and elem.pointee is not None and elem.pointee.kind == m.HANDLE
+                  and images in {a.pointer for a in info.input_arrays}):
+            problems.append(f"{fn.location}: {fn.name}: [conventions.image_tensors] {images!r} is not an array of handles")
+        else:
+            info.image_tensors.append(images)
     return info
 
 

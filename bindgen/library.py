@@ -57,6 +57,10 @@ class ConventionData:
     counted_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     # Pointer parameters the library checks for NULL and treats as "not given": function -> [param].
     nullable: dict[str, list[str]] = field(default_factory=dict)
+    # Arrays of foreign tensors (OpenVINO `ov_tensor_t*`) the library reads as images, u8 [N,]H,W,C:
+    # function -> [param]. Bindings ask each tensor's shape of libopenvino_c before the call and refuse an
+    # image with no pixels (height or width 0), which the library would crash on.
+    image_tensors: dict[str, list[str]] = field(default_factory=dict)
     # Where the library keeps the text of an error, for exception messages:
     #   last_message: function() -> the last failure's message (freed with string_free when listed
     #                 in owned_string_returns);

@@ -549,3 +549,23 @@ def test_binding_value_struct_forms(core_binding: bd.Binding, acme_binding: bd.B
     assert acme_binding.value_structs["acme_sample_list_t"].form is bd.ValueForm.LIST
     assert acme_binding.value_structs["acme_sample_t"].form is bd.ValueForm.RECORD
     assert "acme_progress_callback" not in acme_binding.value_structs
+
+
+# -- image tensors ([conventions.image_tensors]): checked before the call in both languages --
+
+def test_image_tensor_arrays_are_marked_in_the_binding_model(genai: conv.Conventions) -> None:
+    calls = bd.bind(genai).calls()
+    marked = sorted((name, p.name) for name, call in calls.items() for p in call.params if p.image_tensors)
+    assert marked == [("ov_genai_vlm_pipeline_generate", "rgbs"), ("ov_genai_vlm_pipeline_generate_with_history", "rgbs")]
+
+
+@pytest.mark.parametrize("entry,message", [
+    (["imgs"], "[conventions.image_tensors] names unknown parameter 'imgs'"),
+    (["text_inputs"], "[conventions.image_tensors] 'text_inputs' is not an array of handles"),
+])
+def test_an_image_tensors_entry_must_name_an_array_of_handles(entry: list[str], message: str) -> None:
+    lib = libmod.load("genai")
+    api = snapshot.load(snapshot.embedded("genai", "2026.3.0.0"))
+    with pytest.raises(conv.ConventionError) as exc:
+        conv.infer(api, _lib(lib, image_tensors={"ov_genai_vlm_pipeline_generate": entry}))
+    assert message in str(exc.value)

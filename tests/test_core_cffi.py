@@ -6,6 +6,7 @@ and failures raising with OpenVINO's own message."""
 from __future__ import annotations
 
 import gc
+import re
 import shutil
 import sys
 import threading
@@ -340,6 +341,36 @@ def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path
         images[0].close()
         with pytest.raises(ValueError, match="closed"):
             pipe.generate("Describe", images, cfg)
+    gc.collect()
+    assert live_objects(double) == before
+
+
+@pytest.mark.parametrize("shape", [(0, 8, 3), (8, 0, 3), (1, 8, 0, 3), (2, 0, 8, 3)])
+def test_genai_vlm_pipeline_refuses_an_image_with_no_pixels(native: ov.Native, tmp_path: Path, shape: tuple[int, ...]) -> None:
+    # The real library dies with SIGFPE on an image of height or width 0 (tests/double/MEASURED.md), and so
+    # does the double: the binding asks the tensor's shape of libopenvino_c and refuses it before the call,
+    # in every generate form, naming the image and its shape.
+    import openvino_genai_cffi as genai
+    from support.double import build_double, live_objects
+
+    double = build_double()
+    genai.load(double, mode="abi")
+    good = ov.Tensor.from_numpy(np.full((1, 8, 8, 3), 7, np.uint8))
+    empty = ov.Tensor.from_numpy(np.zeros(shape, np.uint8))
+    no_image = ov.Tensor.from_numpy(np.zeros((0, 0, 8, 3), np.uint8))  # a batch of no images: the library takes it
+    before = live_objects(double)
+    with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.GenerationConfig() as cfg, genai.ChatHistory() as history:
+        cfg.max_new_tokens = 5
+        message = re.escape(f"rgbs[1]: an image of shape {list(shape)} has no pixels (height or width 0)")
+        with pytest.raises(ValueError, match=message):
+            pipe.generate("Describe", [good, empty], cfg)
+        with pytest.raises(ValueError, match=message):
+            pipe.stream("Describe", [good, empty], cfg)
+        history.push_back(genai.JsonContainer.from_json_string('{"role": "user", "content": "Describe"}'))
+        with pytest.raises(ValueError, match=message):
+            pipe.generate_with_history(history, [good, empty], cfg)
+        with pipe.generate("Describe", [good, no_image], cfg) as results:
+            assert results.get_string()
     gc.collect()
     assert live_objects(double) == before
 

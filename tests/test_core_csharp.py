@@ -194,4 +194,10 @@ def test_genai_vlm_pipeline_takes_core_tensors(runtime: str, program: Path, nati
     assert lines["pixels_matter"] == "True"  # and on their pixels: the bytes arrived
     assert lines["streamed_equals"] == "True"
     assert lines["tensor_still_usable"] == "200"  # borrowed, not released by GenAI
+    # An image of height or width 0 kills the real library (SIGFPE) and the double: refused before the call.
+    for shape in ("0x8x3", "8x0x3", "1x8x0x3", "2x0x8x3"):
+        dims = shape.replace("x", ", ")
+        assert lines[f"empty_image_{shape}"].startswith(f"rgbs | element 1: an image of shape [{dims}] has no pixels "
+                                                        "(height or width 0); the library would crash on it"), lines
+    assert lines["batch_of_no_images"] == "True"  # [0, 0, 8, 3] holds no image: the library takes it
     assert lines["disposed_tensor"] == "ObjectDisposedException"

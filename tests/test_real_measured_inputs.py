@@ -147,6 +147,46 @@ def test_an_image_of_zero_height_or_width_crashes_the_process(install: real_gena
     assert completed.returncode == -signal.SIGFPE, (completed.returncode, completed.stderr[-2000:])
 
 
+_CFFI_EMPTY_IMAGES = r"""
+import json, sys
+import numpy as np
+import openvino_cffi as ovc
+import openvino_genai_cffi as g
+job = json.load(sys.stdin)
+g.load(job["library"], mode="abi")
+ovc.load(job["core_library"], mode="abi")
+out = {}
+with g.VLMPipeline(job["model"], "CPU", {"INFERENCE_PRECISION_HINT": "f32"}) as pipe, g.GenerationConfig() as cfg:
+    cfg.max_new_tokens = 4
+    good = ovc.Tensor.from_numpy(np.ones((56, 84, 3), np.uint8))
+    for shape in job["shapes"]:
+        try:
+            pipe.generate("Describe", [good, ovc.Tensor.from_numpy(np.zeros(shape, np.uint8))], cfg).close()
+            out[str(shape)] = "accepted"
+        except ValueError as error:
+            out[str(shape)] = str(error)
+    out["after"] = pipe.generate("Describe", [good], cfg).get_string()
+json.dump(out, sys.stdout)
+"""
+
+
+def test_the_bindings_refuse_an_empty_image_before_the_call(install: real_genai.GenAIInstall,
+                                                            tiny_qwen2_vl: Path) -> None:
+    # What would kill the process above is refused by the cffi binding (it asks the tensor's shape of the
+    # install's libopenvino_c), and the pipeline goes on working.
+    shapes = [[0, 84, 3], [56, 0, 3], [1, 56, 0, 3], [0, 0, 84, 3]]
+    job = {"library": str(install.library), "core_library": str(rsv.core_library(install)), "model": str(tiny_qwen2_vl),
+           "shapes": shapes}
+    completed = subprocess.run([sys.executable, "-c", _CFFI_EMPTY_IMAGES], input=json.dumps(job), capture_output=True,
+                               text=True, env=install.environment(), timeout=600)
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    got = json.loads(completed.stdout)
+    for shape in shapes[:3]:
+        assert got[str(shape)] == (f"rgbs[1]: an image of shape {shape} has no pixels (height or width 0); "
+                                   "the library would crash on it"), got
+    assert got[str(shapes[3])] == "accepted" and got["after"], got
+
+
 def test_raw_speech_the_whisper_pipeline_takes(install: real_genai.GenAIInstall, tiny_whisper: Path) -> None:
     speech = {"201 samples": (201, None), "1 s": (16000, None), "a sample of 1e19": (16000, 1e19),
               "none": (0, None), "1 sample": (1, None), "200 samples": (200, None), "a sample of 2e19": (16000, 2e19),

@@ -11,6 +11,7 @@ Modules, each importing only those listed before it:
 - `versions`  which library version is loaded and what each function needs
 - `library`   the description a generated package gives (`Library`, `CallbackSpec`, ...)
 - `native`    `Native`: one loaded copy of a library
+- `images`    image tensors (OpenVINO's) checked before a call that would crash on an empty one
 - `shutdown`  interpreter exit: stop running calls that take callbacks and wait for them
 - `handles`   `Handle` (the one base of every generated class owning a native object), `Keep`, `Prepared`
 - `diagnosis` what went wrong when a call fails with a status that carries no text (model path,

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional,
 from genai_interop_runtime import callbacks as _rcb
 from genai_interop_runtime import convert as _rt
 from genai_interop_runtime import handles as _rh
+from genai_interop_runtime import images as _ri
 
 from . import _callbacks as _cb
 from . import _errors
@@ -1940,6 +1941,7 @@ class VLMPipeline(_rh.Handle):
             p_self = keep.borrow(self)
             c_text_inputs = _rt.c_string(n, keep, text_inputs, 'text_inputs', False)
             c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
+            _ri.check_image_tensors(n, c_rgbs, n_rgbs, 'rgbs')
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
@@ -2006,6 +2008,7 @@ class VLMPipeline(_rh.Handle):
             p_self = keep.borrow(self)
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
             c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
+            _ri.check_image_tensors(n, c_rgbs, n_rgbs, 'rgbs')
             c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL

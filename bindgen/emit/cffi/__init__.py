@@ -98,6 +98,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
         status_enum_names={e.enum.c_name: e for e in b.errors.values()},
         error_text=b.error_text(),
         diagnosis=b.diagnosis(),
+        image_tensors=any(conventions.library.conventions.image_tensors.values()),
     )
     # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
     version_context = versions.runtime_context(api, lib, table)

@@ -63,6 +63,7 @@ class CallBuilder(TypeBuilder):
                 view.c_args.append(f"c_{pv.name}")
             elif role is bd.Role.ARRAY:
                 pv = self.array_param(p, mp.count or "")
+                pv.image_tensors = mp.image_tensors
                 view.params.append(pv)
                 view.c_args.append(f"c_{pv.name}")
             elif role in (bd.Role.INPUT, bd.Role.PATH, bd.Role.WIDE_STRING, bd.Role.FUNCTION):

@@ -124,6 +124,7 @@ class ParamView:
     struct: str = ""  # callback struct, for callback params
     default: bool = False  # rendered with `= None` (optional and only optional ones after it)
     label: str = ""  # what error messages call it, when not `name` (a property setter's value: "Class.prop")
+    image_tensors: bool = False  # foreign_array: tensors read as images, their shapes checked before the call
 
 
 @dataclass

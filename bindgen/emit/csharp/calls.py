@@ -92,7 +92,7 @@ class CallBuilder(TypeBuilder):
                 cls = NATIVE_OBJECT if hi.foreign else self.handle_names[h]
                 return SafeParam(name, p.name, cls + "[]", ParamKind.HANDLE_ARRAY, nullable, elem=cls, count=arrays[p.name],
                                  conversion=Conversion.FOREIGN if hi.foreign else Conversion.DIRECT,
-                                 native_type=h if hi.foreign else None)
+                                 native_type=h if hi.foreign else None, image_tensors=mp.image_tensors)
             if elem.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (elem.kind == m.SCALAR and elem.name == "bool"):
                 # `const char* data, size_t n` is a byte buffer (not a string: it has a length): byte[].
                 raw = self.raw_type(m.CType(elem.kind, elem.name), f"{info.name} {p.name}")

@@ -191,6 +191,7 @@ class SafeParam:
     default: str = "null"
     raw: str = ""  # struct, struct_array: the raw struct type built in native memory
     native_type: Optional[str] = None  # foreign handle (array): its C type, checked at the call
+    image_tensors: bool = False  # foreign handle array: tensors read as images, their shapes checked before the call
 
 
 @dataclass

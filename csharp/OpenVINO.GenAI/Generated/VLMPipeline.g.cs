@@ -402,7 +402,7 @@ namespace OpenVINO.GenAI
             byte[] __text_inputs_utf8 = Utf8.Encode(textInputs, nameof(textInputs));
             using (var __self = Lease.Of(this))
             using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
+            using (var __rgbs = ImageTensors.Check(HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)), nameof(rgbs)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __text_inputs_ptr = __text_inputs_utf8)
@@ -455,7 +455,7 @@ namespace OpenVINO.GenAI
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
             using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __rgbs = HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)))
+            using (var __rgbs = ImageTensors.Check(HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)), nameof(rgbs)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {

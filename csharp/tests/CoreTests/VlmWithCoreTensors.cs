@@ -36,6 +36,28 @@ internal static class VlmWithCoreTensors
                 using (var results = pipe.Generate("Describe", new[] { second, first }, config)) Report("pixels_matter", (results.GetString() != withTwo).ToString());
                 Report("streamed_equals", (string.Concat(pipe.Stream("Describe", both, config)) == withTwo).ToString());
                 Report("tensor_still_usable", second.ToArray<byte>()[0].ToString());
+                // An image with no pixels kills the real library (SIGFPE; the double too): refused before the call.
+                foreach (long[] shape in new[] { new long[] { 0, 8, 3 }, new long[] { 8, 0, 3 }, new long[] { 1, 8, 0, 3 }, new long[] { 2, 0, 8, 3 } })
+                {
+                    using (var empty = Ov.Tensor.FromArray(new byte[0], shape))
+                    {
+                        string key = "empty_image_" + string.Join("x", shape);
+                        try
+                        {
+                            using (pipe.Generate("Describe", new[] { first, empty }, config)) { }
+                            Report(key, "accepted");
+                        }
+                        catch (ArgumentException e)
+                        {
+                            Report(key, e.ParamName + " | " + e.Message.Split('\n')[0].Split('\r')[0]);
+                        }
+                    }
+                }
+                using (var noImage = Ov.Tensor.FromArray(new byte[0], 0, 0, 8, 3))
+                using (var results = pipe.Generate("Describe", new[] { first, noImage }, config))
+                {
+                    Report("batch_of_no_images", (results.GetString() == withOne).ToString());
+                }
                 first.Dispose();
                 try
                 {
