@@ -28,7 +28,7 @@ class SupportsCPointer(Protocol):
 
 # A foreign handle argument: an object with `c_pointer`, or a cffi pointer cdata itself.
 ForeignPointer = Union[SupportsCPointer, Any]
-PropertyValue = Union[str, int, float]
+PropertyValue = Union[str, bool, int, float]
 
 
 def _type_error(name: str, expected: str, value: object) -> TypeError:
@@ -303,10 +303,12 @@ def c_key_values(native: Native, keep: Keep, properties: Optional[Mapping[str, P
     for key, value in merged.items():
         if not isinstance(key, str):
             raise _type_error(f"{name} key", "str", key)
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise TypeError(f"{name}[{key!r}]: expected str, int or float, got {type(value).__name__}"
-                            + (" (spell booleans as the library expects, e.g. \"YES\"/\"NO\")" if isinstance(value, bool) else ""))
-        for text, label in ((key, f"{name} key {key!r}"), (str(value), f"{name}[{key!r}]")):
+        if not isinstance(value, (str, int, float)):
+            raise TypeError(f"{name}[{key!r}]: expected str, bool, int or float, got {type(value).__name__}")
+        # A bool is OpenVINO's string spelling of one, as upstream's Python API accepts True/False
+        # (e.g. prompt_lookup=True); str(True) would be "True".
+        text_value = ("YES" if value else "NO") if isinstance(value, bool) else str(value)
+        for text, label in ((key, f"{name} key {key!r}"), (text_value, f"{name}[{key!r}]")):
             args.append(keep.hold(native.ffi.new("char[]", _utf8(text, label))))
     return args
 
