@@ -3,7 +3,8 @@ csharp/samples/VisualLanguageChat) against the real GenAI C library (OPENVINO_GE
 Qwen2-VL model: they print what upstream's C sample visual_language_chat prints (a `question:` prompt,
 each streamed answer, `----------` between turns), computed here with Python openvino_genai and a
 ChatHistory as that sample keeps it; PPM and BMP give the same pixels; C# on Mono and CoreCLR prints
-what Python does; unreadable images are refused with a message. Skipped, saying why, without
+what Python does; unreadable images are refused with a message (which formats each reads:
+test_vlm_sample_images.py). Skipped, saying why, without
 OPENVINO_GENAI_DIR."""
 from __future__ import annotations
 
@@ -171,7 +172,8 @@ def test_samples_refuse_what_they_cannot_read(runtime: str, install: real_genai.
     data = bytearray(bmp16.read_bytes())
     data[28:30] = (16).to_bytes(2, "little")
     bmp16.write_bytes(bytes(data))
-    bad = {"png": (png, "not a binary PPM (P6) or BMP image"), "16-bit BMP": (bmp16, "BMP with 16 bits per pixel"),
+    # A broken PNG: Python hands it to Pillow, which cannot read it; C# reads no PNG (test_vlm_sample_images.py).
+    bad = {"png": (png, "a PNG image"), "16-bit BMP": (bmp16, "BMP with 16 bits per pixel"),
            "missing": (tmp_path / "missing.ppm", "missing.ppm")}
     for name, (path, message) in bad.items():
         args = [str(tiny_qwen2_vl), str(path)]

@@ -5,13 +5,15 @@ ChatHistory.
 
     python visual_language_chat.py MODEL_DIR IMAGE_OR_FOLDER [DEVICE] [--property KEY=VALUE]...
 
-Images: binary PPM (P6, 8-bit) and uncompressed BMP (24 or 32 bits per pixel); other files (PNG, JPEG,
-...) are refused with a message (this sample has no image decoder; convert them first). The GenAI C
+Images: binary PPM (P6, 8-bit) and uncompressed BMP (24 or 32 bits per pixel) are read here; PNG, JPEG
+and every other format Pillow reads go through Pillow (as upstream's Python sample does), when it is
+installed; otherwise they are refused with a message saying so. The GenAI C
 library is found through OPENVINO_GENAI_DIR, OpenVINO's C library (for the image tensors) through
 OPENVINO_DIR or beside the GenAI library.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
@@ -71,14 +73,37 @@ def read_bmp(data: bytes, path: Path) -> np.ndarray:
     return np.ascontiguousarray(bgr if height < 0 else bgr[::-1])  # positive height: bottom-up rows
 
 
+# Leading bytes of formats this sample hands to Pillow, for messages when it cannot.
+SIGNATURES = {b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"II*\0": "TIFF", b"MM\0*": "TIFF"}
+
+
+def read_with_pillow(data: bytes, path: Path) -> np.ndarray:
+    kind = next((name for magic, name in SIGNATURES.items() if data.startswith(magic)), None)
+    what = f"a {kind} image" if kind else "not a binary PPM (P6) or BMP image"
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise ImageError(f"{path}: {what}; reading it needs Pillow (pip install pillow), without which this sample "
+                         "reads binary PPM (P6) and uncompressed BMP only") from None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return np.asarray(image.convert("RGB"))
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise ImageError(f"{path}: {what} that Pillow cannot read ({error})") from None
+
+
 def read_image(path: Path) -> np.ndarray:
     """HxWx3 uint8 RGB pixels."""
     data = path.read_bytes()
     if data[:2] == b"P6":
-        return read_ppm(data, path)
-    if data[:2] == b"BM":
-        return read_bmp(data, path)
-    raise ImageError(f"{path}: not a binary PPM (P6) or BMP image; this sample reads no other format")
+        pixels = read_ppm(data, path)
+    elif data[:2] == b"BM":
+        pixels = read_bmp(data, path)
+    else:
+        pixels = read_with_pillow(data, path)
+    if pixels.shape[0] == 0 or pixels.shape[1] == 0:
+        raise ImageError(f"{path}: the image has no pixels ({pixels.shape[1]}x{pixels.shape[0]})")
+    return pixels
 
 
 def main(argv: list[str]) -> int:

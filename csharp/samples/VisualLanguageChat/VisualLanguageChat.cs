@@ -2,7 +2,8 @@
 // input, one per line; the image (or every image in a folder) goes with the first question; each answer
 // is streamed; the chat is kept in a ChatHistory.
 //   VisualLanguageChat MODEL_DIR IMAGE_OR_FOLDER [DEVICE] [--property KEY=VALUE]...
-// Images: binary PPM (P6) and uncompressed BMP (24/32 bits); other files are refused with a message.
+// Images: binary PPM (P6) and uncompressed BMP (24/32 bits); other files (PNG, JPEG, ...) are refused with a
+// message naming their format (ImageFile.cs says why there is no decoder here).
 using System;
 using System.Collections.Generic;
 using System.IO;
