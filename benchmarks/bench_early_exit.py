@@ -30,7 +30,8 @@ MODES = ("abi", "api")
 def measure(g: object, model: Path, exits: int) -> tuple[list[float], list[float]]:
     """Milliseconds from `break` to the call's return, and per whole exit (start to return)."""
     leaving, whole = [], []
-    with g.LLMPipeline(model, "CPU") as pipe, g.GenerationConfig() as cfg:  # type: ignore[attr-defined]
+    cfg = g.GenerationConfig()  # type: ignore[attr-defined]
+    with g.LLMPipeline(model, "CPU") as pipe:  # type: ignore[attr-defined]
         cfg.max_new_tokens = 100000
         cfg.ignore_eos = True
         for _ in range(exits):

@@ -240,6 +240,69 @@ class Diagnosis:
         for _, kind in self.model_paths.values():
             seen.setdefault(kind.key, kind)
         return list(seen.values())
+class FieldKind(enum.Enum):
+    """What one field of a value class holds (from its setter's C type)."""
+
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    STRING = "string"  # a string, or an unset optional one (None / null)
+    ENUM = "enum"
+    INT_LIST = "int_list"
+    STRING_LIST = "string_list"
+
+
+RULE_OPS = ("==", "!=", "<", "<=", ">", ">=", "multiple_of", "contains", "each>=", "in", "set", "unset")
+
+
+@dataclass(frozen=True)
+class ValueField:
+    """One field of a value class: a settable property of its handle, with upstream's default."""
+
+    name: str
+    kind: FieldKind
+    ctype: m.CType  # the value's C type (an array's item type)
+    default: object  # upstream's default: int, float, bool, str, enum member name, list; None: unset optional
+    setter: str  # C function setting it on the native object
+    getter: Optional[str]  # C function reading it back, when the API has one
+    unset: object = None  # the value meaning "not set" (C#: null), None when the field has none
+    optional: bool = False  # a string that may be unset (None / null)
+    wide: bool = False  # a size_t shown as a 64-bit integer in C#
+    as_set: bool = False  # upstream shows a set
+    enum: Optional[str] = None  # C enum name of an ENUM field
+    lo: int = 0  # range of an INT field (or of list items): the C type's
+    hi: int = 0
+    json: str = ""  # key in a JSON file ("" never read from JSON); "a.b" is nested
+    json_if: str = ""  # read from JSON only when this bool field is true
+    json_values: tuple[tuple[str, str], ...] = ()  # JSON value as text -> enum member name
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check of upstream's validate(), in our words: `field` passes every `check` whenever all `when` hold."""
+
+    field: str
+    check: tuple[tuple[str, object], ...]  # (op, operand); an operand "@name" is field `name`'s value
+    when: tuple[tuple[str, str, object], ...]  # (field, op, operand)
+    says: str  # "<Class>.<field> <says> (got <value>)"
+
+
+@dataclass
+class ValueClass:
+    """A handle shown as a plain value class ([conventions.value_classes]): fields read and written
+    freely; the native object is made at call time from the origin plus the assigned fields."""
+
+    handle: str
+    name: str  # neutral snake_case, the handle's: "generation_config"
+    native_name: str  # the internal class of the handle: "generation_config_native"
+    fields: list[ValueField]  # in the order their setters are called
+    rules: list[Rule]
+    constructor: str  # C function making the library's defaults
+    json: Optional[str]  # C function reading a JSON file (None: no JSON origin)
+    token_limit: tuple[str, ...] = ()  # fields of which one must be set for a generate (point 4)
+    validate: Optional[str] = None  # C function validating the native object, when the API has one
+    # (field, value): on a copy with it set, `validate` fails exactly when no token limit is set.
+    token_limit_probe: Optional[tuple[str, object]] = None
 
 
 @dataclass
@@ -252,6 +315,7 @@ class Binding:
     absent_statuses: dict[str, str]  # status enum -> member meaning "no value"
     error_text: Optional[ErrorText]
     value_structs: dict[str, ValueStruct] = field(default_factory=dict)  # every plain (non-callback) struct
+    value_classes: dict[str, ValueClass] = field(default_factory=dict)  # handle -> its value class
     docs: Optional[docs_mod.Docs] = None  # the library's docs file, attached to classes and members
     diagnosis: Optional[Diagnosis] = None
 
@@ -309,10 +373,11 @@ def bind(c: conv.Conventions) -> Binding:
         statics.append(Member(MemberKind.STATIC, _method_name(info), call=_call(c, info)))
     error_text = _error_text(c)
     diagnosis = _diagnosis(c, problems)
+    values = _value_classes(c, classes, problems)
     if problems:
         raise BindingError("\n".join(problems))
     out = Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c),
-                  diagnosis=diagnosis)
+                  value_classes=values, diagnosis=diagnosis)
     docs_mod.attach(out, lib)
     return out
 
@@ -586,3 +651,131 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
     users = tuple(f for f in spec.helper_library_users if f in c.functions)
     return Diagnosis(status_enum, spec.status, model_paths, devices, tuple(spec.meta_devices), query, users, helper,
                      dict(spec.refused_properties))
+# -- value classes --
+
+_FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set"}
+_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe"}
+
+
+_UNSIGNED = {"unsigned char", "uint8_t", "unsigned short", "uint16_t", "unsigned int", "uint32_t", "uint64_t",
+             "unsigned long long", "size_t", "uintptr_t"}
+
+
+def _int_range(t: m.CType) -> tuple[int, int]:
+    """The values a C integer type holds."""
+    bits = 8 * m.SCALAR_SIZES.get(t.name or "", 8)
+    if (t.name or "") in _UNSIGNED:
+        return 0, (1 << bits) - 1
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
+                   problems: list[str]) -> dict[str, ValueClass]:
+    out: dict[str, ValueClass] = {}
+    for handle, spec in c.library.conventions.value_classes.items():
+        where = f"[conventions.value_classes.{handle}]"
+        cls = classes.get(handle)
+        if cls is None:
+            if not any(h.name == handle for h in c.api.handles):
+                continue  # another version of the API
+            problems.append(f"{where}: {handle} is a foreign handle")
+            continue
+        if not isinstance(spec, dict) or set(spec) - _CLASS_KEYS:
+            problems.append(f"{where}: unknown keys {sorted(set(spec) - _CLASS_KEYS) if isinstance(spec, dict) else spec!r} "
+                            f"(expected {', '.join(sorted(_CLASS_KEYS))})")
+            continue
+        ctors = cls.of(MemberKind.CONSTRUCTOR)
+        if not ctors or ctors[0].call is None:
+            problems.append(f"{where}: {handle} has no constructor to make the library's defaults")
+            continue
+        json_fn: Optional[str] = None
+        if spec.get("json"):
+            factory = next((mem for mem in cls.of(MemberKind.FACTORY) if mem.name == spec["json"]), None)
+            if factory is None or factory.call is None:
+                problems.append(f"{where}: json = {spec['json']!r} is no factory of {handle}")
+            else:
+                json_fn = factory.call.function
+        props = {mem.name: mem for mem in cls.of(MemberKind.PROPERTY)}
+        fields: list[ValueField] = []
+        for name, fs in spec.get("fields", {}).items():
+            fwhere = f"{where} fields.{name}"
+            if not isinstance(fs, dict) or set(fs) - _FIELD_KEYS:
+                problems.append(f"{fwhere}: unknown keys (expected {', '.join(sorted(_FIELD_KEYS))})")
+                continue
+            mem = props.get(name)
+            if mem is None and not any(f.endswith("_set_" + name) for f in c.handles[handle].functions):
+                continue  # newer than this version of the API
+            if mem is None or mem.setter is None:
+                problems.append(f"{fwhere}: {handle} has no settable property {name!r}")
+                continue
+            value_params = mem.setter.inputs
+            t = value_params[0].type
+            item = t.pointee if value_params[0].role is Role.ARRAY and t.pointee is not None else t
+            base = item.base() if item.kind == m.POINTER else item
+            if value_params[0].role is Role.ARRAY:
+                kind = FieldKind.STRING_LIST if item.is_string() else FieldKind.INT_LIST
+            elif t.is_string():
+                kind = FieldKind.STRING
+            elif base.kind == m.ENUM:
+                kind = FieldKind.ENUM
+            elif base.name == "bool":
+                kind = FieldKind.BOOL
+            elif base.name in ("float", "double"):
+                kind = FieldKind.FLOAT
+            else:
+                kind = FieldKind.INT
+            lo, hi = _int_range(base) if kind in (FieldKind.INT, FieldKind.INT_LIST) else (0, 0)
+            optional = bool(fs.get("optional", False))
+            if "default" not in fs and not optional:
+                problems.append(f"{fwhere}: no default (give `default`, or `optional = true` for a string)")
+                continue
+            json_values = fs.get("json_values", {})
+            fields.append(ValueField(
+                name, kind, base, fs.get("default"), mem.setter.function,
+                mem.getter.function if mem.getter else None, unset=fs.get("unset"), optional=optional,
+                wide=bool(fs.get("wide", False)), as_set=bool(fs.get("set", False)),
+                enum=base.name if kind is FieldKind.ENUM else None, lo=lo, hi=hi,
+                json=fs.get("json", name), json_if=fs.get("json_if", ""),
+                json_values=tuple((str(k), str(v)) for k, v in json_values.items())))
+        names = {f.name for f in fields}
+        for f in fields:
+            if f.json_if and f.json_if not in names:
+                problems.append(f"{where} fields.{f.name}: json_if = {f.json_if!r} is no field")
+        declared = set(spec.get("fields", {}))  # names here may be newer than this version of the API
+        rules: list[Rule] = []
+        for i, r in enumerate(spec.get("rules", [])):
+            rwhere = f"{where} rules[{i}]"
+            if not isinstance(r, dict) or set(r) - {"field", "check", "when", "says"} or r.get("field") not in declared:
+                problems.append(f"{rwhere}: expected {{field, check, when, says}} naming a field of the class")
+                continue
+            checks = tuple((str(x[0]), x[1] if len(x) > 1 else None) for x in r.get("check", []))
+            whens = tuple((str(x[0]), str(x[1]), x[2] if len(x) > 2 else None) for x in r.get("when", []))
+            used = {r["field"]} | {fname for fname, _, _ in whens}
+            for op, operand in checks + tuple((op, v) for _, op, v in whens):
+                if op not in RULE_OPS:
+                    problems.append(f"{rwhere}: unknown op {op!r} (expected {', '.join(RULE_OPS)})")
+                if isinstance(operand, str) and operand.startswith("@"):
+                    used.add(operand[1:])
+            if used - declared:
+                problems.append(f"{rwhere}: names no field {', '.join(sorted(used - declared))}")
+            elif used <= names:
+                rules.append(Rule(r["field"], checks, whens, str(r.get("says", ""))))
+        limit = tuple(spec.get("token_limit", []))
+        for fname in limit:
+            limited = next((x for x in fields if x.name == fname), None)
+            if limited is None or limited.unset is None:
+                problems.append(f"{where}: token_limit names {fname!r}, which is no field with an `unset` value")
+        validate = next((mem.call.function for mem in cls.of(MemberKind.METHOD)
+                         if mem.name == "validate" and mem.call is not None and not mem.call.inputs), None)
+        probe = spec.get("token_limit_probe")
+        probe_pair: Optional[tuple[str, object]] = None
+        if probe is not None:
+            if not isinstance(probe, dict) or set(probe) != {"field", "value"} or probe["field"] not in names \
+                    or validate is None:
+                problems.append(f"{where}: token_limit_probe: expected {{field, value}} naming a field, on a "
+                                f"handle with a `validate` method")
+            else:
+                probe_pair = (probe["field"], probe["value"])
+        out[handle] = ValueClass(handle, cls.name, cls.name + "_native", fields, rules, ctors[0].call.function,
+                                 json_fn, limit, validate, probe_pair)
+    return out

@@ -73,6 +73,10 @@ class ConventionData:
     # The status member meaning "no value" rather than a failure: status enum -> member. A string
     # property whose setter accepts NULL reads as null/None when its getter reports it.
     absent_statuses: dict[str, str] = field(default_factory=dict)
+    # Handles shown as plain value classes: handle -> {json, fields, rules, token_limit, ...}; the
+    # format is described where the GenAI description uses it (libraries/genai.toml) and checked by
+    # the binding model (binding.py, `ValueClass`).
+    value_classes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

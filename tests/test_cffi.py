@@ -110,20 +110,15 @@ def test_context_manager_then_gc_frees_once(native: g.Native, model_dir: Path, d
     gc.collect()
     assert live_objects(double_lib) == base
     cfg = config()
-    assert live_objects(double_lib) == base + 1
-    del cfg  # collected: ffi.gc frees it
-    gc.collect()
+    assert live_objects(double_lib) == base  # a value object: nothing native until a call takes it
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        pipe.generate("Hello", cfg).close()
+    gc.collect()  # the native config made for the call is freed with it
     assert live_objects(double_lib) == base
 
 
 def test_use_after_close_is_a_clear_error(native: g.Native, model_dir: Path) -> None:
     pipe = g.LLMPipeline(model_dir, "CPU")
-    cfg = config()
-    cfg.close()
-    with pytest.raises(ValueError, match="GenerationConfig is closed"):
-        cfg.max_new_tokens = 3
-    with pytest.raises(ValueError, match="GenerationConfig is closed"):
-        pipe.generate("Hello", cfg)
     pipe.close()
     with pytest.raises(ValueError, match="LLMPipeline is closed"):
         pipe.start_chat()
@@ -182,28 +177,28 @@ def test_invalid_arguments_never_reach_the_library(native: g.Native, model_dir: 
         g.LLMPipeline(model_dir, "CPU", PERF_COUNT=[True])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="given twice"):
         g.LLMPipeline(model_dir, "CPU", {"ATTENTION_BACKEND": "SDPA"}, ATTENTION_BACKEND="PA")
-    with config() as cfg:
-        with pytest.raises(ValueError, match="out of range"):
-            cfg.max_new_tokens = -1
-        with pytest.raises(TypeError, match="int"):
-            cfg.max_new_tokens = 2.5  # type: ignore[assignment]
-        with pytest.raises(TypeError, match="bool"):
-            cfg.ignore_eos = 1  # type: ignore[assignment]
-        with pytest.raises(ValueError, match="StopCriteria"):
-            cfg.stop_criteria = 7
-        with pytest.raises(TypeError, match="StopCriteria"):
-            cfg.stop_criteria = g.StreamingStatus.STOP
-        with pytest.raises(TypeError, match=r"strings\[1\]"):
-            cfg.stop_strings = ["ok", 3]  # type: ignore[list-item]
-        with pytest.raises(TypeError, match="sequence of str"):
-            cfg.stop_strings = "abc"
-        with g.LLMPipeline(model_dir, "CPU") as pipe:
-            with pytest.raises(TypeError, match="inputs"):
-                pipe.generate(None, cfg)  # type: ignore[arg-type]
-            with pytest.raises(TypeError, match="GenerationConfig"):
-                pipe.generate("Hello", g.WhisperGenerationConfig())  # type: ignore[arg-type]
-            with pytest.raises(TypeError, match="callable"):
-                pipe.generate("Hello", cfg, streamer="not callable")  # type: ignore[arg-type]
+    cfg = config()
+    with pytest.raises(ValueError, match="out of range"):
+        cfg.max_new_tokens = -1
+    with pytest.raises(TypeError, match="int"):
+        cfg.max_new_tokens = 2.5  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="bool"):
+        cfg.ignore_eos = 1  # type: ignore[assignment]
+    with pytest.raises(ValueError, match="StopCriteria"):
+        cfg.stop_criteria = 7
+    with pytest.raises(TypeError, match="StopCriteria"):
+        cfg.stop_criteria = g.StreamingStatus.STOP
+    with pytest.raises(TypeError, match=r"strings\[1\]"):
+        cfg.stop_strings = ["ok", 3]  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="expected a set of str"):
+        cfg.stop_strings = "abc"
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        with pytest.raises(TypeError, match="inputs"):
+            pipe.generate(None, cfg)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="GenerationConfig"):
+            pipe.generate("Hello", g.WhisperGenerationConfig())  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="callable"):
+            pipe.generate("Hello", cfg, streamer="not callable")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="no constructor"):
         g.PerfMetrics()
 
@@ -211,46 +206,44 @@ def test_invalid_arguments_never_reach_the_library(native: g.Native, model_dir: 
 # -- properties, strings, arrays --
 
 def test_generation_config_properties(native: g.Native, model_dir: Path) -> None:
-    with g.GenerationConfig() as cfg:
-        cfg.max_new_tokens = 7
-        assert cfg.max_new_tokens == 7
-        cfg.temperature = 0.5
-        cfg.do_sample = False
-        cfg.stop_criteria = g.StopCriteria.NEVER
-        cfg.stop_strings = ["world", "café"]
-        cfg.stop_token_ids = [5, 6]
-        with pytest.raises(AttributeError, match="write-only"):
-            cfg.temperature
-        cfg.validate()
+    cfg = g.GenerationConfig()
+    cfg.max_new_tokens = 7
+    assert cfg.max_new_tokens == 7
+    cfg.temperature = 0.5
+    cfg.do_sample = False
+    cfg.stop_criteria = g.StopCriteria.NEVER
+    cfg.stop_strings = {"world", "café"}
+    cfg.stop_token_ids = {5, 6}
+    assert cfg.temperature == 0.5 and cfg.stop_strings == {"world", "café"}
+    cfg.validate()
     with g.LLMPipeline(model_dir, "CPU") as pipe:
-        with pipe.get_generation_config() as own:
-            own.max_new_tokens = 3
-            pipe.set_generation_config(own)
-        with pipe.get_generation_config() as again:
-            assert again.max_new_tokens == 3
+        own = pipe.get_generation_config()
+        own.max_new_tokens = 3
+        pipe.set_generation_config(own)
+        again = pipe.get_generation_config()
+        assert again.max_new_tokens == 3
         results = pipe.generate("Hello")  # NULL config: the pipeline's own
         assert results.get_perf_metrics().num_generation_tokens <= 3
         results.close()
 
 
 def test_strings_round_trip_as_utf8(native: g.Native) -> None:
-    with g.WhisperGenerationConfig() as cfg:
-        cfg.initial_prompt = "naïve 世界 🚀"
-        assert cfg.initial_prompt == "naïve 世界 🚀"
-        cfg.language = "<|zh|>"
-        assert cfg.language == "<|zh|>"
-        # Never set: the getter reports NOT_FOUND, which reads as None (as C# reads null); set to
-        # None (NULL) unsets it again.
-        assert cfg.hotwords is None
-        cfg.language = None
-        assert cfg.language is None
-        cfg.suppress_tokens = [1, 2, 3]
-        assert cfg.suppress_tokens == [1, 2, 3]
-        assert cfg.suppress_tokens_count == 3
-        cfg.begin_suppress_tokens = []
-        assert cfg.begin_suppress_tokens == []
-        cfg.return_timestamps = True
-        assert cfg.return_timestamps is True
+    cfg = g.WhisperGenerationConfig()
+    cfg.initial_prompt = "naïve 世界 🚀"
+    assert cfg.initial_prompt == "naïve 世界 🚀"
+    cfg.language = "<|zh|>"
+    assert cfg.language == "<|zh|>"
+    # Never set: the getter reports NOT_FOUND, which reads as None (as C# reads null); set to
+    # None (NULL) unsets it again.
+    assert cfg.hotwords is None
+    cfg.language = None
+    assert cfg.language is None
+    cfg.suppress_tokens = [1, 2, 3]
+    assert cfg.suppress_tokens == [1, 2, 3]
+    cfg.begin_suppress_tokens = []
+    assert cfg.begin_suppress_tokens == []
+    cfg.return_timestamps = True
+    assert cfg.return_timestamps is True
     text = '{"role": "user", "content": "naïve 世界 🚀"}'
     with g.JsonContainer.from_json_string(text) as container:
         assert "naïve 世界 🚀" in container.to_json_string()
@@ -259,7 +252,8 @@ def test_strings_round_trip_as_utf8(native: g.Native) -> None:
 
 
 def test_decoded_text_and_perf_metrics(native: g.Native, model_dir: Path) -> None:
-    with g.LLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
         with pipe.generate("Hello café", cfg) as results, results.get_perf_metrics() as metrics:
             text = results.get_string()
             assert text and isinstance(text, str)
@@ -286,7 +280,8 @@ def test_callback_form_on_either_thread(native: g.Native, model_dir: Path, backe
         chunks.append(chunk)
         threads.append("caller" if threading.get_ident() == main else "worker")
 
-    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
         with pipe.generate("Hello world", cfg, streamer=on_chunk) as results:
             assert "".join(chunks) == results.get_string()
     assert len(chunks) > 3
@@ -296,7 +291,8 @@ def test_callback_form_on_either_thread(native: g.Native, model_dir: Path, backe
 
 @pytest.mark.parametrize("backend", ["SDPA", "PA"])
 def test_iterator_form_matches_callback_form(native: g.Native, model_dir: Path, backend: str) -> None:
-    with g.LLMPipeline(model_dir, "CPU", {"ATTENTION_BACKEND": backend}) as pipe, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU", {"ATTENTION_BACKEND": backend}) as pipe:
         expected: list[str] = []
         pipe.generate("Hello world", cfg, streamer=expected.append).close()
         stream = pipe.stream("Hello world", cfg)
@@ -310,7 +306,8 @@ def test_iterator_form_matches_callback_form(native: g.Native, model_dir: Path, 
 
 @pytest.mark.parametrize("backend", ["SDPA", "PA"])
 def test_breaking_out_stops_generation_and_joins(native: g.Native, model_dir: Path, backend: str) -> None:
-    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config(60) as cfg:
+    cfg = config(60)
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
         full = pipe.generate("Hello world", cfg)
         full_text = full.get_string()
         full.close()
@@ -335,7 +332,8 @@ def test_breaking_out_stops_generation_and_joins(native: g.Native, model_dir: Pa
 
 def test_a_stream_starts_nothing_before_it_is_iterated(native: g.Native, model_dir: Path) -> None:
     # Issue 11: `s = pipe.stream(...)` used to start generating at once.
-    with g.LLMPipeline(model_dir, "CPU") as pipe, config(20) as cfg:
+    cfg = config(20)
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
         seen: list[str] = []
         stream = pipe.stream("Hello world", cfg)
         assert not stream_threads(), "nothing runs before the first chunk is asked for"
@@ -355,7 +353,8 @@ def test_a_stream_starts_nothing_before_it_is_iterated(native: g.Native, model_d
 def test_break_without_close_leaves_the_pipeline_free(native: g.Native, model_dir: Path, backend: str) -> None:
     # Issue 11: leaving the loop with `break` while the stream is still referenced kept the pipeline busy,
     # and the next call failed with -17. The paused stream now gives way to the next call on its pipeline.
-    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config(60) as cfg:
+    cfg = config(60)
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
         with pipe.generate("Hello world", cfg) as full:
             full_text = full.get_string()
         stream = pipe.stream("Hello world", cfg)
@@ -401,7 +400,8 @@ def test_streamer_objects(native: g.Native, model_dir: Path) -> None:
         def end(self) -> None:
             Failing.ended = True
 
-    with g.LLMPipeline(model_dir, "CPU") as pipe, config(30) as cfg:
+    cfg = config(30)
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
         streamer = Collect()
         with pipe.generate("Hello world", cfg, streamer=streamer) as results:
             assert "".join(streamer.chunks) == results.get_string() and streamer.ended == 1
@@ -427,7 +427,8 @@ def test_callback_exception_stops_and_is_reraised(native: g.Native, model_dir: P
 
     for backend in ("SDPA", "PA"):
         calls.clear()
-        with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe, config(60) as cfg:
+        cfg = config(60)
+        with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
             with pytest.raises(ValueError, match="user code failed") as info:
                 pipe.generate("Hello world", cfg, streamer=failing)
             assert len(calls) == 3, "no user call after the error (the library's final flush is absorbed)"
@@ -440,13 +441,15 @@ def test_keyboard_interrupt_in_callback_is_not_swallowed(native: g.Native, model
     def interrupted(chunk: str) -> None:
         raise KeyboardInterrupt
 
-    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND="SDPA") as pipe, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND="SDPA") as pipe:
         with pytest.raises(KeyboardInterrupt):
             pipe.generate("Hello world", cfg, streamer=interrupted)
 
 
 def test_ctrl_c_while_iterating_stops_the_call(native: g.Native, model_dir: Path) -> None:
-    with g.LLMPipeline(model_dir, "CPU") as pipe, config(60) as cfg:
+    cfg = config(60)
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
         with pytest.raises(KeyboardInterrupt):
             for _ in pipe.stream("Hello world", cfg):
                 _thread.interrupt_main()  # what Ctrl-C does, delivered while the loop runs
@@ -457,7 +460,8 @@ def test_ctrl_c_while_iterating_stops_the_call(native: g.Native, model_dir: Path
 
 
 def test_callback_return_values(native: g.Native, model_dir: Path) -> None:
-    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND="SDPA") as pipe, config(60) as cfg:
+    cfg = config(60)
+    with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND="SDPA") as pipe:
         for stop in (True, g.StreamingStatus.STOP, g.StreamingStatus.CANCEL, 1):
             seen: list[str] = []
 
@@ -475,20 +479,20 @@ def test_concurrent_calls_reach_their_own_callbacks(native: g.Native, model_dir:
     prompts = ["Hello world", "quick fox", "naïve streaming", "café 世界"]
     pipes = [g.LLMPipeline(model_dir, "CPU") for _ in prompts]
     expected = []
-    with config() as cfg:
-        for pipe, prompt in zip(pipes, prompts):
-            with pipe.generate(prompt, cfg) as r:
-                expected.append(r.get_string())
-        got: dict[int, list[str]] = {i: [] for i in range(len(prompts))}
+    cfg = config()
+    for pipe, prompt in zip(pipes, prompts):
+        with pipe.generate(prompt, cfg) as r:
+            expected.append(r.get_string())
+    got: dict[int, list[str]] = {i: [] for i in range(len(prompts))}
 
-        def run(i: int) -> None:
-            pipes[i].generate(prompts[i], cfg, streamer=got[i].append).close()
+    def run(i: int) -> None:
+        pipes[i].generate(prompts[i], cfg, streamer=got[i].append).close()
 
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(len(prompts))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(prompts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert ["".join(got[i]) for i in range(len(prompts))] == expected
     for pipe in pipes:
         pipe.close()
@@ -497,7 +501,8 @@ def test_concurrent_calls_reach_their_own_callbacks(native: g.Native, model_dir:
 # -- chat, history, JSON --
 
 def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
-    with g.LLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
         pipe.start_chat()
         first = pipe.generate("Hello", cfg)
         second = pipe.generate("Tell me more", cfg)
@@ -561,7 +566,8 @@ class ForeignTensor:
 
 
 def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
-    with g.VLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+    cfg = config()
+    with g.VLMPipeline(model_dir, "CPU") as pipe:
         without = pipe.generate("Describe", [], cfg)
         images = [ForeignTensor(1), ForeignTensor(2)]
         with_images = pipe.generate("Describe", images, cfg)
@@ -584,7 +590,8 @@ def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
 
 def test_whisper(native: g.Native, model_dir: Path) -> None:
     samples = [((i * 37) % 200 - 100) / 100 for i in range(16000)]
-    with g.WhisperPipeline(model_dir, "CPU") as pipe, pipe.get_generation_config() as cfg:
+    with g.WhisperPipeline(model_dir, "CPU") as pipe:
+        cfg = pipe.get_generation_config()
         cfg.return_timestamps = True
         from_list = pipe.generate(samples, cfg)
         from_buffer = pipe.generate(array.array("f", samples), cfg)
@@ -694,7 +701,8 @@ def test_api_mode_compiles_against_the_upstream_headers(tmp_path: Path, cffi_bui
     api = snapshot.load(snapshot.embedded("genai"))
     for struct in api.structs:
         assert native.ffi.sizeof(struct.name) == struct.size
-    with g.LLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
         chunks: list[str] = []
         with pipe.generate("Hello", cfg, streamer=chunks.append) as results:
             assert "".join(chunks) == results.get_string()
@@ -702,11 +710,13 @@ def test_api_mode_compiles_against_the_upstream_headers(tmp_path: Path, cffi_bui
 
 def test_objects_of_both_modes_work_together(double_lib: Path, cffi_build: Path, model_dir: Path) -> None:
     abi = g.load(double_lib, mode="abi")
-    cfg = config()
+    history = g.ChatHistory()
+    with g.JsonContainer.from_json_string('{"role": "user", "content": "Hello"}') as message:
+        history.push_back(message)
     api = g.load(double_lib, mode="api", include_dirs=[DOUBLE_INCLUDE], build_dir=cffi_build)
-    assert cfg._native is abi
+    assert history._native is abi
     with g.LLMPipeline(model_dir, "CPU") as pipe:
         assert pipe._native is api
-        with pipe.generate("Hello", cfg) as results:  # an ABI-mode config in an API-mode call
+        with pipe.generate_with_history(history, config()) as results:  # an ABI-mode history in an API-mode call
             assert results.get_string()
-    cfg.close()
+    history.close()

@@ -33,7 +33,8 @@ mode, root, model, build, prompts, max_new = sys.argv[1:7]
 g.load(root, mode=mode, build_dir=build)
 out = {"turns": [], "threads": []}
 main = threading.get_ident()
-with g.LLMPipeline(model, "CPU", INFERENCE_PRECISION_HINT="f32") as pipe, g.GenerationConfig() as cfg:
+cfg = g.GenerationConfig()
+with g.LLMPipeline(model, "CPU", INFERENCE_PRECISION_HINT="f32") as pipe:
     cfg.max_new_tokens = int(max_new)
     for prompt in json.loads(prompts):
         chunks = []

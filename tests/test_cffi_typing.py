@@ -29,9 +29,10 @@ import openvino_genai_cffi as g
 
 def chat(model: Path) -> List[str]:
     texts: List[str] = []
-    with g.LLMPipeline(model, "CPU", {"ATTENTION_BACKEND": "SDPA"}, NUM_STREAMS=1) as pipe, g.GenerationConfig() as cfg:
+    cfg = g.GenerationConfig()
+    with g.LLMPipeline(model, "CPU", {"ATTENTION_BACKEND": "SDPA"}, NUM_STREAMS=1) as pipe:
         cfg.max_new_tokens = 20
-        cfg.stop_strings = ["\\n"]
+        cfg.stop_strings = {"\\n"}
         cfg.stop_criteria = g.StopCriteria.NEVER
         pipe.start_chat()
         results = pipe.generate("Hello", cfg, streamer=lambda chunk: print(chunk, end=""))

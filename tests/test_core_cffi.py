@@ -327,8 +327,8 @@ def test_genai_vlm_pipeline_takes_core_tensors(native: ov.Native, tmp_path: Path
     images = [ov.Tensor.from_numpy(np.full((1, 8, 8, 3), shade, np.uint8)) for shade in (10, 200)]
     assert all(t.element_type == ov.ElementType.U8 and t.shape == [1, 8, 8, 3] for t in images)
     before = live_objects(double)
-    with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.GenerationConfig() as cfg:
-        cfg.max_new_tokens = 20
+    cfg = genai.GenerationConfig(max_new_tokens=20)
+    with genai.VLMPipeline(tmp_path, "CPU") as pipe:
         without = pipe.generate("Describe", [], cfg).get_string()
         with_two = pipe.generate("Describe", images, cfg).get_string()
         with_one = pipe.generate("Describe", images[:1], cfg).get_string()

@@ -65,7 +65,9 @@ def run_child(code: str, *args: object, timeout: float = 120) -> subprocess.Comp
 
 def test_empty_stop_strings_clear_the_stop_strings(native: g.Native, tmp_path: Path) -> None:
     # Real 2026.3: set_stop_strings(cfg, NULL, 0) is INVALID_C_PARAM (MEASURED.md); [] must still work.
-    with g.LLMPipeline(tmp_path, "CPU") as pipe, config() as plain, config() as cfg:
+    cfg = config()
+    plain = config()
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
         full = pipe.generate("Hello", plain).get_string()
         stop = full.split()[2]
         cfg.stop_strings = [stop]
@@ -90,7 +92,8 @@ def test_empty_audio_reaches_the_library(native: g.Native, tmp_path: Path, audio
 # -- the double must not wedge a pipeline after a failed call --
 
 def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Native, tmp_path: Path) -> None:
-    with g.LLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history, config() as cfg:
+    cfg = config()
+    with g.LLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history:
         with pytest.raises(g.StatusError) as failed:
             pipe.generate_with_history(history, cfg)
         assert failed.value.status_name == "UNKNOW_EXCEPTION"
@@ -150,13 +153,13 @@ def test_parallel_arrays_of_different_lengths_are_refused(mode: str, tmp_path: P
 
 def test_a_finite_number_too_large_for_a_c_float_is_refused(native: g.Native, tmp_path: Path) -> None:
     # cffi turns 1e300 into +inf when it fills a C float: silently another value than the one given.
-    with config() as cfg:
-        with pytest.raises(ValueError, match="too large for a C float"):
-            cfg.temperature = 1e300
-        with pytest.raises(ValueError, match="too large for a C float"):
-            cfg.top_p = -10.0 ** 39
-        cfg.temperature = 3.0e38  # the largest floats still fit
-        cfg.temperature = float("inf")  # asked for explicitly: passed on, the library validates it
+    cfg = config()
+    with pytest.raises(ValueError, match="too large for a C float"):
+        cfg.temperature = 1e300
+    with pytest.raises(ValueError, match="too large for a C float"):
+        cfg.top_p = -10.0 ** 39
+    cfg.temperature = 3.0e38  # the largest floats still fit
+    cfg.temperature = float("inf")  # asked for explicitly: passed on, the library validates it
     with g.WhisperPipeline(tmp_path, "CPU") as pipe:
         with pytest.raises(ValueError, match=r"raw_speech\[1\]: .* too large for a C float"):
             pipe.generate([0.0, 1e300])
@@ -181,7 +184,8 @@ def test_closing_a_core_tensor_during_a_vlm_call_waits_for_the_call(native: g.Na
         image.close()
         seen_closed.append(image.closed)
 
-    with g.VLMPipeline(tmp_path, "CPU") as pipe, config(5) as cfg:
+    cfg = config(5)
+    with g.VLMPipeline(tmp_path, "CPU") as pipe:
         pipe.generate("Describe", [image], cfg, streamer=close_the_image)
         assert seen_closed and not any(seen_closed), "the tensor was freed while the call still used it"
         assert image.closed, "closed once the call returned"
@@ -190,10 +194,11 @@ def test_closing_a_core_tensor_during_a_vlm_call_waits_for_the_call(native: g.Na
 
 
 def test_an_object_of_another_type_is_not_taken_as_a_tensor(native: g.Native, tmp_path: Path) -> None:
-    # Every handle has a c_pointer: a GenerationConfig (or its cdata) passed as an image used to reach
+    # Every handle has a c_pointer: a ChatHistory (or its cdata) passed as an image used to reach
     # the library as an ov_tensor_t*, which the real VLM pipeline would read as a tensor.
-    with g.VLMPipeline(tmp_path, "CPU") as pipe, config(5) as cfg, g.ChatHistory() as history:
-        for wrong in (cfg, cfg.c_pointer, history):
+    cfg = config(5)
+    with g.VLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history:
+        for wrong in (history.c_pointer, history):
             with pytest.raises(TypeError, match=r"rgbs\[0\]: expected .*ov_tensor.* got a pointer to"):
                 pipe.generate("Describe", [wrong], cfg)
         assert pipe.generate("Describe", [], cfg).get_string()  # nothing stayed borrowed
@@ -216,7 +221,8 @@ CTRL_C_DURING_WORKER_CALLBACKS = """
             os.kill(os.getpid(), signal.SIGINT)
         chunks.append(chunk)
 
-    with g.LLMPipeline(tempfile.mkdtemp(), "CPU") as pipe, g.GenerationConfig() as cfg:
+    cfg = g.GenerationConfig()
+    with g.LLMPipeline(tempfile.mkdtemp(), "CPU") as pipe:
         cfg.max_new_tokens = 30
         try:
             pipe.generate("Hello", cfg, streamer=on_chunk)
@@ -250,7 +256,8 @@ CTRL_C_STOPS_A_LONG_GENERATION = """
             time.sleep(0.001)  # a chunk per millisecond or slower: 20000 chunks take 20 s or more
         chunks.append(chunk)
 
-    with g.LLMPipeline(tempfile.mkdtemp(), "CPU") as pipe, g.GenerationConfig() as cfg:
+    cfg = g.GenerationConfig()
+    with g.LLMPipeline(tempfile.mkdtemp(), "CPU") as pipe:
         cfg.max_new_tokens = 20000
         cfg.ignore_eos = True
         try:
@@ -278,15 +285,15 @@ def test_ctrl_c_stops_a_generation_streaming_on_the_library_thread(mode: str, bu
 
 def test_a_property_setter_error_names_the_property(native: g.Native) -> None:
     # Issue 13 (8): `cfg.max_new_tokens = -1` said "value: -1 is out of range" (the C parameter's name).
-    with config() as cfg:
-        with pytest.raises(ValueError, match=r"^GenerationConfig\.max_new_tokens: -1 is out of range"):
-            cfg.max_new_tokens = -1
-        with pytest.raises(TypeError, match=r"^GenerationConfig\.temperature: expected float, got str"):
-            cfg.temperature = "hot"  # type: ignore[assignment]
-        with pytest.raises(TypeError, match=r"^GenerationConfig\.ignore_eos: expected bool"):
-            cfg.ignore_eos = 1  # type: ignore[assignment]
-        with pytest.raises(ValueError, match=r"^GenerationConfig\.stop_criteria: 7 is not a StopCriteria value"):
-            cfg.stop_criteria = 7
+    cfg = config()
+    with pytest.raises(ValueError, match=r"^GenerationConfig\.max_new_tokens: -1 is out of range"):
+        cfg.max_new_tokens = -1
+    with pytest.raises(TypeError, match=r"^GenerationConfig\.temperature: expected float, got str"):
+        cfg.temperature = "hot"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"^GenerationConfig\.ignore_eos: expected bool"):
+        cfg.ignore_eos = 1  # type: ignore[assignment]
+    with pytest.raises(ValueError, match=r"^GenerationConfig\.stop_criteria: 7 is not a StopCriteria value"):
+        cfg.stop_criteria = 7
 
 
 # -- streams: closing from another thread, leaving early --
@@ -294,7 +301,8 @@ def test_a_property_setter_error_names_the_property(native: g.Native) -> None:
 def test_close_from_another_thread_ends_the_consumers_loop(native: g.Native, tmp_path: Path) -> None:
     # Issue 13 (2): close() drained the end marker while the consumer waited for it inside next(), which
     # then waited forever (22 of 100 runs). Each round closes at a slightly different moment.
-    with g.LLMPipeline(tmp_path, "CPU") as pipe, config(1000) as cfg:
+    cfg = config(1000)
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
         cfg.ignore_eos = True
         for round_ in range(40):
             stream = pipe.stream("Hello", cfg)
@@ -354,7 +362,8 @@ def test_leaving_a_stream_early_does_not_wait_for_a_poll(native: g.Native, tmp_p
     # expire). The time it takes is a figure: benchmarks/bench_early_exit.py.
     waits = _ExpiredWaits(monkeypatch)
     exits = 20
-    with g.LLMPipeline(tmp_path, "CPU") as pipe, config(1000) as cfg:
+    cfg = config(1000)
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
         cfg.ignore_eos = True
         for _ in range(exits):
             with pipe.stream("Hello", cfg) as stream:

@@ -15,21 +15,22 @@ from genai_interop_runtime.convert import SupportsCPointer
 from genai_interop_runtime.errors import NeedsNewerLibrary, UnsupportedLibraryVersion
 from genai_interop_runtime.handles import Handle
 from genai_interop_runtime.native import Native
+from genai_interop_runtime.values import InvalidValueError, NoTokenLimitError, StaleValueError, UnknownValueError
 
 from ._bindings import (
     MeanStd,
     JsonContainer,
     ChatHistory,
-    GenerationConfig,
     DecodedResults,
     LLMPipeline,
     PerfMetrics,
     VLMDecodedResults,
     VLMPipeline,
-    WhisperGenerationConfig,
     WhisperDecodedResultChunk,
     WhisperDecodedResults,
     WhisperPipeline,
+    GenerationConfig,
+    WhisperGenerationConfig,
 )
 from ._callbacks import (
     StreamerCallback,
@@ -72,16 +73,20 @@ __all__ = [
     'MeanStd',
     'JsonContainer',
     'ChatHistory',
-    'GenerationConfig',
     'DecodedResults',
     'LLMPipeline',
     'PerfMetrics',
     'VLMDecodedResults',
     'VLMPipeline',
-    'WhisperGenerationConfig',
     'WhisperDecodedResultChunk',
     'WhisperDecodedResults',
     'WhisperPipeline',
+    'GenerationConfig',
+    'WhisperGenerationConfig',
+    "InvalidValueError",
+    "NoTokenLimitError",
+    "StaleValueError",
+    "UnknownValueError",
     'StreamerCallback',
     'Status',
     'ChatHistoryStatus',

@@ -8,12 +8,13 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
+from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union, cast
 
 from genai_interop_runtime import callbacks as _rcb
 from genai_interop_runtime import convert as _rt
 from genai_interop_runtime import handles as _rh
 from genai_interop_runtime import images as _ri
+from genai_interop_runtime import values as _rv
 
 from . import _callbacks as _cb
 from . import _errors
@@ -466,7 +467,7 @@ class ChatHistory(_rh.Handle):
             keep.release()
 
 
-class GenerationConfig(_rh.Handle):
+class _GenerationConfigNative(_rh.Handle):
     """Settings of one text generation: how many tokens, when to stop, and how the next token is chosen
     (greedy by default; random sampling with `do_sample`; beam search with `num_beams` > 1). Only the
     settings of the chosen decoding method and the general ones matter.
@@ -488,12 +489,12 @@ class GenerationConfig(_rh.Handle):
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_generation_config_create(out_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create', n)
-            self._adopt(n, _rt.non_null(n, out_config[0], 'ov_genai_generation_config_create', 'GenerationConfig'), n.lib.ov_genai_generation_config_free)
+            self._adopt(n, _rt.non_null(n, out_config[0], 'ov_genai_generation_config_create', '_GenerationConfigNative'), n.lib.ov_genai_generation_config_free)
         finally:
             keep.release()
 
     @classmethod
-    def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> GenerationConfig:
+    def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> _GenerationConfigNative:
         """Settings read from a `generation_config.json` file, as exported with a model; missing keys keep the
         library's defaults.
 
@@ -514,9 +515,9 @@ class GenerationConfig(_rh.Handle):
             c_json_path = _rt.c_path(n, keep, json_path, 'json_path', False)
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_generation_config_create_from_json(c_json_path, out_config)
-            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
+            r_config = _rt.adopt(_GenerationConfigNative, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_create_from_json', n)
-            return _rt.present(n, r_config, 'ov_genai_generation_config_create_from_json', 'GenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_generation_config_create_from_json', '_GenerationConfigNative')
         finally:
             keep.release()
 
@@ -548,7 +549,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.max_new_tokens', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.max_new_tokens', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_new_tokens(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_new_tokens', n)
         finally:
@@ -565,7 +566,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_max_length`.
         """
-        raise AttributeError("GenerationConfig.max_length is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.max_length is write-only: the C API has no getter for it")
 
     @max_length.setter
     def max_length(self, value: int) -> None:
@@ -573,7 +574,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.max_length', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.max_length', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_length(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_length', n)
         finally:
@@ -589,7 +590,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_ignore_eos`.
         """
-        raise AttributeError("GenerationConfig.ignore_eos is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.ignore_eos is write-only: the C API has no getter for it")
 
     @ignore_eos.setter
     def ignore_eos(self, value: bool) -> None:
@@ -597,7 +598,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'GenerationConfig.ignore_eos')
+            c_value = _rt.c_bool(value, '_GenerationConfigNative.ignore_eos')
             result = n.lib.ov_genai_generation_config_set_ignore_eos(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_ignore_eos', n)
         finally:
@@ -615,7 +616,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_min_new_tokens`.
         """
-        raise AttributeError("GenerationConfig.min_new_tokens is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.min_new_tokens is write-only: the C API has no getter for it")
 
     @min_new_tokens.setter
     def min_new_tokens(self, value: int) -> None:
@@ -623,7 +624,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.min_new_tokens', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.min_new_tokens', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_min_new_tokens(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_new_tokens', n)
         finally:
@@ -638,7 +639,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_echo`.
         """
-        raise AttributeError("GenerationConfig.echo is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.echo is write-only: the C API has no getter for it")
 
     @echo.setter
     def echo(self, value: bool) -> None:
@@ -646,7 +647,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'GenerationConfig.echo')
+            c_value = _rt.c_bool(value, '_GenerationConfigNative.echo')
             result = n.lib.ov_genai_generation_config_set_echo(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_echo', n)
         finally:
@@ -663,7 +664,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_logprobs`.
         """
-        raise AttributeError("GenerationConfig.logprobs is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.logprobs is write-only: the C API has no getter for it")
 
     @logprobs.setter
     def logprobs(self, value: int) -> None:
@@ -671,7 +672,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.logprobs', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.logprobs', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_logprobs(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_logprobs', n)
         finally:
@@ -686,7 +687,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_include_stop_str_in_output`.
         """
-        raise AttributeError("GenerationConfig.include_stop_str_in_output is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.include_stop_str_in_output is write-only: the C API has no getter for it")
 
     @include_stop_str_in_output.setter
     def include_stop_str_in_output(self, value: bool) -> None:
@@ -694,7 +695,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'GenerationConfig.include_stop_str_in_output')
+            c_value = _rt.c_bool(value, '_GenerationConfigNative.include_stop_str_in_output')
             result = n.lib.ov_genai_generation_config_set_include_stop_str_in_output(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_include_stop_str_in_output', n)
         finally:
@@ -711,7 +712,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_num_beam_groups`.
         """
-        raise AttributeError("GenerationConfig.num_beam_groups is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.num_beam_groups is write-only: the C API has no getter for it")
 
     @num_beam_groups.setter
     def num_beam_groups(self, value: int) -> None:
@@ -719,7 +720,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.num_beam_groups', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.num_beam_groups', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_beam_groups(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beam_groups', n)
         finally:
@@ -736,7 +737,7 @@ class GenerationConfig(_rh.Handle):
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_generation_config_set_num_beams`.
         """
-        raise AttributeError("GenerationConfig.num_beams is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.num_beams is write-only: the C API has no getter for it")
 
     @num_beams.setter
     def num_beams(self, value: int) -> None:
@@ -745,7 +746,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.num_beams', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.num_beams', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_beams(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_beams', n)
         finally:
@@ -761,7 +762,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_diversity_penalty`.
         """
-        raise AttributeError("GenerationConfig.diversity_penalty is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.diversity_penalty is write-only: the C API has no getter for it")
 
     @diversity_penalty.setter
     def diversity_penalty(self, value: float) -> None:
@@ -769,7 +770,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.diversity_penalty', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.diversity_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_diversity_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_diversity_penalty', n)
         finally:
@@ -785,7 +786,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_length_penalty`.
         """
-        raise AttributeError("GenerationConfig.length_penalty is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.length_penalty is write-only: the C API has no getter for it")
 
     @length_penalty.setter
     def length_penalty(self, value: float) -> None:
@@ -793,7 +794,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.length_penalty', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.length_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_length_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_length_penalty', n)
         finally:
@@ -809,7 +810,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_num_return_sequences`.
         """
-        raise AttributeError("GenerationConfig.num_return_sequences is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.num_return_sequences is write-only: the C API has no getter for it")
 
     @num_return_sequences.setter
     def num_return_sequences(self, value: int) -> None:
@@ -817,7 +818,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.num_return_sequences', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.num_return_sequences', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_return_sequences(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_return_sequences', n)
         finally:
@@ -834,7 +835,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_no_repeat_ngram_size`.
         """
-        raise AttributeError("GenerationConfig.no_repeat_ngram_size is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.no_repeat_ngram_size is write-only: the C API has no getter for it")
 
     @no_repeat_ngram_size.setter
     def no_repeat_ngram_size(self, value: int) -> None:
@@ -842,7 +843,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.no_repeat_ngram_size', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.no_repeat_ngram_size', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_no_repeat_ngram_size(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_no_repeat_ngram_size', n)
         finally:
@@ -858,7 +859,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_stop_criteria`.
         """
-        raise AttributeError("GenerationConfig.stop_criteria is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.stop_criteria is write-only: the C API has no getter for it")
 
     @stop_criteria.setter
     def stop_criteria(self, value: Union[StopCriteria, int]) -> None:
@@ -866,7 +867,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_enum(value, 'GenerationConfig.stop_criteria', StopCriteria)
+            c_value = _rt.c_enum(value, '_GenerationConfigNative.stop_criteria', StopCriteria)
             result = n.lib.ov_genai_generation_config_set_stop_criteria(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_criteria', n)
         finally:
@@ -883,7 +884,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_temperature`.
         """
-        raise AttributeError("GenerationConfig.temperature is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.temperature is write-only: the C API has no getter for it")
 
     @temperature.setter
     def temperature(self, value: float) -> None:
@@ -891,7 +892,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.temperature', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.temperature', single=True)
             result = n.lib.ov_genai_generation_config_set_temperature(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_temperature', n)
         finally:
@@ -908,7 +909,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_top_p`.
         """
-        raise AttributeError("GenerationConfig.top_p is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.top_p is write-only: the C API has no getter for it")
 
     @top_p.setter
     def top_p(self, value: float) -> None:
@@ -916,7 +917,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.top_p', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.top_p', single=True)
             result = n.lib.ov_genai_generation_config_set_top_p(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_p', n)
         finally:
@@ -933,7 +934,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_top_k`.
         """
-        raise AttributeError("GenerationConfig.top_k is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.top_k is write-only: the C API has no getter for it")
 
     @top_k.setter
     def top_k(self, value: int) -> None:
@@ -941,7 +942,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.top_k', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.top_k', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_top_k(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_top_k', n)
         finally:
@@ -959,7 +960,7 @@ class GenerationConfig(_rh.Handle):
         Needs OpenVINO GenAI 2026.3.0.0 or newer.
         C API: `ov_genai_generation_config_set_min_p`.
         """
-        raise AttributeError("GenerationConfig.min_p is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.min_p is write-only: the C API has no getter for it")
 
     @min_p.setter
     def min_p(self, value: float) -> None:
@@ -968,7 +969,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.min_p', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.min_p', single=True)
             result = n.lib.ov_genai_generation_config_set_min_p(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_min_p', n)
         finally:
@@ -984,7 +985,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_do_sample`.
         """
-        raise AttributeError("GenerationConfig.do_sample is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.do_sample is write-only: the C API has no getter for it")
 
     @do_sample.setter
     def do_sample(self, value: bool) -> None:
@@ -992,7 +993,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_bool(value, 'GenerationConfig.do_sample')
+            c_value = _rt.c_bool(value, '_GenerationConfigNative.do_sample')
             result = n.lib.ov_genai_generation_config_set_do_sample(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_do_sample', n)
         finally:
@@ -1008,7 +1009,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_repetition_penalty`.
         """
-        raise AttributeError("GenerationConfig.repetition_penalty is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.repetition_penalty is write-only: the C API has no getter for it")
 
     @repetition_penalty.setter
     def repetition_penalty(self, value: float) -> None:
@@ -1016,7 +1017,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.repetition_penalty', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.repetition_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_repetition_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_repetition_penalty', n)
         finally:
@@ -1032,7 +1033,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_presence_penalty`.
         """
-        raise AttributeError("GenerationConfig.presence_penalty is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.presence_penalty is write-only: the C API has no getter for it")
 
     @presence_penalty.setter
     def presence_penalty(self, value: float) -> None:
@@ -1040,7 +1041,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.presence_penalty', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.presence_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_presence_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_presence_penalty', n)
         finally:
@@ -1056,7 +1057,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_frequency_penalty`.
         """
-        raise AttributeError("GenerationConfig.frequency_penalty is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.frequency_penalty is write-only: the C API has no getter for it")
 
     @frequency_penalty.setter
     def frequency_penalty(self, value: float) -> None:
@@ -1064,7 +1065,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.frequency_penalty', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.frequency_penalty', single=True)
             result = n.lib.ov_genai_generation_config_set_frequency_penalty(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_frequency_penalty', n)
         finally:
@@ -1079,7 +1080,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_rng_seed`.
         """
-        raise AttributeError("GenerationConfig.rng_seed is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.rng_seed is write-only: the C API has no getter for it")
 
     @rng_seed.setter
     def rng_seed(self, value: int) -> None:
@@ -1087,7 +1088,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.rng_seed', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.rng_seed', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_rng_seed(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_rng_seed', n)
         finally:
@@ -1103,7 +1104,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_assistant_confidence_threshold`.
         """
-        raise AttributeError("GenerationConfig.assistant_confidence_threshold is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.assistant_confidence_threshold is write-only: the C API has no getter for it")
 
     @assistant_confidence_threshold.setter
     def assistant_confidence_threshold(self, value: float) -> None:
@@ -1111,7 +1112,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_float(value, 'GenerationConfig.assistant_confidence_threshold', single=True)
+            c_value = _rt.c_float(value, '_GenerationConfigNative.assistant_confidence_threshold', single=True)
             result = n.lib.ov_genai_generation_config_set_assistant_confidence_threshold(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_assistant_confidence_threshold', n)
         finally:
@@ -1128,7 +1129,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_num_assistant_tokens`.
         """
-        raise AttributeError("GenerationConfig.num_assistant_tokens is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.num_assistant_tokens is write-only: the C API has no getter for it")
 
     @num_assistant_tokens.setter
     def num_assistant_tokens(self, value: int) -> None:
@@ -1136,7 +1137,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.num_assistant_tokens', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.num_assistant_tokens', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_num_assistant_tokens(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_num_assistant_tokens', n)
         finally:
@@ -1153,7 +1154,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_max_ngram_size`.
         """
-        raise AttributeError("GenerationConfig.max_ngram_size is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.max_ngram_size is write-only: the C API has no getter for it")
 
     @max_ngram_size.setter
     def max_ngram_size(self, value: int) -> None:
@@ -1161,7 +1162,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_value = _rt.c_int(value, 'GenerationConfig.max_ngram_size', 0, 18446744073709551615)
+            c_value = _rt.c_int(value, '_GenerationConfigNative.max_ngram_size', 0, 18446744073709551615)
             result = n.lib.ov_genai_generation_config_set_max_ngram_size(p_self, c_value)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_max_ngram_size', n)
         finally:
@@ -1176,7 +1177,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_eos_token_id`.
         """
-        raise AttributeError("GenerationConfig.eos_token_id is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.eos_token_id is write-only: the C API has no getter for it")
 
     @eos_token_id.setter
     def eos_token_id(self, id: int) -> None:
@@ -1184,7 +1185,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_id = _rt.c_int(id, 'GenerationConfig.eos_token_id', -9223372036854775808, 9223372036854775807)
+            c_id = _rt.c_int(id, '_GenerationConfigNative.eos_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_generation_config_set_eos_token_id(p_self, c_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_eos_token_id', n)
         finally:
@@ -1200,7 +1201,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_stop_strings`.
         """
-        raise AttributeError("GenerationConfig.stop_strings is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.stop_strings is write-only: the C API has no getter for it")
 
     @stop_strings.setter
     def stop_strings(self, strings: Sequence[str]) -> None:
@@ -1208,7 +1209,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_strings, n_strings = _rt.c_string_array(n, keep, strings, 'GenerationConfig.stop_strings')
+            c_strings, n_strings = _rt.c_string_array(n, keep, strings, '_GenerationConfigNative.stop_strings')
             result = n.lib.ov_genai_generation_config_set_stop_strings(p_self, c_strings, n_strings)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_strings', n)
         finally:
@@ -1224,7 +1225,7 @@ class GenerationConfig(_rh.Handle):
 
         C API: `ov_genai_generation_config_set_stop_token_ids`.
         """
-        raise AttributeError("GenerationConfig.stop_token_ids is write-only: the C API has no getter for it")
+        raise AttributeError("_GenerationConfigNative.stop_token_ids is write-only: the C API has no getter for it")
 
     @stop_token_ids.setter
     def stop_token_ids(self, token_ids: Iterable[int]) -> None:
@@ -1232,7 +1233,7 @@ class GenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_ids, n_token_ids = _rt.c_int_array(n, keep, token_ids, 'GenerationConfig.stop_token_ids', 'int64_t', -9223372036854775808, 9223372036854775807)
+            c_token_ids, n_token_ids = _rt.c_int_array(n, keep, token_ids, '_GenerationConfigNative.stop_token_ids', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_generation_config_set_stop_token_ids(p_self, c_token_ids, n_token_ids)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_generation_config_set_stop_token_ids', n)
         finally:
@@ -1365,7 +1366,7 @@ class LLMPipeline(_rh.Handle):
         try:
             p_self = keep.borrow(self)
             c_inputs = _rt.c_string(n, keep, inputs, 'inputs', False)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
+            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_decoded_results **')
@@ -1435,7 +1436,7 @@ class LLMPipeline(_rh.Handle):
         try:
             p_self = keep.borrow(self)
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
+            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_decoded_results **')
@@ -1519,27 +1520,33 @@ class LLMPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def get_generation_config(self) -> GenerationConfig:
-        """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`,
-        or the library's defaults). Changing the copy changes nothing until it is passed to
-        `set_generation_config`.
-
-        Returns:
-            A new configuration object.
-
-        C API: `ov_genai_llm_pipeline_get_generation_config`.
-        """
+    def _native_get_generation_config(self) -> _GenerationConfigNative:
+        """Calls `ov_genai_llm_pipeline_get_generation_config`."""
         n = self._native
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_llm_pipeline_get_generation_config(p_self, out_config)
-            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
+            r_config = _rt.adopt(_GenerationConfigNative, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_get_generation_config', n)
-            return _rt.present(n, r_config, 'ov_genai_llm_pipeline_get_generation_config', 'GenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_llm_pipeline_get_generation_config', '_GenerationConfigNative')
         finally:
             keep.release()
+
+
+    def get_generation_config(self) -> GenerationConfig:
+        """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`,
+        or the library's defaults). Changing the copy changes nothing until it is passed to
+        `set_generation_config`.
+        A plain object: nothing to close; the native config is read when a call needs it.
+
+        Returns:
+            A new configuration object.
+
+        C API: `ov_genai_llm_pipeline_get_generation_config`.
+        """
+        return _rv.from_pipeline(GenerationConfig, self, self._native_get_generation_config)
 
     def set_generation_config(self, config: GenerationConfig) -> None:
         """Replaces the settings `generate` uses when given none.
@@ -1553,9 +1560,10 @@ class LLMPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
+            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', False)
             result = n.lib.ov_genai_llm_pipeline_set_generation_config(p_self, c_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_set_generation_config', n)
+            _rv.record_set(self, config)
         finally:
             keep.release()
 
@@ -1942,7 +1950,7 @@ class VLMPipeline(_rh.Handle):
             c_text_inputs = _rt.c_string(n, keep, text_inputs, 'text_inputs', False)
             c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
             _ri.check_image_tensors(n, c_rgbs, n_rgbs, 'rgbs')
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
+            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
@@ -2009,7 +2017,7 @@ class VLMPipeline(_rh.Handle):
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
             c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
             _ri.check_image_tensors(n, c_rgbs, n_rgbs, 'rgbs')
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', True)
+            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
@@ -2096,15 +2104,8 @@ class VLMPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def get_generation_config(self) -> GenerationConfig:
-        """A copy of the settings `generate` uses when given none.
-
-        Returns:
-            A new configuration object.
-
-        Needs OpenVINO GenAI 2025.4.0.0 or newer.
-        C API: `ov_genai_vlm_pipeline_get_generation_config`.
-        """
+    def _native_get_generation_config(self) -> _GenerationConfigNative:
+        """Calls `ov_genai_vlm_pipeline_get_generation_config`."""
         n = self._native
         n.require('ov_genai_vlm_pipeline_get_generation_config')
         keep = _rh.Keep()
@@ -2112,11 +2113,24 @@ class VLMPipeline(_rh.Handle):
             p_self = keep.borrow(self)
             out_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_vlm_pipeline_get_generation_config(p_self, out_config)
-            r_config = _rt.adopt(GenerationConfig, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
+            r_config = _rt.adopt(_GenerationConfigNative, n, out_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_get_generation_config', n)
-            return _rt.present(n, r_config, 'ov_genai_vlm_pipeline_get_generation_config', 'GenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_vlm_pipeline_get_generation_config', '_GenerationConfigNative')
         finally:
             keep.release()
+
+
+    def get_generation_config(self) -> GenerationConfig:
+        """A copy of the settings `generate` uses when given none.
+        A plain object: nothing to close; the native config is read when a call needs it.
+
+        Returns:
+            A new configuration object.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_vlm_pipeline_get_generation_config`.
+        """
+        return _rv.from_pipeline(GenerationConfig, self, self._native_get_generation_config)
 
     def set_generation_config(self, config: GenerationConfig) -> None:
         """Replaces the settings `generate` uses when given none.
@@ -2132,14 +2146,15 @@ class VLMPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, GenerationConfig, 'config', False)
+            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', False)
             result = n.lib.ov_genai_vlm_pipeline_set_generation_config(p_self, c_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_set_generation_config', n)
+            _rv.record_set(self, config)
         finally:
             keep.release()
 
 
-class WhisperGenerationConfig(_rh.Handle):
+class _WhisperGenerationConfigNative(_rh.Handle):
     """Settings of one speech recognition: the generic generation settings plus Whisper's special tokens,
     language, task, timestamps and prompts. Read a model's own with
     `WhisperPipeline.get_generation_config`.
@@ -2164,12 +2179,12 @@ class WhisperGenerationConfig(_rh.Handle):
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_create(out_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create', n)
-            self._adopt(n, _rt.non_null(n, out_config[0], 'ov_genai_whisper_generation_config_create', 'WhisperGenerationConfig'), n.lib.ov_genai_whisper_generation_config_free)
+            self._adopt(n, _rt.non_null(n, out_config[0], 'ov_genai_whisper_generation_config_create', '_WhisperGenerationConfigNative'), n.lib.ov_genai_whisper_generation_config_free)
         finally:
             keep.release()
 
     @classmethod
-    def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> WhisperGenerationConfig:
+    def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> _WhisperGenerationConfigNative:
         """Settings read from a Whisper model's `generation_config.json`.
 
         Args:
@@ -2188,9 +2203,9 @@ class WhisperGenerationConfig(_rh.Handle):
             c_json_path = _rt.c_path(n, keep, json_path, 'json_path', False)
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_create_from_json(c_json_path, out_config)
-            r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
+            r_config = _rt.adopt(_WhisperGenerationConfigNative, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_create_from_json', n)
-            return _rt.present(n, r_config, 'ov_genai_whisper_generation_config_create_from_json', 'WhisperGenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_whisper_generation_config_create_from_json', '_WhisperGenerationConfigNative')
         finally:
             keep.release()
 
@@ -2222,7 +2237,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.decoder_start_token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, '_WhisperGenerationConfigNative.decoder_start_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_decoder_start_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_decoder_start_token_id', n)
         finally:
@@ -2256,7 +2271,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.pad_token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, '_WhisperGenerationConfigNative.pad_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_pad_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_pad_token_id', n)
         finally:
@@ -2290,7 +2305,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.translate_token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, '_WhisperGenerationConfigNative.translate_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_translate_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_translate_token_id', n)
         finally:
@@ -2324,7 +2339,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.transcribe_token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, '_WhisperGenerationConfigNative.transcribe_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_transcribe_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_transcribe_token_id', n)
         finally:
@@ -2359,7 +2374,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.prev_sot_token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, '_WhisperGenerationConfigNative.prev_sot_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_prev_sot_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_prev_sot_token_id', n)
         finally:
@@ -2393,7 +2408,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_token_id = _rt.c_int(token_id, 'WhisperGenerationConfig.no_timestamps_token_id', -9223372036854775808, 9223372036854775807)
+            c_token_id = _rt.c_int(token_id, '_WhisperGenerationConfigNative.no_timestamps_token_id', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_no_timestamps_token_id(p_self, c_token_id)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_no_timestamps_token_id', n)
         finally:
@@ -2427,7 +2442,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_index = _rt.c_int(index, 'WhisperGenerationConfig.max_initial_timestamp_index', 0, 18446744073709551615)
+            c_index = _rt.c_int(index, '_WhisperGenerationConfigNative.max_initial_timestamp_index', 0, 18446744073709551615)
             result = n.lib.ov_genai_whisper_generation_config_set_max_initial_timestamp_index(p_self, c_index)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_max_initial_timestamp_index', n)
         finally:
@@ -2461,7 +2476,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_is_multilingual = _rt.c_bool(is_multilingual, 'WhisperGenerationConfig.is_multilingual')
+            c_is_multilingual = _rt.c_bool(is_multilingual, '_WhisperGenerationConfigNative.is_multilingual')
             result = n.lib.ov_genai_whisper_generation_config_set_is_multilingual(p_self, c_is_multilingual)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_is_multilingual', n)
         finally:
@@ -2499,7 +2514,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_language = _rt.c_string(n, keep, language, 'WhisperGenerationConfig.language', True)
+            c_language = _rt.c_string(n, keep, language, '_WhisperGenerationConfigNative.language', True)
             result = n.lib.ov_genai_whisper_generation_config_set_language(p_self, c_language)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_language', n)
         finally:
@@ -2536,7 +2551,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_task = _rt.c_string(n, keep, task, 'WhisperGenerationConfig.task', True)
+            c_task = _rt.c_string(n, keep, task, '_WhisperGenerationConfigNative.task', True)
             result = n.lib.ov_genai_whisper_generation_config_set_task(p_self, c_task)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_task', n)
         finally:
@@ -2570,7 +2585,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_return_timestamps = _rt.c_bool(return_timestamps, 'WhisperGenerationConfig.return_timestamps')
+            c_return_timestamps = _rt.c_bool(return_timestamps, '_WhisperGenerationConfigNative.return_timestamps')
             result = n.lib.ov_genai_whisper_generation_config_set_return_timestamps(p_self, c_return_timestamps)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_return_timestamps', n)
         finally:
@@ -2607,7 +2622,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_initial_prompt = _rt.c_string(n, keep, initial_prompt, 'WhisperGenerationConfig.initial_prompt', True)
+            c_initial_prompt = _rt.c_string(n, keep, initial_prompt, '_WhisperGenerationConfigNative.initial_prompt', True)
             result = n.lib.ov_genai_whisper_generation_config_set_initial_prompt(p_self, c_initial_prompt)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_initial_prompt', n)
         finally:
@@ -2644,7 +2659,7 @@ class WhisperGenerationConfig(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_hotwords = _rt.c_string(n, keep, hotwords, 'WhisperGenerationConfig.hotwords', True)
+            c_hotwords = _rt.c_string(n, keep, hotwords, '_WhisperGenerationConfigNative.hotwords', True)
             result = n.lib.ov_genai_whisper_generation_config_set_hotwords(p_self, c_hotwords)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_hotwords', n)
         finally:
@@ -2719,7 +2734,7 @@ _errors.StatusError, _errors.StatusError, 0,
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'WhisperGenerationConfig.begin_suppress_tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
+            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, '_WhisperGenerationConfigNative.begin_suppress_tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_begin_suppress_tokens(p_self, c_tokens, n_tokens)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_begin_suppress_tokens', n)
         finally:
@@ -2756,13 +2771,13 @@ _errors.StatusError, _errors.StatusError, 0,
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, 'WhisperGenerationConfig.suppress_tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
+            c_tokens, n_tokens = _rt.c_int_array(n, keep, tokens, '_WhisperGenerationConfigNative.suppress_tokens', 'int64_t', -9223372036854775808, 9223372036854775807)
             result = n.lib.ov_genai_whisper_generation_config_set_suppress_tokens(p_self, c_tokens, n_tokens)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_set_suppress_tokens', n)
         finally:
             keep.release()
 
-    def get_generation_config(self) -> GenerationConfig:
+    def get_generation_config(self) -> _GenerationConfigNative:
         """The generic generation settings inside this Whisper configuration (token limits, stop tokens, ...),
         as a copy.
 
@@ -2779,9 +2794,9 @@ _errors.StatusError, _errors.StatusError, 0,
             p_self = keep.borrow(self)
             out_generation_config = n.ffi.new('ov_genai_generation_config **')
             result = n.lib.ov_genai_whisper_generation_config_get_generation_config(p_self, out_generation_config)
-            r_generation_config = _rt.adopt(GenerationConfig, n, out_generation_config[0], n.lib.ov_genai_generation_config_free, None)
+            r_generation_config = _rt.adopt(_GenerationConfigNative, n, out_generation_config[0], n.lib.ov_genai_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_generation_config_get_generation_config', n)
-            return _rt.present(n, r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', 'GenerationConfig')
+            return _rt.present(n, r_generation_config, 'ov_genai_whisper_generation_config_get_generation_config', '_GenerationConfigNative')
         finally:
             keep.release()
 
@@ -3140,7 +3155,7 @@ class WhisperPipeline(_rh.Handle):
         try:
             p_self = keep.borrow(self)
             c_raw_speech, n_raw_speech = _rt.c_float_array(n, keep, raw_speech, 'raw_speech', 'float')
-            c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'config', True)
+            c_config = _rv.c_value(n, keep, config, WhisperGenerationConfig, self, self._native_get_generation_config, None, 'config', True)
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech, n_raw_speech, c_config, out_results)
             r_results = _rt.adopt(WhisperDecodedResults, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
@@ -3149,15 +3164,8 @@ class WhisperPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def get_generation_config(self) -> WhisperGenerationConfig:
-        """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`).
-
-        Returns:
-            A new configuration object.
-
-        Needs OpenVINO GenAI 2025.4.0.0 or newer.
-        C API: `ov_genai_whisper_pipeline_get_generation_config`.
-        """
+    def _native_get_generation_config(self) -> _WhisperGenerationConfigNative:
+        """Calls `ov_genai_whisper_pipeline_get_generation_config`."""
         n = self._native
         n.require('ov_genai_whisper_pipeline_get_generation_config')
         keep = _rh.Keep()
@@ -3165,11 +3173,24 @@ class WhisperPipeline(_rh.Handle):
             p_self = keep.borrow(self)
             out_config = n.ffi.new('ov_genai_whisper_generation_config **')
             result = n.lib.ov_genai_whisper_pipeline_get_generation_config(p_self, out_config)
-            r_config = _rt.adopt(WhisperGenerationConfig, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
+            r_config = _rt.adopt(_WhisperGenerationConfigNative, n, out_config[0], n.lib.ov_genai_whisper_generation_config_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_get_generation_config', n)
-            return _rt.present(n, r_config, 'ov_genai_whisper_pipeline_get_generation_config', 'WhisperGenerationConfig')
+            return _rt.present(n, r_config, 'ov_genai_whisper_pipeline_get_generation_config', '_WhisperGenerationConfigNative')
         finally:
             keep.release()
+
+
+    def get_generation_config(self) -> WhisperGenerationConfig:
+        """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`).
+        A plain object: nothing to close; the native config is read when a call needs it.
+
+        Returns:
+            A new configuration object.
+
+        Needs OpenVINO GenAI 2025.4.0.0 or newer.
+        C API: `ov_genai_whisper_pipeline_get_generation_config`.
+        """
+        return _rv.from_pipeline(WhisperGenerationConfig, self, self._native_get_generation_config)
 
     def set_generation_config(self, config: WhisperGenerationConfig) -> None:
         """Replaces the settings `generate` uses when given none.
@@ -3185,8 +3206,868 @@ class WhisperPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_config = _rt.c_handle(n, keep, config, WhisperGenerationConfig, 'config', False)
+            c_config = _rv.c_value(n, keep, config, WhisperGenerationConfig, self, self._native_get_generation_config, None, 'config', False)
             result = n.lib.ov_genai_whisper_pipeline_set_generation_config(p_self, c_config)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_set_generation_config', n)
+            _rv.record_set(self, config)
         finally:
             keep.release()
+
+
+class GenerationConfig(_rv.ValueObject):
+    """Settings of one text generation: how many tokens, when to stop, and how the next token is chosen
+    (greedy by default; random sampling with `do_sample`; beam search with `num_beams` > 1). Only the
+    settings of the chosen decoding method and the general ones matter.
+
+    A plain, freely readable and writable object (no native object to free).
+    `GenerationConfig()` holds the library's defaults, `GenerationConfig(json_path)` a generation config file,
+    keyword arguments assign fields. The native `ov_genai_generation_config` is made when a call takes it: from
+    the origin, with every assigned field set. Reading a field that was not assigned gives the
+    origin's value, or raises UnknownValueError where the C API cannot tell it.
+    """
+
+    __slots__ = ()
+    _spec = _rv.ClassSpec(
+        'GenerationConfig',
+        (
+            _rv.FieldSpec('max_new_tokens', 'int', 18446744073709551615, unset=18446744073709551615, lo=0, hi=18446744073709551615, json='max_new_tokens', readable=True),
+            _rv.FieldSpec('max_length', 'int', 18446744073709551615, unset=18446744073709551615, lo=0, hi=18446744073709551615, json='max_length'),
+            _rv.FieldSpec('ignore_eos', 'bool', False, unset=None, lo=0, hi=0, json='ignore_eos'),
+            _rv.FieldSpec('min_new_tokens', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json='min_new_tokens'),
+            _rv.FieldSpec('echo', 'bool', False, unset=None, lo=0, hi=0, json='echo'),
+            _rv.FieldSpec('logprobs', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json='logprobs'),
+            _rv.FieldSpec('include_stop_str_in_output', 'bool', False, unset=None, lo=0, hi=0, json='include_stop_str_in_output'),
+            _rv.FieldSpec('num_beam_groups', 'int', 1, unset=None, lo=0, hi=18446744073709551615, json='num_beam_groups'),
+            _rv.FieldSpec('num_beams', 'int', 1, unset=None, lo=0, hi=18446744073709551615, json='num_beams'),
+            _rv.FieldSpec('diversity_penalty', 'float', 0.0, unset=None, lo=0, hi=0, json='diversity_penalty'),
+            _rv.FieldSpec('length_penalty', 'float', 1.0, unset=None, lo=0, hi=0, json='length_penalty'),
+            _rv.FieldSpec('num_return_sequences', 'int', 1, unset=None, lo=0, hi=18446744073709551615, json='num_return_sequences'),
+            _rv.FieldSpec('no_repeat_ngram_size', 'int', 18446744073709551615, unset=18446744073709551615, lo=0, hi=18446744073709551615, json='no_repeat_ngram_size'),
+            _rv.FieldSpec('stop_criteria', 'enum', StopCriteria.HEURISTIC, unset=None, lo=0, hi=0, enum=StopCriteria, json='early_stopping', json_values={'never': 'NEVER', 'true': 'EARLY', 'false': 'HEURISTIC'}),
+            _rv.FieldSpec('temperature', 'float', 1.0, unset=None, lo=0, hi=0, json='temperature'),
+            _rv.FieldSpec('top_p', 'float', 1.0, unset=None, lo=0, hi=0, json='top_p'),
+            _rv.FieldSpec('top_k', 'int', 18446744073709551615, unset=18446744073709551615, lo=0, hi=18446744073709551615, json='top_k'),
+            _rv.FieldSpec('min_p', 'float', 0.0, unset=None, lo=0, hi=0, json='min_p'),
+            _rv.FieldSpec('do_sample', 'bool', False, unset=None, lo=0, hi=0, json='do_sample'),
+            _rv.FieldSpec('repetition_penalty', 'float', 1.0, unset=None, lo=0, hi=0, json='repetition_penalty'),
+            _rv.FieldSpec('presence_penalty', 'float', 0.0, unset=None, lo=0, hi=0, json='presence_penalty'),
+            _rv.FieldSpec('frequency_penalty', 'float', 0.0, unset=None, lo=0, hi=0, json='frequency_penalty'),
+            _rv.FieldSpec('rng_seed', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json=''),
+            _rv.FieldSpec('assistant_confidence_threshold', 'float', 0.0, unset=None, lo=0, hi=0, json='assistant_confidence_threshold'),
+            _rv.FieldSpec('num_assistant_tokens', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json='num_assistant_tokens'),
+            _rv.FieldSpec('max_ngram_size', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json='max_ngram_size'),
+            _rv.FieldSpec('eos_token_id', 'int', -1, unset=-1, lo=-9223372036854775808, hi=9223372036854775807, json='eos_token_id'),
+            _rv.FieldSpec('stop_strings', 'string_list', set(), unset=None, lo=0, hi=0, json='stop_strings', as_set=True),
+            _rv.FieldSpec('stop_token_ids', 'int_list', set(), unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='eos_token_id', as_set=True),
+        ),
+        (
+            _rv.Rule('num_return_sequences', (('>', 0),), (), 'must be at least 1'),
+            _rv.Rule('stop_token_ids', (('each>=', 0),), (), 'must hold no negative token id'),
+            _rv.Rule('stop_token_ids', (('contains', '@eos_token_id'),), (('eos_token_id', '!=', -1),), 'must hold eos_token_id (assign eos_token_id after stop_token_ids, or include it)'),
+            _rv.Rule('max_new_tokens', (('>', 0),), (('echo', '==', False),), 'must be greater than 0 (0 is accepted only with echo = true)'),
+            _rv.Rule('max_new_tokens', (('!=', 18446744073709551615),), (('ignore_eos', '==', True), ('max_length', '==', 18446744073709551615)), 'must be set (or max_length) when ignore_eos is true'),
+            _rv.Rule('min_new_tokens', (('<=', '@max_new_tokens'),), (), 'must not exceed max_new_tokens'),
+            _rv.Rule('num_return_sequences', (('==', 1),), (('do_sample', '==', False), ('num_beams', '<=', 1)), 'must be 1 unless do_sample is true or num_beams > 1'),
+            _rv.Rule('frequency_penalty', (('>=', -2.0), ('<=', 2.0)), (('num_beams', '<=', 1),), 'must be in [-2, 2]'),
+            _rv.Rule('presence_penalty', (('>=', -2.0), ('<=', 2.0)), (('num_beams', '<=', 1),), 'must be in [-2, 2]'),
+            _rv.Rule('repetition_penalty', (('>', 0.0),), (('num_beams', '<=', 1),), 'must be greater than 0'),
+            _rv.Rule('frequency_penalty', (('==', 0.0),), (('num_beams', '>', 1),), 'must be 0 with beam search (num_beams > 1)'),
+            _rv.Rule('presence_penalty', (('==', 0.0),), (('num_beams', '>', 1),), 'must be 0 with beam search (num_beams > 1)'),
+            _rv.Rule('repetition_penalty', (('==', 1.0),), (('num_beams', '>', 1),), 'must be 1 with beam search (num_beams > 1)'),
+            _rv.Rule('top_p', (('>', 0.0), ('<=', 1.0)), (('do_sample', '==', True),), 'must be in (0, 1]'),
+            _rv.Rule('temperature', (('>', 0.0),), (('do_sample', '==', True),), 'must be greater than 0 when do_sample is true'),
+            _rv.Rule('min_p', (('>=', 0.0), ('<', 1.0)), (('do_sample', '==', True),), 'must be in [0, 1) when do_sample is true'),
+            _rv.Rule('num_beams', (('multiple_of', '@num_beam_groups'),), (('num_beams', '>', 1),), 'must be a multiple of num_beam_groups'),
+            _rv.Rule('num_beams', (('>=', '@num_return_sequences'),), (('num_beams', '>', 1),), 'must be at least num_return_sequences'),
+            _rv.Rule('do_sample', (('==', False),), (('num_beams', '>', 1),), 'must be false with beam search (num_beams > 1): sampling and beam search do not combine'),
+            _rv.Rule('no_repeat_ngram_size', (('>', 0),), (('num_beams', '>', 1),), 'must be greater than 0 with beam search'),
+            _rv.Rule('diversity_penalty', (('!=', 0.0),), (('num_beams', '>', 1), ('num_beam_groups', '>', 1)), 'must not be 0 with grouped beam search (num_beam_groups > 1)'),
+            _rv.Rule('diversity_penalty', (('==', 0.0),), (('num_beams', '>', 1), ('num_beam_groups', '<=', 1)), 'must be 0 unless beam search is grouped (num_beam_groups > 1)'),
+            _rv.Rule('num_beams', (('<=', 1),), (('num_assistant_tokens', '>', 0),), 'must be 1 with assisted generation (num_assistant_tokens > 0)'),
+            _rv.Rule('num_beams', (('<=', 1),), (('assistant_confidence_threshold', '>', 0.0),), 'must be 1 with assisted generation (assistant_confidence_threshold > 0)'),
+            _rv.Rule('num_return_sequences', (('==', 1),), (('num_assistant_tokens', '>', 0),), 'must be 1 with assisted generation (num_assistant_tokens > 0)'),
+            _rv.Rule('num_return_sequences', (('==', 1),), (('assistant_confidence_threshold', '>', 0.0),), 'must be 1 with assisted generation (assistant_confidence_threshold > 0)'),
+            _rv.Rule('assistant_confidence_threshold', (('==', 0.0),), (('num_assistant_tokens', '>', 0),), 'must be 0 when num_assistant_tokens is set (the two exclude each other)'),
+            _rv.Rule('max_ngram_size', (('==', 0),), (('num_assistant_tokens', '==', 0),), 'must be 0 unless num_assistant_tokens is set (prompt lookup)'),
+        ),
+        create=lambda: _GenerationConfigNative(),
+        from_json=lambda path: _GenerationConfigNative.from_json(path),
+        token_limit=('max_new_tokens','max_length',),
+        probe_field='ignore_eos',
+        probe_value=True,
+        validate='validate',
+    )
+
+    def __init__(self, json_path: Optional[Union[str, os.PathLike[str]]] = None, **kwargs: Any) -> None:
+        """Settings with the library's defaults (greedy decoding, no token limit of its own).
+        A plain object: the native config is made when a call takes it.
+
+        C API: `ov_genai_generation_config_create`, `ov_genai_generation_config_create_from_json`.
+        """
+        super().__init__(json_path, **kwargs)
+
+    @classmethod
+    def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> GenerationConfig:
+        """Settings read from a `generation_config.json` file, as exported with a model; missing keys keep the
+        library's defaults.
+
+        Args:
+            json_path: Path of the JSON file.
+
+        Returns:
+            A new configuration object.
+
+        Raises:
+            When the file cannot be read or is not a generation configuration.
+
+        C API: `ov_genai_generation_config_create_from_json`.
+        """
+        return cls(json_path)
+
+    def validate(self) -> None:
+        """Checks the settings as `generate` would, without generating.
+        Raises InvalidValueError naming the field, its value and the rule; every call taking this object
+        checks them too.
+
+        Raises:
+            When a value is outside its range or the settings contradict each other.
+
+        C API: `ov_genai_generation_config_validate`.
+        """
+        super().validate()
+
+    @property
+    def max_new_tokens(self) -> int:
+        """The most tokens to generate, not counting the prompt. Takes precedence over `max_length`. A model
+        loaded from .gguf has no limit of its own: set one.
+
+        Default: unset (the largest size_t): no limit of its own.
+        Range: > 0 (0 only together with `echo`).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_max_new_tokens`, `ov_genai_generation_config_get_max_new_tokens`.
+        """
+        return cast('int', self._get('max_new_tokens'))
+
+    @max_new_tokens.setter
+    def max_new_tokens(self, value: int) -> None:
+        self._set('max_new_tokens', value)
+
+    @property
+    def max_length(self) -> int:
+        """The most tokens the prompt and the generated text may have together; used only when `max_new_tokens`
+        is unset.
+
+        Default: unset (the largest size_t).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_max_length`.
+        """
+        return cast('int', self._get('max_length'))
+
+    @max_length.setter
+    def max_length(self, value: int) -> None:
+        self._set('max_length', value)
+
+    @property
+    def ignore_eos(self) -> bool:
+        """Keep generating past the end-of-sequence token. Then a token limit (`max_new_tokens` or
+        `max_length`) is required.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_ignore_eos`.
+        """
+        return cast('bool', self._get('ignore_eos'))
+
+    @ignore_eos.setter
+    def ignore_eos(self, value: bool) -> None:
+        self._set('ignore_eos', value)
+
+    @property
+    def min_new_tokens(self) -> int:
+        """The fewest tokens to generate: the end-of-sequence token is suppressed until this many were
+        produced.
+
+        Default: 0.
+        Range: <= `max_new_tokens`.
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_min_new_tokens`.
+        """
+        return cast('int', self._get('min_new_tokens'))
+
+    @min_new_tokens.setter
+    def min_new_tokens(self, value: int) -> None:
+        self._set('min_new_tokens', value)
+
+    @property
+    def echo(self) -> bool:
+        """Put the prompt in front of the generated text in the results.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_echo`.
+        """
+        return cast('bool', self._get('echo'))
+
+    @echo.setter
+    def echo(self, value: bool) -> None:
+        self._set('echo', value)
+
+    @property
+    def logprobs(self) -> int:
+        """How many top log-probabilities to compute per generated position; 0 computes none. The library
+        returns at most one, so any value above 1 acts as 1.
+
+        Default: 0.
+        Range: >= 0.
+
+        C API: `ov_genai_generation_config_set_logprobs`.
+        """
+        return cast('int', self._get('logprobs'))
+
+    @logprobs.setter
+    def logprobs(self, value: int) -> None:
+        self._set('logprobs', value)
+
+    @property
+    def include_stop_str_in_output(self) -> bool:
+        """Keep the stop string that ended the generation at the end of the text.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_include_stop_str_in_output`.
+        """
+        return cast('bool', self._get('include_stop_str_in_output'))
+
+    @include_stop_str_in_output.setter
+    def include_stop_str_in_output(self, value: bool) -> None:
+        self._set('include_stop_str_in_output', value)
+
+    @property
+    def num_beam_groups(self) -> int:
+        """Beam search: the number of groups `num_beams` is split into; groups are pushed apart by
+        `diversity_penalty`.
+
+        Default: 1.
+        Range: >= 1; `num_beams` must be divisible by it.
+
+        C API: `ov_genai_generation_config_set_num_beam_groups`.
+        """
+        return cast('int', self._get('num_beam_groups'))
+
+    @num_beam_groups.setter
+    def num_beam_groups(self, value: int) -> None:
+        self._set('num_beam_groups', value)
+
+    @property
+    def num_beams(self) -> int:
+        """Beam search: the number of beams kept per step; 1 means no beam search.
+
+        Default: 1.
+        Range: >= 1, and >= `num_return_sequences` when above 1.
+
+        C API: `ov_genai_generation_config_set_num_beams`.
+        """
+        return cast('int', self._get('num_beams'))
+
+    @num_beams.setter
+    def num_beams(self, value: int) -> None:
+        self._set('num_beams', value)
+
+    @property
+    def diversity_penalty(self) -> float:
+        """Grouped beam search: subtracted from a beam's score when it picks a token another group picked at
+        the same step. Must be non-zero with more than one group and zero with one.
+
+        Default: 0.0.
+
+        C API: `ov_genai_generation_config_set_diversity_penalty`.
+        """
+        return cast('float', self._get('diversity_penalty'))
+
+    @diversity_penalty.setter
+    def diversity_penalty(self, value: float) -> None:
+        self._set('diversity_penalty', value)
+
+    @property
+    def length_penalty(self) -> float:
+        """Beam search: the exponent applied to a sequence's length before its (negative) log-likelihood score
+        is divided by it; above 0 favours longer sequences, below 0 shorter ones.
+
+        Default: 1.0.
+
+        C API: `ov_genai_generation_config_set_length_penalty`.
+        """
+        return cast('float', self._get('length_penalty'))
+
+    @length_penalty.setter
+    def length_penalty(self, value: float) -> None:
+        self._set('length_penalty', value)
+
+    @property
+    def num_return_sequences(self) -> int:
+        """How many sequences to return: the best beams with beam search, independent samples with `do_sample`.
+
+        Default: 1.
+        Range: >= 1 (above 1 only with beam search or sampling).
+
+        C API: `ov_genai_generation_config_set_num_return_sequences`.
+        """
+        return cast('int', self._get('num_return_sequences'))
+
+    @num_return_sequences.setter
+    def num_return_sequences(self, value: int) -> None:
+        self._set('num_return_sequences', value)
+
+    @property
+    def no_repeat_ngram_size(self) -> int:
+        """Beam search: no n-gram of this size may appear twice in a sequence.
+
+        Default: unset (the largest size_t): no restriction.
+        Range: > 0.
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_no_repeat_ngram_size`.
+        """
+        return cast('int', self._get('no_repeat_ngram_size'))
+
+    @no_repeat_ngram_size.setter
+    def no_repeat_ngram_size(self, value: int) -> None:
+        self._set('no_repeat_ngram_size', value)
+
+    @property
+    def stop_criteria(self) -> StopCriteria:
+        """Beam search: when to stop. `EARLY` stops once `num_beams` sequences are complete, `HEURISTIC` when
+        better ones are unlikely, `NEVER` only when no better ones can exist.
+
+        Default: `HEURISTIC`.
+
+        C API: `ov_genai_generation_config_set_stop_criteria`.
+        """
+        return cast('StopCriteria', self._get('stop_criteria'))
+
+    @stop_criteria.setter
+    def stop_criteria(self, value: StopCriteria) -> None:
+        self._set('stop_criteria', value)
+
+    @property
+    def temperature(self) -> float:
+        """Sampling: divides the logits before the next token is drawn; below 1 makes the choice sharper, above
+        1 flatter.
+
+        Default: 1.0.
+        Range: > 0 when `do_sample` is set.
+
+        C API: `ov_genai_generation_config_set_temperature`.
+        """
+        return cast('float', self._get('temperature'))
+
+    @temperature.setter
+    def temperature(self, value: float) -> None:
+        self._set('temperature', value)
+
+    @property
+    def top_p(self) -> float:
+        """Sampling: keep only the most probable tokens whose probabilities add up to `top_p` (nucleus
+        sampling); 1.0 keeps all.
+
+        Default: 1.0.
+        Range: 0 < top_p <= 1 when `do_sample` is set.
+
+        C API: `ov_genai_generation_config_set_top_p`.
+        """
+        return cast('float', self._get('top_p'))
+
+    @top_p.setter
+    def top_p(self, value: float) -> None:
+        self._set('top_p', value)
+
+    @property
+    def top_k(self) -> int:
+        """Sampling: keep only the `top_k` most probable tokens.
+
+        Default: unset (the largest size_t): all tokens.
+        Range: > 0.
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_top_k`.
+        """
+        return cast('int', self._get('top_k'))
+
+    @top_k.setter
+    def top_k(self, value: int) -> None:
+        self._set('top_k', value)
+
+    @property
+    def min_p(self) -> float:
+        """Sampling: drop tokens whose probability is below `min_p` times the most probable token's; 0 keeps
+        all.
+
+        Default: 0.0.
+        Range: 0 <= min_p < 1 when `do_sample` is set.
+
+        C API: `ov_genai_generation_config_set_min_p`.
+        """
+        return cast('float', self._get('min_p'))
+
+    @min_p.setter
+    def min_p(self, value: float) -> None:
+        self._set('min_p', value)
+
+    @property
+    def do_sample(self) -> bool:
+        """Draw the next token at random from the (filtered) distribution instead of taking the most probable
+        one.
+
+        Default: false.
+
+        C API: `ov_genai_generation_config_set_do_sample`.
+        """
+        return cast('bool', self._get('do_sample'))
+
+    @do_sample.setter
+    def do_sample(self, value: bool) -> None:
+        self._set('do_sample', value)
+
+    @property
+    def repetition_penalty(self) -> float:
+        """Lowers the chance of tokens already present in the prompt or the output; 1.0 means no penalty.
+
+        Default: 1.0.
+        Range: > 0 (exactly 1.0 with beam search).
+
+        C API: `ov_genai_generation_config_set_repetition_penalty`.
+        """
+        return cast('float', self._get('repetition_penalty'))
+
+    @repetition_penalty.setter
+    def repetition_penalty(self, value: float) -> None:
+        self._set('repetition_penalty', value)
+
+    @property
+    def presence_penalty(self) -> float:
+        """Subtracted from the log-probability of every token generated at least once.
+
+        Default: 0.0.
+        Range: -2.0 to 2.0 (0.0 with beam search).
+
+        C API: `ov_genai_generation_config_set_presence_penalty`.
+        """
+        return cast('float', self._get('presence_penalty'))
+
+    @presence_penalty.setter
+    def presence_penalty(self, value: float) -> None:
+        self._set('presence_penalty', value)
+
+    @property
+    def frequency_penalty(self) -> float:
+        """Subtracted from the log-probability of a token once for every time it was generated.
+
+        Default: 0.0.
+        Range: -2.0 to 2.0 (0.0 with beam search).
+
+        C API: `ov_genai_generation_config_set_frequency_penalty`.
+        """
+        return cast('float', self._get('frequency_penalty'))
+
+    @frequency_penalty.setter
+    def frequency_penalty(self, value: float) -> None:
+        self._set('frequency_penalty', value)
+
+    @property
+    def rng_seed(self) -> int:
+        """Seed of the random generator used by sampling; the same seed and settings give the same text.
+
+        Default: 0.
+
+        C API: `ov_genai_generation_config_set_rng_seed`.
+        """
+        return cast('int', self._get('rng_seed'))
+
+    @rng_seed.setter
+    def rng_seed(self, value: int) -> None:
+        self._set('rng_seed', value)
+
+    @property
+    def assistant_confidence_threshold(self) -> float:
+        """Speculative decoding: the draft model proposes tokens while its confidence stays above this
+        threshold. Excludes `num_assistant_tokens`.
+
+        Default: 0.0 (not used).
+
+        C API: `ov_genai_generation_config_set_assistant_confidence_threshold`.
+        """
+        return cast('float', self._get('assistant_confidence_threshold'))
+
+    @assistant_confidence_threshold.setter
+    def assistant_confidence_threshold(self, value: float) -> None:
+        self._set('assistant_confidence_threshold', value)
+
+    @property
+    def num_assistant_tokens(self) -> int:
+        """Speculative decoding and prompt lookup: how many candidate tokens are proposed per step. Excludes
+        `assistant_confidence_threshold`.
+
+        Default: 0 (not used).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_num_assistant_tokens`.
+        """
+        return cast('int', self._get('num_assistant_tokens'))
+
+    @num_assistant_tokens.setter
+    def num_assistant_tokens(self, value: int) -> None:
+        self._set('num_assistant_tokens', value)
+
+    @property
+    def max_ngram_size(self) -> int:
+        """Prompt lookup: the longest n-gram matched against the prompt to propose candidates; needs
+        `num_assistant_tokens`.
+
+        Default: 0 (prompt lookup off).
+        Unit: tokens.
+
+        C API: `ov_genai_generation_config_set_max_ngram_size`.
+        """
+        return cast('int', self._get('max_ngram_size'))
+
+    @max_ngram_size.setter
+    def max_ngram_size(self, value: int) -> None:
+        self._set('max_ngram_size', value)
+
+    @property
+    def eos_token_id(self) -> int:
+        """The end-of-sequence token; generating it ends the sequence (unless `ignore_eos`).
+
+        Default: the model's, from its configuration; -1 when unknown.
+
+        C API: `ov_genai_generation_config_set_eos_token_id`.
+        """
+        return cast('int', self._get('eos_token_id'))
+
+    @eos_token_id.setter
+    def eos_token_id(self, value: int) -> None:
+        self._set('eos_token_id', value)
+
+    @property
+    def stop_strings(self) -> Set[str]:
+        """Strings that end the generation as soon as the text ends with one of them (not kept in the text
+        unless `include_stop_str_in_output`).
+
+        Default: none.
+
+        C API: `ov_genai_generation_config_set_stop_strings`.
+        """
+        return cast('Set[str]', self._get('stop_strings'))
+
+    @stop_strings.setter
+    def stop_strings(self, value: Set[str]) -> None:
+        self._set('stop_strings', value)
+
+    @property
+    def stop_token_ids(self) -> Set[int]:
+        """Tokens that end the generation when produced.
+
+        Default: none (the end-of-sequence token is added by the library).
+        Range: token ids >= 0.
+
+        C API: `ov_genai_generation_config_set_stop_token_ids`.
+        """
+        return cast('Set[int]', self._get('stop_token_ids'))
+
+    @stop_token_ids.setter
+    def stop_token_ids(self, value: Set[int]) -> None:
+        self._set('stop_token_ids', value)
+
+
+class WhisperGenerationConfig(_rv.ValueObject):
+    """Settings of one speech recognition: the generic generation settings plus Whisper's special tokens,
+    language, task, timestamps and prompts. Read a model's own with
+    `WhisperPipeline.get_generation_config`.
+
+    A plain, freely readable and writable object (no native object to free).
+    `WhisperGenerationConfig()` holds the library's defaults, `WhisperGenerationConfig(json_path)` a generation config file,
+    keyword arguments assign fields. The native `ov_genai_whisper_generation_config` is made when a call takes it: from
+    the origin, with every assigned field set. Reading a field that was not assigned gives the
+    origin's value, or raises UnknownValueError where the C API cannot tell it.
+    """
+
+    __slots__ = ()
+    _spec = _rv.ClassSpec(
+        'WhisperGenerationConfig',
+        (
+            _rv.FieldSpec('decoder_start_token_id', 'int', 50258, unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='decoder_start_token_id', readable=True),
+            _rv.FieldSpec('pad_token_id', 'int', 50257, unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='pad_token_id', readable=True),
+            _rv.FieldSpec('translate_token_id', 'int', 50358, unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='task_to_id.translate', json_if='is_multilingual', readable=True),
+            _rv.FieldSpec('transcribe_token_id', 'int', 50359, unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='task_to_id.transcribe', json_if='is_multilingual', readable=True),
+            _rv.FieldSpec('prev_sot_token_id', 'int', 50361, unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='prev_sot_token_id', readable=True),
+            _rv.FieldSpec('no_timestamps_token_id', 'int', 50363, unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='no_timestamps_token_id', readable=True),
+            _rv.FieldSpec('max_initial_timestamp_index', 'int', 50, unset=None, lo=0, hi=18446744073709551615, json='max_initial_timestamp_index', readable=True),
+            _rv.FieldSpec('is_multilingual', 'bool', True, unset=None, lo=0, hi=0, json='is_multilingual', readable=True),
+            _rv.FieldSpec('language', 'string', None, unset=None, lo=0, hi=0, json='', readable=True),
+            _rv.FieldSpec('task', 'string', None, unset=None, lo=0, hi=0, json='', readable=True),
+            _rv.FieldSpec('return_timestamps', 'bool', False, unset=None, lo=0, hi=0, json='', readable=True),
+            _rv.FieldSpec('initial_prompt', 'string', None, unset=None, lo=0, hi=0, json='', readable=True),
+            _rv.FieldSpec('hotwords', 'string', None, unset=None, lo=0, hi=0, json='', readable=True),
+            _rv.FieldSpec('begin_suppress_tokens', 'int_list', [], unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='begin_suppress_tokens', readable=True),
+            _rv.FieldSpec('suppress_tokens', 'int_list', [], unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='suppress_tokens', readable=True),
+        ),
+        (
+            _rv.Rule('task', (('in', ['transcribe', 'translate']),), (('is_multilingual', '==', True), ('task', 'set', None)), "must be 'transcribe' or 'translate'"),
+            _rv.Rule('language', (('unset', None),), (('is_multilingual', '==', False),), 'cannot be set for a model that is not multilingual (is_multilingual = false)'),
+            _rv.Rule('task', (('unset', None),), (('is_multilingual', '==', False),), 'cannot be set for a model that is not multilingual (is_multilingual = false)'),
+        ),
+        create=lambda: _WhisperGenerationConfigNative(),
+        from_json=lambda path: _WhisperGenerationConfigNative.from_json(path),
+        token_limit=(),
+        validate='validate',
+    )
+
+    def __init__(self, json_path: Optional[Union[str, os.PathLike[str]]] = None, **kwargs: Any) -> None:
+        """Settings with the library's defaults (the token ids of the original multilingual Whisper
+        vocabulary).
+        A plain object: the native config is made when a call takes it.
+
+        C API: `ov_genai_whisper_generation_config_create`, `ov_genai_whisper_generation_config_create_from_json`.
+        """
+        super().__init__(json_path, **kwargs)
+
+    @classmethod
+    def from_json(cls, json_path: Union[str, os.PathLike[str]]) -> WhisperGenerationConfig:
+        """Settings read from a Whisper model's `generation_config.json`.
+
+        Args:
+            json_path: Path of the JSON file.
+
+        Returns:
+            A new configuration object.
+
+        C API: `ov_genai_whisper_generation_config_create_from_json`.
+        """
+        return cls(json_path)
+
+    def validate(self) -> None:
+        """Checks the settings as `generate` would, without generating.
+        Raises InvalidValueError naming the field, its value and the rule; every call taking this object
+        checks them too.
+
+        Raises:
+            When a value is outside its range or the settings contradict each other.
+
+        C API: `ov_genai_whisper_generation_config_validate`.
+        """
+        super().validate()
+
+    @property
+    def decoder_start_token_id(self) -> int:
+        """The token the decoder starts from (`<|startoftranscript|>`).
+
+        Default: 50258.
+
+        C API: `ov_genai_whisper_generation_config_set_decoder_start_token_id`, `ov_genai_whisper_generation_config_get_decoder_start_token_id`.
+        """
+        return cast('int', self._get('decoder_start_token_id'))
+
+    @decoder_start_token_id.setter
+    def decoder_start_token_id(self, value: int) -> None:
+        self._set('decoder_start_token_id', value)
+
+    @property
+    def pad_token_id(self) -> int:
+        """The padding token.
+
+        Default: 50257.
+
+        C API: `ov_genai_whisper_generation_config_set_pad_token_id`, `ov_genai_whisper_generation_config_get_pad_token_id`.
+        """
+        return cast('int', self._get('pad_token_id'))
+
+    @pad_token_id.setter
+    def pad_token_id(self, value: int) -> None:
+        self._set('pad_token_id', value)
+
+    @property
+    def translate_token_id(self) -> int:
+        """The token selecting the translate task.
+
+        Default: 50358.
+
+        C API: `ov_genai_whisper_generation_config_set_translate_token_id`, `ov_genai_whisper_generation_config_get_translate_token_id`.
+        """
+        return cast('int', self._get('translate_token_id'))
+
+    @translate_token_id.setter
+    def translate_token_id(self, value: int) -> None:
+        self._set('translate_token_id', value)
+
+    @property
+    def transcribe_token_id(self) -> int:
+        """The token selecting the transcribe task.
+
+        Default: 50359.
+
+        C API: `ov_genai_whisper_generation_config_set_transcribe_token_id`, `ov_genai_whisper_generation_config_get_transcribe_token_id`.
+        """
+        return cast('int', self._get('transcribe_token_id'))
+
+    @transcribe_token_id.setter
+    def transcribe_token_id(self, value: int) -> None:
+        self._set('transcribe_token_id', value)
+
+    @property
+    def prev_sot_token_id(self) -> int:
+        """The token that introduces previous text (`<|startofprev|>`), used with `initial_prompt` and
+        `hotwords`.
+
+        Default: 50361.
+
+        C API: `ov_genai_whisper_generation_config_set_prev_sot_token_id`, `ov_genai_whisper_generation_config_get_prev_sot_token_id`.
+        """
+        return cast('int', self._get('prev_sot_token_id'))
+
+    @prev_sot_token_id.setter
+    def prev_sot_token_id(self, value: int) -> None:
+        self._set('prev_sot_token_id', value)
+
+    @property
+    def no_timestamps_token_id(self) -> int:
+        """The token that switches timestamps off; timestamp tokens follow it in the vocabulary.
+
+        Default: 50363.
+
+        C API: `ov_genai_whisper_generation_config_set_no_timestamps_token_id`, `ov_genai_whisper_generation_config_get_no_timestamps_token_id`.
+        """
+        return cast('int', self._get('no_timestamps_token_id'))
+
+    @no_timestamps_token_id.setter
+    def no_timestamps_token_id(self, value: int) -> None:
+        self._set('no_timestamps_token_id', value)
+
+    @property
+    def max_initial_timestamp_index(self) -> int:
+        """The latest timestamp token the first timestamp may be, counted from `<|0.00|>`.
+
+        Default: 50.
+
+        C API: `ov_genai_whisper_generation_config_set_max_initial_timestamp_index`, `ov_genai_whisper_generation_config_get_max_initial_timestamp_index`.
+        """
+        return cast('int', self._get('max_initial_timestamp_index'))
+
+    @max_initial_timestamp_index.setter
+    def max_initial_timestamp_index(self, value: int) -> None:
+        self._set('max_initial_timestamp_index', value)
+
+    @property
+    def is_multilingual(self) -> bool:
+        """Whether the model knows several languages (and so takes a language and a task token).
+
+        Default: true.
+
+        C API: `ov_genai_whisper_generation_config_set_is_multilingual`, `ov_genai_whisper_generation_config_get_is_multilingual`.
+        """
+        return cast('bool', self._get('is_multilingual'))
+
+    @is_multilingual.setter
+    def is_multilingual(self, value: bool) -> None:
+        self._set('is_multilingual', value)
+
+    @property
+    def language(self) -> Optional[str]:
+        """The spoken language as its token, e.g. `<|en|>`; None lets the model detect it. Only for
+        multilingual models.
+
+        Default: None: detected.
+
+        C API: `ov_genai_whisper_generation_config_set_language`, `ov_genai_whisper_generation_config_get_language`.
+        """
+        return cast('Optional[str]', self._get('language'))
+
+    @language.setter
+    def language(self, value: Optional[str]) -> None:
+        self._set('language', value)
+
+    @property
+    def task(self) -> Optional[str]:
+        """`transcribe` (text in the spoken language) or `translate` (English text); None means transcribe.
+
+        Default: None: transcribe.
+
+        C API: `ov_genai_whisper_generation_config_set_task`, `ov_genai_whisper_generation_config_get_task`.
+        """
+        return cast('Optional[str]', self._get('task'))
+
+    @task.setter
+    def task(self, value: Optional[str]) -> None:
+        self._set('task', value)
+
+    @property
+    def return_timestamps(self) -> bool:
+        """Also return the text in timestamped chunks (see `WhisperDecodedResults.get_chunk_at`).
+
+        Default: false.
+
+        C API: `ov_genai_whisper_generation_config_set_return_timestamps`, `ov_genai_whisper_generation_config_get_return_timestamps`.
+        """
+        return cast('bool', self._get('return_timestamps'))
+
+    @return_timestamps.setter
+    def return_timestamps(self, value: bool) -> None:
+        self._set('return_timestamps', value)
+
+    @property
+    def initial_prompt(self) -> Optional[str]:
+        """Text given to the model as if it came before the first window, to set style or vocabulary.
+
+        Default: None.
+
+        C API: `ov_genai_whisper_generation_config_set_initial_prompt`, `ov_genai_whisper_generation_config_get_initial_prompt`.
+        """
+        return cast('Optional[str]', self._get('initial_prompt'))
+
+    @initial_prompt.setter
+    def initial_prompt(self, value: Optional[str]) -> None:
+        self._set('initial_prompt', value)
+
+    @property
+    def hotwords(self) -> Optional[str]:
+        """Words or phrases given to the model before every window, to make them likelier in the transcript.
+
+        Default: None.
+
+        C API: `ov_genai_whisper_generation_config_set_hotwords`, `ov_genai_whisper_generation_config_get_hotwords`.
+        """
+        return cast('Optional[str]', self._get('hotwords'))
+
+    @hotwords.setter
+    def hotwords(self, value: Optional[str]) -> None:
+        self._set('hotwords', value)
+
+    @property
+    def begin_suppress_tokens(self) -> List[int]:
+        """Tokens that may not be the first generated token of a window.
+
+        Default: the model's (from its configuration).
+
+        C API: `ov_genai_whisper_generation_config_set_begin_suppress_tokens`, `ov_genai_whisper_generation_config_get_begin_suppress_tokens`.
+        """
+        return cast('List[int]', self._get('begin_suppress_tokens'))
+
+    @begin_suppress_tokens.setter
+    def begin_suppress_tokens(self, value: List[int]) -> None:
+        self._set('begin_suppress_tokens', value)
+
+    @property
+    def suppress_tokens(self) -> List[int]:
+        """Tokens that are never generated.
+
+        Default: the model's (from its configuration).
+
+        C API: `ov_genai_whisper_generation_config_set_suppress_tokens`, `ov_genai_whisper_generation_config_get_suppress_tokens`.
+        """
+        return cast('List[int]', self._get('suppress_tokens'))
+
+    @suppress_tokens.setter
+    def suppress_tokens(self, value: List[int]) -> None:
+        self._set('suppress_tokens', value)

@@ -72,9 +72,9 @@ def main(argv: list[str]) -> int:
     print(f"Device: {options['device']}")
     prompt = str(options["prompt"])
     try:
-        with genai.LLMPipeline(str(options["model"]), str(options["device"])) as pipe, \
-                genai.GenerationConfig() as config:
-            config.max_new_tokens = int(options["max_new_tokens"])  # type: ignore[call-overload]
+        config = genai.GenerationConfig()
+        config.max_new_tokens = int(options["max_new_tokens"])  # type: ignore[call-overload]
+        with genai.LLMPipeline(str(options["model"]), str(options["device"])) as pipe:
             for _ in range(int(options["num_warmup"])):  # type: ignore[call-overload]
                 pipe.generate(prompt, config).close()
             with pipe.generate(prompt, config) as results:

@@ -136,9 +136,8 @@ def main(argv: list[str]) -> int:
     images = [ov.Tensor.from_numpy(p.reshape(1, *p.shape)) for p in pixels]
     out = sys.stdout
     try:
-        with genai.VLMPipeline(model, device, properties) as pipe, genai.GenerationConfig() as config, \
-                genai.ChatHistory() as history:
-            config.max_new_tokens = MAX_NEW_TOKENS
+        config = genai.GenerationConfig(max_new_tokens=MAX_NEW_TOKENS)
+        with genai.VLMPipeline(model, device, properties) as pipe, genai.ChatHistory() as history:
             first = True
             out.write("question:\n")
             out.flush()

@@ -108,7 +108,8 @@ def main(argv: list[str]) -> int:
         return 1
     speech = array.array("f", resample(samples, rate))
     try:
-        with genai.WhisperPipeline(model, device, properties) as pipe, pipe.get_generation_config() as config:
+        with genai.WhisperPipeline(model, device, properties) as pipe:
+            config = pipe.get_generation_config()
             config.task = "transcribe"
             config.return_timestamps = True
             with pipe.generate(speech, config) as results:

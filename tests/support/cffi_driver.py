@@ -112,25 +112,21 @@ def scenario_transcript(mode: str, scenario_path: Path, model: Path) -> dict[str
     if pipe is not None:
         with pipe:
             if "pipeline_config" in scenario:
-                with pipe.get_generation_config() as own:
-                    _set_config(g, own, scenario["pipeline_config"])
-                    pipe.set_generation_config(own)
+                own = pipe.get_generation_config()
+                _set_config(g, own, scenario["pipeline_config"])
+                pipe.set_generation_config(own)
             cfg = None
             if scenario.get("config") is not None:
                 cfg = g.GenerationConfig()
                 _set_config(g, cfg, scenario["config"])
-            try:
-                if bench is not None:
-                    return _bench(pipe, cfg, scenario, mode)
-                if scenario.get("chat"):
-                    pipe.start_chat()
-                for index, prompt in enumerate(scenario["turns"]):
-                    transcript["turns"].append(_turn(g, pipe, cfg, prompt, index, scenario.get("policy", {})))
-                if scenario.get("chat"):
-                    pipe.finish_chat()
-            finally:
-                if cfg is not None:
-                    cfg.close()
+            if bench is not None:
+                return _bench(pipe, cfg, scenario, mode)
+            if scenario.get("chat"):
+                pipe.start_chat()
+            for index, prompt in enumerate(scenario["turns"]):
+                transcript["turns"].append(_turn(g, pipe, cfg, prompt, index, scenario.get("policy", {})))
+            if scenario.get("chat"):
+                pipe.finish_chat()
     gc.collect()
     transcript["live_objects"] = _live_objects(library)
     return transcript
@@ -163,6 +159,8 @@ def _turn(g: Any, pipe: Any, cfg: Any, prompt: str, index: int, policy: Mapping[
         results = pipe.generate(prompt, cfg, streamer=on_chunk)
     except g.StatusError as exc:
         turn["status"] = _status_name(exc)
+    except g.InvalidValueError:
+        turn["status"] = "INVALID_CONFIG"
     except RuntimeError as exc:
         turn["status"], turn["error"] = "USER_ERROR", str(exc)
     else:

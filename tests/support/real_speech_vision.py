@@ -254,7 +254,8 @@ if job["kind"] == "vlm":
         for name, array in arrays.items():
             images[name] = ovc.Tensor(ovc.ElementType.U8, list(array.shape))
             images[name].copy_from(array)
-    with g.VLMPipeline(job["model"], "CPU", job["properties"]) as pipe, g.GenerationConfig() as config:
+    config = g.GenerationConfig()
+    with g.VLMPipeline(job["model"], "CPU", job["properties"]) as pipe:
         for key, value in job["config"].items():
             setattr(config, key, value)
         for conversation in job["conversations"]:
@@ -295,20 +296,20 @@ elif job["kind"] == "whisper":
     audios = make_audios(job)
     with g.WhisperPipeline(job["model"], "CPU", job["properties"]) as pipe:
         for run in job["runs"]:
-            with pipe.get_generation_config() as config:
-                for key, value in run["config"].items():
-                    setattr(config, key, value)
-                audio = audios[run["audio"]]
-                speech = audio if job["speech_source"] == "numpy" else audio.tolist()
-                with pipe.generate(speech, config) as results, results.get_perf_metrics() as perf:
-                    chunks = []
-                    if results.has_chunks:
-                        for i in range(results.chunks_count):
-                            with results.get_chunk_at(i) as chunk:
-                                chunks.append([rounded(chunk.start_ts), rounded(chunk.end_ts), chunk.get_text()])
-                    out.append({"text": results.get_string(),
-                                "texts": [results.get_text_at(i) for i in range(results.texts_count)],
-                                "chunks": chunks, "num_generated_tokens": perf.num_generation_tokens})
+            config = pipe.get_generation_config()
+            for key, value in run["config"].items():
+                setattr(config, key, value)
+            audio = audios[run["audio"]]
+            speech = audio if job["speech_source"] == "numpy" else audio.tolist()
+            with pipe.generate(speech, config) as results, results.get_perf_metrics() as perf:
+                chunks = []
+                if results.has_chunks:
+                    for i in range(results.chunks_count):
+                        with results.get_chunk_at(i) as chunk:
+                            chunks.append([rounded(chunk.start_ts), rounded(chunk.end_ts), chunk.get_text()])
+                out.append({"text": results.get_string(),
+                            "texts": [results.get_text_at(i) for i in range(results.texts_count)],
+                            "chunks": chunks, "num_generated_tokens": perf.num_generation_tokens})
 elif job["kind"] == "whisper_config":
     # Every value, arrays included, is a property.
     def read(config, name):
@@ -318,12 +319,12 @@ elif job["kind"] == "whisper_config":
         setattr(config, name, value)
     with g.WhisperPipeline(job["model"], "CPU", job["properties"]) as pipe:
         if job.get("set"):
-            with pipe.get_generation_config() as config:
-                for key, value in job["set"].items():
-                    write(config, key, value)
-                pipe.set_generation_config(config)
-        with pipe.get_generation_config() as config:
-            out = {name: read(config, name) for name in job["names"]}
+            config = pipe.get_generation_config()
+            for key, value in job["set"].items():
+                write(config, key, value)
+            pipe.set_generation_config(config)
+        config = pipe.get_generation_config()
+        out = {name: read(config, name) for name in job["names"]}
 json.dump(out, sys.stdout)
 """
 

@@ -169,6 +169,11 @@ class CallBuilder(TypeBuilder):
         if t.is_handle_ptr(1):
             hname = t.base().name
             assert hname is not None
+            value_cls = getattr(self, "value_names", {}).get(hname)
+            if value_cls is not None:
+                ann = f"Optional[{value_cls}]" if nullable else value_cls
+                return ParamView(name, p.name, How.VALUE, ann, cls=value_cls, ctype=self.classes[hname],
+                                 optional=nullable)
             if hname in self.classes:
                 cls = self.classes[hname]
                 ann = f"Optional[{cls}]" if nullable else cls

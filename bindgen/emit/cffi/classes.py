@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ... import binding as bd
 from ... import conventions as conv
 from .. import EmitError, pascal
 from .calls import CallBuilder
 from .names import RESERVED_MEMBERS, py_name
-from .views import ClassView, FunctionKind, FunctionView, PropertyView
+from ...docs import MemberDoc
+from .views import ClassView, FunctionKind, FunctionView, How, PropertyView, ValueClassView, ValueFieldView
 
 
 class Builder(CallBuilder):
@@ -16,9 +18,14 @@ class Builder(CallBuilder):
 
     # -- classes --
     def build_classes(self) -> list[ClassView]:
+        self.value_names: dict[str, str] = {}  # handle -> value class
         for hname, hi in self.c.handles.items():
             if not hi.foreign:
                 self.classes[hname] = self.rename(pascal(hi.member))
+                if hname in self.binding.value_classes:
+                    # The handle's own class stays, internal: the value class takes the public name.
+                    self.value_names[hname] = self.classes[hname]
+                    self.classes[hname] = "_" + self.classes[hname] + "Native"
         views = []
         for hname, hi in self.c.handles.items():
             if hi.foreign:
@@ -68,6 +75,7 @@ class Builder(CallBuilder):
         for view in methods:
             if view.stream is not None:
                 view.stream = self.unique(view.stream, used)
+        self._value_params(hi, methods)
         mixins = []
         if hi.handle.name in self.lib.python.mixins:
             module, _, mixin = self.lib.python.mixins[hi.handle.name].partition(":")
@@ -92,6 +100,80 @@ class Builder(CallBuilder):
             key = "properties" if p is view.variadic_param else p.c_name
             if key in mem.doc.params:
                 view.param_docs[p.name] = mem.doc.params[key]
+
+    def _value_params(self, hi: conv.HandleInfo, methods: list[FunctionView]) -> None:
+        """Value-class parameters and results of one class's methods: a getter of the value class's
+        handle with no inputs returns the value class (origin: this object) and is what the other
+        methods read this object's own config through."""
+        if hi.handle.name in self.binding.value_classes:
+            return  # the value class's own handle: internal, left as it is
+        fetch: dict[str, str] = {}
+        for view in methods:
+            if len(view.outs) == 1 and not view.params and view.outs[0].cls in self.classes.values():
+                hname = next(h for h, cls in self.classes.items() if cls == view.outs[0].cls)
+                if hname in self.value_names:
+                    view.value_result = self.value_names[hname]
+                    fetch[hname] = "_native_" + view.py
+        for view in methods:
+            for pv in view.params:
+                if pv.how is How.VALUE:
+                    hname = next(h for h, cls in self.value_names.items() if cls == pv.cls)
+                    pv.fetch = fetch.get(hname, "")
+                    # A setter stores the config (`set_generation_config`); any other method generates with it.
+                    pv.generates = self.c.info(view.c_name).kind != conv.SETTER
+
+    def value_class_views(self) -> list[ValueClassView]:
+        """The value classes (binding model `ValueClass`), after build_classes."""
+        views = []
+        for hname, vc in self.binding.value_classes.items():
+            native = self.classes[hname]
+            fields = []
+            for f in vc.fields:
+                enum_cls = self.enums[f.enum].py if f.enum else ""
+                if f.kind is bd.FieldKind.INT:
+                    annotation = "int"
+                elif f.kind is bd.FieldKind.FLOAT:
+                    annotation = "float"
+                elif f.kind is bd.FieldKind.BOOL:
+                    annotation = "bool"
+                elif f.kind is bd.FieldKind.ENUM:
+                    annotation = enum_cls
+                elif f.kind is bd.FieldKind.STRING:
+                    annotation = "Optional[str]" if f.optional else "str"
+                else:
+                    item = "str" if f.kind is bd.FieldKind.STRING_LIST else "int"
+                    annotation = f"Set[{item}]" if f.as_set else f"List[{item}]"
+                if f.kind is bd.FieldKind.ENUM:
+                    default = f"{enum_cls}.{f.default}"
+                elif f.as_set:
+                    default = f"set({f.default!r})" if f.default else "set()"
+                else:
+                    default = repr(f.default)
+                prop = next((mem for mem in self.binding.classes[hname].of(bd.MemberKind.PROPERTY) if mem.name == f.name), None)
+                fields.append(ValueFieldView(
+                    f.name, f.kind.value, annotation, default, repr(f.unset), f.lo, f.hi, enum_cls, f.json,
+                    f.json_if, dict(f.json_values), f.as_set, f.getter is not None, prop.doc if prop else None,
+                    [c for c in (f.setter, f.getter) if c]))
+            rules = [(r.field, repr(r.check), repr(r.when), r.says) for r in vc.rules]
+            json = ""
+            if vc.json:
+                json = next(py_name(mem.name) for mem in self.binding.classes[hname].of(bd.MemberKind.FACTORY)
+                            if mem.call is not None and mem.call.function == vc.json)
+            validate = ""
+            if vc.validate:
+                validate = next(py_name(mem.name) for mem in self.binding.classes[hname].of(bd.MemberKind.METHOD)
+                                if mem.call is not None and mem.call.function == vc.validate)
+            probe = (vc.token_limit_probe[0], repr(vc.token_limit_probe[1])) if vc.token_limit_probe else None
+            cb = self.binding.classes[hname]
+
+            def doc_of(function: Optional[str]) -> tuple[str, Optional[MemberDoc]]:
+                mem = next((m for m in cb.members if m.call is not None and m.call.function == function), None)
+                return (function or "", mem.doc if mem is not None else None)
+
+            views.append(ValueClassView(hname, self.value_names[hname], native, json, fields, rules,
+                                        list(vc.token_limit), probe, validate, cb.doc, doc_of(vc.constructor),
+                                        doc_of(vc.json), doc_of(vc.validate)))
+        return views
 
     def statics(self) -> list[FunctionView]:
         used: set[str] = set()

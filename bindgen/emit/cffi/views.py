@@ -22,6 +22,7 @@ class How(StrEnum):
     ENUM = "enum"
     STRUCT = "struct"
     HANDLE = "handle"
+    VALUE = "value"  # a value class object, made native at call time (genai_interop_runtime.values)
     FOREIGN = "foreign"  # another binding's object (an ov_tensor_t*)
     FUNCTION = "function"  # a plain function pointer
     CALLBACK = "callback"  # a callback struct with user data
@@ -125,6 +126,8 @@ class ParamView:
     default: bool = False  # rendered with `= None` (optional and only optional ones after it)
     label: str = ""  # what error messages call it, when not `name` (a property setter's value: "Class.prop")
     image_tensors: bool = False  # foreign_array: tensors read as images, their shapes checked before the call
+    fetch: str = ""  # VALUE: the owner's method reading its own config natively ("" when it has none)
+    generates: bool = False  # VALUE: the call generates (the token limit is checked)
 
 
 @dataclass
@@ -184,6 +187,9 @@ class FunctionView:
     stream_text: Optional[MemberDoc] = None
     param_docs: dict[str, str] = field(default_factory=dict)
     since: str = ""
+    # A getter of a value class's handle: rendered as `_native_<py>` and a public `<py>` returning the
+    # value class (this class) whose origin is the owner.
+    value_result: str = ""
 
 
 @dataclass
@@ -207,6 +213,47 @@ class ClassView:
     methods: list[FunctionView]
     mixins: list[tuple[str, str]] = field(default_factory=list)  # (module, class) of hand-written bases
     text: Optional[ClassDoc] = None  # from the library's docs
+
+
+@dataclass
+class ValueFieldView:
+    """One field of a value class: its spec (genai_interop_runtime.values.FieldSpec) and annotation."""
+
+    py: str
+    kind: str
+    annotation: str
+    default: str  # Python expression
+    unset: str  # Python expression ("None" for none)
+    lo: int
+    hi: int
+    enum: str  # enum class ("" for none)
+    json: str
+    json_if: str
+    json_values: dict[str, str]
+    as_set: bool
+    readable: bool
+    text: Optional[MemberDoc] = None  # the docs of the handle's property
+    c_names: list[str] = field(default_factory=list)  # the C functions setting (and reading) it
+
+
+@dataclass
+class ValueClassView:
+    """A value class (binding model `ValueClass`): a plain object made native at call time."""
+
+    c_name: str
+    py: str
+    native: str  # the internal handle class
+    json: str  # the native class's factory reading a JSON file ("" for none)
+    fields: list[ValueFieldView]
+    rules: list[tuple[str, str, str, str]]  # (field, check, when, says) as Python literals
+    token_limit: list[str]
+    probe: Optional[tuple[str, str]]  # (field, Python expression)
+    validate: str  # method of the native class ("" for none)
+    text: Optional[ClassDoc] = None  # the docs of the handle's class
+    # (C function, docs) of the constructor, the JSON factory and validate, rendered as members too
+    init: tuple[str, Optional[MemberDoc]] = ("", None)
+    json_member: tuple[str, Optional[MemberDoc]] = ("", None)
+    validate_member: tuple[str, Optional[MemberDoc]] = ("", None)
 
 
 @dataclass

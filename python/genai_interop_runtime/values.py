@@ -1,0 +1,604 @@
+"""Value classes: plain objects a user reads and writes, made into a native object at call time.
+
+A generated value class (`GenerationConfig`, ...) derives from `ValueObject` and describes itself
+with a `ClassSpec` rendered from the binding model (bindgen/binding.py, `ValueClass`): its fields,
+upstream's defaults, the rules upstream's validate() enforces, and how to make its native object.
+
+An object remembers where it came from (its `Origin`: the library's defaults, a JSON file, or a
+pipeline's own config) and which fields were assigned. At call time (`c_value`) the native object is
+made from that origin and every assigned field is set on it. Reading a field the user did not assign
+gives what the library uses: the default, the JSON file's value, or (from a pipeline) the native
+getter where the C API has one; where nothing can tell, reading raises `UnknownValueError` rather
+than guessing.
+
+A pipeline's config can change (`set_generation_config`). An object read from a pipeline earlier
+still describes the config of that moment; the runtime remembers which fields every later change
+assigned, and when such a change touched a field the object did not assign itself, it refuses to
+use the object (`StaleValueError`) instead of silently mixing two configs.
+"""
+from __future__ import annotations
+
+import copy as _copy
+import enum
+import json
+import math
+import os
+import struct
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Optional, TypeVar
+
+from . import convert
+from .errors import InteropError
+from .handles import Handle, Keep
+from .native import Native
+
+V = TypeVar("V", bound="ValueObject")
+
+
+class InvalidValueError(InteropError, ValueError):
+    """A value class's field breaks a rule the library enforces; checked before the native call.
+
+    `field` names the field, `value` is its value, `rule` says what the library requires."""
+
+    def __init__(self, message: str, cls: str, field_name: str, value: object, rule: str) -> None:
+        super().__init__(message)
+        self.cls = cls
+        self.field = field_name
+        self.value = value
+        self.rule = rule
+
+
+class NoTokenLimitError(InvalidValueError):
+    """A generate whose config sets no token limit (issue 11, point 4): it could run without end."""
+
+
+class UnknownValueError(InteropError, LookupError):
+    """A field was not assigned and its value cannot be known (the C API cannot read it back)."""
+
+
+class StaleValueError(InteropError, ValueError):
+    """An object read from a pipeline's config before a change the object does not cover."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field (binding model `ValueField`): kind, upstream's default, range, JSON key."""
+
+    name: str
+    kind: str  # int | float | bool | string | enum | int_list | string_list
+    default: Any  # canonical value (enum fields: a member); None: an unset optional string
+    unset: Any = None  # the value meaning "not set", None when the field has none
+    lo: int = 0
+    hi: int = 0
+    single: bool = True  # a float field is a C float (values are rounded to it)
+    enum: Optional[type[enum.IntEnum]] = None
+    json: str = ""
+    json_if: str = ""
+    json_values: Mapping[str, str] = field(default_factory=dict)
+    as_set: bool = False
+    readable: bool = False  # the native object has a getter for it
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str
+    check: tuple[tuple[str, Any], ...]
+    when: tuple[tuple[str, str, Any], ...]
+    says: str
+
+
+@dataclass(frozen=True)
+class ClassSpec:
+    """What a generated value class tells the runtime."""
+
+    name: str  # the class name, for messages
+    fields: tuple[FieldSpec, ...]
+    rules: tuple[Rule, ...]
+    create: Callable[[], Handle]  # the library's defaults
+    from_json: Optional[Callable[[str], Handle]]  # a JSON file
+    token_limit: tuple[str, ...] = ()
+    # On a probe copy of the native object, setting `probe_field` to `probe_value` makes `validate`
+    # fail exactly when no token limit is set: how a limit the C API cannot read back is found.
+    probe_field: str = ""
+    probe_value: Any = None
+    validate: str = ""  # method of the native object
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+# -- origins --
+
+class Origin:
+    """Where an object's unassigned values come from, and how its native object starts."""
+
+    def native(self, spec: ClassSpec) -> Handle:
+        raise NotImplementedError
+
+    def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
+        """(known, value) of an unassigned field."""
+        raise NotImplementedError
+
+    def unknown(self, spec: ClassSpec, f: FieldSpec) -> str:
+        return f"{spec.name}.{f.name} is unknown"
+
+
+class Defaults(Origin):
+    """The library's defaults (the constructor)."""
+
+    def native(self, spec: ClassSpec) -> Handle:
+        return spec.create()
+
+    def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
+        return True, f.default
+
+    def __repr__(self) -> str:
+        return "defaults"
+
+
+def _json_lookup(data: Mapping[str, Any], key: str) -> tuple[bool, Any]:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+class JsonFile(Origin):
+    """A generation_config.json: read here as the library reads it, made natively from the file at call time."""
+
+    def __init__(self, spec: ClassSpec, path: str) -> None:
+        self.path = path
+        try:
+            with open(path, encoding="utf-8") as stream:
+                data = json.load(stream)
+        except OSError as exc:
+            raise FileNotFoundError(f"{spec.name}: cannot open {path!r}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ValueError(f"{spec.name}: {path!r} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{spec.name}: {path!r} holds no JSON object")
+        self.values: dict[str, Any] = {}
+        for f in spec.fields:
+            if not f.json:
+                continue
+            if f.json_if and not self.values.get(f.json_if, spec.field(f.json_if).default):
+                continue
+            found, raw = _json_lookup(data, f.json)
+            if not found or raw is None:
+                continue
+            try:
+                self.values[f.name] = _from_json(f, raw)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{spec.name}: {path!r}: {f.json}: {exc}") from None
+        if "eos_token_id" in self.values and "stop_token_ids" in {f.name for f in spec.fields}:
+            # The library adds the end-of-sequence token to the stop tokens.
+            ids = set(self.values.get("stop_token_ids", set()))
+            ids.add(self.values["eos_token_id"])
+            self.values["stop_token_ids"] = ids
+
+    def native(self, spec: ClassSpec) -> Handle:
+        assert spec.from_json is not None
+        return spec.from_json(self.path)
+
+    def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
+        if f.name in self.values:
+            return True, _copy.copy(self.values[f.name])
+        return True, f.default
+
+    def __repr__(self) -> str:
+        return f"json file {self.path!r}"
+
+
+def _from_json(f: FieldSpec, raw: Any) -> Any:
+    if f.json_values:
+        text = json.dumps(raw) if not isinstance(raw, str) else raw
+        if text not in f.json_values:
+            raise ValueError(f"unexpected value {raw!r}")
+        assert f.enum is not None
+        return f.enum[f.json_values[text]]
+    if f.kind in ("int_list", "string_list"):
+        items = raw if isinstance(raw, list) else [raw]
+        value = [_scalar(f, item) for item in items]
+        return set(value) if f.as_set else value
+    if isinstance(raw, list):
+        if not raw:
+            raise ValueError("an empty list")
+        raw = raw[0]
+    return _scalar(f, raw)
+
+
+def _scalar(f: FieldSpec, raw: Any) -> Any:
+    if f.kind in ("int", "int_list"):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise TypeError(f"expected an integer, found {raw!r}")
+        return raw
+    if f.kind == "float":
+        return _single(float(raw)) if f.single else float(raw)
+    if f.kind == "bool":
+        if not isinstance(raw, bool):
+            raise TypeError(f"expected true or false, found {raw!r}")
+        return raw
+    return str(raw)
+
+
+# Per pipeline: what every set_* of its config assigned, in order (None: a whole other config).
+_HISTORY: "weakref.WeakKeyDictionary[object, list[Optional[frozenset[str]]]]" = weakref.WeakKeyDictionary()
+_HISTORY_LOCK = threading.Lock()
+
+
+class FromPipeline(Origin):
+    """A pipeline's own config at the time it was read (`get_generation_config()`)."""
+
+    def __init__(self, pipeline: object, fetch: Callable[[], Handle]) -> None:
+        self.pipeline = weakref.ref(pipeline)
+        self.fetch = fetch
+        self.read: Optional[dict[str, Any]] = None  # the readable fields, read once
+        with _HISTORY_LOCK:
+            self.epoch = len(_HISTORY.get(pipeline, []))
+
+    def check(self, spec: ClassSpec, assigned: Iterable[str]) -> None:
+        pipeline = self.pipeline()
+        if pipeline is None:
+            raise StaleValueError(f"{spec.name}: the pipeline this config was read from is gone")
+        with _HISTORY_LOCK:
+            later = _HISTORY.get(pipeline, [])[self.epoch:]
+        mine = set(assigned)
+        for changed in later:
+            if changed is None or not changed <= mine:
+                what = "replaced it" if changed is None else f"changed {', '.join(sorted(changed - mine))}"
+                raise StaleValueError(
+                    f"{spec.name}: this config was read from the pipeline before set_generation_config "
+                    f"{what}; read it again with get_generation_config()")
+
+    def native(self, spec: ClassSpec) -> Handle:
+        return self.fetch()
+
+    def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
+        if not f.readable:
+            return False, None
+        self.check(spec, ())
+        if self.read is None:
+            native = self.fetch()
+            try:
+                self.read = {g.name: _canonical(spec, g, getattr(native, g.name)) for g in spec.fields if g.readable}
+            finally:
+                native.close()
+        return True, _copy.copy(self.read[f.name])
+
+    def unknown(self, spec: ClassSpec, f: FieldSpec) -> str:
+        return (f"{spec.name}.{f.name} was not assigned and comes from the pipeline's own config, which the "
+                f"C API cannot read back for this field; assign it to know its value")
+
+    def __repr__(self) -> str:
+        return "pipeline"
+
+
+def record_set(pipeline: object, value: "ValueObject") -> None:
+    """`pipeline`'s config becomes `value`: objects read from it before no longer describe it."""
+    origin = value._origin
+    changed: Optional[frozenset[str]]
+    if isinstance(origin, FromPipeline) and origin.pipeline() is pipeline:
+        changed = frozenset(value._assigned)
+    else:
+        changed = None
+    with _HISTORY_LOCK:
+        _HISTORY.setdefault(pipeline, []).append(changed)
+
+
+# -- values --
+
+def _single(value: float) -> float:
+    """`value` rounded to a C float, as the library stores it."""
+    if not math.isfinite(value):
+        return value
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+def _canonical(spec: ClassSpec, f: FieldSpec, value: object, label: Optional[str] = None) -> Any:
+    """`value` checked for field `f` and in the form the object keeps (raises TypeError/ValueError)."""
+    name = label or f"{spec.name}.{f.name}"
+    if f.kind == "int":
+        return convert.c_int(value, name, f.lo, f.hi)
+    if f.kind == "float":
+        result = convert.c_float(value, name, single=f.single)
+        return _single(result) if f.single else result
+    if f.kind == "bool":
+        return convert.c_bool(value, name)
+    if f.kind == "enum":
+        assert f.enum is not None
+        return f.enum(convert.c_enum(value, name, f.enum))
+    if f.kind == "string":
+        if value is None and f.unset is None and f.default is None:
+            return None
+        if not isinstance(value, str):
+            raise TypeError(f"{name}: expected str{' or None' if f.default is None else ''}, got {type(value).__name__}")
+        return value
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name}: expected a {'set' if f.as_set else 'list'} of "
+                        f"{'str' if f.kind == 'string_list' else 'int'}, got {type(value).__name__}")
+    items: list[Any] = []
+    for i, item in enumerate(value):
+        if f.kind == "string_list":
+            if not isinstance(item, str):
+                raise TypeError(f"{name}[{i}]: expected str, got {type(item).__name__}")
+            items.append(item)
+        else:
+            items.append(convert.c_int(item, f"{name}[{i}]", f.lo, f.hi))
+    return set(items) if f.as_set else items
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return format(value, "g")
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(_show(v) for v in sorted(value, key=repr)) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+class ValueObject:
+    """Base of every generated value class (see the module doc)."""
+
+    __slots__ = ("_origin", "_assigned", "__weakref__")
+    _spec: ClassVar[ClassSpec]
+
+    def __init__(self, json_path: "Optional[str | os.PathLike[str]]" = None, **kwargs: Any) -> None:
+        spec = self._spec
+        if json_path is None:
+            self._origin: Origin = Defaults()
+        else:
+            if spec.from_json is None:
+                raise TypeError(f"{spec.name} cannot be read from a JSON file")
+            if not isinstance(json_path, (str, os.PathLike)):
+                raise TypeError(f"{spec.name}: json_path: expected str or os.PathLike, got {type(json_path).__name__}")
+            self._origin = JsonFile(spec, os.fspath(json_path))
+        self._assigned: dict[str, Any] = {}
+        self.update_generation_config(**kwargs)
+
+    @classmethod
+    def _of(cls: type[V], origin: Origin) -> V:
+        obj = cls.__new__(cls)
+        obj._origin = origin
+        obj._assigned = {}
+        return obj
+
+    # -- fields --
+    def _get(self, name: str) -> Any:
+        spec = self._spec
+        if name in self._assigned:
+            return _copy.copy(self._assigned[name])
+        f = spec.field(name)
+        known, value = self._origin.value(spec, f)
+        if not known:
+            raise UnknownValueError(self._origin.unknown(spec, f))
+        return value
+
+    def _set(self, name: str, value: object) -> None:
+        spec = self._spec
+        self._assigned[name] = _canonical(spec, spec.field(name), value)
+
+    def update_generation_config(self, **kwargs: Any) -> None:
+        """Assign several fields at once (`max_new_tokens=8, do_sample=False`); unknown names are a TypeError."""
+        spec = self._spec
+        names = {f.name for f in spec.fields}
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise TypeError(f"{spec.name} has no field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+                            f"(fields: {', '.join(f.name for f in spec.fields)})")
+        converted = {k: _canonical(spec, spec.field(k), v) for k, v in kwargs.items()}
+        self._assigned.update(converted)
+
+    def assigned_fields(self) -> tuple[str, ...]:
+        """The fields assigned on this object (the others come from its origin)."""
+        return tuple(f.name for f in self._spec.fields if f.name in self._assigned)
+
+    def copy(self: V) -> V:
+        other = type(self)._of(self._origin)
+        other._assigned = _copy.deepcopy(self._assigned)
+        return other
+
+    __copy__ = copy
+
+    def __deepcopy__(self: V, memo: dict[int, Any]) -> V:
+        return self.copy()
+
+    def __repr__(self) -> str:
+        parts = [f"{k}={_show(self._assigned[k])}" for k in self.assigned_fields()]
+        return f"{self._spec.name}({', '.join(parts)}; from {self._origin!r})"
+
+    # -- effective values --
+    def _effective(self, name: str) -> tuple[bool, Any]:
+        if name in self._assigned:
+            return True, self._assigned[name]
+        return self._origin.value(self._spec, self._spec.field(name))
+
+    def validate(self) -> None:
+        """Check the rules the library enforces on every value this object knows (InvalidValueError)."""
+        known: dict[str, Any] = {}
+        for f in self._spec.fields:
+            try:
+                ok, value = self._effective(f.name)
+            except InteropError:
+                continue
+            if ok:
+                known[f.name] = value
+        _check_rules(self._spec, known)
+
+    # -- the native object --
+    def _to_native(self) -> Handle:
+        """A new native object: the origin's, with every assigned field set (in the spec's order)."""
+        spec = self._spec
+        if isinstance(self._origin, FromPipeline):
+            self._origin.check(spec, self._assigned)
+        native = self._origin.native(spec)
+        try:
+            for f in spec.fields:
+                if f.name in self._assigned:
+                    value = self._assigned[f.name]
+                    if isinstance(value, (set, frozenset)):
+                        value = sorted(value)
+                    setattr(native, f.name, value)
+        except BaseException:
+            native.close()
+            raise
+        return native
+
+
+def _operand(known: Mapping[str, Any], operand: Any) -> tuple[bool, Any]:
+    if isinstance(operand, str) and operand.startswith("@"):
+        name = operand[1:]
+        return (name in known), known.get(name)
+    return True, operand
+
+
+def _holds(value: Any, op: str, operand: Any) -> bool:
+    if op == "==":
+        return bool(value == operand)
+    if op == "!=":
+        return bool(value != operand)
+    if op == "<":
+        return bool(value < operand)
+    if op == "<=":
+        return bool(value <= operand)
+    if op == ">":
+        return bool(value > operand)
+    if op == ">=":
+        return bool(value >= operand)
+    if op == "multiple_of":
+        return bool(operand != 0 and value % operand == 0)
+    if op == "contains":
+        return operand in value
+    if op == "each>=":
+        return all(v >= operand for v in value)
+    if op == "in":
+        return value in operand
+    if op == "set":
+        return value is not None
+    if op == "unset":
+        return value is None
+    raise ValueError(f"unknown rule op {op!r}")
+
+
+def _check_rules(spec: ClassSpec, known: Mapping[str, Any]) -> None:
+    for rule in spec.rules:
+        if rule.field not in known:
+            continue
+        applies = True
+        for name, op, operand in rule.when:
+            have, rhs = _operand(known, operand)
+            if name not in known or not have:
+                applies = False
+                break
+            if not _holds(known[name], op, rhs):
+                applies = False
+                break
+        if not applies:
+            continue
+        value = known[rule.field]
+        for op, operand in rule.check:
+            have, rhs = _operand(known, operand)
+            if have and not _holds(value, op, rhs):
+                raise InvalidValueError(f"{spec.name}.{rule.field} {rule.says} (got {_show(value)})",
+                                        spec.name, rule.field, value, rule.says)
+
+
+# -- at call time --
+
+def from_pipeline(cls: type[V], pipeline: object, fetch: Callable[[], Handle]) -> V:
+    """The pipeline's own config as a value object (`get_generation_config()`)."""
+    return cls._of(FromPipeline(pipeline, fetch))
+
+
+def token_limit_message(spec: ClassSpec) -> str:
+    first = spec.token_limit[0]
+    others = " or ".join(spec.token_limit[1:])
+    unset = spec.field(first).unset
+    return (f"{spec.name} sets no token limit: {' and '.join(spec.token_limit)} are all unset (a GGUF model's own "
+            f"config sets none), so generate could run without end. Set {first}"
+            f"{' (or ' + others + ')' if others else ''} on the config or in the call, e.g. {first}=256; to "
+            f"generate without a limit on purpose, assign {first} = {unset} explicitly")
+
+
+def check_token_limit(obj: ValueObject) -> None:
+    """Issue 11, point 4: refuse a generation that no token limit bounds, unless a limit field was assigned."""
+    spec = obj._spec
+    if not spec.token_limit or any(name in obj._assigned for name in spec.token_limit):
+        return
+    unknown = []
+    for name in spec.token_limit:
+        try:
+            known, value = obj._effective(name)
+        except InteropError:
+            return  # the native call will say what is wrong
+        if not known:
+            unknown.append(name)
+        elif value != spec.field(name).unset:
+            return
+    if unknown:
+        if not (spec.probe_field and spec.validate):
+            return
+        # The C API cannot read these back: ask the library. With the probe field set, validate
+        # fails only when no limit is set (provided the unchanged object validates).
+        plain = obj._to_native()
+        try:
+            getattr(plain, spec.validate)()
+        except InteropError:
+            return
+        finally:
+            plain.close()
+        probe = obj._to_native()
+        try:
+            setattr(probe, spec.probe_field, spec.probe_value)
+            getattr(probe, spec.validate)()
+            return
+        except InteropError:
+            pass
+        finally:
+            probe.close()
+    f = spec.field(spec.token_limit[0])
+    raise NoTokenLimitError(token_limit_message(spec), spec.name, f.name, f.unset,
+                            f"one of {', '.join(spec.token_limit)} must be set")
+
+
+def c_value(native: Native, keep: Keep, value: object, cls: type[V], owner: object,
+            fetch: Optional[Callable[[], Handle]], fields: Optional[Mapping[str, Any]], name: str,
+            generates: bool) -> Any:
+    """The C argument for a value-class parameter of a call on `owner` (a pipeline).
+
+    `value` is an object of `cls` or None (the pipeline's own config: NULL is passed); `fields` are
+    keyword fields merged onto a copy of it (or of the pipeline's config, read through `fetch`).
+    The result is validated, and a generation (`generates`) must have a token limit. The native
+    object made for the call is kept alive by `keep` and freed when collected."""
+    if value is not None and not isinstance(value, cls):
+        raise TypeError(f"{name}: expected {cls.__name__} or None, got {type(value).__name__}")
+    obj: Optional[ValueObject] = value
+    if fields:
+        if obj is None:
+            if fetch is None:
+                raise TypeError(f"{name}: no config to merge {', '.join(fields)} onto")
+            obj = from_pipeline(cls, owner, fetch)
+        else:
+            obj = obj.copy()
+        obj.update_generation_config(**fields)
+    if obj is None:
+        if generates and cls._spec.token_limit and fetch is not None:
+            check_token_limit(from_pipeline(cls, owner, fetch))
+        return native.ffi.NULL
+    obj.validate()
+    if generates:
+        check_token_limit(obj)
+    handle = obj._to_native()
+    keep.hold(handle)
+    return convert.c_handle(native, keep, handle, type(handle), name)
