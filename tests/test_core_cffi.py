@@ -359,8 +359,8 @@ def test_genai_vlm_pipeline_refuses_an_image_with_no_pixels(native: ov.Native, t
     empty = ov.Tensor.from_numpy(np.zeros(shape, np.uint8))
     no_image = ov.Tensor.from_numpy(np.zeros((0, 0, 8, 3), np.uint8))  # a batch of no images: the library takes it
     before = live_objects(double)
-    with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.GenerationConfig() as cfg, genai.ChatHistory() as history:
-        cfg.max_new_tokens = 5
+    cfg = genai.GenerationConfig(max_new_tokens=5)
+    with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.ChatHistory() as history:
         message = re.escape(f"rgbs[1]: an image of shape {list(shape)} has no pixels (height or width 0)")
         with pytest.raises(ValueError, match=message):
             pipe.generate("Describe", [good, empty], cfg)

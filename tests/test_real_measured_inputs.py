@@ -156,8 +156,8 @@ job = json.load(sys.stdin)
 g.load(job["library"], mode="abi")
 ovc.load(job["core_library"], mode="abi")
 out = {}
-with g.VLMPipeline(job["model"], "CPU", {"INFERENCE_PRECISION_HINT": "f32"}) as pipe, g.GenerationConfig() as cfg:
-    cfg.max_new_tokens = 4
+cfg = g.GenerationConfig(max_new_tokens=4)
+with g.VLMPipeline(job["model"], "CPU", {"INFERENCE_PRECISION_HINT": "f32"}) as pipe:
     good = ovc.Tensor.from_numpy(np.ones((56, 84, 3), np.uint8))
     for shape in job["shapes"]:
         try:
