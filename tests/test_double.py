@@ -408,6 +408,25 @@ def test_stop_strings(lib, pipe):
         lib.ov_genai_generation_config_free(config)
 
 
+def test_an_empty_stop_string_matches_at_once(lib, pipe):
+    # Measured (MEASURED.md "Stop conditions"): alone, the first token is kept (one chunk); beside a
+    # non-empty stop string the matching window's tokens go too: no text, no chunk.
+    plain = make_config(lib, 10)
+    full = Recorder()
+    generate(lib, pipe, "empty stop", plain, full)
+    alone, beside, kept = (make_config(lib, 10, stop_strings=[""]), make_config(lib, 10, stop_strings=["", "zzz"]),
+                           make_config(lib, 10, stop_strings=["", "zzz"], include_stop=True))
+    recorder = Recorder()
+    first_token = generate(lib, pipe, "empty stop", alone, recorder)
+    assert first_token and full.text.startswith(first_token) and len(first_token) < len(full.text)
+    assert recorder.chunks == [first_token.encode()]
+    recorder = Recorder()
+    assert generate(lib, pipe, "empty stop", beside, recorder) == "" and recorder.chunks == []
+    assert generate(lib, pipe, "empty stop", kept) == first_token  # not measured: the stop string (empty) is kept
+    for config in (plain, alone, beside, kept):
+        lib.ov_genai_generation_config_free(config)
+
+
 def test_stop_token_ids(lib, pipe):
     plain = make_config(lib, 300)
     prompt = next(p for p in (f"commas {i}" for i in range(50)) if "," in generate(lib, pipe, p, plain))

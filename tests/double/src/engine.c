@@ -225,6 +225,17 @@ static bool plan_tokens(const generation_request *request, token_plan *plan) {
     byte_buffer text = {0};
     size_t *token_ends = NULL;
     bool ok = true;
+    /* An empty stop string matches at once (measured): upstream checks stop strings in a window of as
+     * many tokens as the longest one encodes to, so alone (a window of 0) it keeps the first token, and
+     * beside a non-empty one the window's tokens go too (unless the stop string is kept in the output). */
+    bool empty_stop = false, other_stop = false;
+    for (size_t i = 0; i < settings->stop_string_count; i++) {
+        if (settings->stop_strings[i][0] == '\0') {
+            empty_stop = true;
+        } else {
+            other_stop = true;
+        }
+    }
 
     while (ok && plan->count < budget) {
         int64_t token;
@@ -244,6 +255,12 @@ static bool plan_tokens(const generation_request *request, token_plan *plan) {
         }
         size_t before = text.length;
         ok = plan_push(plan, token);
+        if (ok && empty_stop) {
+            if (other_stop && !settings->include_stop_str_in_output) {
+                plan->count = 0;
+            }
+            break;
+        }
         if (ok && settings->stop_string_count > 0) {
             ok = buffer_append_string(&text, token_text(token)) &&
                  remember_token_end(&token_ends, plan->count, text.length);
