@@ -14,6 +14,8 @@ reshapes a member. What names cannot decide comes from the library description
 """
 from __future__ import annotations
 
+import re
+
 import enum
 from dataclasses import dataclass, field
 from typing import Optional
@@ -609,6 +611,9 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
     for key, kind_spec in spec.model_kinds.items():
         kind = kind_spec
         sets, files, title = kind.get("folder_sets", []), kind.get("files", {}), kind.get("title", "")
+        if not re.fullmatch(r"[a-z][a-z0-9]*", key):
+            problems.append(f"{where} model_kinds.{key}: a kind's name is lower-case letters and digits (it names code)")
+            continue
         unknown = set(kind) - {"title", "folder_sets", "files"}
         if unknown:
             problems.append(f"{where} model_kinds.{key}: unknown keys {sorted(unknown)}")

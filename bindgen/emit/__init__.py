@@ -52,6 +52,12 @@ def camel(name: str) -> str:
     return p[:1].lower() + p[1:]
 
 
+def cs_string(text: str) -> str:
+    """A C# string literal (quotes included) holding `text`."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
 def environment(lang_dir: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES / lang_dir)),
@@ -66,6 +72,7 @@ def environment(lang_dir: str) -> jinja2.Environment:
     env.filters["xmldoc"] = xmldoc
     env.filters["pydoc"] = pydoc
     env.filters["docwrap"] = docwrap
+    env.filters["cs_string"] = cs_string
     env.globals["unhandled"] = unhandled
     return env
 

@@ -24,7 +24,7 @@ namespace OpenVINO.GenAI
                 while (Marshal.ReadByte(text, length) != 0) length++;
                 var bytes = new byte[length];
                 Marshal.Copy(text, bytes, 0, length);
-                detail = "OpenVINO describes it as \"" + Encoding.UTF8.GetString(bytes) + "\"; the GenAI C API reports no further detail";
+                detail = "OpenVINO describes it as \"" + Encoding.UTF8.GetString(bytes) + "\"";
             }
             catch (DllNotFoundException)
             {

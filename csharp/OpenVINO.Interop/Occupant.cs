@@ -36,6 +36,12 @@ namespace OpenVINO.Interop
         /// <summary>Waits until the generation's call has returned; false when <paramref name="timeout"/> passed first.</summary>
         internal abstract bool WaitEnded(TimeSpan timeout);
 
+        /// <summary>True on a stream's worker thread while it runs the stream's generation.</summary>
+        internal static bool OnStreamThread
+        {
+            get { return current != null; }
+        }
+
         /// <summary>Runs <paramref name="run"/> (the stream's generation) on the current thread as this occupant.</summary>
         internal void RunAsCurrent(Action run)
         {

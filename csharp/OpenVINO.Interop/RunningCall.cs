@@ -40,6 +40,16 @@ namespace OpenVINO.Interop
         private readonly Thread caller = Thread.CurrentThread;
         private volatile Thread callbackThread;
 
+        // The calls in progress on this thread, innermost first (a callback may call again).
+        [ThreadStatic]
+        private static RunningCall current;
+
+        private RunningCall outer;
+        private string function;
+        private NativeObject owner;
+        private bool stream;
+        private string calledFrom;
+
         static RunningCall()
         {
             AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -88,11 +98,14 @@ namespace OpenVINO.Interop
         public static RunningCall Enter(string function)
         {
             var call = new RunningCall();
+            call.function = function;
             lock (Gate)
             {
                 if (exiting) throw new InvalidOperationException(function + " was not started: the process is exiting");
                 Running.Add(call);
             }
+            call.outer = current;
+            current = call;
             return call;
         }
 
@@ -103,6 +116,9 @@ namespace OpenVINO.Interop
         public static RunningCall Enter(string function, NativeObject owner)
         {
             RunningCall call = Enter(function);
+            call.owner = owner;
+            call.stream = Occupant.OnStreamThread;
+            if (!call.stream) call.calledFrom = CalledFrom();
             Occupant.Arrive(owner);
             return call;
         }
@@ -141,6 +157,74 @@ namespace OpenVINO.Interop
             {
                 if (Running.Remove(this)) Monitor.PulseAll(Gate);
             }
+            if (current == this) current = outer;
+        }
+
+        /// <summary>
+        /// The other calls (taking callbacks) running now on the object the current thread's innermost call was
+        /// made on, described for an error message: what holds that object while this call failed. Empty when
+        /// the current thread is inside no such call or nothing else holds its object.
+        /// </summary>
+        public static IList<string> OthersOnCurrentObject()
+        {
+            var found = new List<string>();
+            RunningCall self = current;
+            if (self == null || self.owner == null) return found;
+            lock (Gate)
+            {
+                foreach (RunningCall other in Running)
+                {
+                    if (other != self && ReferenceEquals(other.owner, self.owner)) found.Add(other.Describe());
+                }
+            }
+            found.Sort(StringComparer.Ordinal);
+            return found;
+        }
+
+        /// <summary>The object the current thread's innermost call was made on, or null.</summary>
+        public static NativeObject CurrentObject
+        {
+            get { return current == null ? null : current.owner; }
+        }
+
+        private string Describe()
+        {
+            string thread = string.IsNullOrEmpty(caller.Name)
+                ? "managed thread " + caller.ManagedThreadId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "thread '" + caller.Name + "'";
+            if (stream)
+            {
+                return function + " of a stream not finished (enumerate it to the end or dispose it; it runs on " + thread + ")";
+            }
+            return function + (calledFrom != null ? " called from " + calledFrom : "") + " on " + thread;
+        }
+
+        // The first method on the stack outside the OpenVINO bindings (the caller's), as Type.Method.
+        private static string CalledFrom()
+        {
+            try
+            {
+                var trace = new System.Diagnostics.StackTrace(2, false);
+                for (int i = 0; i < trace.FrameCount; i++)
+                {
+                    System.Reflection.MethodBase method = trace.GetFrame(i).GetMethod();
+                    Type type = method == null ? null : method.DeclaringType;
+                    if (type == null) continue;
+                    string assembly = type.Assembly.GetName().Name;
+                    if (assembly.StartsWith("OpenVINO.", StringComparison.Ordinal)) continue;
+                    while (type.DeclaringType != null && type.Name.StartsWith("<", StringComparison.Ordinal)) type = type.DeclaringType;
+                    string name = method.Name;
+                    if (!name.StartsWith("<", StringComparison.Ordinal)) return type.Name + "." + name;
+                    // A lambda: Roslyn names it <Outer>b__N_M, mcs <Outer>m__N or <>m__N.
+                    int close = name.IndexOf('>');
+                    return close > 1 ? type.Name + "." + name.Substring(1, close - 1) + " (a lambda in it)" : "a lambda in " + type.Name;
+                }
+            }
+            catch (Exception)
+            {
+                // A description only: never let it fail the call.
+            }
+            return null;
         }
 
         // A call the exiting thread itself is inside (directly or in its callback) cannot return before it.

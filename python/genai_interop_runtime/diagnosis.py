@@ -107,7 +107,7 @@ def check_model_path(path: Path, kind: ModelKind) -> list[str]:
     expected = " or ".join("[" + ", ".join(files) + "]" for files in kind.folder_sets)
     found = ", ".join(present[:_SHOWN]) + (f", ... ({len(present)} entries)" if len(present) > _SHOWN else "")
     files = " or ".join(f"a {s} file" for s in kind.files)
-    return [f"the folder {shown!r} is not {kind.title} model: expected {expected}"
+    return [f"the folder {shown!r} is not {kind.title}: expected {expected}"
             + (f" (or the path of {files})" if files else "")
             + f"; found {found if present else 'nothing (empty folder)'}"]
 

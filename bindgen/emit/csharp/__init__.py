@@ -56,6 +56,7 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         version=api.version or "unknown",
         value_types=list(b.value_types.values()),
         error_text=b.error_text(),
+        diagnosis=b.diagnosis(),
     )
     # Run-time version check (bindgen/versions.py): ApiVersion.Require before every native call.
     version_context = versions.runtime_context(api, lib, table)

@@ -78,6 +78,20 @@ class TypeBuilder(NameBuilder):
                     description=et.status_description, owned=et.last_message_owned, free=et.string_free or "",
                     statuses=[values[s_] for s_ in et.last_message_statuses])
 
+    def diagnosis(self) -> Optional[dict[str, Any]]:
+        """What a failure without text is checked against (the binding model's diagnosis), for Errors.g.cs."""
+        d = self.binding.diagnosis
+        ev = next((e for e in self.status_views if d is not None and e.c_name == d.status_enum), None)
+        if d is None or ev is None:
+            return None
+        values = {c_name: value for _, c_name, value in ev.members}
+        return dict(enum=ev.name, enum_c_name=ev.c_name, status=values[d.status], kinds=d.kinds(),
+                    model_paths=sorted((f, param, kind.key) for f, (param, kind) in d.model_paths.items()),
+                    devices=sorted(d.devices.items()), meta_devices=list(d.meta_devices),
+                    device_query=d.device_query, helper=d.helper_library, helper_users=sorted(d.helper_library_users),
+                    refused=sorted(d.refused_properties.items()),
+                    params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)})
+
     # -- plain structs as managed values --
     def _value_types(self) -> None:
         """Managed forms of plain structs (not callback structs): a struct holding only a counted

@@ -28,6 +28,12 @@ namespace OpenVINO.Core
 
         internal static string Describe(string statusEnum, string function, int code, string name)
         {
+            return Describe(statusEnum, function, code, name, null);
+        }
+
+        // `args`: the call's diagnosed parameters as C name, value pairs (see FailureDiagnosisTable).
+        internal static string Describe(string statusEnum, string function, int code, string name, string[] args)
+        {
             string detail = null;
             DescribeStatus(statusEnum, code, ref detail);
             return Describe(function, code, name, detail);
@@ -96,9 +102,14 @@ namespace OpenVINO.Core
 
         internal static OpenVINOException<Status> Fail(Status status, string function)
         {
+            return Fail(status, function, null);
+        }
+
+        internal static OpenVINOException<Status> Fail(Status status, string function, string[] args)
+        {
             string name = status.ToCName();
             return new OpenVINOException<Status>(function, status, (int)status, name,
-                OpenVINOException.Describe("ov_status_e", function, (int)status, name));
+                OpenVINOException.Describe("ov_status_e", function, (int)status, name, args));
         }
 
     }

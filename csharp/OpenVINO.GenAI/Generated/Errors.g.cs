@@ -28,8 +28,19 @@ namespace OpenVINO.GenAI
 
         internal static string Describe(string statusEnum, string function, int code, string name)
         {
+            return Describe(statusEnum, function, code, name, null);
+        }
+
+        // `args`: the call's diagnosed parameters as C name, value pairs (see FailureDiagnosisTable).
+        internal static string Describe(string statusEnum, string function, int code, string name, string[] args)
+        {
             string detail = null;
             DescribeStatus(statusEnum, code, ref detail);
+            if (statusEnum == "ov_status_e")
+            {
+                string found = FailureDiagnosis.Explain(FailureDiagnosisTable.Spec, function, code, args);
+                if (found != null) detail = string.IsNullOrEmpty(detail) ? found : detail + "; " + found;
+            }
             return Describe(function, code, name, detail);
         }
 
@@ -63,9 +74,23 @@ namespace OpenVINO.GenAI
 
         internal static GenAIException<Status> Fail(Status status, string function)
         {
+            return Fail(status, function, null);
+        }
+
+        // A failure diagnosed with the call's arguments (C name, value pairs; see FailureDiagnosisTable).
+        internal static void Check(Status status, string function, string[] args)
+        {
+            if (status != Status.Ok)
+            {
+                throw Fail(status, function, args);
+            }
+        }
+
+        internal static GenAIException<Status> Fail(Status status, string function, string[] args)
+        {
             string name = status.ToCName();
             return new GenAIException<Status>(function, status, (int)status, name,
-                GenAIException.Describe("ov_status_e", function, (int)status, name));
+                GenAIException.Describe("ov_status_e", function, (int)status, name, args));
         }
 
         internal static void Check(ChatHistoryStatus status, string function)
@@ -78,9 +103,14 @@ namespace OpenVINO.GenAI
 
         internal static GenAIException<ChatHistoryStatus> Fail(ChatHistoryStatus status, string function)
         {
+            return Fail(status, function, null);
+        }
+
+        internal static GenAIException<ChatHistoryStatus> Fail(ChatHistoryStatus status, string function, string[] args)
+        {
             string name = status.ToCName();
             return new GenAIException<ChatHistoryStatus>(function, status, (int)status, name,
-                GenAIException.Describe("ov_genai_chat_history_status_e", function, (int)status, name));
+                GenAIException.Describe("ov_genai_chat_history_status_e", function, (int)status, name, args));
         }
 
         internal static void Check(JsonContainerStatus status, string function)
@@ -93,10 +123,57 @@ namespace OpenVINO.GenAI
 
         internal static GenAIException<JsonContainerStatus> Fail(JsonContainerStatus status, string function)
         {
-            string name = status.ToCName();
-            return new GenAIException<JsonContainerStatus>(function, status, (int)status, name,
-                GenAIException.Describe("ov_genai_json_container_status_e", function, (int)status, name));
+            return Fail(status, function, null);
         }
 
+        internal static GenAIException<JsonContainerStatus> Fail(JsonContainerStatus status, string function, string[] args)
+        {
+            string name = status.ToCName();
+            return new GenAIException<JsonContainerStatus>(function, status, (int)status, name,
+                GenAIException.Describe("ov_genai_json_container_status_e", function, (int)status, name, args));
+        }
+
+    }
+
+    /// <summary>
+    /// What a failure with status -17 and no text is checked against (the [diagnosis] table of the
+    /// library description; see <see cref="FailureDiagnosis"/>).
+    /// </summary>
+    internal static class FailureDiagnosisTable
+    {
+        private static readonly ModelKind ModelLlm = new ModelKind("an LLM",
+            new[]
+            {
+                new[] { "openvino_model.xml", "openvino_model.bin" },
+                new[] { "openvino_language_model.xml", "openvino_language_model.bin" },
+            },
+            new System.Collections.Generic.Dictionary<string, string> { { ".gguf", "GGUF" } });
+
+        private static readonly ModelKind ModelVlm = new ModelKind("a visual language model",
+            new[]
+            {
+                new[] { "config.json", "openvino_language_model.xml", "openvino_language_model.bin", "openvino_text_embeddings_model.xml", "openvino_text_embeddings_model.bin", "openvino_vision_embeddings_model.xml", "openvino_vision_embeddings_model.bin" },
+            },
+            new System.Collections.Generic.Dictionary<string, string> {  });
+
+        private static readonly ModelKind ModelWhisper = new ModelKind("a Whisper model",
+            new[]
+            {
+                new[] { "openvino_encoder_model.xml", "openvino_encoder_model.bin", "openvino_decoder_model.xml", "openvino_decoder_model.bin" },
+            },
+            new System.Collections.Generic.Dictionary<string, string> {  });
+
+        internal static readonly DiagnosisSpec Spec = new DiagnosisSpec(-17, NativeLibraryLoader.Loader)
+            .ModelPath("ov_genai_llm_pipeline_create", "models_path", ModelLlm)
+            .ModelPath("ov_genai_vlm_pipeline_create", "models_path", ModelVlm)
+            .ModelPath("ov_genai_whisper_pipeline_create", "models_path", ModelWhisper)
+            .Device("ov_genai_llm_pipeline_create", "device")
+            .Device("ov_genai_vlm_pipeline_create", "device")
+            .Device("ov_genai_whisper_pipeline_create", "device")
+            .Meta("AUTO", "HETERO", "MULTI", "BATCH")
+            .DeviceQuery("openvino_c", "ov_core_create", "ov_core_free", "ov_core_get_available_devices", "ov_available_devices_free")
+            .HelperLibrary("openvino_tokenizers", "OPENVINO_TOKENIZERS_PATH_GENAI", "openvino_genai", "ov_genai_llm_pipeline_create", "ov_genai_vlm_pipeline_create", "ov_genai_whisper_pipeline_create")
+            .Refuse("CACHE_ENCRYPTION_CALLBACKS", "its value is a struct of two C function pointers (ov_encryption_callbacks), which these bindings do not support; leave it out (the cache is then not encrypted)")
+            ;
     }
 }

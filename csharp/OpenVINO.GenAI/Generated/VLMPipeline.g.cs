@@ -354,7 +354,7 @@ namespace OpenVINO.GenAI
 
             byte[] __models_path_utf8 = Utf8.Encode(modelsPath, nameof(modelsPath));
             byte[] __device_utf8 = Utf8.Encode(device, nameof(device));
-            using (var __variadic = Utf8StringArray.FromPairs(properties, nameof(properties)))
+            using (var __variadic = Utf8StringArray.FromPairs(FailureDiagnosis.CheckProperties(FailureDiagnosisTable.Spec, properties, nameof(properties)), nameof(properties)))
             fixed (byte* __models_path_ptr = __models_path_utf8)
             fixed (byte* __device_ptr = __device_utf8)
             {
@@ -383,7 +383,7 @@ namespace OpenVINO.GenAI
                 if (__status != Status.Ok)
                 {
                     if (__pipe_owned != null) __pipe_owned.Dispose();
-                    StatusCheck.Check(__status, "ov_genai_vlm_pipeline_create");
+                    StatusCheck.Check(__status, "ov_genai_vlm_pipeline_create", new[] { "models_path", modelsPath, "device", device });
                 }
                 if (__pipe_owned == null)
                 {

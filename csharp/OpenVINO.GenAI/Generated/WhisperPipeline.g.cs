@@ -101,7 +101,7 @@ namespace OpenVINO.GenAI
 
             byte[] __models_path_utf8 = Utf8.Encode(modelsPath, nameof(modelsPath));
             byte[] __device_utf8 = Utf8.Encode(device, nameof(device));
-            using (var __variadic = Utf8StringArray.FromPairs(properties, nameof(properties)))
+            using (var __variadic = Utf8StringArray.FromPairs(FailureDiagnosis.CheckProperties(FailureDiagnosisTable.Spec, properties, nameof(properties)), nameof(properties)))
             fixed (byte* __models_path_ptr = __models_path_utf8)
             fixed (byte* __device_ptr = __device_utf8)
             {
@@ -130,7 +130,7 @@ namespace OpenVINO.GenAI
                 if (__status != Status.Ok)
                 {
                     if (__pipeline_owned != null) __pipeline_owned.Dispose();
-                    StatusCheck.Check(__status, "ov_genai_whisper_pipeline_create");
+                    StatusCheck.Check(__status, "ov_genai_whisper_pipeline_create", new[] { "models_path", modelsPath, "device", device });
                 }
                 if (__pipeline_owned == null)
                 {
