@@ -277,6 +277,7 @@ class ValueField:
     json: str = ""  # key in a JSON file ("" never read from JSON); "a.b" is nested
     json_if: str = ""  # read from JSON only when this bool field is true
     json_values: tuple[tuple[str, str], ...] = ()  # JSON value as text -> enum member name
+    update_adds_to: str = ""  # update_generation_config also adds the value to this list field
 
 
 @dataclass(frozen=True)
@@ -658,7 +659,7 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
                      dict(spec.refused_properties))
 # -- value classes --
 
-_FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set"}
+_FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to"}
 _CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe"}
 
 
@@ -741,7 +742,8 @@ def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
                 wide=bool(fs.get("wide", False)), as_set=bool(fs.get("set", False)),
                 enum=base.name if kind is FieldKind.ENUM else None, lo=lo, hi=hi,
                 json=fs.get("json", name), json_if=fs.get("json_if", ""),
-                json_values=tuple((str(k), str(v)) for k, v in json_values.items())))
+                json_values=tuple((str(k), str(v)) for k, v in json_values.items()),
+                update_adds_to=str(fs.get("update_adds_to", ""))))
         names = {f.name for f in fields}
         for f in fields:
             if f.json_if and f.json_if not in names:

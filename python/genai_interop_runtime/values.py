@@ -79,6 +79,7 @@ class FieldSpec:
     json_values: Mapping[str, str] = field(default_factory=dict)
     as_set: bool = False
     readable: bool = False  # the native object has a getter for it
+    update_adds_to: str = ""  # update_generation_config also adds the value (unless unset) to this list field
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,18 @@ class ValueObject:
                             f"(fields: {', '.join(f.name for f in spec.fields)})")
         converted = {k: _canonical(spec, spec.field(k), v) for k, v in kwargs.items()}
         self._assigned.update(converted)
+        for name, value in converted.items():
+            f = spec.field(name)
+            if f.update_adds_to and value != f.unset:
+                # As upstream: a new end-of-sequence token is a stop token too (when the list is known).
+                try:
+                    known, items = self._effective(f.update_adds_to)
+                except InteropError:
+                    continue
+                if known:
+                    target = spec.field(f.update_adds_to)
+                    merged = set(items) | {value} if target.as_set else list(items) + ([value] if value not in items else [])
+                    self._assigned[f.update_adds_to] = merged
 
     def assigned_fields(self) -> tuple[str, ...]:
         """The fields assigned on this object (the others come from its origin)."""

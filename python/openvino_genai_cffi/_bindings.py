@@ -3256,7 +3256,7 @@ class GenerationConfig(_rv.ValueObject):
             _rv.FieldSpec('assistant_confidence_threshold', 'float', 0.0, unset=None, lo=0, hi=0, json='assistant_confidence_threshold'),
             _rv.FieldSpec('num_assistant_tokens', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json='num_assistant_tokens'),
             _rv.FieldSpec('max_ngram_size', 'int', 0, unset=None, lo=0, hi=18446744073709551615, json='max_ngram_size'),
-            _rv.FieldSpec('eos_token_id', 'int', -1, unset=-1, lo=-9223372036854775808, hi=9223372036854775807, json='eos_token_id'),
+            _rv.FieldSpec('eos_token_id', 'int', -1, unset=-1, lo=-9223372036854775808, hi=9223372036854775807, json='eos_token_id', update_adds_to='stop_token_ids'),
             _rv.FieldSpec('stop_strings', 'string_list', set(), unset=None, lo=0, hi=0, json='stop_strings', as_set=True),
             _rv.FieldSpec('stop_token_ids', 'int_list', set(), unset=None, lo=-9223372036854775808, hi=9223372036854775807, json='eos_token_id', as_set=True),
         ),

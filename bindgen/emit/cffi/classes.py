@@ -153,7 +153,7 @@ class Builder(CallBuilder):
                 fields.append(ValueFieldView(
                     f.name, f.kind.value, annotation, default, repr(f.unset), f.lo, f.hi, enum_cls, f.json,
                     f.json_if, dict(f.json_values), f.as_set, f.getter is not None, prop.doc if prop else None,
-                    [c for c in (f.setter, f.getter) if c]))
+                    [c for c in (f.setter, f.getter) if c], f.update_adds_to))
             rules = [(r.field, repr(r.check), repr(r.when), r.says) for r in vc.rules]
             json = ""
             if vc.json:

@@ -234,6 +234,7 @@ class ValueFieldView:
     readable: bool
     text: Optional[MemberDoc] = None  # the docs of the handle's property
     c_names: list[str] = field(default_factory=list)  # the C functions setting (and reading) it
+    update_adds_to: str = ""
 
 
 @dataclass

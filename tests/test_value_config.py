@@ -1,0 +1,257 @@
+"""GenerationConfig / WhisperGenerationConfig as plain value classes (issue 11): every field reads what
+the official `openvino_genai` reads for the same constructor, JSON file and keyword fields; the rules
+upstream's validate() enforces are checked before the call with an error naming the field, the value
+and the rule; a generate without a token limit is refused (point 4); the native config made at call
+time carries the assigned fields (test double). Runs without the real library: the official package's
+values come from a child process (it is not imported into this one)."""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "python"))
+
+import openvino_genai_cffi as g  # noqa: E402
+from genai_interop_runtime import values as rv  # noqa: E402
+
+from support.double import build_double, live_objects  # noqa: E402
+
+DOUBLE_INCLUDE = REPO / "tests" / "double" / "include"
+
+JSON_FILES = {
+    "hf_style": {"bos_token_id": 1, "eos_token_id": [2, 7], "max_length": 30, "do_sample": True,
+                 "temperature": 0.7, "top_k": 50, "top_p": 0.9, "repetition_penalty": 1.1,
+                 "early_stopping": "never", "num_beams": 1},
+    "scalar_eos": {"eos_token_id": 5, "max_new_tokens": 12, "early_stopping": True, "stop_strings": ["</s>", "\n\n"],
+                   "no_repeat_ngram_size": 3, "ignore_eos": False, "min_new_tokens": 2},
+    "empty": {},
+}
+WHISPER_JSON = {"decoder_start_token_id": 7, "pad_token_id": 8, "no_timestamps_token_id": 9,
+                "max_initial_timestamp_index": 40, "prev_sot_token_id": 11, "is_multilingual": True,
+                "task_to_id": {"transcribe": 21, "translate": 22}, "suppress_tokens": [1, 2],
+                "begin_suppress_tokens": [220], "lang_to_id": {"<|en|>": 30}}
+KWARGS = [
+    {"max_new_tokens": 5, "stop_strings": {"x", "yz"}, "eos_token_id": 3},
+    {"do_sample": True, "top_p": 0.1, "temperature": 0.3, "rng_seed": 42, "top_k": 7},
+    {"num_beams": 4, "num_beam_groups": 2, "diversity_penalty": 1.5, "num_return_sequences": 2,
+     "stop_criteria": "NEVER", "length_penalty": 0.5, "no_repeat_ngram_size": 2},
+]
+
+_OFFICIAL = r"""
+import json, sys
+import openvino_genai as og
+job = json.load(sys.stdin)
+
+def dump(cfg, names):
+    out = {}
+    for name in names:
+        value = getattr(cfg, name)
+        if isinstance(value, set):
+            value = sorted(value)
+        elif hasattr(value, "name") and not isinstance(value, (int, float, str)):
+            value = value.name
+        elif type(value).__name__ == "StopCriteria":
+            value = value.name
+        out[name] = value
+    return out
+
+results = []
+for case in job["cases"]:
+    cls = getattr(og, case["cls"])
+    if case.get("json"):
+        cfg = cls(case["json"])
+    else:
+        cfg = cls()
+    kwargs = dict(case.get("kwargs", {}))
+    for key in ("stop_strings", "stop_token_ids"):
+        if key in kwargs:
+            kwargs[key] = set(kwargs[key])
+    if "stop_criteria" in kwargs:
+        kwargs["stop_criteria"] = getattr(og.StopCriteria, kwargs["stop_criteria"])
+    if kwargs:
+        cfg.update_generation_config(**kwargs)
+    results.append(dump(cfg, case["names"]))
+json.dump(results, sys.stdout)
+"""
+
+
+def _names(cls: type[rv.ValueObject]) -> list[str]:
+    return [f.name for f in cls._spec.fields]
+
+
+def _ours(cls: type[rv.ValueObject], json_path: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+    cfg = cls(json_path) if json_path else cls()
+    converted = dict(kwargs)
+    if "stop_criteria" in converted:
+        converted["stop_criteria"] = g.StopCriteria[converted["stop_criteria"]]
+    cfg.update_generation_config(**converted)
+    out = {}
+    for name in _names(cls):
+        value = getattr(cfg, name)
+        if isinstance(value, set):
+            value = sorted(value)
+        elif isinstance(value, g.StopCriteria):
+            value = value.name
+        out[name] = value
+    return out
+
+
+def _official(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    pytest.importorskip("openvino_genai", reason="the official openvino_genai package is the reference")
+    env = dict(os.environ)
+    env.pop("LD_LIBRARY_PATH", None)
+    proc = subprocess.run([sys.executable, "-c", _OFFICIAL], input=json.dumps({"cases": cases}), env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result: list[dict[str, Any]] = json.loads(proc.stdout)
+    return result
+
+
+def _jsonable(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: sorted(v) if isinstance(v, set) else v for k, v in kwargs.items()}
+
+
+def test_fields_read_what_the_official_package_reads(tmp_path: Path) -> None:
+    paths = {}
+    for name, data in JSON_FILES.items():
+        paths[name] = tmp_path / f"{name}.json"
+        paths[name].write_text(json.dumps(data))
+    whisper = tmp_path / "whisper.json"
+    whisper.write_text(json.dumps(WHISPER_JSON))
+    cases: list[tuple[type[rv.ValueObject], str | None, dict[str, Any]]] = [(g.GenerationConfig, None, {})]
+    cases += [(g.GenerationConfig, str(p), {}) for p in paths.values()]
+    cases += [(g.GenerationConfig, None, kw) for kw in KWARGS]
+    cases += [(g.GenerationConfig, str(paths["hf_style"]), KWARGS[0])]
+    cases += [(g.WhisperGenerationConfig, None, {}), (g.WhisperGenerationConfig, str(whisper), {}),
+              (g.WhisperGenerationConfig, None, {"language": "<|en|>", "task": "translate", "return_timestamps": True,
+                                                 "suppress_tokens": [3, 4], "hotwords": "fox"})]
+    official = _official([{"cls": cls.__name__, "json": path, "kwargs": _jsonable(kw), "names": _names(cls)}
+                          for cls, path, kw in cases])
+    differences = []
+    for (cls, path, kw), theirs in zip(cases, official):
+        ours = _ours(cls, path, kw)
+        for name in _names(cls):
+            a, b = ours[name], theirs[name]
+            if isinstance(a, float) or isinstance(b, float):
+                same = a == pytest.approx(b, rel=1e-6)
+            else:
+                same = a == b
+            if not same:
+                differences.append(f"{cls.__name__}({path and Path(path).name}, {kw}).{name}: ours {a!r}, official {b!r}")
+    assert differences == []
+    assert len(official) == len(cases) > 10
+
+
+def test_a_value_object_is_plain() -> None:
+    cfg = g.GenerationConfig(max_new_tokens=8)
+    assert not hasattr(cfg, "close") and not hasattr(cfg, "__enter__")
+    twin = cfg.copy()
+    twin.top_p = 0.5
+    assert cfg.top_p == 1.0 and twin.max_new_tokens == 8
+    assert cfg.assigned_fields() == ("max_new_tokens",)
+    assert "max_new_tokens=8" in repr(cfg)
+    with pytest.raises(TypeError, match="has no field max_tokens"):
+        g.GenerationConfig(max_tokens=3)
+    with pytest.raises(ValueError, match=r"^GenerationConfig\.max_new_tokens: -1 is out of range"):
+        cfg.max_new_tokens = -1
+    with pytest.raises(FileNotFoundError, match="cannot open"):
+        g.GenerationConfig("/no/such/generation_config.json")
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"do_sample": True, "top_p": 5.0}, "GenerationConfig.top_p must be in (0, 1] (got 5)"),
+    ({"max_new_tokens": 0}, "GenerationConfig.max_new_tokens must be greater than 0 (0 is accepted only with echo = true) (got 0)"),
+    ({"do_sample": True, "temperature": 0.0}, "GenerationConfig.temperature must be greater than 0 when do_sample is true (got 0)"),
+    ({"max_new_tokens": 4, "min_new_tokens": 9}, "GenerationConfig.min_new_tokens must not exceed max_new_tokens (got 9)"),
+    ({"num_beams": 3, "num_beam_groups": 2}, "GenerationConfig.num_beams must be a multiple of num_beam_groups (got 3)"),
+    ({"num_return_sequences": 2}, "GenerationConfig.num_return_sequences must be 1 unless do_sample is true or num_beams > 1 (got 2)"),
+    ({"presence_penalty": 3.0}, "GenerationConfig.presence_penalty must be in [-2, 2] (got 3)"),
+    ({"stop_token_ids": {-4}}, "GenerationConfig.stop_token_ids must hold no negative token id (got {-4})"),
+])
+def test_rules_name_the_field_the_value_and_the_rule(fields: dict[str, Any], message: str) -> None:
+    cfg = g.GenerationConfig(**fields)
+    with pytest.raises(g.InvalidValueError) as caught:
+        cfg.validate()
+    assert str(caught.value) == message
+    field = message.split(".")[1].split(" ")[0]
+    assert caught.value.field == field
+
+
+def test_whisper_rules() -> None:
+    cfg = g.WhisperGenerationConfig(is_multilingual=False, language="<|en|>")
+    with pytest.raises(g.InvalidValueError, match=r"WhisperGenerationConfig\.language cannot be set for a model that is not multilingual"):
+        cfg.validate()
+    with pytest.raises(g.InvalidValueError, match=r"WhisperGenerationConfig\.task must be 'transcribe' or 'translate' \(got 'sing'\)"):
+        g.WhisperGenerationConfig(task="sing").validate()
+    g.WhisperGenerationConfig(task="translate").validate()
+
+
+# -- with the test double: the native config made at call time --
+
+@pytest.fixture(params=["abi", "api"])
+def native(request: Any, build_dir: Path) -> Iterator[g.Native]:
+    lib = build_double()
+    loaded = g.load(lib, mode=request.param, include_dirs=[DOUBLE_INCLUDE], build_dir=build_dir / "cffi")
+    gc.collect()
+    before = live_objects(lib)
+    yield loaded
+    gc.collect()
+    assert live_objects(lib) == before, "native objects leaked"
+
+
+def test_the_native_config_carries_the_assigned_fields(native: g.Native, tmp_path: Path) -> None:
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        cfg = g.GenerationConfig(max_new_tokens=3)
+        assert pipe.generate("Hello world", cfg).get_perf_metrics().num_generation_tokens <= 3
+        cfg.max_new_tokens = 7
+        long = pipe.generate("Hello world", cfg, streamer=None)
+        made = cfg._to_native()
+        assert made.max_new_tokens == 7  # the native getter reads what the value object set
+        made.close()
+        assert long.get_string()
+
+
+def test_a_rule_is_checked_before_the_call(native: g.Native, tmp_path: Path) -> None:
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        with pytest.raises(g.InvalidValueError, match=r"^GenerationConfig\.top_p must be in \(0, 1\] \(got 5\)$"):
+            pipe.generate("Hello", g.GenerationConfig(max_new_tokens=4, do_sample=True, top_p=5))
+
+
+def test_no_token_limit_is_refused_unless_asked_for(native: g.Native, tmp_path: Path) -> None:
+    # Point 4: the double's pipelines, like a GGUF model's, have no token limit of their own.
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        for call in (lambda: pipe.generate("Hello"), lambda: pipe.generate("Hello", g.GenerationConfig()),
+                     lambda: list(pipe.stream("Hello", pipe.get_generation_config()))):
+            with pytest.raises(g.NoTokenLimitError) as caught:
+                call()
+            text = str(caught.value)
+            assert "max_new_tokens" in text and "max_length" in text and "max_new_tokens=256" in text
+        unlimited = g.GenerationConfig(max_new_tokens=2 ** 64 - 1)  # asked for explicitly: allowed
+        assert unlimited.max_new_tokens == 2 ** 64 - 1
+        g.GenerationConfig(max_length=64).validate()
+        assert pipe.generate("Hello", g.GenerationConfig(max_length=64)).get_string() is not None
+
+
+def test_a_pipeline_config_reads_back_what_it_can(native: g.Native, tmp_path: Path) -> None:
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        own = pipe.get_generation_config()
+        assert own.max_new_tokens == 2 ** 64 - 1  # the native getter
+        with pytest.raises(g.UnknownValueError, match="GenerationConfig.top_p was not assigned"):
+            own.top_p
+        own.max_new_tokens = 5
+        other = pipe.get_generation_config()
+        pipe.set_generation_config(own)
+        assert pipe.get_generation_config().max_new_tokens == 5
+        other.top_k = 3
+        with pytest.raises(g.StaleValueError, match="changed max_new_tokens"):
+            pipe.generate("Hello", other)
+        other.max_new_tokens = 6  # covers the change: usable again
+        assert pipe.generate("Hello", other).get_perf_metrics().num_generation_tokens <= 6

@@ -1,0 +1,113 @@
+"""The value-class GenerationConfig against the real GenAI C library (OPENVINO_GENAI_DIR) and the tiny
+GGUF model: the native config made at call time generates what the official `openvino_genai` generates
+for the same settings (greedy, sampling with a seed, beam search with several sequences, penalties,
+max_length, a pipeline's config with fields merged), and a generate without a token limit (a GGUF
+model's own config has none) raises NoTokenLimitError instead of running without end (issue 11,
+point 4). Skipped without an install; each side runs in its own child process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import real_genai
+from support.tiny_model import make_tiny_gguf
+
+REPO = Path(__file__).resolve().parent.parent
+PROMPT = "The quick brown fox"
+CONFIGS: list[dict[str, Any]] = [
+    {"max_new_tokens": 20},
+    {"max_new_tokens": 24, "repetition_penalty": 1.5, "presence_penalty": 0.5, "frequency_penalty": 0.3},
+    {"max_new_tokens": 20, "do_sample": True, "rng_seed": 7, "top_k": 5, "top_p": 0.9, "temperature": 0.8},
+    {"max_new_tokens": 16, "num_beams": 3, "num_return_sequences": 2, "length_penalty": 0.7},
+    {"max_new_tokens": 12, "min_new_tokens": 8, "ignore_eos": True},
+    {"max_length": 60},
+]
+
+_OFFICIAL = r"""
+import json, sys
+import openvino_genai as og
+job = json.load(sys.stdin)
+pipe = og.LLMPipeline(job["model"], "CPU", INFERENCE_PRECISION_HINT="f32")
+out = []
+for values in job["configs"]:
+    config = og.GenerationConfig()
+    config.update_generation_config(**values)
+    out.append(str(pipe.generate(job["prompt"], config)))
+base = pipe.get_generation_config()
+base.update_generation_config(max_new_tokens=15, top_k=1)
+out.append(str(pipe.generate(job["prompt"], base)))
+json.dump(out, sys.stdout)
+"""
+
+_OURS = r"""
+import json, sys
+import openvino_genai_cffi as g
+job = json.load(sys.stdin)
+g.load(job["root"])
+out = {"texts": [], "refused": []}
+with g.LLMPipeline(job["model"], "CPU", INFERENCE_PRECISION_HINT="f32") as pipe:
+    for values in job["configs"]:
+        with pipe.generate(job["prompt"], g.GenerationConfig(**values)) as results:
+            out["texts"].append(results.get_string())
+    base = pipe.get_generation_config()
+    base.update_generation_config(max_new_tokens=15, top_k=1)
+    with pipe.generate(job["prompt"], base) as results:
+        out["texts"].append(results.get_string())
+    for name, call in (("no config", lambda: pipe.generate(job["prompt"])),
+                       ("defaults", lambda: pipe.generate(job["prompt"], g.GenerationConfig())),
+                       ("pipeline config", lambda: pipe.generate(job["prompt"], pipe.get_generation_config())),
+                       ("stream", lambda: list(pipe.stream(job["prompt"])))):
+        try:
+            call()
+            out["refused"].append([name, None])
+        except g.NoTokenLimitError as exc:
+            out["refused"].append([name, str(exc)])
+print(json.dumps(out))
+"""
+
+pytestmark = pytest.mark.real_genai
+
+
+@pytest.fixture(scope="module")
+def install() -> real_genai.GenAIInstall:
+    return real_genai.install_or_skip()
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_gguf(tmp_path_factory.mktemp("tiny") / "model.gguf")
+
+
+def _run(script: str, job: dict[str, Any], env: dict[str, str]) -> Any:
+    proc = subprocess.run([sys.executable, "-c", script], input=json.dumps(job), env=env, capture_output=True,
+                          text=True, encoding="utf-8", timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def test_call_time_config_generates_what_the_official_package_generates(install: real_genai.GenAIInstall,
+                                                                         model: Path) -> None:
+    pytest.importorskip("openvino_genai", reason="the official openvino_genai package is the reference")
+    job = {"model": str(model), "prompt": PROMPT, "configs": CONFIGS, "root": str(install.root)}
+    official_env = dict(os.environ)
+    official_env.pop("LD_LIBRARY_PATH", None)
+    official = _run(_OFFICIAL, job, official_env)
+    env = install.environment()
+    env["PYTHONPATH"] = str(REPO / "python")
+    ours = _run(_OURS, job, env)
+    assert len(official) == len(CONFIGS) + 1
+    for values, theirs, mine in zip(CONFIGS + [{"pipeline config": True}], official, ours["texts"]):
+        assert theirs, f"the reference generated nothing for {values}"
+        assert mine == theirs, values
+    # Different settings give different texts: the fields reached the library.
+    assert len(set(official)) >= 4
+    # Point 4: a GGUF model's own config has no token limit.
+    for name, message in ours["refused"]:
+        assert message is not None, f"{name}: generate without a token limit was not refused"
+        assert "max_new_tokens" in message and "max_length" in message, name
