@@ -301,6 +301,15 @@ def test_generation_config_accessors_and_validation(lib, pipe):
     endless = make_config(lib, ignore_eos=True)
     assert lib.ov_genai_generation_config_validate(endless) == UNKNOW_EXCEPTION
     lib.ov_genai_generation_config_free(endless)
+    # Measured: with sampling, 2^32 or more return sequences pass validate but fail generate at once.
+    for count, status in ((3, OK), ((1 << 32) - 1, OK), (1 << 32, UNKNOW_EXCEPTION), ((1 << 64) - 1, UNKNOW_EXCEPTION)):
+        many = make_config(lib, 2)
+        lib.ov_genai_generation_config_set_do_sample(many, c_bool(True))
+        lib.ov_genai_generation_config_set_num_return_sequences(many, c_size_t(count))
+        assert lib.ov_genai_generation_config_validate(many) == OK
+        if status != OK:
+            assert lib.ov_genai_llm_pipeline_generate(pipe, b"x", many, None, byref(results)) == status, count
+        lib.ov_genai_generation_config_free(many)
 
 
 def test_pipeline_generation_config_round_trip(lib, pipe):

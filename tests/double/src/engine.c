@@ -412,6 +412,9 @@ ov_status_e run_generation(const generation_request *request, generation_outcome
     if (!settings_valid(request->settings)) {
         return UNKNOW_EXCEPTION; /* upstream's validate() throws; the C layer maps it */
     }
+    if (request->settings->num_return_sequences > UINT32_MAX) {
+        return UNKNOW_EXCEPTION; /* measured: 2^32 and more fail at once (validate passes) */
+    }
     token_plan plan = {0};
     if (!plan_tokens(request, &plan)) {
         free(plan.tokens);
