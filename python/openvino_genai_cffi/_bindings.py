@@ -586,7 +586,7 @@ class _GenerationConfigNative(_rh.Handle):
         `max_length`) is required.
         Write-only: the C API has no getter.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_ignore_eos`.
         """
@@ -635,7 +635,7 @@ class _GenerationConfigNative(_rh.Handle):
         """Put the prompt in front of the generated text in the results.
         Write-only: the C API has no getter.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_echo`.
         """
@@ -683,7 +683,7 @@ class _GenerationConfigNative(_rh.Handle):
         """Keep the stop string that ended the generation at the end of the text.
         Write-only: the C API has no getter.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_include_stop_str_in_output`.
         """
@@ -981,7 +981,7 @@ class _GenerationConfigNative(_rh.Handle):
         one.
         Write-only: the C API has no getter.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_do_sample`.
         """
@@ -2452,7 +2452,7 @@ class _WhisperGenerationConfigNative(_rh.Handle):
     def is_multilingual(self) -> bool:
         """Whether the model knows several languages (and so takes a language and a task token).
 
-        Default: true.
+        Default: True.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_generation_config_get_is_multilingual`, `ov_genai_whisper_generation_config_set_is_multilingual`.
@@ -2561,7 +2561,7 @@ class _WhisperGenerationConfigNative(_rh.Handle):
     def return_timestamps(self) -> bool:
         """Also return the text in timestamped chunks (see `WhisperDecodedResults.get_chunk_at`).
 
-        Default: false.
+        Default: False.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_generation_config_get_return_timestamps`, `ov_genai_whisper_generation_config_set_return_timestamps`.
@@ -3374,7 +3374,7 @@ class GenerationConfig(_rv.ValueObject):
         """Keep generating past the end-of-sequence token. Then a token limit (`max_new_tokens` or
         `max_length`) is required.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_ignore_eos`.
         """
@@ -3405,7 +3405,7 @@ class GenerationConfig(_rv.ValueObject):
     def echo(self) -> bool:
         """Put the prompt in front of the generated text in the results.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_echo`.
         """
@@ -3435,7 +3435,7 @@ class GenerationConfig(_rv.ValueObject):
     def include_stop_str_in_output(self) -> bool:
         """Keep the stop string that ended the generation at the end of the text.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_include_stop_str_in_output`.
         """
@@ -3621,7 +3621,7 @@ class GenerationConfig(_rv.ValueObject):
         """Draw the next token at random from the (filtered) distribution instead of taking the most probable
         one.
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_generation_config_set_do_sample`.
         """
@@ -3963,7 +3963,7 @@ class WhisperGenerationConfig(_rv.ValueObject):
     def is_multilingual(self) -> bool:
         """Whether the model knows several languages (and so takes a language and a task token).
 
-        Default: true.
+        Default: True.
 
         C API: `ov_genai_whisper_generation_config_set_is_multilingual`, `ov_genai_whisper_generation_config_get_is_multilingual`.
         """
@@ -4006,7 +4006,7 @@ class WhisperGenerationConfig(_rv.ValueObject):
     def return_timestamps(self) -> bool:
         """Also return the text in timestamped chunks (see `WhisperDecodedResults.get_chunk_at`).
 
-        Default: false.
+        Default: False.
 
         C API: `ov_genai_whisper_generation_config_set_return_timestamps`, `ov_genai_whisper_generation_config_get_return_timestamps`.
         """
