@@ -39,6 +39,8 @@ class StreamerBase:
     receives token ids; the C API gives text, so this one receives text.)"""
 
     def write(self, chunk: str) -> Any:
+        """Called with each piece of text as it is produced (possibly on a library thread); return None or
+        False (or StreamingStatus.RUNNING) to go on, True (or STOP) to stop, CANCEL to cancel. Override it."""
         raise NotImplementedError(f"{type(self).__name__}.write(chunk) must be implemented")
 
     def end(self) -> None:
@@ -322,6 +324,7 @@ class Stream(Generic[R]):
 
     @property
     def callback(self) -> Callable[[str], bool]:
+        """The function the streaming call is given: it hands each chunk to this stream's reader."""
         return self._state.on_chunk
 
     def start(self, prepared: Prepared[R]) -> None:

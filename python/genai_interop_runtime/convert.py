@@ -23,7 +23,9 @@ class SupportsCPointer(Protocol):
     """Anything that exposes a native pointer as a cffi cdata (e.g. another cffi binding's object)."""
 
     @property
-    def c_pointer(self) -> Any: ...
+    def c_pointer(self) -> Any:
+        """The native pointer, as a cffi cdata."""
+        ...
 
 
 # A foreign handle argument: an object with `c_pointer`, or a cffi pointer cdata itself.

@@ -67,6 +67,7 @@ class Handle:
 
     @property
     def closed(self) -> bool:
+        """True once the native object was freed (`close()`, the end of a `with` block)."""
         return getattr(self, "_raw", None) is None
 
     @property

@@ -418,6 +418,7 @@ class ValueObject:
         return tuple(f.name for f in self._spec.fields if f.name in self._assigned)
 
     def copy(self: V) -> V:
+        """An independent copy: the same origin and the same assigned fields."""
         other = type(self)._of(self._origin)
         other._assigned = _copy.deepcopy(self._assigned)
         return other
