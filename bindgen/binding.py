@@ -209,6 +209,7 @@ class ModelKind:
     title: str  # "an LLM"
     folder_sets: tuple[tuple[str, ...], ...]  # a folder holds every file of one of these sets
     files: tuple[tuple[str, str], ...]  # (suffix, magic): a single file accepted
+    pairs: tuple[tuple[str, str], ...] = ()  # (suffix, suffix): a file with the first needs the second beside it
 
 
 @dataclass(frozen=True)
@@ -612,10 +613,11 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
     for key, kind_spec in spec.model_kinds.items():
         kind = kind_spec
         sets, files, title = kind.get("folder_sets", []), kind.get("files", {}), kind.get("title", "")
+        pairs = kind.get("pairs", {})
         if not re.fullmatch(r"[a-z][a-z0-9]*", key):
             problems.append(f"{where} model_kinds.{key}: a kind's name is lower-case letters and digits (it names code)")
             continue
-        unknown = set(kind) - {"title", "folder_sets", "files"}
+        unknown = set(kind) - {"title", "folder_sets", "files", "pairs"}
         if unknown:
             problems.append(f"{where} model_kinds.{key}: unknown keys {sorted(unknown)}")
         if not isinstance(title, str) or not title:
@@ -627,7 +629,11 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
         if not (isinstance(files, dict) and all(isinstance(v, str) for v in files.values())):
             problems.append(f"{where} model_kinds.{key}: files must map a suffix to the bytes a file starts with")
             continue
-        kinds[key] = ModelKind(key, str(title), tuple(tuple(s) for s in sets), tuple(sorted(files.items())))
+        if not (isinstance(pairs, dict) and all(isinstance(v, str) for v in pairs.values())):
+            problems.append(f"{where} model_kinds.{key}: pairs must map a suffix to the suffix of the file needed beside it")
+            continue
+        kinds[key] = ModelKind(key, str(title), tuple(tuple(s) for s in sets), tuple(sorted(files.items())),
+                               tuple(sorted(pairs.items())))
 
     def param_of(function: str, param: str, table: str) -> bool:
         fn = c.functions.get(function)

@@ -94,10 +94,17 @@ def test_model_paths_are_checked_against_the_kind(tmp_path: Path) -> None:
     (half / "openvino_model.xml").write_text("<net/>")
     (half / "config.json").write_text("{}")
     text = diagnosis.check_model_path(half, kind)[0]
-    assert "expected [openvino_model.xml, openvino_model.bin] (or the path of a .gguf file)" in text
-    assert text.endswith("found config.json, openvino_model.xml")
+    assert text == (f"the folder {str(half)!r} is not an LLM: openvino_model.bin missing (expected [openvino_model.xml, "
+                    "openvino_model.bin], or the path of a .gguf file); found config.json, openvino_model.xml")
     (half / "openvino_model.bin").write_bytes(b"")
     assert diagnosis.check_model_path(half, kind) == []
+    # An IR's .xml without its .bin (measured: the library fails, also for an optional tokenizer).
+    paired = ModelKind("an LLM", (("openvino_model.xml", "openvino_model.bin"),), {".gguf": "GGUF"}, {".xml": ".bin"})
+    assert diagnosis.check_model_path(half, paired) == []
+    (half / "openvino_tokenizer.xml").write_text("<net/>")
+    assert diagnosis.check_model_path(half, paired) == [
+        f"in the model folder {str(half)!r}, openvino_tokenizer.xml is there without openvino_tokenizer.bin "
+        "(the library reads them together)"]
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"PK\x03\x04")
     assert "is not a .gguf file (it does not start with 'GGUF')" in diagnosis.check_model_path(bad, kind)[0]
@@ -124,6 +131,16 @@ def test_missing_model(native: Any, tmp_path: Path) -> None:
     error = status_error(lambda: g.LLMPipeline(tmp_path / "missing.gguf", "CPU"))
     assert error.function == "ov_genai_llm_pipeline_create"
     assert f"found: the model path {str(tmp_path / 'missing.gguf')!r} does not exist" in str(error)
+
+
+def test_ir_without_its_weights(native: Any, tmp_path: Path) -> None:
+    for name in ("openvino_model.xml", "openvino_model.bin", "openvino_tokenizer.xml"):
+        (tmp_path / name).write_text("x")
+    error = status_error(lambda: g.LLMPipeline(tmp_path, "CPU"))
+    assert str(error).endswith(f"found: in the model folder {str(tmp_path)!r}, openvino_tokenizer.xml is there without "
+                               "openvino_tokenizer.bin (the library reads them together)")
+    (tmp_path / "openvino_tokenizer.bin").write_text("x")
+    g.LLMPipeline(tmp_path, "CPU").close()
 
 
 def test_unknown_device_lists_the_available_ones(double_dir: Path, model: Path) -> None:
@@ -241,6 +258,14 @@ def test_real_library_failures_are_diagnosed(tmp_path: Path) -> None:
         show("npu9", lambda: g.LLMPipeline(model, "NPU9"))
         show("whisper", lambda: g.WhisperPipeline(model, "CPU"))
         show("property", lambda: g.LLMPipeline(model, "CPU", CACHE_ENCRYPTION_CALLBACKS="x"))
+        ir = model.parent / "ir"
+        ir.mkdir()
+        import shutil
+        shutil.copy(model, ir / "tiny.gguf")
+        g.LLMPipeline(ir / "tiny.gguf", "CPU", enable_save_ov_model=True).close()  # writes the IR beside it
+        (ir / "tiny.gguf").unlink()
+        (ir / "openvino_tokenizer.bin").unlink()
+        show("unpaired", lambda: g.LLMPipeline(ir, "CPU"))
         pipe = g.LLMPipeline(model, "CPU")
         cfg = pipe.get_generation_config()
         cfg.max_new_tokens = 20
@@ -256,7 +281,7 @@ def test_real_library_failures_are_diagnosed(tmp_path: Path) -> None:
         holder.join()
         show("free", lambda: pipe.generate("Hi", cfg))
     """, {"OPENVINO_GENAI_DIR": str(REAL_DIR)})
-    labels = ("missing", "npu9", "whisper", "property", "busy", "free")
+    labels = ("missing", "npu9", "whisper", "property", "unpaired", "busy", "free")
     lines = dict(line.split(" ", 1) for line in out.splitlines() if line.split(" ", 1)[0] in labels)
     assert sorted(lines) == sorted(labels), out
     assert lines["missing"].startswith("StatusError UNKNOW_EXCEPTION ov_genai_llm_pipeline_create returned "
@@ -264,6 +289,8 @@ def test_real_library_failures_are_diagnosed(tmp_path: Path) -> None:
     assert "missing.gguf' does not exist" in lines["missing"]
     assert "found: device 'NPU9' is not available here (available: CPU" in lines["npu9"]
     assert "is a file; a Whisper model is loaded from a folder" in lines["whisper"]
+    assert lines["unpaired"].endswith("/ir', openvino_tokenizer.xml is there without openvino_tokenizer.bin (the library "
+                                      "reads them together)"), lines["unpaired"]
     assert lines["property"].startswith("ValueError  properties: the property 'CACHE_ENCRYPTION_CALLBACKS' is not supported")
     assert "this LLMPipeline is busy with another generation: LLMPipeline.generate() called at " in lines["busy"]
     assert "on thread 'holder'" in lines["busy"]

@@ -78,8 +78,13 @@ def double_install(tmp_path_factory: Any) -> Path:
 def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtime: str, tmp_path: Path) -> None:
     model = tmp_path / "model.gguf"
     model.write_bytes(b"GGUF" + bytes(28))
+    ir = tmp_path / "ir"
+    ir.mkdir()
+    for name in ("openvino_model.xml", "openvino_model.bin", "openvino_detokenizer.xml"):
+        (ir / name).write_text("x")
     rows = run(runtime, probe, double_install, [
         ["create", "missing", "llm", str(tmp_path / "missing.gguf"), "CPU"],
+        ["create", "unpaired", "llm", str(ir), "CPU"],
         ["create", "npu9", "llm", str(model), "NPU9"],
         ["create", "auto", "vlm", str(tmp_path), "AUTO:NPU9,CPU"],
         ["create", "unknown", "llm", str(model), "CPU", "NOT_A_PROPERTY=1"],
@@ -90,8 +95,12 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
     assert message("ov_genai_llm_pipeline_create", rows["missing"]) == (
         f"{FOUND}the model path {str(tmp_path / 'missing.gguf')!r} does not exist (the nearest existing folder is "
         f"{str(tmp_path)!r})")
+    assert message("ov_genai_llm_pipeline_create", rows["unpaired"]) == (
+        f"{FOUND}in the model folder {str(ir)!r}, openvino_detokenizer.xml is there without openvino_detokenizer.bin "
+        "(the library reads them together)")
     assert rows["npu9"][2].endswith("found: device 'NPU9' is not available here (available: CPU)"), rows["npu9"]
-    assert "found: the folder" in rows["auto"][2] and "is not a visual language model: expected [config.json, " in rows["auto"][2]
+    assert ("found: the folder" in rows["auto"][2] and "is not a visual language model: config.json, " in rows["auto"][2]
+            and " missing (expected [config.json, " in rows["auto"][2])
     assert rows["auto"][2].endswith("; device 'AUTO:NPU9,CPU' names 'NPU9', not available here (available: CPU)")
     assert message("ov_genai_llm_pipeline_create", rows["unknown"]) == "the library reports no further detail"
     assert rows["refused"][0] == "ArgumentException"
@@ -108,6 +117,10 @@ def test_double_tokenizers_library_named_but_missing(probe: Path, double_install
     missing = tmp_path / "libopenvino_tokenizers.so"
     model = tmp_path / "model.gguf"
     model.write_bytes(b"GGUF" + bytes(28))
+    ir = tmp_path / "ir"
+    ir.mkdir()
+    for name in ("openvino_model.xml", "openvino_model.bin", "openvino_detokenizer.xml"):
+        (ir / name).write_text("x")
     rows = run(runtime, probe, double_install, [["create", "named", "llm", str(model), "CPU"]],
                OPENVINO_TOKENIZERS_PATH_GENAI=str(missing))
     assert message("ov_genai_llm_pipeline_create", rows["named"]) == (

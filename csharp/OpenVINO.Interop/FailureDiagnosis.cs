@@ -165,13 +165,32 @@ namespace OpenVINO.Interop
                 return found;
             }
             present.Sort(StringComparer.Ordinal);
-            if (kind.FolderSets.Any(set => set.All(present.Contains))) return found;
+            var unpaired = new List<string>();
+            foreach (string name in present)
+            {
+                foreach (var pair in kind.Pairs)
+                {
+                    if (!name.EndsWith(pair.Key, StringComparison.Ordinal)) continue;
+                    string partner = name.Substring(0, name.Length - pair.Key.Length) + pair.Value;
+                    if (!present.Contains(partner)) unpaired.Add(name + " is there without " + partner);
+                }
+            }
+            string unpairedText = unpaired.Count == 0 ? null
+                : "in the model folder " + Quote(path) + ", " + string.Join(", ", unpaired) + " (the library reads them together)";
+            if (kind.FolderSets.Any(set => set.All(present.Contains)))
+            {
+                if (unpairedText != null) found.Add(unpairedText);
+                return found;
+            }
             string expected = string.Join(" or ", kind.FolderSets.Select(set => "[" + string.Join(", ", set) + "]"));
             string files = string.Join(" or ", kind.Files.Keys.Select(s => "a " + s + " file"));
             string listed = present.Count == 0 ? "nothing (empty folder)"
                 : string.Join(", ", present.Take(Shown)) + (present.Count > Shown ? ", ... (" + present.Count.ToString(CultureInfo.InvariantCulture) + " entries)" : "");
-            found.Add("the folder " + Quote(path) + " is not " + kind.Title + ": expected " + expected
-                + (files.Length > 0 ? " (or the path of " + files + ")" : "") + "; found " + listed);
+            List<string> closest = kind.FolderSets.Select(set => set.Where(name => !present.Contains(name)).ToList())
+                .OrderBy(missing => missing.Count).First();
+            found.Add("the folder " + Quote(path) + " is not " + kind.Title + ": " + string.Join(", ", closest) + " missing (expected "
+                + expected + (files.Length > 0 ? ", or the path of " + files : "") + "); found " + listed);
+            if (unpairedText != null) found.Add(unpairedText);
             return found;
         }
 

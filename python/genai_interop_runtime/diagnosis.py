@@ -102,14 +102,21 @@ def check_model_path(path: Path, kind: ModelKind) -> list[str]:
         present = sorted(p.name for p in path.iterdir())
     except OSError as exc:
         return [f"the model folder {shown!r} cannot be listed: {exc.strerror or exc}"]
+    unpaired = [f"{name} is there without {name[:-len(first)] + second}"
+                for name in present for first, second in kind.pairs.items()
+                if name.endswith(first) and name[:-len(first)] + second not in present]
+    if unpaired:
+        unpaired_text = (f"in the model folder {shown!r}, " + ", ".join(unpaired)
+                         + " (the library reads them together)")
     if any(all(name in present for name in files) for files in kind.folder_sets):
-        return []
+        return [unpaired_text] if unpaired else []
     expected = " or ".join("[" + ", ".join(files) + "]" for files in kind.folder_sets)
     found = ", ".join(present[:_SHOWN]) + (f", ... ({len(present)} entries)" if len(present) > _SHOWN else "")
     files = " or ".join(f"a {s} file" for s in kind.files)
-    return [f"the folder {shown!r} is not {kind.title}: expected {expected}"
-            + (f" (or the path of {files})" if files else "")
-            + f"; found {found if present else 'nothing (empty folder)'}"]
+    closest = min(([name for name in names if name not in present] for names in kind.folder_sets), key=len)
+    return [f"the folder {shown!r} is not {kind.title}: {', '.join(closest)} missing (expected {expected}"
+            + (f", or the path of {files}" if files else "") + ")"
+            + f"; found {found if present else 'nothing (empty folder)'}"] + ([unpaired_text] if unpaired else [])
 
 
 # -- device --

@@ -73,12 +73,14 @@ class ErrorText:
 
 @dataclass(frozen=True)
 class ModelKind:
-    """What a model of one kind is: a folder holding every file of one of `folder_sets`, or a single
+    """What a model of one kind is: a folder holding every file of one of `folder_sets` (and, for each
+    file ending with a suffix of `pairs`, the file of the same stem with the paired suffix), or a single
     file whose name ends with a suffix of `files` (suffix -> the bytes it starts with)."""
 
     title: str  # "an LLM"
     folder_sets: tuple[tuple[str, ...], ...]
     files: Mapping[str, str] = field(default_factory=dict)
+    pairs: Mapping[str, str] = field(default_factory=dict)  # a file with suffix K needs the same name with suffix V
 
 
 @dataclass(frozen=True)

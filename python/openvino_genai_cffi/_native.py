@@ -25,13 +25,15 @@ _MODEL_LLM = ModelKind(
         ('openvino_language_model.xml', 'openvino_language_model.bin'),
     ),
     files={'.gguf': 'GGUF'},
+    pairs={'.xml': '.bin'},
 )
 _MODEL_VLM = ModelKind(
     'a visual language model',
     folder_sets=(
-        ('config.json', 'openvino_language_model.xml', 'openvino_language_model.bin', 'openvino_text_embeddings_model.xml', 'openvino_text_embeddings_model.bin', 'openvino_vision_embeddings_model.xml', 'openvino_vision_embeddings_model.bin'),
+        ('config.json', 'openvino_language_model.xml', 'openvino_language_model.bin', 'openvino_vision_embeddings_model.xml', 'openvino_vision_embeddings_model.bin', 'openvino_tokenizer.xml'),
     ),
     files={},
+    pairs={'.xml': '.bin'},
 )
 _MODEL_WHISPER = ModelKind(
     'a Whisper model',
@@ -39,6 +41,7 @@ _MODEL_WHISPER = ModelKind(
         ('openvino_encoder_model.xml', 'openvino_encoder_model.bin', 'openvino_decoder_model.xml', 'openvino_decoder_model.bin'),
     ),
     files={},
+    pairs={'.xml': '.bin'},
 )
 
 LIBRARY = Library(

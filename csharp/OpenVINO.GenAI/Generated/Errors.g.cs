@@ -147,21 +147,24 @@ namespace OpenVINO.GenAI
                 new[] { "openvino_model.xml", "openvino_model.bin" },
                 new[] { "openvino_language_model.xml", "openvino_language_model.bin" },
             },
-            new System.Collections.Generic.Dictionary<string, string> { { ".gguf", "GGUF" } });
+            new System.Collections.Generic.Dictionary<string, string> { { ".gguf", "GGUF" } },
+            new System.Collections.Generic.Dictionary<string, string> { { ".xml", ".bin" } });
 
         private static readonly ModelKind ModelVlm = new ModelKind("a visual language model",
             new[]
             {
-                new[] { "config.json", "openvino_language_model.xml", "openvino_language_model.bin", "openvino_text_embeddings_model.xml", "openvino_text_embeddings_model.bin", "openvino_vision_embeddings_model.xml", "openvino_vision_embeddings_model.bin" },
+                new[] { "config.json", "openvino_language_model.xml", "openvino_language_model.bin", "openvino_vision_embeddings_model.xml", "openvino_vision_embeddings_model.bin", "openvino_tokenizer.xml" },
             },
-            new System.Collections.Generic.Dictionary<string, string> {  });
+            new System.Collections.Generic.Dictionary<string, string> {  },
+            new System.Collections.Generic.Dictionary<string, string> { { ".xml", ".bin" } });
 
         private static readonly ModelKind ModelWhisper = new ModelKind("a Whisper model",
             new[]
             {
                 new[] { "openvino_encoder_model.xml", "openvino_encoder_model.bin", "openvino_decoder_model.xml", "openvino_decoder_model.bin" },
             },
-            new System.Collections.Generic.Dictionary<string, string> {  });
+            new System.Collections.Generic.Dictionary<string, string> {  },
+            new System.Collections.Generic.Dictionary<string, string> { { ".xml", ".bin" } });
 
         internal static readonly DiagnosisSpec Spec = new DiagnosisSpec(-17, NativeLibraryLoader.Loader)
             .ModelPath("ov_genai_llm_pipeline_create", "models_path", ModelLlm)

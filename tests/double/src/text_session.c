@@ -4,6 +4,7 @@
  * What the LLM and VLM pipelines share: argument checks at creation, the pipeline's own
  * generation config, chat mode with its history, and one generate call.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,32 @@ static bool device_known(const char *device) {
         }
     }
     return false;
+}
+
+/* A model folder holding an IR's .xml without its .bin: the real library fails to read it (measured for
+ * models and for the optional tokenizer/detokenizer). */
+static bool has_unpaired_ir(const char *models_path) {
+    DIR *dir = opendir(models_path);
+    if (!dir) {
+        return false; /* a file, or nothing */
+    }
+    bool unpaired = false;
+    struct dirent *entry;
+    while (!unpaired && (entry = readdir(dir)) != NULL) {
+        size_t length = strlen(entry->d_name);
+        if (length > 4 && strcmp(entry->d_name + length - 4, ".xml") == 0) {
+            size_t size = strlen(models_path) + length + 2;
+            char *weights = malloc(size);
+            if (!weights) {
+                break;
+            }
+            snprintf(weights, size, "%s/%.*s.bin", models_path, (int)(length - 4), entry->d_name);
+            unpaired = !file_exists(weights);
+            free(weights);
+        }
+    }
+    closedir(dir);
+    return unpaired;
 }
 
 ov_status_e read_pipeline_arguments(const char *models_path, const char *device, size_t property_args_size,
@@ -77,7 +104,8 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
      * the double needs no tokenizers library otherwise). */
     const char *tokenizers = getenv("OPENVINO_TOKENIZERS_PATH_GENAI");
     bool tokenizers_missing = tokenizers && *tokenizers && !file_exists(tokenizers);
-    if (!file_exists(models_path) || !device_known(device) || unknown_property || tokenizers_missing) {
+    if (!file_exists(models_path) || has_unpaired_ir(models_path) || !device_known(device) || unknown_property ||
+        tokenizers_missing) {
         return UNKNOW_EXCEPTION;
     }
     return OK;
