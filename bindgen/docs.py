@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .binding import Binding, ClassBinding, Member
     from .library import Library
 
-_MEMBER_KEYS = {"doc", "params", "returns", "raises", "default", "range", "unit", "since", "hand_written"}
+_MEMBER_KEYS = {"doc", "params", "returns", "raises", "default", "range", "unit", "choices", "since", "hand_written"}
 _CLASS_KEYS = {"doc", "since", "hand_written"}
 CONSTRUCTOR = "__init__"
 
@@ -41,6 +41,8 @@ class MemberDoc:
     default: str = ""  # as a user reads it: "1.0", "unset (no limit of its own)"
     range: str = ""  # "> 0", "0 to 1"
     unit: str = ""  # "tokens", "milliseconds"
+    # The only values a string accepts: shown in the docs, and a Literal type hint in Python.
+    choices: tuple[str, ...] = ()
     since: str = ""  # for hand-written members only (the binding model dates generated ones)
     hand_written: bool = False  # implemented in hand-written code (runtime, partials, mixins)
 
@@ -51,8 +53,9 @@ class MemberDoc:
     @property
     def facts(self) -> list[tuple[str, str]]:
         """The structured facts, in the order templates show them: (label, text)."""
+        values = ", ".join(f"`{c}`" for c in self.choices)
         return [(label, text) for label, text in (("Default", self.default), ("Range", self.range),
-                                                   ("Unit", self.unit)) if text]
+                                                   ("Unit", self.unit), ("One of", values)) if text]
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,12 @@ def _member(entry: dict[str, Any], where: str) -> MemberDoc:
     if "doc" not in entry:
         raise DocsError(f"{where}: missing key 'doc'")
     types: dict[str, type] = {k: str for k in _MEMBER_KEYS}
-    types.update(params=dict, hand_written=bool)
+    types.update(params=dict, hand_written=bool, choices=list)
     _check_types(entry, types, where)
+    if "choices" in entry:
+        if not entry["choices"] or not all(isinstance(c, str) and c for c in entry["choices"]):
+            raise DocsError(f"{where}: choices: expected a list of non-empty strings, found {entry['choices']!r}")
+        entry = dict(entry, choices=tuple(entry["choices"]))
     for name, text in entry.get("params", {}).items():
         if not isinstance(text, str):
             raise DocsError(f"{where}: params.{name}: expected a string, found {type(text).__name__}")

@@ -97,6 +97,7 @@ def test_coverage_sees_missing_and_stale_entries(tmp_path: Path) -> None:
     ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = 3\n', "doc: expected str"),
     ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = "x"\nparams = { inputs = 1 }\n', "params.inputs"),
     ('[LLMPipeline]\ndoc = " "\n', "doc is empty"),
+    ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = "x"\nchoices = []\n', "choices: expected a list"),
     ('[LLMPipeline\n', "genai.toml"),
 ])
 def test_the_loader_refuses_what_it_cannot_read(tmp_path: Path, text: str, message: str) -> None:
@@ -189,3 +190,19 @@ def test_every_public_name_of_the_python_package_says_what_it_is() -> None:
             if not (doc or "").strip():
                 silent.append(f"{name}.{attr}")
     assert silent == []
+
+
+def test_choices_become_a_literal_type_hint(tmp_path: Path) -> None:
+    # `choices` in the docs (WhisperGenerationConfig.task) types the field as those values: mypy then
+    # refuses a misspelt task, and accepts the right ones and None.
+    from test_cffi_typing import run_mypy
+    usage = tmp_path / "task_usage.py"
+    usage.write_text('import openvino_genai_cffi as g\n'
+                     'w = g.WhisperGenerationConfig()\n'
+                     'w.task = "translate"\n'
+                     'w.task = None\n'
+                     'w.task = "transcrbe"\n')
+    result = run_mypy(tmp_path, str(usage))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.count("error:") == 1 and "task_usage.py:5:" in result.stdout, result.stdout
+    assert "Literal['transcribe', 'translate']" in result.stdout

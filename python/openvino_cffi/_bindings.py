@@ -8,7 +8,7 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
+from typing import Any, Callable, Iterable, List, Literal, Mapping, NamedTuple, Optional, Sequence, Tuple, Union, cast
 
 from genai_interop_runtime import callbacks as _rcb
 from genai_interop_runtime import convert as _rt

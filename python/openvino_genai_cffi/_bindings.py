@@ -8,7 +8,7 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Any, Callable, Iterable, List, Literal, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union, cast
 
 from genai_interop_runtime import callbacks as _rcb
 from genai_interop_runtime import convert as _rt
@@ -2525,6 +2525,7 @@ class _WhisperGenerationConfigNative(_rh.Handle):
         """`transcribe` (text in the spoken language) or `translate` (English text); None means transcribe.
 
         Default: None: transcribe.
+        One of: `transcribe`, `translate`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_generation_config_get_task`, `ov_genai_whisper_generation_config_set_task`.
@@ -3989,17 +3990,18 @@ class WhisperGenerationConfig(_rv.ValueObject):
         self._set('language', value)
 
     @property
-    def task(self) -> Optional[str]:
+    def task(self) -> Optional[Literal['transcribe', 'translate']]:
         """`transcribe` (text in the spoken language) or `translate` (English text); None means transcribe.
 
         Default: None: transcribe.
+        One of: `transcribe`, `translate`.
 
         C API: `ov_genai_whisper_generation_config_set_task`, `ov_genai_whisper_generation_config_get_task`.
         """
-        return cast('Optional[str]', self._get('task'))
+        return cast("Optional[Literal['transcribe', 'translate']]", self._get('task'))
 
     @task.setter
-    def task(self, value: Optional[str]) -> None:
+    def task(self, value: Optional[Literal['transcribe', 'translate']]) -> None:
         self._set('task', value)
 
     @property

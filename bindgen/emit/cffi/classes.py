@@ -130,6 +130,7 @@ class Builder(CallBuilder):
             fields = []
             for f in vc.fields:
                 enum_cls = self.enums[f.enum].py if f.enum else ""
+                prop = next((mem for mem in self.binding.classes[hname].of(bd.MemberKind.PROPERTY) if mem.name == f.name), None)
                 if f.kind is bd.FieldKind.INT:
                     annotation = "int"
                 elif f.kind is bd.FieldKind.FLOAT:
@@ -139,7 +140,10 @@ class Builder(CallBuilder):
                 elif f.kind is bd.FieldKind.ENUM:
                     annotation = enum_cls
                 elif f.kind is bd.FieldKind.STRING:
-                    annotation = "Optional[str]" if f.optional else "str"
+                    # A string the docs limit to a few values (bindgen/docs.py `choices`) is typed as those values.
+                    choices = prop.doc.choices if prop is not None and prop.doc is not None else ()
+                    text = f"Literal[{', '.join(repr(c) for c in choices)}]" if choices else "str"
+                    annotation = f"Optional[{text}]" if f.optional else text
                 else:
                     item = "str" if f.kind is bd.FieldKind.STRING_LIST else "int"
                     annotation = f"Set[{item}]" if f.as_set else f"List[{item}]"
@@ -149,7 +153,6 @@ class Builder(CallBuilder):
                     default = f"set({f.default!r})" if f.default else "set()"
                 else:
                     default = repr(f.default)
-                prop = next((mem for mem in self.binding.classes[hname].of(bd.MemberKind.PROPERTY) if mem.name == f.name), None)
                 fields.append(ValueFieldView(
                     f.name, f.kind.value, annotation, default, repr(f.unset), f.lo, f.hi, enum_cls, f.json,
                     f.json_if, dict(f.json_values), f.as_set, f.getter is not None, prop.doc if prop else None,

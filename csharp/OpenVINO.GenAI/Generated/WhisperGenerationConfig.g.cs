@@ -195,7 +195,7 @@ namespace OpenVINO.GenAI
         /// transcribe.
         /// </summary>
         /// <remarks>
-        /// <para>Default: null: transcribe.</para>
+        /// <para>Default: null: transcribe. One of: <c>transcribe</c>, <c>translate</c>.</para>
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_whisper_generation_config_get_task</c>, <c>ov_genai_whisper_generation_config_set_task</c>.</para>
         /// </remarks>
