@@ -206,3 +206,34 @@ def test_choices_become_a_literal_type_hint(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.count("error:") == 1 and "task_usage.py:5:" in result.stdout, result.stdout
     assert "Literal['transcribe', 'translate']" in result.stdout
+
+
+def _default_says(value: object, unset: object, text: str) -> bool:
+    """Whether a docs `default` text states the value a value class starts with."""
+    if isinstance(value, list):
+        return bool(text)  # descriptive ("none", "the model's")
+    if value is not None and value == unset:
+        return text.startswith("unset") or str(value) in text
+    if isinstance(value, bool):
+        return ("{true}" if value else "{false}") in text
+    if value is None:
+        return text.startswith("{null}")
+    if isinstance(value, str):
+        return f"`{value}`" in text  # an enum member
+    return text.startswith(repr(value))
+
+
+def test_docs_defaults_agree_with_the_value_classes() -> None:
+    # Every field of a value class documents its default, and the text states the value the binding
+    # starts with ([conventions.value_classes] in genai.toml): the two cannot drift apart.
+    b = _binding()
+    lib = b.conventions.library
+    wrong = []
+    for handle, vc in b.value_classes.items():
+        cname = docs.class_name(b.classes[handle], lib)
+        for f in vc.fields:
+            entry = b.docs.member(cname, f.name) if b.docs else None
+            if entry is None or not _default_says(f.default, f.unset, entry.default):
+                wrong.append(f"{cname}.{f.name}: value {f.default!r}, docs {entry.default if entry else None!r}")
+    assert wrong == []
+    assert not _default_says(1.0, None, "0.0") and not _default_says(False, None, "{true}")
