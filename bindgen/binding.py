@@ -227,6 +227,7 @@ class Diagnosis:
     helper_library_users: tuple[str, ...]
     helper_library: Optional[dict[str, str]]  # {name, env, beside}
     refused_properties: dict[str, str]  # key -> why
+    model_files_at_call: dict[str, tuple[str, ...]] = field(default_factory=dict)  # function -> files
 
     def params(self, function: str) -> list[str]:
         """The parameters a failed call of `function` hands to the diagnosis (C names, in this order:
@@ -661,8 +662,9 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
     if helper is not None and "name" not in helper:
         problems.append(f"{where} helper_library: missing key 'name'")
     users = tuple(f for f in spec.helper_library_users if f in c.functions)
+    at_call = {f: tuple(files) for f, files in spec.model_files_at_call.items() if f in c.functions}
     return Diagnosis(status_enum, spec.status, model_paths, devices, tuple(spec.meta_devices), query, users, helper,
-                     dict(spec.refused_properties))
+                     dict(spec.refused_properties), at_call)
 # -- value classes --
 
 _FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to"}

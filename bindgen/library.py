@@ -108,6 +108,8 @@ class Diagnosis:
     # What a model of each kind is: kind -> {title, folder_sets = [[file, ...], ...] (a folder must hold every
     # file of one set), files = {suffix = magic} (a single file accepted with that suffix, starting with magic)}.
     model_kinds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Files of the model folder its object was created from that a call needs: function -> [file, ...].
+    model_files_at_call: dict[str, list[str]] = field(default_factory=dict)
     # Parameters naming an OpenVINO device: function -> param.
     devices: dict[str, str] = field(default_factory=dict)
     # Devices whose name lists other devices after a colon (AUTO:GPU,CPU): checked by those.

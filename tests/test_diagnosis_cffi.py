@@ -143,6 +143,16 @@ def test_ir_without_its_weights(native: Any, tmp_path: Path) -> None:
     g.LLMPipeline(tmp_path, "CPU").close()
 
 
+def test_generate_needs_tokenizer_files_creation_did_not(native: Any, tmp_path: Path) -> None:
+    for name in ("openvino_model.xml", "openvino_model.bin", "openvino_tokenizer.xml", "openvino_tokenizer.bin"):
+        (tmp_path / name).write_text("x")
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:  # created fine, as the real library does
+        error = status_error(lambda: pipe.generate("Hi", g.GenerationConfig(max_new_tokens=4)))
+    assert str(error).endswith(f"found: this LLMPipeline was created from the folder {str(tmp_path)!r}, which has no "
+                               "openvino_detokenizer.xml: ov_genai_llm_pipeline_generate needs it (creating the "
+                               "pipeline did not)"), str(error)
+
+
 def test_unknown_device_lists_the_available_ones(double_dir: Path, model: Path) -> None:
     out = run_child(f"""
         import openvino_genai_cffi as g
@@ -264,6 +274,12 @@ def test_real_library_failures_are_diagnosed(tmp_path: Path) -> None:
         shutil.copy(model, ir / "tiny.gguf")
         g.LLMPipeline(ir / "tiny.gguf", "CPU", enable_save_ov_model=True).close()  # writes the IR beside it
         (ir / "tiny.gguf").unlink()
+        for name in ("openvino_detokenizer.xml", "openvino_detokenizer.bin"):
+            (ir / name).rename(model.parent / name)
+        with g.LLMPipeline(ir, "CPU") as no_detokenizer:
+            show("at-call", lambda: no_detokenizer.generate("Hi", g.GenerationConfig(max_new_tokens=4)))
+        for name in ("openvino_detokenizer.xml", "openvino_detokenizer.bin"):
+            (model.parent / name).rename(ir / name)
         (ir / "openvino_tokenizer.bin").unlink()
         show("unpaired", lambda: g.LLMPipeline(ir, "CPU"))
         pipe = g.LLMPipeline(model, "CPU")
@@ -281,7 +297,7 @@ def test_real_library_failures_are_diagnosed(tmp_path: Path) -> None:
         holder.join()
         show("free", lambda: pipe.generate("Hi", cfg))
     """, {"OPENVINO_GENAI_DIR": str(REAL_DIR)})
-    labels = ("missing", "npu9", "whisper", "property", "unpaired", "busy", "free")
+    labels = ("missing", "npu9", "whisper", "property", "at-call", "unpaired", "busy", "free")
     lines = dict(line.split(" ", 1) for line in out.splitlines() if line.split(" ", 1)[0] in labels)
     assert sorted(lines) == sorted(labels), out
     assert lines["missing"].startswith("StatusError UNKNOW_EXCEPTION ov_genai_llm_pipeline_create returned "
@@ -289,6 +305,8 @@ def test_real_library_failures_are_diagnosed(tmp_path: Path) -> None:
     assert "missing.gguf' does not exist" in lines["missing"]
     assert "found: device 'NPU9' is not available here (available: CPU" in lines["npu9"]
     assert "is a file; a Whisper model is loaded from a folder" in lines["whisper"]
+    assert lines["at-call"].endswith("/ir', which has no openvino_detokenizer.xml: ov_genai_llm_pipeline_generate needs "
+                                     "it (creating the pipeline did not)"), lines["at-call"]
     assert lines["unpaired"].endswith("/ir', openvino_tokenizer.xml is there without openvino_tokenizer.bin (the library "
                                       "reads them together)"), lines["unpaired"]
     assert lines["property"].startswith("ValueError  properties: the property 'CACHE_ENCRYPTION_CALLBACKS' is not supported")

@@ -82,6 +82,10 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
     ir.mkdir()
     for name in ("openvino_model.xml", "openvino_model.bin", "openvino_detokenizer.xml"):
         (ir / name).write_text("x")
+    no_tokenizer = tmp_path / "no-tokenizer"
+    no_tokenizer.mkdir()
+    for name in ("openvino_model.xml", "openvino_model.bin", "openvino_detokenizer.xml", "openvino_detokenizer.bin"):
+        (no_tokenizer / name).write_text("x")
     rows = run(runtime, probe, double_install, [
         ["create", "missing", "llm", str(tmp_path / "missing.gguf"), "CPU"],
         ["create", "unpaired", "llm", str(ir), "CPU"],
@@ -90,7 +94,11 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
         ["create", "unknown", "llm", str(model), "CPU", "NOT_A_PROPERTY=1"],
         ["create", "refused", "whisper", str(model), "CPU", "CACHE_ENCRYPTION_CALLBACKS=0x1234"],
         ["busy", "busy", str(model)],
+        ["gen", "at-call", str(no_tokenizer)],
     ])
+    assert message("ov_genai_llm_pipeline_generate", rows["at-call"]) == (
+        f"{FOUND}this LLMPipeline was created from the folder {str(no_tokenizer)!r}, which has no openvino_tokenizer.xml: "
+        "ov_genai_llm_pipeline_generate needs it (creating the pipeline did not)")
     assert rows["missing"][:2] == ["GenAIException`1", "UNKNOW_EXCEPTION"]
     assert message("ov_genai_llm_pipeline_create", rows["missing"]) == (
         f"{FOUND}the model path {str(tmp_path / 'missing.gguf')!r} does not exist (the nearest existing folder is "

@@ -16,6 +16,7 @@ namespace OpenVINO.Interop
         private readonly Dictionary<string, string> devices = new Dictionary<string, string>();
         private readonly Dictionary<string, string> refused = new Dictionary<string, string>();
         private readonly HashSet<string> helperUsers = new HashSet<string>();
+        private readonly Dictionary<string, string[]> filesAtCall = new Dictionary<string, string[]>();
 
         /// <summary>A table for failures with status <paramref name="status"/> of the library <paramref name="loader"/> loads.</summary>
         public DiagnosisSpec(int status, LibraryLoader loader)
@@ -90,6 +91,21 @@ namespace OpenVINO.Interop
             HelperBeside = beside;
             foreach (string user in users ?? new string[0]) helperUsers.Add(user);
             return this;
+        }
+
+        /// <summary>
+        /// <paramref name="function"/> needs <paramref name="files"/> in the model folder its object was created from
+        /// (creating the object did not).
+        /// </summary>
+        public DiagnosisSpec ModelFilesAtCall(string function, params string[] files)
+        {
+            filesAtCall[function] = files ?? new string[0];
+            return this;
+        }
+
+        internal bool TryModelFilesAtCall(string function, out string[] files)
+        {
+            return filesAtCall.TryGetValue(function, out files);
         }
 
         /// <summary>The property <paramref name="key"/> is refused before any call, saying <paramref name="why"/>.</summary>

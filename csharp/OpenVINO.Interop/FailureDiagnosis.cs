@@ -24,6 +24,8 @@ namespace OpenVINO.Interop
         private const int Shown = 12;
         private static readonly object DevicesGate = new object();
         private static readonly Dictionary<string, List<string>> DevicesByFolder = new Dictionary<string, List<string>>();
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, string> Models =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, string>();
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         private delegate int CoreCreate(out IntPtr core);
@@ -78,6 +80,7 @@ namespace OpenVINO.Interop
             }
             var found = new List<string>();
             Probe(found, () => ModelPathProblems(spec, function, values));
+            Probe(found, () => ModelFilesAtCallProblems(spec, function));
             Probe(found, () => DeviceProblems(spec, function, values));
             Probe(found, () => HelperProblems(spec, function));
             Probe(found, BusyProblems);
@@ -192,6 +195,34 @@ namespace OpenVINO.Interop
                 + expected + (files.Length > 0 ? ", or the path of " + files : "") + "); found " + listed);
             if (unpairedText != null) found.Add(unpairedText);
             return found;
+        }
+
+        /// <summary><paramref name="created"/> was created from the model at <paramref name="path"/> (a later failure is diagnosed with it).</summary>
+        public static void RememberModel(NativeObject created, string path)
+        {
+            if (created == null || path == null) return;
+            lock (Models)
+            {
+                Models.Remove(created);
+                Models.Add(created, path);
+            }
+        }
+
+        private static IEnumerable<string> ModelFilesAtCallProblems(DiagnosisSpec spec, string function)
+        {
+            string[] files;
+            NativeObject target = RunningCall.CurrentObject;
+            if (!spec.TryModelFilesAtCall(function, out files) || target == null) return new string[0];
+            string origin;
+            lock (Models)
+            {
+                if (!Models.TryGetValue(target, out origin)) return new string[0];
+            }
+            if (!Directory.Exists(origin)) return new string[0];
+            var missing = files.Where(name => !File.Exists(Path.Combine(origin, name))).ToList();
+            if (missing.Count == 0) return new string[0];
+            return new[] { "this " + target.GetType().Name + " was created from the folder " + Quote(origin) + ", which has no "
+                + string.Join(", ", missing) + ": " + function + " needs " + (missing.Count == 1 ? "it" : "them") + " (creating the pipeline did not)" };
         }
 
         // -- device --

@@ -322,6 +322,11 @@ def c_strings_varargs(native: Native, keep: Keep, values: object, name: str) -> 
 
 # -- results --
 
+def remember_model(handle: Handle, path: Any) -> None:
+    """`handle` was created from the model at `path` (a later failure is diagnosed with it)."""
+    diagnosis.remember_model(handle, path)
+
+
 def check(status: int, error: type[NativeStatusError], ok: int, function: str,
           native: Optional[Native] = None, args: Optional[Mapping[str, Any]] = None) -> None:
     """Raise `error` unless `status` is `ok`. `args`: the parameters the library's diagnosis looks at

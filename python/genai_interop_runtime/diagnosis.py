@@ -23,11 +23,12 @@ import ctypes
 import os
 import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import versions
-from .handles import current_call, running_on
+from .handles import Handle, current_call, running_on
 from .library import Diagnosis, ModelKind
 from .native import Native
 
@@ -54,7 +55,7 @@ def explain(native: Optional[Native], status: int, function: str, args: Optional
         return None
     found: list[str] = []
     args = args or {}
-    for probe in (_model_path, _device, _helper_library, _busy):
+    for probe in (_model_path, _model_files_at_call, _device, _helper_library, _busy):
         try:
             found.extend(probe(native, spec, function, args))
         except Exception as exc:  # a diagnosis never hides the failure it explains
@@ -117,6 +118,32 @@ def check_model_path(path: Path, kind: ModelKind) -> list[str]:
     return [f"the folder {shown!r} is not {kind.title}: {', '.join(closest)} missing (expected {expected}"
             + (f", or the path of {files}" if files else "") + ")"
             + f"; found {found if present else 'nothing (empty folder)'}"] + ([unpaired_text] if unpaired else [])
+
+
+_MODELS: "weakref.WeakKeyDictionary[Handle, str]" = weakref.WeakKeyDictionary()
+_MODELS_LOCK = threading.Lock()
+
+
+def remember_model(handle: Handle, path: Any) -> None:
+    """`handle` was created from the model at `path`."""
+    with _MODELS_LOCK:
+        _MODELS[handle] = os.fspath(path)
+
+
+def _model_files_at_call(native: Native, spec: Diagnosis, function: str, args: Mapping[str, Any]) -> list[str]:
+    files = spec.model_files_at_call.get(function)
+    this = current_call()
+    if not files or this is None or this.target is None:
+        return []
+    with _MODELS_LOCK:
+        origin = _MODELS.get(this.target)
+    if origin is None or not os.path.isdir(origin):
+        return []
+    missing = [name for name in files if not os.path.exists(os.path.join(origin, name))]
+    if not missing:
+        return []
+    return [f"this {type(this.target).__name__} was created from the folder {origin!r}, which has no "
+            f"{', '.join(missing)}: {function} needs {'it' if len(missing) == 1 else 'them'} (creating the pipeline did not)"]
 
 
 # -- device --

@@ -97,6 +97,8 @@ class Diagnosis:
     helper_library_users: frozenset[str] = frozenset()  # functions loading the helper library
     helper_library: Optional[Mapping[str, str]] = None  # {name, env, beside}
     refused_properties: Mapping[str, str] = field(default_factory=dict)  # key -> why
+    # Files of the model folder its object was created from that a call needs: function -> files.
+    model_files_at_call: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

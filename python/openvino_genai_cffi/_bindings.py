@@ -1357,6 +1357,7 @@ class LLMPipeline(_rh.Handle):
             result = n.lib.ov_genai_llm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_create', n, {'models_path': models_path, 'device': device})
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_llm_pipeline_create', 'LLMPipeline'), n.lib.ov_genai_llm_pipeline_free)
+            _rt.remember_model(self, models_path)  # what a later failure is diagnosed with
         finally:
             keep.release()
 
@@ -1938,6 +1939,7 @@ class VLMPipeline(_rh.Handle):
             result = n.lib.ov_genai_vlm_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipe, *c_varargs)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_create', n, {'models_path': models_path, 'device': device})
             self._adopt(n, _rt.non_null(n, out_pipe[0], 'ov_genai_vlm_pipeline_create', 'VLMPipeline'), n.lib.ov_genai_vlm_pipeline_free)
+            _rt.remember_model(self, models_path)  # what a later failure is diagnosed with
         finally:
             keep.release()
 
@@ -3133,6 +3135,7 @@ class WhisperPipeline(_rh.Handle):
             result = n.lib.ov_genai_whisper_pipeline_create(c_models_path, c_device, len(c_varargs), out_pipeline, *c_varargs)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_create', n, {'models_path': models_path, 'device': device})
             self._adopt(n, _rt.non_null(n, out_pipeline[0], 'ov_genai_whisper_pipeline_create', 'WhisperPipeline'), n.lib.ov_genai_whisper_pipeline_free)
+            _rt.remember_model(self, models_path)  # what a later failure is diagnosed with
         finally:
             keep.release()
 

@@ -93,6 +93,10 @@ LIBRARY = Library(
             'env': 'OPENVINO_TOKENIZERS_PATH_GENAI',
             'name': 'openvino_tokenizers',
         },
+        model_files_at_call={
+            'ov_genai_llm_pipeline_generate': ('openvino_tokenizer.xml', 'openvino_detokenizer.xml'),
+            'ov_genai_llm_pipeline_generate_with_history': ('openvino_tokenizer.xml', 'openvino_detokenizer.xml'),
+        },
         refused_properties={
             'CACHE_ENCRYPTION_CALLBACKS': 'its value is a struct of two C function pointers (ov_encryption_callbacks), which these bindings do not support; leave it out (the cache is then not encrypted)',
         },

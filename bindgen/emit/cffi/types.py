@@ -145,7 +145,7 @@ class TypeBuilder(NameBuilder):
                     model_paths={f: (param, kind.key) for f, (param, kind) in d.model_paths.items()},
                     devices=d.devices, meta_devices=list(d.meta_devices), device_query=d.device_query,
                     helper_users=list(d.helper_library_users), helper=d.helper_library,
-                    refused=d.refused_properties,
+                    refused=d.refused_properties, at_call=sorted(d.model_files_at_call.items()),
                     params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)})
 
     # -- callbacks --

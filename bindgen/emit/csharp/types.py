@@ -89,8 +89,9 @@ class TypeBuilder(NameBuilder):
                     model_paths=sorted((f, param, kind.key) for f, (param, kind) in d.model_paths.items()),
                     devices=sorted(d.devices.items()), meta_devices=list(d.meta_devices),
                     device_query=d.device_query, helper=d.helper_library, helper_users=sorted(d.helper_library_users),
-                    refused=sorted(d.refused_properties.items()),
-                    params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)})
+                    refused=sorted(d.refused_properties.items()), at_call=sorted(d.model_files_at_call.items()),
+                    params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)},
+                    model_param={f: param for f, (param, _) in d.model_paths.items()})
 
     # -- plain structs as managed values --
     def _value_types(self) -> None:

@@ -176,6 +176,8 @@ namespace OpenVINO.GenAI
             .Meta("AUTO", "HETERO", "MULTI", "BATCH")
             .DeviceQuery("openvino_c", "ov_core_create", "ov_core_free", "ov_core_get_available_devices", "ov_available_devices_free")
             .HelperLibrary("openvino_tokenizers", "OPENVINO_TOKENIZERS_PATH_GENAI", "openvino_genai", "ov_genai_llm_pipeline_create", "ov_genai_vlm_pipeline_create", "ov_genai_whisper_pipeline_create")
+            .ModelFilesAtCall("ov_genai_llm_pipeline_generate", "openvino_tokenizer.xml", "openvino_detokenizer.xml")
+            .ModelFilesAtCall("ov_genai_llm_pipeline_generate_with_history", "openvino_tokenizer.xml", "openvino_detokenizer.xml")
             .Refuse("CACHE_ENCRYPTION_CALLBACKS", "its value is a struct of two C function pointers (ov_encryption_callbacks), which these bindings do not support; leave it out (the cache is then not encrypted)")
             ;
     }

@@ -52,6 +52,7 @@ namespace OpenVINO.GenAI
         public LLMPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_llm_pipeline_create(modelsPath, device, properties))
         {
+            FailureDiagnosis.RememberModel(this, modelsPath);  // what a later failure is diagnosed with
         }
 
         /// <summary>

@@ -49,6 +49,7 @@ namespace OpenVINO.GenAI
         public VLMPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_vlm_pipeline_create(modelsPath, device, properties))
         {
+            FailureDiagnosis.RememberModel(this, modelsPath);  // what a later failure is diagnosed with
         }
 
         /// <summary>

@@ -48,6 +48,7 @@ namespace OpenVINO.GenAI
         public WhisperPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)
             : this(__ov_genai_whisper_pipeline_create(modelsPath, device, properties))
         {
+            FailureDiagnosis.RememberModel(this, modelsPath);  // what a later failure is diagnosed with
         }
 
         /// <summary>

@@ -3,6 +3,7 @@
 // "label<TAB>result" per case, result being "OK" or "ExceptionType<TAB>StatusName<TAB>Message":
 //   create  label  llm|vlm|whisper  path  device  [KEY=VALUE;KEY=VALUE]
 //   busy    label  model-path       (a second Generate while another thread's Generate holds the pipeline)
+//   gen     label  model-path       (an LLMPipeline created from the path, then one Generate)
 using System;
 using System.Collections.Generic;
 using System.Threading;
@@ -23,6 +24,7 @@ public static class DiagnosisProbe
             {
                 if (f[0] == "create") Create(f[2], f[3], f[4], f.Length > 5 ? f[5] : "");
                 else if (f[0] == "busy") Busy(f[2]);
+                else if (f[0] == "gen") Generate(f[2]);
                 else throw new ArgumentException("unknown case " + f[0]);
                 Console.WriteLine(label + "\tOK");
             }
@@ -55,6 +57,16 @@ public static class DiagnosisProbe
         if (kind == "llm") new LLMPipeline(path, device, props).Dispose();
         else if (kind == "vlm") new VLMPipeline(path, device, props).Dispose();
         else new WhisperPipeline(path, device, props).Dispose();
+    }
+
+    private static void Generate(string path)
+    {
+        using (var pipe = new LLMPipeline(path, "CPU"))
+        {
+            var config = new GenerationConfig();
+            config.MaxNewTokens = 4;
+            pipe.Generate("Hi", config);
+        }
     }
 
     private static void Busy(string path)

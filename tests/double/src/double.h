@@ -243,6 +243,7 @@ size_t count_prompt_tokens(const char *text);
 typedef struct {
     bool stream_on_caller_thread; /* ATTENTION_BACKEND=SDPA */
     float load_time;
+    bool no_tokenizer; /* an IR folder without openvino_tokenizer.xml or openvino_detokenizer.xml */
 } pipeline_options;
 
 ov_status_e read_pipeline_arguments(const char *models_path, const char *device, size_t property_args_size,

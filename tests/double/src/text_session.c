@@ -67,6 +67,24 @@ static bool has_unpaired_ir(const char *models_path) {
     return unpaired;
 }
 
+/* An IR model folder (openvino_model.xml) without the tokenizer or the detokenizer: the real library
+ * creates the pipeline and then fails every generate from text (measured). */
+static bool lacks_tokenizer(const char *models_path) {
+    const char *needed[] = {"openvino_model.xml", "openvino_tokenizer.xml", "openvino_detokenizer.xml"};
+    bool present[3];
+    for (size_t i = 0; i < 3; i++) {
+        size_t size = strlen(models_path) + strlen(needed[i]) + 2;
+        char *path = malloc(size);
+        if (!path) {
+            return false;
+        }
+        snprintf(path, size, "%s/%s", models_path, needed[i]);
+        present[i] = file_exists(path);
+        free(path);
+    }
+    return present[0] && !(present[1] && present[2]);
+}
+
 ov_status_e read_pipeline_arguments(const char *models_path, const char *device, size_t property_args_size,
                                     va_list *properties, pipeline_options *options) {
     if (!models_path || !device || property_args_size % 2 != 0) {
@@ -74,6 +92,7 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
     }
     options->stream_on_caller_thread = false; /* the default attention backend streams from a worker */
     options->load_time = LOAD_TIME_MS;
+    options->no_tokenizer = lacks_tokenizer(models_path);
     bool unknown_property = false;
     for (size_t i = 0; i < property_args_size / 2; i++) {
         const char *key = va_arg(*properties, const char *);
@@ -231,6 +250,9 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
                                   const streamer_callback *streamer, char **text, perf_values *perf) {
     if (input->history && input->history->count == 0) {
         return UNKNOW_EXCEPTION; /* measured: upstream throws on an empty history */
+    }
+    if (session->options.no_tokenizer) {
+        return UNKNOW_EXCEPTION; /* measured: text needs the tokenizer and the detokenizer */
     }
     bool chat_turn = !input->history && input->prompt;
     enter(session);
