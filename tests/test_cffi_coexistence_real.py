@@ -49,7 +49,9 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def install() -> real_genai.GenAIInstall:
-    return real_genai.install_or_skip()
+    install = real_genai.install_or_skip()
+    real_genai.same_release_as_reference_or_skip(install, 'the shim and Python openvino_genai share a process, which needs one GenAI release')
+    return install
 
 
 @pytest.fixture(scope="module")

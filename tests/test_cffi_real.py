@@ -94,6 +94,7 @@ def run_shim(install: real_genai.GenAIInstall, model: Path, mode: str) -> dict[s
 @pytest.mark.parametrize("mode", ["abi", "api"])
 def test_same_greedy_text_as_python_openvino_genai(install: real_genai.GenAIInstall, model: Path,
                                                    reference: list[real_genai.ReferenceTurn], mode: str) -> None:
+    real_genai.api_mode_or_skip(install, mode)
     shim = run_shim(install, model, mode)
     for prompt, ref, turn in zip(PROMPTS, reference, shim["turns"]):
         assert ref.text, f"the reference produced no text for {prompt!r}"
@@ -120,6 +121,7 @@ def test_skips_say_why_without_an_install(monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.mark.parametrize("mode", ["abi", "api"])
 def test_exit_while_another_thread_generates(install: real_genai.GenAIInstall, model: Path, mode: str, form: str,
                                             build_dir: Path) -> None:
+    real_genai.api_mode_or_skip(install, mode)
     # Issue 13 (1): exiting while a daemon thread was inside generate crashed the real library (SIGSEGV
     # or SIGABRT in about half the runs here, 4 of 4 in the stress campaign). Now exit stops the running
     # generation and waits for it; several runs, since the crash came by chance.

@@ -96,7 +96,9 @@ json.dump(out, sys.stdout)
 
 @pytest.fixture(scope="module")
 def install() -> real_genai.GenAIInstall:
-    return real_genai.install_or_skip()
+    install = real_genai.install_or_skip()
+    real_genai.same_release_as_reference_or_skip(install, 'these are measurements of the release the test double follows (tests/double/MEASURED.md), checked against the Python openvino_genai release here')
+    return install
 
 
 def probe(install: real_genai.GenAIInstall, job: dict[str, Any]) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import gc
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -416,3 +417,25 @@ def test_exit_from_inside_a_callback(mode: str, build_dir: Path, tmp_path: Path)
     proc = run_child(EXIT_INSIDE_CALLBACK, build_double(), mode, build_dir / "cffi", DOUBLE_INCLUDE, tmp_path, timeout=60)
     assert (proc.returncode, proc.stdout) == (5, ""), proc.stderr[-2000:]
     assert "genai double" not in proc.stderr
+
+
+# -- API mode against an older release's headers --
+
+def test_api_mode_on_an_older_releases_headers_says_so(double_lib: Path, build_dir: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found running the real-library tests on 2025.4: its install has no chat_history.h, and the error only
+    # said the header was "not in any include directory" although the install's headers had been found.
+    monkeypatch.delenv("OPENVINO_GENAI_CFFI_INCLUDE", raising=False)
+    monkeypatch.delenv("OPENVINO_GENAI_DIR", raising=False)
+    (tmp_path / "lib").mkdir()
+    shutil.copy(double_lib, tmp_path / "lib" / double_lib.name)  # a copy: the loader resolves links
+    headers = tmp_path / "include" / "openvino" / "genai" / "c"
+    headers.mkdir(parents=True)
+    for header in (DOUBLE_INCLUDE / "openvino" / "genai" / "c").glob("*.h"):
+        if header.name != "chat_history.h":  # as in 2025.4
+            (headers / header.name).symlink_to(header)
+    with pytest.raises(g.NativeBuildError) as raised:
+        g.load(tmp_path / "lib" / double_lib.name, mode="api", build_dir=build_dir / "cffi-older")
+    message = str(raised.value)
+    assert "chat_history.h is not in [" + repr(str(tmp_path / "include")) + "]" in message, message
+    assert "older release than" in message and "ABI mode" in message, message

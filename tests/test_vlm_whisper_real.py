@@ -55,7 +55,9 @@ CFFI_LEGS = [  # (mode, image source, streaming form): every mode meets every im
 
 @pytest.fixture(scope="module")
 def install() -> real_genai.GenAIInstall:
-    return real_genai.install_or_skip()
+    install = real_genai.install_or_skip()
+    real_genai.same_release_as_reference_or_skip(install, 'VLM and Whisper outputs are compared with Python openvino_genai')
+    return install
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,9 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = 16000, kind: str = "i
 
 @pytest.fixture(scope="module")
 def install() -> real_genai.GenAIInstall:
-    return real_genai.install_or_skip()
+    install = real_genai.install_or_skip()
+    real_genai.same_release_as_reference_or_skip(install, "the samples' output is compared with Python openvino_genai's")
+    return install
 
 
 @pytest.fixture(scope="module")

@@ -282,18 +282,28 @@ class Loader:
             roots = [Path(os.environ[dir_env])] if os.environ.get(dir_env) else []
             # An install root above the library: <root>/runtime/lib/intel64/libX.so or <root>/lib/libX.so.
             roots += [library.parent.parent.parent.parent, library.parent.parent.parent, library.parent.parent]
+            partial: list[Path] = []  # an install's headers lacking some of ours: an older release
             for root in roots:
                 for sub in _INCLUDE_SUBDIRS:
-                    if all((root / sub / h).is_file() for h in cdef.headers):
+                    present = [(root / sub / h).is_file() for h in cdef.headers]
+                    if all(present):
                         dirs.append(root / sub)
                         break
+                    if any(present) and not partial:
+                        partial.append(root / sub)
                 if dirs:
                     break
+            if not dirs:
+                dirs = partial
         missing = [h for h in cdef.headers if not any((d / h).is_file() for d in dirs)]
         if missing:
+            table = self.library.versions
+            older = (f" (the headers there are of an older release than {table.newest}, the one this package was "
+                     f"generated for: API mode needs that release's headers and library; ABI mode, the default, "
+                     f"runs on older libraries)") if dirs and len(missing) < len(cdef.headers) else ""
             raise self.library.build_error(
-                f"API mode needs the C API headers: {missing[0]} is not in "
-                f"{[str(d) for d in dirs] or 'any include directory'}; pass include_dirs= or set {include_env}")
+                f"API mode needs the C API headers of {table.title} {table.newest}: {missing[0]} is not in "
+                f"{[str(d) for d in dirs] or 'any include directory'}{older}; pass include_dirs= or set {include_env}")
         for required in cdef.required_headers:
             if not any((d / required).is_file() for d in dirs):
                 wheel = _openvino_wheel_include()

@@ -155,6 +155,58 @@ def install_or_skip() -> GenAIInstall:
         pytest.fail(str(error))
 
 
+def official_release() -> str | None:
+    """"YYYY.M.P" of the Python openvino_genai package the references run (this interpreter's), or None."""
+    import importlib.metadata
+
+    try:
+        full = importlib.metadata.version("openvino-genai")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    match = re.match(r"(\d{4})\.(\d+)\.(\d+)", full)
+    return f"{match[1]}.{match[2]}.{match[3]}" if match else None
+
+
+def same_release_as_reference_or_skip(install: GenAIInstall, what: str) -> None:
+    """For tests whose expected output comes from Python openvino_genai (or was measured on one release):
+    a pytest skip that says why when the install is of another release. VLM and Whisper outputs of the tiny
+    models differ between releases (measured: 2025.4 vs 2026.3), and two releases' GenAI libraries can't
+    share a process."""
+    import pytest
+
+    library, official = install.version(), official_release()
+    if library is None or library != official:
+        pytest.skip(f"{what}: the library is GenAI {library or '(version unknown)'}, the Python openvino_genai here "
+                    f"{official or '(not installed)'}; their outputs differ between releases")
+
+
+def shim_release() -> str:
+    """"YYYY.M.P" of the GenAI API the cffi shim and the C# bindings are generated for (the newest snapshot)."""
+    from bindgen import snapshot
+
+    return ".".join(snapshot.embedded("genai").stem.split("-", 1)[1].split(".")[:3])
+
+
+def api_mode_unavailable(install: GenAIInstall) -> str | None:
+    """Why the cffi shim's API mode can't be built for `install`, or None: API mode compiles the shim's
+    declarations (of the newest release) against the install's own headers, and an older release's headers
+    lack some of them (2025.4: openvino/genai/c/chat_history.h). ABI mode is the one for older libraries."""
+    library, shim = install.version(), shim_release()
+    if library is not None and library != shim:
+        return (f"cffi API mode needs the headers of GenAI {shim} (the shim's release); {install.library} is GenAI "
+                f"{library}, so only ABI mode runs on it")
+    return None
+
+
+def api_mode_or_skip(install: GenAIInstall, mode: str) -> None:
+    """A pytest skip when `mode` is "api" and the shim's API mode can't be built for `install`."""
+    import pytest
+
+    reason = api_mode_unavailable(install) if mode == "api" else None
+    if reason:
+        pytest.skip(reason)
+
+
 # Installs of older releases (e.g. built from their tags), for version-detection tests: install roots
 # separated by os.pathsep. Unset: those tests skip (the version stubs of the double always run).
 OLD_DIRS_ENV_VAR = "OPENVINO_GENAI_OLD_DIRS"
