@@ -17,6 +17,7 @@ issue 13 fails carry its number (KNOWN_DEFECTS), so a report says which failures
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,7 @@ CAMPAIGNS = ("soak", "lifecycle", "concurrency", "badinput", "exit", "fuzz")
 RUNTIMES = ("mono", "coreclr", "cffi-abi", "cffi-api")
 WORKER_SOURCE = Path(__file__).with_name("csharp") / "StressWorker.cs"
 CFFI_WORKER = Path(__file__).with_name("cffi_worker.py")
+CRASH_REPORTS = REPO / "build" / "stress-crash-reports"  # what a crashed worker left (git ignores build/)
 GRACE = 90.0  # beyond its campaign time, how long a worker may take before it counts as a hang
 EXIT_TRIAL_TIMEOUT = 30.0
 EXIT_MODES = {"mono": ("exit-return", "exit-environment", "exit-in-callback"),
@@ -141,7 +143,15 @@ def _run(command: list[str], env: dict[str, str], timeout: float) -> tuple[Optio
             code = None
         left = sorted(p.name for p in Path(cwd).iterdir())
         if left:
-            err += f"\n[the worker left {', '.join(left)}: a runtime crash report]"
+            # Kept for a look (Mono's mono_crash.*.json holds every thread's native and managed stack).
+            kept = CRASH_REPORTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{proc.pid}"
+            kept.mkdir(parents=True, exist_ok=True)
+            for name in left:
+                try:
+                    shutil.copy2(Path(cwd) / name, kept / name)
+                except OSError:
+                    pass  # a folder or a vanished file: the name is still reported
+            err += f"\n[the worker left {', '.join(left)}: a runtime crash report, kept in {kept}]"
             if code == 0:
                 code = -1  # a crash, whatever status the runtime chose
         return code, out, err, time.monotonic() - start

@@ -77,3 +77,19 @@ def test_known_defect(short_run: dict[tuple[str, str], Any], runtime: str, campa
     request.applymarker(pytest.mark.xfail(strict=True, reason=f"issue 13 defect {KNOWN[(runtime, campaign, check)]}"))
     result = short_run[(runtime, campaign)]
     assert result["checks"].get(check, 0) == 0, (result["events"], result["figures"])
+
+
+def test_a_crash_report_a_worker_leaves_counts_as_a_crash_and_is_kept(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    # Mono writes mono_crash.*.json and may then exit with status 0 (seen once against the real library):
+    # that is a crash, and the report is kept for a look instead of vanishing with the scratch folder.
+    sys.path.insert(0, str(REPO))
+    from stress import campaigns
+
+    monkeypatch.setattr(campaigns, "CRASH_REPORTS", tmp_path / "reports")
+    code, _out, err, _seconds = campaigns._run(
+        [sys.executable, "-c", "open('mono_crash.1.json', 'w').write('{\"threads\": []}')"], dict(os.environ), 60)
+    assert code == -1, err
+    [kept] = (tmp_path / "reports").iterdir()
+    assert (kept / "mono_crash.1.json").read_text() == '{"threads": []}'
+    assert f"kept in {kept}" in err and "mono_crash.1.json" in err
