@@ -393,3 +393,15 @@ def test_loading_nothing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(NotFound, match="liblib_nowhere.so"):
         loader.Loader(make_library()).load(mode="abi")
     assert sys.modules.get("lib_cffi") is None
+
+
+def test_image_tensors_with_no_pixels() -> None:
+    # genai_interop_runtime.images: what counts as an image with no pixels (u8 [N,]H,W,C), and a pointer
+    # whose shape cannot be asked (no OpenVINO tensor behind it) is not checked.
+    from genai_interop_runtime import images
+
+    empty = [[0, 84, 3], [56, 0, 3], [0, 0, 3], [1, 0, 84, 3], [2, 56, 0, 3], [0, 84, 2]]
+    not_empty = [[56, 84, 3], [1, 56, 84, 3], [0, 56, 84, 3], [0, 0, 84, 3], [56, 84, 0], [56, 84], [1, 1, 0, 84, 3]]
+    assert all(images.empty_image(d) for d in empty)
+    assert not any(images.empty_image(d) for d in not_empty)
+    assert images.tensor_shape(0) is None
