@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -82,6 +83,53 @@ class ValueForm(enum.Enum):
 
     LIST = "list"  # it holds only a counted array and its length: the array itself
     RECORD = "record"  # any other: an immutable record of its fields
+
+
+class FieldSource(enum.Enum):
+    """Where one field of a value class ([conventions.results] / [conventions.metrics]) comes from."""
+
+    STRING = "string"  # the text form (str()/ToString())
+    VALUE = "value"  # one getter, read once: a number, bool or string (a pair for metrics: mean and std)
+    OBJECT = "object"  # a getter making another handle, read into that handle's value class
+    LIST = "list"  # `count` items of an item-at-index getter (values or objects)
+    FROM_STRING = "from_string"  # recovered from the text form (`part`: "texts" or "scores")
+
+
+# Units a value may carry: durations (ms, s), a count (tokens), a rate (tokens/s).
+UNITS = ("ms", "s", "tokens", "tokens/s")
+STRING_FORMS = ("scored_lines",)
+FROM_STRING_PARTS = ("texts", "scores")
+
+
+@dataclass(frozen=True)
+class ResultField:
+    name: str  # neutral snake_case: "texts", "perf_metrics", "ttft"
+    source: FieldSource
+    getter: Optional[str] = None  # C function (the item getter of a LIST)
+    count: Optional[str] = None  # LIST: the count getter
+    present: Optional[str] = None  # LIST: a bool getter; false: the field is None/null
+    handle: Optional[str] = None  # OBJECT / LIST of objects: the handle read into its value class
+    unit: Optional[str] = None  # one of UNITS, None: a plain value
+    pair: bool = False  # VALUE: the getter gives a mean and a standard deviation
+    part: Optional[str] = None  # FROM_STRING: which part of the text form
+    type: Optional[m.CType] = None  # VALUE / LIST of values: the C type of the value read
+    doc: str = ""  # what it is, in a few words (the unit is added by each language)
+
+
+@dataclass(frozen=True)
+class ResultClass:
+    """A handle shown as a plain value: results read once (the native object freed at once), or metrics
+    (values read once, the native object kept only to `add`)."""
+
+    handle: str
+    kind: str  # "results" | "metrics"
+    fields: tuple[ResultField, ...]
+    string_form: Optional[str] = None  # results: how several texts are joined in the text form
+    add: Optional[str] = None  # metrics: the in-place add function
+    missing: tuple[str, ...] = ()  # fields whose functions this version of the API lacks (left out)
+
+    def field(self, name: str) -> Optional[ResultField]:
+        return next((f for f in self.fields if f.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -323,6 +371,7 @@ class Binding:
     value_classes: dict[str, ValueClass] = field(default_factory=dict)  # handle -> its value class
     docs: Optional[docs_mod.Docs] = None  # the library's docs file, attached to classes and members
     diagnosis: Optional[Diagnosis] = None
+    result_classes: dict[str, ResultClass] = field(default_factory=dict)  # handle -> its value class, if shown so
 
     def owned(self) -> list[ClassBinding]:
         return [c for c in self.classes.values() if c.lifetime is Lifetime.RESOURCE]
@@ -379,12 +428,157 @@ def bind(c: conv.Conventions) -> Binding:
     error_text = _error_text(c)
     diagnosis = _diagnosis(c, problems)
     values = _value_classes(c, classes, problems)
+    results = _result_classes(c, problems)
     if problems:
         raise BindingError("\n".join(problems))
     out = Binding(c, classes, statics, callbacks, internal, absent, error_text, _value_structs(c),
-                  value_classes=values, diagnosis=diagnosis)
+                  value_classes=values, diagnosis=diagnosis, result_classes=results)
     docs_mod.attach(out, lib)
     return out
+
+
+# -- value classes ([conventions.results], [conventions.metrics]) --
+
+def _result_classes(c: conv.Conventions, problems: list[str]) -> dict[str, ResultClass]:
+    """The value classes the library description declares, checked against the API: every function
+    named exists (in this version of the API; a table may name functions of newer ones only where the
+    class is absent), belongs to the handle and is of the kind its use needs."""
+    lib = c.library.conventions
+    out: dict[str, ResultClass] = {}
+    for kind, table in (("results", lib.results), ("metrics", lib.metrics)):
+        for handle, spec in table.items():
+            where = f"[conventions.{kind}.{handle}]"
+            if handle not in c.handles:
+                continue  # a handle of another version of the API
+            if not isinstance(spec, dict):
+                problems.append(f"{where}: expected a table")
+                continue
+            fields: list[ResultField] = []
+            missing: list[str] = []
+            string_form = add = None
+            for name, source in spec.items():
+                here = f"{where} {name}"
+                if kind == "results" and name == "string_form":
+                    if source not in STRING_FORMS:
+                        problems.append(f"{here}: {source!r} is no known form ({', '.join(STRING_FORMS)})")
+                    string_form = source
+                    continue
+                if kind == "metrics" and name == "add":
+                    if _owned(c, handle, source, here, problems):
+                        add = source
+                    continue
+                if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                    problems.append(f"{here}: a field name is snake_case")
+                    continue
+                named = [source] if isinstance(source, str) else \
+                    [v for k, v in source.items() if k in ("getter", "item", "count", "present")] \
+                    if isinstance(source, dict) else []
+                if any(isinstance(fn, str) and fn not in c.functions for fn in named):
+                    missing.append(name)  # a function of another version of the API: no such field here
+                    continue
+                f = _result_field(c, handle, kind, name, source, here, problems)
+                if f is not None:
+                    fields.append(f)
+            if kind == "metrics" and add is None:
+                problems.append(f"{where}: missing `add` (the in-place add function)")
+            if any(f.source is FieldSource.FROM_STRING for f in fields) and string_form is None:
+                problems.append(f"{where}: fields read from_string need `string_form`")
+            if any(f.source is FieldSource.FROM_STRING for f in fields) and \
+                    not any(f.source is FieldSource.STRING for f in fields):
+                problems.append(f"{where}: fields read from_string need a `string` field")
+            out[handle] = ResultClass(handle, kind, tuple(fields), string_form, add, tuple(missing))
+    for vc in out.values():
+        for f in vc.fields:
+            if f.handle is not None and f.handle not in out:
+                problems.append(f"[conventions.{vc.kind}.{vc.handle}] {f.name}: its getter makes {f.handle}, "
+                                f"which has no value class ([conventions.results] or [conventions.metrics])")
+    return out
+
+
+def _owned(c: conv.Conventions, handle: str, function: object, where: str, problems: list[str]) -> bool:
+    if not isinstance(function, str):
+        problems.append(f"{where}: expected a function name, found {function!r}")
+        return False
+    info = c.functions.get(function)
+    if info is None:
+        problems.append(f"{where}: {function} is no function of the API")
+        return False
+    if info.owner != handle:
+        problems.append(f"{where}: {function} does not belong to {handle}")
+        return False
+    return True
+
+
+def _result_field(c: conv.Conventions, handle: str, kind: str, name: str, source: object, where: str,
+                 problems: list[str]) -> Optional[ResultField]:
+    spec: dict[str, object] = {"getter": source} if isinstance(source, str) else \
+        dict(source) if isinstance(source, dict) else {}
+    if not spec:
+        problems.append(f"{where}: expected a function name or a table, found {source!r}")
+        return None
+    allowed = {"getter", "unit", "item", "count", "present", "from_string", "doc"}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        problems.append(f"{where}: unknown keys {unknown} (known: {', '.join(sorted(allowed))})")
+        return None
+    unit = spec.get("unit")
+    doc = str(spec.get("doc", ""))
+    if unit is not None and unit not in UNITS:
+        problems.append(f"{where}: unit {unit!r} is none of {', '.join(UNITS)}")
+        return None
+    assert unit is None or isinstance(unit, str)
+    if "from_string" in spec:
+        if kind != "results" or spec["from_string"] not in FROM_STRING_PARTS:
+            problems.append(f"{where}: from_string is one of {', '.join(FROM_STRING_PARTS)} (results only)")
+            return None
+        return ResultField(name, FieldSource.FROM_STRING, part=str(spec["from_string"]), doc=doc)
+    if "item" in spec:
+        item, count, present = spec.get("item"), spec.get("count"), spec.get("present")
+        if not all(_owned(c, handle, f, where, problems) for f in (item, count) + ((present,) if present else ())):
+            return None
+        assert isinstance(item, str) and isinstance(count, str)
+        ii, ci = c.functions[item], c.functions[count]
+        item_outs = 1 if ii.kind == conv.STRING_GETTER else len(ii.out_params)
+        if len(ii.in_params) != 1 or item_outs != 1 or ci.kind != conv.GETTER or len(ci.out_params) != 1:
+            problems.append(f"{where}: {item} must take one index and give one value, {count} give one count")
+            return None
+        pi = c.functions[present] if isinstance(present, str) else None
+        if pi is not None and (pi.kind != conv.GETTER or len(pi.out_params) != 1):
+            problems.append(f"{where}: {present} must give one bool")
+            return None
+        out_t = _out_type(ii) if ii.kind != conv.STRING_GETTER else m.CType(m.POINTER, pointee=m.CType(m.SCALAR, "char"))
+        made = ii.creates
+        return ResultField(name, FieldSource.LIST, item, count, present if isinstance(present, str) else None,
+                          made, unit, type=None if made else out_t, doc=doc)
+    getter = spec.get("getter")
+    if not _owned(c, handle, getter, where, problems):
+        return None
+    assert isinstance(getter, str)
+    info = c.functions[getter]
+    if info.in_params:
+        problems.append(f"{where}: {getter} takes arguments; a field's getter takes only the object")
+        return None
+    if name == "string":
+        if info.kind != conv.STRING_GETTER:
+            problems.append(f"{where}: {getter} is no string getter")
+            return None
+        return ResultField(name, FieldSource.STRING, getter, doc=doc)
+    if info.creates:
+        return ResultField(name, FieldSource.OBJECT, getter, handle=info.creates, doc=doc)
+    if info.kind == conv.STRING_GETTER:
+        return ResultField(name, FieldSource.VALUE, getter, unit=unit, doc=doc)
+    if info.kind != conv.GETTER or len(info.out_params) not in (1, 2):
+        problems.append(f"{where}: {getter} is no getter of one value or of a mean and a deviation")
+        return None
+    return ResultField(name, FieldSource.VALUE, getter, unit=unit, pair=len(info.out_params) == 2,
+                      type=_out_type(info), doc=doc)
+
+
+def _out_type(info: conv.FunctionInfo) -> Optional[m.CType]:
+    """The type a getter writes through its (first) out-param."""
+    out = info.out_params[0] if info.out_params else None
+    p = next((p for p in info.function.params if p.name == out), None)
+    return p.type.pointee if p is not None else None
 
 
 def _value_structs(c: conv.Conventions) -> dict[str, ValueStruct]:

@@ -177,6 +177,8 @@ def attach(b: "Binding", lib: "Library") -> None:
     if docs is None:
         return
     for cls in b.owned():
+        if cls.handle in b.result_classes:
+            continue  # its native object's class is private: the value class's fields are documented
         cdoc = docs.classes.get(class_name(cls, lib))
         cls.doc = cdoc
         if cdoc is None:
@@ -206,7 +208,14 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
     out = Coverage()
     surface: dict[str, dict[str, Optional[list[str]]]] = {}  # class -> member -> caller params (None: unknown)
     inherits: dict[tuple[str, str], str] = {}  # (class, iterator form) -> the method it streams
+    for vc in b.result_classes.values():
+        members = surface.setdefault(class_name(b.classes[vc.handle], lib), {})
+        for f in vc.fields:
+            if f.name != "string":  # the text form is str()/ToString()
+                members[f.name] = []
     for cls in b.owned():
+        if cls.handle in b.result_classes:
+            continue
         name = class_name(cls, lib)
         members = surface.setdefault(name, {})
         for mem in cls.members:

@@ -77,6 +77,12 @@ class ConventionData:
     # format is described where the GenAI description uses it (libraries/genai.toml) and checked by
     # the binding model (binding.py, `ValueClass`).
     value_classes: dict[str, Any] = field(default_factory=dict)
+    # Handles whose objects are results, read once into plain value objects: handle -> {field -> source}
+    # (the sources are described at the table in genai.toml; checked by the binding model).
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Handles shown as metrics (values read once, the native object kept for adding): handle ->
+    # {"add": in-place add function, value name -> {getter, unit}}.
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def ms_until_idle(pipe: Any, limit_ms: float) -> float:
     cfg = config(2)
     while True:
         try:
-            pipe.generate("Hello", cfg).close()
+            pipe.generate("Hello", cfg)
             return (time.perf_counter() - start) * 1000
         except g.StatusError as exc:
             if int(exc.status) != -17 or (time.perf_counter() - start) * 1000 > limit_ms:
@@ -158,8 +158,8 @@ def soak() -> None:
                         gc.collect()
                         return g.StreamingStatus.RUNNING
 
-                    with pipe.generate(prompt, cfg, streamer=on_chunk) as results:
-                        text = results.get_string()
+                    results = pipe.generate(prompt, cfg, streamer=on_chunk)
+                    text = str(results)
                     if text != "".join(chunks):
                         count("wrong_transcripts")
                         event(f"streamed chunks differ from the result: {quote(''.join(chunks))} vs {quote(text)}")
@@ -195,16 +195,17 @@ def lifecycle() -> None:
         try:
             if cycle % 2 == 0:
                 cfg = config(16)
-                with pipeline() as pipe, pipe.generate(prompt, cfg, streamer=lambda c: None) as results, \
-                        results.get_perf_metrics() as metrics:
-                    check_text("lifecycle:" + prompt, results.get_string())
-                    if metrics.num_generation_tokens == 0:
+                with pipeline() as pipe:
+                    results = pipe.generate(prompt, cfg, streamer=lambda c: None)
+                    check_text("lifecycle:" + prompt, str(results))
+                    if results.perf_metrics.get_num_generated_tokens() == 0:
                         raise RuntimeError("no tokens")
+                    del results
             else:  # nothing closed: dropped references release them
                 pipe = pipeline()
                 results = pipe.generate(prompt, config(16), streamer=lambda c: None)
-                check_text("lifecycle:" + prompt, results.get_string())
-                if results.get_perf_metrics().num_generation_tokens == 0:
+                check_text("lifecycle:" + prompt, str(results))
+                if results.perf_metrics.get_num_generated_tokens() == 0:
                     raise RuntimeError("no tokens")
                 del pipe, results
             count("cycles")
@@ -244,8 +245,8 @@ def parallel() -> None:
             with pipeline(None if seed % 2 == 0 else "SDPA") as pipe:
                 for k in range(3):
                     prompt = PROMPTS[(seed + k) % len(PROMPTS)]
-                    with pipe.generate(prompt, cfg, streamer=lambda c: None) as results:
-                        check_text(("pa:" if seed % 2 == 0 else "sdpa:") + prompt + ":32", results.get_string())
+                    results = pipe.generate(prompt, cfg, streamer=lambda c: None)
+                    check_text(("pa:" if seed % 2 == 0 else "sdpa:") + prompt + ":32", str(results))
                     count("parallel_generations")
         except Exception as exc:
             unexpected("parallel", exc)
@@ -274,7 +275,7 @@ def random_stop() -> None:
                 return answer if seen[0] >= wanted else g.StreamingStatus.RUNNING
 
             start = time.perf_counter()
-            pipe.generate("Hello", cfg, streamer=on_chunk).close()
+            pipe.generate("Hello", cfg, streamer=on_chunk)
             count("cancels")
             maximum("cancel_max_ms", (time.perf_counter() - start) * 1000)
             maximum("busy_after_cancel_max_ms", ms_until_idle(pipe, 10000))
@@ -317,7 +318,7 @@ def dispose_from_another_thread() -> None:
 
     def generate() -> None:
         try:
-            pipe.generate("Hello", cfg, streamer=lambda c: first.set()).close()
+            pipe.generate("Hello", cfg, streamer=lambda c: first.set())
             outcome.append("returned")
         except ValueError:
             outcome.append("closed")
@@ -435,7 +436,7 @@ def bad_input() -> None:
 
         def gen(prompt: Any, max_new_tokens: int = 4, streamer: Any = None, **values: Any) -> None:
             cfg = config(max_new_tokens, **values)
-            pipe.generate(prompt, cfg, streamer=streamer).close()
+            pipe.generate(prompt, cfg, streamer=streamer)
 
         def raising(chunk: str) -> Any:
             raise KeyError("boom")
@@ -463,7 +464,7 @@ def bad_input() -> None:
             "unknown property": lambda: g.LLMPipeline(model, "CPU", {"NO_SUCH_KEY": "1"}).close(),
             "None prompt": lambda: gen(None),
             "prompt not a string": lambda: gen(42),
-            "closed pipeline": lambda: closed.generate("Hello").close(),
+            "closed pipeline": lambda: closed.generate("Hello"),
             "zero max_new_tokens": lambda: gen("Hello", 0),
             "top_p 5 with sampling": lambda: gen("Hello", 4, do_sample=True, top_p=5.0),
             "negative max_new_tokens": negative,

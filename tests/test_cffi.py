@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import gc
+import math
 import sys
 import threading
 import time
@@ -18,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "python"))
 
 import openvino_genai_cffi as g  # noqa: E402
+from genai_interop_runtime.errors import InteropError  # noqa: E402
 from openvino_genai_cffi import _cdef  # noqa: E402
 
 from bindgen import snapshot  # noqa: E402
@@ -112,7 +114,7 @@ def test_context_manager_then_gc_frees_once(native: g.Native, model_dir: Path, d
     cfg = config()
     assert live_objects(double_lib) == base  # a value object: nothing native until a call takes it
     with g.LLMPipeline(model_dir, "CPU") as pipe:
-        pipe.generate("Hello", cfg).close()
+        pipe.generate("Hello", cfg)
     gc.collect()  # the native config made for the call is freed with it
     assert live_objects(double_lib) == base
 
@@ -137,8 +139,9 @@ def test_close_during_a_call_waits_for_it(native: g.Native, model_dir: Path, dou
     results = pipe.generate("Hello", config(), streamer=close_inside)
     assert seen and seen[0] is False  # still usable while the call runs
     assert pipe.closed
-    assert results.get_string()
-    results.close()
+    assert str(results)
+    del results  # its perf_metrics hold the native metrics until collected
+    gc.collect()
     assert live_objects(double_lib) == base
 
 
@@ -223,8 +226,7 @@ def test_generation_config_properties(native: g.Native, model_dir: Path) -> None
         again = pipe.get_generation_config()
         assert again.max_new_tokens == 3
         results = pipe.generate("Hello")  # NULL config: the pipeline's own
-        assert results.get_perf_metrics().num_generation_tokens <= 3
-        results.close()
+        assert results.perf_metrics.get_num_generated_tokens() <= 3
 
 
 def test_strings_round_trip_as_utf8(native: g.Native) -> None:
@@ -254,18 +256,31 @@ def test_strings_round_trip_as_utf8(native: g.Native) -> None:
 def test_decoded_text_and_perf_metrics(native: g.Native, model_dir: Path) -> None:
     cfg = config()
     with g.LLMPipeline(model_dir, "CPU") as pipe:
-        with pipe.generate("Hello café", cfg) as results, results.get_perf_metrics() as metrics:
-            text = results.get_string()
-            assert text and isinstance(text, str)
-            assert metrics.num_generation_tokens > 0 and metrics.num_input_tokens > 0
-            assert metrics.load_time > 0
-            ttft = metrics.ttft
-            assert isinstance(ttft, g.MeanStd) and ttft.mean > 0 and ttft.std >= 0
-            assert metrics.throughput.mean > 0
-            with pipe.generate("Hello again", cfg) as second, second.get_perf_metrics() as other:
-                before = metrics.num_generation_tokens
-                metrics.add_in_place(other)
-                assert metrics.num_generation_tokens == before + other.num_generation_tokens
+        results = pipe.generate("Hello café", cfg)
+        text = str(results)
+        assert text and isinstance(text, str)
+        assert results.texts == [text] and len(results.scores) == 1
+        assert math.isnan(results.scores[0])  # a single text's score is not in the C API's text form
+        metrics = results.perf_metrics
+        assert metrics.get_num_generated_tokens() > 0 and metrics.get_num_input_tokens() > 0
+        assert metrics.get_load_time() > 0
+        ttft = metrics.get_ttft()
+        assert isinstance(ttft, g.MeanStdPair) and ttft.mean > 0 and ttft.std >= 0
+        mean, std = ttft
+        assert (mean, std) == (ttft.mean, ttft.std)
+        assert metrics.get_throughput().mean > 0
+        with pytest.raises(AttributeError, match="setter"):
+            results.texts = []  # type: ignore[misc]
+        second = pipe.generate("Hello again", cfg).perf_metrics
+        before = metrics.get_num_generated_tokens()
+        total = metrics + second
+        assert total.get_num_generated_tokens() == before + second.get_num_generated_tokens()
+        assert metrics.get_num_generated_tokens() == before  # the left side keeps its values
+        with pytest.raises(InteropError, match="left side"):
+            metrics + second
+        total += second
+        assert total.get_num_generated_tokens() == before + 2 * second.get_num_generated_tokens()
+        assert second.get_num_generated_tokens() > 0  # the right side is unchanged
 
 
 # -- streaming --
@@ -282,8 +297,8 @@ def test_callback_form_on_either_thread(native: g.Native, model_dir: Path, backe
 
     cfg = config()
     with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
-        with pipe.generate("Hello world", cfg, streamer=on_chunk) as results:
-            assert "".join(chunks) == results.get_string()
+        results = pipe.generate("Hello world", cfg, streamer=on_chunk)
+        assert "".join(chunks) == str(results)
     assert len(chunks) > 3
     # The library's final flush may come from the calling thread (the real one does that).
     assert set(threads[:-1]) == {where} and threads[-1] in ("caller", where)
@@ -294,13 +309,12 @@ def test_iterator_form_matches_callback_form(native: g.Native, model_dir: Path, 
     cfg = config()
     with g.LLMPipeline(model_dir, "CPU", {"ATTENTION_BACKEND": backend}) as pipe:
         expected: list[str] = []
-        pipe.generate("Hello world", cfg, streamer=expected.append).close()
+        pipe.generate("Hello world", cfg, streamer=expected.append)
         stream = pipe.stream("Hello world", cfg)
         chunks = list(stream)
         assert chunks == expected
         assert stream.results is not None
-        assert stream.results.get_string() == "".join(chunks)
-        stream.results.close()
+        assert str(stream.results) == "".join(chunks)
     assert not stream_threads()
 
 
@@ -309,8 +323,7 @@ def test_breaking_out_stops_generation_and_joins(native: g.Native, model_dir: Pa
     cfg = config(60)
     with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
         full = pipe.generate("Hello world", cfg)
-        full_text = full.get_string()
-        full.close()
+        full_text = str(full)
         taken = []
         for chunk in pipe.stream("Hello world", cfg):
             taken.append(chunk)
@@ -320,14 +333,12 @@ def test_breaking_out_stops_generation_and_joins(native: g.Native, model_dir: Pa
         with pipe.stream("Hello world", cfg) as stream:
             first = next(stream)
         assert stream.results is not None  # the stopped call's results are kept
-        stopped_text = stream.results.get_string()
-        stream.results.close()
+        stopped_text = str(stream.results)
         assert first and len(stopped_text) < len(full_text)
         assert full_text.startswith(stopped_text)
         # The pipeline is usable afterwards.
         again = pipe.generate("Hello world", cfg)
-        assert again.get_string() == full_text
-        again.close()
+        assert str(again) == full_text
 
 
 def test_a_stream_starts_nothing_before_it_is_iterated(native: g.Native, model_dir: Path) -> None:
@@ -338,8 +349,8 @@ def test_a_stream_starts_nothing_before_it_is_iterated(native: g.Native, model_d
         stream = pipe.stream("Hello world", cfg)
         assert not stream_threads(), "nothing runs before the first chunk is asked for"
         # The pipeline is free meanwhile.
-        with pipe.generate("Hello world", cfg, streamer=seen.append) as first:
-            expected = first.get_string()
+        first = pipe.generate("Hello world", cfg, streamer=seen.append)
+        expected = str(first)
         chunks = list(stream)
         assert "".join(chunks) == expected and chunks == seen
         never = pipe.stream("Hello world", cfg)
@@ -355,23 +366,22 @@ def test_break_without_close_leaves_the_pipeline_free(native: g.Native, model_di
     # and the next call failed with -17. The paused stream now gives way to the next call on its pipeline.
     cfg = config(60)
     with g.LLMPipeline(model_dir, "CPU", ATTENTION_BACKEND=backend) as pipe:
-        with pipe.generate("Hello world", cfg) as full:
-            full_text = full.get_string()
+        full = pipe.generate("Hello world", cfg)
+        full_text = str(full)
         stream = pipe.stream("Hello world", cfg)
         for _ in stream:
             break
-        with pipe.generate("Hello world", cfg) as again:
-            assert again.get_string() == full_text
+        again = pipe.generate("Hello world", cfg)
+        assert str(again) == full_text
         assert not stream_threads()
         with pytest.raises(RuntimeError, match="another call on the same pipeline"):
             next(stream)
-        assert stream.results is not None and full_text.startswith(stream.results.get_string())
-        stream.results.close()
+        assert stream.results is not None and full_text.startswith(str(stream.results))
         # A stream paused on one thread gives way to a call from another thread too.
         stream = pipe.stream("Hello world", cfg)
         next(stream)
         out: list[str] = []
-        worker = threading.Thread(target=lambda: out.append(pipe.generate("Hello world", cfg).get_string()))
+        worker = threading.Thread(target=lambda: out.append(str(pipe.generate("Hello world", cfg))))
         worker.start()
         worker.join(30)
         assert out == [full_text]
@@ -403,10 +413,10 @@ def test_streamer_objects(native: g.Native, model_dir: Path) -> None:
     cfg = config(30)
     with g.LLMPipeline(model_dir, "CPU") as pipe:
         streamer = Collect()
-        with pipe.generate("Hello world", cfg, streamer=streamer) as results:
-            assert "".join(streamer.chunks) == results.get_string() and streamer.ended == 1
+        results = pipe.generate("Hello world", cfg, streamer=streamer)
+        assert "".join(streamer.chunks) == str(results) and streamer.ended == 1
         stopping = Collect(stop_after=2)
-        pipe.generate("Hello world", cfg, streamer=stopping).close()
+        pipe.generate("Hello world", cfg, streamer=stopping)
         assert 2 <= len(stopping.chunks) <= 3 and stopping.ended == 1
         with pytest.raises(LookupError, match="from write"):
             pipe.generate("Hello world", cfg, streamer=Failing())
@@ -434,7 +444,6 @@ def test_callback_exception_stops_and_is_reraised(native: g.Native, model_dir: P
             assert len(calls) == 3, "no user call after the error (the library's final flush is absorbed)"
             assert any(frame.name == "failing" for frame in __import__("traceback").extract_tb(info.value.__traceback__))
             ok = pipe.generate("Hello world", cfg)  # still usable
-            ok.close()
 
 
 def test_keyboard_interrupt_in_callback_is_not_swallowed(native: g.Native, model_dir: Path) -> None:
@@ -456,7 +465,7 @@ def test_ctrl_c_while_iterating_stops_the_call(native: g.Native, model_dir: Path
                 time.sleep(1)
         gc.collect()
         assert not stream_threads()
-        pipe.generate("Hello", cfg).close()
+        pipe.generate("Hello", cfg)
 
 
 def test_callback_return_values(native: g.Native, model_dir: Path) -> None:
@@ -469,7 +478,7 @@ def test_callback_return_values(native: g.Native, model_dir: Path) -> None:
                 seen.append(chunk)
                 return stop if len(seen) == 2 else None
 
-            pipe.generate("Hello world", cfg, streamer=stop_at_2).close()
+            pipe.generate("Hello world", cfg, streamer=stop_at_2)
             assert 2 <= len(seen) <= 3  # plus at most the library's final flush
         with pytest.raises(TypeError, match="callback returned"):
             pipe.generate("Hello world", cfg, streamer=lambda chunk: "yes")
@@ -481,12 +490,12 @@ def test_concurrent_calls_reach_their_own_callbacks(native: g.Native, model_dir:
     expected = []
     cfg = config()
     for pipe, prompt in zip(pipes, prompts):
-        with pipe.generate(prompt, cfg) as r:
-            expected.append(r.get_string())
+        r = pipe.generate(prompt, cfg)
+        expected.append(str(r))
     got: dict[int, list[str]] = {i: [] for i in range(len(prompts))}
 
     def run(i: int) -> None:
-        pipes[i].generate(prompts[i], cfg, streamer=got[i].append).close()
+        pipes[i].generate(prompts[i], cfg, streamer=got[i].append)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(prompts))]
     for t in threads:
@@ -508,7 +517,7 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
         second = pipe.generate("Tell me more", cfg)
         pipe.finish_chat()
         with g.ChatHistory() as history:
-            for role, content in (("user", "Hello"), ("assistant", first.get_string()), ("user", "Tell me more")):
+            for role, content in (("user", "Hello"), ("assistant", str(first)), ("user", "Tell me more")):
                 with g.JsonContainer.from_json_string(
                         '{"role": "%s", "content": %s}' % (role, __import__("json").dumps(content))) as message:
                     history.push_back(message)
@@ -519,16 +528,14 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
                 history.get_message(9)
             with pytest.raises(ValueError, match="out of range"):
                 history.get_message(-1)
-            with pipe.generate_with_history(history, cfg) as replay:
-                assert replay.get_string() == second.get_string()
+            replay = pipe.generate_with_history(history, cfg)
+            assert str(replay) == str(second)
             chunks = list(pipe.stream_with_history(history, cfg))
-            assert "".join(chunks) == second.get_string()
+            assert "".join(chunks) == str(second)
             with g.JsonContainer.from_json_string('[{"type": "function"}]') as tools:
                 history.set_tools(tools)
             with history.get_tools() as got:
                 assert "function" in got.to_json_string()
-        first.close()
-        second.close()
 
 
 # -- VLM (foreign ov_tensor_t handles) and Whisper --
@@ -573,19 +580,17 @@ def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
         with_images = pipe.generate("Describe", images, cfg)
         raw = native.ffi.cast("ov_tensor_t *", int(images[0].ffi.cast("uintptr_t", images[0].storage)))
         with_raw = pipe.generate("Describe", [raw, images[1].c_pointer], cfg)  # a cdata pointer works too
-        assert with_images.get_string() != without.get_string()
-        assert with_raw.get_string() == with_images.get_string()
+        assert str(with_images) != str(without)
+        assert str(with_raw) == str(with_images)
         # The answer depends on the pixels: the tensors' bytes reached the library.
-        with pipe.generate("Describe", [ForeignTensor(1), ForeignTensor(3)], cfg) as other:
-            assert other.get_string() != with_images.get_string()
+        other = pipe.generate("Describe", [ForeignTensor(1), ForeignTensor(3)], cfg)
+        assert str(other) != str(with_images)
         chunks = list(pipe.stream("Describe", images, cfg))
-        assert "".join(chunks) == with_images.get_string()
+        assert "".join(chunks) == str(with_images)
         with pytest.raises(TypeError, match=r"rgbs\[1\]"):
             pipe.generate("Describe", [images[0], None], cfg)  # type: ignore[list-item]
         with pytest.raises(ValueError, match="NULL"):
             pipe.generate("Describe", [native.ffi.NULL], cfg)
-        for r in (without, with_images, with_raw):
-            r.close()
 
 
 def test_whisper(native: g.Native, model_dir: Path) -> None:
@@ -595,20 +600,18 @@ def test_whisper(native: g.Native, model_dir: Path) -> None:
         cfg.return_timestamps = True
         from_list = pipe.generate(samples, cfg)
         from_buffer = pipe.generate(array.array("f", samples), cfg)
-        assert from_list.get_string() == from_buffer.get_string() != ""
-        assert from_list.texts_count == 1
-        assert from_list.get_text_at(0) == from_list.get_string()
-        assert from_list.get_score_at(0) < 0
-        assert from_list.has_chunks and from_list.chunks_count >= 1
-        with from_list.get_chunk_at(0) as chunk:
-            assert chunk.end_ts > chunk.start_ts >= 0
-            assert chunk.get_text()
-        with from_list.get_perf_metrics() as metrics:
-            assert metrics.num_generation_tokens >= 0
+        assert str(from_list) == str(from_buffer) != ""
+        assert from_list.texts == [str(from_list)]
+        assert len(from_list.scores) == 1 and from_list.scores[0] < 0
+        assert from_list.chunks is not None and len(from_list.chunks) >= 1
+        chunk = from_list.chunks[0]
+        assert chunk.end_ts > chunk.start_ts >= 0
+        assert chunk.text
+        assert from_list.perf_metrics.get_num_generated_tokens() >= 0
         with pytest.raises(TypeError, match=r"raw_speech\[0\]"):
             pipe.generate(["x"], cfg)  # type: ignore[list-item]
-        from_list.close()
-        from_buffer.close()
+        cfg.return_timestamps = False
+        assert pipe.generate(samples, cfg).chunks is None
 
 
 # -- discovery and modes --
@@ -704,8 +707,8 @@ def test_api_mode_compiles_against_the_upstream_headers(tmp_path: Path, cffi_bui
     cfg = config()
     with g.LLMPipeline(model_dir, "CPU") as pipe:
         chunks: list[str] = []
-        with pipe.generate("Hello", cfg, streamer=chunks.append) as results:
-            assert "".join(chunks) == results.get_string()
+        results = pipe.generate("Hello", cfg, streamer=chunks.append)
+        assert "".join(chunks) == str(results)
 
 
 def test_objects_of_both_modes_work_together(double_lib: Path, cffi_build: Path, model_dir: Path) -> None:
@@ -717,6 +720,6 @@ def test_objects_of_both_modes_work_together(double_lib: Path, cffi_build: Path,
     assert history._native is abi
     with g.LLMPipeline(model_dir, "CPU") as pipe:
         assert pipe._native is api
-        with pipe.generate_with_history(history, config()) as results:  # an ABI-mode history in an API-mode call
-            assert results.get_string()
+        results = pipe.generate_with_history(history, config())  # an ABI-mode history in an API-mode call
+        assert str(results)
     history.close()

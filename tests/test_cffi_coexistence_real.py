@@ -38,7 +38,7 @@ def shim():
     pipe = g.LLMPipeline(model, "CPU", INFERENCE_PRECISION_HINT="f32")
     cfg = pipe.get_generation_config()
     cfg.max_new_tokens = 12
-    return pipe.generate("Hello", cfg).get_string()
+    return str(pipe.generate("Hello", cfg))
 out = {}
 for name in order.split(","):
     out[name] = official() if name == "official" else shim()

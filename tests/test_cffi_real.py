@@ -41,24 +41,20 @@ with g.LLMPipeline(model, "CPU", INFERENCE_PRECISION_HINT="f32") as pipe:
         def on_chunk(chunk):
             chunks.append(chunk)
             out["threads"].append("caller" if threading.get_ident() == main else "worker")
-        with pipe.generate(prompt, cfg, streamer=on_chunk) as results:
-            text = results.get_string()
+        text = str(pipe.generate(prompt, cfg, streamer=on_chunk))
         stream = pipe.stream(prompt, cfg)
         iterated = list(stream)
-        streamed_text = stream.results.get_string()
-        stream.results.close()
+        streamed_text = str(stream.results)
         out["turns"].append({"text": text, "chunks": chunks, "iterated": iterated, "iterated_text": streamed_text})
     taken = []
     cfg.max_new_tokens = 400  # long enough that the stop lands well before the end
-    with pipe.generate(json.loads(prompts)[0], cfg) as full:
-        out["full_text"] = full.get_string()
+    out["full_text"] = str(pipe.generate(json.loads(prompts)[0], cfg))
     with pipe.stream(json.loads(prompts)[0], cfg) as stream:
         for chunk in stream:
             taken.append(chunk)
             if len(taken) == 3:
                 break
-    out["stopped_text"] = stream.results.get_string()
-    stream.results.close()
+    out["stopped_text"] = str(stream.results)
     out["stream_threads_left"] = [t.name for t in threading.enumerate() if t.name.endswith("-stream")]
 print(json.dumps(out))
 """

@@ -36,10 +36,13 @@ def chat(model: Path) -> List[str]:
         cfg.stop_criteria = g.StopCriteria.NEVER
         pipe.start_chat()
         results = pipe.generate("Hello", cfg, streamer=lambda chunk: print(chunk, end=""))
-        texts.append(results.get_string())
-        metrics: g.PerfMetrics = results.get_perf_metrics()
-        mean: float = metrics.ttft.mean
-        tokens: int = metrics.num_generation_tokens
+        texts.append(str(results))
+        first: List[str] = results.texts
+        scores: List[float] = results.scores
+        metrics: g.PerfMetrics = results.perf_metrics
+        mean: float = metrics.get_ttft().mean
+        tokens: int = metrics.get_num_generated_tokens()
+        total: g.PerfMetrics = metrics + metrics
         stream: g.Stream[g.DecodedResults] = pipe.stream("More", cfg)
         for chunk in stream:
             texts.append(chunk)
@@ -58,7 +61,7 @@ pipe = g.LLMPipeline("model", "CPU")
 pipe.generate(42, g.GenerationConfig())
 cfg = g.GenerationConfig()
 cfg.max_new_tokens = "many"
-text: int = pipe.generate("x").get_string()
+text: int = pipe.generate("x").texts
 '''
 
 
@@ -83,5 +86,5 @@ def test_hints_catch_misuse(tmp_path: Path) -> None:
     result = run_mypy(tmp_path, str(bad))
     assert result.returncode == 1
     assert 'Argument 1 to "generate" of "LLMPipeline" has incompatible type "int"' in result.stdout
-    assert 'Incompatible types in assignment (expression has type "str", variable has type "int")' in result.stdout
+    assert 'Incompatible types in assignment (expression has type "list[str]", variable has type "int")' in result.stdout
     assert result.stdout.count("error:") == 3, result.stdout

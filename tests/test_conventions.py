@@ -568,4 +568,45 @@ def test_an_image_tensors_entry_must_name_an_array_of_handles(entry: list[str], 
     api = snapshot.load(snapshot.embedded("genai", "2026.3.0.0"))
     with pytest.raises(conv.ConventionError) as exc:
         conv.infer(api, _lib(lib, image_tensors={"ov_genai_vlm_pipeline_generate": entry}))
+
+
+def test_genai_result_classes(genai: conv.Conventions, genai_2025_1: conv.Conventions) -> None:
+    # [conventions.results] / [conventions.metrics]: which getters form which field, with units.
+    values = bd.bind(genai).result_classes
+    assert all(not v.missing for v in values.values())  # every function named exists in 2026.3
+    decoded = values["ov_genai_decoded_results"]
+    assert [(f.name, f.source) for f in decoded.fields] == [
+        ("string", bd.FieldSource.STRING), ("texts", bd.FieldSource.FROM_STRING),
+        ("scores", bd.FieldSource.FROM_STRING), ("perf_metrics", bd.FieldSource.OBJECT)]
+    assert decoded.string_form == "scored_lines" and decoded.fields[-1].handle == "ov_genai_perf_metrics"
+    chunks = values["ov_genai_whisper_decoded_results"].field("chunks")
+    assert chunks is not None and chunks.source is bd.FieldSource.LIST
+    assert (chunks.present, chunks.handle) == ("ov_genai_whisper_decoded_results_has_chunks",
+                                               "ov_genai_whisper_decoded_result_chunk")
+    start = values["ov_genai_whisper_decoded_result_chunk"].field("start_ts")
+    assert start is not None and start.unit == "s"
+    metrics = values["ov_genai_perf_metrics"]
+    assert metrics.kind == "metrics" and metrics.add == "ov_genai_perf_metrics_add_in_place"
+    ttft, tokens = metrics.field("ttft"), metrics.field("num_generated_tokens")
+    assert ttft is not None and (ttft.pair, ttft.unit) == (True, "ms")
+    assert tokens is not None and (tokens.pair, tokens.unit, tokens.getter) == (
+        False, "tokens", "ov_genai_perf_metrics_get_num_generation_tokens")
+    # An older API: the classes it has, without the fields whose functions came later.
+    old = bd.bind(genai_2025_1).result_classes
+    assert set(old) == {"ov_genai_decoded_results", "ov_genai_perf_metrics"}
+    assert old["ov_genai_perf_metrics"].missing == ("chat_template_duration",)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"ov_genai_perf_metrics": {"add": "ov_genai_perf_metrics_add_in_place",
+                                "ttft": {"getter": "ov_genai_perf_metrics_get_ttft", "unit": "hours"}}},
+     "ttft: unit 'hours' is none of"),
+    ({"ov_genai_perf_metrics": {"ttft": "ov_genai_perf_metrics_get_ttft"}},
+     "[conventions.metrics.ov_genai_perf_metrics]: missing `add`"),
+    ({"ov_genai_perf_metrics": {"add": "ov_genai_decoded_results_get_string"}},
+     "ov_genai_decoded_results_get_string does not belong to ov_genai_perf_metrics"),
+])
+def test_a_result_class_typo_is_reported(genai: conv.Conventions, change: dict, message: str) -> None:
+    with pytest.raises(bd.BindingError) as exc:
+        bd.bind(dataclasses.replace(genai, library=_lib(genai.library, metrics=change)))
     assert message in str(exc.value)

@@ -135,9 +135,21 @@ def test_safe_layer_surface(genai_files):
             "public long[] StopTokenIds", "public bool IgnoreEos", "public StopCriteria StopCriteria",
             "public static GenerationConfig FromJson(string jsonPath)", "public void Validate()",
         ],
-        "PerfMetrics.g.cs": ["public float LoadTime", "public ulong NumGenerationTokens", "public MeanStd Ttft",
-                             "public MeanStd Throughput", "public void AddInPlace(PerfMetrics right)"],
-        "DecodedResults.g.cs": ["public PerfMetrics GetPerfMetrics()", "public string GetString()"],
+        # Results and metrics are plain value classes ([conventions.results] / [conventions.metrics]) over
+        # internal classes of the native objects.
+        "PerfMetrics.g.cs": ["public sealed partial class PerfMetrics\n", "public TimeSpan LoadTime",
+                             "public int NumGeneratedTokens", "public MeanStdPair<TimeSpan> Ttft",
+                             "public MeanStdPair<float> Throughput",
+                             "public static PerfMetrics operator +(PerfMetrics left, PerfMetrics right)"],
+        "PerfMetricsNative.g.cs": ["internal sealed partial class PerfMetricsNative : NativeObject",
+                                   "public void AddInPlace(PerfMetricsNative right)"],
+        "DecodedResults.g.cs": ["public sealed partial class DecodedResults\n", "public IReadOnlyList<string> Texts",
+                                "public IReadOnlyList<float> Scores", "public PerfMetrics PerfMetrics",
+                                "public override string ToString()"],
+        "DecodedResultsNative.g.cs": ["internal sealed partial class DecodedResultsNative : NativeObject",
+                                      "public PerfMetrics GetPerfMetrics()", "public string GetString()"],
+        "WhisperDecodedResults.g.cs": ["public IReadOnlyList<WhisperDecodedResultChunk> Chunks"],
+        "WhisperDecodedResultChunk.g.cs": ["public TimeSpan StartTs", "public string Text"],
         "ChatHistory.g.cs": ["public void PushBack(JsonContainer message)", "public JsonContainer GetMessage(ulong index)",
                              "public ulong Size"],
         "JsonContainer.g.cs": ["public static JsonContainer FromJsonString(string jsonStr)", "public string ToJsonString()"],
@@ -163,10 +175,10 @@ def test_perf_metrics_from_results_use_their_own_release_function(genai_files):
                      r"NativeMethods.ov_genai_decoded_results_perf_metrics_free\(handle\)", handles)
     assert re.search(r"class VlmDecodedResultsPerfMetricsHandle : PerfMetricsHandle[\s\S]*?"
                      r"NativeMethods.ov_genai_vlm_decoded_results_perf_metrics_free\(handle\)", handles)
-    assert "new DecodedResultsPerfMetricsHandle(__metrics)" in genai_files["DecodedResults.g.cs"]
-    assert "new VlmDecodedResultsPerfMetricsHandle(__metrics)" in genai_files["VLMDecodedResults.g.cs"]
+    assert "new DecodedResultsPerfMetricsHandle(__metrics)" in genai_files["DecodedResultsNative.g.cs"]
+    assert "new VlmDecodedResultsPerfMetricsHandle(__metrics)" in genai_files["VLMDecodedResultsNative.g.cs"]
     # Whisper results hand out metrics released with the LLM results' function (library description).
-    assert "new DecodedResultsPerfMetricsHandle(__metrics)" in genai_files["WhisperDecodedResults.g.cs"]
+    assert "new DecodedResultsPerfMetricsHandle(__metrics)" in genai_files["WhisperDecodedResultsNative.g.cs"]
 
 
 def test_every_generated_file_says_so_and_renders_identically(genai_files):

@@ -240,16 +240,15 @@ model = sys.argv[1]
 pipe = LLMPipeline(model, "CPU")
 config = GenerationConfig()
 config.MaxNewTokens = 20
-with pipe.Generate("Hello", config) as r:
-    expected = r.GetString()
+expected = pipe.Generate("Hello", config).ToString()
 results["stream"] = "".join(pipe.Stream("Hello", config)) == expected
 chunks, threads = [], set()
 def on_chunk(chunk):
     chunks.append(chunk)
     threads.add(threading.get_ident())
     return StreamingStatus.Running
-with pipe.Generate("Hello", config, Func[String, StreamingStatus](on_chunk)) as r:
-    results["callback"] = "".join(chunks) == r.GetString() == expected
+r = pipe.Generate("Hello", config, Func[String, StreamingStatus](on_chunk))
+results["callback"] = "".join(chunks) == r.ToString() == expected
 results["worker_thread"] = any(t != threading.get_ident() for t in threads)
 calls = []
 def explode(chunk):

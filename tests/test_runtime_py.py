@@ -405,3 +405,55 @@ def test_image_tensors_with_no_pixels() -> None:
     assert all(images.empty_image(d) for d in empty)
     assert not any(images.empty_image(d) for d in not_empty)
     assert images.tensor_shape(0) is None
+
+
+# -- results (genai_interop_runtime.results) --
+
+def test_scored_lines_give_texts_and_scores() -> None:
+    import math
+
+    from genai_interop_runtime.results import split_scored_lines
+    # One text alone: its score is not in the form.
+    texts, scores = split_scored_lines("Hello\nworld")
+    assert texts == ["Hello\nworld"] and len(scores) == 1 and math.isnan(scores[0])
+    # Several: "<score with 6 decimals>: <text>" lines, as upstream's operator<< prints them.
+    texts, scores = split_scored_lines("-1.250000: a\nb\n-2.500000: c")
+    assert texts == ["a\nb", "c"] and scores == [-1.25, -2.5]
+    texts, scores = split_scored_lines("0.500000: \n-inf: x")
+    assert texts == ["", "x"] and scores[0] == 0.5 and scores[1] == float("-inf")
+    # A lone text that merely starts like a score stays one text.
+    texts, scores = split_scored_lines("3.141593: pi")
+    assert texts == ["3.141593: pi"] and math.isnan(scores[0])
+    assert split_scored_lines("")[0] == [""]
+
+
+def test_metrics_add_hands_the_native_object_on() -> None:
+    from genai_interop_runtime.errors import InteropError
+    from genai_interop_runtime.results import Metrics
+
+    class Box:
+        def __init__(self, n: int) -> None:
+            self.n = n
+
+    class Counted(Metrics):
+        __slots__ = ()
+
+        def _getters(self, handle: Any) -> Any:
+            return {"n": lambda: handle.n}
+
+        def _add_native(self, left: Any, right: Any) -> None:
+            left.n += right.n
+
+    def make(n: int) -> Counted:
+        box = Box(n)
+        return Counted._read(box, {"n": lambda: box.n})
+
+    a, b = make(2), make(3)
+    total = a + b
+    assert (total._value("n"), a._value("n"), b._value("n")) == (5, 2, 3)
+    with pytest.raises(InteropError, match="left side"):
+        a + b
+    total += b
+    assert total._value("n") == 8 and b._value("n") == 3
+    with pytest.raises(TypeError, match="no constructor"):
+        Counted()

@@ -102,3 +102,25 @@ def test_the_agreement_check_sees_a_difference() -> None:
     assert cs["ov_genai_llm_pipeline"][get] == py["ov_genai_llm_pipeline"][get] == ("method", "get_generation_config")
     stop = "ov_genai_generation_config_set_stop_strings"
     assert cs["ov_genai_generation_config"][stop] == py["ov_genai_generation_config"][stop] == ("property", "stop_strings")
+
+
+def test_result_classes_agree() -> None:
+    # Results and metrics ([conventions.results] / [conventions.metrics]): the same classes and fields in
+    # both languages; Python reads a metric with get_<name>(), C# with the property <Name>.
+    c = _conventions("genai")
+    b = csharp.Builder(c.api, c)
+    b.build_types()
+    b.raw_functions()
+    b.handle_views()
+    b.foreign_views()
+    b.build_classes()
+    cs = {v.name: {f.key: _snake(f.name) for f in v.fields if f.how != "string"} for v in b.result_classes}
+    p = cffi.Builder(c.api, c)
+    p.build_enums()
+    p.build_structs()
+    p.build_callbacks()
+    py = {v.py: {f.py: f.py for f in v.fields if f.how != "string"} for v in p.build_result_classes(p.build_classes())}
+    assert cs == py
+    assert set(cs) == {"DecodedResults", "VLMDecodedResults", "WhisperDecodedResults", "WhisperDecodedResultChunk",
+                       "PerfMetrics"}
+    assert cs["PerfMetrics"]["num_generated_tokens"] == "num_generated_tokens"

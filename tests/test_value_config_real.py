@@ -53,12 +53,10 @@ g.load(job["root"])
 out = {"texts": [], "refused": []}
 with g.LLMPipeline(job["model"], "CPU", INFERENCE_PRECISION_HINT="f32") as pipe:
     for values in job["configs"]:
-        with pipe.generate(job["prompt"], g.GenerationConfig(**values)) as results:
-            out["texts"].append(results.get_string())
+        out["texts"].append(str(pipe.generate(job["prompt"], g.GenerationConfig(**values))))
     base = pipe.get_generation_config()
     base.update_generation_config(max_new_tokens=15, top_k=1)
-    with pipe.generate(job["prompt"], base) as results:
-        out["texts"].append(results.get_string())
+    out["texts"].append(str(pipe.generate(job["prompt"], base)))
     for name, call in (("no config", lambda: pipe.generate(job["prompt"])),
                        ("defaults", lambda: pipe.generate(job["prompt"], g.GenerationConfig())),
                        ("pipeline config", lambda: pipe.generate(job["prompt"], pipe.get_generation_config())),

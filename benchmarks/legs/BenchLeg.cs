@@ -52,21 +52,24 @@ internal static class BenchLeg
                 double seconds;
                 if (llm != null)
                 {
-                    using (DecodedResults r = llm.Generate(Prompt, config, onChunk)) { seconds = watch.Elapsed.TotalSeconds; metrics = r.GetPerfMetrics(); }
+                    DecodedResults r = llm.Generate(Prompt, config, onChunk);
+                    seconds = watch.Elapsed.TotalSeconds;
+                    metrics = r.PerfMetrics;
                 }
                 else if (vlm != null)
                 {
-                    using (VLMDecodedResults r = vlm.Generate(Prompt, images, config, onChunk)) { seconds = watch.Elapsed.TotalSeconds; metrics = r.GetPerfMetrics(); }
+                    VLMDecodedResults r = vlm.Generate(Prompt, images, config, onChunk);
+                    seconds = watch.Elapsed.TotalSeconds;
+                    metrics = r.PerfMetrics;
                 }
                 else
                 {
-                    using (WhisperDecodedResults r = whisper.Generate(audio)) { seconds = watch.Elapsed.TotalSeconds; metrics = r.GetPerfMetrics(); }
+                    WhisperDecodedResults r = whisper.Generate(audio);
+                    seconds = watch.Elapsed.TotalSeconds;
+                    metrics = r.PerfMetrics;
                 }
-                using (metrics)
-                {
-                    Console.Out.WriteLine(metrics.NumGenerationTokens.ToString(CultureInfo.InvariantCulture) + " " +
-                                          seconds.ToString("F9", CultureInfo.InvariantCulture));
-                }
+                Console.Out.WriteLine(metrics.NumGeneratedTokens.ToString(CultureInfo.InvariantCulture) + " " +
+                                      seconds.ToString("F9", CultureInfo.InvariantCulture));
                 Console.Out.Flush();
             }
             if (llm != null) llm.Dispose();

@@ -69,10 +69,8 @@ def main(argv: list[str]) -> int:
             pipe = g.WhisperPipeline(model, "CPU", F32)
             run = lambda: pipe.generate(audio)  # noqa: E731
 
-        def tokens(result):  # type: ignore[no-untyped-def]
-            with result.get_perf_metrics() as metrics:
-                return metrics.num_generation_tokens
-        close = lambda result: result.close()  # noqa: E731
+        tokens = lambda result: result.perf_metrics.get_num_generated_tokens()  # noqa: E731
+        close = lambda result: None  # noqa: E731
     for line in sys.stdin:
         if not line.startswith("run"):
             break

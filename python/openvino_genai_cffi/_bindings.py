@@ -15,6 +15,8 @@ from genai_interop_runtime import convert as _rt
 from genai_interop_runtime import handles as _rh
 from genai_interop_runtime import images as _ri
 from genai_interop_runtime import values as _rv
+from genai_interop_runtime import results as _rres
+from genai_interop_runtime.results import MeanStdPair as MeanStdPair
 
 from . import _callbacks as _cb
 from . import _errors
@@ -1257,9 +1259,8 @@ class _GenerationConfigNative(_rh.Handle):
             keep.release()
 
 
-class DecodedResults(_rh.Handle):
-    """What a text generation produced: the text of each returned sequence, their scores and the call's
-    metrics.
+class _DecodedResultsNative(_rh.Handle):
+    """`ov_genai_decoded_results`, freed with `ov_genai_decoded_results_free`.
 
     C API: `ov_genai_decoded_results`.
     """
@@ -1268,7 +1269,7 @@ class DecodedResults(_rh.Handle):
     _c_type = 'ov_genai_decoded_results *'
 
     def __init__(self) -> None:
-        """An empty result (the library fills results itself; you rarely need this).
+        """Calls `ov_genai_decoded_results_create`.
 
         C API: `ov_genai_decoded_results_create`.
         """
@@ -1278,15 +1279,12 @@ class DecodedResults(_rh.Handle):
             out_results = n.ffi.new('ov_genai_decoded_results **')
             result = n.lib.ov_genai_decoded_results_create(out_results)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_create', n)
-            self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_decoded_results_create', 'DecodedResults'), n.lib.ov_genai_decoded_results_free)
+            self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_decoded_results_create', '_DecodedResultsNative'), n.lib.ov_genai_decoded_results_free)
         finally:
             keep.release()
 
     def get_perf_metrics(self) -> PerfMetrics:
-        """The performance metrics of the generation that produced these results.
-
-        Returns:
-            A new PerfMetrics.
+        """Calls `ov_genai_decoded_results_get_perf_metrics`.
 
         C API: `ov_genai_decoded_results_get_perf_metrics`.
         """
@@ -1296,15 +1294,14 @@ class DecodedResults(_rh.Handle):
             p_self = keep.borrow(self)
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_decoded_results_get_perf_metrics(p_self, out_metrics)
-            r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
+            r_metrics = _rt.adopt(_PerfMetricsNative, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_decoded_results_get_perf_metrics', n)
-            return _rt.present(n, r_metrics, 'ov_genai_decoded_results_get_perf_metrics', 'PerfMetrics')
+            return PerfMetrics._from_native(_rt.present(n, r_metrics, 'ov_genai_decoded_results_get_perf_metrics', '_PerfMetricsNative'))
         finally:
             keep.release()
 
     def get_string(self) -> str:
-        """All generated texts as one string: a single text as is, several as `score: text` lines, as the
-        official Python package prints them.
+        """Calls `ov_genai_decoded_results_get_string`.
 
         C API: `ov_genai_decoded_results_get_string`.
         """
@@ -1378,11 +1375,11 @@ class LLMPipeline(_rh.Handle):
         def run() -> DecodedResults:
             with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_llm_pipeline_generate(p_self, c_inputs, c_config, c_streamer, out_results)
-            r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
+            r_results = _rt.adopt(_DecodedResultsNative, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate', n)
-            return _rt.present(n, r_results, 'ov_genai_llm_pipeline_generate', 'DecodedResults')
+            return DecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_llm_pipeline_generate', '_DecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
 
@@ -1448,11 +1445,11 @@ class LLMPipeline(_rh.Handle):
         def run() -> DecodedResults:
             with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_llm_pipeline_generate_with_history(p_self, c_history, c_config, c_streamer, out_results)
-            r_results = _rt.adopt(DecodedResults, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
+            r_results = _rt.adopt(_DecodedResultsNative, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate_with_history', n)
-            return _rt.present(n, r_results, 'ov_genai_llm_pipeline_generate_with_history', 'DecodedResults')
+            return DecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_llm_pipeline_generate_with_history', '_DecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
 
@@ -1569,9 +1566,8 @@ class LLMPipeline(_rh.Handle):
             keep.release()
 
 
-class PerfMetrics(_rh.Handle):
-    """Timings and token counts of one generation (or of several, added together). Durations are means with
-    their standard deviation over the steps measured.
+class _PerfMetricsNative(_rh.Handle):
+    """`ov_genai_perf_metrics`.
 
     C API: `ov_genai_perf_metrics`.
     """
@@ -1581,9 +1577,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def load_time(self) -> float:
-        """How long creating the pipeline took.
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_load_time`.
 
         C API: `ov_genai_perf_metrics_get_load_time`.
         """
@@ -1600,9 +1594,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def num_generation_tokens(self) -> int:
-        """How many tokens were generated.
-
-        Unit: tokens.
+        """Calls `ov_genai_perf_metrics_get_num_generation_tokens`.
 
         C API: `ov_genai_perf_metrics_get_num_generation_tokens`.
         """
@@ -1619,9 +1611,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def num_input_tokens(self) -> int:
-        """How many tokens the prompt had after tokenization (and the chat template).
-
-        Unit: tokens.
+        """Calls `ov_genai_perf_metrics_get_num_input_tokens`.
 
         C API: `ov_genai_perf_metrics_get_num_input_tokens`.
         """
@@ -1638,9 +1628,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def ttft(self) -> MeanStd:
-        """Time to first token: from the start of generate until the first token was produced (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_ttft`.
 
         C API: `ov_genai_perf_metrics_get_ttft`.
         """
@@ -1658,9 +1646,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def tpot(self) -> MeanStd:
-        """Time per output token after the first (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_tpot`.
 
         C API: `ov_genai_perf_metrics_get_tpot`.
         """
@@ -1678,9 +1664,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def ipot(self) -> MeanStd:
-        """Inference time per output token: the model's share of each step (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_ipot`.
 
         C API: `ov_genai_perf_metrics_get_ipot`.
         """
@@ -1698,9 +1682,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def throughput(self) -> MeanStd:
-        """Generated tokens per second (mean, std).
-
-        Unit: tokens per second.
+        """Calls `ov_genai_perf_metrics_get_throughput`.
 
         C API: `ov_genai_perf_metrics_get_throughput`.
         """
@@ -1718,9 +1700,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def inference_duration(self) -> MeanStd:
-        """Time spent running the model (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_inference_duration`.
 
         C API: `ov_genai_perf_metrics_get_inference_duration`.
         """
@@ -1738,9 +1718,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def generate_duration(self) -> MeanStd:
-        """Time the whole generate call took (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_generate_duration`.
 
         C API: `ov_genai_perf_metrics_get_generate_duration`.
         """
@@ -1758,9 +1736,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def tokenization_duration(self) -> MeanStd:
-        """Time spent turning the prompt into tokens (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_tokenization_duration`.
 
         C API: `ov_genai_perf_metrics_get_tokenization_duration`.
         """
@@ -1778,9 +1754,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def detokenization_duration(self) -> MeanStd:
-        """Time spent turning tokens into text (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_detokenization_duration`.
 
         C API: `ov_genai_perf_metrics_get_detokenization_duration`.
         """
@@ -1798,9 +1772,7 @@ class PerfMetrics(_rh.Handle):
 
     @property
     def chat_template_duration(self) -> MeanStd:
-        """Time spent applying the chat template (mean, std).
-
-        Unit: milliseconds.
+        """Calls `ov_genai_perf_metrics_get_chat_template_duration`.
 
         Needs OpenVINO GenAI 2026.3.0.0 or newer.
         C API: `ov_genai_perf_metrics_get_chat_template_duration`.
@@ -1818,11 +1790,8 @@ class PerfMetrics(_rh.Handle):
         finally:
             keep.release()
 
-    def add_in_place(self, right: PerfMetrics) -> None:
-        """Adds another generation's metrics to these: counts add up, durations are pooled.
-
-        Args:
-            right: The metrics to add.
+    def add_in_place(self, right: _PerfMetricsNative) -> None:
+        """Calls `ov_genai_perf_metrics_add_in_place`.
 
         C API: `ov_genai_perf_metrics_add_in_place`.
         """
@@ -1830,15 +1799,15 @@ class PerfMetrics(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_right = _rt.c_handle(n, keep, right, PerfMetrics, 'right', False)
+            c_right = _rt.c_handle(n, keep, right, _PerfMetricsNative, 'right', False)
             result = n.lib.ov_genai_perf_metrics_add_in_place(p_self, c_right)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_perf_metrics_add_in_place', n)
         finally:
             keep.release()
 
 
-class VLMDecodedResults(_rh.Handle):
-    """What a visual language generation produced: texts, scores and the call's metrics.
+class _VLMDecodedResultsNative(_rh.Handle):
+    """`ov_genai_vlm_decoded_results`, freed with `ov_genai_vlm_decoded_results_free`.
 
     C API: `ov_genai_vlm_decoded_results`.
     """
@@ -1847,7 +1816,7 @@ class VLMDecodedResults(_rh.Handle):
     _c_type = 'ov_genai_vlm_decoded_results *'
 
     def __init__(self) -> None:
-        """An empty result (the library fills results itself).
+        """Calls `ov_genai_vlm_decoded_results_create`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_decoded_results_create`.
@@ -1859,15 +1828,12 @@ class VLMDecodedResults(_rh.Handle):
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
             result = n.lib.ov_genai_vlm_decoded_results_create(out_results)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_create', n)
-            self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_vlm_decoded_results_create', 'VLMDecodedResults'), n.lib.ov_genai_vlm_decoded_results_free)
+            self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_vlm_decoded_results_create', '_VLMDecodedResultsNative'), n.lib.ov_genai_vlm_decoded_results_free)
         finally:
             keep.release()
 
     def get_perf_metrics(self) -> PerfMetrics:
-        """The performance metrics of the generation that produced these results.
-
-        Returns:
-            A new PerfMetrics.
+        """Calls `ov_genai_vlm_decoded_results_get_perf_metrics`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_decoded_results_get_perf_metrics`.
@@ -1879,14 +1845,14 @@ class VLMDecodedResults(_rh.Handle):
             p_self = keep.borrow(self)
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_vlm_decoded_results_get_perf_metrics(p_self, out_metrics)
-            r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_vlm_decoded_results_perf_metrics_free, None)
+            r_metrics = _rt.adopt(_PerfMetricsNative, n, out_metrics[0], n.lib.ov_genai_vlm_decoded_results_perf_metrics_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_decoded_results_get_perf_metrics', n)
-            return _rt.present(n, r_metrics, 'ov_genai_vlm_decoded_results_get_perf_metrics', 'PerfMetrics')
+            return PerfMetrics._from_native(_rt.present(n, r_metrics, 'ov_genai_vlm_decoded_results_get_perf_metrics', '_PerfMetricsNative'))
         finally:
             keep.release()
 
     def get_string(self) -> str:
-        """All generated texts as one string, as for `DecodedResults`.
+        """Calls `ov_genai_vlm_decoded_results_get_string`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_decoded_results_get_string`.
@@ -1963,11 +1929,11 @@ class VLMPipeline(_rh.Handle):
         def run() -> VLMDecodedResults:
             with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_vlm_pipeline_generate(p_self, c_text_inputs, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
-            r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
+            r_results = _rt.adopt(_VLMDecodedResultsNative, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate', n)
-            return _rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate', 'VLMDecodedResults')
+            return VLMDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate', '_VLMDecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
 
@@ -2030,11 +1996,11 @@ class VLMPipeline(_rh.Handle):
         def run() -> VLMDecodedResults:
             with _rcb.interruptible([inv_streamer]):
                 result = n.lib.ov_genai_vlm_pipeline_generate_with_history(p_self, c_history, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
-            r_results = _rt.adopt(VLMDecodedResults, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
+            r_results = _rt.adopt(_VLMDecodedResultsNative, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate_with_history', n)
-            return _rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate_with_history', 'VLMDecodedResults')
+            return VLMDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate_with_history', '_VLMDecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
 
@@ -2823,8 +2789,8 @@ _errors.StatusError, _errors.StatusError, 0,
             keep.release()
 
 
-class WhisperDecodedResultChunk(_rh.Handle):
-    """One piece of a transcript with the time span it covers.
+class _WhisperDecodedResultChunkNative(_rh.Handle):
+    """`ov_genai_whisper_decoded_result_chunk`, freed with `ov_genai_whisper_decoded_result_chunk_free`.
 
     C API: `ov_genai_whisper_decoded_result_chunk`.
     """
@@ -2833,7 +2799,7 @@ class WhisperDecodedResultChunk(_rh.Handle):
     _c_type = 'ov_genai_whisper_decoded_result_chunk *'
 
     def __init__(self) -> None:
-        """An empty chunk (the library makes chunks itself).
+        """Calls `ov_genai_whisper_decoded_result_chunk_create`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_result_chunk_create`.
@@ -2845,15 +2811,13 @@ class WhisperDecodedResultChunk(_rh.Handle):
             out_chunk = n.ffi.new('ov_genai_whisper_decoded_result_chunk **')
             result = n.lib.ov_genai_whisper_decoded_result_chunk_create(out_chunk)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_result_chunk_create', n)
-            self._adopt(n, _rt.non_null(n, out_chunk[0], 'ov_genai_whisper_decoded_result_chunk_create', 'WhisperDecodedResultChunk'), n.lib.ov_genai_whisper_decoded_result_chunk_free)
+            self._adopt(n, _rt.non_null(n, out_chunk[0], 'ov_genai_whisper_decoded_result_chunk_create', '_WhisperDecodedResultChunkNative'), n.lib.ov_genai_whisper_decoded_result_chunk_free)
         finally:
             keep.release()
 
     @property
     def start_ts(self) -> float:
-        """Where the chunk starts in the audio.
-
-        Unit: seconds.
+        """Calls `ov_genai_whisper_decoded_result_chunk_get_start_ts`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_result_chunk_get_start_ts`.
@@ -2872,9 +2836,7 @@ class WhisperDecodedResultChunk(_rh.Handle):
 
     @property
     def end_ts(self) -> float:
-        """Where the chunk ends in the audio.
-
-        Unit: seconds.
+        """Calls `ov_genai_whisper_decoded_result_chunk_get_end_ts`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_result_chunk_get_end_ts`.
@@ -2892,7 +2854,7 @@ class WhisperDecodedResultChunk(_rh.Handle):
             keep.release()
 
     def get_text(self) -> str:
-        """The text of the chunk.
+        """Calls `ov_genai_whisper_decoded_result_chunk_get_text`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_result_chunk_get_text`.
@@ -2908,9 +2870,8 @@ class WhisperDecodedResultChunk(_rh.Handle):
             keep.release()
 
 
-class WhisperDecodedResults(_rh.Handle):
-    """What a speech recognition produced: the text(s), their scores, timestamped chunks when asked for,
-    and metrics.
+class _WhisperDecodedResultsNative(_rh.Handle):
+    """`ov_genai_whisper_decoded_results`, freed with `ov_genai_whisper_decoded_results_free`.
 
     C API: `ov_genai_whisper_decoded_results`.
     """
@@ -2919,7 +2880,7 @@ class WhisperDecodedResults(_rh.Handle):
     _c_type = 'ov_genai_whisper_decoded_results *'
 
     def __init__(self) -> None:
-        """An empty result (the library fills results itself).
+        """Calls `ov_genai_whisper_decoded_results_create`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_create`.
@@ -2931,13 +2892,13 @@ class WhisperDecodedResults(_rh.Handle):
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_decoded_results_create(out_results)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_create', n)
-            self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_whisper_decoded_results_create', 'WhisperDecodedResults'), n.lib.ov_genai_whisper_decoded_results_free)
+            self._adopt(n, _rt.non_null(n, out_results[0], 'ov_genai_whisper_decoded_results_create', '_WhisperDecodedResultsNative'), n.lib.ov_genai_whisper_decoded_results_free)
         finally:
             keep.release()
 
     @property
     def texts_count(self) -> int:
-        """How many texts there are (one per returned sequence).
+        """Calls `ov_genai_whisper_decoded_results_get_texts_count`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_texts_count`.
@@ -2956,7 +2917,7 @@ class WhisperDecodedResults(_rh.Handle):
 
     @property
     def has_chunks(self) -> bool:
-        """Whether timestamped chunks were produced (`return_timestamps` was set).
+        """Calls `ov_genai_whisper_decoded_results_has_chunks`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_has_chunks`.
@@ -2975,7 +2936,7 @@ class WhisperDecodedResults(_rh.Handle):
 
     @property
     def chunks_count(self) -> int:
-        """How many timestamped chunks there are (0 without `return_timestamps`).
+        """Calls `ov_genai_whisper_decoded_results_get_chunks_count`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_chunks_count`.
@@ -2993,10 +2954,7 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_perf_metrics(self) -> PerfMetrics:
-        """The performance metrics of the recognition.
-
-        Returns:
-            A new PerfMetrics.
+        """Calls `ov_genai_whisper_decoded_results_get_perf_metrics`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_perf_metrics`.
@@ -3008,17 +2966,14 @@ class WhisperDecodedResults(_rh.Handle):
             p_self = keep.borrow(self)
             out_metrics = n.ffi.new('ov_genai_perf_metrics **')
             result = n.lib.ov_genai_whisper_decoded_results_get_perf_metrics(p_self, out_metrics)
-            r_metrics = _rt.adopt(PerfMetrics, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
+            r_metrics = _rt.adopt(_PerfMetricsNative, n, out_metrics[0], n.lib.ov_genai_decoded_results_perf_metrics_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_perf_metrics', n)
-            return _rt.present(n, r_metrics, 'ov_genai_whisper_decoded_results_get_perf_metrics', 'PerfMetrics')
+            return PerfMetrics._from_native(_rt.present(n, r_metrics, 'ov_genai_whisper_decoded_results_get_perf_metrics', '_PerfMetricsNative'))
         finally:
             keep.release()
 
     def get_text_at(self, index: int) -> str:
-        """The text of one returned sequence.
-
-        Args:
-            index: 0-based, below `texts_count`.
+        """Calls `ov_genai_whisper_decoded_results_get_text_at`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_text_at`.
@@ -3035,10 +2990,7 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_score_at(self, index: int) -> float:
-        """The score (sum of log-probabilities) of one returned sequence.
-
-        Args:
-            index: 0-based, below `texts_count`.
+        """Calls `ov_genai_whisper_decoded_results_get_score_at`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_score_at`.
@@ -3057,13 +3009,7 @@ class WhisperDecodedResults(_rh.Handle):
             keep.release()
 
     def get_chunk_at(self, index: int) -> WhisperDecodedResultChunk:
-        """One timestamped chunk.
-
-        Args:
-            index: 0-based, below `chunks_count`.
-
-        Returns:
-            A new WhisperDecodedResultChunk.
+        """Calls `ov_genai_whisper_decoded_results_get_chunk_at`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_chunk_at`.
@@ -3076,14 +3022,14 @@ class WhisperDecodedResults(_rh.Handle):
             c_index = _rt.c_int(index, 'index', 0, 18446744073709551615)
             out_chunk = n.ffi.new('ov_genai_whisper_decoded_result_chunk **')
             result = n.lib.ov_genai_whisper_decoded_results_get_chunk_at(p_self, c_index, out_chunk)
-            r_chunk = _rt.adopt(WhisperDecodedResultChunk, n, out_chunk[0], n.lib.ov_genai_whisper_decoded_result_chunk_free, None)
+            r_chunk = _rt.adopt(_WhisperDecodedResultChunkNative, n, out_chunk[0], n.lib.ov_genai_whisper_decoded_result_chunk_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_decoded_results_get_chunk_at', n)
-            return _rt.present(n, r_chunk, 'ov_genai_whisper_decoded_results_get_chunk_at', 'WhisperDecodedResultChunk')
+            return WhisperDecodedResultChunk._from_native(_rt.present(n, r_chunk, 'ov_genai_whisper_decoded_results_get_chunk_at', '_WhisperDecodedResultChunkNative'))
         finally:
             keep.release()
 
     def get_string(self) -> str:
-        """All texts as one string, as for `DecodedResults`.
+        """Calls `ov_genai_whisper_decoded_results_get_string`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_decoded_results_get_string`.
@@ -3162,9 +3108,9 @@ class WhisperPipeline(_rh.Handle):
             c_config = _rv.c_value(n, keep, config, WhisperGenerationConfig, self, self._native_get_generation_config, None, 'config', True)
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech, n_raw_speech, c_config, out_results)
-            r_results = _rt.adopt(WhisperDecodedResults, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
+            r_results = _rt.adopt(_WhisperDecodedResultsNative, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n)
-            return _rt.present(n, r_results, 'ov_genai_whisper_pipeline_generate', 'WhisperDecodedResults')
+            return WhisperDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_whisper_pipeline_generate', '_WhisperDecodedResultsNative'))
         finally:
             keep.release()
 
@@ -4076,3 +4022,360 @@ class WhisperGenerationConfig(_rv.ValueObject):
     @suppress_tokens.setter
     def suppress_tokens(self, value: List[int]) -> None:
         self._set('suppress_tokens', value)
+
+
+class DecodedResults(_rres.Results):
+    """What a text generation produced, read once when the call returned (a plain value: nothing to close
+    or dispose): the text of each returned sequence, their scores and the call's metrics. Its string
+    form (`str()` / `ToString()`) is the library's: one text as it is, several as `score: text` lines,
+    as the official package prints them.
+
+    C API: `ov_genai_decoded_results`.
+    """
+
+    __slots__ = ('_texts', '_scores', '_perf_metrics', )
+    _FIELDS = ('texts', 'scores', 'perf_metrics', )
+    _texts: List[str]
+    _scores: List[float]
+    _perf_metrics: PerfMetrics
+
+    @property
+    def texts(self) -> List[str]:
+        """The generated text of each returned sequence. The C API gives only the string form, so the texts are
+        read back from it: a text that itself starts like a score line (`-1.500000: `) and holds another
+        such line reads as several.
+
+        C API: `ov_genai_decoded_results_get_string`.
+        """
+        return self._texts
+
+    @property
+    def scores(self) -> List[float]:
+        """The score of each returned sequence (for beam search its cumulative log-probability, as the library
+        reports it). Read back from the string form, which prints scores with 6 decimals, so that is their
+        precision; with a single sequence the form holds no score and it reads as NaN.
+
+        C API: `ov_genai_decoded_results_get_string`.
+        """
+        return self._scores
+
+    @property
+    def perf_metrics(self) -> PerfMetrics:
+        """The performance metrics of the generation that produced these results.
+
+        C API: `ov_genai_decoded_results_get_perf_metrics`.
+        """
+        return self._perf_metrics
+
+    @classmethod
+    def _from_native(cls, h: _DecodedResultsNative) -> DecodedResults:
+        with h:
+            string = h.get_string()
+            perf_metrics = h.get_perf_metrics()
+        texts_and_scores = _rres.STRING_FORMS['scored_lines'](string)
+        return cls(string, texts=texts_and_scores[0], scores=texts_and_scores[1], perf_metrics=perf_metrics)
+
+
+class VLMDecodedResults(_rres.Results):
+    """What a visual language generation produced, read once when the call returned (a plain value): texts,
+    scores and the call's metrics, with the same string form as `DecodedResults`.
+
+    C API: `ov_genai_vlm_decoded_results`.
+    """
+
+    __slots__ = ('_texts', '_scores', '_perf_metrics', )
+    _FIELDS = ('texts', 'scores', 'perf_metrics', )
+    _texts: List[str]
+    _scores: List[float]
+    _perf_metrics: PerfMetrics
+
+    @property
+    def texts(self) -> List[str]:
+        """The generated text of each returned sequence, read back from the string form as for
+        `DecodedResults`.
+
+        C API: `ov_genai_vlm_decoded_results_get_string`.
+        """
+        return self._texts
+
+    @property
+    def scores(self) -> List[float]:
+        """The score of each returned sequence, read back from the string form as for `DecodedResults` (NaN for
+        a single one).
+
+        C API: `ov_genai_vlm_decoded_results_get_string`.
+        """
+        return self._scores
+
+    @property
+    def perf_metrics(self) -> PerfMetrics:
+        """The performance metrics of the generation that produced these results.
+
+        C API: `ov_genai_vlm_decoded_results_get_perf_metrics`.
+        """
+        return self._perf_metrics
+
+    @classmethod
+    def _from_native(cls, h: _VLMDecodedResultsNative) -> VLMDecodedResults:
+        with h:
+            string = h.get_string()
+            perf_metrics = h.get_perf_metrics()
+        texts_and_scores = _rres.STRING_FORMS['scored_lines'](string)
+        return cls(string, texts=texts_and_scores[0], scores=texts_and_scores[1], perf_metrics=perf_metrics)
+
+
+class WhisperDecodedResults(_rres.Results):
+    """What a speech recognition produced, read once when the call returned (a plain value): the text(s),
+    their scores, timestamped chunks when asked for, and metrics. Its string form is the library's, as
+    for `DecodedResults`.
+
+    C API: `ov_genai_whisper_decoded_results`.
+    """
+
+    __slots__ = ('_texts', '_scores', '_chunks', '_perf_metrics', )
+    _FIELDS = ('texts', 'scores', 'chunks', 'perf_metrics', )
+    _texts: List[str]
+    _scores: List[float]
+    _chunks: Optional[List[WhisperDecodedResultChunk]]
+    _perf_metrics: PerfMetrics
+
+    @property
+    def texts(self) -> List[str]:
+        """The text of each returned sequence.
+
+        C API: `ov_genai_whisper_decoded_results_get_text_at`, `ov_genai_whisper_decoded_results_get_texts_count`.
+        """
+        return self._texts
+
+    @property
+    def scores(self) -> List[float]:
+        """The score (sum of log-probabilities) of each returned sequence.
+
+        C API: `ov_genai_whisper_decoded_results_get_score_at`, `ov_genai_whisper_decoded_results_get_texts_count`.
+        """
+        return self._scores
+
+    @property
+    def chunks(self) -> Optional[List[WhisperDecodedResultChunk]]:
+        """The timestamped pieces of the transcript, in order; None unless the config asked for timestamps
+        (`return_timestamps`).
+
+        C API: `ov_genai_whisper_decoded_results_get_chunk_at`, `ov_genai_whisper_decoded_results_get_chunks_count`, `ov_genai_whisper_decoded_results_has_chunks`.
+        """
+        return self._chunks
+
+    @property
+    def perf_metrics(self) -> PerfMetrics:
+        """The performance metrics of the recognition.
+
+        C API: `ov_genai_whisper_decoded_results_get_perf_metrics`.
+        """
+        return self._perf_metrics
+
+    @classmethod
+    def _from_native(cls, h: _WhisperDecodedResultsNative) -> WhisperDecodedResults:
+        with h:
+            string = h.get_string()
+            texts = [h.get_text_at(i) for i in range(h.texts_count)]
+            scores = [h.get_score_at(i) for i in range(h.texts_count)]
+            chunks = [h.get_chunk_at(i) for i in range(h.chunks_count)] if h.has_chunks else None
+            perf_metrics = h.get_perf_metrics()
+        return cls(string, texts=texts, scores=scores, chunks=chunks, perf_metrics=perf_metrics)
+
+
+class WhisperDecodedResultChunk(_rres.Results):
+    """One piece of a transcript with the time span it covers (a plain value).
+
+    C API: `ov_genai_whisper_decoded_result_chunk`.
+    """
+
+    __slots__ = ('_start_ts', '_end_ts', '_text', )
+    _FIELDS = ('start_ts', 'end_ts', 'text', )
+    _start_ts: float
+    _end_ts: float
+    _text: str
+
+    @property
+    def start_ts(self) -> float:
+        """Where the chunk starts in the audio.
+
+        Unit: seconds (C#: a TimeSpan).
+
+        C API: `ov_genai_whisper_decoded_result_chunk_get_start_ts`.
+        """
+        return self._start_ts
+
+    @property
+    def end_ts(self) -> float:
+        """Where the chunk ends in the audio.
+
+        Unit: seconds (C#: a TimeSpan).
+
+        C API: `ov_genai_whisper_decoded_result_chunk_get_end_ts`.
+        """
+        return self._end_ts
+
+    @property
+    def text(self) -> str:
+        """The text of the chunk.
+
+        C API: `ov_genai_whisper_decoded_result_chunk_get_text`.
+        """
+        return self._text
+
+    @classmethod
+    def _from_native(cls, h: _WhisperDecodedResultChunkNative) -> WhisperDecodedResultChunk:
+        with h:
+            start_ts = h.start_ts
+            end_ts = h.end_ts
+            text = h.get_text()
+        return cls(None, start_ts=start_ts, end_ts=end_ts, text=text)
+
+
+class PerfMetrics(_rres.Metrics):
+    """Timings and token counts of one generation, or of several added together with `+` / `+=` (metrics of
+    calls of the same pipeline). Durations are means with their standard deviation over the steps
+    measured. The values are read once; the object keeps its native counterpart only for adding and
+    frees it itself (nothing to close or dispose). The C API can add metrics in place but not copy them,
+    so `a + b` hands `a`'s native object to the sum: `a` keeps its values but cannot be the left side of
+    another `+`.
+
+    C API: `ov_genai_perf_metrics`.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def _from_native(cls, h: _PerfMetricsNative) -> PerfMetrics:
+        return cls._read(h, cls._getters_of(h))
+
+    @staticmethod
+    def _getters_of(h: _PerfMetricsNative) -> Mapping[str, Callable[[], Any]]:
+        return {
+            'load_time': lambda: h.load_time,
+            'num_generated_tokens': lambda: h.num_generation_tokens,
+            'num_input_tokens': lambda: h.num_input_tokens,
+            'ttft': lambda: MeanStdPair(*h.ttft),
+            'tpot': lambda: MeanStdPair(*h.tpot),
+            'ipot': lambda: MeanStdPair(*h.ipot),
+            'throughput': lambda: MeanStdPair(*h.throughput),
+            'inference_duration': lambda: MeanStdPair(*h.inference_duration),
+            'generate_duration': lambda: MeanStdPair(*h.generate_duration),
+            'tokenization_duration': lambda: MeanStdPair(*h.tokenization_duration),
+            'detokenization_duration': lambda: MeanStdPair(*h.detokenization_duration),
+            'chat_template_duration': lambda: MeanStdPair(*h.chat_template_duration),
+        }
+
+    def _getters(self, handle: Any) -> Mapping[str, Callable[[], Any]]:
+        return self._getters_of(cast(_PerfMetricsNative, handle))
+
+    def _add_native(self, left: Any, right: Any) -> None:
+        cast(_PerfMetricsNative, left).add_in_place(cast(_PerfMetricsNative, right))
+
+    def get_load_time(self) -> float:
+        """How long creating the pipeline took.
+
+        Unit: milliseconds (C#: a TimeSpan).
+
+        C API: `ov_genai_perf_metrics_get_load_time`.
+        """
+        return cast(float, self._value('load_time'))
+
+    def get_num_generated_tokens(self) -> int:
+        """How many tokens were generated.
+
+        Unit: tokens.
+
+        C API: `ov_genai_perf_metrics_get_num_generation_tokens`.
+        """
+        return cast(int, self._value('num_generated_tokens'))
+
+    def get_num_input_tokens(self) -> int:
+        """How many tokens the prompt had after tokenization (and the chat template).
+
+        Unit: tokens.
+
+        C API: `ov_genai_perf_metrics_get_num_input_tokens`.
+        """
+        return cast(int, self._value('num_input_tokens'))
+
+    def get_ttft(self) -> MeanStdPair:
+        """Time to first token: from the start of generate until the first token was produced (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_ttft`.
+        """
+        return cast(MeanStdPair, self._value('ttft'))
+
+    def get_tpot(self) -> MeanStdPair:
+        """Time per output token after the first (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_tpot`.
+        """
+        return cast(MeanStdPair, self._value('tpot'))
+
+    def get_ipot(self) -> MeanStdPair:
+        """Inference time per output token: the model's share of each step (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_ipot`.
+        """
+        return cast(MeanStdPair, self._value('ipot'))
+
+    def get_throughput(self) -> MeanStdPair:
+        """Generated tokens per second (mean, std).
+
+        Unit: tokens per second.
+
+        C API: `ov_genai_perf_metrics_get_throughput`.
+        """
+        return cast(MeanStdPair, self._value('throughput'))
+
+    def get_inference_duration(self) -> MeanStdPair:
+        """Time spent running the model (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_inference_duration`.
+        """
+        return cast(MeanStdPair, self._value('inference_duration'))
+
+    def get_generate_duration(self) -> MeanStdPair:
+        """Time the whole generate call took (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_generate_duration`.
+        """
+        return cast(MeanStdPair, self._value('generate_duration'))
+
+    def get_tokenization_duration(self) -> MeanStdPair:
+        """Time spent turning the prompt into tokens (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_tokenization_duration`.
+        """
+        return cast(MeanStdPair, self._value('tokenization_duration'))
+
+    def get_detokenization_duration(self) -> MeanStdPair:
+        """Time spent turning tokens into text (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_detokenization_duration`.
+        """
+        return cast(MeanStdPair, self._value('detokenization_duration'))
+
+    def get_chat_template_duration(self) -> MeanStdPair:
+        """Time spent applying the chat template (mean, std).
+
+        Unit: milliseconds.
+
+        C API: `ov_genai_perf_metrics_get_chat_template_duration`.
+        """
+        return cast(MeanStdPair, self._value('chat_template_duration'))

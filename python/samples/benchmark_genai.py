@@ -76,22 +76,17 @@ def main(argv: list[str]) -> int:
         config.max_new_tokens = int(options["max_new_tokens"])  # type: ignore[call-overload]
         with genai.LLMPipeline(str(options["model"]), str(options["device"])) as pipe:
             for _ in range(int(options["num_warmup"])):  # type: ignore[call-overload]
-                pipe.generate(prompt, config).close()
-            with pipe.generate(prompt, config) as results:
-                total = results.get_perf_metrics()
-            try:
-                for _ in range(int(options["num_iter"]) - 1):  # type: ignore[call-overload]
-                    with pipe.generate(prompt, config) as results, results.get_perf_metrics() as metrics:
-                        total.add_in_place(metrics)
-                print(f"{total.load_time:.2f} ms")  # upstream's sample prints the load time without a label
-                for label, value, unit in (("Generate time", total.generate_duration, "ms"),
-                                           ("Tokenization time", total.tokenization_duration, "ms"),
-                                           ("Detokenization time", total.detokenization_duration, "ms"),
-                                           ("TTFT", total.ttft, "ms"), ("TPOT", total.tpot, "ms/token"),
-                                           ("Throughput", total.throughput, "tokens/s")):
-                    print(f"{label}: {value.mean:.2f} ± {value.std:.2f} {unit}")
-            finally:
-                total.close()
+                pipe.generate(prompt, config)
+            total = pipe.generate(prompt, config).perf_metrics
+            for _ in range(int(options["num_iter"]) - 1):  # type: ignore[call-overload]
+                total += pipe.generate(prompt, config).perf_metrics
+            print(f"{total.get_load_time():.2f} ms")  # upstream's sample prints the load time without a label
+            for label, value, unit in (("Generate time", total.get_generate_duration(), "ms"),
+                                       ("Tokenization time", total.get_tokenization_duration(), "ms"),
+                                       ("Detokenization time", total.get_detokenization_duration(), "ms"),
+                                       ("TTFT", total.get_ttft(), "ms"), ("TPOT", total.get_tpot(), "ms/token"),
+                                       ("Throughput", total.get_throughput(), "tokens/s")):
+                print(f"{label}: {value.mean:.2f} ± {value.std:.2f} {unit}")
     except genai.StatusError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

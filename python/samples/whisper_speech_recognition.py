@@ -112,12 +112,10 @@ def main(argv: list[str]) -> int:
             config = pipe.get_generation_config()
             config.task = "transcribe"
             config.return_timestamps = True
-            with pipe.generate(speech, config) as results:
-                print(results.get_string())
-                if results.has_chunks:
-                    for index in range(results.chunks_count):
-                        with results.get_chunk_at(index) as chunk:
-                            print(f"timestamps: [{chunk.start_ts:.2f}, {chunk.end_ts:.2f}] text: {chunk.get_text()}")
+            results = pipe.generate(speech, config)
+            print(results)
+            for chunk in results.chunks or []:
+                print(f"timestamps: [{chunk.start_ts:.2f}, {chunk.end_ts:.2f}] text: {chunk.text}")
     except genai.StatusError as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

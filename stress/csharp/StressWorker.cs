@@ -206,7 +206,7 @@ namespace GenAIInterop.Stress
                 {
                     try
                     {
-                        pipe.Generate("Hello", config).Dispose();
+                        pipe.Generate("Hello", config);
                         return clock.Elapsed.TotalMilliseconds;
                     }
                     catch (GenAIException e)
@@ -242,21 +242,19 @@ namespace GenAIInterop.Stress
                     {
                         if (form == 0)
                         {
-                            using (var results = pipe.Generate(prompt, config, chunk =>
+                            var results = pipe.Generate(prompt, config, chunk =>
                             {
                                 chunks.Append(chunk);
                                 Count("chunks");
                                 if (Thread.CurrentThread.ManagedThreadId != caller) Count("worker_thread_callbacks");
                                 GC.Collect();
                                 return StreamingStatus.Running;
-                            }))
+                            });
+                            string text = results.ToString();
+                            if (text != chunks.ToString())
                             {
-                                string text = results.GetString();
-                                if (text != chunks.ToString())
-                                {
-                                    Count("wrong_transcripts");
-                                    Event("streamed chunks differ from the result: " + Quote(chunks.ToString()) + " vs " + Quote(text));
-                                }
+                                Count("wrong_transcripts");
+                                Event("streamed chunks differ from the result: " + Quote(chunks.ToString()) + " vs " + Quote(text));
                             }
                         }
                         else if (form == 1)
@@ -345,11 +343,10 @@ namespace GenAIInterop.Stress
         {
             using (var pipe = Pipeline(null))
             using (var config = new GenerationConfig { MaxNewTokens = 16 })
-            using (var results = pipe.Generate(prompt, config, chunk => StreamingStatus.Running))
-            using (var metrics = results.GetPerfMetrics())
             {
-                CheckText("lifecycle:" + prompt, results.GetString());
-                if (metrics.NumGenerationTokens == 0) throw new Exception("no tokens");
+                var results = pipe.Generate(prompt, config, chunk => StreamingStatus.Running);
+                CheckText("lifecycle:" + prompt, results.ToString());
+                if (results.PerfMetrics.NumGeneratedTokens == 0) throw new Exception("no tokens");
             }
         }
 
@@ -359,9 +356,9 @@ namespace GenAIInterop.Stress
             var pipe = Pipeline(null);
             var config = new GenerationConfig { MaxNewTokens = 16 };
             var results = pipe.Generate(prompt, config, chunk => StreamingStatus.Running);
-            var metrics = results.GetPerfMetrics();
-            CheckText("lifecycle:" + prompt, results.GetString());
-            if (metrics.NumGenerationTokens == 0) throw new Exception("no tokens");
+            var metrics = results.PerfMetrics;
+            CheckText("lifecycle:" + prompt, results.ToString());
+            if (metrics.NumGeneratedTokens == 0) throw new Exception("no tokens");
             // Nothing disposed: the finalizers release them.
         }
 
@@ -414,10 +411,8 @@ namespace GenAIInterop.Stress
                             {
                                 string prompt = Prompts[(seed + k) % Prompts.Length];
                                 var chunks = new StringBuilder();
-                                using (var results = pipe.Generate(prompt, config, chunk => { chunks.Append(chunk); return StreamingStatus.Running; }))
-                                {
-                                    CheckText((seed % 2 == 0 ? "pa:" : "sdpa:") + prompt + ":32", results.GetString());
-                                }
+                                var results = pipe.Generate(prompt, config, chunk => { chunks.Append(chunk); return StreamingStatus.Running; });
+                                CheckText((seed % 2 == 0 ? "pa:" : "sdpa:") + prompt + ":32", results.ToString());
                                 Count("parallel_generations");
                             }
                         }
@@ -491,9 +486,7 @@ namespace GenAIInterop.Stress
                 {
                     try
                     {
-                        using (pipe.Generate("Hello", config, chunk => { first.Set(); return StreamingStatus.Running; }))
-                        {
-                        }
+                        pipe.Generate("Hello", config, chunk => { first.Set(); return StreamingStatus.Running; });
                         outcome = "returned";
                     }
                     catch (ObjectDisposedException)
@@ -665,33 +658,33 @@ namespace GenAIInterop.Stress
                 disposed.Dispose();
                 var disposedConfig = new GenerationConfig();
                 disposedConfig.Dispose();
-                cases.Add(Case("null prompt", () => pipe.Generate(null).Dispose()));
-                cases.Add(Case("disposed pipeline", () => disposed.Generate("Hello").Dispose()));
+                cases.Add(Case("null prompt", () => pipe.Generate(null)));
+                cases.Add(Case("disposed pipeline", () => disposed.Generate("Hello")));
                 cases.Add(Case("zero max_new_tokens", () =>
                 {
-                    using (var c = new GenerationConfig { MaxNewTokens = 0 }) pipe.Generate("Hello", c).Dispose();
+                    using (var c = new GenerationConfig { MaxNewTokens = 0 }) pipe.Generate("Hello", c);
                 }));
                 cases.Add(Case("top_p 5 with sampling", () =>
                 {
-                    using (var c = new GenerationConfig { MaxNewTokens = 4, DoSample = true, TopP = 5 }) pipe.Generate("Hello", c).Dispose();
+                    using (var c = new GenerationConfig { MaxNewTokens = 4, DoSample = true, TopP = 5 }) pipe.Generate("Hello", c);
                 }));
                 cases.Add(Case("callback throws", () =>
                 {
                     using (var c = new GenerationConfig { MaxNewTokens = 8 })
-                        pipe.Generate("Hello", c, chunk => { throw new InvalidOperationException("boom"); }).Dispose();
+                        pipe.Generate("Hello", c, chunk => { throw new InvalidOperationException("boom"); });
                 }));
                 cases.Add(Case("undefined streaming status", () =>
                 {
                     using (var c = new GenerationConfig { MaxNewTokens = 8 })
-                        pipe.Generate("Hello", c, chunk => (StreamingStatus)7).Dispose();
+                        pipe.Generate("Hello", c, chunk => (StreamingStatus)7);
                 }));
                 cases.Add(Case("lone surrogate in prompt", () =>
                 {
-                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate("a\ud800b", c).Dispose();
+                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate("a\ud800b", c);
                 }));
                 cases.Add(Case("NUL in prompt", () =>
                 {
-                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate("a\0b", c).Dispose();
+                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate("a\0b", c);
                 }));
                 cases.Add(Case("invalid JSON", () => JsonContainer.FromJsonString("{\"a\": ").Dispose()));
                 cases.Add(Case("pop from empty history", () =>
@@ -704,13 +697,13 @@ namespace GenAIInterop.Stress
                 }));
                 cases.Add(Case("a megabyte prompt", () =>
                 {
-                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate(new string('x', 1 << 20), c).Dispose();
+                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate(new string('x', 1 << 20), c);
                 }));
                 cases.Add(Case("null callback", () =>
                 {
-                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate("Hello", c, (Func<string, StreamingStatus>)null).Dispose();
+                    using (var c = new GenerationConfig { MaxNewTokens = 4 }) pipe.Generate("Hello", c, (Func<string, StreamingStatus>)null);
                 }));
-                cases.Add(Case("disposed config", () => pipe.Generate("Hello", disposedConfig).Dispose()));
+                cases.Add(Case("disposed config", () => pipe.Generate("Hello", disposedConfig)));
                 if (real)
                 {
                     // A megabyte prompt through a real model takes long; one case is enough there.

@@ -164,9 +164,8 @@ def _turn(g: Any, pipe: Any, cfg: Any, prompt: str, index: int, policy: Mapping[
     except RuntimeError as exc:
         turn["status"], turn["error"] = "USER_ERROR", str(exc)
     else:
-        with results, results.get_perf_metrics() as metrics:
-            turn["text"] = results.get_string()
-            turn["num_generated_tokens"] = metrics.num_generation_tokens
+        turn["text"] = str(results)
+        turn["num_generated_tokens"] = results.perf_metrics.get_num_generated_tokens()
     return turn
 
 
@@ -180,7 +179,7 @@ def _bench(pipe: Any, cfg: Any, scenario: Mapping[str, Any], mode: str) -> dict[
     start = time.perf_counter()
     results = pipe.generate(scenario["turns"][0], cfg, streamer=count)
     seconds = time.perf_counter() - start
-    results.close()
+    del results
     return {"scenario": scenario["name"], "language": f"cffi-{mode}", "chunks": calls, "seconds": seconds}
 
 

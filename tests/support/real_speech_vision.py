@@ -283,10 +283,10 @@ if job["kind"] == "vlm":
                     results = stream.results
                 else:
                     results = pipe.generate(turn["prompt"], rgbs, config, streamer=on_chunk)
-                with results, results.get_perf_metrics() as perf:
-                    turns.append({"text": results.get_string(), "chunks": chunks,
-                                  "num_generated_tokens": perf.num_generation_tokens,
-                                  "num_input_tokens": perf.num_input_tokens})
+                perf = results.perf_metrics
+                turns.append({"text": str(results), "chunks": chunks,
+                              "num_generated_tokens": perf.get_num_generated_tokens(),
+                              "num_input_tokens": perf.get_num_input_tokens()})
             if conversation["chat"]:
                 pipe.finish_chat()
             out.append(turns)
@@ -301,15 +301,10 @@ elif job["kind"] == "whisper":
                 setattr(config, key, value)
             audio = audios[run["audio"]]
             speech = audio if job["speech_source"] == "numpy" else audio.tolist()
-            with pipe.generate(speech, config) as results, results.get_perf_metrics() as perf:
-                chunks = []
-                if results.has_chunks:
-                    for i in range(results.chunks_count):
-                        with results.get_chunk_at(i) as chunk:
-                            chunks.append([rounded(chunk.start_ts), rounded(chunk.end_ts), chunk.get_text()])
-                out.append({"text": results.get_string(),
-                            "texts": [results.get_text_at(i) for i in range(results.texts_count)],
-                            "chunks": chunks, "num_generated_tokens": perf.num_generation_tokens})
+            results = pipe.generate(speech, config)
+            chunks = [[rounded(c.start_ts), rounded(c.end_ts), c.text] for c in results.chunks or []]
+            out.append({"text": str(results), "texts": results.texts,
+                        "chunks": chunks, "num_generated_tokens": results.perf_metrics.get_num_generated_tokens()})
 elif job["kind"] == "whisper_config":
     # Every value, arrays included, is a property.
     def read(config, name):

@@ -73,12 +73,14 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     b.build_callbacks()
     classes = b.build_classes()
     value_classes = b.value_class_views()
+    result_classes = b.build_result_classes(classes)
     statics = b.statics()
     _check_public_names(lib.name, [(e.py, f"enum {e.c_name}") for e in b.enums.values()]
                         + [(e.py, f"the error of {e.enum.c_name}") for e in b.errors.values()]
                         + [(b.base_error, "the base error class")]
                         + [(c.py, f"handle {c.c_name}") for c in classes]
                         + [(v.py, f"value class of {v.c_name}") for v in value_classes]
+                        + [(v.py, f"the value class of {v.c_name}") for v in result_classes]
                         + [(f.py, f"function {f.c_name}") for f in statics]
                         + [(cb.py, f"callback {name}") for name, cb in b.callbacks.items()]
                         + [(s.py, f"struct {s.c_name}") for s in b.structs.values() if s.py]
@@ -93,7 +95,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     context = dict(
         api=api, library=lib, conventions=conventions, package=lib.python.package,
         cdef=cdef_text(api), enums=list(b.enums.values()), errors=list(b.errors.values()),
-        base_error=b.base_error, classes=classes, value_classes=value_classes, statics=statics, callbacks=list(b.callbacks.values()),
+        base_error=b.base_error, classes=classes, value_classes=value_classes, result_classes=result_classes, statics=statics, callbacks=list(b.callbacks.values()),
         tuples=list(b.tuples.values()), layouts=layouts, structs=list(b.structs.values()),
         env_dir=re.sub(r"\W+", "_", lib.title).upper() + "_DIR",
         env_prefix=lib.python.package.upper(),

@@ -225,7 +225,9 @@ class CallBuilder(TypeBuilder):
             ctype = m.CType(m.POINTER, pointee=m.CType(m.HANDLE, hname)).c_spelling()
             if hname in self.classes:
                 release = info.release_with if info.creates == hname else self.c.handles[hname].free  # type: ignore[index]
-                return OutView(p.name, OutHow.HANDLE, ctype, self.classes[hname], cls=self.classes[hname], release=release)
+                value = self.result_names.get(hname, "")
+                return OutView(p.name, OutHow.HANDLE, ctype, value or self.classes[hname], cls=self.classes[hname],
+                               release=release, result_cls=value)
             return OutView(p.name, OutHow.RAW, ctype, "Any", foreign=True)
         if p.name in info.string_outs:
             return OutView(p.name, OutHow.OWNED_STRING, "char *", "Optional[str]", release=self.lib.conventions.string_free or None)

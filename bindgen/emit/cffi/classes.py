@@ -10,7 +10,10 @@ from .. import EmitError, pascal
 from .calls import CallBuilder
 from .names import RESERVED_MEMBERS, py_name
 from ...docs import MemberDoc
-from .views import ClassView, FunctionKind, FunctionView, How, PropertyView, ValueClassView, ValueFieldView
+from .views import (ClassView, FunctionKind, FunctionView, How, PropertyView, ResultClassView, ResultFieldView, ResultHow,
+                    ValueClassView, ValueFieldView)
+
+_UNIT_DOC = {"ms": "in milliseconds", "s": "in seconds", "tokens": "a number of tokens", "tokens/s": "in tokens per second"}
 
 
 class Builder(CallBuilder):
@@ -26,6 +29,10 @@ class Builder(CallBuilder):
                     # The handle's own class stays, internal: the value class takes the public name.
                     self.value_names[hname] = self.classes[hname]
                     self.classes[hname] = "_" + self.classes[hname] + "Native"
+                elif hname in self.binding.result_classes:
+                    # Shown as a plain value class of that name; the native object's class is private.
+                    self.result_names[hname] = self.classes[hname]
+                    self.classes[hname] = f"_{self.classes[hname]}Native"
         views = []
         for hname, hi in self.c.handles.items():
             if hi.foreign:
@@ -177,6 +184,59 @@ class Builder(CallBuilder):
                                         list(vc.token_limit), probe, validate, cb.doc, doc_of(vc.constructor),
                                         doc_of(vc.json), doc_of(vc.validate)))
         return views
+
+    def build_result_classes(self, classes: list[ClassView]) -> list[ResultClassView]:
+        """The value classes ([conventions.results], [conventions.metrics]) over the native classes."""
+        natives = {c.c_name: c for c in classes}
+        out = []
+        for hname, vc in self.binding.result_classes.items():
+            native = natives[hname]
+            members: dict[str, tuple[str, FunctionView]] = {}
+            for prop in native.properties:
+                if prop.getter is not None:
+                    members[prop.getter.c_name] = (f"h.{prop.py}", prop.getter)
+            for f in native.methods:
+                members[f.c_name] = (f"h.{f.py}()", f)
+
+            def call(function: str, arg: str = "") -> tuple[str, FunctionView]:
+                expr, view = members[function]
+                return (expr[:-1] + arg + ")" if arg else expr), view
+
+            fields = []
+            for fd in vc.fields:
+                unit = fd.unit or ""
+                doc = ", ".join(d for d in ((fd.doc or fd.name.replace("_", " ")).capitalize()
+                                            + (" (mean and standard deviation)" if fd.pair else ""),
+                                            _UNIT_DOC.get(unit, "")) if d)
+                if fd.source is bd.FieldSource.FROM_STRING:
+                    annotation = "List[str]" if fd.part == "texts" else "List[float]"
+                    fields.append(ResultFieldView(fd.name, ResultHow.FROM_STRING, annotation, "", part=fd.part or "", doc=doc))
+                elif fd.source is bd.FieldSource.LIST:
+                    assert fd.getter and fd.count
+                    item, iv = call(fd.getter, "i")
+                    count, _ = call(fd.count)
+                    present = call(fd.present)[0] if fd.present else ""
+                    annotation = f"List[{iv.return_annotation}]"
+                    fields.append(ResultFieldView(fd.name, ResultHow.LIST, f"Optional[{annotation}]" if present else annotation,
+                                                 item, count=count, present=present, unit=unit, doc=doc))
+                else:
+                    assert fd.getter
+                    expr, view = call(fd.getter)
+                    how = {bd.FieldSource.STRING: ResultHow.STRING, bd.FieldSource.OBJECT: ResultHow.OBJECT}.get(
+                        fd.source, ResultHow.VALUE)
+                    annotation = "MeanStdPair" if fd.pair else view.return_annotation
+                    fields.append(ResultFieldView(fd.name, how, annotation, expr, pair=fd.pair, unit=unit, doc=doc))
+            add = ""
+            if vc.add:
+                add = members[vc.add][1].py
+            cdoc = self.binding.docs.classes.get(self.result_names[hname]) if self.binding.docs else None
+            for fv, fd in zip(fields, vc.fields):
+                fv.text = cdoc.members.get(fd.name) if cdoc else None
+                fv.c_names = [f for f in (fd.getter, fd.count, fd.present) if f] or \
+                    [f.getter for f in vc.fields if f.source is bd.FieldSource.STRING and f.getter]
+            out.append(ResultClassView(hname, self.result_names[hname], native.py, vc.kind, fields,
+                                      vc.string_form or "", add, cdoc))
+        return out
 
     def statics(self) -> list[FunctionView]:
         used: set[str] = set()

@@ -60,6 +60,7 @@ class NameBuilder:
         self.enums: dict[str, EnumView] = {}
         self.errors: dict[str, ErrorView] = {}
         self.classes: dict[str, str] = {}  # handle -> python class
+        self.result_names: dict[str, str] = {}  # handle shown as a value class -> that class
         self.callbacks: dict[str, CallbackView] = {}
         self.tuples: dict[tuple[str, ...], TupleView] = {}
         self.structs: dict[str, StructView] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...docs import ClassDoc, MemberDoc
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Optional
+from typing import Any, Optional
 
 
 # Typed view data: each template branches on one of these (a StrEnum compares equal to its value
@@ -139,6 +139,7 @@ class OutView:
     cls: str = ""  # handle or enum class
     release: Optional[str] = None  # free function for handle outs / strings
     foreign: bool = False
+    result_cls: str = ""  # a handle shown as a value class: read into it (binding.ResultClass)
 
     @property
     def new_type(self) -> str:
@@ -320,3 +321,41 @@ def without_param(f: FunctionView, param: ParamView) -> FunctionView:
     from dataclasses import replace
 
     return replace(f, params=[p for p in f.params if p.name != param.name])
+
+
+class ResultHow(StrEnum):
+    """How a value class reads one field from its native object (binding.FieldSource)."""
+
+    STRING = "string"
+    VALUE = "value"
+    OBJECT = "object"
+    LIST = "list"
+    FROM_STRING = "from_string"
+
+
+@dataclass
+class ResultFieldView:
+    py: str  # attribute name (results) or value name (metrics: get_<py>())
+    how: ResultHow
+    annotation: str
+    read: str  # Python expression reading it from the native object `h` (LIST: one item, index `i`)
+    count: str = ""  # LIST: expression of the count
+    present: str = ""  # LIST: expression that is false when the list is absent
+    pair: bool = False  # a mean and a deviation: MeanStdPair
+    part: str = ""  # FROM_STRING: texts | scores
+    unit: str = ""  # "ms", "s", "tokens", "tokens/s" or ""
+    doc: str = ""  # fallback when the library's docs say nothing
+    text: Any = None  # what the library's docs say (bindgen.docs.MemberDoc)
+    c_names: list[str] = field(default_factory=list)  # the C functions it reads
+
+
+@dataclass
+class ResultClassView:
+    c_name: str
+    py: str  # the public value class
+    native: str  # the private class of the native handle it is read from
+    kind: str  # results | metrics
+    fields: list[ResultFieldView]
+    string_form: str = ""
+    add: str = ""  # metrics: the native class's in-place add method
+    text: Any = None  # what the library's docs say about the class (bindgen.docs.ClassDoc)

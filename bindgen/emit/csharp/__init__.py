@@ -75,6 +75,8 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         files["ValueTypes.g.cs"] = env.get_template("ValueTypes.g.cs.j2").render(**ctx)
     for cls in classes:
         files[f"{cls.name}.g.cs"] = env.get_template("Class.g.cs.j2").render(cls=cls, **ctx)
+    for value in b.result_classes:
+        files[f"{value.name}.g.cs"] = env.get_template("Result.g.cs.j2").render(v=value, **ctx)
     files["ApiVersion.g.cs"] = env.get_template("ApiVersion.g.cs.j2").render(
         namespace=b.ns, loader=True, **version_context)
     return files

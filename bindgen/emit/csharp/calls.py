@@ -131,8 +131,9 @@ class CallBuilder(TypeBuilder):
             release = info.release_with
             if release is None or release not in self.handle_classes:
                 raise Unsupported(f"returns {h} with no known release function")
-            return OutView(local, "IntPtr", self.handle_names[h], Conversion.HANDLE, self.handle_classes[release],
-                           self.handle_names[h])
+            value = self.result_names.get(h, "")
+            return OutView(local, "IntPtr", value or self.handle_names[h], Conversion.HANDLE, self.handle_classes[release],
+                           self.handle_names[h], result_cls=value)
         inner = t.pointee
         if p.name in info.string_outs:
             return OutView(local, "byte*", "string", Conversion.OWNED_STRING)

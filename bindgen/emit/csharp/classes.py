@@ -9,7 +9,8 @@ from ... import conventions as conv
 from .. import EmitError, pascal
 from .calls import CallBuilder
 from .names import RESERVED_MEMBERS
-from .views import CallView, ClassView, MemberKind, MemberView, ParamKind, Result, Unsupported
+from .views import (CallView, ClassView, MemberKind, MemberView, ParamKind, Result, Unsupported, ResultClassView,
+                    ResultFieldView, ResultHow)
 
 
 class Builder(CallBuilder):
@@ -26,7 +27,7 @@ class Builder(CallBuilder):
                 statics.raw_only += [(f, self.binding.internal[f]) for f in self.c.handles[h.name].functions]
                 continue
             cls = ClassView(self.claim(self.handle_names[h.name], f"handle {h.name} class"), h.name,
-                            self.handle_base[h.name], text=cb.doc)
+                            self.handle_base[h.name], text=cb.doc, internal=h.name in self.result_names)
             self._members(cls, cb)
             classes.append(cls)
         static_members = {mem.call.function: mem for mem in self.binding.statics if mem.call is not None}
@@ -39,8 +40,66 @@ class Builder(CallBuilder):
                 self._add_method(statics, static_members[info.name], static=True)
         if statics.members or statics.raw_only:
             classes.append(statics)
+        self.result_classes = self._result_classes(classes)
         self._doc_refs(classes)
         return classes
+
+    def _result_classes(self, classes: list[ClassView]) -> list[ResultClassView]:
+        """The value classes ([conventions.results], [conventions.metrics]) over the native classes."""
+        natives = {c.c_handle: c for c in classes if c.c_handle}
+        out = []
+        docs = self.binding.docs
+        for hname, vc in self.binding.result_classes.items():
+            native = natives[hname]
+            members: dict[str, tuple[str, CallView]] = {}
+            for mem in native.members:
+                if mem.kind is MemberKind.PROPERTY and mem.getter is not None:
+                    members[mem.getter.c_name] = (f"h.{mem.name}", mem.getter)
+                elif mem.call is not None and mem.kind is MemberKind.METHOD:
+                    members[mem.call.c_name] = (f"h.{mem.name}()", mem.call)
+            string_getter = next((f.getter for f in vc.fields if f.source is bd.FieldSource.STRING), None)
+            cdoc = docs.classes.get(self.result_names[hname]) if docs else None
+            fields = []
+            for fd in vc.fields:
+                name = self.rename(pascal(fd.name))
+                convert, ftype = "", ""
+                if fd.source is bd.FieldSource.FROM_STRING:
+                    ftype = "IReadOnlyList<string>" if fd.part == "texts" else "IReadOnlyList<float>"
+                    view = ResultFieldView(name, fd.name, ResultHow.FROM_STRING, ftype, "", part=fd.part or "")
+                elif fd.source is bd.FieldSource.LIST:
+                    assert fd.getter and fd.count
+                    expr, call = members[fd.getter]
+                    item = expr[:-1] + "i)"
+                    view = ResultFieldView(name, fd.name, ResultHow.LIST, f"IReadOnlyList<{call.returns}>", item,
+                                          item_type=call.returns, count=members[fd.count][0],
+                                          present=members[fd.present][0] if fd.present else "")
+                else:
+                    assert fd.getter
+                    expr, call = members[fd.getter]
+                    ftype = call.returns
+                    if fd.pair:
+                        unit = "TimeSpan" if fd.unit in ("ms", "s") else "float"
+                        conv_ = {"ms": "Units.Milliseconds", "s": "Units.Seconds"}.get(fd.unit or "", "")
+                        ftype = f"MeanStdPair<{unit}>"
+                        convert = f"new {ftype}({conv_}(__v.Mean), {conv_}(__v.Std))"
+                    elif fd.unit in ("ms", "s"):
+                        ftype, convert = "TimeSpan", ("Units.Milliseconds(__v)" if fd.unit == "ms" else "Units.Seconds(__v)")
+                    elif fd.unit == "tokens":
+                        ftype, convert = "int", "Units.Count(__v)"
+                    how = {bd.FieldSource.STRING: ResultHow.STRING, bd.FieldSource.OBJECT: ResultHow.OBJECT}.get(
+                        fd.source, ResultHow.VALUE)
+                    view = ResultFieldView(name, fd.name, how, ftype, expr, convert=convert)
+                view.text = cdoc.members.get(fd.name) if cdoc else None
+                view.c_names = [f for f in (fd.getter, fd.count, fd.present) if f] or \
+                    ([string_getter] if string_getter else [])
+                view.doc = f"The {fd.name.replace('_', ' ')}."
+                fields.append(view)
+            add = ""
+            if vc.add:
+                add = members[vc.add][0][2:].rstrip("()")
+            out.append(ResultClassView(hname, self.result_names[hname], native.name, vc.kind, fields,
+                                      vc.string_form or "", add, cdoc))
+        return out
 
     def _doc_refs(self, classes: list[ClassView]) -> None:
         """What a name quoted in docs text links to: classes, `Class.member`, enum members, and the
@@ -60,6 +119,14 @@ class Builder(CallBuilder):
             for cs_name, _, _ in e.members:
                 upper = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", cs_name).upper()  # Running -> RUNNING (Python)
                 common[f"{e.name}.{upper}"] = f"{e.name}.{cs_name}"
+        for vc in self.result_classes:
+            common[vc.name] = vc.name
+            for vf in vc.fields:
+                if vf.how is not ResultHow.STRING:
+                    common[f"{vc.name}.{vf.key}"] = f"{vc.name}.{vf.name}"
+        for vc in self.result_classes:
+            vc.refs = dict(common)
+            vc.refs.update({vf.key: f"{vc.name}.{vf.name}" for vf in vc.fields if vf.how is not ResultHow.STRING})
         for cls in classes:
             cls.refs = dict(common)
             for mem in cls.members:

@@ -7,7 +7,7 @@ from ... import binding as bd
 from ... import conventions as conv
 from ... import model as m
 from .. import EmitError, pascal
-from .views import CallbackView, DelegateView, EnumView, ResultStructView, StructView, ValueTypeView
+from .views import CallbackView, DelegateView, EnumView, ResultStructView, StructView, ResultClassView, ValueTypeView
 
 CS_KEYWORDS = {
     "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
@@ -78,6 +78,8 @@ class NameBuilder:
         self.handle_names: dict[str, str] = {}  # handle C name -> safe class name
         self.handle_classes: dict[str, str] = {}  # free function -> SafeHandle class
         self.handle_base: dict[str, str] = {}  # handle C name -> base SafeHandle class
+        self.result_names: dict[str, str] = {}  # handle shown as a value class -> that class (binding.ResultClass)
+        self.result_classes: list[ResultClassView] = []  # their views, made with the classes
         self.used: dict[str, str] = {}  # C# type name -> what claimed it
         self.delegates: dict[str, DelegateView] = {}  # key (typedef name or struct.field) -> view
         self.enums: list[EnumView] = []

@@ -55,6 +55,10 @@ class TypeBuilder(NameBuilder):
         for h in self.api.handles:
             hi = self.c.handles[h.name]
             name = self.rename(pascal(hi.member)) if not hi.foreign else self.type_name(h.name)
+            if h.name in self.binding.result_classes:
+                # Shown as a plain value class of that name; the class of the native object is internal.
+                self.result_names[h.name] = self.claim(name, f"value class of {h.name}")
+                name += "Native"
             self.handle_names[h.name] = name
         for e in self.api.enums:
             self.enums.append(self._enum(e))
@@ -336,7 +340,7 @@ class TypeBuilder(NameBuilder):
             hi = self.c.handles[h.name]
             if hi.foreign:
                 continue
-            cls = self.handle_names[h.name]
+            cls = self.result_names.get(h.name, self.handle_names[h.name])
             base_name = self.claim(cls + "Handle", f"handle {h.name}")
             self.handle_base[h.name] = base_name
             alternates = [f for f, target in self.lib.conventions.free_functions.items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...docs import ClassDoc, MemberDoc
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 
 # Typed view data: each template branches on one of these (a StrEnum compares equal to its value
@@ -212,6 +212,7 @@ class OutView:
     handle_class: Optional[str] = None  # SafeHandle class wrapping a new handle
     wrapper: Optional[str] = None  # safe class wrapping that handle
     field_name: Optional[str] = None  # member of a multi-value result struct
+    result_cls: str = ""  # a handle shown as a value class: the handle's object is read into it
 
 
 @dataclass
@@ -321,6 +322,47 @@ class ClassView:
     members: list[MemberView] = field(default_factory=list)
     raw_only: list[tuple[str, str]] = field(default_factory=list)  # (function, reason)
     static: bool = False
+    internal: bool = False  # the class of a native object read into a value class: not public
+
+
+class ResultHow(StrEnum):
+    """How a value class reads one field from its native object (binding.FieldSource)."""
+
+    STRING = "string"
+    VALUE = "value"
+    OBJECT = "object"
+    LIST = "list"
+    FROM_STRING = "from_string"
+
+
+@dataclass
+class ResultFieldView:
+    name: str  # the C# property
+    key: str  # the neutral name (metrics: the key its value is kept under)
+    how: ResultHow
+    type: str  # the property's type
+    read: str  # C# expression reading it from the native object `h` (LIST: one item at index `i`)
+    item_type: str = ""  # LIST: the item type
+    count: str = ""  # LIST: expression of the count (a ulong)
+    present: str = ""  # LIST: expression that is false when the list is absent
+    part: str = ""  # FROM_STRING: texts | scores
+    doc: str = ""  # fallback when the library's docs say nothing
+    convert: str = ""  # C# expression turning the native value `__v` into `type` ("" : as it is)
+    text: Any = None  # what the library's docs say (bindgen.docs.MemberDoc)
+    c_names: list[str] = field(default_factory=list)  # the C functions it reads
+
+
+@dataclass
+class ResultClassView:
+    c_name: str
+    name: str  # the public value class
+    native: str  # the internal class of the native object
+    kind: str  # results | metrics
+    fields: list[ResultFieldView]
+    string_form: str = ""
+    add: str = ""  # metrics: the native class's in-place add method
+    text: Any = None  # what the library's docs say about the class (bindgen.docs.ClassDoc)
+    refs: dict[str, str] = field(default_factory=dict)  # names in docs text -> crefs (as ClassView.refs)
 
 
 @dataclass

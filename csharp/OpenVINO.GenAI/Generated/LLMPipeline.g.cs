@@ -163,7 +163,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate(inputs, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate(inputs, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
         }
 
@@ -189,7 +189,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate(inputs, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate(inputs, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
@@ -282,7 +282,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate_with_history(history, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
         }
 
@@ -306,7 +306,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate_with_history(history, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
@@ -457,7 +457,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_llm_pipeline_generate reported success but returned no DecodedResults");
                 }
 
-                return new DecodedResults(__results_owned);
+                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned));
             }
         }
 
@@ -508,7 +508,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_llm_pipeline_generate_with_history reported success but returned no DecodedResults");
                 }
 
-                return new DecodedResults(__results_owned);
+                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned));
             }
         }
 

@@ -149,7 +149,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
         }
 
@@ -175,7 +175,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
@@ -268,7 +268,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
         }
 
@@ -292,7 +292,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { using (__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)) { } },
+            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
         }
 
@@ -444,7 +444,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_pipeline_generate reported success but returned no VLMDecodedResults");
                 }
 
-                return new VLMDecodedResults(__results_owned);
+                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned));
             }
         }
 
@@ -496,7 +496,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_pipeline_generate_with_history reported success but returned no VLMDecodedResults");
                 }
 
-                return new VLMDecodedResults(__results_owned);
+                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned));
             }
         }
 

@@ -206,7 +206,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Also return the text in timestamped chunks (see <see cref="WhisperDecodedResults.GetChunkAt"/>).
+        /// Also return the text in timestamped chunks (see <c>WhisperDecodedResults.get_chunk_at</c>).
         /// </summary>
         /// <remarks>
         /// <para>Default: false.</para>

@@ -7,6 +7,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using OpenVINO.GenAI;
+using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI.Samples
 {
@@ -73,28 +74,20 @@ namespace OpenVINO.GenAI.Samples
                     config.MaxNewTokens = maxNewTokens;
                     for (ulong i = 0; i < warmup; i++)
                     {
-                        using (pipeline.Generate(prompt, config)) { }
+                        pipeline.Generate(prompt, config);
                     }
-                    PerfMetrics total;
-                    using (DecodedResults results = pipeline.Generate(prompt, config)) total = results.GetPerfMetrics();
-                    using (total)
+                    PerfMetrics total = pipeline.Generate(prompt, config).PerfMetrics;
+                    for (ulong i = 1; i < iterations; i++)
                     {
-                        for (ulong i = 1; i < iterations; i++)
-                        {
-                            using (DecodedResults results = pipeline.Generate(prompt, config))
-                            using (PerfMetrics metrics = results.GetPerfMetrics())
-                            {
-                                total.AddInPlace(metrics);
-                            }
-                        }
-                        output.WriteLine(Format("{0:F2} ms", total.LoadTime));  // upstream's sample prints it without a label
-                        output.WriteLine(Line("Generate time", total.GenerateDuration, "ms"));
-                        output.WriteLine(Line("Tokenization time", total.TokenizationDuration, "ms"));
-                        output.WriteLine(Line("Detokenization time", total.DetokenizationDuration, "ms"));
-                        output.WriteLine(Line("TTFT", total.Ttft, "ms"));
-                        output.WriteLine(Line("TPOT", total.Tpot, "ms/token"));
-                        output.WriteLine(Line("Throughput", total.Throughput, "tokens/s"));
+                        total = total + pipeline.Generate(prompt, config).PerfMetrics;
                     }
+                    output.WriteLine(Format("{0:F2} ms", total.LoadTime.TotalMilliseconds));  // upstream's sample prints it without a label
+                    output.WriteLine(Line("Generate time", total.GenerateDuration, "ms"));
+                    output.WriteLine(Line("Tokenization time", total.TokenizationDuration, "ms"));
+                    output.WriteLine(Line("Detokenization time", total.DetokenizationDuration, "ms"));
+                    output.WriteLine(Line("TTFT", total.Ttft, "ms"));
+                    output.WriteLine(Line("TPOT", total.Tpot, "ms/token"));
+                    output.WriteLine(Line("Throughput", total.Throughput, "tokens/s"));
                 }
             }
             catch (GenAIException e)
@@ -108,7 +101,12 @@ namespace OpenVINO.GenAI.Samples
             return 0;
         }
 
-        private static string Line(string label, MeanStd value, string unit)
+        private static string Line(string label, MeanStdPair<TimeSpan> value, string unit)
+        {
+            return Format("{0}: {1:F2} ± {2:F2} {3}", label, value.Mean.TotalMilliseconds, value.Std.TotalMilliseconds, unit);
+        }
+
+        private static string Line(string label, MeanStdPair<float> value, string unit)
         {
             return Format("{0}: {1:F2} ± {2:F2} {3}", label, value.Mean, value.Std, unit);
         }

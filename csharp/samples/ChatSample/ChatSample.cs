@@ -37,9 +37,7 @@ namespace OpenVINO.GenAI.Samples
                         string prompt = input.ReadLine();
                         if (prompt == null) break;
                         if (Console.IsInputRedirected) output.WriteLine(prompt);  // show piped questions
-                        using (pipeline.Generate(prompt, config, chunk => output.Write(chunk)))
-                        {
-                        }
+                        pipeline.Generate(prompt, config, chunk => output.Write(chunk));
                         output.WriteLine();
                         output.WriteLine("----------");
                     }

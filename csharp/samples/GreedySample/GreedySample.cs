@@ -39,10 +39,8 @@ namespace OpenVINO.GenAI.Samples
                     }
                     else
                     {
-                        using (DecodedResults results = pipeline.Generate(options.Positional[1], config))
-                        {
-                            output.Write(results.GetString());
-                        }
+                        DecodedResults results = pipeline.Generate(options.Positional[1], config);
+                        output.Write(results.ToString());
                     }
                     output.WriteLine();
                 }

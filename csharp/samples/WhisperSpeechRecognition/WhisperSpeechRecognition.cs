@@ -45,20 +45,12 @@ namespace OpenVINO.GenAI.Samples
                 {
                     config.Task = "transcribe";
                     config.ReturnTimestamps = true;
-                    using (WhisperDecodedResults results = pipeline.Generate(speech, config))
+                    WhisperDecodedResults results = pipeline.Generate(speech, config);
+                    output.WriteLine(results.ToString());
+                    foreach (WhisperDecodedResultChunk chunk in results.Chunks ?? new WhisperDecodedResultChunk[0])
                     {
-                        output.WriteLine(results.GetString());
-                        if (results.HasChunks)
-                        {
-                            for (ulong i = 0; i < results.ChunksCount; i++)
-                            {
-                                using (WhisperDecodedResultChunk chunk = results.GetChunkAt(i))
-                                {
-                                    output.WriteLine(string.Format(CultureInfo.InvariantCulture, "timestamps: [{0:F2}, {1:F2}] text: {2}",
-                                                                   (double)chunk.StartTs, (double)chunk.EndTs, chunk.GetText()));
-                                }
-                            }
-                        }
+                        output.WriteLine(string.Format(CultureInfo.InvariantCulture, "timestamps: [{0:F2}, {1:F2}] text: {2}",
+                                                       chunk.StartTs.TotalSeconds, chunk.EndTs.TotalSeconds, chunk.Text));
                     }
                 }
             }

@@ -112,9 +112,19 @@ namespace GenAIInterop.Tests
             return config;
         }
 
+        // Results are plain values; the native metrics their PerfMetrics keep (for +) are freed when collected.
+        private static void CollectResults(long before)
+        {
+            for (int i = 0; i < 20 && Live() != before; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+
         private static string Text(LLMPipeline pipe, string prompt, GenerationConfig config)
         {
-            using (var results = pipe.Generate(prompt, config)) return results.GetString();
+            return pipe.Generate(prompt, config).ToString();
         }
 
         // -- lifecycle and disposal --
@@ -123,15 +133,24 @@ namespace GenAIInterop.Tests
             long before = Live();
             using (var pipe = Pipeline())
             using (var config = Config())
-            using (var results = pipe.Generate("Hello", config))
-            using (var metrics = results.GetPerfMetrics())
             using (var copy = pipe.GetGenerationConfig())
             {
-                Check(Live() > before, "objects are alive while in use");
-                Check(results.GetString().Length > 0, "text");
-                Check(metrics.NumGenerationTokens > 0, "tokens");
+                CheckResults(pipe, config, before);
             }
+            // Results are plain values: only their metrics keep a native object, freed when collected.
+            CollectResults(before);
             Equal(before, Live(), "live objects after dispose");
+        }
+
+        // In a frame of its own: Mono scans stacks conservatively, so a reference left in the test's own frame
+        // could keep the results (and their native metrics) alive past the collection the test waits for.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void CheckResults(LLMPipeline pipe, GenerationConfig config, long before)
+        {
+            var results = pipe.Generate("Hello", config);
+            Check(Live() > before, "objects are alive while in use");
+            Check(results.ToString().Length > 0, "text");
+            Check(results.PerfMetrics.NumGeneratedTokens > 0, "tokens");
         }
 
         public static void TestDoubleDisposeIsNoOp()
@@ -163,7 +182,7 @@ namespace GenAIInterop.Tests
         {
             var pipe = Pipeline();
             var results = pipe.Generate("Hello", Config());
-            results.GetPerfMetrics();
+            Check(results.PerfMetrics.NumGeneratedTokens > 0, "metrics");
             new ChatHistory().PushBack("user", "hi");
         }
 
@@ -177,6 +196,7 @@ namespace GenAIInterop.Tests
                 GC.WaitForPendingFinalizers();
                 Thread.Sleep(10);
             }
+            CollectResults(before);
             Equal(before, Live(), "live objects after collection");
         }
 
@@ -187,16 +207,19 @@ namespace GenAIInterop.Tests
             var config = Config();
             int calls = 0;
             using (config)
-            using (var results = pipe.Generate("Hello", config, chunk =>
             {
-                if (++calls == 1) pipe.Dispose();  // from the worker thread, mid-call
-                return StreamingStatus.Running;
-            }))
-            {
-                Check(results.GetString().Length > 0, "generation finished normally");
+                var results = pipe.Generate("Hello", config, chunk =>
+                {
+                    if (++calls == 1) pipe.Dispose();  // from the worker thread, mid-call
+                    return StreamingStatus.Running;
+                });
+                Check(results.ToString().Length > 0, "generation finished normally");
+                results = null;
             }
+            CollectResults(before);
             Check(calls > 1, "the callback kept running after Dispose");
             Check(pipe.IsDisposed, "disposed");
+            CollectResults(before);
             Equal(before, Live(), "released once the call returned");
         }
 
@@ -360,10 +383,8 @@ namespace GenAIInterop.Tests
             using (var config = Config(30))
             {
                 string streamed = "";
-                using (var results = pipe.Generate(text, config, chunk => { streamed += chunk; }))
-                {
-                    Equal(results.GetString(), streamed, "chunks decode to the text");
-                }
+                var results = pipe.Generate(text, config, chunk => { streamed += chunk; });
+                Equal(results.ToString(), streamed, "chunks decode to the text");
             }
         }
 
@@ -377,10 +398,8 @@ namespace GenAIInterop.Tests
                 history.PushBack("user", "Hello");
                 Equal(2UL, history.Size, "size");
                 string streamed = "";
-                using (var results = pipe.GenerateWithHistory(history, config, chunk => { streamed += chunk; }))
-                {
-                    Equal(results.GetString(), streamed, "streamed");
-                }
+                var results = pipe.GenerateWithHistory(history, config, chunk => { streamed += chunk; });
+                Equal(results.ToString(), streamed, "streamed");
                 using (var messages = history.GetMessages()) Check(messages.ToJsonString().StartsWith("[", StringComparison.Ordinal), "array");
                 history.PopBack();
                 Equal(1UL, history.Size, "after pop");
@@ -401,16 +420,17 @@ namespace GenAIInterop.Tests
             using (var config = Config(30))
             {
                 var chunks = new List<string>();
-                using (var results = pipe.Generate("Hello", config, chunk =>
+                var results = pipe.Generate("Hello", config, chunk =>
                 {
                     chunks.Add(chunk);
                     return StreamingStatus.Running;
-                }))
-                {
-                    Check(chunks.Count > 1, "several chunks");
-                    Equal(results.GetString(), string.Concat(chunks), "text");
-                    Equal(Text(pipe, "Hello", config), results.GetString(), "same as without a callback");
-                }
+                });
+                Check(chunks.Count > 1, "several chunks");
+                Equal(results.ToString(), string.Concat(chunks), "text");
+                Equal(Text(pipe, "Hello", config), results.ToString(), "same as without a callback");
+                Equal(1, results.Texts.Count, "one text");
+                Equal(results.ToString(), results.Texts[0], "the text");
+                Check(float.IsNaN(results.Scores[0]), "a single text's score is not in the C API's string form");
             }
         }
 
@@ -421,7 +441,7 @@ namespace GenAIInterop.Tests
             {
                 int calls = 0, afterStop = 0;
                 bool stopped = false;
-                using (var results = pipe.Generate("Hello", config, chunk =>
+                var results = pipe.Generate("Hello", config, chunk =>
                 {
                     calls++;
                     if (stopped) afterStop++;
@@ -431,11 +451,9 @@ namespace GenAIInterop.Tests
                         return StreamingStatus.Stop;
                     }
                     return StreamingStatus.Running;
-                }))
-                {
-                    Check(afterStop <= 1, "at most the final flush after STOP, got " + afterStop);
-                    Check(results.GetString().Length < Text(pipe, "Hello", config).Length, "shorter than a full answer");
-                }
+                });
+                Check(afterStop <= 1, "at most the final flush after STOP, got " + afterStop);
+                Check(results.ToString().Length < Text(pipe, "Hello", config).Length, "shorter than a full answer");
             }
         }
 
@@ -462,6 +480,7 @@ namespace GenAIInterop.Tests
                     Check(Text(pipe, "Hello", config).Length > 0, "pipeline still usable");
                 }
             }
+            CollectResults(before);
             Equal(before, Live(), "results of the abandoned call released");
         }
 
@@ -472,8 +491,8 @@ namespace GenAIInterop.Tests
             {
                 var threads = new HashSet<int>();
                 using (var pipe = Pipeline(backend))
-                using (pipe.Generate("Hello", Config(20), chunk => { threads.Add(Thread.CurrentThread.ManagedThreadId); }))
                 {
+                    pipe.Generate("Hello", Config(20), chunk => { threads.Add(Thread.CurrentThread.ManagedThreadId); });
                 }
                 if (backend == "PA") Check(threads.Any(t => t != caller), "PA: a native worker thread calls back");
                 else Check(threads.All(t => t == caller), "SDPA: the calling thread");
@@ -503,6 +522,7 @@ namespace GenAIInterop.Tests
                 Check(first.Length > 0, "first chunk");
                 Check(Text(pipe, "Hi", config).Length > 0, "pipeline free again (the stream's call has returned)");
             }
+            CollectResults(before);
             Equal(before, Live(), "live objects");
         }
 
@@ -543,6 +563,7 @@ namespace GenAIInterop.Tests
                 Throws<OperationCanceledException>(() => pipe.StreamAsync("Hello", config, cancel.Token).GetAsyncEnumerator().MoveNextAsync().AsTask().GetAwaiter().GetResult(),
                     "already cancelled: no generation starts");
             }
+            CollectResults(before);
             Equal(before, Live(), "live objects");
         }
 
@@ -587,22 +608,37 @@ namespace GenAIInterop.Tests
         public static void TestPerfMetricsProperties()
         {
             using (var pipe = Pipeline())
-            using (var results = pipe.Generate("Hello world", Config(10)))
-            using (var metrics = results.GetPerfMetrics())
-            using (var other = results.GetPerfMetrics())
             {
-                Check(metrics.NumGenerationTokens > 0 && metrics.NumInputTokens > 0, "counts");
-                Check(metrics.Ttft.Mean > 0 && metrics.Tpot.Mean > 0 && metrics.Throughput.Mean > 0, "mean values: " + metrics.Ttft);
-                Check(metrics.LoadTime > 0 && metrics.GenerateDuration.Mean > 0, "durations");
-                ulong tokens = metrics.NumGenerationTokens;
-                metrics.AddInPlace(other);
-                Equal(2 * tokens, metrics.NumGenerationTokens, "add_in_place");
+                var metrics = pipe.Generate("Hello world", Config(10)).PerfMetrics;
+                var other = pipe.Generate("Hello world", Config(10)).PerfMetrics;
+                Check(metrics.NumGeneratedTokens > 0 && metrics.NumInputTokens > 0, "counts");
+                Check(metrics.Ttft.Mean > TimeSpan.Zero && metrics.Tpot.Mean > TimeSpan.Zero && metrics.Throughput.Mean > 0, "mean values: " + metrics.Ttft);
+                Check(metrics.LoadTime > TimeSpan.Zero && metrics.GenerateDuration.Mean > TimeSpan.Zero, "durations");
+                TimeSpan mean, std;
+                metrics.Ttft.Deconstruct(out mean, out std);
+                Equal(metrics.Ttft.Mean, mean, "deconstructs");
+                int tokens = metrics.NumGeneratedTokens;
+                var total = metrics + other;
+                Equal(tokens + other.NumGeneratedTokens, total.NumGeneratedTokens, "+");
+                Equal(tokens, metrics.NumGeneratedTokens, "the left side keeps its values");
+                Throws<InvalidOperationException>(() => GC.KeepAlive(metrics + other), "the left side gave its native object to the sum");
+                total = total + other;
+                Equal(tokens + 2 * other.NumGeneratedTokens, total.NumGeneratedTokens, "total = total + more");
             }
         }
 
         public static void TestVlmPipelineTakesForeignTensors()
         {
             long before = Live();
+            VlmPipelineTakesForeignTensors();
+            CollectResults(before);
+            Equal(before, Live(), "live objects");
+        }
+
+        // In a frame of its own, so that no reference to a result outlives it (see CheckResults).
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void VlmPipelineTakesForeignTensors()
+        {
             // Real OpenVINO tensors (the double reads their shape and pixels through libopenvino_c).
             using (var tensor = CoreTensor.Create(CoreTensor.Pixels(4 * 6 * 3, 1), 4, 6, 3))
             using (var otherPixels = CoreTensor.Create(CoreTensor.Pixels(4 * 6 * 3, 2), 4, 6, 3))
@@ -614,25 +650,22 @@ namespace GenAIInterop.Tests
                 using (var second = new TensorReference(otherPixels.Pointer))
                 {
                     string none, one;
-                    using (var results = pipe.Generate("Describe", null, config)) none = results.GetString();
-                    using (var results = pipe.Generate("Describe", new[] { image }, config, chunk => { })) one = results.GetString();
+                    none = pipe.Generate("Describe", null, config).ToString();
+                    one = pipe.Generate("Describe", new[] { image }, config, chunk => { }).ToString();
                     Check(none.Length > 0 && one.Length > 0 && none != one, "the answer depends on the images");
-                    using (var results = pipe.Generate("Describe", new[] { second }, config))
-                    {
-                        Check(results.GetString() != one, "the answer depends on the pixels (they reached the library)");
-                    }
+                    Check(pipe.Generate("Describe", new[] { second }, config).ToString() != one, "the answer depends on the pixels (they reached the library)");
                     Throws<ArgumentException>(() => pipe.Generate("Describe", new NativeObject[] { null }, config), "null tensor");
                     var chunks = pipe.Stream("Describe", new NativeObject[] { image }, config).ToList();
                     Equal(one, string.Concat(chunks), "streamed");
                     // Any binding's object holding an ov_tensor_t goes in as it is (here a generic ForeignObject).
                     using (var other = new ForeignObject("ov_tensor_t", pointer))
                     {
-                        using (var results = pipe.Generate("Describe", new NativeObject[] { other }, config)) Equal(one, results.GetString(), "another object of the C type");
+                        Equal(one, pipe.Generate("Describe", new NativeObject[] { other }, config).ToString(), "another object of the C type");
                     }
                     // An object of another C type is refused before the call, naming both types.
                     try
                     {
-                        using (pipe.Generate("Describe", new NativeObject[] { config }, config)) { }
+                        pipe.Generate("Describe", new NativeObject[] { config }, config);
                         throw new Exception("a GenerationConfig was taken as a tensor");
                     }
                     catch (ArgumentException e)
@@ -641,7 +674,6 @@ namespace GenAIInterop.Tests
                     }
                 }
             }
-            Equal(before, Live(), "live objects");
         }
 
         public static void TestWhisperPipelineWithChunks()
@@ -652,24 +684,20 @@ namespace GenAIInterop.Tests
             {
                 config.ReturnTimestamps = true;
                 var audio = Enumerable.Range(0, 32000).Select(i => (float)Math.Sin(i / 10.0)).ToArray();
-                using (var results = pipe.Generate(audio, config))
-                {
-                    Check(results.GetString().Length > 0, "text");
-                    Equal(1, results.Texts.Count, "one text");
-                    Check(results.Scores[0] < 0, "score");
-                    var chunks = results.GetChunks();
-                    Check(chunks.Count > 0, "chunks");
-                    Check(chunks[0].EndTs > chunks[0].StartTs, "timestamps");
-                    Equal(results.GetString().Trim(), string.Join(" ", chunks.Select(c => c.Text.Trim())), "chunks make the text");
-                    foreach (var chunk in chunks) chunk.Dispose();
-                    using (var metrics = results.GetPerfMetrics()) Check(metrics.NumGenerationTokens > 0, "metrics");
-                }
-                using (var plain = pipe.Generate(new float[16000]))
-                {
-                    Check(!plain.HasChunks, "no chunks without timestamps");
-                    Equal(0, plain.GetChunks().Count, "empty list");
-                }
+                var results = pipe.Generate(audio, config);
+                Check(results.ToString().Length > 0, "text");
+                Equal(1, results.Texts.Count, "one text");
+                Check(results.Scores[0] < 0, "score");
+                var chunks = results.Chunks;
+                Check(chunks != null && chunks.Count > 0, "chunks");
+                Check(chunks[0].EndTs > chunks[0].StartTs && chunks[0].StartTs >= TimeSpan.Zero, "timestamps");
+                Equal(results.ToString().Trim(), string.Join(" ", chunks.Select(c => c.Text.Trim())), "chunks make the text");
+                Check(results.PerfMetrics.NumGeneratedTokens > 0, "metrics");
+                var plain = pipe.Generate(new float[16000]);
+                Check(plain.Chunks == null, "no chunks without timestamps");
+                results = plain = null;
             }
+            CollectResults(before);
             Equal(before, Live(), "live objects");
         }
     }

@@ -28,12 +28,12 @@ internal static class VlmWithCoreTensors
                 config.MaxNewTokens = 20;
                 var both = new[] { first, second };
                 string without, withOne, withTwo;
-                using (var results = pipe.Generate("Describe", new Ov.Tensor[0], config)) without = results.GetString();
-                using (var results = pipe.Generate("Describe", both.Take(1).ToArray(), config)) withOne = results.GetString();
-                using (var results = pipe.Generate("Describe", both, config)) withTwo = results.GetString();
+                without = pipe.Generate("Describe", new Ov.Tensor[0], config).ToString();
+                withOne = pipe.Generate("Describe", both.Take(1).ToArray(), config).ToString();
+                withTwo = pipe.Generate("Describe", both, config).ToString();
                 Report("image_type", first.ElementType + " " + string.Join(",", first.Shape));
                 Report("answers_differ", (without != withOne && withOne != withTwo && without != withTwo).ToString());
-                using (var results = pipe.Generate("Describe", new[] { second, first }, config)) Report("pixels_matter", (results.GetString() != withTwo).ToString());
+                Report("pixels_matter", (pipe.Generate("Describe", new[] { second, first }, config).ToString() != withTwo).ToString());
                 Report("streamed_equals", (string.Concat(pipe.Stream("Describe", both, config)) == withTwo).ToString());
                 Report("tensor_still_usable", second.ToArray<byte>()[0].ToString());
                 // An image with no pixels kills the real library (SIGFPE; the double too): refused before the call.
@@ -44,7 +44,7 @@ internal static class VlmWithCoreTensors
                         string key = "empty_image_" + string.Join("x", shape);
                         try
                         {
-                            using (pipe.Generate("Describe", new[] { first, empty }, config)) { }
+                            pipe.Generate("Describe", new[] { first, empty }, config);
                             Report(key, "accepted");
                         }
                         catch (ArgumentException e)
@@ -54,14 +54,13 @@ internal static class VlmWithCoreTensors
                     }
                 }
                 using (var noImage = Ov.Tensor.FromArray(new byte[0], 0, 0, 8, 3))
-                using (var results = pipe.Generate("Describe", new[] { first, noImage }, config))
                 {
-                    Report("batch_of_no_images", (results.GetString() == withOne).ToString());
+                    Report("batch_of_no_images", (pipe.Generate("Describe", new[] { first, noImage }, config).ToString() == withOne).ToString());
                 }
                 first.Dispose();
                 try
                 {
-                    using (pipe.Generate("Describe", both, config)) { }
+                    pipe.Generate("Describe", both, config);
                     Report("disposed_tensor", "accepted");
                 }
                 catch (ObjectDisposedException)

@@ -97,14 +97,11 @@ namespace OpenVINO.GenAI.Tests
                     return stopAfter > 0 && chunks.Count >= stopAfter ? StreamingStatus.Stop : StreamingStatus.Running;
                 });
             }
-            using (results)
-            using (PerfMetrics metrics = results.GetPerfMetrics())
-            {
-                var row = new StringBuilder(results.GetString());
-                row.Append('\t').Append(metrics.NumGenerationTokens).Append('\t').Append(metrics.NumInputTokens);
-                foreach (string chunk in chunks) row.Append('\t').Append(chunk);
-                return row.ToString();
-            }
+            PerfMetrics metrics = results.PerfMetrics;
+            var row = new StringBuilder(results.ToString());
+            row.Append('\t').Append(metrics.NumGeneratedTokens).Append('\t').Append(metrics.NumInputTokens);
+            foreach (string chunk in chunks) row.Append('\t').Append(chunk);
+            return row.ToString();
         }
     }
 }

@@ -39,23 +39,15 @@ namespace OpenVINO.GenAI.Tests
                         if (fields[1] == "1") config.ReturnTimestamps = true;
                         if (fields[2].Length > 0) config.Language = fields[2];
                         if (fields[3].Length > 0) config.Task = fields[3];
-                        using (WhisperDecodedResults results = pipeline.Generate(speech, config))
+                        WhisperDecodedResults results = pipeline.Generate(speech, config);
+                        var row = new StringBuilder(results.ToString());
+                        foreach (WhisperDecodedResultChunk chunk in results.Chunks ?? new WhisperDecodedResultChunk[0])
                         {
-                            var row = new StringBuilder(results.GetString());
-                            if (results.HasChunks)
-                            {
-                                for (ulong c = 0; c < results.ChunksCount; c++)
-                                {
-                                    using (WhisperDecodedResultChunk chunk = results.GetChunkAt(c))
-                                    {
-                                        row.Append('\t').Append(chunk.StartTs.ToString("R", CultureInfo.InvariantCulture))
-                                           .Append('\t').Append(chunk.EndTs.ToString("R", CultureInfo.InvariantCulture))
-                                           .Append('\t').Append(chunk.GetText());
-                                    }
-                                }
-                            }
-                            output.WriteLine(row.ToString());
+                            row.Append('\t').Append(chunk.StartTs.TotalSeconds.ToString("R", CultureInfo.InvariantCulture))
+                               .Append('\t').Append(chunk.EndTs.TotalSeconds.ToString("R", CultureInfo.InvariantCulture))
+                               .Append('\t').Append(chunk.Text);
                         }
+                        output.WriteLine(row.ToString());
                     }
                 }
             }

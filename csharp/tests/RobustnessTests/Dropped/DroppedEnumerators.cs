@@ -39,7 +39,7 @@ namespace GenAIInterop.RobustnessTests
                             {
                                 try
                                 {
-                                    pipe.Generate("Hello", small).Dispose();
+                                    pipe.Generate("Hello", small);
                                     break;
                                 }
                                 catch (GenAIException e) when (e.StatusCode == -17)

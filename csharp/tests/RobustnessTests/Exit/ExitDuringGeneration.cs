@@ -31,7 +31,7 @@ namespace GenAIInterop.RobustnessTests
                         switch (form)
                         {
                             case "streamer":
-                                pipe.Generate("Hello", config, chunk => going.Set()).Dispose();
+                                pipe.Generate("Hello", config, chunk => going.Set());
                                 break;
                             case "stream":
                                 foreach (string chunk in pipe.Stream("Hello", config)) going.Set();
@@ -41,11 +41,11 @@ namespace GenAIInterop.RobustnessTests
                                 {
                                     Console.WriteLine("exiting");
                                     Environment.Exit(3);
-                                }).Dispose();
+                                });
                                 break;
                             default:
                                 going.Set();
-                                pipe.Generate("Hello", config).Dispose();
+                                pipe.Generate("Hello", config);
                                 break;
                         }
                     }

@@ -84,11 +84,7 @@ namespace GenAIInterop.RobustnessTests
                     {
                         try
                         {
-                            using (var results = pipe.Generate("Hello", config))
-                            using (var metrics = results.GetPerfMetrics())
-                            {
-                                return (ulong?)metrics.NumInputTokens;
-                            }
+                            return (ulong?)pipe.Generate("Hello", config).PerfMetrics.NumInputTokens;
                         }
                         catch (GenAIException e) when (e.StatusCode == -17 && DateTime.UtcNow < deadline)
                         {

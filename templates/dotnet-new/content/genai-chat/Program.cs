@@ -42,9 +42,7 @@ namespace GenAIChat
                         {
                             continue;
                         }
-                        using (pipeline.Generate(question, config, chunk => Console.Write(chunk)))
-                        {
-                        }
+                        pipeline.Generate(question, config, chunk => Console.Write(chunk));
                         Console.WriteLine();
                     }
                     pipeline.FinishChat();

@@ -46,9 +46,9 @@ namespace GenAILibrary
             lock (gate)
             {
                 using (var config = NewConfig())
-                using (DecodedResults results = onChunk == null ? pipeline.Generate(prompt, config) : pipeline.Generate(prompt, config, onChunk))
                 {
-                    return results.GetString();
+                    DecodedResults results = onChunk == null ? pipeline.Generate(prompt, config) : pipeline.Generate(prompt, config, onChunk);
+                    return results.ToString();
                 }
             }
         }

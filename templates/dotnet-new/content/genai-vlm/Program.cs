@@ -66,12 +66,9 @@ namespace GenAIVisualChat
                             continue;
                         }
                         history.PushBack("user", prompt);
-                        string answer;
-                        using (VLMDecodedResults results = pipeline.GenerateWithHistory(history, first ? images : new Ov.Tensor[0], config,
-                                                                                        chunk => output.Write(chunk)))
-                        {
-                            answer = results.GetString();
-                        }
+                        VLMDecodedResults results = pipeline.GenerateWithHistory(history, first ? images : new Ov.Tensor[0], config,
+                                                                                 chunk => output.Write(chunk));
+                        string answer = results.ToString();
                         history.PushBack("assistant", answer);
                         first = false;
                         output.Write("\n----------\nquestion:\n");
