@@ -182,11 +182,9 @@ class Library:
             if key not in values and cls.__dataclass_fields__[key].default_factory is not MISSING:
                 continue  # an optional table
             values[key] = section(**_section(section, values[key], f"{path}: [{key}]", key))
-        if values.get("docs"):
-            docs_path = (path.parent / values["docs"]).resolve()
-            if not docs_path.is_file():
-                raise ValueError(f"{path}: docs: {values['docs']!r}: no such file ({docs_path})")
-            values["docs"] = str(docs_path)
+        docs_given = values.get("docs", "")
+        if docs_given:
+            values["docs"] = str((path.parent / docs_given).resolve())
         library = cls(**values)
         for variable, companion in library.companions.items():
             if not re.fullmatch(_IDENTIFIER, variable) or not {"beside", "file"} <= set(companion) \
@@ -205,6 +203,8 @@ class Library:
                  "a C name prefix (letters, digits, _)")):
             if not re.fullmatch(pattern, value) or (where.startswith("[python]") and keyword.iskeyword(value)):
                 raise ValueError(f"{path}: {where}: {value!r} is not {what}")
+        if docs_given and not Path(library.docs).is_file():
+            raise ValueError(f"{path}: docs: {docs_given!r}: no such file ({library.docs})")
         return library
 
 

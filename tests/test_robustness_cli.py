@@ -141,6 +141,14 @@ def test_library_description_that_is_not_toml(capsys: pytest.CaptureFixture[str]
 GENAI_TOML = Path(__file__).parent.parent / "bindgen" / "libraries" / "genai.toml"
 
 
+def _genai_text() -> str:
+    """genai.toml's text for a copy elsewhere: its docs file named by absolute path."""
+    text = GENAI_TOML.read_text(encoding="utf-8")
+    line = 'docs = "docs/genai.toml"'
+    assert line in text
+    return text.replace(line, f'docs = "{GENAI_TOML.parent / "docs" / "genai.toml"}"')
+
+
 @pytest.mark.parametrize("line, replacement, message", [
     ('namespace = "OpenVINO.GenAI"', 'namespace = "Open VINO;"', "[csharp] namespace: 'Open VINO;' is not a C# namespace"),
     ('package = "openvino_genai_cffi"', 'package = "openvino-genai"', "[python] package: 'openvino-genai' is not a Python package name"),
@@ -152,7 +160,7 @@ GENAI_TOML = Path(__file__).parent.parent / "bindgen" / "libraries" / "genai.tom
 def test_library_description_values_emitted_verbatim_are_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                                    line: str, replacement: str, message: str) -> None:
     # These values land in code as they are (a namespace, an import name, a string literal).
-    text = GENAI_TOML.read_text(encoding="utf-8")
+    text = _genai_text()
     assert line in text
     path = tmp_path / "lib.toml"
     path.write_text(text.replace(line, replacement), encoding="utf-8")
@@ -173,7 +181,7 @@ def test_renames_to_unusable_or_taken_names_are_refused(capsys: pytest.CaptureFi
                                                         lang: str, rename: str, message: str) -> None:
     # A [conventions.renames] entry to a name that is not an identifier, is a keyword, or is already taken would
     # render code that does not compile or (Python) silently shadows another class.
-    text = GENAI_TOML.read_text(encoding="utf-8")
+    text = _genai_text()
     assert 'LlmPipeline = "LLMPipeline"' in text
     path = tmp_path / "lib.toml"
     path.write_text(text.replace('LlmPipeline = "LLMPipeline"', f'LlmPipeline = "{rename}"'), encoding="utf-8")
@@ -186,7 +194,7 @@ def test_renames_to_unusable_or_taken_names_are_refused(capsys: pytest.CaptureFi
 def test_library_description_key_in_the_wrong_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     # Each audience has its table ([headers], [conventions], [csharp], [python]); a key put in
     # another (or left at the top level, as before the split) names the table it belongs in.
-    text = GENAI_TOML.read_text(encoding="utf-8")
+    text = _genai_text()
     for old, new, message in (
             ('[csharp]\nnamespace = "OpenVINO.GenAI"', '[csharp]\nnamespace = "OpenVINO.GenAI"\nprefix = "ov_"',
              "[csharp]: unknown keys ['prefix'] (prefix belongs in [conventions])"),
