@@ -1,0 +1,183 @@
+"""Results and metrics through the cffi shim equal the official `openvino_genai` package's, against the real
+GenAI C library (OPENVINO_GENAI_DIR) and tiny models: texts, scores, str(results) and the token counts of the
+perf metrics, for an LLM (the tiny GGUF; greedy, and beam search returning several sequences), a VLM
+(tiny_qwen2_vl) and Whisper (tiny_whisper, with and without timestamps). One script runs in both: the
+official package in this interpreter, the shim in a child with the install's environment.
+
+What the C API cannot give is said and checked here: LLM/VLM texts and scores come back from the library's
+string form (several sequences as `<score>: <text>` lines, 6 decimals), so a lone sequence's score reads NaN
+and several sequences' scores carry 6 decimals."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import real_genai
+from support.tiny_model import make_tiny_gguf
+
+REPO = Path(__file__).resolve().parent.parent
+F32 = {"INFERENCE_PRECISION_HINT": "f32"}
+
+pytestmark = pytest.mark.real_genai
+
+_SCRIPT = r"""
+import json, sys
+job = json.load(sys.stdin)
+if job["module"] == "shim":
+    import openvino_genai_cffi as og
+    og.load(job["root"])
+else:
+    import openvino_genai as og
+import numpy as np
+
+
+def results(r, chunks=False):
+    out = {"str": str(r), "texts": list(r.texts), "scores": [float(s) for s in r.scores],
+           "num_generated_tokens": r.perf_metrics.get_num_generated_tokens(),
+           "num_input_tokens": r.perf_metrics.get_num_input_tokens(),
+           "ttft_positive": r.perf_metrics.get_ttft().mean > 0}
+    if chunks:
+        out["chunks"] = None if r.chunks is None else [[round(c.start_ts, 3), round(c.end_ts, 3), c.text] for c in r.chunks]
+    return out
+
+
+out = {}
+if job.get("llm"):
+    pipe = og.LLMPipeline(job["llm"], "CPU", **job["properties"])
+    for name, fields in job["llm_configs"].items():
+        # Upstream's generate(str) returns a plain str when one sequence is asked for; a list of one prompt
+        # gives DecodedResults (with its metrics) in every case.
+        out["llm:" + name] = [results(pipe.generate(p if job["module"] == "shim" else [p], og.GenerationConfig(**fields)))
+                              for p in job["prompts"]]
+        if job["module"] == "official":
+            out["llm-str:" + name] = [type(pipe.generate(p, og.GenerationConfig(**fields))).__name__ for p in job["prompts"]]
+    del pipe
+if job.get("vlm"):
+    pipe = og.VLMPipeline(job["vlm"], "CPU", **job["properties"])
+    pixels = np.random.default_rng(7).integers(0, 256, (1, 56, 56, 3), dtype=np.uint8)
+    cfg = og.GenerationConfig(max_new_tokens=12)
+    if job["module"] == "shim":
+        import openvino_cffi as ovc
+        ovc.load(job["core_library"])
+        image = ovc.Tensor.from_numpy(pixels)
+        with_image = pipe.generate("Describe", [image], cfg)
+        without = pipe.generate("Describe", [], cfg)
+    else:
+        import openvino as ov
+        with_image = pipe.generate("Describe", images=[ov.Tensor(pixels)], generation_config=cfg)
+        without = pipe.generate("Describe", generation_config=cfg)
+    out["vlm"] = [results(with_image), results(without)]
+    del pipe
+if job.get("whisper"):
+    pipe = og.WhisperPipeline(job["whisper"], "CPU", **job["properties"])
+    audio = (np.random.default_rng(3).standard_normal(16000 * 2) * 0.1).astype(np.float32)
+    speech = audio if job["module"] == "shim" else audio.tolist()
+    runs = []
+    for timestamps in (False, True):
+        cfg = pipe.get_generation_config()
+        cfg.return_timestamps = timestamps
+        runs.append(results(pipe.generate(speech, cfg), chunks=True))
+    out["whisper"] = runs
+print(json.dumps(out))
+"""
+
+LLM_CONFIGS = {
+    "greedy": {"max_new_tokens": 16},
+    # Beam search returning several sequences: the string form lists them with their scores.
+    "beams": {"max_new_tokens": 12, "num_beams": 3, "num_return_sequences": 3},
+}
+PROMPTS = ["Hello", "The quick brown fox"]
+
+
+@pytest.fixture(scope="module")
+def install() -> real_genai.GenAIInstall:
+    return real_genai.install_or_skip()
+
+
+@pytest.fixture(scope="module")
+def gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tiny_gguf(tmp_path_factory.mktemp("tiny") / "model.gguf")
+
+
+def _run(job: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", _SCRIPT], input=json.dumps(job), capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=900)
+    assert done.returncode == 0, done.stderr[-4000:]
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+@pytest.fixture(scope="module")
+def both(install: real_genai.GenAIInstall, gguf: Path, tiny_qwen2_vl: Path,
+         tiny_whisper: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    from support import real_speech_vision as rsv
+
+    real_genai.same_release_as_reference_or_skip(install, "results of the tiny VLM and Whisper models")
+    job = {"llm": str(gguf), "vlm": str(tiny_qwen2_vl), "whisper": str(tiny_whisper), "properties": F32,
+           "llm_configs": LLM_CONFIGS, "prompts": PROMPTS}
+    official_env = dict(os.environ)
+    official_env.pop("LD_LIBRARY_PATH", None)  # the wheel finds its own libraries
+    official = _run({**job, "module": "official"}, official_env)
+    shim_env = install.environment()
+    shim_env["PYTHONPATH"] = str(REPO / "python")
+    shim = _run({**job, "module": "shim", "root": str(install.root),
+                 "core_library": str(rsv.core_library(install))}, shim_env)
+    return official, shim
+
+
+def _same_scores(got: list[float], expected: list[float], several: bool) -> None:
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        if several:
+            assert g == pytest.approx(e, abs=5e-7), (got, expected)  # the string form prints 6 decimals
+        else:
+            assert math.isnan(g), "a lone sequence's score is not in the C API's string form"
+
+
+def test_llm_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    official, shim = both
+    for name in LLM_CONFIGS:
+        for ref, got in zip(official["llm:" + name], shim["llm:" + name]):
+            several = len(ref["texts"]) > 1
+            assert several == (name == "beams")
+            assert got["str"] == ref["str"]
+            assert got["texts"] == ref["texts"]
+            _same_scores(got["scores"], ref["scores"], several)
+            assert (got["num_generated_tokens"], got["num_input_tokens"]) == \
+                (ref["num_generated_tokens"], ref["num_input_tokens"])
+            assert got["ttft_positive"] and ref["ttft_positive"]
+
+
+def test_upstream_generate_of_a_str_returns_a_str_for_one_sequence(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    # Measured on the official package: LLMPipeline.generate(str) gives a plain str when one sequence is
+    # asked for and DecodedResults otherwise. The shim always returns DecodedResults, whose str() is that text.
+    official, _ = both
+    assert official["llm-str:greedy"] == ["str"] * len(PROMPTS)
+    assert official["llm-str:beams"] == ["DecodedResults"] * len(PROMPTS)
+
+
+def test_vlm_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    official, shim = both
+    assert official["vlm"][0]["str"] != official["vlm"][1]["str"], "the image changes the answer"
+    for ref, got in zip(official["vlm"], shim["vlm"]):
+        assert (got["str"], got["texts"]) == (ref["str"], ref["texts"])
+        _same_scores(got["scores"], ref["scores"], False)
+        assert (got["num_generated_tokens"], got["num_input_tokens"]) == \
+            (ref["num_generated_tokens"], ref["num_input_tokens"])
+
+
+def test_whisper_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    official, shim = both
+    plain, stamped = official["whisper"]
+    assert plain["chunks"] is None and stamped["chunks"], "chunks only when timestamps were asked for"
+    for ref, got in zip(official["whisper"], shim["whisper"]):
+        assert (got["str"], got["texts"], got["chunks"]) == (ref["str"], ref["texts"], ref["chunks"])
+        assert got["scores"] == pytest.approx(ref["scores"], rel=1e-6)  # Whisper has a score getter
+        assert got["num_generated_tokens"] == ref["num_generated_tokens"]
