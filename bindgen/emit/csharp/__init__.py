@@ -57,6 +57,10 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         value_types=list(b.value_types.values()),
         error_text=b.error_text(),
         diagnosis=b.diagnosis(),
+        # Results class -> (metrics type, property) for the stream forms that keep their results.
+        result_streams={r.name: next(((f.type, f.name) for f in r.fields if f.how == "object"
+                                      and any(m.kind == "metrics" and m.name == f.type for m in b.result_classes)), None)
+                        for r in b.result_classes if r.kind == "results"},
     )
     # Run-time version check (bindgen/versions.py): ApiVersion.Require before every native call.
     version_context = versions.runtime_context(api, lib, table)

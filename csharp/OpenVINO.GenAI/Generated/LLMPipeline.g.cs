@@ -158,13 +158,15 @@ namespace OpenVINO.GenAI
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
-        public IEnumerable<string> Stream(string inputs, GenerationConfig config = null)
+        public ResultStream<DecodedResults, PerfMetrics> Stream(string inputs, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate(inputs, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
+            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
+            var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate(inputs, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
         }
 
         /// <summary>
@@ -184,13 +186,14 @@ namespace OpenVINO.GenAI
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
-        public IAsyncEnumerable<string> StreamAsync(string inputs, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<DecodedResults, PerfMetrics> StreamAsync(string inputs, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate(inputs, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
+            var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate(inputs, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>
@@ -277,13 +280,15 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public IEnumerable<string> StreamWithHistory(ChatHistory history, GenerationConfig config = null)
+        public ResultStream<DecodedResults, PerfMetrics> StreamWithHistory(ChatHistory history, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate_with_history(history, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
+            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
+            var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
         }
 
         /// <summary>
@@ -301,13 +306,14 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<DecodedResults, PerfMetrics> StreamWithHistoryAsync(ChatHistory history, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_llm_pipeline_generate_with_history(history, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
+            var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>

@@ -144,13 +144,15 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
         /// </remarks>
-        public IEnumerable<string> Stream(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
+        public ResultStream<VLMDecodedResults, PerfMetrics> Stream(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
+            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
+            var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
         }
 
         /// <summary>
@@ -170,13 +172,14 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
         /// </remarks>
-        public IAsyncEnumerable<string> StreamAsync(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<VLMDecodedResults, PerfMetrics> StreamAsync(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
+            var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>
@@ -263,13 +266,15 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public IEnumerable<string> StreamWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
+        public ResultStream<VLMDecodedResults, PerfMetrics> StreamWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None);
+            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
+            var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
         }
 
         /// <summary>
@@ -287,13 +292,14 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public IAsyncEnumerable<string> StreamWithHistoryAsync(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<VLMDecodedResults, PerfMetrics> StreamWithHistoryAsync(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
-            return new ChunkStream<StreamingStatus>(__callback => { __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken);
+            var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>

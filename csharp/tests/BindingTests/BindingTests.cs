@@ -511,9 +511,45 @@ namespace GenAIInterop.Tests
             }
         }
 
+        public static void TestStreamResultsAfterEnumeration()
+        {
+            using (var pipe = Pipeline("PA"))
+            using (var config = Config(30))
+            {
+                var stream = pipe.Stream("Hello", config);
+                Throws<InvalidOperationException>(() => { var unused = stream.Results; }, "no results before enumeration");
+                Throws<InvalidOperationException>(() => { var unused = stream.PerfMetrics; }, "no metrics before enumeration");
+                var chunks = stream.ToList();
+                Equal(string.Concat(chunks), stream.Results.ToString(), "the results of the enumerated generation");
+                Equal(stream.Results.Texts[0], stream.Results.ToString(), "texts");
+                Check(stream.PerfMetrics.NumGeneratedTokens > 0, "metrics");
+                // Left early: the stopped generation's results.
+                var early = pipe.Stream("Hello", config);
+                foreach (string chunk in early) break;
+                Check(string.Concat(chunks).StartsWith(early.Results.ToString(), StringComparison.Ordinal), "partial results");
+                // The asynchronous form keeps them too.
+                var async = pipe.StreamAsync("Hello", config);
+                var enumerator = async.GetAsyncEnumerator();
+                var pieces = new List<string>();
+                while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult()) pieces.Add(enumerator.Current);
+                enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                Equal(string.Concat(pieces), async.Results.ToString(), "async results");
+                Check(async.PerfMetrics.NumInputTokens > 0, "async metrics");
+            }
+        }
+
         public static void TestStreamEarlyExitStopsAndReleases()
         {
             long before = Live();
+            StreamEarlyExitStopsAndReleasesBody();
+            CollectResults(before);
+            Equal(before, Live(), "live objects");
+        }
+
+        // In a frame of its own: the stream keeps its results (and their native metrics) until collected.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void StreamEarlyExitStopsAndReleasesBody()
+        {
             using (var pipe = Pipeline("PA"))
             using (var config = Config(500))
             {
@@ -522,8 +558,6 @@ namespace GenAIInterop.Tests
                 Check(first.Length > 0, "first chunk");
                 Check(Text(pipe, "Hi", config).Length > 0, "pipeline free again (the stream's call has returned)");
             }
-            CollectResults(before);
-            Equal(before, Live(), "live objects");
         }
 
         public static void TestStreamSurfacesErrors()
@@ -549,6 +583,15 @@ namespace GenAIInterop.Tests
         public static void TestStreamAsyncHonoursCancellation()
         {
             long before = Live();
+            StreamAsyncHonoursCancellationBody();
+            CollectResults(before);
+            Equal(before, Live(), "live objects");
+        }
+
+        // In a frame of its own: the stream keeps its results (and their native metrics) until collected.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void StreamAsyncHonoursCancellationBody()
+        {
             using (var pipe = Pipeline("PA"))
             using (var config = Config(100000))
             using (var cancel = new CancellationTokenSource())
@@ -563,8 +606,6 @@ namespace GenAIInterop.Tests
                 Throws<OperationCanceledException>(() => pipe.StreamAsync("Hello", config, cancel.Token).GetAsyncEnumerator().MoveNextAsync().AsTask().GetAwaiter().GetResult(),
                     "already cancelled: no generation starts");
             }
-            CollectResults(before);
-            Equal(before, Live(), "live objects");
         }
 
         // await foreach needs C# 8; this is what it expands to.
