@@ -21,6 +21,7 @@ from . import library as libmod
 from . import model as m
 from . import snapshot
 from . import versions
+from .binding import BindingError
 from .emit import EmitError, renderer
 from .parser import ParseError, parse, resolve_header_set
 
@@ -183,7 +184,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for msg in exc.messages:
             print(msg, file=sys.stderr)
         return 2
-    except (conv.ConventionError, EmitError, UsageError, ValueError, OSError) as exc:
+    except (conv.ConventionError, BindingError, EmitError, UsageError, ValueError, OSError) as exc:
         # OSError: an output path that is a directory or an existing file, no permission, ...
         print(f"bindgen: error: {exc}", file=sys.stderr)
         return 2

@@ -156,7 +156,12 @@ def _genai_text() -> str:
     ('prefix = "ov_genai_"', 'prefix = "ov genai"', "is not a C name prefix"),
     ('OPENVINO_TOKENIZERS_PATH_GENAI = { file', '"OPENVINO TOKENIZERS" = { file', "[companions] OPENVINO TOKENIZERS: expected"),
     ('python_package_dir = "openvino_tokenizers/lib" }', 'python_package = "x" }', "[companions] OPENVINO_TOKENIZERS_PATH_GENAI: expected"),
-], ids=["namespace", "package", "native library", "prefix", "companion variable", "companion key"])
+    # The binding model's checks of the data (BindingError) are errors with a message too, not a traceback.
+    ('status = "UNKNOW_EXCEPTION"', 'status = "NO_SUCH_STATUS"', "[diagnosis] status: 'NO_SUCH_STATUS' is no member of ov_status_e"),
+    ('[diagnosis.model_kinds.whisper]', '[diagnosis.model_kinds."whisper kind"]', "[diagnosis] model_kinds.whisper kind: a kind's name"),
+    ('ov_genai_llm_pipeline_create = "device"', 'ov_genai_llm_pipeline_create = "gadget"', "[diagnosis] devices.ov_genai_llm_pipeline_create: it has no parameter 'gadget'"),
+], ids=["namespace", "package", "native library", "prefix", "companion variable", "companion key", "diagnosis status",
+        "diagnosis kind", "diagnosis parameter"])
 def test_library_description_values_emitted_verbatim_are_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                                    line: str, replacement: str, message: str) -> None:
     # These values land in code as they are (a namespace, an import name, a string literal).
