@@ -37,18 +37,16 @@ class Scenario:
     name: str
     args: tuple[str, ...]
     stdin: str = ""
-    known_gap: str = ""   # strict xfail until the shim can run it (see /work/api-shape.md "Decisions")
+    known_gap: str = ""   # strict xfail until the shim can run it
     double_gap: str = ""  # the same, for the double only (when it differs)
 
 
-# Gaps measured today, owners in brackets; a closed one reports XPASS(strict): delete it then.
-STR_RESULTS = "str() of a generate result is not the text (H2, H3)"
 SCENARIOS = (
-    Scenario("greedy_causal_lm", (PROMPT,), known_gap=STR_RESULTS),
+    Scenario("greedy_causal_lm", (PROMPT,)),
     Scenario("chat_sample", (), QUESTIONS, known_gap="ChatHistory.append(dict), DecodedResults.texts (H2, H3)"),
     Scenario("beam_search_causal_lm", ("Hello", "The fox"),
-             known_gap="generate(list[str]) (H3), " + STR_RESULTS),
-    Scenario("prompt_lookup_decoding_lm", (PROMPT,), double_gap="compared with greedy_causal_lm: " + STR_RESULTS),
+             known_gap="generate(list[str]) (H3)"),
+    Scenario("prompt_lookup_decoding_lm", (PROMPT,)),
 )
 
 

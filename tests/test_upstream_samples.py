@@ -49,19 +49,18 @@ class Case:
 QUESTIONS = "Hello\nWhat is OpenVINO?\n"
 VLM_QUESTIONS = "Describe the picture\nAnd what else?\n"
 
-# Gaps measured at the seams of issue 11's parts (see /work/api-shape.md "Decisions"); each is a strict
+# Gaps measured at the seams of issue 11's parts; each is a strict
 # xfail, so closing one makes its test report XPASS(strict): then delete the entry.
-STR_RESULTS = "str(DecodedResults) is not upstream's text yet (H2)"
 PROMPT_LIST = "generate(list[str]) (a batch of prompts) is not accepted (H3)"
 
 CASES = (
-    Case("greedy", "text_generation/greedy_causal_lm.py", "llm", ("Hello world",), known_gap=STR_RESULTS),
+    Case("greedy", "text_generation/greedy_causal_lm.py", "llm", ("Hello world",)),
     Case("chat", "text_generation/chat_sample.py", "llm", (), QUESTIONS,
          known_gap="ChatHistory.append(dict), generate(ChatHistory, config, streamer), DecodedResults.texts (H2, H3)"),
     Case("beam-search", "text_generation/beam_search_causal_lm.py", "llm", ("Hello",),
-         known_gap=f"{PROMPT_LIST}; {STR_RESULTS}"),
+         known_gap=PROMPT_LIST),
     Case("beam-search-two-prompts", "text_generation/beam_search_causal_lm.py", "llm", ("Hello", "The fox"),
-         known_gap=f"{PROMPT_LIST}; {STR_RESULTS}"),
+         known_gap=PROMPT_LIST),
     Case("prompt-lookup", "text_generation/prompt_lookup_decoding_lm.py", "llm", ("Hello world",)),
     Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS,
          known_gap="images as official openvino.Tensor objects, ChatHistory, texts (H2, H3)"),
@@ -195,10 +194,9 @@ OWN_COPIES = {
 }
 # Our copies that still wait for a gap to close (strict xfail, as known_gap).
 OWN_COPY_GAPS = {
-    "greedy": STR_RESULTS,
     "chat": "ChatHistory.append(dict), DecodedResults.texts (H2, H3)",
-    "beam-search": f"{PROMPT_LIST}; {STR_RESULTS}",
-    "beam-search-two-prompts": f"{PROMPT_LIST}; {STR_RESULTS}",
+    "beam-search": PROMPT_LIST,
+    "beam-search-two-prompts": PROMPT_LIST,
 }
 
 
