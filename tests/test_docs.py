@@ -164,6 +164,10 @@ def test_csharp_xml_docs_say_what_the_docs_say() -> None:
     assert _summary(d.classes["GenerationConfig"].members["max_new_tokens"]) in prop
     assert "Unit: tokens." in prop and "Range: " in prop
     assert " ".join(d.classes["LLMPipeline"].doc.split())[:60] in text["T:OpenVINO.GenAI.LLMPipeline"]
+    # A TimeSpan carries its own unit: the docs' "milliseconds" (for Python's floats) is not said in C#.
+    assert "Time to first token" in text["P:OpenVINO.GenAI.PerfMetrics.Ttft"]
+    assert "Unit:" not in text["P:OpenVINO.GenAI.PerfMetrics.Ttft"]
+    assert "Unit: tokens." in text["P:OpenVINO.GenAI.PerfMetrics.NumGeneratedTokens"]
     # No public member of the safe layer is left with the old filler as its summary.
     filler = [n for n, m in members.items() if not re.search(r"\.\w*Native\.", n or "") and re.match(r"\s*Calls ", "".join(m.find("summary").itertext()) if m.find("summary") is not None else "")]
     assert filler == []

@@ -54,7 +54,6 @@ namespace OpenVINO.GenAI
         /// How long creating the pipeline took.
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds (C#: a TimeSpan).</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_load_time</c>.</para>
         /// </remarks>
         public TimeSpan LoadTime
@@ -90,7 +89,6 @@ namespace OpenVINO.GenAI
         /// Time to first token: from the start of generate until the first token was produced (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_ttft</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> Ttft
@@ -102,7 +100,6 @@ namespace OpenVINO.GenAI
         /// Time per output token after the first (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_tpot</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> Tpot
@@ -114,7 +111,6 @@ namespace OpenVINO.GenAI
         /// Inference time per output token: the model's share of each step (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_ipot</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> Ipot
@@ -138,7 +134,6 @@ namespace OpenVINO.GenAI
         /// Time spent running the model (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_inference_duration</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> InferenceDuration
@@ -150,7 +145,6 @@ namespace OpenVINO.GenAI
         /// Time the whole generate call took (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_generate_duration</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> GenerateDuration
@@ -162,7 +156,6 @@ namespace OpenVINO.GenAI
         /// Time spent turning the prompt into tokens (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_tokenization_duration</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> TokenizationDuration
@@ -174,7 +167,6 @@ namespace OpenVINO.GenAI
         /// Time spent turning tokens into text (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_detokenization_duration</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> DetokenizationDuration
@@ -186,7 +178,6 @@ namespace OpenVINO.GenAI
         /// Time spent applying the chat template (mean, std).
         /// </summary>
         /// <remarks>
-        /// <para>Unit: milliseconds.</para>
         /// <para>C API: <c>ov_genai_perf_metrics_get_chat_template_duration</c>.</para>
         /// </remarks>
         public MeanStdPair<TimeSpan> ChatTemplateDuration

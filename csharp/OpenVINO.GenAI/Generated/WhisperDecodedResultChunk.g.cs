@@ -32,7 +32,6 @@ namespace OpenVINO.GenAI
         /// Where the chunk starts in the audio.
         /// </summary>
         /// <remarks>
-        /// <para>Unit: seconds (C#: a TimeSpan).</para>
         /// <para>C API: <c>ov_genai_whisper_decoded_result_chunk_get_start_ts</c>.</para>
         /// </remarks>
         public TimeSpan StartTs { get; private set; }
@@ -41,7 +40,6 @@ namespace OpenVINO.GenAI
         /// Where the chunk ends in the audio.
         /// </summary>
         /// <remarks>
-        /// <para>Unit: seconds (C#: a TimeSpan).</para>
         /// <para>C API: <c>ov_genai_whisper_decoded_result_chunk_get_end_ts</c>.</para>
         /// </remarks>
         public TimeSpan EndTs { get; private set; }
