@@ -142,17 +142,39 @@ def find_install(value: str | os.PathLike[str] | None = None) -> GenAIInstall:
     raise InstallNotFound(f"{ENV_VAR}={value} holds no {C_LIBRARY}; looked for: " + ", ".join(searched))
 
 
-def install_or_skip() -> GenAIInstall:
+def install_or_skip(pipelines: bool = True) -> GenAIInstall:
     """For tests: the install from $OPENVINO_GENAI_DIR, or a pytest skip that says why.
-    A set but broken OPENVINO_GENAI_DIR fails instead of skipping: that is a set-up error."""
+    A set but broken OPENVINO_GENAI_DIR fails instead of skipping: that is a set-up error.
+    With `pipelines` (tests that make pipelines), also a skip when the library is older than the
+    pipeline create the bindings and the C samples call (see pipelines_unavailable)."""
     import pytest
 
     if not os.environ.get(ENV_VAR):
         pytest.skip(f"needs the real OpenVINO GenAI C library: set {ENV_VAR} to an install")
     try:
-        return find_install()
+        install = find_install()
     except InstallNotFound as error:
         pytest.fail(str(error))
+    reason = pipelines_unavailable(install) if pipelines else None
+    if reason:
+        pytest.skip(reason)
+    return install
+
+
+def pipelines_unavailable(install: GenAIInstall) -> str | None:
+    """Why no LLM pipeline can be made on `install` by the bindings and the C samples, or None: 2025.1's
+    ov_genai_llm_pipeline_create takes no properties (the bindings refuse it, "needs >= 2025.2"), and
+    its streamer status enum is spelled otherwise (the C samples don't compile against its headers)."""
+    from openvino_genai_cffi._versions import TABLE
+
+    needed, library = TABLE.since_version("ov_genai_llm_pipeline_create"), install.version()
+    if needed is None or library is None:
+        return None
+    release = tuple(int(part) for part in library.split(".")[:3])
+    if release < tuple(int(part) for part in needed.split(".")[:3]):
+        return (f"makes pipelines, and {install.library} is GenAI {library}: the pipeline create the bindings and the "
+                f"C samples call needs GenAI >= {needed}")
+    return None
 
 
 def official_release() -> str | None:
