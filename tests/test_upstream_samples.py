@@ -139,7 +139,9 @@ def test_to_shim_changes_only_the_import_line() -> None:
 
 @pytest.fixture(scope="module")
 def install() -> real_genai.GenAIInstall:
-    return real_genai.install_or_skip()
+    install = real_genai.install_or_skip()
+    real_genai.same_release_as_reference_or_skip(install, "the samples' output is compared with Python openvino_genai's")
+    return install
 
 
 @pytest.fixture(scope="module")
