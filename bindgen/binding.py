@@ -150,6 +150,7 @@ class Param:
     image_tensors: bool = False  # an array of foreign tensors read as images (shapes checked before the call)
     count: Optional[str] = None  # ARRAY: its length parameter; ARRAY_COUNT: the (last) array it counts
     callback: Optional[str] = None  # CALLBACK: the callback struct
+    shown: Optional[str] = None  # the name bindings show when not the C name ([conventions.calls] rename)
 
 
 @dataclass
@@ -164,6 +165,8 @@ class Call:
     # A status member meaning "no value" (the result is null/None, not an error), e.g. a string
     # getter whose setter accepts NULL reports NOT_FOUND when unset.
     absent_status: Optional[str] = None
+    # The value-class parameter keyword config fields apply to (Python **config_fields), if any.
+    fields: Optional[str] = None
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -190,6 +193,11 @@ class Member:
     stream: Optional[str] = None
     doc: Optional[docs_mod.MemberDoc] = None  # from the library's docs file (bindgen/docs.py)
     stream_doc: Optional[docs_mod.MemberDoc] = None  # the iterator form's
+    # This method overloads another one of the class (its name): same call shape, another first input
+    # (a chat history instead of a prompt). Python shows one method dispatching on the input's type.
+    joins: Optional[str] = None
+    # The methods joining this one (their names), in declaration order.
+    alternatives: list[str] = field(default_factory=list)
 
     @property
     def calls(self) -> list[Call]:
@@ -425,6 +433,7 @@ def bind(c: conv.Conventions) -> Binding:
         if info.name in internal:
             continue
         statics.append(Member(MemberKind.STATIC, _method_name(info), call=_call(c, info)))
+    _joins(c, classes, problems)
     error_text = _error_text(c)
     diagnosis = _diagnosis(c, problems)
     values = _value_classes(c, classes, problems)
@@ -600,6 +609,8 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
     arrays = {a.pointer: a.count for a in info.input_arrays}
     counts = {a.count: a.pointer for a in info.input_arrays}  # shared by parallel arrays: the last one
     callbacks = {cp.param: cp.struct for cp in info.callbacks}
+    shape = c.library.conventions.calls.get(fn.name, {})
+    renames = shape.get("rename", {}) if isinstance(shape.get("rename"), dict) else {}
     self_param = fn.params[0].name if info.owner and info.kind != conv.CREATE and fn.params \
         and fn.params[0].type.is_handle_ptr(1) and fn.params[0].type.base().name == info.owner else None
     params = []
@@ -644,9 +655,45 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
             role = Role.INPUT
         params.append(Param(p.name, role, t, nullable=p.name in info.nullable, retained=p.name in info.retains,
                             image_tensors=p.name in info.image_tensors,
-                            count=count, callback=callback))
+                            count=count, callback=callback, shown=renames.get(p.name)))
+    fields = shape.get("fields")
     return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
-                fn.since, absent_status)
+                fn.since, absent_status, fields if isinstance(fields, str) else None)
+
+
+_CALL_KEYS = {"rename", "joins", "fields"}
+
+
+def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list[str]) -> None:
+    """[conventions.calls]: checks every entry, and links methods joining another one."""
+    methods = {mem.call.function: (cls, mem) for cls in classes.values() for mem in cls.of(MemberKind.METHOD)
+               if mem.call is not None}
+    for fname, shape in c.library.conventions.calls.items():
+        where = f"[conventions.calls] {fname}"
+        if fname not in c.functions:
+            continue  # another version of the API
+        if not isinstance(shape, dict) or set(shape) - _CALL_KEYS:
+            problems.append(f"{where}: expected a table of {', '.join(sorted(_CALL_KEYS))}, found {shape!r}")
+            continue
+        params = {p.name for p in c.functions[fname].function.params}
+        rename = shape.get("rename", {})
+        if not isinstance(rename, dict) or not all(isinstance(v, str) and v.isidentifier() and v.islower()
+                                                   for v in rename.values()):
+            problems.append(f"{where}: rename must map parameters to snake_case names, found {rename!r}")
+        elif set(rename) - params:
+            problems.append(f"{where}: rename names no parameter of it: {sorted(set(rename) - params)}")
+        if "fields" in shape and shape["fields"] not in params:
+            problems.append(f"{where}: fields = {shape['fields']!r} is no parameter of it")
+        target = shape.get("joins")
+        if target is None:
+            continue
+        if fname not in methods or target not in methods or methods[target][0] is not methods[fname][0]:
+            problems.append(f"{where}: joins = {target!r}: both must be methods of the same class")
+            continue
+        _, mem = methods[fname]
+        _, joined = methods[target]
+        mem.joins = joined.name
+        joined.alternatives.append(mem.name)
 
 
 def _names_a_path(name: str) -> bool:

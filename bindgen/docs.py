@@ -219,7 +219,8 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
         name = class_name(cls, lib)
         members = surface.setdefault(name, {})
         for mem in cls.members:
-            params = [p.name for p in mem.call.inputs] if mem.call is not None else []  # a property: its value
+            # Parameters as bindings show them ([conventions.calls] rename); a property: its value.
+            params = [p.shown or p.name for p in mem.call.inputs] if mem.call is not None else []
             if mem.call is not None and mem.call.variadic is not None:
                 params.append("properties")  # the trailing key/value list, one mapping in every language
             keys = member_keys(mem)

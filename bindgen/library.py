@@ -83,6 +83,12 @@ class ConventionData:
     # Handles shown as metrics (values read once, the native object kept for adding): handle ->
     # {"add": in-place add function, value name -> {getter, unit}}.
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Calls shaped after upstream's Python API: function -> {
+    #   rename: {C parameter -> the name bindings show (snake_case; C# camelCases it)},
+    #   joins: a function of the same object whose method this one overloads: one method takes either
+    #          first input (Python dispatches on its type; C# has overloads of one name),
+    #   fields: the value-class parameter that keyword config fields (Python **config_fields) apply to }.
+    calls: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,9 @@ class Python:
     # Hand-written mixins a generated class inherits (what C# partial classes are to C#):
     # handle -> "module:Class", the module living in the generated package's folder.
     mixins: dict[str, str] = field(default_factory=dict)
+    # C type of another library's objects a call takes -> the Python package binding that library, which
+    # makes those objects from plain arrays (numpy) when imported: "ov_tensor_t" -> "openvino_cffi".
+    foreign_packages: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

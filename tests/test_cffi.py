@@ -528,9 +528,9 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
                 history.get_message(9)
             with pytest.raises(ValueError, match="out of range"):
                 history.get_message(-1)
-            replay = pipe.generate_with_history(history, cfg)
+            replay = pipe.generate(history, cfg)
             assert str(replay) == str(second)
-            chunks = list(pipe.stream_with_history(history, cfg))
+            chunks = list(pipe.stream(history, cfg))
             assert "".join(chunks) == str(second)
             with g.JsonContainer.from_json_string('[{"type": "function"}]') as tools:
                 history.set_tools(tools)
@@ -587,10 +587,40 @@ def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
         assert str(other) != str(with_images)
         chunks = list(pipe.stream("Describe", images, cfg))
         assert "".join(chunks) == str(with_images)
-        with pytest.raises(TypeError, match=r"rgbs\[1\]"):
+        with pytest.raises(TypeError, match=r"images\[1\]"):
             pipe.generate("Describe", [images[0], None], cfg)  # type: ignore[list-item]
         with pytest.raises(ValueError, match="NULL"):
             pipe.generate("Describe", [native.ffi.NULL], cfg)
+
+
+def test_vlm_images_as_numpy_arrays(native: g.Native, model_dir: Path) -> None:
+    # Issue 11: images= as upstream takes them: numpy uint8 HWC arrays (or objects whose `data` is one, as
+    # upstream's openvino.Tensor), one alone or a list, made into openvino_cffi tensors by the runtime.
+    np = pytest.importorskip("numpy")
+    import openvino_cffi
+    from support import openvino_wheel
+    openvino_cffi.load(openvino_wheel.c_library())
+    first = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
+    second = (first * 3).astype(np.uint8)
+
+    class UpstreamLike:  # what upstream's samples pass: openvino.Tensor(np.array(image)), read through .data
+        def __init__(self, array: Any) -> None:
+            self.data = array
+
+    with g.VLMPipeline(model_dir, "CPU") as pipe, config() as cfg:
+        with pipe.generate("Describe", [openvino_cffi.Tensor.from_numpy(first), openvino_cffi.Tensor.from_numpy(second)],
+                           cfg) as expected:
+            want = expected.get_string()
+        with pipe.generate("Describe", [first, UpstreamLike(second)], cfg) as got:
+            assert got.get_string() == want
+        with pipe.generate("Describe", images=[first], generation_config=cfg) as one, \
+                pipe.generate("Describe", images=first, generation_config=cfg) as alone:
+            assert alone.get_string() == one.get_string() != want
+        with pipe.generate("Describe", generation_config=cfg) as none, pipe.generate("Describe", [], cfg) as empty:
+            assert none.get_string() == empty.get_string()
+        for bad in (np.zeros((0, 6, 3), np.uint8), np.zeros((4, 0, 3), np.uint8)):
+            with pytest.raises(ValueError, match=r"images\[0\]: an empty array \(shape \[\d, \d, 3\]\)"):
+                pipe.generate("Describe", [bad], cfg)
 
 
 def test_whisper(native: g.Native, model_dir: Path) -> None:
@@ -608,7 +638,7 @@ def test_whisper(native: g.Native, model_dir: Path) -> None:
         assert chunk.end_ts > chunk.start_ts >= 0
         assert chunk.text
         assert from_list.perf_metrics.get_num_generated_tokens() >= 0
-        with pytest.raises(TypeError, match=r"raw_speech\[0\]"):
+        with pytest.raises(TypeError, match=r"raw_speech_input\[0\]"):
             pipe.generate(["x"], cfg)  # type: ignore[list-item]
         cfg.return_timestamps = False
         assert pipe.generate(samples, cfg).chunks is None

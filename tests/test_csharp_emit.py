@@ -121,12 +121,15 @@ def test_safe_layer_surface(genai_files):
     expectations = {
         "LLMPipeline.g.cs": [
             "public LLMPipeline(string modelsPath, string device, IEnumerable<KeyValuePair<string, string>> properties = null)",
-            "public DecodedResults Generate(string inputs, GenerationConfig config = null)",
-            "public DecodedResults Generate(string inputs, GenerationConfig config, Func<string, StreamingStatus> callback)",
-            "public DecodedResults Generate(string inputs, GenerationConfig config, Action<string> callback)",
-            "public ResultStream<DecodedResults, PerfMetrics> Stream(string inputs, GenerationConfig config = null)",
-            "public ResultStream<DecodedResults, PerfMetrics> StreamAsync(string inputs, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))",
-            "public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config = null)",
+            "public DecodedResults Generate(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))",
+            "public DecodedResults Generate(string inputs, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))",
+            "public DecodedResults Generate(string inputs, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))",
+            "public DecodedResults Generate(string inputs, GenerationConfig generationConfig, StreamerBase<StreamingStatus> streamer, CancellationToken cancellationToken = default(CancellationToken))",
+            "public Task<DecodedResults> GenerateAsync(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))",
+            "public DecodedResults Generate(string inputs, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))",
+            "public ResultStream<DecodedResults, PerfMetrics> Stream(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))",
+            "public ResultStream<DecodedResults, PerfMetrics> StreamAsync(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))",
+            "public DecodedResults Generate(ChatHistory history, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))",
             "public void StartChat()", "public void FinishChat()",
             "public GenerationConfig GetGenerationConfig()", "public void SetGenerationConfig(GenerationConfig config)",
         ],
@@ -153,8 +156,8 @@ def test_safe_layer_surface(genai_files):
         "ChatHistory.g.cs": ["public void PushBack(JsonContainer message)", "public JsonContainer GetMessage(ulong index)",
                              "public ulong Size"],
         "JsonContainer.g.cs": ["public static JsonContainer FromJsonString(string jsonStr)", "public string ToJsonString()"],
-        "VLMPipeline.g.cs": ["public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)"],
-        "WhisperPipeline.g.cs": ["public WhisperDecodedResults Generate(float[] rawSpeech, WhisperGenerationConfig config = null)"],
+        "VLMPipeline.g.cs": ["public VLMDecodedResults Generate(string prompt, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))", "public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))"],
+        "WhisperPipeline.g.cs": ["public WhisperDecodedResults Generate(float[] rawSpeechInput, WhisperGenerationConfig generationConfig = null)"],
         "WhisperGenerationConfig.g.cs": ["public string Language", "public long[] SuppressTokens", "public bool ReturnTimestamps"],
     }
     for file, members in expectations.items():

@@ -264,7 +264,8 @@ try:
 except GenAIException as e:
     results["status"] = e.StatusName
 try:
-    pipe.Generate(None, config)
+    from System.Threading import CancellationToken
+    pipe.Generate.Overloads[String, GenerationConfig, CancellationToken](None, config, getattr(CancellationToken, "None"))
 except ArgumentNullException as e:
     results["null"] = e.ParamName
 config.Dispose()

@@ -96,7 +96,7 @@ def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Nativ
     cfg = config()
     with g.LLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history:
         with pytest.raises(g.StatusError) as failed:
-            pipe.generate_with_history(history, cfg)
+            pipe.generate(history, cfg)
         assert failed.value.status_name == "UNKNOW_EXCEPTION"
         answer: list[str] = []
         worker = threading.Thread(target=lambda: answer.append(str(pipe.generate("Hello", cfg))), daemon=True)
@@ -162,7 +162,7 @@ def test_a_finite_number_too_large_for_a_c_float_is_refused(native: g.Native, tm
     cfg.temperature = 3.0e38  # the largest floats still fit
     cfg.temperature = float("inf")  # asked for explicitly: passed on, the library validates it
     with g.WhisperPipeline(tmp_path, "CPU") as pipe:
-        with pytest.raises(ValueError, match=r"raw_speech\[1\]: .* too large for a C float"):
+        with pytest.raises(ValueError, match=r"raw_speech_input\[1\]: .* too large for a C float"):
             pipe.generate([0.0, 1e300])
 
 
@@ -200,7 +200,7 @@ def test_an_object_of_another_type_is_not_taken_as_a_tensor(native: g.Native, tm
     cfg = config(5)
     with g.VLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history:
         for wrong in (history.c_pointer, history):
-            with pytest.raises(TypeError, match=r"rgbs\[0\]: expected .*ov_tensor.* got a pointer to"):
+            with pytest.raises(TypeError, match=r"images\[0\]: expected .*ov_tensor.* got a pointer to"):
                 pipe.generate("Describe", [wrong], cfg)
         assert str(pipe.generate("Describe", [], cfg))  # nothing stayed borrowed
 

@@ -6,6 +6,8 @@ call's `Keep`.
 """
 from __future__ import annotations
 
+import importlib
+
 import enum
 import math
 import os
@@ -279,10 +281,58 @@ def c_handle_array(native: Native, keep: Keep, values: object, cls: type[Handle]
     return keep.hold(native.ffi.new(f"{ctype}[]", pointers)), len(pointers)
 
 
-def c_foreign_array(native: Native, keep: Keep, values: object, name: str, ctype: str) -> tuple[Any, int]:
+# Makers of another library's objects from plain values (a numpy array -> an OpenVINO tensor), by the C
+# pointer type they give; the package binding that type registers its maker when imported (see
+# Library.foreign_packages for which package that is).
+_FOREIGN_MAKERS: dict[str, Callable[[object], object]] = {}
+
+
+def register_foreign_maker(ctype: str, maker: Callable[[object], object]) -> None:
+    """`maker(value)` turns a plain value (e.g. a numpy array) into an object with c_pointer of `ctype`."""
+    _FOREIGN_MAKERS[ctype] = maker
+
+
+def _is_array_like(value: object) -> bool:
+    return hasattr(value, "__array_interface__") or hasattr(value, "__array__")
+
+
+def _foreign_value(native: Native, value: object, ctype: str, name: str) -> object:
+    """`value`, or the object of `ctype` made from it when it is a plain array (numpy; an object whose
+    `data` is one, as upstream's `openvino.Tensor`). An array with a zero-sized dimension is refused:
+    the library was measured to die on an empty image (SIGFPE)."""
+    if isinstance(value, Handle) or hasattr(value, "c_pointer") or _is_cdata_pointer(native, value):
+        return value
+    data = getattr(value, "data", None)
+    array = value if _is_array_like(value) else data if data is not None and _is_array_like(data) else None
+    if array is None:
+        return value
+    shape = tuple(getattr(array, "shape", ()))
+    if not shape or any(int(d) == 0 for d in shape):
+        raise ValueError(f"{name}: an empty array (shape {list(shape)}) cannot be passed as {ctype.rstrip(' *')}")
+    maker = _FOREIGN_MAKERS.get(ctype)
+    package = native.library.foreign_packages.get(ctype.rstrip(" *"))
+    if maker is None and package:
+        importlib.import_module(package)  # registers its maker
+        maker = _FOREIGN_MAKERS.get(ctype)
+    if maker is None:
+        raise TypeError(f"{name}: got an array, but no package that makes {ctype.rstrip(' *')} objects from arrays "
+                        f"is known" + (f" ({package} did not register one)" if package else ""))
+    return maker(array)
+
+
+def c_foreign_array(native: Native, keep: Keep, values: object, name: str, ctype: str,
+                    optional: bool = False) -> tuple[Any, int]:
+    """Objects of another library: a sequence of them (or of arrays they can be made from), or one alone;
+    None (when optional) passes none."""
+    if values is None and optional:
+        return _empty_array(native, keep, ctype)
+    if isinstance(values, Handle) or hasattr(values, "c_pointer") or _is_array_like(values) \
+            or _is_array_like(getattr(values, "data", None)):
+        values = [values]  # one object (upstream's `image=`), or one N-image array
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, f"a sequence of objects with c_pointer ({ctype})", values)
-    pointers = [c_foreign(native, keep, v, ctype, f"{name}[{i}]") for i, v in enumerate(values)]
+    pointers = [c_foreign(native, keep, _foreign_value(native, v, ctype, f"{name}[{i}]"), ctype, f"{name}[{i}]")
+                for i, v in enumerate(values)]
     if not pointers:
         return _empty_array(native, keep, ctype)
     return keep.hold(native.ffi.new(f"{ctype}[]", pointers)), len(pointers)

@@ -144,6 +144,9 @@ class Library:
     # package ships that file, or "" (see loader.point_companions).
     companions: Sequence[tuple[str, str, str, str]] = ()
     diagnosis: Optional[Diagnosis] = None
+    # C type of another library's objects (e.g. "ov_tensor_t") -> the Python package binding it, which
+    # makes them from plain arrays when imported (convert.register_foreign_maker).
+    foreign_packages: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def mode_env(self) -> str:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Type, TypeVar
 
+from genai_interop_runtime import convert as _rconvert
+
 from . import _native
 from ._enums import ElementType
 
@@ -172,3 +174,14 @@ class TensorData:
         if name == "shape" and self._live_views():
             raise BufferError("Tensor.shape: numpy views of its memory exist and a new shape may move it")
         super().__setattr__(name, value)
+
+
+def _tensor_from_array(array: Any) -> Any:
+    """A `Tensor` over a numpy array, for calls of other bindings taking OpenVINO tensors (e.g. the GenAI
+    VLM pipeline's images given as numpy arrays): see genai_interop_runtime.convert.register_foreign_maker."""
+    from ._bindings import Tensor
+
+    return Tensor.from_numpy(array)
+
+
+_rconvert.register_foreign_maker("ov_tensor_t *", _tensor_from_array)

@@ -1358,13 +1358,13 @@ class LLMPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def _prepare_generate(self, inputs: str, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[DecodedResults]:
+    def _prepare_generate(self, inputs: str, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[DecodedResults]:
         n = self._native
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_inputs = _rt.c_string(n, keep, inputs, 'inputs', False)
-            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
+            c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_decoded_results **')
@@ -1374,7 +1374,7 @@ class LLMPipeline(_rh.Handle):
 
         def run() -> DecodedResults:
             with _rcb.interruptible([inv_streamer]):
-                result = n.lib.ov_genai_llm_pipeline_generate(p_self, c_inputs, c_config, c_streamer, out_results)
+                result = n.lib.ov_genai_llm_pipeline_generate(p_self, c_inputs, c_generation_config, c_streamer, out_results)
             r_results = _rt.adopt(_DecodedResultsNative, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -1383,18 +1383,19 @@ class LLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, inputs: str, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> DecodedResults:
+    def generate(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> DecodedResults:
         """Generates a continuation of `inputs` and returns it once generation ends (a token limit, an
-        end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
-        used as given, with the model's chat template applied when its configuration asks for it; between
-        `start_chat` and `finish_chat` the pipeline keeps the conversation and adds each prompt and answer
-        to it.
+        end-of-sequence token, a stop string or a streamer asking to stop). `inputs` may also be a
+        `ChatHistory` (Python; C# has an overload taking one): see `generate_with_history`. Outside a chat
+        the prompt is used as given, with the model's chat template applied when its configuration asks for
+        it; between `start_chat` and `finish_chat` the pipeline keeps the conversation and adds each prompt
+        and answer to it.
         Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
         re-raised here.
 
         Args:
             inputs: The prompt.
-            config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
+            generation_config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
                 Give a token limit (`GenerationConfig.max_new_tokens`): a model loaded from .gguf has none by
                 default.
             streamer: Called with each decoded piece of text as it is produced, possibly on a library worker thread;
@@ -1405,36 +1406,42 @@ class LLMPipeline(_rh.Handle):
         Returns:
             The generated text(s) with their scores and the performance metrics of the call.
 
-        C API: `ov_genai_llm_pipeline_generate`.
+        C API: `ov_genai_llm_pipeline_generate`, `ov_genai_llm_pipeline_generate_with_history`.
         """
-        return self._prepare_generate(inputs, config, streamer)()
+        return self._pick_generate(inputs, generation_config, streamer, config_fields)()
 
-    def stream(self, inputs: str, config: Optional[GenerationConfig] = None) -> _rcb.Stream[DecodedResults]:
+    def _pick_generate(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[DecodedResults]:
+        if isinstance(inputs, ChatHistory):
+            return self._prepare_generate_with_history(inputs, generation_config, streamer, config_fields=config_fields)
+        return self._prepare_generate(inputs, generation_config, streamer, config_fields=config_fields)
+
+    def stream(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, **config_fields: Any) -> _rcb.Stream[DecodedResults]:
         """The iterator form of `generate`: nothing runs until iteration starts; each item is one decoded piece
         of text as the library produces it. Leaving the loop early stops the generation and frees the
         pipeline.
-        Use it as `for chunk in obj.stream(...)`; see `Stream`.
+        Use it as `for chunk in obj.stream(...)`; nothing runs before the first chunk is asked for; see
+        `Stream`.
 
         Args:
             inputs: The prompt.
-            config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
+            generation_config: Generation settings for this call; None uses the pipeline's own (see `get_generation_config`).
                 Give a token limit (`GenerationConfig.max_new_tokens`): a model loaded from .gguf has none by
                 default.
 
-        C API: `ov_genai_llm_pipeline_generate`.
+        C API: `ov_genai_llm_pipeline_generate`, `ov_genai_llm_pipeline_generate_with_history`.
         """
         stream: _rcb.Stream[DecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
-        stream.start(self._prepare_generate(inputs, config, stream.callback))
+        stream.start(self._pick_generate(inputs, generation_config, stream.callback, config_fields=config_fields))
         return stream
 
-    def _prepare_generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[DecodedResults]:
+    def _prepare_generate_with_history(self, history: ChatHistory, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[DecodedResults]:
         n = self._native
         n.require('ov_genai_llm_pipeline_generate_with_history')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
-            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
+            c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_decoded_results **')
@@ -1444,7 +1451,7 @@ class LLMPipeline(_rh.Handle):
 
         def run() -> DecodedResults:
             with _rcb.interruptible([inv_streamer]):
-                result = n.lib.ov_genai_llm_pipeline_generate_with_history(p_self, c_history, c_config, c_streamer, out_results)
+                result = n.lib.ov_genai_llm_pipeline_generate_with_history(p_self, c_history, c_generation_config, c_streamer, out_results)
             r_results = _rt.adopt(_DecodedResultsNative, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -1453,41 +1460,6 @@ class LLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> DecodedResults:
-        """Generates the assistant's next message for a whole conversation: the messages of `history` go
-        through the model's chat template, and the answer is returned. The library does not add the answer
-        to `history`; append it yourself to continue the conversation.
-        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
-        re-raised here.
-
-        Args:
-            history: The conversation so far (system, user and assistant messages).
-            config: Generation settings for this call; None uses the pipeline's own.
-            streamer: Called with each decoded piece of text, as for `generate`.
-
-        Returns:
-            The generated message with its score and the performance metrics of the call.
-
-        Needs OpenVINO GenAI 2026.0.0.0 or newer.
-        C API: `ov_genai_llm_pipeline_generate_with_history`.
-        """
-        return self._prepare_generate_with_history(history, config, streamer)()
-
-    def stream_with_history(self, history: ChatHistory, config: Optional[GenerationConfig] = None) -> _rcb.Stream[DecodedResults]:
-        """The iterator form of `generate_with_history`: nothing runs until iteration starts; leaving the loop
-        early stops the generation.
-        Use it as `for chunk in obj.stream_with_history(...)`; see `Stream`.
-
-        Args:
-            history: The conversation so far (system, user and assistant messages).
-            config: Generation settings for this call; None uses the pipeline's own.
-
-        Needs OpenVINO GenAI 2026.0.0.0 or newer.
-        C API: `ov_genai_llm_pipeline_generate_with_history`.
-        """
-        stream: _rcb.Stream[DecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
-        stream.start(self._prepare_generate_with_history(history, config, stream.callback))
-        return stream
 
     def start_chat(self) -> None:
         """Starts a chat: from now on the pipeline keeps the conversation itself, applies the chat template to
@@ -1909,16 +1881,16 @@ class VLMPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def _prepare_generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[VLMDecodedResults]:
+    def _prepare_generate(self, prompt: str, images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[VLMDecodedResults]:
         n = self._native
         n.require('ov_genai_vlm_pipeline_generate')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_text_inputs = _rt.c_string(n, keep, text_inputs, 'text_inputs', False)
-            c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
-            _ri.check_image_tensors(n, c_rgbs, n_rgbs, 'rgbs')
-            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
+            c_prompt = _rt.c_string(n, keep, prompt, 'prompt', False)
+            c_images, n_images = _rt.c_foreign_array(n, keep, images, 'images', 'ov_tensor_t *', optional=True)
+            _ri.check_image_tensors(n, c_images, n_images, 'images')
+            c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
@@ -1928,7 +1900,7 @@ class VLMPipeline(_rh.Handle):
 
         def run() -> VLMDecodedResults:
             with _rcb.interruptible([inv_streamer]):
-                result = n.lib.ov_genai_vlm_pipeline_generate(p_self, c_text_inputs, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
+                result = n.lib.ov_genai_vlm_pipeline_generate(p_self, c_prompt, c_images, n_images, c_generation_config, c_streamer, out_results)
             r_results = _rt.adopt(_VLMDecodedResultsNative, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -1937,55 +1909,61 @@ class VLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> VLMDecodedResults:
-        """Generates an answer to `text_inputs` about the given images (none is fine: the model then answers
-        from text alone). In a chat (`start_chat`), images sent once stay part of the conversation.
+    def generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> VLMDecodedResults:
+        """Generates an answer to `prompt` about the given images (none is fine: the model then answers from
+        text alone). In a chat (`start_chat`), images sent once stay part of the conversation.
         Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
         re-raised here.
 
         Args:
-            text_inputs: The prompt.
-            rgbs: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
+            prompt: The prompt.
+            images: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
                 order the prompt refers to them.
-            config: Generation settings for this call; None uses the pipeline's own.
+            generation_config: Generation settings for this call; None uses the pipeline's own.
             streamer: Called with each decoded piece of text, as for `LLMPipeline.generate`.
 
         Returns:
             The generated text with its score and the performance metrics of the call.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
-        C API: `ov_genai_vlm_pipeline_generate`.
+        C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
-        return self._prepare_generate(text_inputs, rgbs, config, streamer)()
+        return self._pick_generate(prompt, images, generation_config, streamer, config_fields)()
 
-    def stream(self, text_inputs: str, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _rcb.Stream[VLMDecodedResults]:
+    def _pick_generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[VLMDecodedResults]:
+        if isinstance(prompt, ChatHistory):
+            return self._prepare_generate_with_history(prompt, images, generation_config, streamer, config_fields=config_fields)
+        return self._prepare_generate(prompt, images, generation_config, streamer, config_fields=config_fields)
+
+    def stream(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
         """The iterator form of `generate`: nothing runs until iteration starts; leaving the loop early stops
         it.
-        Use it as `for chunk in obj.stream(...)`; see `Stream`.
+        Use it as `for chunk in obj.stream(...)`; nothing runs before the first chunk is asked for; see
+        `Stream`.
 
         Args:
-            text_inputs: The prompt.
-            rgbs: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
+            prompt: The prompt.
+            images: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
                 order the prompt refers to them.
-            config: Generation settings for this call; None uses the pipeline's own.
+            generation_config: Generation settings for this call; None uses the pipeline's own.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
-        C API: `ov_genai_vlm_pipeline_generate`.
+        C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
         stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
-        stream.start(self._prepare_generate(text_inputs, rgbs, config, stream.callback))
+        stream.start(self._pick_generate(prompt, images, generation_config, stream.callback, config_fields=config_fields))
         return stream
 
-    def _prepare_generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> _rh.Prepared[VLMDecodedResults]:
+    def _prepare_generate_with_history(self, history: ChatHistory, images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[VLMDecodedResults]:
         n = self._native
         n.require('ov_genai_vlm_pipeline_generate_with_history')
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
             c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
-            c_rgbs, n_rgbs = _rt.c_foreign_array(n, keep, rgbs, 'rgbs', 'ov_tensor_t *')
-            _ri.check_image_tensors(n, c_rgbs, n_rgbs, 'rgbs')
-            c_config = _rv.c_value(n, keep, config, GenerationConfig, self, self._native_get_generation_config, None, 'config', True)
+            c_images, n_images = _rt.c_foreign_array(n, keep, images, 'images', 'ov_tensor_t *', optional=True)
+            _ri.check_image_tensors(n, c_images, n_images, 'images')
+            c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
             out_results = n.ffi.new('ov_genai_vlm_decoded_results **')
@@ -1995,7 +1973,7 @@ class VLMPipeline(_rh.Handle):
 
         def run() -> VLMDecodedResults:
             with _rcb.interruptible([inv_streamer]):
-                result = n.lib.ov_genai_vlm_pipeline_generate_with_history(p_self, c_history, c_rgbs, n_rgbs, c_config, c_streamer, out_results)
+                result = n.lib.ov_genai_vlm_pipeline_generate_with_history(p_self, c_history, c_images, n_images, c_generation_config, c_streamer, out_results)
             r_results = _rt.adopt(_VLMDecodedResultsNative, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
@@ -2004,41 +1982,6 @@ class VLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None) -> VLMDecodedResults:
-        """Generates the assistant's next message for a conversation and the given images. The library does not
-        add the answer to `history`.
-        Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
-        re-raised here.
-
-        Args:
-            history: The conversation so far.
-            rgbs: The images, as for `generate`.
-            config: Generation settings for this call; None uses the pipeline's own.
-            streamer: Called with each decoded piece of text.
-
-        Returns:
-            The generated message with its score and the performance metrics of the call.
-
-        Needs OpenVINO GenAI 2026.3.0.0 or newer.
-        C API: `ov_genai_vlm_pipeline_generate_with_history`.
-        """
-        return self._prepare_generate_with_history(history, rgbs, config, streamer)()
-
-    def stream_with_history(self, history: ChatHistory, rgbs: Sequence[_rt.ForeignPointer], config: Optional[GenerationConfig] = None) -> _rcb.Stream[VLMDecodedResults]:
-        """The iterator form of `generate_with_history`: nothing runs until iteration starts.
-        Use it as `for chunk in obj.stream_with_history(...)`; see `Stream`.
-
-        Args:
-            history: The conversation so far.
-            rgbs: The images, as for `generate`.
-            config: Generation settings for this call; None uses the pipeline's own.
-
-        Needs OpenVINO GenAI 2026.3.0.0 or newer.
-        C API: `ov_genai_vlm_pipeline_generate_with_history`.
-        """
-        stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
-        stream.start(self._prepare_generate_with_history(history, rgbs, config, stream.callback))
-        return stream
 
     def start_chat(self) -> None:
         """Starts a chat: the pipeline keeps the conversation (text and images) between `generate` calls.
@@ -3085,13 +3028,13 @@ class WhisperPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def generate(self, raw_speech: Iterable[float], config: Optional[WhisperGenerationConfig] = None) -> WhisperDecodedResults:
+    def generate(self, raw_speech_input: Iterable[float], generation_config: Optional[WhisperGenerationConfig] = None, **config_fields: Any) -> WhisperDecodedResults:
         """Transcribes (or translates, see `WhisperGenerationConfig.task`) the audio. Audio longer than 30
         seconds is processed in 30-second windows.
 
         Args:
-            raw_speech: The audio: mono samples at 16 kHz as floats in [-1, 1].
-            config: Recognition settings for this call; None uses the pipeline's own.
+            raw_speech_input: The audio: mono samples at 16 kHz as floats in [-1, 1].
+            generation_config: Recognition settings for this call; None uses the pipeline's own.
 
         Returns:
             The text, its score, the timestamped chunks when asked for, and the performance metrics.
@@ -3104,10 +3047,10 @@ class WhisperPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_raw_speech, n_raw_speech = _rt.c_float_array(n, keep, raw_speech, 'raw_speech', 'float')
-            c_config = _rv.c_value(n, keep, config, WhisperGenerationConfig, self, self._native_get_generation_config, None, 'config', True)
+            c_raw_speech_input, n_raw_speech_input = _rt.c_float_array(n, keep, raw_speech_input, 'raw_speech_input', 'float')
+            c_generation_config = _rv.c_value(n, keep, generation_config, WhisperGenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
-            result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech, n_raw_speech, c_config, out_results)
+            result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech_input, n_raw_speech_input, c_generation_config, out_results)
             r_results = _rt.adopt(_WhisperDecodedResultsNative, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
             _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n)
             return WhisperDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_whisper_pipeline_generate', '_WhisperDecodedResultsNative'))

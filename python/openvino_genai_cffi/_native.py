@@ -63,6 +63,8 @@ LIBRARY = Library(
     companions=(
         ('OPENVINO_TOKENIZERS_PATH_GENAI', 'openvino_tokenizers', 'openvino_genai', 'openvino_tokenizers/lib'),
     ),
+    # Other libraries' objects made from plain arrays by the package binding them (see convert.c_foreign_array).
+    foreign_packages={'ov_tensor_t': 'openvino_cffi'},
     error_text=None,
     # What a failure with status -17 and no text is checked against
     # (genai_interop_runtime.diagnosis; the [diagnosis] table of the library description).

@@ -152,7 +152,7 @@ def main(argv: list[str]) -> int:
                 def show(chunk: str) -> None:
                     out.write(chunk)
                     out.flush()
-                answer = str(pipe.generate_with_history(history, images if first else [], config, streamer=show))
+                answer = str(pipe.generate(history, images if first else [], config, streamer=show))
                 with genai.JsonContainer.from_json_string(json.dumps({"role": "assistant", "content": answer})) as message:
                     history.push_back(message)
                 first = False

@@ -272,11 +272,11 @@ if job["kind"] == "vlm":
                     with g.JsonContainer.from_json_string(json.dumps(turn["history"])) as messages, \
                             g.ChatHistory.from_json_container(messages) as history:
                         if job["streaming"] == "iterator" and not stop_after:
-                            stream = pipe.stream_with_history(history, rgbs, config)
+                            stream = pipe.stream(history, rgbs, config)
                             chunks.extend(stream)
                             results = stream.results
                         else:
-                            results = pipe.generate_with_history(history, rgbs, config, streamer=on_chunk)
+                            results = pipe.generate(history, rgbs, config, streamer=on_chunk)
                 elif job["streaming"] == "iterator" and not stop_after:
                     stream = pipe.stream(turn["prompt"], rgbs, config)
                     chunks.extend(stream)

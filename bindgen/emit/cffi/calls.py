@@ -64,6 +64,9 @@ class CallBuilder(TypeBuilder):
             elif role is bd.Role.ARRAY:
                 pv = self.array_param(p, mp.count or "")
                 pv.image_tensors = mp.image_tensors
+                if mp.nullable and pv.how is How.FOREIGN_ARRAY:  # None passes no objects (a NULL array)
+                    pv.optional = True
+                    pv.annotation = f"Optional[{pv.annotation.replace('Sequence[_rt.ForeignPointer]', 'Union[Sequence[Any], Any]')}]"
                 view.params.append(pv)
                 view.c_args.append(f"c_{pv.name}")
             elif role in (bd.Role.INPUT, bd.Role.PATH, bd.Role.WIDE_STRING, bd.Role.FUNCTION):
@@ -72,6 +75,16 @@ class CallBuilder(TypeBuilder):
                 view.c_args.append(f"c_{pv.name}")
             else:
                 assert_never(role)
+        # Names shown instead of the C ones ([conventions.calls] rename): the parameter and its locals.
+        shown = {py_name(mp.name): mp.shown for mp in model.params if mp.shown}
+        if shown:
+            for pv in view.params:
+                pv.name = shown.get(pv.name, pv.name)
+            view.c_args = [f"{a[:2]}{shown[a[2:]]}" if a[:2] in ("c_", "n_") and a[2:] in shown else a
+                           for a in view.c_args]
+        view.fields = next((pv.name for pv in view.params if pv.c_name == model.fields), None) if model.fields else None
+        for pv in view.params:
+            pv.takes_fields = view.fields is not None and pv.name == view.fields
         view.retains = [py_name(r) for r in info.retains]
         by_c_name = {pv.c_name: pv for pv in view.params}
         for count in model.role(bd.Role.ARRAY_COUNT):

@@ -78,7 +78,12 @@ class Builder(CallBuilder):
                 if mem.stream:
                     view.stream = mem.stream
                 self._attach_doc(view, mem)
+                view.joined = mem.joins is not None
                 methods.append(view)
+        by_name = {mem.name: view for mem, view in zip([m_ for m_ in model.members if m_.kind is bd.MemberKind.METHOD], methods)}
+        for mem in model.members:
+            if mem.kind is bd.MemberKind.METHOD and mem.alternatives:
+                by_name[mem.name].alternatives = [by_name[a] for a in mem.alternatives]
         for view in methods:
             if view.stream is not None:
                 view.stream = self.unique(view.stream, used)
@@ -105,6 +110,7 @@ class Builder(CallBuilder):
             return
         for p in view.params + ([view.variadic_param] if view.variadic_param else []):
             key = "properties" if p is view.variadic_param else p.c_name
+            key = p.name if p is not view.variadic_param and p.name in mem.doc.params else key  # a shown name
             if key in mem.doc.params:
                 view.param_docs[p.name] = mem.doc.params[key]
 

@@ -125,6 +125,7 @@ class ParamView:
     struct: str = ""  # callback struct, for callback params
     default: bool = False  # rendered with `= None` (optional and only optional ones after it)
     label: str = ""  # what error messages call it, when not `name` (a property setter's value: "Class.prop")
+    takes_fields: bool = False  # the value-class parameter keyword config fields (**config_fields) apply to
     image_tensors: bool = False  # foreign_array: tensors read as images, their shapes checked before the call
     fetch: str = ""  # VALUE: the owner's method reading its own config natively ("" when it has none)
     generates: bool = False  # VALUE: the call generates (the token limit is checked)
@@ -191,6 +192,11 @@ class FunctionView:
     # A getter of a value class's handle: rendered as `_native_<py>` and a public `<py>` returning the
     # value class (this class) whose origin is the owner.
     value_result: str = ""
+    # The value-class parameter keyword config fields apply to (the method takes **config_fields).
+    fields: Optional[str] = None
+    # Methods joining this one (their views): the public method dispatches on the first input's type.
+    alternatives: list["FunctionView"] = field(default_factory=list)
+    joined: bool = False  # this method joins another: only its _prepare_ form is rendered
 
 
 @dataclass
@@ -359,3 +365,21 @@ class ResultClassView:
     string_form: str = ""
     add: str = ""  # metrics: the native class's in-place add method
     text: Any = None  # what the library's docs say about the class (bindgen.docs.ClassDoc)
+
+
+def without_fields(f: FunctionView) -> FunctionView:
+    """A copy of `f` whose signature has no **config_fields (its _prepare_ form takes them as a mapping)."""
+    from dataclasses import replace
+
+    return replace(f, fields=None)
+
+
+def joined(f: FunctionView) -> FunctionView:
+    """The public form of a method others join: its first input also takes theirs (dispatched on type)."""
+    from dataclasses import replace
+
+    if not f.alternatives or not f.params:
+        return f
+    first = f.params[0]
+    union = ", ".join([first.annotation] + [a.params[0].annotation for a in f.alternatives if a.params])
+    return replace(f, params=[replace(first, annotation=f"Union[{union}]")] + f.params[1:])

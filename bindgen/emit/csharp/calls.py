@@ -67,7 +67,7 @@ class CallBuilder(TypeBuilder):
 
     def safe_param(self, info: conv.FunctionInfo, p: m.Param, mp: bd.Param) -> SafeParam:
         t = p.type
-        name = camel_ident(p.name)
+        name = camel_ident(mp.shown or p.name)  # [conventions.calls] rename: upstream's parameter names
         nullable = mp.nullable
         arrays = {p.name: mp.count} if mp.role is bd.Role.ARRAY and mp.count else {}
         if mp.role is bd.Role.WIDE_STRING:
@@ -187,7 +187,8 @@ class CallBuilder(TypeBuilder):
                 call.args.append(RawArg(ArgKind.OUT, ov.local))
             elif role is bd.Role.ARRAY_COUNT:
                 assert mp.count is not None
-                call.args.append(RawArg(ArgKind.COUNT, camel_ident(mp.count), self.raw_type(p.type, fn.name),
+                shown = next((a.shown for a in model.params if a.name == mp.count and a.shown), None)
+                call.args.append(RawArg(ArgKind.COUNT, camel_ident(shown or mp.count), self.raw_type(p.type, fn.name),
                                         local=mp.count))
             elif role is bd.Role.VARIADIC_COUNT:
                 call.args.append(RawArg(ArgKind.VARIADIC_COUNT, "__variadic", self.raw_type(p.type, fn.name)))

@@ -156,6 +156,8 @@ class Builder(CallBuilder):
         for call in calls:
             for p in call.params:
                 key = "properties" if p.kind is ParamKind.VARIADIC else p.c_name
+                shown = self._shown(mem, p.c_name)
+                key = shown if shown in mem.doc.params else key
                 if key in mem.doc.params:
                     view.param_docs[p.name] = mem.doc.params[key]
             if call.callback is not None and call.callback.c_param in mem.doc.params:
@@ -181,6 +183,15 @@ class Builder(CallBuilder):
             self._property(cls, mem, names)
         else:
             self._add_method(cls, mem, names=names)
+
+    @staticmethod
+    def _shown(mem: bd.Member, c_name: str) -> str:
+        """The name the docs use for a parameter: the one [conventions.calls] shows, else the C name."""
+        for call in mem.calls:
+            for p in call.params:
+                if p.name == c_name and p.shown:
+                    return p.shown
+        return c_name
 
     def _name(self, cls: ClassView, name: str, names: set[str], fname: str, call: Optional[CallView] = None) -> None:
         if name == "ToString" and call is not None and not call.params and call.returns == "string" and call.owner:
@@ -225,9 +236,15 @@ class Builder(CallBuilder):
         except Unsupported as exc:
             cls.raw_only.append((info.name, str(exc)))
             return
-        name = self.rename(pascal(mem.name))
-        if names is not None:
-            self._name(cls, name, names, info.name, call)
+        if mem.joins is not None:
+            # Overloads the method it joins (another first input): same names, no new ones claimed.
+            target = next(m_ for m_ in self.binding.classes[cls.c_handle].members if m_.name == mem.joins)
+            name = self.rename(pascal(target.name))
+            stream = pascal(target.stream) if target.stream else None
+        else:
+            name = self.rename(pascal(mem.name))
+            stream = pascal(mem.stream) if mem.stream else None
+            if names is not None:
+                self._name(cls, name, names, info.name, call)
         kind = MemberKind.CALLBACK_METHOD if call.callback else MemberKind.METHOD
-        cls.members.append(MemberView(kind, name, f"Calls <c>{info.name}</c>.", call, static=static,
-                                      stream=pascal(mem.stream) if mem.stream else None))
+        cls.members.append(MemberView(kind, name, f"Calls <c>{info.name}</c>.", call, static=static, stream=stream))

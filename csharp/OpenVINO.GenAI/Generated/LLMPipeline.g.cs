@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 using OpenVINO.GenAI.Native;
 using OpenVINO.Interop;
 
@@ -57,38 +58,49 @@ namespace OpenVINO.GenAI
 
         /// <summary>
         /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
-        /// end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
-        /// used as given, with the model's chat template applied when its configuration asks for it; between
-        /// <see cref="LLMPipeline.StartChat"/> and <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the
-        /// conversation and adds each prompt and answer to it.
-        /// No callback is passed.
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// No callback is passed unless the token can be cancelled.
         /// </summary>
         /// <param name="inputs">The prompt.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
         /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
         /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
-        public DecodedResults Generate(string inputs, GenerationConfig config = null)
+        public DecodedResults Generate(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return __ov_genai_llm_pipeline_generate(inputs, config, null);
+            if (!cancellationToken.CanBeCanceled) return __ov_genai_llm_pipeline_generate(inputs, generationConfig, null);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(null, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
         /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
-        /// end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
-        /// used as given, with the model's chat template applied when its configuration asks for it; between
-        /// <see cref="LLMPipeline.StartChat"/> and <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the
-        /// conversation and adds each prompt and answer to it.
-        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// <paramref name="callback"/> runs for every chunk the library produces, possibly on a native worker
         /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
         /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
         /// here once the native call has returned.
         /// </summary>
         /// <param name="inputs">The prompt.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
         /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
         /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
@@ -96,30 +108,38 @@ namespace OpenVINO.GenAI
         /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
         /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
         /// from this call.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
-        public DecodedResults Generate(string inputs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        public DecodedResults Generate(string inputs, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_llm_pipeline_generate(inputs, config, callback);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(callback, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
         /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
-        /// end-of-sequence token, a stop string or a streamer asking to stop). Outside a chat the prompt is
-        /// used as given, with the model's chat template applied when its configuration asks for it; between
-        /// <see cref="LLMPipeline.StartChat"/> and <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the
-        /// conversation and adds each prompt and answer to it.
-        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
-        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
-        /// native call has returned.
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// <paramref name="callback"/> runs for every chunk, possibly on a native worker thread, and answers
+        /// true to stop the generation (keeping what was produced), false to go on. If it throws, the library
+        /// is asked to end the call (StreamingStatus.Cancel) and the exception is rethrown here once the native
+        /// call has returned.
         /// </summary>
         /// <param name="inputs">The prompt.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
         /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
         /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
@@ -127,19 +147,157 @@ namespace OpenVINO.GenAI
         /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
         /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
         /// from this call.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
-        public DecodedResults Generate(string inputs, GenerationConfig config, Action<string> callback)
+        public DecodedResults Generate(string inputs, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromBool(callback, StreamingStatus.Running, StreamingStatus.Stop), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __cancel.Callback));
+
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// <paramref name="callback"/> sees every chunk, possibly on a native worker thread, and the generation
+        /// goes on. If it throws, the library is asked to end the call (StreamingStatus.Cancel) and the
+        /// exception is rethrown here once the native call has returned.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <see cref="StreamingStatus.Stop"/> to end
+        /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
+        /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
+        /// from this call.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public DecodedResults Generate(string inputs, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromAction(callback, StreamingStatus.Running), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __cancel.Callback));
+
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// <paramref name="streamer"/>'s Write runs for every chunk, possibly on a native worker thread, and
+        /// its End once the generation ended (not after Write threw, nor after a cancellation).
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="streamer">Receives the decoded text chunk by chunk (see StreamerBase).</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public DecodedResults Generate(string inputs, GenerationConfig generationConfig, StreamerBase<StreamingStatus> streamer, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(streamer.Write, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __cancel.Callback));
+
+            streamer.End();
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// The generation runs on a thread-pool thread (a long-running task); the task ends in the Canceled
+        /// state when <paramref name="cancellationToken"/> stopped it.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+
+            return Task.Factory.StartNew(() => Generate(inputs, generationConfig, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> runs
+        /// as for the blocking form.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <see cref="StreamingStatus.Stop"/> to end
+        /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
+        /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
+        /// from this call.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(string inputs, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+
             if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_llm_pipeline_generate(inputs, config, (__a0) =>
-            {
-                callback(__a0);
-                return StreamingStatus.Running;
-            });
+            return Task.Factory.StartNew(() => Generate(inputs, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
         }
 
         /// <summary>
@@ -152,167 +310,299 @@ namespace OpenVINO.GenAI
         /// a new generation.
         /// </summary>
         /// <param name="inputs">The prompt.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
-        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
-        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
-        /// <remarks>
-        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
-        /// </remarks>
-        public ResultStream<DecodedResults, PerfMetrics> Stream(string inputs, GenerationConfig config = null)
-        {
-            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
-            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
-
-            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
-            var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate(inputs, config, __callback)); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
-        }
-
-        /// <summary>
-        /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; each item is
-        /// one decoded piece of text as the library produces it. Leaving the loop early stops the generation
-        /// and frees the pipeline.
-        /// Asynchronous form of <see cref="Stream"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
-        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
-        /// <see cref="OperationCanceledException"/>.
-        /// </summary>
-        /// <param name="inputs">The prompt.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own (see
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
         /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
         /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
-        public ResultStream<DecodedResults, PerfMetrics> StreamAsync(string inputs, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<DecodedResults, PerfMetrics> Stream(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
+            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
             var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate(inputs, config, __callback)); },
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __callback)); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>
-        /// Generates the assistant's next message for a whole conversation: the messages of <c>history</c> go
-        /// through the model's chat template, and the answer is returned. The library does not add the answer
-        /// to <c>history</c>; append it yourself to continue the conversation.
-        /// No callback is passed.
+        /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; each item is
+        /// one decoded piece of text as the library produces it. Leaving the loop early stops the generation
+        /// and frees the pipeline.
+        /// Asynchronous form of <see cref="Stream(string, GenerationConfig, CancellationToken)"/>: chunks
+        /// arrive through <c>await</c>-able <c>MoveNextAsync</c> calls. Cancelling
+        /// <paramref name="cancellationToken"/> asks the library to cancel (StreamingStatus.Cancel) at its next
+        /// chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public ResultStream<DecodedResults, PerfMetrics> StreamAsync(string inputs, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+
+            var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate(inputs, generationConfig, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// No callback is passed unless the token can be cancelled.
         /// </summary>
         /// <param name="history">The conversation so far (system, user and assistant messages).</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated message with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config = null)
+        public DecodedResults Generate(ChatHistory history, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return __ov_genai_llm_pipeline_generate_with_history(history, config, null);
+            if (!cancellationToken.CanBeCanceled) return __ov_genai_llm_pipeline_generate_with_history(history, generationConfig, null);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(null, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
-        /// Generates the assistant's next message for a whole conversation: the messages of <c>history</c> go
-        /// through the model's chat template, and the answer is returned. The library does not add the answer
-        /// to <c>history</c>; append it yourself to continue the conversation.
-        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// <paramref name="callback"/> runs for every chunk the library produces, possibly on a native worker
         /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
         /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
         /// here once the native call has returned.
         /// </summary>
         /// <param name="history">The conversation so far (system, user and assistant messages).</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated message with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config, Func<string, StreamingStatus> callback)
+        public DecodedResults Generate(ChatHistory history, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_llm_pipeline_generate_with_history(history, config, callback);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(callback, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
-        /// Generates the assistant's next message for a whole conversation: the messages of <c>history</c> go
-        /// through the model's chat template, and the answer is returned. The library does not add the answer
-        /// to <c>history</c>; append it yourself to continue the conversation.
-        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
-        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
-        /// native call has returned.
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// <paramref name="callback"/> runs for every chunk, possibly on a native worker thread, and answers
+        /// true to stop the generation (keeping what was produced), false to go on. If it throws, the library
+        /// is asked to end the call (StreamingStatus.Cancel) and the exception is rethrown here once the native
+        /// call has returned.
         /// </summary>
         /// <param name="history">The conversation so far (system, user and assistant messages).</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated message with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public DecodedResults GenerateWithHistory(ChatHistory history, GenerationConfig config, Action<string> callback)
+        public DecodedResults Generate(ChatHistory history, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
-            if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_llm_pipeline_generate_with_history(history, config, (__a0) =>
-            {
-                callback(__a0);
-                return StreamingStatus.Running;
-            });
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromBool(callback, StreamingStatus.Running, StreamingStatus.Stop), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
-        /// The iterator form of <c>LLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts;
-        /// leaving the loop early stops the generation.
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// <paramref name="callback"/> sees every chunk, possibly on a native worker thread, and the generation
+        /// goes on. If it throws, the library is asked to end the call (StreamingStatus.Cancel) and the
+        /// exception is rethrown here once the native call has returned.
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public DecodedResults Generate(ChatHistory history, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromAction(callback, StreamingStatus.Running), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __cancel.Callback));
+
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// <paramref name="streamer"/>'s Write runs for every chunk, possibly on a native worker thread, and
+        /// its End once the generation ended (not after Write threw, nor after a cancellation).
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="streamer">Receives the decoded text chunk by chunk (see StreamerBase).</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public DecodedResults Generate(ChatHistory history, GenerationConfig generationConfig, StreamerBase<StreamingStatus> streamer, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(streamer.Write, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __cancel.Callback));
+
+            streamer.End();
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); the task ends in the Canceled
+        /// state when <paramref name="cancellationToken"/> stopped it.
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(ChatHistory history, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            return Task.Factory.StartNew(() => Generate(history, generationConfig, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> runs
+        /// as for the blocking form.
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(ChatHistory history, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(history, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
+        /// loop early stops the generation.
         /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
         /// Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for the native call
         /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
         /// a new generation.
         /// </summary>
         /// <param name="history">The conversation so far (system, user and assistant messages).</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public ResultStream<DecodedResults, PerfMetrics> StreamWithHistory(ChatHistory history, GenerationConfig config = null)
+        public ResultStream<DecodedResults, PerfMetrics> Stream(ChatHistory history, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
             var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>
-        /// The iterator form of <c>LLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts;
-        /// leaving the loop early stops the generation.
-        /// Asynchronous form of <see cref="StreamWithHistory"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
-        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
-        /// <see cref="OperationCanceledException"/>.
+        /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
+        /// loop early stops the generation.
+        /// Asynchronous form of <see cref="Stream(ChatHistory, GenerationConfig, CancellationToken)"/>: chunks
+        /// arrive through <c>await</c>-able <c>MoveNextAsync</c> calls. Cancelling
+        /// <paramref name="cancellationToken"/> asks the library to cancel (StreamingStatus.Cancel) at its next
+        /// chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
         /// </summary>
         /// <param name="history">The conversation so far (system, user and assistant messages).</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public ResultStream<DecodedResults, PerfMetrics> StreamWithHistoryAsync(ChatHistory history, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<DecodedResults, PerfMetrics> StreamAsync(ChatHistory history, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             var __stream = new ResultStream<DecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate_with_history(history, config, __callback)); },
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_llm_pipeline_generate_with_history(history, generationConfig, __callback)); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
@@ -415,14 +705,14 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe DecodedResults __ov_genai_llm_pipeline_generate(string inputs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        private unsafe DecodedResults __ov_genai_llm_pipeline_generate(string inputs, GenerationConfig generationConfig, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
             if (inputs == null) throw new ArgumentNullException(nameof(inputs));
 
             byte[] __inputs_utf8 = Utf8.Encode(inputs, nameof(inputs));
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(config, "GenerationConfig"))
+            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
             using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __inputs_ptr = __inputs_utf8)
@@ -467,14 +757,14 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe DecodedResults __ov_genai_llm_pipeline_generate_with_history(ChatHistory history, GenerationConfig config, Func<string, StreamingStatus> callback)
+        private unsafe DecodedResults __ov_genai_llm_pipeline_generate_with_history(ChatHistory history, GenerationConfig generationConfig, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
-            using (var __config = Lease.Of(config, "GenerationConfig"))
+            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
             using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {

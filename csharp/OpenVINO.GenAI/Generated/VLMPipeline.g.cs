@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 using OpenVINO.GenAI.Native;
 using OpenVINO.Interop;
 
@@ -53,79 +54,210 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Generates an answer to <c>text_inputs</c> about the given images (none is fine: the model then
-        /// answers from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay
-        /// part of the conversation.
-        /// No callback is passed.
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// No callback is passed unless the token can be cancelled.
         /// </summary>
-        /// <param name="textInputs">The prompt.</param>
-        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
         /// the prompt refers to them.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated text with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
         /// </remarks>
-        public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
+        public VLMDecodedResults Generate(string prompt, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, null);
+            if (!cancellationToken.CanBeCanceled) return __ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, null);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(null, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
-        /// Generates an answer to <c>text_inputs</c> about the given images (none is fine: the model then
-        /// answers from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay
-        /// part of the conversation.
-        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// <paramref name="callback"/> runs for every chunk the library produces, possibly on a native worker
         /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
         /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
         /// here once the native call has returned.
         /// </summary>
-        /// <param name="textInputs">The prompt.</param>
-        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
         /// the prompt refers to them.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated text with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
         /// </remarks>
-        public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        public VLMDecodedResults Generate(string prompt, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, callback);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(callback, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
-        /// Generates an answer to <c>text_inputs</c> about the given images (none is fine: the model then
-        /// answers from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay
-        /// part of the conversation.
-        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
-        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
-        /// native call has returned.
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// <paramref name="callback"/> runs for every chunk, possibly on a native worker thread, and answers
+        /// true to stop the generation (keeping what was produced), false to go on. If it throws, the library
+        /// is asked to end the call (StreamingStatus.Cancel) and the exception is rethrown here once the native
+        /// call has returned.
         /// </summary>
-        /// <param name="textInputs">The prompt.</param>
-        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
         /// the prompt refers to them.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated text with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
         /// </remarks>
-        public VLMDecodedResults Generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Action<string> callback)
+        public VLMDecodedResults Generate(string prompt, NativeObject[] images, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromBool(callback, StreamingStatus.Running, StreamingStatus.Stop), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __cancel.Callback));
+
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// <paramref name="callback"/> sees every chunk, possibly on a native worker thread, and the generation
+        /// goes on. If it throws, the library is asked to end the call (StreamingStatus.Cancel) and the
+        /// exception is rethrown here once the native call has returned.
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public VLMDecodedResults Generate(string prompt, NativeObject[] images, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromAction(callback, StreamingStatus.Running), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __cancel.Callback));
+
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// <paramref name="streamer"/>'s Write runs for every chunk, possibly on a native worker thread, and
+        /// its End once the generation ended (not after Write threw, nor after a cancellation).
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="streamer">Receives the decoded text chunk by chunk (see StreamerBase).</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public VLMDecodedResults Generate(string prompt, NativeObject[] images, GenerationConfig generationConfig, StreamerBase<StreamingStatus> streamer, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(streamer.Write, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __cancel.Callback));
+
+            streamer.End();
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); the task ends in the Canceled
+        /// state when <paramref name="cancellationToken"/> stopped it.
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(string prompt, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
+
+            return Task.Factory.StartNew(() => Generate(prompt, images, generationConfig, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> runs
+        /// as for the blocking form.
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(string prompt, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
+
             if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, (__a0) =>
-            {
-                callback(__a0);
-                return StreamingStatus.Running;
-            });
+            return Task.Factory.StartNew(() => Generate(prompt, images, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
         }
 
         /// <summary>
@@ -136,169 +268,296 @@ namespace OpenVINO.GenAI
         /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
         /// a new generation.
         /// </summary>
-        /// <param name="textInputs">The prompt.</param>
-        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
         /// the prompt refers to them.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
-        /// <remarks>
-        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
-        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
-        /// </remarks>
-        public ResultStream<VLMDecodedResults, PerfMetrics> Stream(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null)
-        {
-            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
-            if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
-
-            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
-            var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
-        }
-
-        /// <summary>
-        /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
-        /// loop early stops it.
-        /// Asynchronous form of <see cref="Stream"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
-        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
-        /// <see cref="OperationCanceledException"/>.
-        /// </summary>
-        /// <param name="textInputs">The prompt.</param>
-        /// <param name="rgbs">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
-        /// the prompt refers to them.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
         /// </remarks>
-        public ResultStream<VLMDecodedResults, PerfMetrics> StreamAsync(string textInputs, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<VLMDecodedResults, PerfMetrics> Stream(string prompt, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
-            if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
+
+            // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
+            var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
+        }
+
+        /// <summary>
+        /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
+        /// loop early stops it.
+        /// Asynchronous form of
+        /// <see cref="Stream(string, NativeObject[], GenerationConfig, CancellationToken)"/>: chunks arrive
+        /// through <c>await</c>-able <c>MoveNextAsync</c> calls. Cancelling
+        /// <paramref name="cancellationToken"/> asks the library to cancel (StreamingStatus.Cancel) at its next
+        /// chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public ResultStream<VLMDecodedResults, PerfMetrics> StreamAsync(string prompt, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
 
             var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate(textInputs, rgbs, config, __callback)); },
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate(prompt, images, generationConfig, __callback)); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>
         /// Generates the assistant's next message for a conversation and the given images. The library does not
         /// add the answer to <c>history</c>.
-        /// No callback is passed.
+        /// No callback is passed unless the token can be cancelled.
         /// </summary>
         /// <param name="history">The conversation so far.</param>
-        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated message with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
+        public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, null);
+            if (!cancellationToken.CanBeCanceled) return __ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, null);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(null, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
         /// Generates the assistant's next message for a conversation and the given images. The library does not
         /// add the answer to <c>history</c>.
-        /// <paramref name="callback"/> runs for every call the library makes, possibly on a native worker
+        /// <paramref name="callback"/> runs for every chunk the library produces, possibly on a native worker
         /// thread; its return value tells the library whether to go on. If it throws, the library is asked to
         /// end the call (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown
         /// here once the native call has returned.
         /// </summary>
         /// <param name="history">The conversation so far.</param>
-        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated message with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, callback);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(callback, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
         /// Generates the assistant's next message for a conversation and the given images. The library does not
         /// add the answer to <c>history</c>.
-        /// <paramref name="callback"/> sees every call the library makes, possibly on a native worker thread,
-        /// and always answers StreamingStatus.Running. If it throws, the library is asked to end the call
-        /// (StreamingStatus.Cancel), user code is not called again, and the exception is rethrown here once the
-        /// native call has returned.
+        /// <paramref name="callback"/> runs for every chunk, possibly on a native worker thread, and answers
+        /// true to stop the generation (keeping what was produced), false to go on. If it throws, the library
+        /// is asked to end the call (StreamingStatus.Cancel) and the exception is rethrown here once the native
+        /// call has returned.
         /// </summary>
         /// <param name="history">The conversation so far.</param>
-        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
         /// <returns>The generated message with its score and the performance metrics of the call.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public VLMDecodedResults GenerateWithHistory(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Action<string> callback)
+        public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
-            if (callback == null) throw new ArgumentNullException(nameof(callback));
-            return __ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, (__a0) =>
-            {
-                callback(__a0);
-                return StreamingStatus.Running;
-            });
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromBool(callback, StreamingStatus.Running, StreamingStatus.Stop), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __cancel.Callback));
+
+            return __result;
         }
 
         /// <summary>
-        /// The iterator form of <c>VLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts.
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// <paramref name="callback"/> sees every chunk, possibly on a native worker thread, and the generation
+        /// goes on. If it throws, the library is asked to end the call (StreamingStatus.Cancel) and the
+        /// exception is rethrown here once the native call has returned.
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(Cancellable<StreamingStatus>.FromAction(callback, StreamingStatus.Running), cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __cancel.Callback));
+
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// <paramref name="streamer"/>'s Write runs for every chunk, possibly on a native worker thread, and
+        /// its End once the generation ended (not after Write threw, nor after a cancellation).
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="streamer">Receives the decoded text chunk by chunk (see StreamerBase).</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, StreamerBase<StreamingStatus> streamer, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            cancellationToken.ThrowIfCancellationRequested();
+            var __cancel = new Cancellable<StreamingStatus>(streamer.Write, cancellationToken, StreamingStatus.Running, StreamingStatus.Cancel);
+            var __result = __cancel.Finish(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __cancel.Callback));
+
+            streamer.End();
+            return __result;
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// The generation runs on a thread-pool thread (a long-running task); the task ends in the Canceled
+        /// state when <paramref name="cancellationToken"/> stopped it.
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(ChatHistory history, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            return Task.Factory.StartNew(() => Generate(history, images, generationConfig, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> runs
+        /// as for the blocking form.
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(history, images, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts.
         /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
         /// Leaving the loop early asks the library to stop (StreamingStatus.Stop) and waits for the native call
         /// to return; errors (including a non-OK status) are thrown from the enumerator. Every enumeration runs
         /// a new generation.
         /// </summary>
         /// <param name="history">The conversation so far.</param>
-        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public ResultStream<VLMDecodedResults, PerfMetrics> StreamWithHistory(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null)
+        public ResultStream<VLMDecodedResults, PerfMetrics> Stream(ChatHistory history, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             // Its Results / PerfMetrics: what the generation returned, once an enumeration has ended.
             var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)); },
-                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, CancellationToken.None));
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __callback)); },
+                StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
         /// <summary>
-        /// The iterator form of <c>VLMPipeline.GenerateWithHistory</c>: nothing runs until iteration starts.
-        /// Asynchronous form of <see cref="StreamWithHistory"/>: chunks arrive through <c>await</c>-able
-        /// <c>MoveNextAsync</c> calls. Cancelling <paramref name="cancellationToken"/> asks the library to
-        /// cancel (StreamingStatus.Cancel) at its next chunk and ends the enumeration with an
-        /// <see cref="OperationCanceledException"/>.
+        /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts.
+        /// Asynchronous form of
+        /// <see cref="Stream(ChatHistory, NativeObject[], GenerationConfig, CancellationToken)"/>: chunks
+        /// arrive through <c>await</c>-able <c>MoveNextAsync</c> calls. Cancelling
+        /// <paramref name="cancellationToken"/> asks the library to cancel (StreamingStatus.Cancel) at its next
+        /// chunk and ends the enumeration with an <see cref="OperationCanceledException"/>.
         /// </summary>
         /// <param name="history">The conversation so far.</param>
-        /// <param name="rgbs">The images, as for <c>VLMPipeline.Generate</c>.</param>
-        /// <param name="config">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
         /// <param name="cancellationToken">Stops the generation when cancelled (the enumeration then throws OperationCanceledException).</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
-        public ResultStream<VLMDecodedResults, PerfMetrics> StreamWithHistoryAsync(ChatHistory history, NativeObject[] rgbs = null, GenerationConfig config = null, CancellationToken cancellationToken = default(CancellationToken))
+        public ResultStream<VLMDecodedResults, PerfMetrics> StreamAsync(ChatHistory history, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             var __stream = new ResultStream<VLMDecodedResults, PerfMetrics>(__results => __results.PerfMetrics);
-            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate_with_history(history, rgbs, config, __callback)); },
+            return __stream.Attach(new ChunkStream<StreamingStatus>(__callback => { __stream.Complete(__ov_genai_vlm_pipeline_generate_with_history(history, images, generationConfig, __callback)); },
                 StreamingStatus.Running, StreamingStatus.Stop, StreamingStatus.Cancel, cancellationToken));
         }
 
@@ -401,15 +660,15 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate(string textInputs, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate(string prompt, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
-            if (textInputs == null) throw new ArgumentNullException(nameof(textInputs));
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
 
-            byte[] __text_inputs_utf8 = Utf8.Encode(textInputs, nameof(textInputs));
+            byte[] __text_inputs_utf8 = Utf8.Encode(prompt, nameof(prompt));
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __rgbs = ImageTensors.Check(HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)), nameof(rgbs)))
+            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
+            using (var __rgbs = ImageTensors.Check(HandleArray.OfType(images, "ov_tensor_t", nameof(images)), nameof(images)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __text_inputs_ptr = __text_inputs_utf8)
@@ -430,7 +689,7 @@ namespace OpenVINO.GenAI
                 }
                 finally
                 {
-                    __status = NativeMethods.ov_genai_vlm_pipeline_generate(__self.Pointer, __text_inputs_ptr, __rgbs.Pointer, new UIntPtr((ulong)(rgbs == null ? 0 : rgbs.Length)), __config.Pointer, __callback_ptr, &__results);
+                    __status = NativeMethods.ov_genai_vlm_pipeline_generate(__self.Pointer, __text_inputs_ptr, __rgbs.Pointer, new UIntPtr((ulong)(images == null ? 0 : images.Length)), __config.Pointer, __callback_ptr, &__results);
 
                     GC.KeepAlive(__scope);
                 }
@@ -454,15 +713,15 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate_with_history(ChatHistory history, NativeObject[] rgbs, GenerationConfig config, Func<string, StreamingStatus> callback)
+        private unsafe VLMDecodedResults __ov_genai_vlm_pipeline_generate_with_history(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback)
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
-            using (var __config = Lease.Of(config, "GenerationConfig"))
-            using (var __rgbs = ImageTensors.Check(HandleArray.OfType(rgbs, "ov_tensor_t", nameof(rgbs)), nameof(rgbs)))
+            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
+            using (var __rgbs = ImageTensors.Check(HandleArray.OfType(images, "ov_tensor_t", nameof(images)), nameof(images)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {
@@ -482,7 +741,7 @@ namespace OpenVINO.GenAI
                 }
                 finally
                 {
-                    __status = NativeMethods.ov_genai_vlm_pipeline_generate_with_history(__self.Pointer, __history.Pointer, __rgbs.Pointer, new UIntPtr((ulong)(rgbs == null ? 0 : rgbs.Length)), __config.Pointer, __callback_ptr, &__results);
+                    __status = NativeMethods.ov_genai_vlm_pipeline_generate_with_history(__self.Pointer, __history.Pointer, __rgbs.Pointer, new UIntPtr((ulong)(images == null ? 0 : images.Length)), __config.Pointer, __callback_ptr, &__results);
 
                     GC.KeepAlive(__scope);
                 }

@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 using OpenVINO.GenAI.Native;
 using OpenVINO.Interop;
 
@@ -55,16 +56,16 @@ namespace OpenVINO.GenAI
         /// Transcribes (or translates, see <see cref="WhisperGenerationConfig.Task"/>) the audio. Audio longer
         /// than 30 seconds is processed in 30-second windows.
         /// </summary>
-        /// <param name="rawSpeech">The audio: mono samples at 16 kHz as floats in [-1, 1].</param>
-        /// <param name="config">Recognition settings for this call; null uses the pipeline's own.</param>
+        /// <param name="rawSpeechInput">The audio: mono samples at 16 kHz as floats in [-1, 1].</param>
+        /// <param name="generationConfig">Recognition settings for this call; null uses the pipeline's own.</param>
         /// <returns>The text, its score, the timestamped chunks when asked for, and the performance metrics.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_whisper_pipeline_generate</c>.</para>
         /// </remarks>
-        public WhisperDecodedResults Generate(float[] rawSpeech, WhisperGenerationConfig config = null)
+        public WhisperDecodedResults Generate(float[] rawSpeechInput, WhisperGenerationConfig generationConfig = null)
         {
-            return __ov_genai_whisper_pipeline_generate(rawSpeech, config);
+            return __ov_genai_whisper_pipeline_generate(rawSpeechInput, generationConfig);
         }
 
         /// <summary>
@@ -142,19 +143,19 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe WhisperDecodedResults __ov_genai_whisper_pipeline_generate(float[] rawSpeech, WhisperGenerationConfig config)
+        private unsafe WhisperDecodedResults __ov_genai_whisper_pipeline_generate(float[] rawSpeechInput, WhisperGenerationConfig generationConfig)
         {
             ApiVersion.Require("ov_genai_whisper_pipeline_generate", 2);
-            if (rawSpeech == null) throw new ArgumentNullException(nameof(rawSpeech));
+            if (rawSpeechInput == null) throw new ArgumentNullException(nameof(rawSpeechInput));
 
-            float[] __raw_speech_pinned = NativeArray.OrDummy(rawSpeech);
+            float[] __raw_speech_pinned = NativeArray.OrDummy(rawSpeechInput);
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(config, "WhisperGenerationConfig"))
+            using (var __config = Lease.Of(generationConfig, "WhisperGenerationConfig"))
             fixed (float* __raw_speech_ptr = __raw_speech_pinned)
             {
                 IntPtr __results = default(IntPtr);
                 Status __status;
-                __status = NativeMethods.ov_genai_whisper_pipeline_generate(__self.Pointer, __raw_speech_ptr, new UIntPtr((ulong)(rawSpeech == null ? 0 : rawSpeech.Length)), __config.Pointer, &__results);
+                __status = NativeMethods.ov_genai_whisper_pipeline_generate(__self.Pointer, __raw_speech_ptr, new UIntPtr((ulong)(rawSpeechInput == null ? 0 : rawSpeechInput.Length)), __config.Pointer, &__results);
 
                 var __results_owned = __results == IntPtr.Zero ? null : new WhisperDecodedResultsHandle(__results);
                 if (__status != Status.Ok)

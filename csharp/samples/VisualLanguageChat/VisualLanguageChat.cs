@@ -67,7 +67,7 @@ namespace OpenVINO.GenAI.Samples
                             continue;
                         }
                         history.PushBack("user", prompt);
-                        VLMDecodedResults results = pipeline.GenerateWithHistory(history, first ? images : new Ov.Tensor[0], config,
+                        VLMDecodedResults results = pipeline.Generate(history, first ? images : new Ov.Tensor[0], config,
                                                                                  chunk => output.Write(chunk));
                         string answer = results.ToString();
                         history.PushBack("assistant", answer);

@@ -234,13 +234,13 @@ namespace GenAIInterop.Tests
             using (var history = new ChatHistory())
             {
                 long during = Live();
-                Equal("inputs", Throws<ArgumentNullException>(() => pipe.Generate(null, config), "null prompt").ParamName, "prompt name");
+                Equal("inputs", Throws<ArgumentNullException>(() => pipe.Generate((string)null, config), "null prompt").ParamName, "prompt name");
                 Throws<ArgumentNullException>(() => pipe.Generate("x", config, (Func<string, StreamingStatus>)null), "null callback");
-                Throws<ArgumentNullException>(() => pipe.Stream(null), "null prompt, eager in Stream");
+                Throws<ArgumentNullException>(() => pipe.Stream((string)null), "null prompt, eager in Stream");
                 Throws<ArgumentNullException>(() => history.PushBack((JsonContainer)null), "null handle");
                 Throws<ArgumentNullException>(() => config.StopStrings = null, "null array");
                 Throws<ArgumentException>(() => config.StopStrings = new[] { "a", null }, "null element");
-                Throws<ArgumentNullException>(() => pipe.GenerateWithHistory(null), "null history");
+                Throws<ArgumentNullException>(() => pipe.Generate((ChatHistory)null), "null history");
                 Equal(during, Live(), "no native object was made");
             }
             Equal(before, Live(), "live objects");
@@ -398,7 +398,7 @@ namespace GenAIInterop.Tests
                 history.PushBack("user", "Hello");
                 Equal(2UL, history.Size, "size");
                 string streamed = "";
-                var results = pipe.GenerateWithHistory(history, config, chunk => { streamed += chunk; });
+                var results = pipe.Generate(history, config, chunk => { streamed += chunk; });
                 Equal(results.ToString(), streamed, "streamed");
                 using (var messages = history.GetMessages()) Check(messages.ToJsonString().StartsWith("[", StringComparison.Ordinal), "array");
                 history.PopBack();
@@ -608,6 +608,92 @@ namespace GenAIInterop.Tests
             }
         }
 
+        // Issue 11: every generate form takes a CancellationToken; cancelling stops the native generation,
+        // throws OperationCanceledException, and the pipeline is free for the next call right after.
+        public static void TestCancellationTokenOnEveryForm()
+        {
+            long before = Live();
+            using (var pipe = Pipeline("PA"))
+            using (var config = Config(100000))
+            using (var small = Config())
+            {
+                config.IgnoreEos = true;
+                int seen = 0;
+                using (var cancel = new CancellationTokenSource())
+                {
+                    Throws<OperationCanceledException>(() => pipe.Generate("Hello", config, chunk =>
+                    {
+                        if (++seen == 3) cancel.Cancel();
+                        return StreamingStatus.Running;
+                    }, cancel.Token), "Func form");
+                    Check(seen >= 3 && seen < 1000, "stopped early after " + seen + " chunks");
+                    Check(Text(pipe, "Hi", small).Length > 0, "pipeline free again");
+                    Throws<OperationCanceledException>(() => pipe.Generate("Hello", config, cancel.Token), "blocking form, already cancelled");
+                    Throws<OperationCanceledException>(() => pipe.Stream("Hello", config, cancel.Token).GetEnumerator().MoveNext(), "Stream");
+                }
+                seen = 0;
+                using (var cancel = new CancellationTokenSource())
+                {
+                    Throws<OperationCanceledException>(() => pipe.Generate("Hello", config, (string chunk) => { if (++seen == 3) cancel.Cancel(); }, cancel.Token),
+                        "Action form");
+                    Check(seen >= 3 && seen < 1000, "Action: stopped early after " + seen + " chunks");
+                }
+                seen = 0;
+                using (var cancel = new CancellationTokenSource())
+                {
+                    var task = pipe.GenerateAsync("Hello", config, chunk =>
+                    {
+                        if (++seen == 3) cancel.Cancel();
+                        return StreamingStatus.Running;
+                    }, cancel.Token);
+                    var failure = Throws<AggregateException>(() => task.Wait(), "GenerateAsync");
+                    Check(failure.InnerException is OperationCanceledException, "OperationCanceledException, got " + failure.InnerException);
+                    Check(task.IsCanceled, "the task is Canceled");
+                }
+                using (var results = pipe.GenerateAsync("Hi", small).Result) Equal(Text(pipe, "Hi", small), results.GetString(), "GenerateAsync result");
+            }
+            Equal(before, Live(), "live objects");
+        }
+
+        private sealed class Collector : StreamerBase
+        {
+            public readonly List<string> Chunks = new List<string>();
+            public int Ended;
+            public int StopAfter;
+
+            public override StreamingStatus Write(string chunk)
+            {
+                Chunks.Add(chunk);
+                return Chunks.Count == StopAfter ? StreamingStatus.Stop : StreamingStatus.Running;
+            }
+
+            public override void End()
+            {
+                Ended++;
+            }
+        }
+
+        public static void TestStreamerObjectsAndBoolCallbacks()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(30))
+            {
+                var all = new Collector();
+                using (var results = pipe.Generate("Hello", config, all))
+                {
+                    Equal(results.GetString(), string.Concat(all.Chunks), "StreamerBase chunks make the text");
+                    Equal(1, all.Ended, "End once");
+                }
+                var stopping = new Collector { StopAfter = 2 };
+                pipe.Generate("Hello", config, stopping).Dispose();
+                Check(stopping.Chunks.Count >= 2 && stopping.Chunks.Count <= 3 && stopping.Ended == 1, "Stop from Write");
+                int calls = 0;
+                pipe.Generate("Hello", config, (string chunk) => ++calls == 2).Dispose();
+                Check(calls >= 2 && calls <= 3, "true from a Func<string, bool> stops, after " + calls);
+                Throws<ArgumentNullException>(() => pipe.Generate("Hello", config, (StreamerBase)null), "null streamer");
+            }
+        }
+
         // await foreach needs C# 8; this is what it expands to.
         private static async Task<List<string>> Collect(IAsyncEnumerable<string> stream, CancellationToken token, int cancelAfter,
                                                         CancellationTokenSource cancel = null, List<string> into = null)
@@ -711,7 +797,7 @@ namespace GenAIInterop.Tests
                     }
                     catch (ArgumentException e)
                     {
-                        Check(e.ParamName == "rgbs" && e.Message.Contains("GenerationConfig holds a ov_genai_generation_config, not a ov_tensor_t"), e.Message);
+                        Check(e.ParamName == "images" && e.Message.Contains("GenerationConfig holds a ov_genai_generation_config, not a ov_tensor_t"), e.Message);
                     }
                 }
             }

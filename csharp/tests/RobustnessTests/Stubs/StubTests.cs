@@ -59,12 +59,12 @@ namespace GenAIInterop.RobustnessTests
             {
                 Func<string, StreamingStatus> onChunk = chunk => StreamingStatus.Running;
                 Action<string> onEach = chunk => { };
-                Try("GenerateWithHistory", () => pipe.GenerateWithHistory(null));
-                Try("GenerateWithHistory(Func)", () => pipe.GenerateWithHistory(null, null, onChunk));
-                Try("GenerateWithHistory(Action)", () => pipe.GenerateWithHistory(null, null, onEach));
-                Try("GenerateWithHistory(null callback)", () => pipe.GenerateWithHistory(null, null, (Func<string, StreamingStatus>)null));
-                Try("StreamWithHistory", () => pipe.StreamWithHistory(null));
-                Try("StreamWithHistoryAsync", () => pipe.StreamWithHistoryAsync(null));
+                Try("GenerateWithHistory", () => pipe.Generate((ChatHistory)null));
+                Try("GenerateWithHistory(Func)", () => pipe.Generate((ChatHistory)null, null, onChunk));
+                Try("GenerateWithHistory(Action)", () => pipe.Generate((ChatHistory)null, null, onEach));
+                Try("GenerateWithHistory(null callback)", () => pipe.Generate((ChatHistory)null, null, (Func<string, StreamingStatus>)null));
+                Try("StreamWithHistory", () => pipe.Stream((ChatHistory)null));
+                Try("StreamWithHistoryAsync", () => pipe.StreamAsync((ChatHistory)null));
             }
             return 0;
         }
