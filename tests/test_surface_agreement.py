@@ -70,6 +70,9 @@ def _python(c: conv.Conventions) -> dict[str, dict[str, tuple[str, str]]]:
                     out[f.c_name] = ("property", p.py)
         for f in cls.methods:
             out[f.c_name] = ("method", f.py)
+        for f in cls.methods:  # a method joining another is called through it (generate(history))
+            for a in f.alternatives:
+                out[a.c_name] = ("method", f.py)
     members[""] = {f.c_name: ("static", f.py) for f in b.statics()}
     return members
 
