@@ -361,14 +361,14 @@ def test_genai_vlm_pipeline_refuses_an_image_with_no_pixels(native: ov.Native, t
     before = live_objects(double)
     cfg = genai.GenerationConfig(max_new_tokens=5)
     with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.ChatHistory() as history:
-        message = re.escape(f"rgbs[1]: an image of shape {list(shape)} has no pixels (height or width 0)")
+        message = re.escape(f"images[1]: an image of shape {list(shape)} has no pixels (height or width 0)")
         with pytest.raises(ValueError, match=message):
             pipe.generate("Describe", [good, empty], cfg)
         with pytest.raises(ValueError, match=message):
             pipe.stream("Describe", [good, empty], cfg)
         history.push_back(genai.JsonContainer.from_json_string('{"role": "user", "content": "Describe"}'))
         with pytest.raises(ValueError, match=message):
-            pipe.generate_with_history(history, [good, empty], cfg)
+            pipe.generate(history, [good, empty], cfg)
         assert str(pipe.generate("Describe", [good, no_image], cfg))
     gc.collect()
     assert live_objects(double) == before

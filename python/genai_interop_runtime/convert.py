@@ -298,17 +298,16 @@ def _is_array_like(value: object) -> bool:
 
 def _foreign_value(native: Native, value: object, ctype: str, name: str) -> object:
     """`value`, or the object of `ctype` made from it when it is a plain array (numpy; an object whose
-    `data` is one, as upstream's `openvino.Tensor`). An array with a zero-sized dimension is refused:
-    the library was measured to die on an empty image (SIGFPE)."""
+    `data` is one, as upstream's `openvino.Tensor`). (An image with no pixels is refused where the
+    call's image tensors are checked: genai.toml [conventions.image_tensors].)"""
     if isinstance(value, Handle) or hasattr(value, "c_pointer") or _is_cdata_pointer(native, value):
         return value
     data = getattr(value, "data", None)
     array = value if _is_array_like(value) else data if data is not None and _is_array_like(data) else None
     if array is None:
         return value
-    shape = tuple(getattr(array, "shape", ()))
-    if not shape or any(int(d) == 0 for d in shape):
-        raise ValueError(f"{name}: an empty array (shape {list(shape)}) cannot be passed as {ctype.rstrip(' *')}")
+    if not tuple(getattr(array, "shape", ())):
+        raise ValueError(f"{name}: a scalar cannot be passed as {ctype.rstrip(' *')}")
     maker = _FOREIGN_MAKERS.get(ctype)
     package = native.library.foreign_packages.get(ctype.rstrip(" *"))
     if maker is None and package:

@@ -179,9 +179,9 @@ class TensorData:
 def _tensor_from_array(array: Any) -> Any:
     """A `Tensor` over a numpy array, for calls of other bindings taking OpenVINO tensors (e.g. the GenAI
     VLM pipeline's images given as numpy arrays): see genai_interop_runtime.convert.register_foreign_maker."""
-    from ._bindings import Tensor
-
-    return Tensor.from_numpy(array)
+    # The generated Tensor is the class mixing this one in (importing _bindings here would be a circle).
+    tensor_cls = next(cls for cls in TensorData.__subclasses__() if cls.__module__.endswith("._bindings"))
+    return tensor_cls.from_numpy(array)
 
 
 _rconvert.register_foreign_maker("ov_tensor_t *", _tensor_from_array)
