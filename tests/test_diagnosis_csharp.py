@@ -115,8 +115,9 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
     assert rows["refused"][2].startswith("properties: the property 'CACHE_ENCRYPTION_CALLBACKS' is not supported: its "
                                          "value is a struct of two C function pointers")
     assert message("ov_genai_llm_pipeline_generate", rows["busy"]) == (
-        f"{FOUND}this LLMPipeline is busy with another generation: ov_genai_llm_pipeline_generate called from "
-        "a lambda in DiagnosisProbe on thread 'holder' (one LLMPipeline runs one generation at a time)")
+        f"{FOUND}this LLMPipeline is busy with another generation: LLMPipeline.Generate called from a lambda in "
+        "DiagnosisProbe (ov_genai_llm_pipeline_generate) on thread 'holder' (one LLMPipeline runs one generation at a "
+        "time)")
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
@@ -163,8 +164,8 @@ def test_real_library_failures_are_diagnosed(probe: Path, tiny: Path, runtime: s
     assert "found: device 'NPU9' is not available here (available: CPU" in rows["npu9"][2]
     assert "is a file; a Whisper model is loaded from a folder" in rows["whisper"][2]
     assert rows["refused"][0] == "ArgumentException"
-    assert ("this LLMPipeline is busy with another generation: ov_genai_llm_pipeline_generate called from "
-            "a lambda in DiagnosisProbe on thread 'holder'") in rows["busy"][2]
+    assert ("this LLMPipeline is busy with another generation: LLMPipeline.Generate called from a lambda in "
+            "DiagnosisProbe (ov_genai_llm_pipeline_generate) on thread 'holder'") in rows["busy"][2]
     assert rows["fine"] == ["OK"]
 
 

@@ -196,28 +196,40 @@ namespace OpenVINO.Interop
             {
                 return function + " of a stream not finished (enumerate it to the end or dispose it; it runs on " + thread + ")";
             }
-            return function + (calledFrom != null ? " called from " + calledFrom : "") + " on " + thread;
+            // "LLMPipeline.Generate called from App.Main (ov_genai_llm_pipeline_generate) on thread 'worker'"
+            return (calledFrom != null ? calledFrom + " (" + function + ")" : function) + " on " + thread;
         }
 
-        // The first method on the stack outside the OpenVINO bindings (the caller's), as Type.Method.
+        // "Class.Method called from Type.Method": the binding's public method and the first method on the stack
+        // outside the OpenVINO bindings (the caller's); null when the stack says nothing.
         private static string CalledFrom()
         {
             try
             {
                 var trace = new System.Diagnostics.StackTrace(2, false);
+                string api = null;  // the outermost public method of a binding: what the caller called
                 for (int i = 0; i < trace.FrameCount; i++)
                 {
                     System.Reflection.MethodBase method = trace.GetFrame(i).GetMethod();
                     Type type = method == null ? null : method.DeclaringType;
                     if (type == null) continue;
                     string assembly = type.Assembly.GetName().Name;
-                    if (assembly.StartsWith("OpenVINO.", StringComparison.Ordinal)) continue;
+                    if (assembly.StartsWith("OpenVINO.", StringComparison.Ordinal))
+                    {
+                        if (method.IsPublic && type.IsPublic && assembly != "OpenVINO.Interop") api = type.Name + "." + method.Name;
+                        continue;
+                    }
                     while (type.DeclaringType != null && type.Name.StartsWith("<", StringComparison.Ordinal)) type = type.DeclaringType;
                     string name = method.Name;
-                    if (!name.StartsWith("<", StringComparison.Ordinal)) return type.Name + "." + name;
-                    // A lambda: Roslyn names it <Outer>b__N_M, mcs <Outer>m__N or <>m__N.
-                    int close = name.IndexOf('>');
-                    return close > 1 ? type.Name + "." + name.Substring(1, close - 1) + " (a lambda in it)" : "a lambda in " + type.Name;
+                    string caller;
+                    if (!name.StartsWith("<", StringComparison.Ordinal)) caller = type.Name + "." + name;
+                    else
+                    {
+                        // A lambda: Roslyn names it <Outer>b__N_M, mcs <Outer>m__N or <>m__N.
+                        int close = name.IndexOf('>');
+                        caller = close > 1 ? type.Name + "." + name.Substring(1, close - 1) + " (a lambda in it)" : "a lambda in " + type.Name;
+                    }
+                    return (api != null ? api + " " : "") + "called from " + caller;
                 }
             }
             catch (Exception)
