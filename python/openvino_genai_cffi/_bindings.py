@@ -21,6 +21,8 @@ from genai_interop_runtime.results import MeanStdPair as MeanStdPair
 from . import _callbacks as _cb
 from . import _errors
 from . import _native
+# Hand-written (not generated): ChatHistory inherits ChatMessages.
+from ._chat_history import ChatMessages
 from ._callbacks import StreamerCallback
 from ._enums import Status, ChatHistoryStatus, StopCriteria, JsonContainerStatus, StreamingStatus
 
@@ -161,7 +163,7 @@ class JsonContainer(_rh.Handle):
             keep.release()
 
 
-class ChatHistory(_rh.Handle):
+class ChatHistory(ChatMessages, _rh.Handle):
     """A conversation: an ordered list of messages, each a JSON object with a `role` (`system`, `user`,
     `assistant`, `tool`) and a `content`, plus optional tools and extra context for the chat template.
 
