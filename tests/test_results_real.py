@@ -181,3 +181,47 @@ def test_whisper_results_equal_the_official_package(both: tuple[dict[str, Any], 
         assert (got["str"], got["texts"], got["chunks"]) == (ref["str"], ref["texts"], ref["chunks"])
         assert got["scores"] == pytest.approx(ref["scores"], rel=1e-6)  # Whisper has a score getter
         assert got["num_generated_tokens"] == ref["num_generated_tokens"]
+
+
+# -- C# (Mono and CoreCLR): csharp/tests/RealDrivers/ResultsDriver.cs --
+
+@pytest.fixture(scope="module")
+def results_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> Path:
+    from support import dotnet
+
+    library = dotnet.build_library()
+    source = REPO / "csharp" / "tests" / "RealDrivers" / "ResultsDriver.cs"
+    return dotnet.build_exe([source], [library], library.parent / "ResultsDriver.exe")
+
+
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+def test_csharp_results_equal_the_official_package(runtime: str, install: real_genai.GenAIInstall, gguf: Path,
+                                                   tiny_whisper: Path, results_driver: Path, tmp_path: Path,
+                                                   both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    import numpy as np
+
+    from support import dotnet
+
+    official, _ = both
+    audio = tmp_path / "audio.f32"
+    (np.random.default_rng(3).standard_normal(16000 * 2) * 0.1).astype("<f4").tofile(audio)  # as in _SCRIPT
+    env = dotnet.native_env(install.library, install.environment())
+    done = dotnet.RUNNERS[runtime](results_driver, [str(gguf), str(tiny_whisper), str(audio),
+                                                    *(f"{k}={v}" for k, v in F32.items())],
+                                   env, input="\n".join(PROMPTS) + "\n")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    llm = {name: [r for r in rows if r["kind"] == "llm:" + name] for name in LLM_CONFIGS}
+    for name in LLM_CONFIGS:
+        for ref, got in zip(official["llm:" + name], llm[name]):
+            several = len(ref["texts"]) > 1
+            assert (got["str"], got["texts"]) == (ref["str"], ref["texts"])
+            _same_scores(got["scores"], ref["scores"], several)
+            assert (got["num_generated_tokens"], got["num_input_tokens"]) == \
+                (ref["num_generated_tokens"], ref["num_input_tokens"])
+    whisper = [r for r in rows if r["kind"] == "whisper"]
+    for ref, got in zip(official["whisper"], whisper):
+        chunks = None if got["chunks"] is None else [[round(a, 3), round(b, 3), t] for a, b, t in got["chunks"]]
+        assert (got["str"], got["texts"], chunks) == (ref["str"], ref["texts"], ref["chunks"])
+        assert got["scores"] == pytest.approx(ref["scores"], rel=1e-6)
+        assert got["num_generated_tokens"] == ref["num_generated_tokens"]

@@ -55,17 +55,16 @@ PROMPT_LIST = "generate(list[str]) (a batch of prompts) is not accepted (H3)"
 
 CASES = (
     Case("greedy", "text_generation/greedy_causal_lm.py", "llm", ("Hello world",)),
-    Case("chat", "text_generation/chat_sample.py", "llm", (), QUESTIONS,
-         known_gap="ChatHistory.append(dict), generate(ChatHistory, config, streamer), DecodedResults.texts (H2, H3)"),
+    Case("chat", "text_generation/chat_sample.py", "llm", (), QUESTIONS),
     Case("beam-search", "text_generation/beam_search_causal_lm.py", "llm", ("Hello",),
          known_gap=PROMPT_LIST),
     Case("beam-search-two-prompts", "text_generation/beam_search_causal_lm.py", "llm", ("Hello", "The fox"),
          known_gap=PROMPT_LIST),
     Case("prompt-lookup", "text_generation/prompt_lookup_decoding_lm.py", "llm", ("Hello world",)),
     Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS,
-         known_gap="images as official openvino.Tensor objects, ChatHistory, texts (H2, H3)"),
+         known_gap="images as official openvino.Tensor objects, ChatHistory (H3)"),
     Case("vlm-two-images", "visual_language_chat/visual_language_chat.py", "vlm", ("{images}",), VLM_QUESTIONS,
-         known_gap="images as official openvino.Tensor objects, ChatHistory, texts (H2, H3)"),
+         known_gap="images as official openvino.Tensor objects, ChatHistory (H3)"),
 )
 
 
@@ -196,7 +195,6 @@ OWN_COPIES = {
 }
 # Our copies that still wait for a gap to close (strict xfail, as known_gap).
 OWN_COPY_GAPS = {
-    "chat": "ChatHistory.append(dict), DecodedResults.texts (H2, H3)",
     "beam-search": PROMPT_LIST,
     "beam-search-two-prompts": PROMPT_LIST,
 }
