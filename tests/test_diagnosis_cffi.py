@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -190,6 +191,18 @@ def test_cache_encryption_callbacks_are_refused_before_the_call(native: Any, mod
         with pytest.raises(ValueError, match="the property 'CACHE_ENCRYPTION_CALLBACKS' is not supported: its value "
                                              "is a struct of two C function pointers"):
             call()
+
+
+@pytest.mark.parametrize("key, why", [
+    ("scheduler_config", "upstream takes a SchedulerConfig object"),
+    ("draft_model", "upstream takes the object openvino_genai.draft_model(path, device) returns"),
+    ("adapters", "upstream takes an AdapterConfig object (LoRA adapters)"),
+    ("generation_config", "upstream takes a GenerationConfig object here"),
+])
+def test_properties_that_take_objects_upstream_are_refused(native: Any, model: Path, key: str, why: str) -> None:
+    # Measured: passed as the strings the C API carries, each made the real library's create fail with -17.
+    with pytest.raises(ValueError, match=f"the property '{key}' is not supported: {re.escape(why)}"):
+        g.LLMPipeline(model, "CPU", {key: "x"})
 
 
 def busy_pipeline(model: Path) -> Any:

@@ -93,6 +93,7 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
         ["create", "auto", "vlm", str(tmp_path), "AUTO:NPU9,CPU"],
         ["create", "unknown", "llm", str(model), "CPU", "NOT_A_PROPERTY=1"],
         ["create", "refused", "whisper", str(model), "CPU", "CACHE_ENCRYPTION_CALLBACKS=0x1234"],
+        ["create", "draft", "llm", str(model), "CPU", "draft_model=" + str(model)],
         ["busy", "busy", str(model)],
         ["gen", "at-call", str(no_tokenizer)],
     ])
@@ -103,6 +104,9 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
     assert message("ov_genai_llm_pipeline_create", rows["missing"]) == (
         f"{FOUND}the model path {str(tmp_path / 'missing.gguf')!r} does not exist (the nearest existing folder is "
         f"{str(tmp_path)!r})")
+    assert rows["draft"][0] == "ArgumentException"
+    assert rows["draft"][2].startswith("properties: the property 'draft_model' is not supported: upstream takes the "
+                                       "object openvino_genai.draft_model(path, device) returns")
     assert message("ov_genai_llm_pipeline_create", rows["unpaired"]) == (
         f"{FOUND}in the model folder {str(ir)!r}, openvino_detokenizer.xml is there without openvino_detokenizer.bin "
         "(the library reads them together)")

@@ -179,6 +179,10 @@ namespace OpenVINO.GenAI
             .ModelFilesAtCall("ov_genai_llm_pipeline_generate", "openvino_tokenizer.xml", "openvino_detokenizer.xml")
             .ModelFilesAtCall("ov_genai_llm_pipeline_generate_with_history", "openvino_tokenizer.xml", "openvino_detokenizer.xml")
             .Refuse("CACHE_ENCRYPTION_CALLBACKS", "its value is a struct of two C function pointers (ov_encryption_callbacks), which these bindings do not support; leave it out (the cache is then not encrypted)")
+            .Refuse("adapters", "upstream takes an AdapterConfig object (LoRA adapters), which the C API cannot pass (its property values are strings)")
+            .Refuse("draft_model", "upstream takes the object openvino_genai.draft_model(path, device) returns; the C API passes strings only, so speculative decoding is not available through it")
+            .Refuse("generation_config", "upstream takes a GenerationConfig object here; the C API passes strings only: create the pipeline without it, then set the pipeline's generation config")
+            .Refuse("scheduler_config", "upstream takes a SchedulerConfig object, which the C API cannot pass (its property values are strings, and the library fails to read one as a SchedulerConfig)")
             ;
     }
 }
