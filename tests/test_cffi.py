@@ -751,3 +751,15 @@ def test_objects_of_both_modes_work_together(double_lib: Path, cffi_build: Path,
         results = pipe.generate(history, config())  # an ABI-mode history in an API-mode call
         assert str(results)
     history.close()
+
+
+def test_several_sequences_give_texts_and_scores(native: g.Native, model_dir: Path) -> None:
+    # The C API gives LLM/VLM results only as a string; several sequences come as "<score>: <text>" lines
+    # (upstream's operator<<, which the double reproduces), read back into texts and scores.
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        one = pipe.generate("Hello", g.GenerationConfig(max_new_tokens=8))
+        three = pipe.generate("Hello", g.GenerationConfig(max_new_tokens=8, num_beams=3, num_return_sequences=3))
+    assert three.texts == [one.texts[0], one.texts[0] + " #1", one.texts[0] + " #2"]
+    assert three.scores == [-0.5, -1.0, -1.5]
+    assert str(three) == "\n".join(f"{s:f}: {t}" for s, t in zip(three.scores, three.texts))
+    assert str(one) == one.texts[0] and math.isnan(one.scores[0])

@@ -511,6 +511,21 @@ namespace GenAIInterop.Tests
             }
         }
 
+        public static void TestSeveralSequencesGiveTextsAndScores()
+        {
+            using (var pipe = Pipeline())
+            using (var config = Config(8))
+            {
+                string text = pipe.Generate("Hello", config).ToString();
+                config.NumBeams = 3;
+                config.NumReturnSequences = 3;
+                var three = pipe.Generate("Hello", config);
+                Equal(string.Join("|", new[] { text, text + " #1", text + " #2" }), string.Join("|", three.Texts), "texts");
+                Equal("-0.5|-1|-1.5", string.Join("|", three.Scores.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))), "scores");
+                Equal("-0.500000: " + text + "\n-1.000000: " + text + " #1\n-1.500000: " + text + " #2", three.ToString(), "string form");
+            }
+        }
+
         public static void TestStreamResultsAfterEnumeration()
         {
             using (var pipe = Pipeline("PA"))

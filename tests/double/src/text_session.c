@@ -331,8 +331,32 @@ ov_status_e text_session_generate(text_session *session, const text_input *input
     json_release(prompt_message);
     buffer_free(&context);
     json_release(conversation);
+    size_t sequences = have_settings ? settings.num_return_sequences : 1;
     if (have_settings) {
         settings_clear(&settings);
+    }
+    if (status == OK && sequences > 1) {
+        /* Several sequences: the results' string form is upstream's operator<< (measured on the real
+           2026.3 library): "<score>: <text>" lines, the score printed as std::to_string does ("%f"). The
+           double's sequences are the answer and numbered variants of it, scores -0.5, -1.0, ... */
+        byte_buffer joined = {0};
+        bool fine = true;
+        for (size_t i = 0; fine && i < sequences; i++) {
+            char head[64];
+            snprintf(head, sizeof head, "%s%f: ", i ? "\n" : "", -0.5 * (double)(i + 1));
+            fine = buffer_append_string(&joined, head) && buffer_append_string(&joined, outcome.text);
+            if (fine && i > 0) {
+                char tail[32];
+                snprintf(tail, sizeof tail, " #%zu", i);
+                fine = buffer_append_string(&joined, tail);
+            }
+        }
+        free(outcome.text);
+        outcome.text = fine ? string_duplicate(joined.data ? joined.data : "") : NULL;
+        buffer_free(&joined);
+        if (!outcome.text) {
+            status = UNKNOW_EXCEPTION;
+        }
     }
     if (status == OK) {
         *text = outcome.text;
