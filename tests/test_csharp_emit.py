@@ -134,9 +134,14 @@ def test_safe_layer_surface(genai_files):
             "public GenerationConfig GetGenerationConfig()", "public void SetGenerationConfig(GenerationConfig config)",
         ],
         "GenerationConfig.g.cs": [
-            "public ulong MaxNewTokens", "public float Temperature", "public string[] StopStrings",
-            "public long[] StopTokenIds", "public bool IgnoreEos", "public StopCriteria StopCriteria",
-            "public static GenerationConfig FromJson(string jsonPath)", "public void Validate()",
+            "public sealed partial class GenerationConfig : ValueObject",
+            "public int? MaxNewTokens", "public float Temperature", "public IReadOnlyList<string> StopStrings",
+            "public IReadOnlyList<long> StopTokenIds", "public bool IgnoreEos", "public StopCriteria StopCriteria",
+            "public static GenerationConfig FromJson(string jsonPath)", "public GenerationConfig(string jsonPath)",
+        ],
+        "GenerationConfigNative.g.cs": [
+            "internal sealed partial class GenerationConfigNative : NativeObject", "public ulong MaxNewTokens",
+            "public void Validate()",
         ],
         # Results and metrics are plain value classes ([conventions.results] / [conventions.metrics]) over
         # internal classes of the native objects.
@@ -158,13 +163,15 @@ def test_safe_layer_surface(genai_files):
         "JsonContainer.g.cs": ["public static JsonContainer FromJsonString(string jsonStr)", "public string ToJsonString()"],
         "VLMPipeline.g.cs": ["public VLMDecodedResults Generate(string prompt, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))", "public VLMDecodedResults Generate(ChatHistory history, NativeObject[] images = null, GenerationConfig generationConfig = null, CancellationToken cancellationToken = default(CancellationToken))"],
         "WhisperPipeline.g.cs": ["public WhisperDecodedResults Generate(float[] rawSpeechInput, WhisperGenerationConfig generationConfig = null)"],
-        "WhisperGenerationConfig.g.cs": ["public string Language", "public long[] SuppressTokens", "public bool ReturnTimestamps"],
+        "WhisperGenerationConfig.g.cs": ["public string Language", "public IReadOnlyList<long> SuppressTokens",
+                                         "public bool ReturnTimestamps"],
     }
     for file, members in expectations.items():
         for member in members:
             assert member in genai_files[file], f"{file}: {member}"
-    # Set-only where C has only a setter; get/set where it has both.
-    config = genai_files["GenerationConfig.g.cs"]
+    # The native class: set-only where C has only a setter; get/set where it has both (the value class
+    # GenerationConfig reads and writes every field).
+    config = genai_files["GenerationConfigNative.g.cs"]
     temperature = config[config.index("public float Temperature"):][:400]
     assert "set {" in temperature and "get {" not in temperature
     max_new = config[config.index("public ulong MaxNewTokens"):][:400]

@@ -127,3 +127,26 @@ def test_result_classes_agree() -> None:
     assert set(cs) == {"DecodedResults", "VLMDecodedResults", "WhisperDecodedResults", "WhisperDecodedResultChunk",
                        "PerfMetrics"}
     assert cs["PerfMetrics"]["num_generated_tokens"] == "num_generated_tokens"
+def test_value_classes_have_the_same_fields_in_both_languages() -> None:
+    # GenerationConfig / WhisperGenerationConfig (binding model ValueClass): the same fields, each in its
+    # language's spelling, and the same upstream defaults.
+    c = _conventions("genai")
+    cb = csharp.Builder(c.api, c)
+    cb.build_types()
+    cb.raw_functions()
+    cb.handle_views()
+    cb.foreign_views()
+    cs_views = {v.c_handle: v for v in cb.value_class_views(cb.build_classes())}
+    pb = cffi.Builder(c.api, c)
+    pb.build_enums()
+    pb.build_structs()
+    pb.build_callbacks()
+    pb.build_classes()
+    py_views = {v.c_name: v for v in pb.value_class_views()}
+    assert set(cs_views) == set(py_views) == {"ov_genai_generation_config", "ov_genai_whisper_generation_config"}
+    for handle, py in py_views.items():
+        cs = cs_views[handle]
+        assert cs.name == py.py
+        assert [_snake(f.prop) for f in cs.fields] == [f.py for f in py.fields]
+        assert [f.name for f in cs.fields] == [f.py for f in py.fields]
+        assert [r[0] for r in cs.rules] == [r[0] for r in py.rules]

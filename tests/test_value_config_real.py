@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from support import real_genai
+from support import dotnet, real_genai
 from support.tiny_model import make_tiny_gguf
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,6 +69,51 @@ with g.LLMPipeline(job["model"], "CPU", INFERENCE_PRECISION_HINT="f32") as pipe:
 print(json.dumps(out))
 """
 
+# The same in C#: each argument after the prompt is one config ("field=value;..." through
+# GenerationConfig.Update, "pipeline:" first for the pipeline's own config); texts come back as base64 lines.
+_CSHARP = r"""
+using System;
+using System.Collections.Generic;
+using System.Text;
+using OpenVINO.GenAI;
+using OpenVINO.Interop;
+
+static class ConfigCheck
+{
+    static int Main(string[] args)
+    {
+        var properties = new Dictionary<string, string> { { "INFERENCE_PRECISION_HINT", "f32" } };
+        using (var pipe = new LLMPipeline(args[0], "CPU", properties))
+        {
+            for (int i = 2; i < args.Length; i++)
+            {
+                bool own = args[i].StartsWith("pipeline:", StringComparison.Ordinal);
+                GenerationConfig config = own ? pipe.GetGenerationConfig() : new GenerationConfig();
+                foreach (var pair in (own ? args[i].Substring(9) : args[i]).Split(';'))
+                {
+                    var kv = pair.Split('=');
+                    config.Update(kv[0], kv[1]);
+                }
+                using (var results = pipe.Generate(args[1], config))
+                {
+                    Console.WriteLine(Convert.ToBase64String(Encoding.UTF8.GetBytes(results.GetString())));
+                }
+            }
+            try
+            {
+                pipe.Generate(args[1]).Dispose();
+                Console.WriteLine("not refused");
+            }
+            catch (NoTokenLimitException e)
+            {
+                Console.WriteLine("refused: " + e.Message);
+            }
+        }
+        return 0;
+    }
+}
+"""
+
 pytestmark = pytest.mark.real_genai
 
 
@@ -110,3 +155,30 @@ def test_call_time_config_generates_what_the_official_package_generates(install:
     for name, message in ours["refused"]:
         assert message is not None, f"{name}: generate without a token limit was not refused"
         assert "max_new_tokens" in message and "max_length" in message, name
+
+
+def _csharp_arg(values: dict[str, Any]) -> str:
+    return ";".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in values.items())
+
+
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+def test_csharp_call_time_config_generates_what_the_official_package_generates(
+        install: real_genai.GenAIInstall, model: Path, tmp_path: Path, runtime: str) -> None:
+    pytest.importorskip("openvino_genai", reason="the official openvino_genai package is the reference")
+    import base64
+
+    job = {"model": str(model), "prompt": PROMPT, "configs": CONFIGS}
+    official_env = dict(os.environ)
+    official_env.pop("LD_LIBRARY_PATH", None)
+    official = _run(_OFFICIAL, job, official_env)
+    source = tmp_path / "ConfigCheck.cs"
+    source.write_text(_CSHARP)
+    library = dotnet.build_library()
+    exe = dotnet.build_exe([source], [library], library.parent / "ConfigCheck.exe")  # beside the assemblies
+    args = [str(model), PROMPT] + [_csharp_arg(c) for c in CONFIGS] + ["pipeline:max_new_tokens=15;top_k=1"]
+    completed = dotnet.RUNNERS[runtime](exe, args, dotnet.native_env(install.library, install.environment()))
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    lines = completed.stdout.splitlines()
+    texts = [base64.b64decode(line).decode("utf-8") for line in lines[:-1]]
+    assert texts == official
+    assert lines[-1].startswith("refused: GenerationConfig sets no token limit: MaxNewTokens and MaxLength"), lines[-1]

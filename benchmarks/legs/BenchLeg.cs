@@ -23,9 +23,9 @@ internal static class BenchLeg
         WhisperPipeline whisper = null;
         Ov.Tensor[] images = null;
         float[] audio = null;
-        using (var config = new GenerationConfig())
+        var config = new GenerationConfig();
         {
-            config.MaxNewTokens = ulong.Parse(args[2], CultureInfo.InvariantCulture);
+            config.MaxNewTokens = int.Parse(args[2], CultureInfo.InvariantCulture);
             if (kind == "llm")
             {
                 llm = new LLMPipeline(model, "CPU", properties);

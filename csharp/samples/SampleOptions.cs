@@ -8,7 +8,7 @@ namespace OpenVINO.GenAI.Samples
     {
         public string ModelPath;
         public string Device = "CPU";
-        public ulong MaxNewTokens = 100;
+        public int MaxNewTokens = 100;
         public readonly List<KeyValuePair<string, string>> Properties = new List<KeyValuePair<string, string>>();
         public readonly List<string> Positional = new List<string>();
 
@@ -20,7 +20,7 @@ namespace OpenVINO.GenAI.Samples
                 string arg = args[i];
                 if (arg == "--max-new-tokens" && i + 1 < args.Length)
                 {
-                    options.MaxNewTokens = ulong.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    options.MaxNewTokens = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
                 }
                 else if (arg == "--property" && i + 1 < args.Length && args[i + 1].Contains("="))
                 {

@@ -62,6 +62,7 @@ from System import Array, Func, GC, String, UInt64, Int64
 from System.Collections.Generic import KeyValuePair, List
 from OpenVINO.GenAI import GenAIException, GenerationConfig, LLMPipeline, NativeLibraryLoader, StreamingStatus
 from OpenVINO.GenAI.Native import NativeMethods
+from OpenVINO.Interop import InvalidValueException
 
 CONFIG_KEYS = ["max_new_tokens", "ignore_eos", "min_new_tokens", "stop_strings", "include_stop_str_in_output",
                "stop_token_ids", "temperature", "do_sample", "rng_seed"]
@@ -77,15 +78,15 @@ def apply(config, values):
         if key not in values:
             continue
         value = values[key]
-        if key == "max_new_tokens": config.MaxNewTokens = UInt64(value)
+        if key == "max_new_tokens": config.MaxNewTokens = int(value)
         elif key == "ignore_eos": config.IgnoreEos = value
-        elif key == "min_new_tokens": config.MinNewTokens = UInt64(value)
+        elif key == "min_new_tokens": config.MinNewTokens = int(value)
         elif key == "stop_strings": config.StopStrings = Array[String](value)
         elif key == "include_stop_str_in_output": config.IncludeStopStrInOutput = value
         elif key == "stop_token_ids": config.StopTokenIds = Array[Int64](value)
         elif key == "temperature": config.Temperature = float(value)
         elif key == "do_sample": config.DoSample = value
-        elif key == "rng_seed": config.RngSeed = UInt64(value)
+        elif key == "rng_seed": config.RngSeed = Int64(value)
 
 
 def live_objects():
@@ -132,6 +133,8 @@ def turn(pipe, config, prompt, policy):
         status, error = "USER_ERROR", str(e)
     except GenAIException as e:
         status = e.StatusName
+    except InvalidValueException:
+        status = "INVALID_CONFIG"  # refused before the call
     result.update(chunks=chunks, statuses=statuses, callback_threads=threads, text=text, status=status,
                   error=error, num_generated_tokens=generated)
     return result
@@ -153,34 +156,30 @@ def main(scenario_path, model):
     turns = []
     with pipe:
         if scenario.get("pipeline_config"):
-            with pipe.GetGenerationConfig() as current:
-                apply(current, scenario["pipeline_config"])
-                pipe.SetGenerationConfig(current)
+            current = pipe.GetGenerationConfig()
+            apply(current, scenario["pipeline_config"])
+            pipe.SetGenerationConfig(current)
         config = None
         if scenario.get("config") is not None:
             config = GenerationConfig()
             apply(config, scenario["config"])
-        try:
-            if scenario.get("bench"):
-                calls = [0]
-                def count(chunk):
-                    calls[0] += 1
-                    return StreamingStatus.Running
-                start = time.perf_counter()
-                pipe.Generate(scenario["turns"][0], config, Func[String, StreamingStatus](count))
-                return {"scenario": scenario["name"], "language": "csharp-pythonnet", "chunks": calls[0],
-                        "seconds": time.perf_counter() - start}
-            policy = scenario.get("policy") or {"action": "run"}
-            if scenario.get("chat"):
-                pipe.StartChat()
-            for i, prompt in enumerate(scenario["turns"]):
-                applies = "turns" not in policy or i in policy["turns"]
-                turns.append(turn(pipe, config, prompt, policy if applies else {"action": "run"}))
-            if scenario.get("chat"):
-                pipe.FinishChat()
-        finally:
-            if config is not None:
-                config.Dispose()
+        if scenario.get("bench"):
+            calls = [0]
+            def count(chunk):
+                calls[0] += 1
+                return StreamingStatus.Running
+            start = time.perf_counter()
+            pipe.Generate(scenario["turns"][0], config, Func[String, StreamingStatus](count))
+            return {"scenario": scenario["name"], "language": "csharp-pythonnet", "chunks": calls[0],
+                    "seconds": time.perf_counter() - start}
+        policy = scenario.get("policy") or {"action": "run"}
+        if scenario.get("chat"):
+            pipe.StartChat()
+        for i, prompt in enumerate(scenario["turns"]):
+            applies = "turns" not in policy or i in policy["turns"]
+            turns.append(turn(pipe, config, prompt, policy if applies else {"action": "run"}))
+        if scenario.get("chat"):
+            pipe.FinishChat()
     out.update(turns=turns, live_objects=live_objects())
     return out
 

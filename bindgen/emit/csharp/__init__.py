@@ -81,6 +81,8 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         files[f"{cls.name}.g.cs"] = env.get_template("Class.g.cs.j2").render(cls=cls, **ctx)
     for value in b.result_classes:
         files[f"{value.name}.g.cs"] = env.get_template("Result.g.cs.j2").render(v=value, **ctx)
+    for v in b.value_class_views(classes):
+        files[f"{v.name}.g.cs"] = env.get_template("ValueClass.g.cs.j2").render(v=v, cls=v, **ctx)
     files["ApiVersion.g.cs"] = env.get_template("ApiVersion.g.cs.j2").render(
         namespace=b.ns, loader=True, **version_context)
     return files

@@ -106,6 +106,9 @@ class CallBuilder(TypeBuilder):
             hi = self.c.handles[h]
             if hi.foreign:
                 return SafeParam(name, p.name, NATIVE_OBJECT, ParamKind.FOREIGN, nullable, native_type=h)
+            if h in self.value_names:
+                return SafeParam(name, p.name, self.value_names[h], ParamKind.VALUE_CLASS, nullable,
+                                 native_type=self.handle_names[h])
             return SafeParam(name, p.name, self.handle_names[h], ParamKind.HANDLE, nullable)
         if t.kind == m.SCALAR:
             raw = self.raw_type(t, info.name)

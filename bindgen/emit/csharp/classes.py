@@ -10,7 +10,7 @@ from .. import EmitError, pascal
 from .calls import CallBuilder
 from .names import RESERVED_MEMBERS
 from .views import (CallView, ClassView, MemberKind, MemberView, ParamKind, Result, Unsupported, ResultClassView,
-                    ResultFieldView, ResultHow)
+                    ResultFieldView, ResultHow, ValueClassView, ValueClassFieldView)
 
 
 class Builder(CallBuilder):
@@ -27,8 +27,10 @@ class Builder(CallBuilder):
                 statics.raw_only += [(f, self.binding.internal[f]) for f in self.c.handles[h.name].functions]
                 continue
             cls = ClassView(self.claim(self.handle_names[h.name], f"handle {h.name} class"), h.name,
-                            self.handle_base[h.name], text=cb.doc, internal=h.name in self.result_names)
+                            self.handle_base[h.name], text=cb.doc, internal=h.name in self.result_names or h.name in self.value_names)
             self._members(cls, cb)
+            if not cls.internal:
+                self._value_params(cls)
             classes.append(cls)
         static_members = {mem.call.function: mem for mem in self.binding.statics if mem.call is not None}
         for info in self.c.statics():
@@ -101,6 +103,53 @@ class Builder(CallBuilder):
                                       vc.string_form or "", add, cdoc))
         return out
 
+    def _value_params(self, cls: ClassView) -> None:
+        """Value classes in one class's methods: a getter of a value class's handle returns the value class
+        (origin: this object); a parameter of one is converted at call time, checking the token limit when
+        the call generates (any method but the setter)."""
+        natives = {native: self.value_names[h] for h, native in self.handle_names.items() if h in self.value_names}
+        own: dict[str, str] = {}
+        for mem in cls.members:
+            if mem.kind is MemberKind.METHOD and mem.call is not None and mem.call.returns in natives \
+                    and not mem.call.params and not mem.static:
+                mem.value_result = natives[mem.call.returns]
+                own[mem.value_result] = mem.name
+        for mem in cls.members:
+            for call in (mem.call, mem.getter, mem.setter):
+                if call is None:
+                    continue
+                for sp in call.params:
+                    if sp.kind is ParamKind.VALUE_CLASS:
+                        sp.own_config = own.get(sp.type, "")
+                        sp.generates = self.c.functions[call.c_name].kind != conv.SETTER
+
+    def value_class_views(self, classes: list[ClassView]) -> list[ValueClassView]:
+        """The value classes (binding model `ValueClass`), after build_classes."""
+        views = []
+        for hname, vc in self.binding.value_classes.items():
+            native = next(c for c in classes if c.c_handle == hname)
+            props = {self.rename(pascal(m.key or "")): m for m in native.members if m.kind is MemberKind.PROPERTY}
+            props.update({m.name: m for m in native.members if m.kind is MemberKind.PROPERTY})
+            fields = []
+            for f in vc.fields:
+                prop = self.rename(pascal(f.name))
+                mem = props.get(prop)
+                if mem is None:
+                    raise EmitError(f"csharp: value class {self.value_names[hname]}: no native property {prop}")
+                fields.append(_value_field(f, prop, mem.type, mem, self.type_names.get(f.enum or "", "")))
+            cb = self.binding.classes[hname]
+            docs = {m.call.function: m.doc for m in cb.members if m.call is not None}
+            probe = None
+            if vc.token_limit_probe:
+                pf = next(x for x in fields if x.name == vc.token_limit_probe[0])
+                probe = (pf.name, _literal(vc.token_limit_probe[1], pf.kept))
+            views.append(ValueClassView(
+                self.value_names[hname], native.name, hname, fields,
+                [_rule(r, fields) for r in vc.rules], list(vc.token_limit), probe,
+                bool(vc.json), docs.get(vc.json or ""), bool(vc.validate), docs.get(vc.validate or ""),
+                docs.get(vc.constructor), cb.doc, native.refs))
+        return views
+
     def _doc_refs(self, classes: list[ClassView]) -> None:
         """What a name quoted in docs text links to: classes, `Class.member`, enum members, and the
         class's own members unqualified. A method rendered as several overloads (callback forms) is
@@ -115,6 +164,10 @@ class Builder(CallBuilder):
                     common[f"{cls.name}.{mem.key}"] = target(cls, mem)
                     if mem.stream and mem.stream_key:
                         common[f"{cls.name}.{mem.stream_key}"] = f"{cls.name}.{mem.stream}"
+        for hname, value in self.value_names.items():
+            common[value] = value
+            for f in self.binding.value_classes[hname].fields:
+                common[f"{value}.{f.name}"] = f"{value}.{self.rename(pascal(f.name))}"
         for e in self.enums:
             for cs_name, _, _ in e.members:
                 upper = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", cs_name).upper()  # Running -> RUNNING (Python)
@@ -248,3 +301,74 @@ class Builder(CallBuilder):
                 self._name(cls, name, names, info.name, call)
         kind = MemberKind.CALLBACK_METHOD if call.callback else MemberKind.METHOD
         cls.members.append(MemberView(kind, name, f"Calls <c>{info.name}</c>.", call, static=static, stream=stream))
+
+
+# -- value classes --
+
+_KEPT_KINDS = {"ulong": "Size", "long": "Int64", "float": "Float", "bool": "Bool", "string": "String",
+               "long[]": "Int64List", "string[]": "StringList"}
+
+
+def _literal(value: object, kept: str) -> str:
+    """A C# literal of `value` in its kept form (`kept`: the native property's type)."""
+    if value is None:
+        return "null"
+    if kept == "ulong":
+        return f"{int(value)}UL"  # type: ignore[call-overload]
+    if kept == "long":
+        return f"{int(value)}L"  # type: ignore[call-overload]
+    if kept == "float":
+        return f"{float(value)!r}f"  # type: ignore[arg-type]
+    if kept == "bool":
+        return "true" if value else "false"
+    if kept == "string":
+        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kept in ("long[]", "string[]"):
+        items = ", ".join(_literal(v, kept[:-2]) for v in value)  # type: ignore[attr-defined]
+        return f"new {kept[:-2]}[] {{ {items} }}"
+    return f"{kept}.{value}"  # an enum member
+
+
+def _operand(value: object) -> str:
+    """A rule operand as a C# object literal: numbers as double, bools, strings ("@field" included), lists."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"{float(value)!r}"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "new object[] { " + ", ".join(_operand(v) for v in value) + " }"
+    if value is None:
+        return "null"
+    raise EmitError(f"csharp: rule operand {value!r}")
+
+
+def _rule(r: bd.Rule, fields: list[ValueClassFieldView]) -> tuple[str, str, str, str]:
+    check = "new[] { " + ", ".join(f"new object[] {{ \"{op}\", {_operand(v)} }}" for op, v in r.check) + " }"
+    when = ("new[] { " + ", ".join(f"new object[] {{ \"{f}\", \"{op}\", {_operand(v)} }}" for f, op, v in r.when) + " }"
+            if r.when else "new object[0][]")
+    return (r.field, check, when, r.says.replace("\\", "\\\\").replace('"', '\\"'))
+
+
+def _value_field(f: bd.ValueField, prop: str, kept: str, mem: MemberView, enum_type: str) -> ValueClassFieldView:
+    """How one field is shown in C#: .NET types (int / int? for counts and limits, long for ids and wide
+    values, IReadOnlyList for lists) over the kept form (the native property's type)."""
+    kind = _KEPT_KINDS.get(kept, "Enum")
+    if kept == "ulong":
+        base = "long" if f.wide else "int"
+        dotnet = base + "?" if f.unset is not None else base
+    elif kept == "long":
+        dotnet = "long?" if f.unset is not None else "long"
+    elif kept == "long[]":
+        dotnet = "IReadOnlyList<long>"
+    elif kept == "string[]":
+        dotnet = "IReadOnlyList<string>"
+    else:
+        dotnet = kept
+    default = _literal(f.default, kept) if not f.optional else "null"
+    if kind == "Enum":
+        default = f"{kept}.{pascal(str(f.default).lower())}" if "_" not in str(f.default) else f"{kept}.{f.default}"
+    json_values = {k: pascal(v.lower()) for k, v in f.json_values}
+    return ValueClassFieldView(f.name, prop, kind, kept, dotnet, default, _literal(f.unset, kept), f.getter is not None,
+                          f.json, f.json_if, json_values, f.as_set, f.update_adds_to, mem.text, [c for c in (f.setter, f.getter) if c])

@@ -52,12 +52,17 @@ class TypeBuilder(NameBuilder):
             self.type_names[s.name] = self.claim(self.type_name(s.name), f"struct {s.name}")
         for cb in self.api.callbacks:
             self.type_names[cb.name] = self.claim(self.type_name(cb.name), f"callback {cb.name}")
+        self.value_names: dict[str, str] = {}  # handle of a value class -> the (public) value class
         for h in self.api.handles:
             hi = self.c.handles[h.name]
             name = self.rename(pascal(hi.member)) if not hi.foreign else self.type_name(h.name)
             if h.name in self.binding.result_classes:
                 # Shown as a plain value class of that name; the class of the native object is internal.
                 self.result_names[h.name] = self.claim(name, f"value class of {h.name}")
+                name += "Native"
+            elif h.name in self.binding.value_classes:
+                # The handle's own class stays, internal: the value class takes the public name.
+                self.value_names[h.name] = self.claim(name, f"value class of {h.name}")
                 name += "Native"
             self.handle_names[h.name] = name
         for e in self.api.enums:

@@ -38,6 +38,7 @@ class ParamKind(StrEnum):
     HANDLE_ARRAY = "handle_array"
     ARRAY = "array"
     VARIADIC = "variadic"
+    VALUE_CLASS = "value_class"  # a value class object, made native at call time (OpenVINO.Interop.ValueObject)
 
 
 class ArgKind(StrEnum):
@@ -192,6 +193,8 @@ class SafeParam:
     raw: str = ""  # struct, struct_array: the raw struct type built in native memory
     native_type: Optional[str] = None  # foreign handle (array): its C type, checked at the call
     image_tensors: bool = False  # foreign handle array: tensors read as images, their shapes checked before the call
+    own_config: str = ""  # value_class: the owner's public method giving its own config ("" none)
+    generates: bool = False  # value_class: the call generates (the token limit is checked)
 
 
 @dataclass
@@ -307,6 +310,7 @@ class MemberView:
     param_docs: dict[str, str] = field(default_factory=dict)
     since: str = ""
     key: str = ""  # its docs key (the neutral / Python name)
+    value_result: str = ""  # a getter of a value class's handle: returns that value class (origin: this object)
     stream_key: str = ""  # its iterator form's
 
 
@@ -363,6 +367,47 @@ class ResultClassView:
     add: str = ""  # metrics: the native class's in-place add method
     text: Any = None  # what the library's docs say about the class (bindgen.docs.ClassDoc)
     refs: dict[str, str] = field(default_factory=dict)  # names in docs text -> crefs (as ClassView.refs)
+
+
+@dataclass
+class ValueClassFieldView:
+    """One field of a value class in C#: its spec (OpenVINO.Interop.ValueFieldSpec) and its .NET type."""
+
+    name: str  # neutral: max_new_tokens
+    prop: str  # MaxNewTokens
+    kind: str  # ValueKind member
+    kept: str  # the kept form: the native property's type (ulong, long, float, bool, string, long[], string[], enum)
+    dotnet: str  # the property's type: int?, long, float, IReadOnlyList<string>, ...
+    default: str  # C# literal (kept form)
+    unset: str  # C# literal (kept form) or "null"
+    readable: bool
+    json: str
+    json_if: str
+    json_values: dict[str, str]  # JSON text -> enum member (C# spelling)
+    as_set: bool
+    update_adds_to: str
+    text: Optional[MemberDoc] = None
+    c_names: list[str] = field(default_factory=list)
+    param_docs: dict[str, str] = field(default_factory=dict)  # (for the docs macro)
+    since: str = ""
+
+
+@dataclass
+class ValueClassView:
+    name: str
+    native: str  # the internal native class
+    c_handle: str
+    fields: list[ValueClassFieldView]
+    rules: list[tuple[str, str, str, str]]  # (field, check, when, says) as C# expressions / text
+    token_limit: list[str]
+    probe: Optional[tuple[str, str]]  # (field, C# literal)
+    json: bool
+    json_text: Optional[MemberDoc]
+    validate: bool
+    validate_text: Optional[MemberDoc]
+    init_text: Optional[MemberDoc]
+    text: Optional[ClassDoc]
+    refs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -59,16 +59,16 @@ namespace OpenVINO.GenAI.Native
     }
 
     /// <summary>A native <c>ov_genai_generation_config*</c> released with <c>ov_genai_generation_config_free</c>.</summary>
-    public sealed class GenerationConfigHandle : SafeHandle
+    public sealed class GenerationConfigNativeHandle : SafeHandle
     {
         // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
-        static GenerationConfigHandle()
+        static GenerationConfigNativeHandle()
         {
             NativeLibraryLoader.Initialize();
         }
 
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
-        public GenerationConfigHandle(IntPtr pointer) : base(IntPtr.Zero, true)
+        public GenerationConfigNativeHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
             SetHandle(pointer);
         }
@@ -255,16 +255,16 @@ namespace OpenVINO.GenAI.Native
     }
 
     /// <summary>A native <c>ov_genai_whisper_generation_config*</c> released with <c>ov_genai_whisper_generation_config_free</c>.</summary>
-    public sealed class WhisperGenerationConfigHandle : SafeHandle
+    public sealed class WhisperGenerationConfigNativeHandle : SafeHandle
     {
         // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
-        static WhisperGenerationConfigHandle()
+        static WhisperGenerationConfigNativeHandle()
         {
             NativeLibraryLoader.Initialize();
         }
 
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
-        public WhisperGenerationConfigHandle(IntPtr pointer) : base(IntPtr.Zero, true)
+        public WhisperGenerationConfigNativeHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
             SetHandle(pointer);
         }

@@ -635,6 +635,7 @@ namespace OpenVINO.GenAI
         /// A copy of the settings <c>LLMPipeline.Generate</c> uses when given none (from the model's
         /// <c>generation_config.json</c>, or the library's defaults). Changing the copy changes nothing until
         /// it is passed to <see cref="LLMPipeline.SetGenerationConfig"/>.
+        /// A plain GenerationConfig: nothing to dispose; the native config is read when a call needs it.
         /// </summary>
         /// <returns>A new configuration object.</returns>
         /// <remarks>
@@ -642,7 +643,7 @@ namespace OpenVINO.GenAI
         /// </remarks>
         public GenerationConfig GetGenerationConfig()
         {
-            return __ov_genai_llm_pipeline_get_generation_config();
+            return GenerationConfig.FromPipeline(this, () => __ov_genai_llm_pipeline_get_generation_config());
         }
 
         /// <summary>
@@ -712,7 +713,8 @@ namespace OpenVINO.GenAI
 
             byte[] __inputs_utf8 = Utf8.Encode(inputs, nameof(inputs));
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))
+            using (var __config = Lease.Of(__config_native, "GenerationConfig"))
             using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             fixed (byte* __inputs_ptr = __inputs_utf8)
@@ -764,7 +766,8 @@ namespace OpenVINO.GenAI
 
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
-            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))
+            using (var __config = Lease.Of(__config_native, "GenerationConfig"))
             using (var __running = RunningCall.Enter("ov_genai_llm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
             {
@@ -836,7 +839,7 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe GenerationConfig __ov_genai_llm_pipeline_get_generation_config()
+        private unsafe GenerationConfigNative __ov_genai_llm_pipeline_get_generation_config()
         {
             ApiVersion.Require("ov_genai_llm_pipeline_get_generation_config", 0);
 
@@ -846,7 +849,7 @@ namespace OpenVINO.GenAI
                 Status __status;
                 __status = NativeMethods.ov_genai_llm_pipeline_get_generation_config(__self.Pointer, &__config);
 
-                var __config_owned = __config == IntPtr.Zero ? null : new GenerationConfigHandle(__config);
+                var __config_owned = __config == IntPtr.Zero ? null : new GenerationConfigNativeHandle(__config);
                 if (__status != Status.Ok)
                 {
                     if (__config_owned != null) __config_owned.Dispose();
@@ -854,10 +857,10 @@ namespace OpenVINO.GenAI
                 }
                 if (__config_owned == null)
                 {
-                    throw new GenAIException("ov_genai_llm_pipeline_get_generation_config reported success but returned no GenerationConfig");
+                    throw new GenAIException("ov_genai_llm_pipeline_get_generation_config reported success but returned no GenerationConfigNative");
                 }
 
-                return new GenerationConfig(__config_owned);
+                return new GenerationConfigNative(__config_owned);
             }
         }
 
@@ -867,13 +870,15 @@ namespace OpenVINO.GenAI
             if (config == null) throw new ArgumentNullException(nameof(config));
 
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(config, "GenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(config, () => GetGenerationConfig(), false))
+            using (var __config = Lease.Of(__config_native, "GenerationConfig"))
             {
                 Status __status;
                 __status = NativeMethods.ov_genai_llm_pipeline_set_generation_config(__self.Pointer, __config.Pointer);
 
                 StatusCheck.Check(__status, "ov_genai_llm_pipeline_set_generation_config");
 
+                ValueObject.RecordSet(this, config);
             }
         }
     }

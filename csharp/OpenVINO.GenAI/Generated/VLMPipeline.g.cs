@@ -588,6 +588,7 @@ namespace OpenVINO.GenAI
 
         /// <summary>
         /// A copy of the settings <c>VLMPipeline.Generate</c> uses when given none.
+        /// A plain GenerationConfig: nothing to dispose; the native config is read when a call needs it.
         /// </summary>
         /// <returns>A new configuration object.</returns>
         /// <remarks>
@@ -596,7 +597,7 @@ namespace OpenVINO.GenAI
         /// </remarks>
         public GenerationConfig GetGenerationConfig()
         {
-            return __ov_genai_vlm_pipeline_get_generation_config();
+            return GenerationConfig.FromPipeline(this, () => __ov_genai_vlm_pipeline_get_generation_config());
         }
 
         /// <summary>
@@ -667,7 +668,8 @@ namespace OpenVINO.GenAI
 
             byte[] __text_inputs_utf8 = Utf8.Encode(prompt, nameof(prompt));
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))
+            using (var __config = Lease.Of(__config_native, "GenerationConfig"))
             using (var __rgbs = ImageTensors.Check(HandleArray.OfType(images, "ov_tensor_t", nameof(images)), nameof(images)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
@@ -720,7 +722,8 @@ namespace OpenVINO.GenAI
 
             using (var __self = Lease.Of(this))
             using (var __history = Lease.Of(history, "ChatHistory"))
-            using (var __config = Lease.Of(generationConfig, "GenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))
+            using (var __config = Lease.Of(__config_native, "GenerationConfig"))
             using (var __rgbs = ImageTensors.Check(HandleArray.OfType(images, "ov_tensor_t", nameof(images)), nameof(images)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))
@@ -793,7 +796,7 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe GenerationConfig __ov_genai_vlm_pipeline_get_generation_config()
+        private unsafe GenerationConfigNative __ov_genai_vlm_pipeline_get_generation_config()
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_get_generation_config", 2);
 
@@ -803,7 +806,7 @@ namespace OpenVINO.GenAI
                 Status __status;
                 __status = NativeMethods.ov_genai_vlm_pipeline_get_generation_config(__self.Pointer, &__config);
 
-                var __config_owned = __config == IntPtr.Zero ? null : new GenerationConfigHandle(__config);
+                var __config_owned = __config == IntPtr.Zero ? null : new GenerationConfigNativeHandle(__config);
                 if (__status != Status.Ok)
                 {
                     if (__config_owned != null) __config_owned.Dispose();
@@ -811,10 +814,10 @@ namespace OpenVINO.GenAI
                 }
                 if (__config_owned == null)
                 {
-                    throw new GenAIException("ov_genai_vlm_pipeline_get_generation_config reported success but returned no GenerationConfig");
+                    throw new GenAIException("ov_genai_vlm_pipeline_get_generation_config reported success but returned no GenerationConfigNative");
                 }
 
-                return new GenerationConfig(__config_owned);
+                return new GenerationConfigNative(__config_owned);
             }
         }
 
@@ -824,13 +827,15 @@ namespace OpenVINO.GenAI
             if (config == null) throw new ArgumentNullException(nameof(config));
 
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(config, "GenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(config, () => GetGenerationConfig(), false))
+            using (var __config = Lease.Of(__config_native, "GenerationConfig"))
             {
                 Status __status;
                 __status = NativeMethods.ov_genai_vlm_pipeline_set_generation_config(__self.Pointer, __config.Pointer);
 
                 StatusCheck.Check(__status, "ov_genai_vlm_pipeline_set_generation_config");
 
+                ValueObject.RecordSet(this, config);
             }
         }
     }

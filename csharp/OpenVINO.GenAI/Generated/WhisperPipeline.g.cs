@@ -71,6 +71,7 @@ namespace OpenVINO.GenAI
         /// <summary>
         /// A copy of the settings <see cref="WhisperPipeline.Generate"/> uses when given none (from the model's
         /// <c>generation_config.json</c>).
+        /// A plain WhisperGenerationConfig: nothing to dispose; the native config is read when a call needs it.
         /// </summary>
         /// <returns>A new configuration object.</returns>
         /// <remarks>
@@ -79,7 +80,7 @@ namespace OpenVINO.GenAI
         /// </remarks>
         public WhisperGenerationConfig GetGenerationConfig()
         {
-            return __ov_genai_whisper_pipeline_get_generation_config();
+            return WhisperGenerationConfig.FromPipeline(this, () => __ov_genai_whisper_pipeline_get_generation_config());
         }
 
         /// <summary>
@@ -150,7 +151,8 @@ namespace OpenVINO.GenAI
 
             float[] __raw_speech_pinned = NativeArray.OrDummy(rawSpeechInput);
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(generationConfig, "WhisperGenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))
+            using (var __config = Lease.Of(__config_native, "WhisperGenerationConfig"))
             fixed (float* __raw_speech_ptr = __raw_speech_pinned)
             {
                 IntPtr __results = default(IntPtr);
@@ -172,7 +174,7 @@ namespace OpenVINO.GenAI
             }
         }
 
-        private unsafe WhisperGenerationConfig __ov_genai_whisper_pipeline_get_generation_config()
+        private unsafe WhisperGenerationConfigNative __ov_genai_whisper_pipeline_get_generation_config()
         {
             ApiVersion.Require("ov_genai_whisper_pipeline_get_generation_config", 2);
 
@@ -182,7 +184,7 @@ namespace OpenVINO.GenAI
                 Status __status;
                 __status = NativeMethods.ov_genai_whisper_pipeline_get_generation_config(__self.Pointer, &__config);
 
-                var __config_owned = __config == IntPtr.Zero ? null : new WhisperGenerationConfigHandle(__config);
+                var __config_owned = __config == IntPtr.Zero ? null : new WhisperGenerationConfigNativeHandle(__config);
                 if (__status != Status.Ok)
                 {
                     if (__config_owned != null) __config_owned.Dispose();
@@ -190,10 +192,10 @@ namespace OpenVINO.GenAI
                 }
                 if (__config_owned == null)
                 {
-                    throw new GenAIException("ov_genai_whisper_pipeline_get_generation_config reported success but returned no WhisperGenerationConfig");
+                    throw new GenAIException("ov_genai_whisper_pipeline_get_generation_config reported success but returned no WhisperGenerationConfigNative");
                 }
 
-                return new WhisperGenerationConfig(__config_owned);
+                return new WhisperGenerationConfigNative(__config_owned);
             }
         }
 
@@ -203,13 +205,15 @@ namespace OpenVINO.GenAI
             if (config == null) throw new ArgumentNullException(nameof(config));
 
             using (var __self = Lease.Of(this))
-            using (var __config = Lease.Of(config, "WhisperGenerationConfig"))
+            using (var __config_native = ValueObject.ForCall(config, () => GetGenerationConfig(), false))
+            using (var __config = Lease.Of(__config_native, "WhisperGenerationConfig"))
             {
                 Status __status;
                 __status = NativeMethods.ov_genai_whisper_pipeline_set_generation_config(__self.Pointer, __config.Pointer);
 
                 StatusCheck.Check(__status, "ov_genai_whisper_pipeline_set_generation_config");
 
+                ValueObject.RecordSet(this, config);
             }
         }
     }

@@ -69,9 +69,9 @@ namespace OpenVINO.GenAI.Samples
             try
             {
                 using (var pipeline = new LLMPipeline(options["model"], options["device"]))
-                using (var config = new GenerationConfig())
                 {
-                    config.MaxNewTokens = maxNewTokens;
+                    var config = new GenerationConfig();
+                    config.MaxNewTokens = checked((int)maxNewTokens);
                     for (ulong i = 0; i < warmup; i++)
                     {
                         pipeline.Generate(prompt, config);

@@ -27,8 +27,8 @@ namespace OpenVINO.GenAI.Samples
             try
             {
                 using (var pipeline = new LLMPipeline(options.ModelPath, options.Device, options.Properties))
-                using (var config = new GenerationConfig())
                 {
+                    var config = new GenerationConfig();
                     config.MaxNewTokens = options.MaxNewTokens;
                     pipeline.StartChat();
                     while (true)

@@ -51,8 +51,8 @@ namespace OpenVINO.GenAI.Samples
             try
             {
                 Ov.Tensor[] images = tensors.ToArray();  // OpenVINO.Core tensors go in as they are
+                var config = new GenerationConfig();
                 using (var pipeline = new VLMPipeline(options.ModelPath, options.Device, options.Properties))
-                using (var config = new GenerationConfig())
                 using (var history = new ChatHistory())
                 {
                     config.MaxNewTokens = 100;

@@ -41,8 +41,8 @@ namespace OpenVINO.GenAI.Samples
             try
             {
                 using (var pipeline = new WhisperPipeline(options.ModelPath, options.Device, options.Properties))
-                using (WhisperGenerationConfig config = pipeline.GetGenerationConfig())
                 {
+                    var config = pipeline.GetGenerationConfig();
                     config.Task = "transcribe";
                     config.ReturnTimestamps = true;
                     WhisperDecodedResults results = pipeline.Generate(speech, config);

@@ -105,7 +105,7 @@ namespace GenAIInterop.Tests
             return new LLMPipeline(model, "CPU", new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } });
         }
 
-        private static GenerationConfig Config(ulong maxNewTokens = 16)
+        private static GenerationConfig Config(int maxNewTokens = 16)
         {
             var config = new GenerationConfig();
             config.MaxNewTokens = maxNewTokens;
@@ -131,10 +131,11 @@ namespace GenAIInterop.Tests
         public static void TestLifecycleReleasesEverything()
         {
             long before = Live();
+            var config = Config();
             using (var pipe = Pipeline())
-            using (var config = Config())
-            using (var copy = pipe.GetGenerationConfig())
             {
+                var copy = pipe.GetGenerationConfig();
+                Check(copy.MaxNewTokens == null, "the double's own config sets no limit (read natively)");
                 CheckResults(pipe, config, before);
             }
             // Results are plain values: only their metrics keep a native object, freed when collected.
@@ -156,21 +157,20 @@ namespace GenAIInterop.Tests
         public static void TestDoubleDisposeIsNoOp()
         {
             long before = Live();
-            var config = new GenerationConfig();
-            config.Dispose();
-            config.Dispose();
-            Check(config.IsDisposed, "IsDisposed");
+            var container = new JsonContainer();
+            container.Dispose();
+            container.Dispose();
+            Check(container.IsDisposed, "IsDisposed");
             Equal(before, Live(), "live objects");
         }
 
         public static void TestUseAfterDisposeThrowsObjectDisposed()
         {
             var pipe = Pipeline();
-            var config = Config();
-            config.Dispose();
-            var e = Throws<ObjectDisposedException>(() => pipe.Generate("Hello", config), "disposed argument");
-            Equal("GenerationConfig", e.ObjectName, "names the disposed argument");
-            Throws<ObjectDisposedException>(() => { var unused = config.MaxNewTokens; }, "disposed property");
+            var container = new JsonContainer();
+            container.Dispose();
+            var e = Throws<ObjectDisposedException>(() => container.ToJsonString(), "disposed object");
+            Equal("JsonContainer", e.ObjectName, "names the disposed object");
             pipe.Dispose();
             e = Throws<ObjectDisposedException>(() => pipe.StartChat(), "disposed owner");
             Equal("LLMPipeline", e.ObjectName, "names the disposed object");
@@ -206,7 +206,6 @@ namespace GenAIInterop.Tests
             var pipe = Pipeline("PA");
             var config = Config();
             int calls = 0;
-            using (config)
             {
                 var results = pipe.Generate("Hello", config, chunk =>
                 {
@@ -229,8 +228,8 @@ namespace GenAIInterop.Tests
             long before = Live();
             var e = Throws<ArgumentNullException>(() => new LLMPipeline(null, "CPU"), "null path");
             Equal("modelsPath", e.ParamName, "parameter name");
+            var config = Config();
             using (var pipe = Pipeline())
-            using (var config = Config())
             using (var history = new ChatHistory())
             {
                 long during = Live();
@@ -284,10 +283,63 @@ namespace GenAIInterop.Tests
         public static void TestInvalidConfigRaises()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(0))
             {
-                Equal(Status.UnknowException, Throws<GenAIException<Status>>(() => pipe.Generate("Hello", config), "generate").Status, "status");
-                Throws<GenAIException<Status>>(() => config.Validate(), "validate");
+                // Refused before the call (the library would answer UNKNOW_EXCEPTION with no text).
+                var config = Config(0);
+                var e = Throws<InvalidValueException>(() => pipe.Generate("Hello", config), "generate");
+                Equal("GenerationConfig.MaxNewTokens", e.Field, "names the property");
+                Throws<InvalidValueException>(() => config.Validate(), "validate");
+                var topP = new GenerationConfig { MaxNewTokens = 4, DoSample = true, TopP = 5 };
+                e = Throws<InvalidValueException>(() => pipe.Generate("Hello", topP), "top_p");
+                Equal("GenerationConfig.TopP must be in (0, 1] (got 5)", e.Message, "field, rule and value");
+                // No token limit (the double's own config, like a GGUF model's, sets none): refused, in every form.
+                var limit = Throws<NoTokenLimitException>(() => pipe.Generate("Hello"), "no config");
+                Check(limit.Message.Contains("MaxNewTokens") && limit.Message.Contains("MaxLength"), limit.Message);
+                Throws<NoTokenLimitException>(() => pipe.Generate("Hello", new GenerationConfig()), "defaults");
+                Throws<NoTokenLimitException>(() => pipe.Stream("Hello", pipe.GetGenerationConfig()).ToList(), "stream");
+                pipe.Generate("Hello", new GenerationConfig { MaxLength = 64 });
+                var unlimited = new GenerationConfig { MaxNewTokens = null };  // asked for explicitly
+                unlimited.Validate();
+            }
+        }
+
+        public static void TestGenerationConfigIsAPlainValue()
+        {
+            long before = Live();
+            var config = new GenerationConfig { MaxNewTokens = 8 };
+            Check(!typeof(IDisposable).IsAssignableFrom(config.GetType()), "nothing to dispose");
+            var copy = config.Clone();
+            copy.TopP = 0.5f;
+            Equal(1.0f, config.TopP, "a clone changes independently");
+            Equal("MaxNewTokens", string.Join(",", config.AssignedFields), "assigned");
+            Equal(before, Live(), "no native object until a call takes it");
+            string path = System.IO.Path.GetTempFileName();
+            System.IO.File.WriteAllText(path, "{\"eos_token_id\": [2, 7], \"max_length\": 30, \"early_stopping\": \"never\", "
+                + "\"top_k\": 50, \"temperature\": 0.7, \"stop_strings\": [\"</s>\"]}");
+            var fromJson = new GenerationConfig(path);
+            Equal<long?>(2, fromJson.EosTokenId, "eos: the first of a list");
+            Equal("2,7", string.Join(",", fromJson.StopTokenIds.OrderBy(x => x)), "stop ids: the list");
+            Equal<int?>(30, fromJson.MaxLength, "max_length");
+            Equal<int?>(null, fromJson.MaxNewTokens, "unset in the file");
+            Equal(StopCriteria.Never, fromJson.StopCriteria, "early_stopping");
+            Equal<int?>(50, fromJson.TopK, "top_k");
+            Equal(0.7f, fromJson.Temperature, "temperature");
+            Equal("</s>", string.Join(",", fromJson.StopStrings), "stop strings");
+            System.IO.File.Delete(path);
+            Throws<System.IO.FileNotFoundException>(() => new GenerationConfig(path), "a missing file");
+            using (var pipe = Pipeline())
+            {
+                var own = pipe.GetGenerationConfig();
+                Equal<int?>(null, own.MaxNewTokens, "read natively");
+                Throws<UnknownValueException>(() => { var unused = own.TopP; }, "not readable through the C API");
+                own.MaxNewTokens = 5;
+                var other = pipe.GetGenerationConfig();
+                pipe.SetGenerationConfig(own);
+                Equal<int?>(5, pipe.GetGenerationConfig().MaxNewTokens, "set and read back");
+                other.TopK = 3;
+                Throws<StaleValueException>(() => pipe.Generate("Hello", other), "read before the change");
+                other.MaxNewTokens = 6;
+                Check(pipe.Generate("Hello", other).PerfMetrics.NumGeneratedTokens <= 6, "the assigned fields reach the library");
             }
         }
 
@@ -314,11 +366,15 @@ namespace GenAIInterop.Tests
         // -- properties --
         public static void TestGenerationConfigProperties()
         {
-            using (var config = new GenerationConfig())
+            var config = new GenerationConfig();
             {
-                Equal(ulong.MaxValue, config.MaxNewTokens, "default max_new_tokens is SIZE_MAX");
+                Equal<int?>(null, config.MaxNewTokens, "default max_new_tokens is unset (null)");
                 config.MaxNewTokens = 7;
-                Equal(7UL, config.MaxNewTokens, "round trip");
+                Equal<int?>(7, config.MaxNewTokens, "round trip");
+                Equal(1.0f, config.TopP, "a default reads as upstream's");
+                config.TopP = 0.5f;
+                Equal(0.5f, config.TopP, "readable: the value class keeps what was assigned");
+                Throws<ArgumentOutOfRangeException>(() => config.MaxNewTokens = -1, "negative count");
                 config.StopStrings = new[] { "world", "café" };
                 config.StopStrings = new string[0];
                 config.StopTokenIds = new long[] { 2, 5 };
@@ -333,8 +389,8 @@ namespace GenAIInterop.Tests
         public static void TestStopStringsEndGeneration()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(40))
             {
+                var config = Config(40);
                 string full = Text(pipe, "Tell me a story", config);
                 string word = full.Trim().Split(' ')[2];
                 config.StopStrings = new[] { word };
@@ -345,7 +401,7 @@ namespace GenAIInterop.Tests
 
         public static void TestWhisperConfigProperties()
         {
-            using (var config = new WhisperGenerationConfig())
+            var config = new WhisperGenerationConfig();
             {
                 Equal(null, config.Language, "unset language reads as null (NOT_FOUND)");
                 config.Language = "<|en|>";
@@ -355,7 +411,7 @@ namespace GenAIInterop.Tests
                 config.SuppressTokens = new long[] { 1, 2, 3 };
                 Equal("1,2,3", string.Join(",", config.SuppressTokens), "array round trip");
                 config.SuppressTokens = new long[0];
-                Equal(0, config.SuppressTokens.Length, "empty array");
+                Equal(0, config.SuppressTokens.Count, "empty array");
                 config.ReturnTimestamps = true;
                 Check(config.ReturnTimestamps, "bool round trip");
                 config.InitialPrompt = "naïve café 世界";
@@ -380,8 +436,8 @@ namespace GenAIInterop.Tests
                 }
             }
             using (var pipe = Pipeline())
-            using (var config = Config(30))
             {
+                var config = Config(30);
                 string streamed = "";
                 var results = pipe.Generate(text, config, chunk => { streamed += chunk; });
                 Equal(results.ToString(), streamed, "chunks decode to the text");
@@ -390,8 +446,8 @@ namespace GenAIInterop.Tests
 
         public static void TestChatHistoryAndGenerateWithHistory()
         {
+            var config = Config();
             using (var pipe = Pipeline())
-            using (var config = Config())
             using (var history = new ChatHistory())
             {
                 history.PushBack("system", "You are terse.");
@@ -417,8 +473,8 @@ namespace GenAIInterop.Tests
         public static void TestCallbackChunksMakeTheText()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(30))
             {
+                var config = Config(30);
                 var chunks = new List<string>();
                 var results = pipe.Generate("Hello", config, chunk =>
                 {
@@ -437,8 +493,8 @@ namespace GenAIInterop.Tests
         public static void TestStopFromCallback()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(60))
             {
+                var config = Config(60);
                 int calls = 0, afterStop = 0;
                 bool stopped = false;
                 var results = pipe.Generate("Hello", config, chunk =>
@@ -463,8 +519,8 @@ namespace GenAIInterop.Tests
             foreach (string backend in new[] { "SDPA", "PA" })
             {
                 using (var pipe = Pipeline(backend))
-                using (var config = Config(60))
                 {
+                    var config = Config(60);
                     int calls = 0, afterThrow = 0;
                     var error = new UserCallbackError("from the callback");
                     var caught = Throws<UserCallbackError>(() => pipe.Generate("Hello", config, chunk =>
@@ -502,8 +558,8 @@ namespace GenAIInterop.Tests
         public static void TestStreamEnumerable()
         {
             using (var pipe = Pipeline("PA"))
-            using (var config = Config(30))
             {
+                var config = Config(30);
                 var chunks = pipe.Stream("Hello", config).ToList();
                 Check(chunks.Count > 1, "several chunks");
                 Equal(Text(pipe, "Hello", config), string.Concat(chunks), "same text as Generate");
@@ -529,8 +585,8 @@ namespace GenAIInterop.Tests
         public static void TestStreamResultsAfterEnumeration()
         {
             using (var pipe = Pipeline("PA"))
-            using (var config = Config(30))
             {
+                var config = Config(30);
                 var stream = pipe.Stream("Hello", config);
                 Throws<InvalidOperationException>(() => { var unused = stream.Results; }, "no results before enumeration");
                 Throws<InvalidOperationException>(() => { var unused = stream.PerfMetrics; }, "no metrics before enumeration");
@@ -566,8 +622,8 @@ namespace GenAIInterop.Tests
         private static void StreamEarlyExitStopsAndReleasesBody()
         {
             using (var pipe = Pipeline("PA"))
-            using (var config = Config(500))
             {
+                var config = Config(500);
                 config.IgnoreEos = true;
                 string first = pipe.Stream("Hello", config).First();
                 Check(first.Length > 0, "first chunk");
@@ -578,18 +634,19 @@ namespace GenAIInterop.Tests
         public static void TestStreamSurfacesErrors()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(0))
             {
+                var config = Config(0);
                 var stream = pipe.Stream("Hello", config);
-                Equal(Status.UnknowException, Throws<GenAIException<Status>>(() => stream.ToList(), "invalid config").Status, "status");
+                // The stream starts nothing before it is enumerated: the config is refused then, from the enumerator.
+                Throws<InvalidValueException>(() => stream.ToList(), "invalid config");
             }
         }
 
         public static void TestStreamAsyncYieldsEverything()
         {
             using (var pipe = Pipeline("PA"))
-            using (var config = Config(30))
             {
+                var config = Config(30);
                 var chunks = Collect(pipe.StreamAsync("Hello", config), CancellationToken.None, int.MaxValue).Result;
                 Equal(Text(pipe, "Hello", config), string.Concat(chunks), "same text as Generate");
             }
@@ -607,8 +664,8 @@ namespace GenAIInterop.Tests
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void StreamAsyncHonoursCancellationBody()
         {
+            var config = Config(100000);
             using (var pipe = Pipeline("PA"))
-            using (var config = Config(100000))
             using (var cancel = new CancellationTokenSource())
             {
                 config.IgnoreEos = true;
@@ -742,8 +799,8 @@ namespace GenAIInterop.Tests
             var threads = Enumerable.Range(0, 4).Select(i => new Thread(() =>
             {
                 using (var pipe = Pipeline(i % 2 == 0 ? "PA" : "SDPA"))
-                using (var config = Config(20))
                 {
+                    var config = Config(20);
                     texts[i] = Text(pipe, "Hello", config);
                 }
             })).ToList();
@@ -792,8 +849,8 @@ namespace GenAIInterop.Tests
             using (var otherPixels = CoreTensor.Create(CoreTensor.Pixels(4 * 6 * 3, 2), 4, 6, 3))
             {
                 IntPtr pointer = tensor.Pointer;
+                var config = Config(12);
                 using (var pipe = new VLMPipeline(model, "CPU"))
-                using (var config = Config(12))
                 using (var image = new TensorReference(pointer))
                 using (var second = new TensorReference(otherPixels.Pointer))
                 {
@@ -811,14 +868,17 @@ namespace GenAIInterop.Tests
                         Equal(one, pipe.Generate("Describe", new NativeObject[] { other }, config).ToString(), "another object of the C type");
                     }
                     // An object of another C type is refused before the call, naming both types.
-                    try
+                    using (var container = new JsonContainer())
                     {
-                        pipe.Generate("Describe", new NativeObject[] { config }, config);
-                        throw new Exception("a GenerationConfig was taken as a tensor");
-                    }
-                    catch (ArgumentException e)
-                    {
-                        Check(e.ParamName == "images" && e.Message.Contains("GenerationConfig holds a ov_genai_generation_config, not a ov_tensor_t"), e.Message);
+                        try
+                        {
+                            pipe.Generate("Describe", new NativeObject[] { container }, config);
+                            throw new Exception("a JsonContainer was taken as a tensor");
+                        }
+                        catch (ArgumentException e)
+                        {
+                            Check(e.ParamName == "images" && e.Message.Contains("JsonContainer holds a ov_genai_json_container, not a ov_tensor_t"), e.Message);
+                        }
                     }
                 }
             }
@@ -828,8 +888,8 @@ namespace GenAIInterop.Tests
         {
             long before = Live();
             using (var pipe = new WhisperPipeline(model, "CPU"))
-            using (var config = pipe.GetGenerationConfig())
             {
+                var config = pipe.GetGenerationConfig();
                 config.ReturnTimestamps = true;
                 var audio = Enumerable.Range(0, 32000).Select(i => (float)Math.Sin(i / 10.0)).ToArray();
                 var results = pipe.Generate(audio, config);

@@ -23,8 +23,8 @@ internal static class VlmWithCoreTensors
             using (var first = Ov.Tensor.FromArray(dark, 1, 8, 8, 3))
             using (var second = Ov.Tensor.FromArray(light, 1, 8, 8, 3))
             using (var pipe = new GenAI.VLMPipeline(args[0], "CPU"))
-            using (var config = new GenAI.GenerationConfig())
             {
+                var config = new GenAI.GenerationConfig();
                 config.MaxNewTokens = 20;
                 var both = new[] { first, second };
                 string without, withOne, withTwo;

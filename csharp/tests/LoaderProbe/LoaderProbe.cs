@@ -1,6 +1,7 @@
 // Makes the first native call of the binding and prints what happened: "loaded" or the exception
 // type and message. Usage: LoaderProbe.exe
 using System;
+using System.IO;
 using OpenVINO.GenAI;
 
 public static class LoaderProbe
@@ -9,10 +10,15 @@ public static class LoaderProbe
     {
         try
         {
-            using (var config = new GenerationConfig())
+            // A native call every version has (a config is a plain object: it loads nothing).
+            using (new LLMPipeline(Path.GetTempPath(), "CPU"))
             {
-                Console.WriteLine("loaded max_new_tokens=" + config.MaxNewTokens);
             }
+            Console.WriteLine("loaded");
+        }
+        catch (GenAIException)
+        {
+            Console.WriteLine("loaded");  // the library answered
         }
         catch (Exception e)
         {

@@ -35,8 +35,8 @@ namespace OpenVINO.GenAI.Tests
             try
             {
                 using (var pipeline = new VLMPipeline(args[0], "CPU", properties))
-                using (var config = new GenerationConfig())
                 {
+                    var config = new GenerationConfig();
                     string line;
                     while ((line = Console.In.ReadLine()) != null)
                     {
@@ -50,7 +50,7 @@ namespace OpenVINO.GenAI.Tests
                                                                 : Ov.Tensor.FromSpan<byte>(pixels, dims);
                                 break;
                             case "MAX_NEW_TOKENS":
-                                config.MaxNewTokens = ulong.Parse(f[1]);
+                                config.MaxNewTokens = int.Parse(f[1]);
                                 break;
                             case "START_CHAT":
                                 pipeline.StartChat();

@@ -34,7 +34,7 @@ namespace OpenVINO.GenAI.Tests
                     byte[] bytes = File.ReadAllBytes(fields[0]);
                     float[] speech = new float[bytes.Length / 4];
                     Buffer.BlockCopy(bytes, 0, speech, 0, speech.Length * 4);
-                    using (WhisperGenerationConfig config = pipeline.GetGenerationConfig())
+                    var config = pipeline.GetGenerationConfig();
                     {
                         if (fields[1] == "1") config.ReturnTimestamps = true;
                         if (fields[2].Length > 0) config.Language = fields[2];

@@ -8,6 +8,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using OpenVINO.GenAI;
+using OpenVINO.Interop;
 using OpenVINO.GenAI.Native;
 
 namespace GenAIInterop.Tests
@@ -74,7 +75,7 @@ namespace GenAIInterop.Tests
                 var pipelineConfig = (OrderedObject)scenario["pipeline_config"];
                 if (pipelineConfig != null)
                 {
-                    using (var current = pipe.GetGenerationConfig())
+                    var current = pipe.GetGenerationConfig();
                     {
                         Apply(current, pipelineConfig);
                         pipe.SetGenerationConfig(current);
@@ -87,19 +88,12 @@ namespace GenAIInterop.Tests
                     config = new GenerationConfig();
                     Apply(config, configValues);
                 }
-                try
-                {
-                    if (bench != null) return Bench(pipe, config, scenario, language);
-                    bool chat = scenario["chat"] is bool && (bool)scenario["chat"];
-                    if (chat) pipe.StartChat();
-                    var prompts = (List<object>)scenario["turns"];
-                    for (int i = 0; i < prompts.Count; i++) turns.Add(Turn(pipe, config, (string)prompts[i], Policy(scenario, i)));
-                    if (chat) pipe.FinishChat();
-                }
-                finally
-                {
-                    if (config != null) config.Dispose();
-                }
+                if (bench != null) return Bench(pipe, config, scenario, language);
+                bool chat = scenario["chat"] is bool && (bool)scenario["chat"];
+                if (chat) pipe.StartChat();
+                var prompts = (List<object>)scenario["turns"];
+                for (int i = 0; i < prompts.Count; i++) turns.Add(Turn(pipe, config, (string)prompts[i], Policy(scenario, i)));
+                if (chat) pipe.FinishChat();
             }
             transcript.Add("turns", turns);
             transcript.Add("live_objects", LiveObjectCount());
@@ -125,15 +119,15 @@ namespace GenAIInterop.Tests
                 object value = values[key];
                 switch (key)
                 {
-                    case "max_new_tokens": config.MaxNewTokens = (ulong)(double)value; break;
+                    case "max_new_tokens": config.MaxNewTokens = (int)(double)value; break;
                     case "ignore_eos": config.IgnoreEos = (bool)value; break;
-                    case "min_new_tokens": config.MinNewTokens = (ulong)(double)value; break;
+                    case "min_new_tokens": config.MinNewTokens = (int)(double)value; break;
                     case "stop_strings": config.StopStrings = ((List<object>)value).ConvertAll(s => (string)s).ToArray(); break;
                     case "include_stop_str_in_output": config.IncludeStopStrInOutput = (bool)value; break;
                     case "stop_token_ids": config.StopTokenIds = ((List<object>)value).ConvertAll(v => (long)(double)v).ToArray(); break;
                     case "temperature": config.Temperature = (float)(double)value; break;
                     case "do_sample": config.DoSample = (bool)value; break;
-                    case "rng_seed": config.RngSeed = (ulong)(double)value; break;
+                    case "rng_seed": config.RngSeed = (long)(double)value; break;
                 }
             }
         }
@@ -178,6 +172,10 @@ namespace GenAIInterop.Tests
             catch (GenAIException<Status> e)
             {
                 status = e.StatusName;
+            }
+            catch (InvalidValueException)
+            {
+                status = "INVALID_CONFIG";  // refused before the call
             }
             catch (InvalidOperationException e) when (thrown != null)
             {

@@ -26,14 +26,14 @@ namespace GenAIInterop.RobustnessTests
             {
                 var properties = new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } };
                 using (var pipe = new LLMPipeline(model, "CPU", properties))
-                using (var config = new GenerationConfig { MaxNewTokens = 200000, IgnoreEos = true })
                 {
+                    var config = new GenerationConfig { MaxNewTokens = 200000, IgnoreEos = true };
                     for (int round = 0; round < rounds; round++)
                     {
                         if (mode == "sync") Drop(pipe, config); else DropAsync(pipe, config);
                         for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
                         var clock = Stopwatch.StartNew();
-                        using (var small = new GenerationConfig { MaxNewTokens = 3 })
+                        var small = new GenerationConfig { MaxNewTokens = 3 };
                         {
                             while (true)
                             {

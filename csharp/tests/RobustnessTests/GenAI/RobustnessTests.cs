@@ -61,7 +61,7 @@ namespace GenAIInterop.RobustnessTests
         }
 
         // A generation that is long unless stopped: no EOS, 200000 tokens (the double plans them all first).
-        private const ulong LongAnswer = 200000;
+        private const int LongAnswer = 200000;
 
         private static GenerationConfig Long()
         {
@@ -78,7 +78,7 @@ namespace GenAIInterop.RobustnessTests
             DateTime deadline = DateTime.UtcNow + within;
             var task = Task.Run(() =>
             {
-                using (var config = new GenerationConfig { MaxNewTokens = 3 })
+                var config = new GenerationConfig { MaxNewTokens = 3 };
                 {
                     while (true)
                     {
@@ -109,8 +109,8 @@ namespace GenAIInterop.RobustnessTests
         public static void TestUndefinedStatusFromCallbackIsAnError()
         {
             using (var pipe = new LLMPipeline(model, "CPU"))
-            using (var config = new GenerationConfig { MaxNewTokens = 20 })
             {
+                var config = new GenerationConfig { MaxNewTokens = 20 };
                 int calls = 0;
                 try
                 {
@@ -131,8 +131,8 @@ namespace GenAIInterop.RobustnessTests
         public static void TestOwnHandleIsNotTakenAsATensor()
         {
             // The VLM pipeline takes any binding's object as an image (NativeObject[]); one that holds no
-            // ov_tensor_t (here this library's own GenerationConfig) would be read as a tensor.
-            using (var config = new GenerationConfig())
+            // ov_tensor_t (here this library's own JsonContainer) would be read as a tensor.
+            using (var config = new JsonContainer())
             {
                 try
                 {
@@ -143,10 +143,10 @@ namespace GenAIInterop.RobustnessTests
                 }
                 catch (ArgumentException e)
                 {
-                    Check(e.Message.Contains("GenerationConfig holds a ov_genai_generation_config"), "the message names the object: " + e.Message);
+                    Check(e.Message.Contains("JsonContainer holds a ov_genai_json_container"), "the message names the object: " + e.Message);
                     return;
                 }
-                throw new Exception("a GenerationConfig was accepted as a tensor");
+                throw new Exception("a JsonContainer was accepted as a tensor");
             }
         }
 
@@ -157,8 +157,8 @@ namespace GenAIInterop.RobustnessTests
             if (Type.GetType("Mono.Runtime") == null) throw new SkipTest("Thread.Abort exists on Mono (and .NET Framework) only");
             var properties = new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } };
             using (var pipe = new LLMPipeline(model, "CPU", properties))
-            using (var config = new GenerationConfig { MaxNewTokens = 2000, IgnoreEos = true })
             {
+                var config = new GenerationConfig { MaxNewTokens = 2000, IgnoreEos = true };
                 var firstChunk = new ManualResetEventSlim();
                 string outcome = "none";
                 var generating = new Thread(() =>
@@ -238,8 +238,8 @@ namespace GenAIInterop.RobustnessTests
         public static void TestAbandonedStreamStopsItsGeneration()
         {
             using (var pipe = new LLMPipeline(model, "CPU"))
-            using (var config = Long())
             {
+                var config = Long();
                 pipe.StartChat();
                 AbandonAfterOneChunk(pipe, config);
                 CollectGarbage();
@@ -250,8 +250,8 @@ namespace GenAIInterop.RobustnessTests
         public static void TestAbandonedAsyncStreamStopsItsGeneration()
         {
             using (var pipe = new LLMPipeline(model, "CPU"))
-            using (var config = Long())
             {
+                var config = Long();
                 pipe.StartChat();
                 AbandonAsyncAfterOneChunk(pipe, config);
                 CollectGarbage();
@@ -283,8 +283,8 @@ namespace GenAIInterop.RobustnessTests
         public static void TestAHeldStreamNoLongerReadGivesWayToTheNextCall()
         {
             using (var pipe = new LLMPipeline(model, "CPU"))
-            using (var config = Long())
             {
+                var config = Long();
                 pipe.StartChat();
                 IEnumerator<string> chunks = pipe.Stream("Hello", config).GetEnumerator();
                 Check(chunks.MoveNext(), "a first chunk");
@@ -296,8 +296,8 @@ namespace GenAIInterop.RobustnessTests
         public static void TestAHeldAsyncStreamNoLongerReadGivesWayToTheNextCall()
         {
             using (var pipe = new LLMPipeline(model, "CPU"))
-            using (var config = Long())
             {
+                var config = Long();
                 pipe.StartChat();
                 IAsyncEnumerator<string> chunks = pipe.StreamAsync("Hello", config).GetAsyncEnumerator();
                 Check(chunks.MoveNextAsync().AsTask().Result, "a first chunk");
@@ -319,7 +319,7 @@ namespace GenAIInterop.RobustnessTests
         public static void TestDisposingThePipelineStopsItsStream()
         {
             var pipe = new LLMPipeline(model, "CPU");
-            using (var config = Long())
+            var config = Long();
             {
                 IEnumerator<string> chunks = pipe.Stream("Hello", config).GetEnumerator();
                 Check(chunks.MoveNext(), "a first chunk");

@@ -48,7 +48,7 @@ namespace GenAIInterop.RobustnessTests
             Console.WriteLine("installed=" + (ApiVersion.Installed ?? "none"));
             Console.WriteLine("candidates=" + string.Join(",", ApiVersion.Candidates));
             Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
-            Report("ChatHistory", () => new ChatHistory());
+            Report("DecodedResults", () => new DecodedResults());
             return 0;
         }
 
@@ -85,7 +85,7 @@ namespace GenAIInterop.RobustnessTests
         // Every function of the stub returns OK (0) and writes none of its outputs.
         private static int NullOut()
         {
-            Report("GenerationConfig", () => new GenerationConfig());
+            Report("DecodedResults", () => new DecodedResults());
             Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
             return 0;
         }

@@ -71,9 +71,9 @@ namespace GenAIBenchmark
             try
             {
                 using (var pipeline = new LLMPipeline(options["model"], options["device"]))
-                using (var config = new GenerationConfig())
                 {
-                    config.MaxNewTokens = maxNewTokens;
+                    var config = new GenerationConfig();
+                    config.MaxNewTokens = checked((int)maxNewTokens);
                     for (ulong i = 0; i < warmup; i++)
                     {
                         pipeline.Generate(prompt, config);

@@ -12,7 +12,7 @@ namespace GenAIChat
     public static class Program
     {
         private const string DefaultDevice = "CPU";
-        private const ulong MaxNewTokens = 256;
+        private const int MaxNewTokens = 256;
 
         public static int Main(string[] args)
         {
@@ -26,8 +26,8 @@ namespace GenAIChat
             try
             {
                 using (var pipeline = new LLMPipeline(args[0], device))
-                using (var config = new GenerationConfig())
                 {
+                    var config = new GenerationConfig();
                     config.MaxNewTokens = MaxNewTokens;
                     pipeline.StartChat();
                     while (true)

@@ -22,7 +22,7 @@ namespace GenAILibrary
         }
 
         /// <summary>The most tokens one answer may have.</summary>
-        public ulong MaxNewTokens { get; set; }
+        public int MaxNewTokens { get; set; }
 
         /// <summary>The OpenVINO GenAI version found at run time (null when older than these bindings support).</summary>
         public static string LibraryVersion
@@ -45,11 +45,9 @@ namespace GenAILibrary
             }
             lock (gate)
             {
-                using (var config = NewConfig())
-                {
-                    DecodedResults results = onChunk == null ? pipeline.Generate(prompt, config) : pipeline.Generate(prompt, config, onChunk);
-                    return results.ToString();
-                }
+                var config = NewConfig();
+                DecodedResults results = onChunk == null ? pipeline.Generate(prompt, config) : pipeline.Generate(prompt, config, onChunk);
+                return results.ToString();
             }
         }
 
@@ -65,12 +63,9 @@ namespace GenAILibrary
 
         private IEnumerable<string> StreamChunks(string prompt)
         {
-            using (var config = NewConfig())
+            foreach (string chunk in pipeline.Stream(prompt, NewConfig()))
             {
-                foreach (string chunk in pipeline.Stream(prompt, config))
-                {
-                    yield return chunk;
-                }
+                yield return chunk;
             }
         }
 

@@ -19,7 +19,7 @@ namespace GenAIVisualChat
     public static class Program
     {
         private const string DefaultDevice = "CPU";
-        private const ulong MaxNewTokens = 100;
+        private const int MaxNewTokens = 100;
 
         public static int Main(string[] args)
         {
@@ -49,8 +49,8 @@ namespace GenAIVisualChat
                     Console.Error.WriteLine("error: " + e.Message);
                     return 1;
                 }
+                var config = new GenerationConfig();
                 using (var pipeline = new VLMPipeline(args[0], device))
-                using (var config = new GenerationConfig())
                 using (var history = new ChatHistory())
                 {
                     config.MaxNewTokens = MaxNewTokens;

@@ -41,8 +41,8 @@ namespace GenAIWhisper
             try
             {
                 using (var pipeline = new WhisperPipeline(args[0], device))
-                using (WhisperGenerationConfig config = pipeline.GetGenerationConfig())
                 {
+                    var config = pipeline.GetGenerationConfig();
                     config.Task = "transcribe";
                     config.ReturnTimestamps = true;
                     WhisperDecodedResults results = pipeline.Generate(speech, config);

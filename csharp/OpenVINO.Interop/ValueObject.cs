@@ -1,0 +1,540 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+
+namespace OpenVINO.Interop
+{
+    /// <summary>
+    /// Base of the generated value classes (<c>GenerationConfig</c>, ...): plain objects whose fields are read and
+    /// written freely, with nothing to dispose. The object remembers where it came from (the library's defaults, a
+    /// JSON file, or a pipeline's own config) and which fields were assigned; a call taking it makes the native object
+    /// then, from that origin, and sets every assigned field on it. Reading a field that was not assigned gives the
+    /// default, the JSON file's value, or (from a pipeline) the native getter's where the C API has one; otherwise it
+    /// throws <see cref="UnknownValueException"/> rather than guessing. The same design as the Python runtime
+    /// (genai_interop_runtime/values.py).
+    /// </summary>
+    public abstract class ValueObject
+    {
+        private const int Defaults = 0, JsonFile = 1, Pipeline = 2;
+
+        // Per pipeline: the fields every SetGenerationConfig assigned, in order (null: a whole other config).
+        private static readonly ConditionalWeakTable<object, List<HashSet<string>>> History =
+            new ConditionalWeakTable<object, List<HashSet<string>>>();
+
+        private readonly ValueClassSpec _spec;
+        private readonly int _origin;
+        private readonly string _jsonPath;
+        private readonly Dictionary<string, object> _jsonValues;
+        private readonly WeakReference _pipeline;
+        private readonly Func<NativeObject> _fetch;
+        private readonly int _epoch;
+        private Dictionary<string, object> _read;  // a pipeline's readable fields, read once
+        private readonly Dictionary<string, object> _assigned = new Dictionary<string, object>();
+
+        /// <summary>The library's defaults.</summary>
+        protected ValueObject(ValueClassSpec spec)
+        {
+            _spec = spec;
+            _origin = Defaults;
+        }
+
+        /// <summary>The settings of a generation config JSON file, read as the library reads it.</summary>
+        protected ValueObject(ValueClassSpec spec, string jsonPath)
+        {
+            if (jsonPath == null) throw new ArgumentNullException(nameof(jsonPath));
+            _spec = spec;
+            _origin = JsonFile;
+            _jsonPath = jsonPath;
+            _jsonValues = ReadJson(spec, jsonPath);
+        }
+
+        /// <summary>A pipeline's own config; <paramref name="fetch"/> reads it natively.</summary>
+        protected ValueObject(ValueClassSpec spec, object pipeline, Func<NativeObject> fetch)
+        {
+            _spec = spec;
+            _origin = Pipeline;
+            _pipeline = new WeakReference(pipeline);
+            _fetch = fetch;
+            lock (History) _epoch = History.GetOrCreateValue(pipeline).Count;
+        }
+
+        /// <summary>A copy of <paramref name="other"/>: same origin, same assigned fields.</summary>
+        protected ValueObject(ValueObject other)
+        {
+            _spec = other._spec;
+            _origin = other._origin;
+            _jsonPath = other._jsonPath;
+            _jsonValues = other._jsonValues;
+            _pipeline = other._pipeline;
+            _fetch = other._fetch;
+            _epoch = other._epoch;
+            _read = other._read;
+            foreach (var pair in other._assigned) _assigned[pair.Key] = Copy(pair.Value);
+        }
+
+        /// <summary>The fields assigned on this object (the others come from its origin), in field order.</summary>
+        public IReadOnlyList<string> AssignedFields
+        {
+            get { return _spec.Fields.Where(f => _assigned.ContainsKey(f.Name)).Select(f => f.Property).ToList(); }
+        }
+
+        // -- hooks of the generated class --
+
+        /// <summary>A native object with the library's defaults.</summary>
+        protected abstract NativeObject CreateNative();
+        /// <summary>A native object read from a JSON file.</summary>
+        protected abstract NativeObject CreateNativeFromJson(string path);
+        /// <summary>Sets one field (kept form) on a native object of this class.</summary>
+        protected abstract void Apply(NativeObject native, string field, object value);
+        /// <summary>Reads one readable field (kept form) of a native object of this class.</summary>
+        protected abstract object Read(NativeObject native, string field);
+        /// <summary>The native validate (throws the binding's exception when the library refuses).</summary>
+        protected abstract void ValidateNative(NativeObject native);
+
+        // -- fields --
+
+        /// <summary>The value of a field in its kept form (<c>ulong</c>, <c>long</c>, <c>float</c>, <c>bool</c>,
+        /// an enum, <c>string</c>, <c>long[]</c>, <c>string[]</c>).</summary>
+        protected object Get(string name)
+        {
+            object value;
+            if (_assigned.TryGetValue(name, out value)) return Copy(value);
+            bool known;
+            value = FromOrigin(_spec.Field(name), out known);
+            if (!known)
+            {
+                var f = _spec.Field(name);
+                throw new UnknownValueException(_spec.Name + "." + f.Property + " was not assigned and comes from the "
+                    + "pipeline's own config, which the C API cannot read back for this field; assign it to know its value");
+            }
+            return value;
+        }
+
+        /// <summary>Assigns a field (kept form, already checked by the generated property).</summary>
+        protected void Set(string name, object value)
+        {
+            var f = _spec.Field(name);
+            if (f.AsSet && value is long[]) value = ((long[])value).Distinct().ToArray();
+            if (f.AsSet && value is string[]) value = ((string[])value).Distinct().ToArray();
+            _assigned[name] = Copy(value);
+        }
+
+        /// <summary>After an update assigned <paramref name="name"/>: as upstream's update does, a value that also
+        /// belongs to another list (an end-of-sequence token is a stop token) is added to it when that list is known.</summary>
+        protected void AlsoAdd(string name)
+        {
+            var f = _spec.Field(name);
+            object value;
+            if (!_assigned.TryGetValue(name, out value)) return;
+            if (f.UpdateAddsTo.Length == 0 || Equals(value, f.Unset)) return;
+            bool known;
+            object items;
+            try
+            {
+                items = Effective(f.UpdateAddsTo, out known);
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+            var list = items as long[];
+            if (known && list != null && value is long && !list.Contains((long)value))
+                _assigned[f.UpdateAddsTo] = list.Concat(new[] { (long)value }).ToArray();
+        }
+
+        private object FromOrigin(ValueFieldSpec f, out bool known)
+        {
+            known = true;
+            if (_origin == Defaults) return Copy(f.Default);
+            if (_origin == JsonFile)
+            {
+                object v;
+                return _jsonValues.TryGetValue(f.Name, out v) ? Copy(v) : Copy(f.Default);
+            }
+            if (!f.Readable)
+            {
+                known = false;
+                return null;
+            }
+            CheckFresh(Enumerable.Empty<string>());
+            if (_read == null)
+            {
+                var read = new Dictionary<string, object>();
+                using (var native = _fetch())
+                {
+                    foreach (var g in _spec.Fields.Where(x => x.Readable)) read[g.Name] = Read(native, g.Name);
+                }
+                _read = read;
+            }
+            return Copy(_read[f.Name]);
+        }
+
+        private object Effective(string name, out bool known)
+        {
+            object value;
+            known = true;
+            if (_assigned.TryGetValue(name, out value)) return value;
+            return FromOrigin(_spec.Field(name), out known);
+        }
+
+        private static object Copy(object value)
+        {
+            var longs = value as long[];
+            if (longs != null) return longs.ToArray();
+            var strings = value as string[];
+            if (strings != null) return strings.ToArray();
+            return value;
+        }
+
+        // -- the rules --
+
+        /// <summary>Checks the rules the library enforces on every value this object knows; throws
+        /// <see cref="InvalidValueException"/> naming the field, the rule and the value.</summary>
+        public void Validate()
+        {
+            var known = new Dictionary<string, object>();
+            foreach (var f in _spec.Fields)
+            {
+                try
+                {
+                    bool k;
+                    object v = Effective(f.Name, out k);
+                    if (k) known[f.Name] = v;
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+            foreach (var rule in _spec.Rules)
+            {
+                object value;
+                if (!known.TryGetValue(rule.Field, out value)) continue;
+                bool applies = true;
+                foreach (var cond in rule.When)
+                {
+                    object rhs;
+                    if (!known.ContainsKey((string)cond[0]) || !Operand(known, cond[2], out rhs)
+                        || !Holds(known[(string)cond[0]], (string)cond[1], rhs))
+                    {
+                        applies = false;
+                        break;
+                    }
+                }
+                if (!applies) continue;
+                foreach (var check in rule.Check)
+                {
+                    object rhs;
+                    if (Operand(known, check[1], out rhs) && !Holds(value, (string)check[0], rhs))
+                    {
+                        var f = _spec.Field(rule.Field);
+                        throw new InvalidValueException(_spec.Name + "." + f.Property + " " + rule.Says + " (got " + Show(value) + ")",
+                                                        _spec.Name + "." + f.Property, value, rule.Says);
+                    }
+                }
+            }
+        }
+
+        private static bool Operand(Dictionary<string, object> known, object operand, out object value)
+        {
+            var name = operand as string;
+            if (name != null && name.StartsWith("@", StringComparison.Ordinal))
+                return known.TryGetValue(name.Substring(1), out value);
+            value = operand;
+            return true;
+        }
+
+        private static bool IsNumber(object v)
+        {
+            return v is ulong || v is long || v is float || v is double || v is int || v is bool || v is Enum;
+        }
+
+        private static double Number(object v)
+        {
+            if (v is bool) return (bool)v ? 1 : 0;
+            if (v is Enum) return Convert.ToDouble(Convert.ToInt64(v, CultureInfo.InvariantCulture));
+            return Convert.ToDouble(v, CultureInfo.InvariantCulture);
+        }
+
+        private static bool Same(object a, object b)
+        {
+            if (a == null || b == null) return a == null && b == null;
+            if (IsNumber(a) && IsNumber(b)) return Number(a) == Number(b);
+            return a.Equals(b);
+        }
+
+        private static bool Holds(object value, string op, object operand)
+        {
+            switch (op)
+            {
+                case "==": return Same(value, operand);
+                case "!=": return !Same(value, operand);
+                case "<": return Number(value) < Number(operand);
+                case "<=": return Number(value) <= Number(operand);
+                case ">": return Number(value) > Number(operand);
+                case ">=": return Number(value) >= Number(operand);
+                case "multiple_of":
+                    return Number(operand) != 0 && Math.IEEERemainder(Number(value), Number(operand)) == 0;
+                case "contains": return ((System.Collections.IEnumerable)value).Cast<object>().Any(x => Same(x, operand));
+                case "each>=": return ((System.Collections.IEnumerable)value).Cast<object>().All(x => Number(x) >= Number(operand));
+                case "in": return ((object[])operand).Any(x => Same(value, x));
+                case "set": return value != null;
+                case "unset": return value == null;
+                default: throw new InvalidOperationException("unknown rule op " + op);
+            }
+        }
+
+        private static string Show(object value)
+        {
+            if (value == null) return "None";
+            if (value is float) return ((float)value).ToString("G", CultureInfo.InvariantCulture);
+            if (value is double) return ((double)value).ToString("G", CultureInfo.InvariantCulture);
+            if (value is string) return "'" + value + "'";
+            if (value is Enum) return value.ToString();
+            var longs = value as long[];
+            if (longs != null) return "{" + string.Join(", ", longs.OrderBy(x => x).Select(x => x.ToString(CultureInfo.InvariantCulture))) + "}";
+            var strings = value as string[];
+            if (strings != null) return "{" + string.Join(", ", strings.OrderBy(x => x, StringComparer.Ordinal).Select(x => "'" + x + "'")) + "}";
+            return Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+
+        // -- the native object --
+
+        private void CheckFresh(IEnumerable<string> assigned)
+        {
+            object pipeline = _pipeline.Target;
+            if (pipeline == null)
+                throw new StaleValueException(_spec.Name + ": the pipeline this config was read from is gone");
+            List<HashSet<string>> later;
+            lock (History) later = History.GetOrCreateValue(pipeline).Skip(_epoch).ToList();
+            var mine = new HashSet<string>(assigned);
+            foreach (var changed in later)
+            {
+                if (changed == null || !changed.IsSubsetOf(mine))
+                {
+                    string what = changed == null ? "replaced it"
+                        : "changed " + string.Join(", ", changed.Where(x => !mine.Contains(x)).OrderBy(x => x, StringComparer.Ordinal));
+                    throw new StaleValueException(_spec.Name + ": this config was read from the pipeline before SetGenerationConfig "
+                        + what + "; read it again with GetGenerationConfig()");
+                }
+            }
+        }
+
+        /// <summary>A new native object: the origin's, with every assigned field set in field order. The caller disposes it.</summary>
+        protected NativeObject MakeNative()
+        {
+            if (_origin == Pipeline) CheckFresh(_assigned.Keys);
+            NativeObject native = _origin == Defaults ? CreateNative() : _origin == JsonFile ? CreateNativeFromJson(_jsonPath) : _fetch();
+            try
+            {
+                foreach (var f in _spec.Fields)
+                {
+                    object value;
+                    if (_assigned.TryGetValue(f.Name, out value)) Apply(native, f.Name, Copy(value));
+                }
+                return native;
+            }
+            catch
+            {
+                native.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The native argument for a call taking a value class (support for generated code): null when
+        /// <paramref name="value"/> is null (the pipeline's own config is used); otherwise it is validated and made native
+        /// (the caller disposes it). For a generation (<paramref name="generates"/>) the effective config must have a
+        /// token limit; <paramref name="ownConfig"/> gives the pipeline's own config when no value is passed.
+        /// </summary>
+        public static NativeObject ForCall(ValueObject value, Func<ValueObject> ownConfig, bool generates)
+        {
+            if (value == null)
+            {
+                if (generates && ownConfig != null)
+                {
+                    var own = ownConfig();
+                    if (own != null && own._spec.TokenLimit.Length > 0) own.CheckTokenLimit();
+                }
+                return null;
+            }
+            value.Validate();
+            if (generates) value.CheckTokenLimit();
+            return value.MakeNative();
+        }
+
+        /// <summary>After <paramref name="pipeline"/>'s config became <paramref name="value"/>: objects read from it
+        /// before no longer describe it where <paramref name="value"/> changed it (support for generated code).</summary>
+        public static void RecordSet(object pipeline, ValueObject value)
+        {
+            HashSet<string> changed = null;
+            if (value._origin == Pipeline && ReferenceEquals(value._pipeline.Target, pipeline))
+                changed = new HashSet<string>(value._assigned.Keys);
+            lock (History) History.GetOrCreateValue(pipeline).Add(changed);
+        }
+
+        private void CheckTokenLimit()
+        {
+            var limit = _spec.TokenLimit;
+            if (limit.Length == 0 || limit.Any(name => _assigned.ContainsKey(name))) return;
+            bool unknown = false;
+            foreach (var name in limit)
+            {
+                bool known;
+                object v;
+                try
+                {
+                    v = Effective(name, out known);
+                }
+                catch (InvalidOperationException)
+                {
+                    return;  // the native call will say what is wrong
+                }
+                if (!known) unknown = true;
+                else if (!Same(v, _spec.Field(name).Unset)) return;
+            }
+            if (unknown)
+            {
+                if (_spec.ProbeField.Length == 0) return;
+                // The C API cannot read these back: ask the library. With the probe field set, validate fails
+                // only when no limit is set (provided the unchanged object validates).
+                using (var plain = MakeNative())
+                {
+                    try
+                    {
+                        ValidateNative(plain);
+                    }
+                    catch (NativeCallException)
+                    {
+                        return;
+                    }
+                }
+                using (var probe = MakeNative())
+                {
+                    Apply(probe, _spec.ProbeField, _spec.ProbeValue);
+                    try
+                    {
+                        ValidateNative(probe);
+                        return;
+                    }
+                    catch (NativeCallException)
+                    {
+                    }
+                }
+            }
+            var first = _spec.Field(limit[0]);
+            var others = limit.Skip(1).Select(n => _spec.Field(n).Property).ToList();
+            var all = limit.Select(n => _spec.Field(n).Property).ToList();
+            string message = _spec.Name + " sets no token limit: " + string.Join(" and ", all)
+                + (all.Count == 2 ? " are both unset" : all.Count > 2 ? " are all unset" : " is unset")
+                + " (a GGUF model's own config sets none), so generate could run without end. Set " + first.Property
+                + (others.Count > 0 ? " (or " + string.Join(" or ", others) + ")" : "")
+                + " on the config, e.g. " + first.Property + " = 256; to generate without a limit on purpose, assign "
+                + first.Property + " = null explicitly";
+            throw new NoTokenLimitException(message, _spec.Name + "." + first.Property, null,
+                                            "one of " + string.Join(", ", all) + " must be set");
+        }
+
+        // -- JSON --
+
+        private static Dictionary<string, object> ReadJson(ValueClassSpec spec, string path)
+        {
+            object data;
+            try
+            {
+                data = JsonText.Parse(File.ReadAllText(path));
+            }
+            catch (IOException e)
+            {
+                throw new FileNotFoundException(spec.Name + ": cannot open '" + path + "': " + e.Message, path, e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new FileNotFoundException(spec.Name + ": cannot open '" + path + "': " + e.Message, path, e);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException(spec.Name + ": '" + path + "' is " + e.Message, e);
+            }
+            var obj = data as Dictionary<string, object>;
+            if (obj == null) throw new FormatException(spec.Name + ": '" + path + "' holds no JSON object");
+            var values = new Dictionary<string, object>();
+            foreach (var f in spec.Fields)
+            {
+                if (f.Json.Length == 0) continue;
+                if (f.JsonIf.Length > 0)
+                {
+                    object flag;
+                    if (!(values.TryGetValue(f.JsonIf, out flag) ? (bool)flag : (bool)spec.Field(f.JsonIf).Default)) continue;
+                }
+                object node = obj;
+                foreach (var part in f.Json.Split('.'))
+                {
+                    var map = node as Dictionary<string, object>;
+                    if (map == null || !map.TryGetValue(part, out node))
+                    {
+                        node = null;
+                        break;
+                    }
+                }
+                if (node == null) continue;
+                try
+                {
+                    values[f.Name] = FromJson(f, node);
+                }
+                catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException)
+                {
+                    throw new FormatException(spec.Name + ": '" + path + "': " + f.Json + ": " + e.Message, e);
+                }
+            }
+            ValueFieldSpec stops = spec.Fields.FirstOrDefault(x => x.UpdateAddsTo.Length > 0);
+            object eos;
+            if (stops != null && values.TryGetValue(stops.Name, out eos))
+            {
+                // The library adds the end-of-sequence token to the stop tokens.
+                object ids;
+                var list = values.TryGetValue(stops.UpdateAddsTo, out ids) ? ((long[])ids).ToList() : new List<long>();
+                if (!list.Contains((long)eos)) list.Add((long)eos);
+                values[stops.UpdateAddsTo] = list.ToArray();
+            }
+            return values;
+        }
+
+        private static object FromJson(ValueFieldSpec f, object raw)
+        {
+            if (f.JsonValues.Count > 0)
+            {
+                string text = raw is bool ? ((bool)raw ? "true" : "false") : Convert.ToString(raw, CultureInfo.InvariantCulture);
+                string member;
+                if (!f.JsonValues.TryGetValue(text, out member)) throw new FormatException("unexpected value " + text);
+                return Enum.Parse(f.Default.GetType(), member);
+            }
+            var list = raw as List<object>;
+            if (f.Kind == ValueKind.Int64List)
+            {
+                var items = (list ?? new List<object> { raw }).Select(x => Convert.ToInt64(x, CultureInfo.InvariantCulture));
+                return (f.AsSet ? items.Distinct() : items).ToArray();
+            }
+            if (f.Kind == ValueKind.StringList)
+            {
+                var items = (list ?? new List<object> { raw }).Select(x => (string)x);
+                return (f.AsSet ? items.Distinct() : items).ToArray();
+            }
+            if (list != null)
+            {
+                if (list.Count == 0) throw new FormatException("an empty list");
+                raw = list[0];
+            }
+            switch (f.Kind)
+            {
+                case ValueKind.Size: return Convert.ToUInt64(raw, CultureInfo.InvariantCulture);
+                case ValueKind.Int64: return Convert.ToInt64(raw, CultureInfo.InvariantCulture);
+                case ValueKind.Float: return Convert.ToSingle(raw, CultureInfo.InvariantCulture);
+                case ValueKind.Bool: return (bool)raw;
+                default: return Convert.ToString(raw, CultureInfo.InvariantCulture);
+            }
+        }
+    }
+}
