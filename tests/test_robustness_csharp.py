@@ -127,6 +127,7 @@ def test_ok_with_a_null_out_pointer_says_so(stub_program: Path, build_dir: Path,
     stub = version_stubs.build_stub(gcc, build_dir / "robustness_stubs" / "ok-null", names, build, body="ok")
     lines = _stub_case(runtime, stub_program, "null-out", dotnet.native_env(stub))
     assert lines == [
+        "GenerationConfig: GenAIException: ov_genai_generation_config_create reported success but returned no GenerationConfig",
         "LLMPipeline: GenAIException: ov_genai_llm_pipeline_create reported success but returned no LLMPipeline",
     ]
 
@@ -285,7 +286,7 @@ def test_a_corrupt_library_is_reported_with_the_loaders_reason(stub_program: Pat
     # dynamic loader gave; Mono and cffi print it ("invalid ELF header").
     (tmp_path / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
     lines = _stub_case(runtime, stub_program, "null-out", _install_env(tmp_path))
-    assert lines[0].startswith("LLMPipeline: DllNotFoundException: "), lines
+    assert lines[0].startswith("GenerationConfig: DllNotFoundException: "), lines
     assert "invalid ELF header" in lines[0], lines[0]
 
 

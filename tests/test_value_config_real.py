@@ -94,14 +94,12 @@ static class ConfigCheck
                     var kv = pair.Split('=');
                     config.Update(kv[0], kv[1]);
                 }
-                using (var results = pipe.Generate(args[1], config))
-                {
-                    Console.WriteLine(Convert.ToBase64String(Encoding.UTF8.GetBytes(results.GetString())));
-                }
+                var results = pipe.Generate(args[1], config);
+                Console.WriteLine(Convert.ToBase64String(Encoding.UTF8.GetBytes(results.ToString())));
             }
             try
             {
-                pipe.Generate(args[1]).Dispose();
+                pipe.Generate(args[1]);
                 Console.WriteLine("not refused");
             }
             catch (NoTokenLimitException e)

@@ -1,8 +1,10 @@
-// Makes the first native call of the binding and prints what happened: "loaded" or the exception
-// type and message. Usage: LoaderProbe.exe
+// Makes the first native call of the binding as a safe class does (a GenerationConfig is a plain object now,
+// so the probe makes the native config itself: NativeLibraryLoader.Initialize, the version check, the call, the
+// loader's explanation of a failure) and prints what happened: "loaded" or the exception type and message.
+// Usage: LoaderProbe.exe
 using System;
-using System.IO;
 using OpenVINO.GenAI;
+using OpenVINO.GenAI.Native;
 
 public static class LoaderProbe
 {
@@ -10,15 +12,8 @@ public static class LoaderProbe
     {
         try
         {
-            // A native call every version has (a config is a plain object: it loads nothing).
-            using (new LLMPipeline(Path.GetTempPath(), "CPU"))
-            {
-            }
-            Console.WriteLine("loaded");
-        }
-        catch (GenAIException)
-        {
-            Console.WriteLine("loaded");  // the library answered
+            NativeLibraryLoader.Initialize();
+            Console.WriteLine(CreateAndFreeConfig());
         }
         catch (Exception e)
         {
@@ -26,5 +21,22 @@ public static class LoaderProbe
             Console.WriteLine(e.Message);
         }
         return 0;
+    }
+
+    // In a method of its own: Mono binds a DllImport name when it compiles the method that calls it.
+    private static unsafe string CreateAndFreeConfig()
+    {
+        ApiVersion.Require("ov_genai_generation_config_create", 0);
+        IntPtr config;
+        Status status;
+        try
+        {
+            status = NativeMethods.ov_genai_generation_config_create(&config);
+        }
+        catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
+        catch (EntryPointNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
+        if (status != Status.Ok) return "status " + status;
+        NativeMethods.ov_genai_generation_config_free(config);
+        return "loaded";
     }
 }

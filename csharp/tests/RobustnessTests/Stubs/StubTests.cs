@@ -5,6 +5,7 @@
 using System;
 using System.Text;
 using OpenVINO.GenAI;
+using OpenVINO.GenAI.Native;
 
 namespace GenAIInterop.RobustnessTests
 {
@@ -48,7 +49,7 @@ namespace GenAIInterop.RobustnessTests
             Console.WriteLine("installed=" + (ApiVersion.Installed ?? "none"));
             Console.WriteLine("candidates=" + string.Join(",", ApiVersion.Candidates));
             Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
-            Report("DecodedResults", () => new DecodedResults());
+            Report("ChatHistory", () => new ChatHistory());
             return 0;
         }
 
@@ -85,9 +86,33 @@ namespace GenAIInterop.RobustnessTests
         // Every function of the stub returns OK (0) and writes none of its outputs.
         private static int NullOut()
         {
-            Report("DecodedResults", () => new DecodedResults());
+            Report("GenerationConfig", RawConfig);
             Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
             return 0;
+        }
+
+        // The native config as the binding makes it at call time (GenerationConfig itself is a plain object): the
+        // first native call of the program, of a function every version has.
+        private static IDisposable RawConfig()
+        {
+            NativeLibraryLoader.Initialize();
+            return RawConfigCall();
+        }
+
+        // In a method of its own: Mono binds a DllImport name when it compiles the method that calls it.
+        private static unsafe IDisposable RawConfigCall()
+        {
+            ApiVersion.Require("ov_genai_generation_config_create", 0);
+            IntPtr config;
+            try
+            {
+                NativeMethods.ov_genai_generation_config_create(&config);
+            }
+            catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
+            if (config == IntPtr.Zero)
+                throw new GenAIException("ov_genai_generation_config_create reported success but returned no GenerationConfig");
+            NativeMethods.ov_genai_generation_config_free(config);
+            return new System.IO.MemoryStream();
         }
     }
 }
