@@ -685,9 +685,9 @@ namespace GenAIInterop.Tests
         public static void TestCancellationTokenOnEveryForm()
         {
             long before = Live();
+            var config = Config(100000);
+            var small = Config();
             using (var pipe = Pipeline("PA"))
-            using (var config = Config(100000))
-            using (var small = Config())
             {
                 config.IgnoreEos = true;
                 int seen = 0;
@@ -756,8 +756,8 @@ namespace GenAIInterop.Tests
         public static void TestStreamerObjectsAndBoolCallbacks()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(30))
             {
+                var config = Config(30);
                 var all = new Collector();
                 var results = pipe.Generate("Hello", config, all);
                 Equal(results.ToString(), string.Concat(all.Chunks), "StreamerBase chunks make the text");
