@@ -4144,7 +4144,7 @@ class WhisperDecodedResultChunk(_rres.Results):
     def start_ts(self) -> float:
         """Where the chunk starts in the audio.
 
-        Unit: seconds (C#: a TimeSpan).
+        Unit: seconds.
 
         C API: `ov_genai_whisper_decoded_result_chunk_get_start_ts`.
         """
@@ -4154,7 +4154,7 @@ class WhisperDecodedResultChunk(_rres.Results):
     def end_ts(self) -> float:
         """Where the chunk ends in the audio.
 
-        Unit: seconds (C#: a TimeSpan).
+        Unit: seconds.
 
         C API: `ov_genai_whisper_decoded_result_chunk_get_end_ts`.
         """
@@ -4220,7 +4220,7 @@ class PerfMetrics(_rres.Metrics):
     def get_load_time(self) -> float:
         """How long creating the pipeline took.
 
-        Unit: milliseconds (C#: a TimeSpan).
+        Unit: milliseconds.
 
         C API: `ov_genai_perf_metrics_get_load_time`.
         """
