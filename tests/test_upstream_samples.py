@@ -61,10 +61,8 @@ CASES = (
     Case("beam-search-two-prompts", "text_generation/beam_search_causal_lm.py", "llm", ("Hello", "The fox"),
          known_gap=PROMPT_LIST),
     Case("prompt-lookup", "text_generation/prompt_lookup_decoding_lm.py", "llm", ("Hello world",)),
-    Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS,
-         known_gap="images as official openvino.Tensor objects, ChatHistory (H3)"),
-    Case("vlm-two-images", "visual_language_chat/visual_language_chat.py", "vlm", ("{images}",), VLM_QUESTIONS,
-         known_gap="images as official openvino.Tensor objects, ChatHistory (H3)"),
+    Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS),
+    Case("vlm-two-images", "visual_language_chat/visual_language_chat.py", "vlm", ("{images}",), VLM_QUESTIONS),
 )
 
 

@@ -313,6 +313,11 @@ def _foreign_value(native: Native, value: object, ctype: str, name: str) -> obje
     if maker is None and package:
         importlib.import_module(package)  # registers its maker
         maker = _FOREIGN_MAKERS.get(ctype)
+    if maker is not None and package:
+        # That package's library, unless loaded or named already, from beside this one (Loader.load_beside).
+        load_beside = getattr(getattr(importlib.import_module(f"{package}._native"), "_LOADER", None), "load_beside", None)
+        if load_beside is not None and os.path.isabs(native.path):
+            load_beside(os.path.dirname(native.path))
     if maker is None:
         raise TypeError(f"{name}: got an array, but no package that makes {ctype.rstrip(' *')} objects from arrays "
                         f"is known" + (f" ({package} did not register one)" if package else ""))

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
 from . import callbacks, versions
-from .errors import LibraryNotFoundError
+from .errors import InteropError, LibraryNotFoundError
 from .library import Library
 from .native import Native
 
@@ -212,6 +212,24 @@ class Loader:
             self._attach_version(native)
             self._current = native
             return native
+
+    def load_beside(self, folder: PathLike) -> Optional[Native]:
+        """Load this library from `folder` when nothing is loaded yet and its directory variable names no
+        install; otherwise (or when `folder` holds no copy, or that copy fails to load) do nothing and
+        return None, leaving the usual search to `current()`. Another binding calls this with the folder
+        its own library came from: an install keeps them together (libopenvino_c beside
+        libopenvino_genai_c, which needs it), so a user who named only that binding's folder gets the copy
+        the process already uses."""
+        with self._lock:
+            if self._current is not None or os.environ.get(self.library.dir_env):
+                return None
+            directory = Path(os.fspath(folder))
+            if not directory.is_dir() or not self._candidates_in(directory):
+                return None
+            try:
+                return self.load(directory)
+            except InteropError:
+                return None
 
     def current(self) -> Native:
         """The library new objects use; loaded with the defaults on first use."""

@@ -11,10 +11,8 @@ append it yourself (upstream's chat sample does).
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Any, Mapping
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ._bindings import JsonContainer
 
 
 class ChatMessages:
@@ -22,10 +20,10 @@ class ChatMessages:
 
     __slots__ = ()
 
-    if TYPE_CHECKING:  # what the generated class provides
-        def push_back(self, message: JsonContainer) -> None: ...
+    if TYPE_CHECKING:  # what the generated class provides (JsonContainer: _bindings imports this module)
+        def push_back(self, message: Any) -> None: ...
         def pop_back(self) -> None: ...
-        def get_last(self) -> JsonContainer: ...
+        def get_last(self) -> Any: ...
         @property
         def size(self) -> int: ...
 
@@ -33,15 +31,15 @@ class ChatMessages:
         """Add one message at the end: a dict such as `{"role": "user", "content": "Hi"}` (any JSON object;
         the chat template decides which keys it reads). Python only, as upstream's Python API.
         TypeError for anything but a mapping, or a value JSON cannot hold."""
-        from ._bindings import JsonContainer
-
+        # The generated module holding this class (importing _bindings here would be a circle).
+        json_container = sys.modules[type(self).__module__].JsonContainer
         if not isinstance(message, Mapping):
             raise TypeError(f"ChatHistory.append: expected a dict (a JSON object), got {type(message).__name__}")
         try:
             text = json.dumps(dict(message), ensure_ascii=False, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"ChatHistory.append: the message is not JSON: {exc}") from None
-        with JsonContainer.from_json_string(text) as container:
+        with json_container.from_json_string(text) as container:
             self.push_back(container)
 
     def pop(self) -> dict[str, Any]:
