@@ -352,3 +352,28 @@ def test_real_library_without_the_tokenizers_library(tmp_path: Path) -> None:
     """, {"OPENVINO_GENAI_DIR": str(REAL_DIR), "OPENVINO_TOKENIZERS_PATH_GENAI": str(tmp_path / "none.so")})
     assert (f"found: the openvino_tokenizers library is looked for at {str(tmp_path / 'none.so')!r} "
             f"($OPENVINO_TOKENIZERS_PATH_GENAI), which is not a file") in out, out
+
+
+@real
+def test_real_whisper_and_vlm_generate_need_the_detokenizer(tmp_path: Path) -> None:
+    from support.tiny_speech_vision import tiny_model_dir
+
+    folders = {}
+    for name in ("tiny_whisper", "tiny_qwen2_vl"):
+        source = tiny_model_dir(name)
+        folder = folders[name] = tmp_path / name
+        folder.mkdir()
+        for item in source.iterdir():
+            if not item.name.startswith("openvino_detokenizer."):
+                (folder / item.name).symlink_to(item)
+    out = real_probe(tmp_path, f"""
+        with g.WhisperPipeline({str(folders["tiny_whisper"])!r}, "CPU") as whisper:  # created without it
+            show("whisper", lambda: whisper.generate([0.0] * 16000))
+        with g.VLMPipeline({str(folders["tiny_qwen2_vl"])!r}, "CPU") as vlm:
+            show("vlm", lambda: vlm.generate("Hi", generation_config=g.GenerationConfig(max_new_tokens=3)))
+    """, {"OPENVINO_GENAI_DIR": str(REAL_DIR)})
+    for label, function in (("whisper", "ov_genai_whisper_pipeline_generate"), ("vlm", "ov_genai_vlm_pipeline_generate")):
+        assert (f"{label} StatusError UNKNOW_EXCEPTION {function} returned UNKNOW_EXCEPTION (-17): the library reports no "
+                f"detail; found: this ") in out, out
+        assert (f"{str(folders['tiny_whisper' if label == 'whisper' else 'tiny_qwen2_vl'])!r}, which has no "
+                f"openvino_detokenizer.xml: {function} needs it (creating the pipeline did not)") in out, out

@@ -72,6 +72,15 @@ namespace OpenVINO.Interop
         /// </summary>
         public static string Explain(DiagnosisSpec spec, string function, int status, string[] args)
         {
+            return Explain(spec, function, status, args, null);
+        }
+
+        /// <summary>
+        /// <see cref="Explain(DiagnosisSpec, string, int, string[])"/> for a call made on <paramref name="self"/> (else the
+        /// object of the call taking callbacks the current thread is in, if any).
+        /// </summary>
+        public static string Explain(DiagnosisSpec spec, string function, int status, string[] args, NativeObject self)
+        {
             if (spec == null || status != spec.Status) return null;
             var values = new Dictionary<string, string>();
             if (args != null)
@@ -80,7 +89,7 @@ namespace OpenVINO.Interop
             }
             var found = new List<string>();
             Probe(found, () => ModelPathProblems(spec, function, values));
-            Probe(found, () => ModelFilesAtCallProblems(spec, function));
+            Probe(found, () => ModelFilesAtCallProblems(spec, function, self ?? RunningCall.CurrentObject));
             Probe(found, () => DeviceProblems(spec, function, values));
             Probe(found, () => HelperProblems(spec, function));
             Probe(found, BusyProblems);
@@ -208,10 +217,9 @@ namespace OpenVINO.Interop
             }
         }
 
-        private static IEnumerable<string> ModelFilesAtCallProblems(DiagnosisSpec spec, string function)
+        private static IEnumerable<string> ModelFilesAtCallProblems(DiagnosisSpec spec, string function, NativeObject target)
         {
             string[] files;
-            NativeObject target = RunningCall.CurrentObject;
             if (!spec.TryModelFilesAtCall(function, out files) || target == null) return new string[0];
             string origin;
             lock (Models)

@@ -133,16 +133,17 @@ def remember_model(handle: Handle, path: Any) -> None:
 def _model_files_at_call(native: Native, spec: Diagnosis, function: str, args: Mapping[str, Any]) -> list[str]:
     files = spec.model_files_at_call.get(function)
     this = current_call()
-    if not files or this is None or this.target is None:
+    target = args.get("self") if isinstance(args.get("self"), Handle) else this.target if this is not None else None
+    if not files or target is None:
         return []
     with _MODELS_LOCK:
-        origin = _MODELS.get(this.target)
+        origin = _MODELS.get(target)
     if origin is None or not os.path.isdir(origin):
         return []
     missing = [name for name in files if not os.path.exists(os.path.join(origin, name))]
     if not missing:
         return []
-    return [f"this {type(this.target).__name__} was created from the folder {origin!r}, which has no "
+    return [f"this {type(target).__name__} was created from the folder {origin!r}, which has no "
             f"{', '.join(missing)}: {function} needs {'it' if len(missing) == 1 else 'them'} (creating the pipeline did not)"]
 
 

@@ -1380,7 +1380,7 @@ class LLMPipeline(_rh.Handle):
             r_results = _rt.adopt(_DecodedResultsNative, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate', n, {'self': self})
             return DecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_llm_pipeline_generate', '_DecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
@@ -1457,7 +1457,7 @@ class LLMPipeline(_rh.Handle):
             r_results = _rt.adopt(_DecodedResultsNative, n, out_results[0], n.lib.ov_genai_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate_with_history', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_llm_pipeline_generate_with_history', n, {'self': self})
             return DecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_llm_pipeline_generate_with_history', '_DecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
@@ -1906,7 +1906,7 @@ class VLMPipeline(_rh.Handle):
             r_results = _rt.adopt(_VLMDecodedResultsNative, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate', n, {'self': self})
             return VLMDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate', '_VLMDecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
@@ -1979,7 +1979,7 @@ class VLMPipeline(_rh.Handle):
             r_results = _rt.adopt(_VLMDecodedResultsNative, n, out_results[0], n.lib.ov_genai_vlm_decoded_results_free, None)
             if inv_streamer is not None:
                 inv_streamer.raise_pending()
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate_with_history', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_vlm_pipeline_generate_with_history', n, {'self': self})
             return VLMDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_vlm_pipeline_generate_with_history', '_VLMDecodedResultsNative'))
 
         return _rh.Prepared(keep, run)
@@ -3054,7 +3054,7 @@ class WhisperPipeline(_rh.Handle):
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech_input, n_raw_speech_input, c_generation_config, out_results)
             r_results = _rt.adopt(_WhisperDecodedResultsNative, n, out_results[0], n.lib.ov_genai_whisper_decoded_results_free, None)
-            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n)
+            _rt.check(result, _errors.StatusError, 0, 'ov_genai_whisper_pipeline_generate', n, {'self': self})
             return WhisperDecodedResults._from_native(_rt.present(n, r_results, 'ov_genai_whisper_pipeline_generate', '_WhisperDecodedResultsNative'))
         finally:
             keep.release()

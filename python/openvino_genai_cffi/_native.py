@@ -98,6 +98,9 @@ LIBRARY = Library(
         model_files_at_call={
             'ov_genai_llm_pipeline_generate': ('openvino_tokenizer.xml', 'openvino_detokenizer.xml'),
             'ov_genai_llm_pipeline_generate_with_history': ('openvino_tokenizer.xml', 'openvino_detokenizer.xml'),
+            'ov_genai_vlm_pipeline_generate': ('openvino_detokenizer.xml',),
+            'ov_genai_vlm_pipeline_generate_with_history': ('openvino_detokenizer.xml',),
+            'ov_genai_whisper_pipeline_generate': ('openvino_detokenizer.xml',),
         },
         refused_properties={
             'adapters': 'upstream takes an AdapterConfig object (LoRA adapters), which the C API cannot pass (its property values are strings)',

@@ -146,7 +146,8 @@ class TypeBuilder(NameBuilder):
                     devices=d.devices, meta_devices=list(d.meta_devices), device_query=d.device_query,
                     helper_users=list(d.helper_library_users), helper=d.helper_library,
                     refused=d.refused_properties, at_call=sorted(d.model_files_at_call.items()),
-                    params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)})
+                    params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)},
+                    with_self=sorted(d.model_files_at_call))
 
     # -- callbacks --
     def build_callbacks(self) -> None:

@@ -100,6 +100,7 @@ class TypeBuilder(NameBuilder):
                     device_query=d.device_query, helper=d.helper_library, helper_users=sorted(d.helper_library_users),
                     refused=sorted(d.refused_properties.items()), at_call=sorted(d.model_files_at_call.items()),
                     params={f: d.params(f) for f in set(d.model_paths) | set(d.devices)},
+                    with_self=sorted(d.model_files_at_call),
                     model_param={f: param for f, (param, _) in d.model_paths.items()})
 
     # -- plain structs as managed values --

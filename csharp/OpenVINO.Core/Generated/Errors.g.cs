@@ -28,11 +28,12 @@ namespace OpenVINO.Core
 
         internal static string Describe(string statusEnum, string function, int code, string name)
         {
-            return Describe(statusEnum, function, code, name, null);
+            return Describe(statusEnum, function, code, name, null, null);
         }
 
-        // `args`: the call's diagnosed parameters as C name, value pairs (see FailureDiagnosisTable).
-        internal static string Describe(string statusEnum, string function, int code, string name, string[] args)
+        // `args`: the call's diagnosed parameters as C name, value pairs (see FailureDiagnosisTable); `self`: the
+        // object the call was made on, when its diagnosis needs it.
+        internal static string Describe(string statusEnum, string function, int code, string name, string[] args, NativeObject self)
         {
             string detail = null;
             DescribeStatus(statusEnum, code, ref detail);
@@ -105,11 +106,11 @@ namespace OpenVINO.Core
             return Fail(status, function, null);
         }
 
-        internal static OpenVINOException<Status> Fail(Status status, string function, string[] args)
+        internal static OpenVINOException<Status> Fail(Status status, string function, string[] args, NativeObject self = null)
         {
             string name = status.ToCName();
             return new OpenVINOException<Status>(function, status, (int)status, name,
-                OpenVINOException.Describe("ov_status_e", function, (int)status, name, args));
+                OpenVINOException.Describe("ov_status_e", function, (int)status, name, args, self));
         }
 
     }

@@ -28,17 +28,18 @@ namespace OpenVINO.GenAI
 
         internal static string Describe(string statusEnum, string function, int code, string name)
         {
-            return Describe(statusEnum, function, code, name, null);
+            return Describe(statusEnum, function, code, name, null, null);
         }
 
-        // `args`: the call's diagnosed parameters as C name, value pairs (see FailureDiagnosisTable).
-        internal static string Describe(string statusEnum, string function, int code, string name, string[] args)
+        // `args`: the call's diagnosed parameters as C name, value pairs (see FailureDiagnosisTable); `self`: the
+        // object the call was made on, when its diagnosis needs it.
+        internal static string Describe(string statusEnum, string function, int code, string name, string[] args, NativeObject self)
         {
             string detail = null;
             DescribeStatus(statusEnum, code, ref detail);
             if (statusEnum == "ov_status_e")
             {
-                string found = FailureDiagnosis.Explain(FailureDiagnosisTable.Spec, function, code, args);
+                string found = FailureDiagnosis.Explain(FailureDiagnosisTable.Spec, function, code, args, self);
                 if (found != null) detail = string.IsNullOrEmpty(detail) ? found : detail + "; " + found;
             }
             return Describe(function, code, name, detail);
@@ -77,20 +78,21 @@ namespace OpenVINO.GenAI
             return Fail(status, function, null);
         }
 
-        // A failure diagnosed with the call's arguments (C name, value pairs; see FailureDiagnosisTable).
-        internal static void Check(Status status, string function, string[] args)
+        // A failure diagnosed with the call's arguments (C name, value pairs; see FailureDiagnosisTable) and the
+        // object it was made on.
+        internal static void Check(Status status, string function, string[] args, NativeObject self = null)
         {
             if (status != Status.Ok)
             {
-                throw Fail(status, function, args);
+                throw Fail(status, function, args, self);
             }
         }
 
-        internal static GenAIException<Status> Fail(Status status, string function, string[] args)
+        internal static GenAIException<Status> Fail(Status status, string function, string[] args, NativeObject self = null)
         {
             string name = status.ToCName();
             return new GenAIException<Status>(function, status, (int)status, name,
-                GenAIException.Describe("ov_status_e", function, (int)status, name, args));
+                GenAIException.Describe("ov_status_e", function, (int)status, name, args, self));
         }
 
         internal static void Check(ChatHistoryStatus status, string function)
@@ -106,11 +108,11 @@ namespace OpenVINO.GenAI
             return Fail(status, function, null);
         }
 
-        internal static GenAIException<ChatHistoryStatus> Fail(ChatHistoryStatus status, string function, string[] args)
+        internal static GenAIException<ChatHistoryStatus> Fail(ChatHistoryStatus status, string function, string[] args, NativeObject self = null)
         {
             string name = status.ToCName();
             return new GenAIException<ChatHistoryStatus>(function, status, (int)status, name,
-                GenAIException.Describe("ov_genai_chat_history_status_e", function, (int)status, name, args));
+                GenAIException.Describe("ov_genai_chat_history_status_e", function, (int)status, name, args, self));
         }
 
         internal static void Check(JsonContainerStatus status, string function)
@@ -126,11 +128,11 @@ namespace OpenVINO.GenAI
             return Fail(status, function, null);
         }
 
-        internal static GenAIException<JsonContainerStatus> Fail(JsonContainerStatus status, string function, string[] args)
+        internal static GenAIException<JsonContainerStatus> Fail(JsonContainerStatus status, string function, string[] args, NativeObject self = null)
         {
             string name = status.ToCName();
             return new GenAIException<JsonContainerStatus>(function, status, (int)status, name,
-                GenAIException.Describe("ov_genai_json_container_status_e", function, (int)status, name, args));
+                GenAIException.Describe("ov_genai_json_container_status_e", function, (int)status, name, args, self));
         }
 
     }
@@ -178,6 +180,9 @@ namespace OpenVINO.GenAI
             .HelperLibrary("openvino_tokenizers", "OPENVINO_TOKENIZERS_PATH_GENAI", "openvino_genai", "ov_genai_llm_pipeline_create", "ov_genai_vlm_pipeline_create", "ov_genai_whisper_pipeline_create")
             .ModelFilesAtCall("ov_genai_llm_pipeline_generate", "openvino_tokenizer.xml", "openvino_detokenizer.xml")
             .ModelFilesAtCall("ov_genai_llm_pipeline_generate_with_history", "openvino_tokenizer.xml", "openvino_detokenizer.xml")
+            .ModelFilesAtCall("ov_genai_vlm_pipeline_generate", "openvino_detokenizer.xml")
+            .ModelFilesAtCall("ov_genai_vlm_pipeline_generate_with_history", "openvino_detokenizer.xml")
+            .ModelFilesAtCall("ov_genai_whisper_pipeline_generate", "openvino_detokenizer.xml")
             .Refuse("CACHE_ENCRYPTION_CALLBACKS", "its value is a struct of two C function pointers (ov_encryption_callbacks), which these bindings do not support; leave it out (the cache is then not encrypted)")
             .Refuse("adapters", "upstream takes an AdapterConfig object (LoRA adapters), which the C API cannot pass (its property values are strings)")
             .Refuse("draft_model", "upstream takes the object openvino_genai.draft_model(path, device) returns; the C API passes strings only, so speculative decoding is not available through it")

@@ -704,7 +704,7 @@ namespace OpenVINO.GenAI
                 if (__status != Status.Ok)
                 {
                     if (__results_owned != null) __results_owned.Dispose();
-                    StatusCheck.Check(__status, "ov_genai_vlm_pipeline_generate");
+                    StatusCheck.Check(__status, "ov_genai_vlm_pipeline_generate", null, this);
                 }
                 if (__results_owned == null)
                 {
@@ -757,7 +757,7 @@ namespace OpenVINO.GenAI
                 if (__status != Status.Ok)
                 {
                     if (__results_owned != null) __results_owned.Dispose();
-                    StatusCheck.Check(__status, "ov_genai_vlm_pipeline_generate_with_history");
+                    StatusCheck.Check(__status, "ov_genai_vlm_pipeline_generate_with_history", null, this);
                 }
                 if (__results_owned == null)
                 {

@@ -163,7 +163,7 @@ namespace OpenVINO.GenAI
                 if (__status != Status.Ok)
                 {
                     if (__results_owned != null) __results_owned.Dispose();
-                    StatusCheck.Check(__status, "ov_genai_whisper_pipeline_generate");
+                    StatusCheck.Check(__status, "ov_genai_whisper_pipeline_generate", null, this);
                 }
                 if (__results_owned == null)
                 {
