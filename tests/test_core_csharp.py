@@ -197,7 +197,7 @@ def test_genai_vlm_pipeline_takes_core_tensors(runtime: str, program: Path, nati
     # An image of height or width 0 kills the real library (SIGFPE) and the double: refused before the call.
     for shape in ("0x8x3", "8x0x3", "1x8x0x3", "2x0x8x3"):
         dims = shape.replace("x", ", ")
-        assert lines[f"empty_image_{shape}"].startswith(f"rgbs | element 1: an image of shape [{dims}] has no pixels "
+        assert lines[f"empty_image_{shape}"].startswith(f"images | element 1: an image of shape [{dims}] has no pixels "
                                                         "(height or width 0); the library would crash on it"), lines
     assert lines["batch_of_no_images"] == "True"  # [0, 0, 8, 3] holds no image: the library takes it
     assert lines["disposed_tensor"] == "ObjectDisposedException"

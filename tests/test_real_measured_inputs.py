@@ -184,7 +184,7 @@ def test_the_bindings_refuse_an_empty_image_before_the_call(install: real_genai.
     assert completed.returncode == 0, completed.stderr[-4000:]
     got = json.loads(completed.stdout)
     for shape in shapes[:3]:
-        assert got[str(shape)] == (f"rgbs[1]: an image of shape {shape} has no pixels (height or width 0); "
+        assert got[str(shape)] == (f"images[1]: an image of shape {shape} has no pixels (height or width 0); "
                                    "the library would crash on it"), got
     assert got[str(shapes[3])] == "accepted" and got["after"], got
 
