@@ -25,6 +25,14 @@ from support.tiny_model import make_tiny_gguf
 
 REPO = Path(__file__).resolve().parent.parent
 OWN = REPO / "python" / "samples"
+CSHARP_SAMPLES = REPO / "csharp" / "samples"
+# The C# port of each scenario (csharp/samples/<name>/<name>.cs, with the shared SampleOptions.cs).
+CSHARP_PORTS = {
+    "greedy_causal_lm": "GreedyCausalLM",
+    "chat_sample": "ChatHistorySample",
+    "beam_search_causal_lm": "BeamSearchCausalLM",
+    "prompt_lookup_decoding_lm": "PromptLookupDecodingLM",
+}
 SHIM_IMPORT = "import openvino_genai_cffi as openvino_genai\n"
 OFFICIAL_IMPORT = "import openvino_genai\n"
 F32 = ("--property", "INFERENCE_PRECISION_HINT=f32")
@@ -153,3 +161,48 @@ def test_the_scripts_are_clean_under_mypy_strict(tmp_path: Path) -> None:
 
     result = run_mypy(tmp_path, *(str(OWN / f"{s.name}.py") for s in SCENARIOS))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- the C# ports: the same output as the Python copies, byte for byte --
+
+@pytest.fixture(scope="module")
+def csharp_ports(dotnet_toolchain: None) -> dict[str, Path]:
+    library = dotnet.build_library()
+    return {name: dotnet.build_exe([CSHARP_SAMPLES / port / f"{port}.cs", CSHARP_SAMPLES / "SampleOptions.cs"], [library],
+                                   library.parent / f"{port}.exe")
+            for name, port in CSHARP_PORTS.items()}
+
+
+def _port_params() -> list[object]:
+    params: list[object] = []
+    for s in SCENARIOS:
+        for runtime in ("mono", "coreclr"):
+            gap = s.known_gap or s.double_gap
+            marks = [pytest.mark.xfail(strict=True, reason="the Python copy it is compared with: " + gap)] if gap else []
+            params.append(pytest.param(s, runtime, id=f"{s.name}-{runtime}", marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("scenario,runtime", _port_params())
+def test_csharp_port_on_the_double_prints_what_the_python_copy_prints(
+        scenario: Scenario, runtime: str, csharp_ports: dict[str, Path], double_env: dict[str, str], model_dir: Path) -> None:
+    python = _double_run(scenario.name, scenario.args, scenario.stdin, double_env, model_dir)
+    port = dotnet.RUNNERS[runtime](csharp_ports[scenario.name], [str(model_dir), *scenario.args], double_env,
+                                   input=scenario.stdin)
+    assert port.returncode == 0, port.stderr[-3000:]
+    assert port.stdout == python
+
+
+@pytest.mark.real_genai
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+@pytest.mark.parametrize("scenario", [pytest.param(s, id=s.name) for s in SCENARIOS])
+def test_csharp_port_prints_what_the_official_package_prints(
+        scenario: Scenario, runtime: str, install: real_genai.GenAIInstall, csharp_ports: dict[str, Path],
+        tiny_gguf: Path, tmp_path: Path) -> None:
+    args = [str(tiny_gguf), *scenario.args, *F32]
+    official = run_script(official_copy(scenario.name, tmp_path), args, scenario.stdin, _clean_env())
+    assert official.returncode == 0, official.stderr[-3000:]
+    env = dotnet.native_env(install.library, install.environment(_clean_env()))
+    port = dotnet.RUNNERS[runtime](csharp_ports[scenario.name], args, env, input=scenario.stdin)
+    assert port.returncode == 0, port.stderr[-3000:]
+    assert port.stdout == official.stdout

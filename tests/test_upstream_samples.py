@@ -275,6 +275,10 @@ def test_every_covered_sample_has_our_copy() -> None:
 # -- the C# ports (csharp/samples), same arguments, against the official run of upstream's sample --
 
 CSHARP_PORTS = {
+    "text_generation/greedy_causal_lm.py": "GreedyCausalLM",
+    "text_generation/chat_sample.py": "ChatHistorySample",
+    "text_generation/beam_search_causal_lm.py": "BeamSearchCausalLM",
+    "text_generation/prompt_lookup_decoding_lm.py": "PromptLookupDecodingLM",
     "visual_language_chat/visual_language_chat.py": "VisualLanguageChat",
 }
 
@@ -301,7 +305,13 @@ def csharp_ports(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> di
     vlm = dotnet.build_exe([VLM_SAMPLE / "VisualLanguageChat.cs", VLM_SAMPLE / "ImageFile.cs", options], refs,
                            folder / "VisualLanguageChat.exe")
     env = core_dotnet.environment(native, base=dotnet.native_env(install.library, install.environment()))
-    return {"visual_language_chat/visual_language_chat.py": (vlm, env)}
+    ports = {"visual_language_chat/visual_language_chat.py": (vlm, env)}
+    samples = REPO / "csharp" / "samples"
+    for path, port in CSHARP_PORTS.items():
+        if path not in ports:
+            exe = dotnet.build_exe([samples / port / f"{port}.cs", options], [genai], genai.parent / f"{port}.exe")
+            ports[path] = (exe, dotnet.native_env(install.library, install.environment()))
+    return ports
 
 
 @pytest.mark.real_genai

@@ -47,6 +47,13 @@ namespace OpenVINO.GenAI
             get { return Empty != 0; }
         }
 
+        /// <summary>Appends the message <c>{"role": role, "content": content}</c>, as Python's
+        /// <c>history.append({"role": role, "content": content})</c> (the same as <see cref="PushBack(string, string)"/>).</summary>
+        public void Append(string role, string content)
+        {
+            PushBack(role, content);
+        }
+
         /// <summary>Appends the message <c>{"role": role, "content": content}</c>.</summary>
         public void PushBack(string role, string content)
         {
