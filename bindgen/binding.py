@@ -348,6 +348,13 @@ class Rule:
     says: str  # "<Class>.<field> <says> (got <value>)"
 
 
+def predicate_text(alternatives: tuple[tuple[tuple[str, str, object], ...], ...]) -> str:
+    """A predicate in words: `num_beams > 1`, alternatives joined with "or"."""
+    def show(v: object) -> str:
+        return str(v).lower() if isinstance(v, bool) else str(v)
+    return " or ".join(" and ".join(f"{f} {op} {show(v)}" for f, op, v in alt) for alt in alternatives)
+
+
 @dataclass
 class ValueClass:
     """A handle shown as a plain value class ([conventions.value_classes]): fields read and written
@@ -364,6 +371,8 @@ class ValueClass:
     validate: Optional[str] = None  # C function validating the native object, when the API has one
     # (field, value): on a copy with it set, `validate` fails exactly when no token limit is set.
     token_limit_probe: Optional[tuple[str, object]] = None
+    # name -> alternatives (any), each conditions (all) as in Rule.when: upstream's is_beam_search() etc.
+    predicates: dict[str, tuple[tuple[tuple[str, str, object], ...], ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -909,7 +918,7 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
 # -- value classes --
 
 _FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to"}
-_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe"}
+_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates"}
 
 
 _UNSIGNED = {"unsigned char", "uint8_t", "unsigned short", "uint16_t", "unsigned int", "uint32_t", "uint64_t",
@@ -1032,6 +1041,15 @@ def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
                                 f"handle with a `validate` method")
             else:
                 probe_pair = (probe["field"], probe["value"])
+        predicates: dict[str, tuple[tuple[tuple[str, str, object], ...], ...]] = {}
+        for pname, alternatives in spec.get("predicates", {}).items():
+            conds = tuple(tuple((str(c[0]), str(c[1]), c[2] if len(c) > 2 else None) for c in alt) for alt in alternatives)
+            used = {c[0] for alt in conds for c in alt}
+            bad_ops = {c[1] for alt in conds for c in alt} - set(RULE_OPS)
+            if used - declared or bad_ops or not pname.isidentifier():
+                problems.append(f"{where}: predicates.{pname}: names no field {sorted(used - declared)} or op {sorted(bad_ops)}")
+            elif used <= names:
+                predicates[pname] = conds
         out[handle] = ValueClass(handle, cls.name, cls.name + "_native", fields, rules, ctors[0].call.function,
-                                 json_fn, limit, validate, probe_pair)
+                                 json_fn, limit, validate, probe_pair, predicates)
     return out

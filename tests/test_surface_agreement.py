@@ -150,3 +150,5 @@ def test_value_classes_have_the_same_fields_in_both_languages() -> None:
         assert [_snake(f.prop) for f in cs.fields] == [f.py for f in py.fields]
         assert [f.name for f in cs.fields] == [f.py for f in py.fields]
         assert [r[0] for r in cs.rules] == [r[0] for r in py.rules]
+        assert [_snake(p[0]) for p in cs.predicates] == [p[0] for p in py.predicates]
+    assert len(py_views["ov_genai_generation_config"].predicates) == 5

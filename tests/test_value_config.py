@@ -54,6 +54,8 @@ def dump(cfg, names):
     out = {}
     for name in names:
         value = getattr(cfg, name)
+        if callable(value):
+            value = value()
         if isinstance(value, set):
             value = sorted(value)
         elif hasattr(value, "name") and not isinstance(value, (int, float, str)):
@@ -83,8 +85,11 @@ json.dump(results, sys.stdout)
 """
 
 
+PREDICATES = ["is_greedy_decoding", "is_beam_search", "is_multinomial", "is_assisting_generation", "is_prompt_lookup"]
+
+
 def _names(cls: type[rv.ValueObject]) -> list[str]:
-    return [f.name for f in cls._spec.fields]
+    return [f.name for f in cls._spec.fields] + [p for p in PREDICATES if hasattr(cls, p)]
 
 
 def _ours(cls: type[rv.ValueObject], json_path: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +101,8 @@ def _ours(cls: type[rv.ValueObject], json_path: str | None, kwargs: dict[str, An
     out = {}
     for name in _names(cls):
         value = getattr(cfg, name)
+        if callable(value):
+            value = value()
         if isinstance(value, set):
             value = sorted(value)
         elif isinstance(value, g.StopCriteria):
@@ -129,6 +136,8 @@ def test_fields_read_what_the_official_package_reads(tmp_path: Path) -> None:
     cases: list[tuple[type[rv.ValueObject], str | None, dict[str, Any]]] = [(g.GenerationConfig, None, {})]
     cases += [(g.GenerationConfig, str(p), {}) for p in paths.values()]
     cases += [(g.GenerationConfig, None, kw) for kw in KWARGS]
+    cases += [(g.GenerationConfig, None, {"num_assistant_tokens": 5, "max_ngram_size": 3}),
+              (g.GenerationConfig, None, {"assistant_confidence_threshold": 0.4})]
     cases += [(g.GenerationConfig, str(paths["hf_style"]), KWARGS[0])]
     cases += [(g.WhisperGenerationConfig, None, {}), (g.WhisperGenerationConfig, str(whisper), {}),
               (g.WhisperGenerationConfig, None, {"language": "<|en|>", "task": "translate", "return_timestamps": True,

@@ -189,6 +189,28 @@ namespace OpenVINO.Interop
             return value;
         }
 
+        /// <summary>True when every condition (field, op, operand) of one alternative holds: upstream's
+        /// <c>is_beam_search()</c> etc., read from the fields; <see cref="UnknownValueException"/> when a field it
+        /// needs cannot be known.</summary>
+        protected bool Predicate(object[][][] alternatives)
+        {
+            foreach (var alternative in alternatives)
+            {
+                bool holds = true;
+                foreach (var cond in alternative)
+                {
+                    object value = Get((string)cond[0]);
+                    if (!Holds(value, (string)cond[1], cond[2]))
+                    {
+                        holds = false;
+                        break;
+                    }
+                }
+                if (holds) return true;
+            }
+            return false;
+        }
+
         // -- the rules --
 
         /// <summary>Checks the rules the library enforces on every value this object knows; throws

@@ -450,6 +450,21 @@ class ValueObject:
                 known[f.name] = value
         _check_rules(self._spec, known)
 
+    def _predicate(self, alternatives: tuple[tuple[tuple[str, str, Any], ...], ...]) -> bool:
+        """True when every condition of one alternative holds (upstream's is_beam_search() etc.)."""
+        for alternative in alternatives:
+            holds = True
+            for name, op, operand in alternative:
+                known, value = self._effective(name)
+                if not known:
+                    raise UnknownValueError(self._origin.unknown(self._spec, self._spec.field(name)))
+                if not _holds(value, op, operand):
+                    holds = False
+                    break
+            if holds:
+                return True
+        return False
+
     # -- the native object --
     def _to_native(self) -> Handle:
         """A new native object: the origin's, with every assigned field set (in the spec's order)."""

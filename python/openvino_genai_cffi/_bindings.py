@@ -3219,6 +3219,26 @@ class GenerationConfig(_rv.ValueObject):
         """
         return cls(json_path)
 
+    def is_greedy_decoding(self) -> bool:
+        """As upstream's `is_greedy_decoding()`: whether do_sample == false and num_beams <= 1."""
+        return self._predicate(((('do_sample', '==', False), ('num_beams', '<=', 1)),))
+
+    def is_beam_search(self) -> bool:
+        """As upstream's `is_beam_search()`: whether num_beams > 1."""
+        return self._predicate(((('num_beams', '>', 1),),))
+
+    def is_multinomial(self) -> bool:
+        """As upstream's `is_multinomial()`: whether do_sample == true."""
+        return self._predicate(((('do_sample', '==', True),),))
+
+    def is_assisting_generation(self) -> bool:
+        """As upstream's `is_assisting_generation()`: whether assistant_confidence_threshold > 0.0 or num_assistant_tokens > 0."""
+        return self._predicate(((('assistant_confidence_threshold', '>', 0.0),), (('num_assistant_tokens', '>', 0),)))
+
+    def is_prompt_lookup(self) -> bool:
+        """As upstream's `is_prompt_lookup()`: whether max_ngram_size > 0 and num_assistant_tokens > 0."""
+        return self._predicate(((('max_ngram_size', '>', 0), ('num_assistant_tokens', '>', 0)),))
+
     def validate(self) -> None:
         """Checks the settings as `generate` would, without generating.
         Raises InvalidValueError naming the field, its value and the rule; every call taking this object

@@ -186,9 +186,10 @@ class Builder(CallBuilder):
                 mem = next((m for m in cb.members if m.call is not None and m.call.function == function), None)
                 return (function or "", mem.doc if mem is not None else None)
 
+            predicates = [(name, repr(alts), bd.predicate_text(alts)) for name, alts in vc.predicates.items()]
             views.append(ValueClassView(hname, self.value_names[hname], native, json, fields, rules,
                                         list(vc.token_limit), probe, validate, cb.doc, doc_of(vc.constructor),
-                                        doc_of(vc.json), doc_of(vc.validate)))
+                                        doc_of(vc.json), doc_of(vc.validate), predicates))
         return views
 
     def build_result_classes(self, classes: list[ClassView]) -> list[ResultClassView]:

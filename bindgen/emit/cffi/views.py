@@ -262,6 +262,7 @@ class ValueClassView:
     init: tuple[str, Optional[MemberDoc]] = ("", None)
     json_member: tuple[str, Optional[MemberDoc]] = ("", None)
     validate_member: tuple[str, Optional[MemberDoc]] = ("", None)
+    predicates: list[tuple[str, str, str]] = field(default_factory=list)  # (method, alternatives literal, in words)
 
 
 @dataclass

@@ -147,7 +147,8 @@ class Builder(CallBuilder):
                 self.value_names[hname], native.name, hname, fields,
                 [_rule(r, fields) for r in vc.rules], list(vc.token_limit), probe,
                 bool(vc.json), docs.get(vc.json or ""), bool(vc.validate), docs.get(vc.validate or ""),
-                docs.get(vc.constructor), cb.doc, native.refs))
+                docs.get(vc.constructor), cb.doc, native.refs,
+                [(pascal(name), _predicate(alts), bd.predicate_text(alts), name) for name, alts in vc.predicates.items()]))
         return views
 
     def _doc_refs(self, classes: list[ClassView]) -> None:
@@ -342,6 +343,11 @@ def _operand(value: object) -> str:
     if value is None:
         return "null"
     raise EmitError(f"csharp: rule operand {value!r}")
+
+
+def _predicate(alternatives: tuple[tuple[tuple[str, str, object], ...], ...]) -> str:
+    return "new[] { " + ", ".join("new[] { " + ", ".join(f"new object[] {{ \"{f}\", \"{op}\", {_operand(v)} }}"
+                                                       for f, op, v in alt) + " }" for alt in alternatives) + " }"
 
 
 def _rule(r: bd.Rule, fields: list[ValueClassFieldView]) -> tuple[str, str, str, str]:

@@ -408,6 +408,7 @@ class ValueClassView:
     init_text: Optional[MemberDoc]
     text: Optional[ClassDoc]
     refs: dict[str, str] = field(default_factory=dict)
+    predicates: list[tuple[str, str, str, str]] = field(default_factory=list)  # (method, C# literal, in words, upstream name)
 
 
 @dataclass

@@ -661,6 +661,36 @@ namespace OpenVINO.GenAI
             }
         }
 
+        /// <summary>As upstream's <c>is_greedy_decoding()</c>: whether do_sample == false and num_beams &lt;= 1.</summary>
+        public bool IsGreedyDecoding()
+        {
+            return Predicate(new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 } } });
+        }
+
+        /// <summary>As upstream's <c>is_beam_search()</c>: whether num_beams &gt; 1.</summary>
+        public bool IsBeamSearch()
+        {
+            return Predicate(new[] { new[] { new object[] { "num_beams", ">", 1.0 } } });
+        }
+
+        /// <summary>As upstream's <c>is_multinomial()</c>: whether do_sample == true.</summary>
+        public bool IsMultinomial()
+        {
+            return Predicate(new[] { new[] { new object[] { "do_sample", "==", true } } });
+        }
+
+        /// <summary>As upstream's <c>is_assisting_generation()</c>: whether assistant_confidence_threshold &gt; 0.0 or num_assistant_tokens &gt; 0.</summary>
+        public bool IsAssistingGeneration()
+        {
+            return Predicate(new[] { new[] { new object[] { "assistant_confidence_threshold", ">", 0.0 } }, new[] { new object[] { "num_assistant_tokens", ">", 0.0 } } });
+        }
+
+        /// <summary>As upstream's <c>is_prompt_lookup()</c>: whether max_ngram_size &gt; 0 and num_assistant_tokens &gt; 0.</summary>
+        public bool IsPromptLookup()
+        {
+            return Predicate(new[] { new[] { new object[] { "max_ngram_size", ">", 0.0 }, new object[] { "num_assistant_tokens", ">", 0.0 } } });
+        }
+
         /// <summary>Assigns a property by its upstream (snake_case) name, as upstream's <c>update_generation_config</c>
         /// does for each keyword: the value converts as the property's setter takes it.</summary>
         /// <param name="field">The upstream name, e.g. <c>max_new_tokens</c>.</param>

@@ -312,6 +312,9 @@ namespace GenAIInterop.Tests
             copy.TopP = 0.5f;
             Equal(1.0f, config.TopP, "a clone changes independently");
             Equal("MaxNewTokens", string.Join(",", config.AssignedFields), "assigned");
+            Check(config.IsGreedyDecoding() && !config.IsBeamSearch(), "greedy by default");
+            Check(new GenerationConfig { NumBeams = 4 }.IsBeamSearch(), "beam search");
+            Check(new GenerationConfig { NumAssistantTokens = 5, MaxNgramSize = 3 }.IsPromptLookup(), "prompt lookup");
             Equal(before, Live(), "no native object until a call takes it");
             string path = System.IO.Path.GetTempFileName();
             System.IO.File.WriteAllText(path, "{\"eos_token_id\": [2, 7], \"max_length\": 30, \"early_stopping\": \"never\", "
@@ -570,8 +573,8 @@ namespace GenAIInterop.Tests
         public static void TestSeveralSequencesGiveTextsAndScores()
         {
             using (var pipe = Pipeline())
-            using (var config = Config(8))
             {
+                var config = Config(8);
                 string text = pipe.Generate("Hello", config).ToString();
                 config.NumBeams = 3;
                 config.NumReturnSequences = 3;
