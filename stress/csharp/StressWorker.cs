@@ -655,7 +655,7 @@ namespace GenAIInterop.Stress
             {
                 var disposed = Pipeline(null);
                 disposed.Dispose();
-                cases.Add(Case("null prompt", () => pipe.Generate(null)));
+                cases.Add(Case("null prompt", () => pipe.Generate((string)null)));
                 cases.Add(Case("disposed pipeline", () => disposed.Generate("Hello")));
                 cases.Add(Case("zero max_new_tokens", () =>
                 {
@@ -668,7 +668,7 @@ namespace GenAIInterop.Stress
                 cases.Add(Case("callback throws", () =>
                 {
                     var c = new GenerationConfig { MaxNewTokens = 8 };
-                    pipe.Generate("Hello", c, chunk => { throw new InvalidOperationException("boom"); });
+                    pipe.Generate("Hello", c, (Func<string, StreamingStatus>)(chunk => { throw new InvalidOperationException("boom"); }));
                 }));
                 cases.Add(Case("undefined streaming status", () =>
                 {
