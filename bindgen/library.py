@@ -109,6 +109,12 @@ class Python:
     # C type of another library's objects a call takes -> the Python package binding that library, which
     # makes those objects from plain arrays (numpy) when imported: "ov_tensor_t" -> "openvino_cffi".
     foreign_packages: dict[str, str] = field(default_factory=dict)
+    # Handles shown as a hand-written value class of the package: handle -> "module:Class". The generated
+    # class of the handle becomes internal (`_<Name>Native`); a parameter of that handle takes the value
+    # class, whose `_to_native(native_cls)` makes the native object at call time.
+    hand_values: dict[str, str] = field(default_factory=dict)
+    # Other hand-written classes of the package it exports: ["module:Class", ...].
+    exports: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -162,7 +162,8 @@ def test_status_errors_carry_name_value_and_function(native: g.Native, tmp_path:
     assert json_info.value.status_name == "OV_GENAI_JSON_CONTAINER_INVALID_JSON"
     assert json_info.value.status == g.JsonContainerStatus.INVALID_JSON
 
-    with g.ChatHistory() as history:
+    from openvino_genai_cffi._bindings import _ChatHistoryNative  # the value class's native object
+    with _ChatHistoryNative() as history:
         with pytest.raises(g.ChatHistoryStatusError) as chat_info:
             history.pop_back()
     assert chat_info.value.status_name == "OV_GENAI_CHAT_HISTORY_EMPTY"
@@ -516,26 +517,58 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
         first = pipe.generate("Hello", cfg)
         second = pipe.generate("Tell me more", cfg)
         pipe.finish_chat()
-        with g.ChatHistory() as history:
-            for role, content in (("user", "Hello"), ("assistant", str(first)), ("user", "Tell me more")):
-                with g.JsonContainer.from_json_string(
-                        '{"role": "%s", "content": %s}' % (role, __import__("json").dumps(content))) as message:
-                    history.push_back(message)
-            assert history.size == 3 and history.empty == 0
-            with history.get_message(0) as msg:
-                assert '"Hello"' in msg.to_json_string()
-            with pytest.raises(g.ChatHistoryStatusError, match="OUT_OF_BOUNDS"):
-                history.get_message(9)
-            with pytest.raises(ValueError, match="out of range"):
-                history.get_message(-1)
-            replay = pipe.generate(history, cfg)
-            assert str(replay) == str(second)
-            chunks = list(pipe.stream(history, cfg))
-            assert "".join(chunks) == str(second)
-            with g.JsonContainer.from_json_string('[{"type": "function"}]') as tools:
-                history.set_tools(tools)
-            with history.get_tools() as got:
-                assert "function" in got.to_json_string()
+        history = g.ChatHistory([{"role": "user", "content": "Hello"}])
+        history.append({"role": "assistant", "content": str(first)})
+        history.extend([{"role": "user", "content": "Tell me more"}])
+        assert len(history) == 3 and history and history[0] == {"role": "user", "content": "Hello"}
+        assert [m["role"] for m in history] == ["user", "assistant", "user"]
+        assert history.get_messages() == history.messages and history.get_messages() is not history.messages
+        with pytest.raises(TypeError, match="a message is a dict"):
+            history.append("Hello")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="JSON-serialisable"):
+            history.append({"role": "user", "content": object()})
+        replay = pipe.generate(history, cfg)
+        assert str(replay) == str(second)
+        assert len(history) == 3, "the library does not append the answer to a history it is given"
+        chunks = list(pipe.stream(history, cfg))
+        assert "".join(chunks) == str(second)
+        history.set_tools([{"type": "function"}])
+        history.set_extra_context({"enable_thinking": False})
+        assert history.get_tools() == [{"type": "function"}]
+        assert str(pipe.generate(history, cfg)) == str(second)  # tools and context reach the native history
+        assert history.pop() == {"role": "user", "content": "Tell me more"} and len(history) == 2
+        history.clear()
+        assert not history and len(history) == 0
+        with pytest.raises(g.StatusError):
+            pipe.generate(history, cfg)  # an empty history: the library refuses it (-17, as measured)
+        with pytest.raises(TypeError, match="history: expected ChatHistory"):
+            pipe._prepare_generate_with_history([{"role": "user", "content": "x"}], cfg)  # type: ignore[arg-type]
+
+
+def test_chat_session_appends_the_answer(native: g.Native, model_dir: Path) -> None:
+    # The chat helper keeps the history and appends the assistant's answer itself: the same conversation
+    # as the pipeline's own chat mode.
+    cfg = config()
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        pipe.start_chat()
+        expected = [str(pipe.generate(q, cfg)) for q in ("Hello", "Tell me more")]
+        pipe.finish_chat()
+        assert g.ChatSession(pipe, "You are terse.").history.messages == [{"role": "system", "content": "You are terse."}]
+        session = g.ChatSession(pipe)
+        streamed: list[str] = []
+        answers = [str(session.ask("Hello", cfg)), str(session.ask("Tell me more", cfg, streamer=streamed.append))]
+        assert "".join(streamed) == answers[1]
+        assert [m["role"] for m in session.history] == ["user", "assistant", "user", "assistant"]
+        assert [m["content"] for m in session.history][1::2] == answers
+        assert answers == expected
+
+        def failing(chunk: str) -> None:
+            raise LookupError("stop")
+
+        with pytest.raises(LookupError):
+            session.ask("Again", cfg, streamer=failing)
+        assert len(session.history) == 4, "a failed turn leaves the history as it was"
+        assert str(session.ask("Again", max_new_tokens=3))  # keyword config fields pass through
 
 
 # -- VLM (foreign ov_tensor_t handles) and Whisper --
@@ -741,16 +774,15 @@ def test_api_mode_compiles_against_the_upstream_headers(tmp_path: Path, cffi_bui
 
 def test_objects_of_both_modes_work_together(double_lib: Path, cffi_build: Path, model_dir: Path) -> None:
     abi = g.load(double_lib, mode="abi")
-    history = g.ChatHistory()
-    with g.JsonContainer.from_json_string('{"role": "user", "content": "Hello"}') as message:
-        history.push_back(message)
+    messages = g.JsonContainer.from_json_string('[{"role": "user", "content": "Hello"}]')
     api = g.load(double_lib, mode="api", include_dirs=[DOUBLE_INCLUDE], build_dir=cffi_build)
-    assert history._native is abi
+    assert messages._native is abi
+    history = g.ChatHistory(__import__("json").loads(messages.to_json_string()))  # an ABI-mode object read in API mode
     with g.LLMPipeline(model_dir, "CPU") as pipe:
         assert pipe._native is api
-        results = pipe.generate(history, config())  # an ABI-mode history in an API-mode call
+        results = pipe.generate(history, config())
         assert str(results)
-    history.close()
+    messages.close()
 
 
 def test_several_sequences_give_texts_and_scores(native: g.Native, model_dir: Path) -> None:

@@ -360,13 +360,14 @@ def test_genai_vlm_pipeline_refuses_an_image_with_no_pixels(native: ov.Native, t
     no_image = ov.Tensor.from_numpy(np.zeros((0, 0, 8, 3), np.uint8))  # a batch of no images: the library takes it
     before = live_objects(double)
     cfg = genai.GenerationConfig(max_new_tokens=5)
-    with genai.VLMPipeline(tmp_path, "CPU") as pipe, genai.ChatHistory() as history:
+    history = genai.ChatHistory()
+    with genai.VLMPipeline(tmp_path, "CPU") as pipe:
         message = re.escape(f"images[1]: an image of shape {list(shape)} has no pixels (height or width 0)")
         with pytest.raises(ValueError, match=message):
             pipe.generate("Describe", [good, empty], cfg)
         with pytest.raises(ValueError, match=message):
             pipe.stream("Describe", [good, empty], cfg)
-        history.push_back(genai.JsonContainer.from_json_string('{"role": "user", "content": "Describe"}'))
+        history.append({"role": "user", "content": "Describe"})
         with pytest.raises(ValueError, match=message):
             pipe.generate(history, [good, empty], cfg)
         assert str(pipe.generate("Describe", [good, no_image], cfg))

@@ -94,7 +94,8 @@ def test_empty_audio_reaches_the_library(native: g.Native, tmp_path: Path, audio
 
 def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Native, tmp_path: Path) -> None:
     cfg = config()
-    with g.LLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history:
+    history = g.ChatHistory()
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
         with pytest.raises(g.StatusError) as failed:
             pipe.generate(history, cfg)
         assert failed.value.status_name == "UNKNOW_EXCEPTION"
@@ -198,7 +199,7 @@ def test_an_object_of_another_type_is_not_taken_as_a_tensor(native: g.Native, tm
     # Every handle has a c_pointer: a ChatHistory (or its cdata) passed as an image used to reach
     # the library as an ov_tensor_t*, which the real VLM pipeline would read as a tensor.
     cfg = config(5)
-    with g.VLMPipeline(tmp_path, "CPU") as pipe, g.ChatHistory() as history:
+    with g.VLMPipeline(tmp_path, "CPU") as pipe, g.JsonContainer.create_object() as history:
         for wrong in (history.c_pointer, history):
             with pytest.raises(TypeError, match=r"images\[0\]: expected .*ov_tensor.* got a pointer to"):
                 pipe.generate("Describe", [wrong], cfg)

@@ -324,6 +324,21 @@ def _foreign_value(native: Native, value: object, ctype: str, name: str) -> obje
     return maker(array)
 
 
+def c_hand_value(native: Native, keep: Keep, value: object, cls: type, native_cls: type[Handle], name: str,
+                 optional: bool = False) -> Any:
+    """A hand-written value class object (e.g. a ChatHistory) as the native object a call takes: made
+    now by `value._to_native(native_cls)`, kept for the call, freed when collected."""
+    if value is None:
+        if optional:
+            return native.ffi.NULL
+        raise _type_error(name, cls.__name__, value)
+    if not isinstance(value, cls):
+        raise _type_error(name, cls.__name__, value)
+    handle = value._to_native(native_cls)  # type: ignore[attr-defined]
+    keep.hold(handle)
+    return c_handle(native, keep, handle, native_cls, name)
+
+
 def c_foreign_array(native: Native, keep: Keep, values: object, name: str, ctype: str,
                     optional: bool = False) -> tuple[Any, int]:
     """Objects of another library: a sequence of them (or of arrays they can be made from), or one alone;

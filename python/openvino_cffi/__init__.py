@@ -32,6 +32,7 @@ from ._bindings import (
     PreprocessPreprocessSteps,
     RemoteContext,
     Tensor,
+
     get_error_info,
     get_last_err_msg,
     get_openvino_version,

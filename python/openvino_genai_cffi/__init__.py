@@ -20,12 +20,12 @@ from genai_interop_runtime.values import InvalidValueError, NoTokenLimitError, S
 from ._bindings import (
     MeanStd,
     JsonContainer,
-    ChatHistory,
     LLMPipeline,
     VLMPipeline,
     WhisperPipeline,
     GenerationConfig,
     WhisperGenerationConfig,
+
     DecodedResults,
     VLMDecodedResults,
     WhisperDecodedResults,
@@ -33,6 +33,8 @@ from ._bindings import (
     PerfMetrics,
     MeanStdPair,
 )
+from ._chat_history import ChatHistory
+from ._chat_history import ChatSession
 from ._callbacks import (
     StreamerCallback,
 )
@@ -73,10 +75,11 @@ __all__ = [
     "load",
     'MeanStd',
     'JsonContainer',
-    'ChatHistory',
     'LLMPipeline',
     'VLMPipeline',
     'WhisperPipeline',
+    'ChatHistory',
+    'ChatSession',
     'GenerationConfig',
     'WhisperGenerationConfig',
     "InvalidValueError",

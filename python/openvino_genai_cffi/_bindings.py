@@ -21,8 +21,10 @@ from genai_interop_runtime.results import MeanStdPair as MeanStdPair
 from . import _callbacks as _cb
 from . import _errors
 from . import _native
-# Hand-written (not generated): ChatHistory inherits ChatMessages.
-from ._chat_history import ChatMessages
+# Hand-written (not generated): the value class ChatHistory, made native at call time.
+from ._chat_history import ChatHistory
+# Hand-written (not generated), exported with the package.
+from ._chat_history import ChatSession  # noqa: F401
 from ._callbacks import StreamerCallback
 from ._enums import Status, ChatHistoryStatus, StopCriteria, JsonContainerStatus, StreamingStatus
 
@@ -163,7 +165,7 @@ class JsonContainer(_rh.Handle):
             keep.release()
 
 
-class ChatHistory(ChatMessages, _rh.Handle):
+class _ChatHistoryNative(_rh.Handle):
     """A conversation: an ordered list of messages, each a JSON object with a `role` (`system`, `user`,
     `assistant`, `tool`) and a `content`, plus optional tools and extra context for the chat template.
 
@@ -186,12 +188,12 @@ class ChatHistory(ChatMessages, _rh.Handle):
             out_history = n.ffi.new('ov_genai_chat_history **')
             result = n.lib.ov_genai_chat_history_create(out_history)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create', n)
-            self._adopt(n, _rt.non_null(n, out_history[0], 'ov_genai_chat_history_create', 'ChatHistory'), n.lib.ov_genai_chat_history_free)
+            self._adopt(n, _rt.non_null(n, out_history[0], 'ov_genai_chat_history_create', '_ChatHistoryNative'), n.lib.ov_genai_chat_history_free)
         finally:
             keep.release()
 
     @classmethod
-    def from_json_container(cls, messages: JsonContainer) -> ChatHistory:
+    def from_json_container(cls, messages: JsonContainer) -> _ChatHistoryNative:
         """A conversation holding the messages of a JSON array.
 
         Args:
@@ -210,9 +212,9 @@ class ChatHistory(ChatMessages, _rh.Handle):
             c_messages = _rt.c_handle(n, keep, messages, JsonContainer, 'messages', False)
             out_history = n.ffi.new('ov_genai_chat_history **')
             result = n.lib.ov_genai_chat_history_create_from_json_container(out_history, c_messages)
-            r_history = _rt.adopt(ChatHistory, n, out_history[0], n.lib.ov_genai_chat_history_free, None)
+            r_history = _rt.adopt(_ChatHistoryNative, n, out_history[0], n.lib.ov_genai_chat_history_free, None)
             _rt.check(result, _errors.ChatHistoryStatusError, 0, 'ov_genai_chat_history_create_from_json_container', n)
-            return _rt.present(n, r_history, 'ov_genai_chat_history_create_from_json_container', 'ChatHistory')
+            return _rt.present(n, r_history, 'ov_genai_chat_history_create_from_json_container', '_ChatHistoryNative')
         finally:
             keep.release()
 
@@ -1442,7 +1444,7 @@ class LLMPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
+            c_history = _rt.c_hand_value(n, keep, history, ChatHistory, _ChatHistoryNative, 'history', False)
             c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
@@ -1962,7 +1964,7 @@ class VLMPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_history = _rt.c_handle(n, keep, history, ChatHistory, 'history', False)
+            c_history = _rt.c_hand_value(n, keep, history, ChatHistory, _ChatHistoryNative, 'history', False)
             c_images, n_images = _rt.c_foreign_array(n, keep, images, 'images', 'ov_tensor_t *', optional=True)
             _ri.check_image_tensors(n, c_images, n_images, 'images')
             c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)

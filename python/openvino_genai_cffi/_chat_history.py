@@ -1,59 +1,171 @@
-"""Hand-written (not generated): upstream's dict-based members of `ChatHistory`, mixed into the generated
-class (`[python.mixins]` in bindgen/libraries/genai.toml).
+"""Hand-written (not generated): `ChatHistory`, a plain list-like value class of chat messages, and
+`ChatSession`, the chat helper that keeps one and appends the assistant's answers.
 
-Upstream's Python `ChatHistory` takes and gives messages as dicts (`append({"role": "user", "content":
-"Hi"})`, `pop()`, `len(history)`); the C API takes JSON containers. These members convert: a message
-is serialised with `json.dumps` and pushed as a JSON container, one read back is parsed with
-`json.loads`. The native history is the one the generated class holds, so `pipe.generate(history, ...)`
-sees every message appended here. The library does not append the answer to a history it is given:
-append it yourself (upstream's chat sample does).
+Declared in bindgen/libraries/genai.toml ([python] hand_values); a pipeline parameter of the C type
+`ov_genai_chat_history` takes a `ChatHistory`, and the binding makes the native object at call time
+(`_to_native`, through the generated internal class). Nothing here needs closing.
+
+Measured (2026.3, the official package and the C library alike): generating from a history does NOT add
+the answer to it. `ChatSession.ask` appends the user's message and the answer itself.
 """
 from __future__ import annotations
 
+import copy
+import importlib
 import json
-import sys
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union, overload
+
+Message = dict[str, Any]
 
 
-class ChatMessages:
-    """`append`, `pop`, `len()` and truth value with dict messages, as upstream's `ChatHistory`."""
+def _message(value: object, where: str) -> Message:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{where}: a message is a dict such as {{'role': 'user', 'content': 'Hi'}}, "
+                        f"got {type(value).__name__}")
+    message = dict(value)
+    try:
+        json.dumps(message)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{where}: a message must be JSON-serialisable: {exc}") from None
+    return message
 
-    __slots__ = ()
 
-    if TYPE_CHECKING:  # what the generated class provides (JsonContainer: _bindings imports this module)
-        def push_back(self, message: Any) -> None: ...
-        def pop_back(self) -> None: ...
-        def get_last(self) -> Any: ...
-        @property
-        def size(self) -> int: ...
+class ChatHistory:
+    """A conversation: an ordered list of messages, each a JSON object with a `role` (`system`, `user`,
+    `assistant`, `tool`) and a `content` (here: dicts), plus optional `tools` (a list) and `extra_context`
+    (a dict) for the chat template. List-like: `len`, indexing, iteration,
+    `append`, `extend`, `pop`, `clear`; `get_messages()` / `set_messages()` as upstream's. Pass it to a
+    pipeline's `generate` instead of a prompt; the pipeline does not add its answer (see `ChatSession`)."""
 
+    __slots__ = ("_messages", "_tools", "_extra_context")
+
+    def __init__(self, messages: Optional[Iterable[Mapping[str, Any]]] = None) -> None:
+        """A history holding `messages` (copied), or none."""
+        self._messages: List[Message] = []
+        self._tools: Optional[List[Any]] = None
+        self._extra_context: Optional[dict[str, Any]] = None
+        if messages is not None:
+            self.extend(messages)
+
+    # -- list-like --
     def append(self, message: Mapping[str, Any]) -> None:
-        """Add one message at the end: a dict such as `{"role": "user", "content": "Hi"}` (any JSON object;
-        the chat template decides which keys it reads). Python only, as upstream's Python API.
-        TypeError for anything but a mapping, or a value JSON cannot hold."""
-        # The generated module holding this class (importing _bindings here would be a circle).
-        json_container = sys.modules[type(self).__module__].JsonContainer
-        if not isinstance(message, Mapping):
-            raise TypeError(f"ChatHistory.append: expected a dict (a JSON object), got {type(message).__name__}")
-        try:
-            text = json.dumps(dict(message), ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"ChatHistory.append: the message is not JSON: {exc}") from None
-        with json_container.from_json_string(text) as container:
-            self.push_back(container)
+        """Adds one message (a dict, copied) at the end."""
+        self._messages.append(_message(message, "ChatHistory.append"))
 
-    def pop(self) -> dict[str, Any]:
-        """Remove the last message and return it as a dict. Python only, as upstream's Python API.
-        IndexError when the history is empty."""
-        if self.size == 0:
-            raise IndexError("ChatHistory.pop: the history is empty")
-        with self.get_last() as last:
-            message: dict[str, Any] = json.loads(last.to_json_string())
-        self.pop_back()
-        return message
+    def extend(self, messages: Iterable[Mapping[str, Any]]) -> None:
+        """Adds several messages at the end."""
+        if isinstance(messages, (str, bytes, Mapping)):
+            raise TypeError("ChatHistory.extend: expected an iterable of message dicts")
+        self._messages.extend(_message(m, f"ChatHistory.extend[{i}]") for i, m in enumerate(messages))
+
+    def pop(self, index: int = -1) -> Message:
+        """Removes and returns the message at `index` (the last by default)."""
+        return self._messages.pop(index)
+
+    def clear(self) -> None:
+        """Removes every message (tools and extra context stay)."""
+        self._messages.clear()
 
     def __len__(self) -> int:
-        return self.size
+        return len(self._messages)
 
     def __bool__(self) -> bool:
-        return self.size > 0
+        return bool(self._messages)
+
+    @overload
+    def __getitem__(self, index: int) -> Message: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> List[Message]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Message, List[Message]]:
+        return self._messages[index]
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self._messages)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ChatHistory):
+            return NotImplemented
+        return (self._messages, self._tools, self._extra_context) == \
+            (other._messages, other._tools, other._extra_context)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ChatHistory({self._messages!r})"
+
+    # -- upstream's accessors --
+    @property
+    def messages(self) -> List[Message]:
+        """The messages themselves (a live list: changing it changes the history)."""
+        return self._messages
+
+    def get_messages(self) -> List[Message]:
+        """A copy of the messages."""
+        return copy.deepcopy(self._messages)
+
+    def set_messages(self, messages: Iterable[Mapping[str, Any]]) -> None:
+        """Replaces every message."""
+        self._messages = []
+        self.extend(messages)
+
+    def get_tools(self) -> List[Any]:
+        """The tool definitions given to the chat template (empty when none were set)."""
+        return copy.deepcopy(self._tools) if self._tools is not None else []
+
+    def set_tools(self, tools: Iterable[Any]) -> None:
+        """The tool definitions (JSON-serialisable) given to the chat template."""
+        tools = list(tools)
+        json.dumps(tools)
+        self._tools = tools
+
+    def get_extra_context(self) -> dict[str, Any]:
+        """Extra variables given to the chat template (empty when none were set)."""
+        return copy.deepcopy(self._extra_context) if self._extra_context is not None else {}
+
+    def set_extra_context(self, extra_context: Mapping[str, Any]) -> None:
+        """Extra variables (a JSON-serialisable dict) given to the chat template."""
+        context = dict(extra_context)
+        json.dumps(context)
+        self._extra_context = context
+
+    # -- for the binding --
+    def _to_native(self, native_cls: Any) -> Any:
+        """The native chat history for one call (`native_cls`: the generated internal class)."""
+        json_cls = importlib.import_module(native_cls.__module__).JsonContainer
+        native = native_cls.from_json_container(json_cls.from_json_string(json.dumps(self._messages)))
+        if self._tools is not None:
+            native.set_tools(json_cls.from_json_string(json.dumps(self._tools)))
+        if self._extra_context is not None:
+            native.set_extra_context(json_cls.from_json_string(json.dumps(self._extra_context)))
+        return native
+
+
+class ChatSession:
+    """The chat helper: keeps a `ChatHistory`, and each `ask` appends the user's message, generates from the
+    whole history and appends the assistant's answer (the library does not append it). The same helper
+    exists in C# (`ChatSession`)."""
+
+    def __init__(self, pipeline: Any, system_message: str = "", history: Optional[ChatHistory] = None) -> None:
+        """A session on `pipeline` (an LLMPipeline, or a VLMPipeline for text turns), starting from `history`
+        (kept, not copied) or an empty one, with `system_message` first when given."""
+        self.pipeline = pipeline
+        self.history = history if history is not None else ChatHistory()
+        if system_message:
+            self.history.append({"role": "system", "content": system_message})
+
+    def ask(self, message: str, generation_config: Any = None, streamer: Any = None, **config_fields: Any) -> Any:
+        """Appends `message` as the user's, generates the answer from the whole history, appends it as the
+        assistant's and returns the results. When the generation fails (or is stopped by an exception in the
+        streamer), the user's message is taken back out and the history is as before."""
+        if not isinstance(message, str):
+            raise TypeError(f"ChatSession.ask: expected str, got {type(message).__name__}")
+        self.history.append({"role": "user", "content": message})
+        try:
+            results = self.pipeline.generate(self.history, generation_config, streamer, **config_fields)
+        except BaseException:
+            self.history.pop()
+            raise
+        self.history.append({"role": "assistant", "content": str(results)})
+        return results

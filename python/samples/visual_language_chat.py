@@ -14,7 +14,6 @@ OPENVINO_DIR or beside the GenAI library.
 from __future__ import annotations
 
 import io
-import json
 import os
 import struct
 import sys
@@ -137,7 +136,8 @@ def main(argv: list[str]) -> int:
     out = sys.stdout
     try:
         config = genai.GenerationConfig(max_new_tokens=MAX_NEW_TOKENS)
-        with genai.VLMPipeline(model, device, properties) as pipe, genai.ChatHistory() as history:
+        history = genai.ChatHistory()
+        with genai.VLMPipeline(model, device, properties) as pipe:
             first = True
             out.write("question:\n")
             out.flush()
@@ -146,15 +146,13 @@ def main(argv: list[str]) -> int:
                 if not prompt:
                     out.write("question:\n")
                     continue
-                with genai.JsonContainer.from_json_string(json.dumps({"role": "user", "content": prompt})) as message:
-                    history.push_back(message)
+                history.append({"role": "user", "content": prompt})
 
                 def show(chunk: str) -> None:
                     out.write(chunk)
                     out.flush()
                 answer = str(pipe.generate(history, images if first else [], config, streamer=show))
-                with genai.JsonContainer.from_json_string(json.dumps({"role": "assistant", "content": answer})) as message:
-                    history.push_back(message)
+                history.append({"role": "assistant", "content": answer})
                 first = False
                 out.write("\n----------\nquestion:\n")
                 out.flush()

@@ -269,14 +269,13 @@ if job["kind"] == "vlm":
                     return g.StreamingStatus.STOP if stop_after and len(chunks) >= stop_after else g.StreamingStatus.RUNNING
                 rgbs = [images[n] for n in turn["images"]]
                 if "history" in turn:
-                    with g.JsonContainer.from_json_string(json.dumps(turn["history"])) as messages, \
-                            g.ChatHistory.from_json_container(messages) as history:
-                        if job["streaming"] == "iterator" and not stop_after:
-                            stream = pipe.stream(history, rgbs, config)
-                            chunks.extend(stream)
-                            results = stream.results
-                        else:
-                            results = pipe.generate(history, rgbs, config, streamer=on_chunk)
+                    history = g.ChatHistory(turn["history"])
+                    if job["streaming"] == "iterator" and not stop_after:
+                        stream = pipe.stream(history, rgbs, config)
+                        chunks.extend(stream)
+                        results = stream.results
+                    else:
+                        results = pipe.generate(history, rgbs, config, streamer=on_chunk)
                 elif job["streaming"] == "iterator" and not stop_after:
                     stream = pipe.stream(turn["prompt"], rgbs, config)
                     chunks.extend(stream)

@@ -80,6 +80,8 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
                         + [(b.base_error, "the base error class")]
                         + [(c.py, f"handle {c.c_name}") for c in classes]
                         + [(v.py, f"value class of {v.c_name}") for v in value_classes]
+                        + [(cls, f"the hand-written value class of {h}") for h, (_, cls) in b.hand_names.items()]
+                        + [(spec.partition(":")[2], "a hand-written class ([python] exports)") for spec in lib.python.exports]
                         + [(v.py, f"the value class of {v.c_name}") for v in result_classes]
                         + [(f.py, f"function {f.c_name}") for f in statics]
                         + [(cb.py, f"callback {name}") for name, cb in b.callbacks.items()]

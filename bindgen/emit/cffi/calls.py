@@ -187,6 +187,11 @@ class CallBuilder(TypeBuilder):
                 ann = f"Optional[{value_cls}]" if nullable else value_cls
                 return ParamView(name, p.name, How.VALUE, ann, cls=value_cls, ctype=self.classes[hname],
                                  optional=nullable)
+            hand = getattr(self, "hand_names", {}).get(hname)
+            if hand is not None:
+                ann = f"Optional[{hand[1]}]" if nullable else hand[1]
+                return ParamView(name, p.name, How.HAND_VALUE, ann, cls=hand[1], ctype=self.classes[hname],
+                                 optional=nullable)
             if hname in self.classes:
                 cls = self.classes[hname]
                 ann = f"Optional[{cls}]" if nullable else cls

@@ -22,12 +22,21 @@ class Builder(CallBuilder):
     # -- classes --
     def build_classes(self) -> list[ClassView]:
         self.value_names: dict[str, str] = {}  # handle -> value class
+        self.hand_names: dict[str, tuple[str, str]] = {}  # handle -> (module, class) of a hand-written value class
         for hname, hi in self.c.handles.items():
             if not hi.foreign:
                 self.classes[hname] = self.rename(pascal(hi.member))
                 if hname in self.binding.value_classes:
                     # The handle's own class stays, internal: the value class takes the public name.
                     self.value_names[hname] = self.classes[hname]
+                    self.classes[hname] = "_" + self.classes[hname] + "Native"
+                elif hname in self.lib.python.hand_values:
+                    # A hand-written value class ([python] hand_values) takes the public name.
+                    module, _, value_cls = self.lib.python.hand_values[hname].partition(":")
+                    if not re.fullmatch(r"_?[A-Za-z][A-Za-z0-9_]*", module) or not value_cls.isidentifier():
+                        raise EmitError(f"cffi: [python.hand_values] {hname} = {self.lib.python.hand_values[hname]!r}: "
+                                        f"expected \"module:Class\" (a module of the package)")
+                    self.hand_names[hname] = (module, value_cls)
                     self.classes[hname] = "_" + self.classes[hname] + "Native"
                 elif hname in self.binding.result_classes:
                     # Shown as a plain value class of that name; the native object's class is private.

@@ -23,6 +23,7 @@ class How(StrEnum):
     STRUCT = "struct"
     HANDLE = "handle"
     VALUE = "value"  # a value class object, made native at call time (genai_interop_runtime.values)
+    HAND_VALUE = "hand_value"  # a hand-written value class object ([python] hand_values), made native at call time
     FOREIGN = "foreign"  # another binding's object (an ov_tensor_t*)
     FUNCTION = "function"  # a plain function pointer
     CALLBACK = "callback"  # a callback struct with user data
