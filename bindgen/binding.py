@@ -373,6 +373,8 @@ class ValueClass:
     token_limit_probe: Optional[tuple[str, object]] = None
     # name -> alternatives (any), each conditions (all) as in Rule.when: upstream's is_beam_search() etc.
     predicates: dict[str, tuple[tuple[tuple[str, str, object], ...], ...]] = field(default_factory=dict)
+    unreachable: tuple[str, ...] = ()  # upstream's fields the C API cannot reach
+    unreachable_reason: str = ""
 
 
 @dataclass
@@ -918,7 +920,7 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
 # -- value classes --
 
 _FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to"}
-_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates"}
+_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates", "unreachable"}
 
 
 _UNSIGNED = {"unsigned char", "uint8_t", "unsigned short", "uint16_t", "unsigned int", "uint32_t", "uint64_t",
@@ -1051,5 +1053,7 @@ def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
             elif used <= names:
                 predicates[pname] = conds
         out[handle] = ValueClass(handle, cls.name, cls.name + "_native", fields, rules, ctors[0].call.function,
-                                 json_fn, limit, validate, probe_pair, predicates)
+                                 json_fn, limit, validate, probe_pair, predicates,
+                                 tuple(spec.get("unreachable", {}).get("fields", [])),
+                                 str(spec.get("unreachable", {}).get("reason", "")))
     return out

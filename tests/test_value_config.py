@@ -171,6 +171,10 @@ def test_a_value_object_is_plain() -> None:
         g.GenerationConfig(max_tokens=3)
     with pytest.raises(ValueError, match=r"^GenerationConfig\.max_new_tokens: -1 is out of range"):
         cfg.max_new_tokens = -1
+    with pytest.raises(AttributeError, match=r"GenerationConfig\.apply_chat_template exists upstream, but the GenAI C API"):
+        cfg.apply_chat_template = False  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=r"WhisperGenerationConfig\.max_new_tokens exists upstream, but the GenAI C API"):
+        g.WhisperGenerationConfig(max_new_tokens=3)
     with pytest.raises(FileNotFoundError, match="cannot open"):
         g.GenerationConfig("/no/such/generation_config.json")
 

@@ -27,7 +27,7 @@ import struct
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, TypeVar
 
 from . import convert
 from .errors import InteropError
@@ -105,6 +105,8 @@ class ClassSpec:
     probe_field: str = ""
     probe_value: Any = None
     validate: str = ""  # method of the native object
+    unreachable: tuple[str, ...] = ()  # upstream's fields the C API cannot reach, and why
+    unreachable_reason: str = ""
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:
@@ -368,6 +370,19 @@ class ValueObject:
         self._assigned: dict[str, Any] = {}
         self.update_generation_config(**kwargs)
 
+    if not TYPE_CHECKING:  # (type checkers still see every unknown attribute as an error)
+        def __getattr__(self, name: str) -> Any:
+            spec = type(self)._spec
+            if name in spec.unreachable:
+                raise AttributeError(f"{spec.name}.{name} exists upstream, but {spec.unreachable_reason}")
+            raise AttributeError(f"{spec.name} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        spec = type(self)._spec
+        if name in spec.unreachable:
+            raise AttributeError(f"{spec.name}.{name} exists upstream, but {spec.unreachable_reason}")
+        object.__setattr__(self, name, value)
+
     @classmethod
     def _of(cls: type[V], origin: Origin) -> V:
         obj = cls.__new__(cls)
@@ -395,6 +410,9 @@ class ValueObject:
         spec = self._spec
         names = {f.name for f in spec.fields}
         unknown = sorted(set(kwargs) - names)
+        unreachable = [k for k in unknown if k in spec.unreachable]
+        if unreachable:
+            raise TypeError(f"{spec.name}.{unreachable[0]} exists upstream, but {spec.unreachable_reason}")
         if unknown:
             raise TypeError(f"{spec.name} has no field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
                             f"(fields: {', '.join(f.name for f in spec.fields)})")

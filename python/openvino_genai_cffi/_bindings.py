@@ -3193,6 +3193,8 @@ class GenerationConfig(_rv.ValueObject):
         probe_field='ignore_eos',
         probe_value=True,
         validate='validate',
+        unreachable=('adapters', 'apply_chat_template', 'return_omni_outputs', 'structured_output_config', 'parsers', 'pruning_ratio', 'relevance_weight', 'branching_factor', 'tree_depth',),
+        unreachable_reason='the GenAI C API has no setter for it',
     )
 
     def __init__(self, json_path: Optional[Union[str, os.PathLike[str]]] = None, **kwargs: Any) -> None:
@@ -3740,6 +3742,8 @@ class WhisperGenerationConfig(_rv.ValueObject):
         from_json=lambda path: _WhisperGenerationConfigNative.from_json(path),
         token_limit=(),
         validate='validate',
+        unreachable=('max_new_tokens', 'max_length', 'ignore_eos', 'min_new_tokens', 'echo', 'logprobs', 'stop_strings', 'include_stop_str_in_output', 'stop_token_ids', 'eos_token_id', 'num_beam_groups', 'num_beams', 'diversity_penalty', 'length_penalty', 'num_return_sequences', 'no_repeat_ngram_size', 'stop_criteria', 'temperature', 'top_p', 'top_k', 'min_p', 'do_sample', 'repetition_penalty', 'presence_penalty', 'frequency_penalty', 'rng_seed', 'assistant_confidence_threshold', 'num_assistant_tokens', 'max_ngram_size', 'lang_to_id', 'alignment_heads', 'word_timestamps', 'adapters', 'apply_chat_template',),
+        unreachable_reason='the GenAI C API sets only the Whisper-specific fields of a Whisper config',
     )
 
     def __init__(self, json_path: Optional[Union[str, os.PathLike[str]]] = None, **kwargs: Any) -> None:

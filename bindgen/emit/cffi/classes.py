@@ -198,7 +198,8 @@ class Builder(CallBuilder):
             predicates = [(name, repr(alts), bd.predicate_text(alts)) for name, alts in vc.predicates.items()]
             views.append(ValueClassView(hname, self.value_names[hname], native, json, fields, rules,
                                         list(vc.token_limit), probe, validate, cb.doc, doc_of(vc.constructor),
-                                        doc_of(vc.json), doc_of(vc.validate), predicates))
+                                        doc_of(vc.json), doc_of(vc.validate), predicates, list(vc.unreachable),
+                                        vc.unreachable_reason))
         return views
 
     def build_result_classes(self, classes: list[ClassView]) -> list[ResultClassView]:

@@ -264,6 +264,8 @@ class ValueClassView:
     json_member: tuple[str, Optional[MemberDoc]] = ("", None)
     validate_member: tuple[str, Optional[MemberDoc]] = ("", None)
     predicates: list[tuple[str, str, str]] = field(default_factory=list)  # (method, alternatives literal, in words)
+    unreachable: list[str] = field(default_factory=list)
+    unreachable_reason: str = ""
 
 
 @dataclass

@@ -148,7 +148,8 @@ class Builder(CallBuilder):
                 [_rule(r, fields) for r in vc.rules], list(vc.token_limit), probe,
                 bool(vc.json), docs.get(vc.json or ""), bool(vc.validate), docs.get(vc.validate or ""),
                 docs.get(vc.constructor), cb.doc, native.refs,
-                [(pascal(name), _predicate(alts), bd.predicate_text(alts), name) for name, alts in vc.predicates.items()]))
+                [(pascal(name), _predicate(alts), bd.predicate_text(alts), name) for name, alts in vc.predicates.items()],
+                list(vc.unreachable), vc.unreachable_reason))
         return views
 
     def _doc_refs(self, classes: list[ClassView]) -> None:

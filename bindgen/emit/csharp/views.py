@@ -409,6 +409,8 @@ class ValueClassView:
     text: Optional[ClassDoc]
     refs: dict[str, str] = field(default_factory=dict)
     predicates: list[tuple[str, str, str, str]] = field(default_factory=list)  # (method, C# literal, in words, upstream name)
+    unreachable: list[str] = field(default_factory=list)
+    unreachable_reason: str = ""
 
 
 @dataclass

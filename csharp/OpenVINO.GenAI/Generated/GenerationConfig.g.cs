@@ -728,6 +728,16 @@ namespace OpenVINO.GenAI
                 case "eos_token_id": EosTokenId = value == null ? null : (long?)Convert.ChangeType(value, typeof(long), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "stop_strings": StopStrings = ((IEnumerable<string>)value).ToArray(); break;
                 case "stop_token_ids": StopTokenIds = ((IEnumerable<long>)value).ToArray(); break;
+                case "adapters":
+                case "apply_chat_template":
+                case "return_omni_outputs":
+                case "structured_output_config":
+                case "parsers":
+                case "pruning_ratio":
+                case "relevance_weight":
+                case "branching_factor":
+                case "tree_depth":
+                    throw new ArgumentException("GenerationConfig." + field + " exists upstream, but the GenAI C API has no setter for it", nameof(field));
                 default: throw new ArgumentException("GenerationConfig has no field " + field, nameof(field));
             }
             if (field == "eos_token_id") AlsoAdd("eos_token_id");

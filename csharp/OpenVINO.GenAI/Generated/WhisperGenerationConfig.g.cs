@@ -330,6 +330,41 @@ namespace OpenVINO.GenAI
                 case "hotwords": Hotwords = (string)Convert.ChangeType(value, typeof(string), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "begin_suppress_tokens": BeginSuppressTokens = ((IEnumerable<long>)value).ToArray(); break;
                 case "suppress_tokens": SuppressTokens = ((IEnumerable<long>)value).ToArray(); break;
+                case "max_new_tokens":
+                case "max_length":
+                case "ignore_eos":
+                case "min_new_tokens":
+                case "echo":
+                case "logprobs":
+                case "stop_strings":
+                case "include_stop_str_in_output":
+                case "stop_token_ids":
+                case "eos_token_id":
+                case "num_beam_groups":
+                case "num_beams":
+                case "diversity_penalty":
+                case "length_penalty":
+                case "num_return_sequences":
+                case "no_repeat_ngram_size":
+                case "stop_criteria":
+                case "temperature":
+                case "top_p":
+                case "top_k":
+                case "min_p":
+                case "do_sample":
+                case "repetition_penalty":
+                case "presence_penalty":
+                case "frequency_penalty":
+                case "rng_seed":
+                case "assistant_confidence_threshold":
+                case "num_assistant_tokens":
+                case "max_ngram_size":
+                case "lang_to_id":
+                case "alignment_heads":
+                case "word_timestamps":
+                case "adapters":
+                case "apply_chat_template":
+                    throw new ArgumentException("WhisperGenerationConfig." + field + " exists upstream, but the GenAI C API sets only the Whisper-specific fields of a Whisper config", nameof(field));
                 default: throw new ArgumentException("WhisperGenerationConfig has no field " + field, nameof(field));
             }
         }
