@@ -472,6 +472,46 @@ namespace GenAIInterop.Tests
             }
         }
 
+        // Issue 11: ChatHistory from dictionaries, Count and the indexer; the chat helper appends the answer
+        // itself (the library does not), and takes the user's message back out when a turn fails.
+        public static void TestChatSessionAppendsTheAnswer()
+        {
+            var config = Config();
+            using (var pipe = Pipeline())
+            {
+                pipe.StartChat();
+                string first = pipe.Generate("Hello", config).ToString();
+                string second = pipe.Generate("Tell me more", config).ToString();
+                pipe.FinishChat();
+                using (var session = new ChatSession(pipe))
+                {
+                    Equal(first, session.Ask("Hello", config).ToString(), "first turn");
+                    var streamed = new System.Text.StringBuilder();
+                    Equal(second, session.Ask("Tell me more", config, chunk => { streamed.Append(chunk); return StreamingStatus.Running; }).ToString(),
+                          "second turn");
+                    Equal(second, streamed.ToString(), "streamed");
+                    Equal(4, session.History.Count, "user and assistant messages, twice");
+                    Check(session.History[1].Contains(JsonContainer.Quote(first)), "the answer was appended: " + session.History[1]);
+                    Throws<InvalidOperationException>(() => session.Ask("Again", config, chunk => { throw new InvalidOperationException("boom"); }),
+                        "a throwing streamer");
+                    Equal(4, session.History.Count, "a failed turn leaves the history as it was");
+                }
+                using (var history = new ChatHistory())
+                {
+                    history.Append(new Dictionary<string, object> { { "role", "user" }, { "content", "Hello" },
+                                                                     { "extra", new object[] { 1, 2.5, true, null, "x" } } });
+                    Equal(1, history.Count, "count");
+                    Check(!history.IsEmpty, "not empty");
+                    Check(history[0].Contains("\"Hello\""), history[0]);
+                    var before = history.Count;
+                    Equal(first, pipe.Generate(history, config).ToString(), "generate from a history");
+                    Equal(before, history.Count, "the library does not append the answer");
+                    Throws<ArgumentException>(() => history.Append(new Dictionary<string, object> { { "content", new object() } }), "not JSON");
+                    Throws<ArgumentOutOfRangeException>(() => { var unused = history[-1]; }, "negative index");
+                }
+            }
+        }
+
         // -- streaming --
         public static void TestCallbackChunksMakeTheText()
         {

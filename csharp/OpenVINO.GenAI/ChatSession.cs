@@ -1,0 +1,67 @@
+using System;
+using System.Threading;
+
+namespace OpenVINO.GenAI
+{
+    /// <summary>
+    /// The chat helper (Python: <c>ChatSession</c>): keeps a <see cref="ChatHistory"/>, and each <see cref="Ask(string, GenerationConfig, CancellationToken)"/>
+    /// appends the user's message, generates from the whole history and appends the assistant's answer. The library
+    /// does not append the answer to a history it is given (measured on 2026.3), so this helper does. When a turn
+    /// fails (an error, a throwing streamer, a cancellation), the user's message is taken back out.
+    /// </summary>
+    public sealed class ChatSession : IDisposable
+    {
+        private readonly LLMPipeline pipeline;
+
+        /// <summary>A session on <paramref name="pipeline"/>, starting with <paramref name="systemMessage"/> when not empty.</summary>
+        public ChatSession(LLMPipeline pipeline, string systemMessage = "")
+        {
+            if (pipeline == null) throw new ArgumentNullException(nameof(pipeline));
+            this.pipeline = pipeline;
+            History = new ChatHistory();
+            if (!string.IsNullOrEmpty(systemMessage)) History.Append("system", systemMessage);
+        }
+
+        /// <summary>The conversation so far (owned by the session: disposed with it).</summary>
+        public ChatHistory History { get; }
+
+        /// <summary>One turn: appends <paramref name="message"/> as the user's, generates, appends the answer.</summary>
+        public DecodedResults Ask(string message, GenerationConfig generationConfig = null,
+                                  CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return Turn(message, () => pipeline.Generate(History, generationConfig, cancellationToken));
+        }
+
+        /// <summary>One turn, streaming the answer to <paramref name="streamer"/>.</summary>
+        public DecodedResults Ask(string message, GenerationConfig generationConfig, Func<string, StreamingStatus> streamer,
+                                  CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            return Turn(message, () => pipeline.Generate(History, generationConfig, streamer, cancellationToken));
+        }
+
+        private DecodedResults Turn(string message, Func<DecodedResults> generate)
+        {
+            if (message == null) throw new ArgumentNullException(nameof(message));
+            History.Append("user", message);
+            DecodedResults results;
+            try
+            {
+                results = generate();
+            }
+            catch
+            {
+                History.PopBack();
+                throw;
+            }
+            History.Append("assistant", results.ToString());
+            return results;
+        }
+
+        /// <summary>Disposes <see cref="History"/>.</summary>
+        public void Dispose()
+        {
+            History.Dispose();
+        }
+    }
+}
