@@ -167,6 +167,8 @@ class Call:
     absent_status: Optional[str] = None
     # The value-class parameter keyword config fields apply to (Python **config_fields), if any.
     fields: Optional[str] = None
+    # Python also takes a list of prompts as the first input ([conventions.calls] batch).
+    batch: bool = False
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -669,10 +671,10 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
                             count=count, callback=callback, shown=renames.get(p.name)))
     fields = shape.get("fields")
     return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
-                fn.since, absent_status, fields if isinstance(fields, str) else None)
+                fn.since, absent_status, fields if isinstance(fields, str) else None, shape.get("batch") is True)
 
 
-_CALL_KEYS = {"rename", "joins", "fields"}
+_CALL_KEYS = {"rename", "joins", "fields", "batch"}
 
 
 def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list[str]) -> None:

@@ -545,6 +545,20 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
             pipe._prepare_generate_with_history([{"role": "user", "content": "x"}], cfg)  # type: ignore[arg-type]
 
 
+def test_a_list_of_prompts_is_a_batch(native: g.Native, model_dir: Path) -> None:
+    # Upstream's generate(list[str]): one generation per prompt, in order, texts/scores/metrics together.
+    cfg = g.GenerationConfig(max_new_tokens=8, num_beams=3, num_return_sequences=2)
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        each = [pipe.generate(p, cfg) for p in ("Hello", "The fox")]
+        both = pipe.generate(["Hello", "The fox"], cfg)
+        assert both.texts == each[0].texts + each[1].texts and both.scores == each[0].scores + each[1].scores
+        assert str(both) == "\n".join(f"{s:f}: {t}" for s, t in zip(both.scores, both.texts))
+        assert both.perf_metrics.get_num_generated_tokens() == sum(e.perf_metrics.get_num_generated_tokens() for e in each)
+        assert pipe.generate(["Hello"], cfg) == each[0]
+        with pytest.raises(ValueError, match="a streamer takes one prompt"):
+            pipe.generate(["Hello", "The fox"], cfg, streamer=print)
+
+
 def test_chat_session_appends_the_answer(native: g.Native, model_dir: Path) -> None:
     # The chat helper keeps the history and appends the assistant's answer itself: the same conversation
     # as the pipeline's own chat mode.

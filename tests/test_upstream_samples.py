@@ -51,15 +51,12 @@ VLM_QUESTIONS = "Describe the picture\nAnd what else?\n"
 
 # Gaps measured at the seams of issue 11's parts; each is a strict
 # xfail, so closing one makes its test report XPASS(strict): then delete the entry.
-PROMPT_LIST = "generate(list[str]) (a batch of prompts) is not accepted (H3)"
 
 CASES = (
     Case("greedy", "text_generation/greedy_causal_lm.py", "llm", ("Hello world",)),
     Case("chat", "text_generation/chat_sample.py", "llm", (), QUESTIONS),
-    Case("beam-search", "text_generation/beam_search_causal_lm.py", "llm", ("Hello",),
-         known_gap=PROMPT_LIST),
-    Case("beam-search-two-prompts", "text_generation/beam_search_causal_lm.py", "llm", ("Hello", "The fox"),
-         known_gap=PROMPT_LIST),
+    Case("beam-search", "text_generation/beam_search_causal_lm.py", "llm", ("Hello",)),
+    Case("beam-search-two-prompts", "text_generation/beam_search_causal_lm.py", "llm", ("Hello", "The fox")),
     Case("prompt-lookup", "text_generation/prompt_lookup_decoding_lm.py", "llm", ("Hello world",)),
     Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS),
     Case("vlm-two-images", "visual_language_chat/visual_language_chat.py", "vlm", ("{images}",), VLM_QUESTIONS),
@@ -192,10 +189,7 @@ OWN_COPIES = {
     "visual_language_chat/visual_language_chat.py": "visual_language_chat.py",
 }
 # Our copies that still wait for a gap to close (strict xfail, as known_gap).
-OWN_COPY_GAPS = {
-    "beam-search": PROMPT_LIST,
-    "beam-search-two-prompts": PROMPT_LIST,
-}
+OWN_COPY_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Mapping, NamedTuple, Optional, TypeVar
+from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence, TypeVar
 
 from .errors import InteropError
 
@@ -171,3 +171,27 @@ class Metrics:
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._values.items() if not isinstance(v, BaseException))
         return f"{type(self).__name__}({shown})"
+
+
+R_ = TypeVar("R_", bound=Results)
+
+
+def batch(results: Sequence[R_]) -> R_:
+    """The results of one generation per prompt of a batch, as one: texts and scores in order, metrics added
+    up, the text form `<score>: <text>` lines (upstream's for several texts; a score the single-text form
+    did not carry reads as nan)."""
+    if not results:
+        raise ValueError("a batch needs at least one prompt")
+    first = results[0]
+    if len(results) == 1:
+        return first
+    texts = [t for r in results for t in getattr(r, "texts")]
+    scores = [s for r in results for s in getattr(r, "scores")]
+    fields: dict[str, Any] = {"texts": texts, "scores": scores}
+    if "perf_metrics" in type(first)._FIELDS:
+        total = getattr(first, "perf_metrics")
+        for r in results[1:]:
+            total = total + getattr(r, "perf_metrics")
+        fields["perf_metrics"] = total
+    string = "\n".join(f"{s:f}: {t}" for s, t in zip(scores, texts))
+    return type(first)(string, **fields)

@@ -1387,7 +1387,7 @@ class LLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> DecodedResults:
+    def generate(self, inputs: Union[str, ChatHistory, List[str]], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> DecodedResults:
         """Generates a continuation of `inputs` and returns it once generation ends (a token limit, an
         end-of-sequence token, a stop string or a streamer asking to stop). `inputs` may also be a
         `ChatHistory` (Python; C# has an overload taking one): see `generate_with_history`. Outside a chat
@@ -1395,7 +1395,8 @@ class LLMPipeline(_rh.Handle):
         it; between `start_chat` and `finish_chat` the pipeline keeps the conversation and adds each prompt
         and answer to it.
         Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
-        re-raised here.
+        re-raised here. A list of prompts is a batch: one generation each, in order, their texts, scores and
+        metrics returned together.
 
         Args:
             inputs: The prompt.
@@ -1412,6 +1413,10 @@ class LLMPipeline(_rh.Handle):
 
         C API: `ov_genai_llm_pipeline_generate`, `ov_genai_llm_pipeline_generate_with_history`.
         """
+        if isinstance(inputs, list):
+            if streamer is not None and len(inputs) > 1:
+                raise ValueError("generate: a streamer takes one prompt, not a batch of {}".format(len(inputs)))
+            return _rres.batch([self._pick_generate(_item, generation_config, streamer, config_fields=config_fields)() for _item in inputs])
         return self._pick_generate(inputs, generation_config, streamer, config_fields)()
 
     def _pick_generate(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[DecodedResults]:

@@ -21,7 +21,7 @@ from .. import EmitError, environment
 from ..c_header import _type_order, c_params
 from .classes import Builder
 from .names import RESERVED_MEMBERS, py_name
-from .views import joined, without_fields, without_param
+from .views import batched, joined, without_fields, without_param
 
 __all__ = ["Builder", "FILES", "RESERVED_MEMBERS", "cdef_text", "py_name", "render"]
 
@@ -95,6 +95,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     env.filters["without_key"] = lambda d, key: {k: v for k, v in d.items() if k != key}
     env.filters["without_fields"] = without_fields
     env.filters["joined"] = joined
+    env.filters["batched"] = batched
     layouts = [(s.name, s.size, s.align, [(f.name, f.offset) for f in s.fields]) for s in api.structs]
     context = dict(
         api=api, library=lib, conventions=conventions, package=lib.python.package,

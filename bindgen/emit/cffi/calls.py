@@ -85,6 +85,7 @@ class CallBuilder(TypeBuilder):
         view.fields = next((pv.name for pv in view.params if pv.c_name == model.fields), None) if model.fields else None
         for pv in view.params:
             pv.takes_fields = view.fields is not None and pv.name == view.fields
+        view.batch = model.batch
         view.retains = [py_name(r) for r in info.retains]
         by_c_name = {pv.c_name: pv for pv in view.params}
         for count in model.role(bd.Role.ARRAY_COUNT):

@@ -198,6 +198,7 @@ class FunctionView:
     # Methods joining this one (their views): the public method dispatches on the first input's type.
     alternatives: list["FunctionView"] = field(default_factory=list)
     joined: bool = False  # this method joins another: only its _prepare_ form is rendered
+    batch: bool = False  # the first input may also be a list of prompts (one call each, results combined)
 
 
 @dataclass
@@ -387,3 +388,14 @@ def joined(f: FunctionView) -> FunctionView:
     first = f.params[0]
     union = ", ".join([first.annotation] + [a.params[0].annotation for a in f.alternatives if a.params])
     return replace(f, params=[replace(first, annotation=f"Union[{union}]")] + f.params[1:])
+
+
+def batched(f: FunctionView) -> FunctionView:
+    """The public generate of a call taking a batch: its first input may also be a list of prompts."""
+    from dataclasses import replace
+
+    if not f.batch or not f.params:
+        return f
+    first = f.params[0]
+    inner = first.annotation[len("Union["):-1] if first.annotation.startswith("Union[") else first.annotation
+    return replace(f, params=[replace(first, annotation=f"Union[{inner}, List[str]]")] + f.params[1:])
