@@ -96,6 +96,8 @@ class CSharp:
     """[csharp]: the C# emitter's settings."""
 
     namespace: str  # of the assembly: "OpenVINO.GenAI"
+    # Functions the safe layer leaves raw because hand-written members replace them: function -> why.
+    hidden: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

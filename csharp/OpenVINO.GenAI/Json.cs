@@ -42,10 +42,10 @@ namespace OpenVINO.GenAI
 
     public sealed partial class ChatHistory
     {
-        /// <summary>True when the history holds no message (<see cref="Empty"/> is C's int flag).</summary>
+        /// <summary>True when the history holds no message.</summary>
         public bool IsEmpty
         {
-            get { return Empty != 0; }
+            get { return Size == 0; }
         }
 
         /// <summary>Appends the message <c>{"role": role, "content": content}</c>, as Python's

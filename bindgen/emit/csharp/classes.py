@@ -258,6 +258,10 @@ class Builder(CallBuilder):
         names.add(name)
 
     def _property(self, cls: ClassView, mem: bd.Member, names: set[str]) -> None:
+        hidden = [c.function for c in mem.calls if c.function in self.lib.csharp.hidden]
+        if hidden:
+            cls.raw_only += [(f, self.lib.csharp.hidden[f]) for f in hidden]
+            return
         name = self.rename(pascal(mem.name))
         getter = self.c.functions[mem.getter.function] if mem.getter else None
         setter = self.c.functions[mem.setter.function] if mem.setter else None

@@ -74,18 +74,6 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Whether the conversation holds no message.
-        /// </summary>
-        /// <remarks>
-        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
-        /// <para>C API: <c>ov_genai_chat_history_empty</c>.</para>
-        /// </remarks>
-        public int Empty
-        {
-            get { return __ov_genai_chat_history_empty(); }
-        }
-
-        /// <summary>
         /// Appends a message.
         /// </summary>
         /// <param name="message">A JSON object with <c>role</c> and <c>content</c>.</param>
@@ -296,22 +284,6 @@ namespace OpenVINO.GenAI
                 StatusCheck.Check(__status, "ov_genai_chat_history_size");
 
                 return (ulong)__size;
-            }
-        }
-
-        private unsafe int __ov_genai_chat_history_empty()
-        {
-            ApiVersion.Require("ov_genai_chat_history_empty", 3);
-
-            using (var __self = Lease.Of(this))
-            {
-                int __empty = default(int);
-                ChatHistoryStatus __status;
-                __status = NativeMethods.ov_genai_chat_history_empty(__self.Pointer, &__empty);
-
-                StatusCheck.Check(__status, "ov_genai_chat_history_empty");
-
-                return __empty;
             }
         }
 
@@ -540,5 +512,8 @@ namespace OpenVINO.GenAI
                 return new JsonContainer(__extra_context_owned);
             }
         }
+
+        // Bound in NativeMethods only (no convention for a safe wrapper yet):
+        //   ov_genai_chat_history_empty: replaced by the hand-written bool ChatHistory.IsEmpty (Json.cs)
     }
 }
