@@ -545,6 +545,28 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
             pipe._prepare_generate_with_history([{"role": "user", "content": "x"}], cfg)  # type: ignore[arg-type]
 
 
+
+def test_chat_history_keeps_its_native_object_while_it_only_grows(native: g.Native) -> None:
+    # A VLM pipeline keeps the images of earlier turns on the native history it is given, so a history
+    # must hand the same native object to every call while messages are only appended (upstream's VLM chat
+    # sample differed from the official package at turn 2 when it was rebuilt per call).
+    native_cls = g._bindings._ChatHistoryNative
+    history = g.ChatHistory([{"role": "user", "content": "Hello"}])
+    first = history._to_native(native_cls)
+    assert first.size == 1
+    history.append({"role": "assistant", "content": "Hi"})
+    history.append({"role": "user", "content": "More"})
+    assert history._to_native(native_cls) is first and first.size == 3
+    assert history._to_native(native_cls) is first and first.size == 3  # nothing new: nothing pushed
+    history.pop()
+    rebuilt = history._to_native(native_cls)
+    assert rebuilt is not first and rebuilt.size == 2
+    history.messages[0]["content"] = "Changed"  # an edit in place is seen too
+    edited = history._to_native(native_cls)
+    assert edited is not rebuilt and edited.size == 2
+    history.set_tools([{"type": "function"}])
+    assert history._to_native(native_cls) is not edited
+
 def test_a_list_of_prompts_is_a_batch(native: g.Native, model_dir: Path) -> None:
     # Upstream's generate(list[str]): one generation per prompt, in order, texts/scores/metrics together.
     cfg = g.GenerationConfig(max_new_tokens=8, num_beams=3, num_return_sequences=2)

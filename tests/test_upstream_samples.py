@@ -49,21 +49,14 @@ class Case:
 QUESTIONS = "Hello\nWhat is OpenVINO?\n"
 VLM_QUESTIONS = "Describe the picture\nAnd what else?\n"
 
-# Gaps measured at the seams of issue 11's parts; each is a strict
-# xfail, so closing one makes its test report XPASS(strict): then delete the entry.
-VLM_STATE = ("turn 2 forgets turn 1's image: a native ChatHistory made afresh per call loses the hidden state the "
-             "VLM pipeline attaches to it (upstream's ChatHistoryInternalState); keep one native history (H3)")
-
 CASES = (
     Case("greedy", "text_generation/greedy_causal_lm.py", "llm", ("Hello world",)),
     Case("chat", "text_generation/chat_sample.py", "llm", (), QUESTIONS),
     Case("beam-search", "text_generation/beam_search_causal_lm.py", "llm", ("Hello",)),
     Case("beam-search-two-prompts", "text_generation/beam_search_causal_lm.py", "llm", ("Hello", "The fox")),
     Case("prompt-lookup", "text_generation/prompt_lookup_decoding_lm.py", "llm", ("Hello world",)),
-    Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS,
-         known_gap=VLM_STATE),
-    Case("vlm-two-images", "visual_language_chat/visual_language_chat.py", "vlm", ("{images}",), VLM_QUESTIONS,
-         known_gap=VLM_STATE),
+    Case("vlm-one-image", "visual_language_chat/visual_language_chat.py", "vlm", ("{image}",), VLM_QUESTIONS),
+    Case("vlm-two-images", "visual_language_chat/visual_language_chat.py", "vlm", ("{images}",), VLM_QUESTIONS),
 )
 
 
@@ -193,10 +186,7 @@ OWN_COPIES = {
     "visual_language_chat/visual_language_chat.py": "visual_language_chat.py",
 }
 # Our copies that still wait for a gap to close (strict xfail, as known_gap).
-OWN_COPY_GAPS: dict[str, str] = {
-    "vlm-one-image": VLM_STATE,
-    "vlm-two-images": VLM_STATE,
-}
+OWN_COPY_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

@@ -37,13 +37,18 @@ class ChatHistory:
     `append`, `extend`, `pop`, `clear`; `get_messages()` / `set_messages()` as upstream's. Pass it to a
     pipeline's `generate` instead of a prompt; the pipeline does not add its answer (see `ChatSession`)."""
 
-    __slots__ = ("_messages", "_tools", "_extra_context")
+    __slots__ = ("_messages", "_tools", "_extra_context", "_native", "_native_state")
 
     def __init__(self, messages: Optional[Iterable[Mapping[str, Any]]] = None) -> None:
         """A history holding `messages` (copied), or none."""
         self._messages: List[Message] = []
         self._tools: Optional[List[Any]] = None
         self._extra_context: Optional[dict[str, Any]] = None
+        # The native history of the last call and what it holds (messages as JSON, tools, extra context).
+        # A VLM pipeline keeps state on that native object (the images of earlier turns), so it is reused
+        # while the history only grew by new messages, and rebuilt after any other change.
+        self._native: Any = None
+        self._native_state: Optional[tuple[type, List[str], str, str]] = None
         if messages is not None:
             self.extend(messages)
 
@@ -132,13 +137,24 @@ class ChatHistory:
 
     # -- for the binding --
     def _to_native(self, native_cls: Any) -> Any:
-        """The native chat history for one call (`native_cls`: the generated internal class)."""
+        """The native chat history for one call (`native_cls`: the generated internal class): the one of the
+        previous call with the new messages pushed, when only messages were appended since; else a new one."""
         json_cls = importlib.import_module(native_cls.__module__).JsonContainer
-        native = native_cls.from_json_container(json_cls.from_json_string(json.dumps(self._messages)))
+        messages = [json.dumps(m) for m in self._messages]
+        tools, extra = json.dumps(self._tools), json.dumps(self._extra_context)
+        state = self._native_state
+        if (state is not None and state[0] is native_cls and state[2] == tools and state[3] == extra
+                and not self._native.closed and messages[:len(state[1])] == state[1]):
+            for text in messages[len(state[1]):]:
+                self._native.push_back(json_cls.from_json_string(text))
+            self._native_state = (native_cls, messages, tools, extra)
+            return self._native
+        native = native_cls.from_json_container(json_cls.from_json_string("[" + ",".join(messages) + "]"))
         if self._tools is not None:
-            native.set_tools(json_cls.from_json_string(json.dumps(self._tools)))
+            native.set_tools(json_cls.from_json_string(tools))
         if self._extra_context is not None:
-            native.set_extra_context(json_cls.from_json_string(json.dumps(self._extra_context)))
+            native.set_extra_context(json_cls.from_json_string(extra))
+        self._native, self._native_state = native, (native_cls, messages, tools, extra)
         return native
 
 
