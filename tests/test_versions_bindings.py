@@ -29,7 +29,8 @@ print("loaded:", native.api_version.version, "|".join(native.api_version.candida
 attempts = [
     ("LLMPipeline", lambda: g.LLMPipeline("/nonexistent", "CPU")),
     ("VLMPipeline", lambda: g.VLMPipeline("/nonexistent", "CPU")),
-    ("ChatHistory", lambda: g.ChatHistory()),
+    # ChatHistory is a plain value: its native object is made when a call takes it.
+    ("ChatHistory", lambda: g.ChatHistory([{"role": "user", "content": "x"}])._to_native(g._bindings._ChatHistoryNative)),
 ]
 for name, attempt in attempts:
     try:
@@ -60,7 +61,7 @@ def test_cffi_refuses_functions_newer_than_the_library(stubs):
         "loaded: 2025.4.0.0 2025.4.0.0",
         "LLMPipeline called",
         "VLMPipeline called",
-        "ChatHistory refused: True ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; "
+        "ChatHistory refused: True ov_genai_json_container_create_from_json_string needs OpenVINO GenAI >= 2026.0.0.0; "
         "the loaded library is 2025.4.0.0",
     ]
 
