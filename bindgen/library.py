@@ -7,8 +7,9 @@ import tomllib
 from dataclasses import MISSING, dataclass, field
 from typing import Any, get_args, get_origin, get_type_hints
 from pathlib import Path
+from .resources import data_dir
 
-LIBRARIES_DIR = Path(__file__).with_name("libraries")
+LIBRARIES_DIR = data_dir("libraries")
 
 
 @dataclass(frozen=True)

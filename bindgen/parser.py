@@ -20,8 +20,9 @@ from clang.cindex import CursorKind, TypeKind
 
 from . import model as m
 from .library import Library
+from .resources import data_dir
 
-CLANG_INCLUDE = Path(__file__).with_name("clang_include")
+CLANG_INCLUDE = data_dir("clang_include")
 # Fixed target so sizes and offsets in the model do not depend on the machine that parses.
 TARGET = "x86_64-unknown-linux-gnu"
 

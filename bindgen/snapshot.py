@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, Optional, Union, get_args, get_origin, get_type_hints
 
 from . import model as m
+from .resources import data_dir
 
 SCHEMA = 1
-SNAPSHOT_DIR = Path(__file__).with_name("snapshots")
+SNAPSHOT_DIR = data_dir("snapshots")
 _NEVER_WRITTEN = {"doc"}
 
 

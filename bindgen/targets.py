@@ -31,6 +31,10 @@ class Target:
 
 
 def load(path: Path = TARGETS_FILE) -> list[Target]:
+    if not path.is_file():
+        # Not package data: committed targets belong to a source checkout, not to an installed bindgen.
+        raise ValueError(f"{path}: no such file: `regenerate` and `check` work in a source checkout of "
+                         f"genai-interop (an installed bindgen renders with `generate`)")
     with path.open("rb") as f:
         data = tomllib.load(f)
     return [Target(**t) for t in data.get("target", [])]

@@ -15,7 +15,7 @@ the same name but not the same parameters as 2025.2's).
 
 `probe_table(api, library)` is the data generated code embeds to find out at run time which
 version it has loaded, and `detect()` is the reference for the algorithm the bindings repeat
-(python/genai_interop_runtime/versions.py, templates/csharp/ApiVersion.g.cs.j2; tests/test_versions_runtime.py
+(python/genai_interop_runtime/versions.py, bindgen/templates/csharp/ApiVersion.g.cs.j2; tests/test_versions_runtime.py
 checks that they agree).
 `prepare(api, library)` is what the driver calls before rendering: both at once, from one history.
 
@@ -381,8 +381,8 @@ def needs_message(table: ProbeTable, found: Detection, function: str) -> str:
 
 
 def runtime_context(api: m.API, library: libmod.Library, table: ProbeTable) -> dict[str, object]:
-    """Variables for the run-time version templates (templates/csharp/ApiVersion.g.cs.j2,
-    templates/cffi/_versions.py.j2), from the table the driver passed (see `prepare`): an
+    """Variables for the run-time version templates (bindgen/templates/csharp/ApiVersion.g.cs.j2,
+    bindgen/templates/cffi/_versions.py.j2), from the table the driver passed (see `prepare`): an
     emitter renders them with its own environment plus whatever it adds (e.g. `namespace`)."""
     return {
         "library": api.library,

@@ -1,4 +1,4 @@
-"""Emitters: each renders Jinja2 templates (templates/<lang>/) from the API model and conventions.
+"""Emitters: each renders Jinja2 templates (bindgen/templates/<lang>/) from the API model and conventions.
 
 An emitter module exposes `render(api, conventions, table) -> dict[str, str]`, mapping output
 paths (relative to the output directory) to file contents. `table` is the version data the
@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import re
 import textwrap
-from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 import jinja2
@@ -18,8 +17,9 @@ import jinja2
 from .. import model as m
 from ..versions import ProbeTable
 from ..conventions import Conventions
+from ..resources import data_dir
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES = data_dir("templates")
 
 # --lang value -> module under bindgen.emit providing render().
 LANGUAGES = {

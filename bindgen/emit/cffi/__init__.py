@@ -1,4 +1,4 @@
-"""Renders a cffi Python package from the model and conventions (templates/cffi/*.j2).
+"""Renders a cffi Python package from the model and conventions (bindgen/templates/cffi/*.j2).
 
 The package is library-generic: its name comes from the library description's [python]
 `package`, its cdef text from the model (cffi cannot read real headers), and every class,

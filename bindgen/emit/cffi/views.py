@@ -1,4 +1,4 @@
-"""View objects the cffi templates render (templates/cffi/*.j2)."""
+"""View objects the cffi templates render (bindgen/templates/cffi/*.j2)."""
 from __future__ import annotations
 
 from ...docs import ClassDoc, MemberDoc
@@ -11,7 +11,7 @@ from typing import Any, Optional
 # in a template, and `pystr` renders it as a plain string); mypy checks every value the emitter sets.
 
 class How(StrEnum):
-    """How a Python argument becomes C argument(s): macro `convert` in templates/cffi/_bindings.py.j2."""
+    """How a Python argument becomes C argument(s): macro `convert` in bindgen/templates/cffi/_bindings.py.j2."""
 
     STRING = "string"
     PATH = "path"  # a string or os.PathLike

@@ -1,7 +1,7 @@
 """C# emitter: a blittable P/Invoke layer and an idiomatic .NET layer over it.
 
 Everything here decides *what* to emit from the model and the conventions (names, types,
-which wrapper a function gets); every line of C# lives in templates/csharp/*.j2.
+which wrapper a function gets); every line of C# lives in bindgen/templates/csharp/*.j2.
 
 Layers (all under the library's `csharp_namespace`):
 - raw (`<ns>.Native`): one `DllImport` per C function with blittable types only (pointers,

@@ -1,4 +1,4 @@
-"""View objects the C# templates render (templates/csharp/*.j2)."""
+"""View objects the C# templates render (bindgen/templates/csharp/*.j2)."""
 from __future__ import annotations
 
 from ...docs import ClassDoc, MemberDoc
@@ -11,7 +11,7 @@ from typing import Any, Optional, Union
 # in a template); mypy checks every place the emitter sets one.
 
 class Conversion(StrEnum):
-    """How a raw value becomes the safe one (or back): see templates/csharp/macros.j2."""
+    """How a raw value becomes the safe one (or back): see bindgen/templates/csharp/macros.j2."""
 
     DIRECT = "direct"  # same type in both layers
     BOOL = "bool"  # C bool (a byte) <-> bool
@@ -77,7 +77,7 @@ class MemberKind(StrEnum):
 
 
 class FieldHow(StrEnum):
-    """How a field of a plain struct converts: see templates/csharp/ValueTypes.g.cs.j2."""
+    """How a field of a plain struct converts: see bindgen/templates/csharp/ValueTypes.g.cs.j2."""
 
     VALUE = "value"
     BOOL = "bool"
