@@ -6,11 +6,13 @@ apps print what the samples in csharp/samples print on the same input), and the 
 follow the newest snapshot."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import struct
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Optional
@@ -22,7 +24,21 @@ from conftest import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 PACK = REPO / "templates" / "dotnet-new"
-CONTENT = PACK / "content"
+
+
+def _load_stager():
+    spec = importlib.util.spec_from_file_location("stage_dotnet_templates",
+                                                  REPO / "scripts" / "stage_dotnet_templates.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+STAGER = _load_stager()
+# The pack as `dotnet new install` and `dotnet pack` take it: staged, with the files it shares with the samples.
+STAGED = STAGER.stage(REPO / "build" / "dotnet-new")
+CONTENT = STAGED / "content"
 LIBRARY_CSPROJ = REPO / "csharp" / "OpenVINO.GenAI" / "OpenVINO.GenAI.csproj"
 CORE_CSPROJ = REPO / "csharp" / "OpenVINO.Core" / "OpenVINO.Core.csproj"
 SAMPLES = REPO / "csharp" / "samples"
@@ -149,14 +165,47 @@ def test_package_versions_follow_the_newest_snapshot():
     assert package_reference(vlm, prop(core, "PackageId") or "") == prop(core, "Version")
 
 
-@pytest.mark.parametrize("template,sample,helper", [("genai-whisper", "WhisperSpeechRecognition", "WavFile.cs"),
-                                                    ("genai-vlm", "VisualLanguageChat", "ImageFile.cs")])
-def test_file_readers_are_the_samples(template, sample, helper):
-    # The apps read WAV and image files with the samples' readers; only the namespace differs.
-    spec = template_json(template)
-    ours = (CONTENT / template / helper).read_text(encoding="utf-8")
-    theirs = (SAMPLES / sample / helper).read_text(encoding="utf-8")
-    assert ours == theirs.replace("namespace OpenVINO.GenAI.Samples", f"namespace {spec['sourceName']}")
+def test_files_shared_with_the_samples_are_kept_once_and_staged_from_them(tmp_path):
+    entries = STAGER.sample_files()
+    assert {(e["template"], e["path"]) for e in entries} == {
+        ("genai-benchmark", "BenchmarkGenAI.cs"), ("genai-vlm", "ImageFile.cs"), ("genai-whisper", "WavFile.cs")}
+    for entry in entries:
+        # One copy in git: the sample's. The staged template holds it with only the namespace changed.
+        assert not (PACK / "content" / entry["template"] / entry["path"]).exists()
+        sample = (SAMPLES / entry["sample"]).read_text(encoding="utf-8")
+        staged = (CONTENT / entry["template"] / entry["path"]).read_text(encoding="utf-8")
+        namespace = f"namespace {template_json(entry['template'])['sourceName']}\n"
+        assert staged == sample.replace("namespace OpenVINO.GenAI.Samples\n", namespace) and namespace in staged
+    # No other template file is a sample's file either.
+    sample_texts = {p.read_bytes() for p in SAMPLES.rglob("*.cs")}
+    assert not [p for p in (PACK / "content").rglob("*.cs") if p.read_bytes() in sample_texts]
+    # Reproducible: staging again gives the same files, byte for byte; the repository's files are all in it.
+    again = STAGER.stage(tmp_path / "again")
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert files(again) == files(STAGED)
+    kept = files(PACK)
+    del kept["samples.toml"]
+    assert kept.items() <= files(STAGED).items()
+
+
+def test_staging_refuses_a_copy_in_the_template_and_a_sample_without_its_namespace(tmp_path):
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / "content" / "genai-whisper" / "WavFile.cs").write_text("// a second copy\n")
+    with pytest.raises(STAGER.StageError, match="WavFile.cs: a copy of csharp/samples/WhisperSpeechRecognition/WavFile.cs"):
+        STAGER.stage(tmp_path / "out", pack=pack)
+    (pack / "content" / "genai-whisper" / "WavFile.cs").unlink()
+    samples = tmp_path / "samples"
+    shutil.copytree(SAMPLES, samples)
+    wav = samples / "WhisperSpeechRecognition" / "WavFile.cs"
+    wav.write_text(wav.read_text().replace("namespace OpenVINO.GenAI.Samples", "namespace Elsewhere"))
+    with pytest.raises(STAGER.StageError, match="WavFile.cs: expected one line `namespace OpenVINO.GenAI.Samples`"):
+        STAGER.stage(tmp_path / "out", pack=pack, samples=samples)
+    inside = subprocess.run([sys.executable, str(REPO / "scripts" / "stage_dotnet_templates.py"), str(PACK / "x")],
+                            capture_output=True, text=True, timeout=60)
+    assert inside.returncode == 2 and "must be outside" in inside.stderr and not (PACK / "x").exists()
 
 
 def test_library_csproj_has_the_nuget_metadata():

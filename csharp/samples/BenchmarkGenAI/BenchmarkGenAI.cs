@@ -1,6 +1,9 @@
-// Benchmarks an LLM with the options and output of upstream's C sample benchmark_genai_c: warm-up runs,
-// then the performance metrics of the measured runs added up.
+// Benchmarks a local LLM through OpenVINO GenAI, with the options and output of OpenVINO GenAI's C
+// sample benchmark_genai_c: warm-up runs, then the performance metrics of the measured runs added up
+// (load time, generate/tokenization/detokenization time, TTFT, TPOT, throughput).
 //   BenchmarkGenAI -m MODEL [-p PROMPT] [--nw N] [-n N] [--mt N] [-d DEVICE]
+//   (in a project made with `dotnet new genai-benchmark`: dotnet run -- -m MODEL ...)
+// MODEL is an OpenVINO model folder (e.g. exported with optimum-cli) or a .gguf file.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -89,6 +92,11 @@ namespace OpenVINO.GenAI.Samples
                     output.WriteLine(Line("TPOT", total.Tpot, "ms/token"));
                     output.WriteLine(Line("Throughput", total.Throughput, "tokens/s"));
                 }
+            }
+            catch (LibraryVersionException e)
+            {
+                // The installed OpenVINO GenAI is older than this program needs.
+                return Fail("Error: " + e.Message);
             }
             catch (GenAIException e)
             {
