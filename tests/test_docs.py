@@ -1,6 +1,7 @@
 """Docs as data (bindgen/docs.py, bindgen/libraries/docs/genai.toml): every public member of the GenAI
 bindings has an entry and no entry names a member that does not exist; the entries reach the C# XML
-docs and the Python docstrings; the loader refuses what it cannot read."""
+docs and the Python docstrings; the loader refuses what it cannot read. Hand-written C# keeps its XML docs in
+code: the compiler requires them on every public member, and they must say something real."""
 from __future__ import annotations
 
 import enum
@@ -248,3 +249,108 @@ def test_docs_defaults_agree_with_the_value_classes() -> None:
                 wrong.append(f"{cname}.{f.name}: value {f.default!r}, docs {entry.default if entry else None!r}")
     assert wrong == []
     assert not _default_says(1.0, None, "0.0") and not _default_says(False, None, "{true}")
+
+
+# -- hand-written C# (csharp/OpenVINO.GenAI/*.cs, csharp/OpenVINO.Core/*.cs, the runtime csharp/OpenVINO.Interop/) --
+# Their public members have no entries in the docs data: their XML docs live in code. That each one HAS
+# XML docs the compiler enforces (CS1591 under -doc and -warnaserror: the build fails); that they say
+# something real is checked here, from the sources.
+
+HAND_WRITTEN_CS = [REPO / "csharp" / d for d in ("OpenVINO.GenAI", "OpenVINO.Core", "OpenVINO.Interop")]
+_FILLER = [re.compile(p, re.IGNORECASE) for p in (
+    r"^calls \w+$",  # the old generated filler ("Calls ov_genai_x.")
+    r"^see \w+$",  # a pointer that says nothing itself
+    r"\b(todo|fixme|tbd|xxx)\b",
+)]
+
+
+def _doc_blocks(path: Path) -> list[tuple[int, str, str]]:
+    """(line, doc comment text, the declaration it documents) for each `///` block of a C# file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].lstrip().startswith("///"):
+            i += 1
+            continue
+        start, doc = i + 1, []
+        while i < len(lines) and lines[i].lstrip().startswith("///"):
+            doc.append(lines[i].lstrip()[3:])
+            i += 1
+        while i < len(lines) and (not lines[i].strip() or re.match(r"\s*(\[|#)", lines[i])):
+            i += 1  # attributes, preprocessor lines
+        out.append((start, "\n".join(doc), lines[i].strip() if i < len(lines) else ""))
+    return out
+
+
+def _words(element: ET.Element) -> list[str]:
+    """The words of a doc element, a <see cref="..."/> or <paramref name="..."/> counting as its name."""
+    refs = [re.split(r"[.:]", (n.get("cref") or n.get("name") or n.get("langword") or "").split("(")[0])[-1]
+            for n in element.iter() if n.tag in ("see", "seealso", "paramref", "typeparamref")]
+    return re.findall(r"\w+", "".join(element.itertext())) + [r for r in refs if r]
+
+
+def csharp_doc_problems(path: Path) -> list[str]:
+    """What a hand-written file's XML docs fail to say: each documented declaration that is not private or
+    internal needs a <summary> (or <inheritdoc/>) of at least two words that is not filler, and every
+    <param>, <typeparam>, <returns>, <value> and <exception> it has must say something too."""
+    problems = []
+    for line, doc, decl in _doc_blocks(path):
+        if re.match(r"(private|internal)\b", decl):
+            continue
+        where = f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}:{line} ({decl[:60]})"
+        try:
+            root = ET.fromstring(f"<doc>{doc}</doc>")
+        except ET.ParseError as exc:
+            problems.append(f"{where}: not well-formed XML: {exc}")
+            continue
+        if root.find("inheritdoc") is not None:
+            continue
+        summary = root.find("summary")
+        if summary is None:
+            problems.append(f"{where}: no <summary>")
+            continue
+        words = _words(summary)
+        text = " ".join(words)
+        if len(words) < 2 or any(p.search(text) for p in _FILLER):
+            problems.append(f"{where}: the summary says nothing real: {text!r}")
+        for tag in ("param", "typeparam", "returns", "value", "exception"):
+            for element in root.iter(tag):
+                said = " ".join(_words(element))
+                if len(_words(element)) < 2 or any(p.search(said) for p in _FILLER):
+                    problems.append(f"{where}: <{tag}{' ' + element.get('name', '') if element.get('name') else ''}> "
+                                    f"says nothing real: {said!r}")
+    return problems
+
+
+def test_hand_written_csharp_public_members_say_something_real() -> None:
+    files = sorted(p for d in HAND_WRITTEN_CS for p in d.glob("*.cs"))
+    problems = [p for f in files for p in csharp_doc_problems(f)]
+    assert problems == [], "\n".join(problems)
+    # Not vacuous: the members the issue names are among those checked.
+    checked = {decl for f in files for _, _, decl in _doc_blocks(f)}
+    for decl in ("public sealed class ChatSession : IDisposable", "public abstract class StreamerBase : StreamerBase<StreamingStatus>"):
+        assert decl in checked, decl
+    assert any("ResultStream" in d for d in checked) and len(checked) > 200
+
+
+def test_the_csharp_docs_check_fails_a_member_without_real_docs(tmp_path: Path) -> None:
+    from support import dotnet
+    source = (REPO / "csharp" / "OpenVINO.GenAI" / "ChatSession.cs").read_text(encoding="utf-8")
+    ask = "        /// <summary>One turn: appends <paramref name=\"message\"/> as the user's, generates, appends the answer.</summary>\n"
+    assert ask in source
+    for summary, message in [("<summary>Ask.</summary>", "says nothing real: 'Ask'"),
+                             ("<summary>See <see cref=\"History\"/>.</summary>", "says nothing real: 'See History'"),
+                             ("<summary>TODO: say what it does.</summary>", "says nothing real"),
+                             ("<remarks>Only remarks.</remarks>", "no <summary>"),
+                             ("<summary>Asks <b>twice.</summary>", "not well-formed XML")]:
+        bad = tmp_path / "ChatSession.cs"
+        bad.write_text(source.replace(ask, f"        /// {summary}\n"), encoding="utf-8")
+        problems = csharp_doc_problems(bad)
+        assert len(problems) == 1 and message in problems[0] and "DecodedResults Ask(" in problems[0], problems
+    # And no docs at all: the build of the bindings fails (CS1591 as an error), so no test passes.
+    bad.write_text(source.replace(ask, ""), encoding="utf-8")
+    sources = [p if p.name != "ChatSession.cs" else bad for p in dotnet.library_sources()]
+    with pytest.raises(dotnet.BuildError, match=r"CS1591.*OpenVINO\.GenAI\.ChatSession\.Ask"):
+        dotnet.build_binding("OpenVINO.GenAI", sources, tmp_path / "out")
+

@@ -32,7 +32,7 @@ namespace OpenVINO.Interop
         public string[] TokenLimit { get; }
         /// <summary>With this field set to <see cref="ProbeValue"/>, the native validate fails exactly when no limit is set.</summary>
         public string ProbeField { get; }
-        /// <summary>See <see cref="ProbeField"/>.</summary>
+        /// <summary>The value <see cref="ProbeField"/> is set to when probing for a token limit.</summary>
         public object ProbeValue { get; }
 
         /// <summary>The field of that neutral name.</summary>
