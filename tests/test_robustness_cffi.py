@@ -437,3 +437,27 @@ def test_api_mode_on_an_older_releases_headers_says_so(double_lib: Path, build_d
     message = str(raised.value)
     assert "chat_history.h is not in [" + repr(str(tmp_path / "include")) + "]" in message, message
     assert "older release than" in message and "ABI mode" in message, message
+
+
+# -- a corrupt library --
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_corrupt_library_is_reported_with_the_loaders_reason_when_the_first_call_creates(
+        mode: str, build_dir: Path, tmp_path: Path) -> None:
+    # Issue 13 (8), as on C#: `LLMPipeline(...)` as the program's first call, the install holding a file the
+    # dynamic loader refuses. API mode used to build against it first and fail with the linker's words.
+    install = tmp_path / "install"
+    install.mkdir()
+    (install / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
+    env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
+    env.update(PYTHONPATH=str(REPO / "python"), OPENVINO_GENAI_DIR=str(install), OPENVINO_GENAI_CFFI_MODE=mode,
+               OPENVINO_GENAI_CFFI_INCLUDE=str(DOUBLE_INCLUDE), OPENVINO_GENAI_CFFI_BUILD_DIR=str(build_dir / "cffi"))
+    code = ("import openvino_genai_cffi as g\n"
+            "try:\n    g.LLMPipeline('model', 'CPU')\n"
+            "except Exception as e:\n    print(type(e).__name__ + ': ' + str(e))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("LibraryNotFoundError: cannot load the OpenVINO GenAI C library"), result.stdout
+    assert f"{install / 'libopenvino_genai_c.so'} (dlopen failed: " in result.stdout
+    assert "invalid ELF header" in result.stdout, result.stdout

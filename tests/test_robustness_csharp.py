@@ -290,6 +290,18 @@ def test_a_corrupt_library_is_reported_with_the_loaders_reason(stub_program: Pat
     assert "invalid ELF header" in lines[0], lines[0]
 
 
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_corrupt_library_is_reported_with_the_loaders_reason_when_the_first_call_creates(
+        stub_program: Path, tmp_path: Path, runtime: str) -> None:
+    # Issue 13 (8): with `new LLMPipeline(...)` as the program's first call (version detection runs before the
+    # library is loaded), CoreCLR said "(no reason given)" where the dynamic loader says "invalid ELF header".
+    (tmp_path / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
+    lines = _stub_case(runtime, stub_program, "create-first", _install_env(tmp_path))
+    assert len(lines) == 1 and lines[0].startswith("LLMPipeline: DllNotFoundException: "), lines
+    assert "libopenvino_genai_c.so: " in lines[0] and "invalid ELF header" in lines[0], lines[0]
+    assert "no reason given" not in lines[0], lines[0]
+
+
 # -- enumerators dropped without Dispose --
 
 DROPPED_SOURCE = PROGRAMS / "Dropped" / "DroppedEnumerators.cs"

@@ -33,7 +33,7 @@ namespace OpenVINO.Interop
         [DllImport("libc", EntryPoint = "dlerror")]
         private static extern IntPtr ErrorLibc();
 
-        [DllImport("kernel32", EntryPoint = "LoadLibraryW", CharSet = CharSet.Unicode)]
+        [DllImport("kernel32", EntryPoint = "LoadLibraryW", CharSet = CharSet.Unicode, SetLastError = true)]
         private static extern IntPtr LoadLibraryW(string path);
 
         [DllImport("kernel32", EntryPoint = "GetProcAddress", CharSet = CharSet.Ansi, ExactSpelling = true)]
@@ -50,21 +50,23 @@ namespace OpenVINO.Interop
             return Open(file, mode, out ignored);
         }
 
-        // dlerror is read in the method that called dlopen: Mono binds both before either runs, and binding
-        // a native call later would use dlsym, which clears the error text.
+        // dlerror is read in the method that called dlopen: Mono binds both before either runs. CoreCLR binds a
+        // native call at its first call, with dlsym, which clears the error text: so dlerror is called once before
+        // dlopen (binding it, and clearing any older error), never bound between the failure and its reading.
         public static IntPtr Open(string file, int mode, out string error)
         {
             IntPtr handle;
             if (IsWindows)
             {
                 handle = LoadLibraryW(file);
-                error = handle == IntPtr.Zero ? "LoadLibrary failed" : null;
+                error = handle == IntPtr.Zero ? WindowsError(Marshal.GetLastWin32Error()) : null;
                 return handle;
             }
             if (!useLibc)
             {
                 try
                 {
+                    ErrorLibdl();
                     handle = OpenLibdl(file, mode);
                     error = handle == IntPtr.Zero ? Text(ErrorLibdl()) : null;
                     return handle;
@@ -78,6 +80,7 @@ namespace OpenVINO.Interop
                     useLibc = true;
                 }
             }
+            ErrorLibc();
             handle = OpenLibc(file, mode);
             error = handle == IntPtr.Zero ? Text(ErrorLibc()) : null;
             return handle;
@@ -88,6 +91,11 @@ namespace OpenVINO.Interop
             if (handle == IntPtr.Zero) return IntPtr.Zero;
             if (IsWindows) return GetProcAddress(handle, symbol);
             return useLibc ? SymbolLibc(handle, symbol) : SymbolLibdl(handle, symbol);
+        }
+
+        private static string WindowsError(int code)
+        {
+            return "LoadLibrary failed: " + new System.ComponentModel.Win32Exception(code).Message + " (error " + code + ")";
         }
 
         private static string Text(IntPtr text)

@@ -428,10 +428,9 @@ namespace OpenVINO.Interop
             return ok;
         }
 
-        // Why the dynamic loader refuses the file (dlerror), or null where that cannot be asked (Windows).
+        // Why the dynamic loader refuses the file (dlerror; on Windows LoadLibrary's error), or null when it loads.
         private static string LoadFailure(string path)
         {
-            if (Dl.IsWindows) return null;
             try
             {
                 string error;
@@ -595,12 +594,15 @@ namespace OpenVINO.Interop
 
         private IntPtr MonoExport(string libraryName, string symbol)
         {
+            var tried = new List<string>();
             foreach (string path in Candidates(libraryName).Concat(FileNames(libraryName)))
             {
-                IntPtr handle = Dl.Open(path, Dl.Now);
+                string error;
+                IntPtr handle = Dl.Open(path, Dl.Now, out error);
                 if (handle != IntPtr.Zero) return Dl.Symbol(handle, symbol);
+                tried.Add(path + ": " + error);  // with the dynamic loader's reason, as Resolve lists them
             }
-            throw new DllNotFoundException(Explanation(libraryName, Candidates(libraryName)));
+            throw new DllNotFoundException(Explanation(libraryName, tried));
         }
     }
 }

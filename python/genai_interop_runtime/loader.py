@@ -350,6 +350,16 @@ class Loader:
                 raise self._not_found(tried)
             found = Path(system)
         library = found.resolve()
+        preloaded: list[Any] = []
+        if sys.platform.startswith("linux"):
+            # Loaded before the module is built against it: a file the dynamic loader refuses (a corrupt
+            # library, a missing dependency) is reported with the loader's reason, as in ABI mode, not as a
+            # link error of the build.
+            try:
+                preloaded = preload_dependencies(library)
+            except OSError as exc:
+                tried.append(f"{library} (dlopen failed: {exc})")
+                raise self._not_found(tried) from exc
         includes = self._include_dirs(library, include_dirs)
         digest = hashlib.sha256()
         for part in (cdef.cdef, cdef.python_externs, cdef.enum_check_source, str(library), sys.version,
@@ -367,13 +377,6 @@ class Loader:
             return self._loaded[key]
         out_dir = Path(os.fspath(build_dir)) if build_dir is not None else self._default_build_dir()
         module_path = self._compiled(module_name, out_dir, library, includes)
-        preloaded: list[Any] = []
-        if sys.platform.startswith("linux"):
-            try:
-                preloaded = preload_dependencies(library)
-            except OSError as exc:
-                tried.append(f"{library} (dlopen failed: {exc})")
-                raise self._not_found(tried) from exc
         spec = importlib.util.spec_from_file_location(module_name, module_path)
         if spec is None or spec.loader is None:
             raise self.library.build_error(f"cannot import {module_path}")

@@ -22,6 +22,10 @@ namespace GenAIInterop.RobustnessTests
                     return VersionFirst();
                 case "check-order":
                     return CheckOrder();
+                case "create-first":
+                    // The program's first call is a pipeline's constructor (version detection runs first).
+                    Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
+                    return 0;
                 default:
                     Console.WriteLine("unknown case " + args[0]);
                     return 2;
