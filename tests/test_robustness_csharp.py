@@ -252,7 +252,8 @@ def test_version_and_argument_checks_come_in_one_order(stub_program: Path, build
 
 EXIT_SOURCE = PROGRAMS / "Exit" / "ExitDuringGeneration.cs"
 EXIT_CASES = [(form, backend, how) for form in ("streamer", "stream", "plain") for backend in ("PA", "SDPA")
-              for how in ("return", "exit")] + [("exit-in-callback", backend, "exit") for backend in ("PA", "SDPA")]
+              for how in ("return", "exit")] + [("exit-in-callback", backend, "exit") for backend in ("PA", "SDPA")] + [
+              ("starts-during-exit", backend, how) for backend in ("PA", "SDPA") for how in ("return", "exit")]
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +271,11 @@ def test_exit_while_another_thread_generates(exit_program: tuple[Path, dict[str,
     # (SIGSEGV 4 of 6 on CoreCLR), and Mono never exited (also with Environment.Exit inside a callback); the
     # double aborts such an exit every time. At exit the binding asks running generations to stop and waits
     # for them (bounded); a call that can never return (its callback called Environment.Exit) ends the
-    # process at once with the exit code asked for.
+    # process at once with the exit code asked for. starts-during-exit: a thread's first generation begins
+    # after the exit has begun. The binding registered its exit handler at that first generation, too late
+    # to be called (CoreCLR raises ProcessExit to the handlers registered when the exit begins), so the call
+    # was neither refused nor waited for: the "plain" cases failed in about 1 run of 10 (CI, under load);
+    # this case fails every time without the handler installed when the binding is first used.
     exe, env = exit_program
     try:
         proc = dotnet.RUNNERS[runtime](exe, [str(tmp_path), form, backend, how], env, timeout=60)

@@ -109,6 +109,8 @@ namespace OpenVINO.Interop
             {
                 if (initialized) return;
                 initialized = true;  // first, so a call from within the preparation returns at once
+                // Before any native call of the binding: the exit must know of every generation (see RunningCall).
+                RunningCall.Install();
                 if (IsMono) PrepareMono();
                 else RegisterResolver();
             }

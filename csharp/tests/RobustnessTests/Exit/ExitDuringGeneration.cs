@@ -3,7 +3,10 @@
 // the real library crashes there). Prints "exiting" and exits with 3.
 // Usage: ExitDuringGeneration.exe MODEL_PATH FORM BACKEND HOW
 //   FORM: streamer (Generate with a callback), stream (a Stream enumerated), plain (Generate without a callback),
-//         exit-in-callback (Environment.Exit called by the callback itself)
+//         exit-in-callback (Environment.Exit called by the callback itself),
+//         starts-during-exit (the thread's first generation begins once the exit has begun: a ProcessExit handler
+//         of the program lets it start, and its callback, if it is ever called, holds the call until the handler
+//         gives up waiting, so an exit that neither refused nor waited for it ends in the double's abort)
 //   BACKEND: PA (callbacks on the library's worker thread) or SDPA (on the calling thread)
 //   HOW: return (from Main) or exit (Environment.Exit)
 using System;
@@ -21,6 +24,7 @@ namespace GenAIInterop.RobustnessTests
             var pipe = new LLMPipeline(model, "CPU", new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } });
             var config = new GenerationConfig { MaxNewTokens = 100000, IgnoreEos = true };
             var going = new ManualResetEventSlim();
+            if (form == "starts-during-exit") return StartsDuringExit(pipe, config, how);
             var worker = new Thread(() =>
             {
                 // A new generation as soon as one ends: one is always running when the process exits.
@@ -64,6 +68,47 @@ namespace GenAIInterop.RobustnessTests
                 return 1;  // not reached: the callback exits
             }
             going.Wait(TimeSpan.FromSeconds(60));
+            Console.WriteLine("exiting");
+            if (how == "exit") Environment.Exit(3);
+            return 3;
+        }
+
+        // The pipeline exists (the binding is in use) but no generation has run yet when the exit begins.
+        private static int StartsDuringExit(LLMPipeline pipe, GenerationConfig config, string how)
+        {
+            var start = new ManualResetEventSlim();
+            var settled = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            var worker = new Thread(() =>
+            {
+                start.Wait();
+                try
+                {
+                    pipe.Generate("Hello", config, chunk =>
+                    {
+                        settled.Set();
+                        release.Wait(TimeSpan.FromSeconds(30));
+                        return StreamingStatus.Running;
+                    });
+                }
+                catch (InvalidOperationException e)
+                {
+                    Console.Error.WriteLine("worker: " + e.Message);  // refused: the process is exiting
+                }
+                catch (Exception e)
+                {
+                    Console.Error.WriteLine("worker: " + e.GetType().Name + ": " + e.Message);
+                }
+                settled.Set();
+            });
+            worker.IsBackground = true;
+            worker.Start();
+            // Registered after the binding's own handler (the pipeline exists), as a program's handlers are.
+            AppDomain.CurrentDomain.ProcessExit += (sender, e) =>
+            {
+                start.Set();
+                if (!settled.Wait(TimeSpan.FromSeconds(30))) Console.Error.WriteLine("the generation neither ran nor was refused");
+            };
             Console.WriteLine("exiting");
             if (how == "exit") Environment.Exit(3);
             return 3;
