@@ -203,7 +203,11 @@ def _judge(result: Result) -> None:
     result.fail("wrong_transcripts", f.get("wrong_transcripts", 0))
     result.fail("exceptions", f.get("exceptions", 0))
     if "live_objects_end" in f and f.get("live_objects_start", -1) >= 0:
-        result.fail("leaked_objects", max(0.0, f["live_objects_end"] - f["live_objects_start"]))
+        leaked = max(0.0, f["live_objects_end"] - f["live_objects_start"])
+        result.fail("leaked_objects", leaked)
+        if leaked:  # which kinds (the workers' live_end_<kind> figures), so a report says what leaked
+            kinds = ", ".join(f"{k[len('live_end_'):]}={v:.0f}" for k, v in sorted(f.items()) if k.startswith("live_end_"))
+            result.events.append(f"live objects left at the end: {kinds or 'kinds unknown'}")
     if result.campaign == "badinput":
         result.fail("unclear_errors", f.get("unclear_errors", 0))
         if not f.get("bad_inputs"):

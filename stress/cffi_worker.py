@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "python"), str(REPO / "tests")]
 
-from support import cffi_driver  # noqa: E402
+from support import cffi_driver, double  # noqa: E402
 
 PROMPTS = ("Hello", "Tell me a story", "café naïve", "世界", "The quick brown fox", "🚀 launch", "a", "Why?")
 REAL = os.environ.get("GENAI_STRESS_REAL") == "1"
@@ -516,6 +516,9 @@ def main(argv: list[str]) -> int:
     CAMPAIGNS[campaign]()
     gc.collect()
     figures["live_objects_end"] = live()
+    if figures["live_objects_end"] >= 0:
+        for kind, number in double.live_kinds(os.environ[cffi_driver.LIBRARY_ENV]).items():
+            figures[f"live_end_{kind}"] = number
     figures["seconds"] = time.perf_counter() - start
     for key in sorted(expected):
         print(f"TRANSCRIPT {key} {hashlib.sha256(expected[key].encode()).hexdigest()}")

@@ -67,6 +67,9 @@ def test_work_was_done(short_run: dict[tuple[str, str], Any]) -> None:
         assert short_run[(runtime, "badinput")]["figures"]["bad_inputs"] > 0
         assert short_run[(runtime, "exit")]["figures"]["trials"] >= 3
         figures = short_run[(runtime, "concurrency")]["figures"]
+        # leaked_objects is a real check only where the double's counter was read (issue 13: Mono's random-cancel
+        # step left the native metrics of cancelled streams to the collector, which kept 2-3 of them).
+        assert figures.get("live_objects_start", -1) >= 0 and "live_objects_end" in figures, (runtime, figures)
         for name in ("parallel_generations", "cancels", "disposes_from_other_thread", "early_exits"):
             assert figures.get(name, 0) > 0, (runtime, name, figures)
 

@@ -26,6 +26,8 @@ namespace GenAIInterop.Stress
     {
         private delegate long LiveObjects();
 
+        private delegate UIntPtr LiveKindsText(byte[] buffer, UIntPtr size);
+
         private static readonly string[] Prompts =
         {
             "Hello", "Tell me a story", "café naïve", "世界", "The quick brown fox", "🚀 launch", "a", "Why?",
@@ -63,6 +65,7 @@ namespace GenAIInterop.Stress
             }
             Collect();
             Figures["live_objects_end"] = Live();
+            foreach (var kind in LiveKinds()) Figures["live_end_" + kind.Key] = kind.Value;
             Figures["seconds"] = clock.Elapsed.TotalSeconds;
             lock (Gate)
             {
@@ -131,6 +134,23 @@ namespace GenAIInterop.Stress
             {
                 return -1; // the real library: no counter
             }
+        }
+
+        // The double's live objects per kind ("perf_metrics" -> 1), to say which kind a leak is made of.
+        private static Dictionary<string, double> LiveKinds()
+        {
+            var kinds = new Dictionary<string, double>();
+            if (Live() < 0) return kinds;
+            IntPtr function = NativeLibraryLoader.GetExport(NativeMethods.Library, "genai_double_live_kinds");
+            var buffer = new byte[1024];
+            ((LiveKindsText)Marshal.GetDelegateForFunctionPointer(function, typeof(LiveKindsText)))(buffer, (UIntPtr)buffer.Length);
+            string text = Encoding.UTF8.GetString(buffer, 0, Array.IndexOf(buffer, (byte)0));
+            foreach (string pair in text.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                string[] parts = pair.Split('=');
+                kinds[parts[0]] = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return kinds;
         }
 
         private static double RssKb()

@@ -119,5 +119,16 @@ def live_objects(lib_path: Path | str) -> int:
     return int(counter())
 
 
+def live_kinds(lib_path: Path | str) -> dict[str, int]:
+    """The double's live handles per kind ({"perf_metrics": 2}; kinds with none left out), to say what a leak is."""
+    library = ctypes.CDLL(str(lib_path))
+    function = library.genai_double_live_kinds
+    function.restype = ctypes.c_size_t
+    function.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    buffer = ctypes.create_string_buffer(1024)
+    function(buffer, len(buffer))
+    return {kind: int(count) for kind, _, count in (pair.partition("=") for pair in buffer.value.decode().split())}
+
+
 if __name__ == "__main__":  # python tests/support/double.py [INCLUDE_DIR]: build and print the path
     print(build_double(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -13,9 +13,42 @@
 
 static int64_t live_objects = 0;
 
+/* The same count per kind (index: kind - KIND_JSON_CONTAINER) and each kind's name, in object_kind order. */
+#define KIND_COUNT (KIND_WHISPER_PIPELINE - KIND_JSON_CONTAINER + 1)
+static int64_t live_by_kind[KIND_COUNT];
+static const char *const kind_names[KIND_COUNT] = {
+    "json_container", "chat_history", "generation_config", "decoded_results", "llm_pipeline", "perf_metrics",
+    "vlm_decoded_results", "vlm_pipeline", "whisper_generation_config", "whisper_chunk",
+    "whisper_decoded_results", "whisper_pipeline",
+};
+
 /* Test-only export: how many handles of any kind are currently alive. */
 DOUBLE_EXPORT int64_t genai_double_live_objects(void) {
     return __atomic_load_n(&live_objects, __ATOMIC_SEQ_CST);
+}
+
+/* Test-only export: the kinds alive now with their counts, "perf_metrics=1 llm_pipeline=2" (kinds with none
+ * left out; "" when nothing is alive), written to `buffer` (truncated to `size` bytes, always terminated).
+ * Returns the length of the whole text. */
+DOUBLE_EXPORT size_t genai_double_live_kinds(char *buffer, size_t size) {
+    char text[KIND_COUNT * 48] = "";
+    size_t length = 0;
+    for (int i = 0; i < KIND_COUNT; i++) {
+        int64_t count = __atomic_load_n(&live_by_kind[i], __ATOMIC_SEQ_CST);
+        if (count != 0) {
+            length += (size_t)snprintf(text + length, sizeof text - length, "%s%s=%lld", length ? " " : "",
+                                       kind_names[i], (long long)count);
+        }
+    }
+    if (buffer && size > 0) {
+        snprintf(buffer, size, "%s", text);
+    }
+    return length;
+}
+
+static int64_t *kind_counter(object_kind kind) {
+    int index = (int)kind - (int)KIND_JSON_CONTAINER;
+    return index >= 0 && index < KIND_COUNT ? &live_by_kind[index] : NULL;
 }
 
 /* Generations in progress in the whole process (every pipeline). */
@@ -49,12 +82,20 @@ void *object_new(size_t size, object_kind kind) {
     }
     object->kind = kind;
     __atomic_add_fetch(&live_objects, 1, __ATOMIC_SEQ_CST);
+    int64_t *counter = kind_counter(kind);
+    if (counter) {
+        __atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
+    }
     return object;
 }
 
 void object_delete(void *object) {
     if (!object) {
         return;
+    }
+    int64_t *counter = kind_counter(((object_header *)object)->kind);
+    if (counter) {
+        __atomic_sub_fetch(counter, 1, __ATOMIC_SEQ_CST);
     }
     /* Untag first so a use after free is refused as long as the memory is not reused. */
     ((object_header *)object)->kind = KIND_FREED;
