@@ -43,6 +43,94 @@ namespace OpenVINO.Interop
         {
             Interop.Occupant.Leave(this);
             Handle.Dispose();
+            ReleaseDependents();
+        }
+
+        // The object whose call made this one, while its results are read (see MadeBy).
+        private NativeObject madeBy;
+
+        // Objects released at the latest with this one (see ReleaseWith), weakly held: the collector may free them first.
+        private readonly object dependentsGate = new object();
+        private List<WeakReference> dependents;
+        private int pruneAt = 16;
+        private bool dependentsReleased;
+
+        /// <summary>
+        /// Support for generated code: this object (results about to be read into plain values, then released) was
+        /// made by a call on <paramref name="producer"/>. Native objects the values keep (see <see cref="ReleaseWith"/>)
+        /// are released at the latest with that producer (or with the object that made it in turn).
+        /// </summary>
+        public void MadeBy(NativeObject producer)
+        {
+            madeBy = producer == null ? null : producer.Origin();
+        }
+
+        /// <summary>
+        /// Support for generated code: releases this object (a native object a plain value keeps, such as metrics kept
+        /// for <c>+</c>) at the latest when <paramref name="producer"/>, or the object that made it (see
+        /// <see cref="MadeBy"/>), is disposed; at once when that object is already disposed. Until then the garbage
+        /// collector may release it first. Nothing here keeps the producer alive.
+        /// </summary>
+        public void ReleaseWith(NativeObject producer)
+        {
+            if (producer == null) return;
+            if (!producer.Origin().Adopt(this)) Dispose();
+        }
+
+        // The object that made this one (through MadeBy), or this one.
+        private NativeObject Origin()
+        {
+            NativeObject origin = this;
+            while (origin.madeBy != null) origin = origin.madeBy;
+            return origin;
+        }
+
+        // Records a dependent; false once this object's dependents were released (it was disposed).
+        private bool Adopt(NativeObject dependent)
+        {
+            lock (dependentsGate)
+            {
+                if (dependentsReleased) return false;
+                if (dependents == null) dependents = new List<WeakReference>();
+                if (dependents.Count >= pruneAt)
+                {
+                    dependents.RemoveAll(IsGone);
+                    pruneAt = Math.Max(16, 2 * dependents.Count);
+                }
+                dependents.Add(new WeakReference(dependent));
+                return true;
+            }
+        }
+
+        private static bool IsGone(WeakReference reference)
+        {
+            var target = reference.Target as NativeObject;
+            return target == null || target.IsDisposed;
+        }
+
+        // Disposing: the dependents still alive go too. One that is no longer reachable has been found by a collection
+        // already (a weak reference is cleared only then), so its finalizer releases it.
+        private void ReleaseDependents()
+        {
+            List<WeakReference> taken;
+            lock (dependentsGate)
+            {
+                dependentsReleased = true;
+                taken = dependents;
+                dependents = null;
+            }
+            if (taken == null) return;
+            foreach (WeakReference reference in taken)
+            {
+                var target = reference.Target as NativeObject;
+                if (target != null) target.Dispose();
+            }
+        }
+
+        /// <summary>How many dependents this object records (for tests).</summary>
+        internal int DependentCount
+        {
+            get { lock (dependentsGate) { return dependents == null ? 0 : dependents.Count; } }
         }
 
         // The stream generation running on this object, if any (see Occupant).

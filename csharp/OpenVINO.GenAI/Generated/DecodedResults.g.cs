@@ -20,9 +20,10 @@ namespace OpenVINO.GenAI
         {
         }
 
-        internal static DecodedResults FromNative(DecodedResultsNative h)
+        internal static DecodedResults FromNative(DecodedResultsNative h, NativeObject producer)
         {
             var r = new DecodedResults();
+            h.MadeBy(producer);
             using (h)
             {
                 r._string = h.GetString();

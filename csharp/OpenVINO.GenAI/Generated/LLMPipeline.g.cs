@@ -755,7 +755,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_llm_pipeline_generate reported success but returned no DecodedResults");
                 }
 
-                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned));
+                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned), this);
             }
         }
 
@@ -807,7 +807,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_llm_pipeline_generate_with_history reported success but returned no DecodedResults");
                 }
 
-                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned));
+                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned), this);
             }
         }
 

@@ -16,8 +16,9 @@ namespace OpenVINO.GenAI
     /// <remarks><para>C API: <c>ov_genai_perf_metrics</c>.</para></remarks>
     public sealed partial class PerfMetrics
     {
-        // Kept only to add metrics (the C API adds in place and cannot copy): its SafeHandle frees it when
-        // collected, so there is nothing to dispose. Null once handed to a sum.
+        // Kept only to add metrics (the C API adds in place and cannot copy), so there is nothing to dispose: it is
+        // released when collected, and at the latest when the object whose call made it is disposed (deterministic
+        // where a collector keeps it: Mono scans stacks conservatively). Null once handed to a sum.
         private PerfMetricsNative _native;
         private MetricValues _values;
 
@@ -27,9 +28,12 @@ namespace OpenVINO.GenAI
             _values = Read(native);
         }
 
-        internal static PerfMetrics FromNative(PerfMetricsNative native)
+        // Read from a call on producer (or on results a call on it made): released with it at the latest.
+        internal static PerfMetrics FromNative(PerfMetricsNative native, NativeObject producer)
         {
-            return new PerfMetrics(native);
+            var metrics = new PerfMetrics(native);
+            native.ReleaseWith(producer);
+            return metrics;
         }
 
         private static MetricValues Read(PerfMetricsNative h)
@@ -212,6 +216,8 @@ namespace OpenVINO.GenAI
         {
             if (_native == null)
                 throw new InvalidOperationException("this PerfMetrics was already the left side of '+' (its native object went to the sum; the C API cannot copy metrics): use the sum");
+            if (_native.IsDisposed)
+                throw new ObjectDisposedException("PerfMetrics", "the " + side + " side's native metrics were released with the pipeline that made them (disposed): add metrics before disposing it");
             return _native;
         }
     }

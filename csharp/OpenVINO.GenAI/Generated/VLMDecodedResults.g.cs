@@ -18,9 +18,10 @@ namespace OpenVINO.GenAI
         {
         }
 
-        internal static VLMDecodedResults FromNative(VLMDecodedResultsNative h)
+        internal static VLMDecodedResults FromNative(VLMDecodedResultsNative h, NativeObject producer)
         {
             var r = new VLMDecodedResults();
+            h.MadeBy(producer);
             using (h)
             {
                 r._string = h.GetString();

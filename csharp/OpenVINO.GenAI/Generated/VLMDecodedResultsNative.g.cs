@@ -116,7 +116,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_decoded_results_get_perf_metrics reported success but returned no PerfMetrics");
                 }
 
-                return PerfMetrics.FromNative(new PerfMetricsNative(__metrics_owned));
+                return PerfMetrics.FromNative(new PerfMetricsNative(__metrics_owned), this);
             }
         }
 

@@ -711,7 +711,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_pipeline_generate reported success but returned no VLMDecodedResults");
                 }
 
-                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned));
+                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned), this);
             }
         }
 
@@ -764,7 +764,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_pipeline_generate_with_history reported success but returned no VLMDecodedResults");
                 }
 
-                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned));
+                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned), this);
             }
         }
 

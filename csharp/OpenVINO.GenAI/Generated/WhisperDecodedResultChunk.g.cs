@@ -16,9 +16,10 @@ namespace OpenVINO.GenAI
         {
         }
 
-        internal static WhisperDecodedResultChunk FromNative(WhisperDecodedResultChunkNative h)
+        internal static WhisperDecodedResultChunk FromNative(WhisperDecodedResultChunkNative h, NativeObject producer)
         {
             var r = new WhisperDecodedResultChunk();
+            h.MadeBy(producer);
             using (h)
             {
                 { var __v = h.StartTs; r.StartTs = Units.Seconds(__v); }

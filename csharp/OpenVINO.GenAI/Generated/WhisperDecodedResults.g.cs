@@ -19,9 +19,10 @@ namespace OpenVINO.GenAI
         {
         }
 
-        internal static WhisperDecodedResults FromNative(WhisperDecodedResultsNative h)
+        internal static WhisperDecodedResults FromNative(WhisperDecodedResultsNative h, NativeObject producer)
         {
             var r = new WhisperDecodedResults();
+            h.MadeBy(producer);
             using (h)
             {
                 r._string = h.GetString();

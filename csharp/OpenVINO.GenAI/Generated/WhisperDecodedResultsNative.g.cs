@@ -236,7 +236,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_whisper_decoded_results_get_perf_metrics reported success but returned no PerfMetrics");
                 }
 
-                return PerfMetrics.FromNative(new PerfMetricsNative(__metrics_owned));
+                return PerfMetrics.FromNative(new PerfMetricsNative(__metrics_owned), this);
             }
         }
 
@@ -301,7 +301,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_whisper_decoded_results_get_chunk_at reported success but returned no WhisperDecodedResultChunk");
                 }
 
-                return WhisperDecodedResultChunk.FromNative(new WhisperDecodedResultChunkNative(__chunk_owned));
+                return WhisperDecodedResultChunk.FromNative(new WhisperDecodedResultChunkNative(__chunk_owned), this);
             }
         }
 

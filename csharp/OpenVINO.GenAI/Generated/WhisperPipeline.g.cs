@@ -170,7 +170,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_whisper_pipeline_generate reported success but returned no WhisperDecodedResults");
                 }
 
-                return WhisperDecodedResults.FromNative(new WhisperDecodedResultsNative(__results_owned));
+                return WhisperDecodedResults.FromNative(new WhisperDecodedResultsNative(__results_owned), this);
             }
         }
 

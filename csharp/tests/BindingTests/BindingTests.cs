@@ -100,6 +100,18 @@ namespace GenAIInterop.Tests
             return ((Counter)Marshal.GetDelegateForFunctionPointer(function, typeof(Counter)))();
         }
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate UIntPtr KindCounter(byte[] buffer, UIntPtr size);
+
+        // The kinds of native objects alive now, "perf_metrics=1 llm_pipeline=1" (the double's count per kind).
+        private static string LiveKinds()
+        {
+            IntPtr function = NativeLibraryLoader.GetExport(NativeMethods.Library, "genai_double_live_kinds");
+            var buffer = new byte[1024];
+            ((KindCounter)Marshal.GetDelegateForFunctionPointer(function, typeof(KindCounter)))(buffer, (UIntPtr)buffer.Length);
+            return Encoding.UTF8.GetString(buffer, 0, Array.IndexOf(buffer, (byte)0));
+        }
+
         private static LLMPipeline Pipeline(string backend = "SDPA")
         {
             return new LLMPipeline(model, "CPU", new Dictionary<string, string> { { "ATTENTION_BACKEND", backend } });
@@ -200,26 +212,53 @@ namespace GenAIInterop.Tests
             Equal(before, Live(), "live objects after collection");
         }
 
+        // Issue 13: the pipeline disposed from its own callback goes once the call returns, and so do the native
+        // metrics the results keep (for +): counted right after the call, with the results still referenced and no
+        // collection (before, only a collection freed the metrics, which Mono's conservative stack scan could miss).
         public static void TestDisposeDuringGenerateWaitsForTheCall()
         {
             long before = Live();
             var pipe = Pipeline("PA");
             var config = Config();
             int calls = 0;
+            var results = pipe.Generate("Hello", config, chunk =>
             {
-                var results = pipe.Generate("Hello", config, chunk =>
-                {
-                    if (++calls == 1) pipe.Dispose();  // from the worker thread, mid-call
-                    return StreamingStatus.Running;
-                });
-                Check(results.ToString().Length > 0, "generation finished normally");
-                results = null;
-            }
-            CollectResults(before);
+                if (++calls == 1) pipe.Dispose();  // from the worker thread, mid-call
+                return StreamingStatus.Running;
+            });
+            Equal(before, Live(), "released once the call returned (alive: " + LiveKinds() + ")");
+            Check(results.ToString().Length > 0, "generation finished normally");
+            Check(results.PerfMetrics.NumGeneratedTokens > 0, "the metrics were read before their release");
             Check(calls > 1, "the callback kept running after Dispose");
             Check(pipe.IsDisposed, "disposed");
-            CollectResults(before);
-            Equal(before, Live(), "released once the call returned");
+            Throws<ObjectDisposedException>(() => GC.KeepAlive(results.PerfMetrics + results.PerfMetrics), "+ of metrics released with their pipeline");
+        }
+
+        // Issue 13: what a pipeline's calls left in plain values (the native metrics kept for +) is released when the
+        // pipeline is disposed, whatever the collector does: results of Generate, of a stream run to its end and of a
+        // StreamAsync cancelled mid-way, all still referenced here.
+        public static void TestMetricsGoWithTheirPipeline()
+        {
+            long before = Live();
+            var pipe = Pipeline("PA");
+            var generated = pipe.Generate("Hello", Config());
+            var stream = pipe.Stream("Hello", Config());
+            foreach (string chunk in stream) { }
+            var config = Config(100000);
+            config.IgnoreEos = true;
+            var cancelled = pipe.StreamAsync("Hello", config);
+            using (var cancel = new CancellationTokenSource())
+            {
+                var task = Collect(cancelled, cancel.Token, 3, cancel, new List<string>());
+                Check(Throws<AggregateException>(() => task.Wait(), "cancelled").InnerException is OperationCanceledException, "cancelled");
+            }
+            var total = generated.PerfMetrics + stream.PerfMetrics;
+            Check(Live() > before, "the metrics keep native objects while their pipeline is open");
+            pipe.Dispose();
+            Equal(before, Live(), "released with the pipeline (alive: " + LiveKinds() + ")");
+            Check(total.NumGeneratedTokens > stream.PerfMetrics.NumGeneratedTokens, "values stay readable");
+            Check(cancelled.Results.ToString().Length > 0, "the cancelled stream's results stay readable");
+            Throws<ObjectDisposedException>(() => GC.KeepAlive(total + cancelled.PerfMetrics), "+ after the pipeline's Dispose");
         }
 
         // -- arguments --
