@@ -60,6 +60,7 @@ namespace OpenVINO.Interop
         /// made by a call on <paramref name="producer"/>. Native objects the values keep (see <see cref="ReleaseWith"/>)
         /// are released at the latest with that producer (or with the object that made it in turn).
         /// </summary>
+        /// <param name="producer">The object whose native call returned this one; null when none (nothing is tied then).</param>
         public void MadeBy(NativeObject producer)
         {
             madeBy = producer == null ? null : producer.Origin();
@@ -71,6 +72,8 @@ namespace OpenVINO.Interop
         /// <see cref="MadeBy"/>), is disposed; at once when that object is already disposed. Until then the garbage
         /// collector may release it first. Nothing here keeps the producer alive.
         /// </summary>
+        /// <param name="producer">The object whose native call returned this one (or results it made); null leaves this
+        /// object to the collector alone.</param>
         public void ReleaseWith(NativeObject producer)
         {
             if (producer == null) return;
