@@ -19,7 +19,7 @@ import re
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from . import conventions as conv
 from . import docs as docs_mod
@@ -169,6 +169,10 @@ class Call:
     fields: Optional[str] = None
     # Python also takes a list of prompts as the first input ([conventions.calls] batch).
     batch: bool = False
+    # ([conventions.calls] text_result) Python returns the results' one text (a str) instead of the results
+    # object when its own first input is given (not a joined one, not a batch) and the call's effective
+    # config has field == value: (field, value); None: always the results object.
+    text_result: Optional[tuple[str, Any]] = None
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -450,6 +454,7 @@ def bind(c: conv.Conventions) -> Binding:
     error_text = _error_text(c)
     diagnosis = _diagnosis(c, problems)
     values = _value_classes(c, classes, problems)
+    _check_text_results(classes, values, problems)
     results = _result_classes(c, problems)
     if problems:
         raise BindingError("\n".join(problems))
@@ -670,11 +675,19 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
                             image_tensors=p.name in info.image_tensors,
                             count=count, callback=callback, shown=renames.get(p.name)))
     fields = shape.get("fields")
+    text_result = shape.get("text_result")
     return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
-                fn.since, absent_status, fields if isinstance(fields, str) else None, shape.get("batch") is True)
+                fn.since, absent_status, fields if isinstance(fields, str) else None, shape.get("batch") is True,
+                (text_result["field"], text_result["equals"]) if isinstance(text_result, dict) and _is_text_result(text_result)
+                else None)
 
 
-_CALL_KEYS = {"rename", "joins", "fields", "batch"}
+_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result"}
+
+
+def _is_text_result(shape: object) -> bool:
+    return isinstance(shape, dict) and set(shape) == {"field", "equals"} and isinstance(shape["field"], str) \
+        and shape["field"].isidentifier() and isinstance(shape["equals"], (bool, int, float, str))
 
 
 def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list[str]) -> None:
@@ -697,6 +710,12 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
             problems.append(f"{where}: rename names no parameter of it: {sorted(set(rename) - params)}")
         if "fields" in shape and shape["fields"] not in params:
             problems.append(f"{where}: fields = {shape['fields']!r} is no parameter of it")
+        if "text_result" in shape:
+            if not _is_text_result(shape["text_result"]):
+                problems.append(f"{where}: text_result must be {{ field = \"<config field>\", equals = <value> }}, "
+                                f"found {shape['text_result']!r}")
+            elif "fields" not in shape:
+                problems.append(f"{where}: text_result needs fields (the config whose field decides)")
         target = shape.get("joins")
         if target is None:
             continue
@@ -707,6 +726,22 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
         _, joined = methods[target]
         mem.joins = joined.name
         joined.alternatives.append(mem.name)
+
+
+def _check_text_results(classes: dict[str, ClassBinding], values: dict[str, "ValueClass"],
+                        problems: list[str]) -> None:
+    """[conventions.calls] text_result names a field of the value class its `fields` parameter takes."""
+    for cls in classes.values():
+        for mem in cls.of(MemberKind.METHOD):
+            call = mem.call
+            if call is None or call.text_result is None:
+                continue
+            param = next((p for p in call.params if p.name == call.fields), None)
+            handle = param.type.base().name if param is not None else None
+            value = values.get(handle or "")
+            if value is None or not any(f.name == call.text_result[0] for f in value.fields):
+                problems.append(f"[conventions.calls] {call.function}: text_result field {call.text_result[0]!r} is no "
+                                f"field of the value class its {call.fields!r} parameter takes")
 
 
 def _names_a_path(name: str) -> bool:

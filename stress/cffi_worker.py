@@ -196,14 +196,14 @@ def lifecycle() -> None:
             if cycle % 2 == 0:
                 cfg = config(16)
                 with pipeline() as pipe:
-                    results = pipe.generate(prompt, cfg, streamer=lambda c: None)
+                    results = pipe.generate([prompt], cfg, streamer=lambda c: None)
                     check_text("lifecycle:" + prompt, str(results))
                     if results.perf_metrics.get_num_generated_tokens() == 0:
                         raise RuntimeError("no tokens")
                     del results
             else:  # nothing closed: dropped references release them
                 pipe = pipeline()
-                results = pipe.generate(prompt, config(16), streamer=lambda c: None)
+                results = pipe.generate([prompt], config(16), streamer=lambda c: None)
                 check_text("lifecycle:" + prompt, str(results))
                 if results.perf_metrics.get_num_generated_tokens() == 0:
                     raise RuntimeError("no tokens")

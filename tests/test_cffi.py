@@ -226,7 +226,7 @@ def test_generation_config_properties(native: g.Native, model_dir: Path) -> None
         pipe.set_generation_config(own)
         again = pipe.get_generation_config()
         assert again.max_new_tokens == 3
-        results = pipe.generate("Hello")  # NULL config: the pipeline's own
+        results = pipe.generate(["Hello"])  # NULL config: the pipeline's own
         assert results.perf_metrics.get_num_generated_tokens() <= 3
 
 
@@ -257,8 +257,9 @@ def test_strings_round_trip_as_utf8(native: g.Native) -> None:
 def test_decoded_text_and_perf_metrics(native: g.Native, model_dir: Path) -> None:
     cfg = config()
     with g.LLMPipeline(model_dir, "CPU") as pipe:
-        results = pipe.generate("Hello café", cfg)
+        results = pipe.generate(["Hello café"], cfg)  # a list: the results object (a str prompt: the text)
         text = str(results)
+        assert pipe.generate("Hello café", cfg) == text
         assert text and isinstance(text, str)
         assert results.texts == [text] and len(results.scores) == 1
         assert math.isnan(results.scores[0])  # a single text's score is not in the C API's text form
@@ -272,7 +273,7 @@ def test_decoded_text_and_perf_metrics(native: g.Native, model_dir: Path) -> Non
         assert metrics.get_throughput().mean > 0
         with pytest.raises(AttributeError, match="setter"):
             results.texts = []  # type: ignore[misc]
-        second = pipe.generate("Hello again", cfg).perf_metrics
+        second = pipe.generate(["Hello again"], cfg).perf_metrics
         before = metrics.get_num_generated_tokens()
         total = metrics + second
         assert total.get_num_generated_tokens() == before + second.get_num_generated_tokens()
@@ -825,8 +826,9 @@ def test_several_sequences_give_texts_and_scores(native: g.Native, model_dir: Pa
     # The C API gives LLM/VLM results only as a string; several sequences come as "<score>: <text>" lines
     # (upstream's operator<<, which the double reproduces), read back into texts and scores.
     with g.LLMPipeline(model_dir, "CPU") as pipe:
-        one = pipe.generate("Hello", g.GenerationConfig(max_new_tokens=8))
+        one = pipe.generate(["Hello"], g.GenerationConfig(max_new_tokens=8))
         three = pipe.generate("Hello", g.GenerationConfig(max_new_tokens=8, num_beams=3, num_return_sequences=3))
+        assert isinstance(three, g.DecodedResults)  # several sequences: the results object, as upstream
     assert three.texts == [one.texts[0], one.texts[0] + " #1", one.texts[0] + " #2"]
     assert three.scores == [-0.5, -1.0, -1.5]
     assert str(three) == "\n".join(f"{s:f}: {t}" for s, t in zip(three.scores, three.texts))

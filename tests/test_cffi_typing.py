@@ -24,7 +24,7 @@ ignore_missing_imports = True
 
 GOOD_USAGE = '''
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
 import openvino_genai_cffi as g
 
 def chat(model: Path) -> List[str]:
@@ -35,8 +35,11 @@ def chat(model: Path) -> List[str]:
         cfg.stop_strings = {"\\n"}
         cfg.stop_criteria = g.StopCriteria.NEVER
         pipe.start_chat()
-        results = pipe.generate("Hello", cfg, streamer=lambda chunk: print(chunk, end=""))
+        results = pipe.generate(["Hello"], cfg, streamer=lambda chunk: print(chunk, end=""))
         texts.append(str(results))
+        # A str prompt gives the text itself for one sequence (as openvino_genai), else the results.
+        plain: Union[str, g.DecodedResults] = pipe.generate("Hello", cfg)
+        history: g.DecodedResults = pipe.generate(g.ChatHistory([{"role": "user", "content": "Hi"}]), cfg)
         first: List[str] = results.texts
         scores: List[float] = results.scores
         metrics: g.PerfMetrics = results.perf_metrics
@@ -61,7 +64,7 @@ pipe = g.LLMPipeline("model", "CPU")
 pipe.generate(42, g.GenerationConfig())
 cfg = g.GenerationConfig()
 cfg.max_new_tokens = "many"
-text: int = pipe.generate("x").texts
+text: int = pipe.generate(["x"]).texts
 '''
 
 
@@ -85,6 +88,7 @@ def test_hints_catch_misuse(tmp_path: Path) -> None:
     bad.write_text(BAD_USAGE)
     result = run_mypy(tmp_path, str(bad))
     assert result.returncode == 1
-    assert 'Argument 1 to "generate" of "LLMPipeline" has incompatible type "int"' in result.stdout
+    assert 'No overload variant of "generate" of "LLMPipeline" matches argument types "int", "GenerationConfig"' \
+        in result.stdout
     assert 'Incompatible types in assignment (expression has type "list[str]", variable has type "int")' in result.stdout
     assert result.stdout.count("error:") == 3, result.stdout

@@ -610,3 +610,23 @@ def test_a_result_class_typo_is_reported(genai: conv.Conventions, change: dict, 
     with pytest.raises(bd.BindingError) as exc:
         bd.bind(dataclasses.replace(genai, library=_lib(genai.library, metrics=change)))
     assert message in str(exc.value)
+
+
+def test_text_result_is_read_from_the_calls_table(genai: conv.Conventions) -> None:
+    llm = bd.bind(genai).classes["ov_genai_llm_pipeline"]
+    calls = {mem.call.function: mem.call for mem in llm.members if mem.call is not None}
+    assert calls["ov_genai_llm_pipeline_generate"].text_result == ("num_return_sequences", 1)
+    assert calls["ov_genai_llm_pipeline_generate_with_history"].text_result is None  # a ChatHistory: the results
+
+
+@pytest.mark.parametrize("shape, message", [
+    ({"fields": "config", "text_result": {"field": "num_return_sequences"}}, "text_result must be"),
+    ({"text_result": {"field": "num_return_sequences", "equals": 1}}, "text_result needs fields"),
+    ({"fields": "config", "text_result": {"field": "num_return_sequencez", "equals": 1}},
+     "text_result field 'num_return_sequencez' is no field of the value class"),
+])
+def test_a_text_result_typo_is_reported(genai: conv.Conventions, shape: dict, message: str) -> None:
+    calls = {**genai.library.conventions.calls, "ov_genai_llm_pipeline_generate": shape}
+    with pytest.raises(bd.BindingError) as exc:
+        bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))
+    assert message in str(exc.value)

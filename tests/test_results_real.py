@@ -52,12 +52,31 @@ out = {}
 if job.get("llm"):
     pipe = og.LLMPipeline(job["llm"], "CPU", **job["properties"])
     for name, fields in job["llm_configs"].items():
-        # Upstream's generate(str) returns a plain str when one sequence is asked for; a list of one prompt
-        # gives DecodedResults (with its metrics) in every case.
-        out["llm:" + name] = [results(pipe.generate(p if job["module"] == "shim" else [p], og.GenerationConfig(**fields)))
-                              for p in job["prompts"]]
-        if job["module"] == "official":
-            out["llm-str:" + name] = [type(pipe.generate(p, og.GenerationConfig(**fields))).__name__ for p in job["prompts"]]
+        # generate(str) returns a plain str when one sequence is asked for; a list of one prompt gives
+        # DecodedResults (with its metrics) in every case.
+        out["llm:" + name] = [results(pipe.generate([p], og.GenerationConfig(**fields))) for p in job["prompts"]]
+        out["llm-str:" + name] = [type(pipe.generate(p, og.GenerationConfig(**fields))).__name__ for p in job["prompts"]]
+    # What generate returns, by input and by where num_return_sequences comes from.
+    beams = {"num_beams": 2, "num_return_sequences": 2}
+    cases = {
+        "str": lambda: pipe.generate("Hi", max_new_tokens=4),
+        "str, beams, one": lambda: pipe.generate("Hi", max_new_tokens=4, num_beams=2, num_return_sequences=1),
+        "str, beams, two": lambda: pipe.generate("Hi", max_new_tokens=4, **beams),
+        "str, sampling, two": lambda: pipe.generate("Hi", max_new_tokens=4, do_sample=True, num_return_sequences=2),
+        "str, config, two": lambda: pipe.generate("Hi", og.GenerationConfig(max_new_tokens=4, **beams)),
+        "str, config two, keyword one": lambda: pipe.generate("Hi", og.GenerationConfig(max_new_tokens=4, **beams),
+                                                              num_return_sequences=1),
+        "list of one": lambda: pipe.generate(["Hi"], max_new_tokens=4),
+        "history": lambda: pipe.generate(og.ChatHistory([{"role": "user", "content": "Hi"}]), max_new_tokens=4),
+    }
+    out["llm-types"] = {label: type(case()).__name__ for label, case in cases.items()}
+    config = pipe.get_generation_config()
+    config.max_new_tokens = 4
+    config.num_beams = 2
+    config.num_return_sequences = 2
+    pipe.set_generation_config(config)
+    out["llm-types"]["str, pipeline's config two"] = type(pipe.generate("Hi")).__name__
+    out["llm-types"]["str, pipeline's config two, keyword one"] = type(pipe.generate("Hi", num_return_sequences=1)).__name__
     del pipe
 if job.get("vlm"):
     pipe = og.VLMPipeline(job["vlm"], "CPU", **job["properties"])
@@ -155,12 +174,19 @@ def test_llm_results_equal_the_official_package(both: tuple[dict[str, Any], dict
             assert got["ttft_positive"] and ref["ttft_positive"]
 
 
-def test_upstream_generate_of_a_str_returns_a_str_for_one_sequence(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    # Measured on the official package: LLMPipeline.generate(str) gives a plain str when one sequence is
-    # asked for and DecodedResults otherwise. The shim always returns DecodedResults, whose str() is that text.
-    official, _ = both
+def test_generate_of_a_str_returns_a_str_for_one_sequence_as_upstream(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    # Measured on the official package: LLMPipeline.generate(str) gives a plain str when the call's config
+    # asks for one sequence and DecodedResults otherwise; a list or a ChatHistory always DecodedResults.
+    # The shim returns the same types ([conventions.calls] text_result), also where the C API cannot read
+    # num_return_sequences back (the pipeline's own config, set earlier).
+    official, shim = both
     assert official["llm-str:greedy"] == ["str"] * len(PROMPTS)
     assert official["llm-str:beams"] == ["DecodedResults"] * len(PROMPTS)
+    assert shim["llm-str:greedy"] == official["llm-str:greedy"]
+    assert shim["llm-str:beams"] == official["llm-str:beams"]
+    assert official["llm-types"]["str, beams, two"] == "DecodedResults"
+    assert official["llm-types"]["str, pipeline's config two, keyword one"] == "str"
+    assert shim["llm-types"] == official["llm-types"]
 
 
 def test_vlm_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:

@@ -223,7 +223,7 @@ def native(request: Any, build_dir: Path) -> Iterator[g.Native]:
 def test_the_native_config_carries_the_assigned_fields(native: g.Native, tmp_path: Path) -> None:
     with g.LLMPipeline(tmp_path, "CPU") as pipe:
         cfg = g.GenerationConfig(max_new_tokens=3)
-        assert pipe.generate("Hello world", cfg).perf_metrics.get_num_generated_tokens() <= 3
+        assert pipe.generate(["Hello world"], cfg).perf_metrics.get_num_generated_tokens() <= 3
         cfg.max_new_tokens = 7
         long = pipe.generate("Hello world", cfg, streamer=None)
         made = cfg._to_native()
@@ -267,4 +267,4 @@ def test_a_pipeline_config_reads_back_what_it_can(native: g.Native, tmp_path: Pa
         with pytest.raises(g.StaleValueError, match="changed max_new_tokens"):
             pipe.generate("Hello", other)
         other.max_new_tokens = 6  # covers the change: usable again
-        assert pipe.generate("Hello", other).perf_metrics.get_num_generated_tokens() <= 6
+        assert pipe.generate(["Hello"], other).perf_metrics.get_num_generated_tokens() <= 6

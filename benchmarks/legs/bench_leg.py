@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
 
         if kind == "llm":
             pipe = g.LLMPipeline(model, "CPU", F32)
-            run = lambda: pipe.generate(PROMPT, config, streamer=on_chunk)  # noqa: E731
+            run = lambda: pipe.generate([PROMPT], config, streamer=on_chunk)  # noqa: E731
         elif kind == "vlm":
             ovc.load(Path(native.path).parent)
             pixels = np.fromfile(argv[4], np.uint8).reshape(1, int(argv[5]), int(argv[6]), 3)

@@ -649,3 +649,38 @@ def c_value(native: Native, keep: Keep, value: object, cls: type[V], owner: obje
     handle = obj._to_native()
     keep.hold(handle)
     return convert.c_handle(native, keep, handle, type(handle), name)
+
+
+R = TypeVar("R")
+
+
+def effective_field(value: object, cls: type[V], owner: object, fetch: Optional[Callable[[], Handle]],
+                    fields: Optional[Mapping[str, Any]], name: str) -> tuple[bool, Any]:
+    """(known, value) of field `name` in the config a call on `owner` used: `value` (or the pipeline's
+    own config) with the keyword `fields` applied, as `c_value` made it. (False, None) where the C API
+    cannot read the field back."""
+    obj: Optional[ValueObject] = value if isinstance(value, cls) else None
+    if fields and name in fields:
+        probe = cls()
+        probe.update_generation_config(**{name: fields[name]})
+        return True, probe._assigned[name]
+    if obj is None:
+        if fetch is None:
+            return False, None
+        obj = from_pipeline(cls, owner, fetch)
+    try:
+        return obj._effective(name)
+    except InteropError:
+        return False, None
+
+
+def text_result(results: R, value: object, cls: type[V], owner: object, fetch: Optional[Callable[[], Handle]],
+                fields: Optional[Mapping[str, Any]], name: str, equals: Any) -> "R | str":
+    """What a call returns whose own input gives a plain text ([conventions.calls] text_result):
+    the results' one text when the call's config had `name` == `equals`, else the results object.
+    Where the C API cannot read `name` back, one text is what `name` == `equals` gives (upstream's
+    rule for num_return_sequences: one sequence, one text), so the results decide."""
+    texts = getattr(results, "texts")
+    known, actual = effective_field(value, cls, owner, fetch, fields, name)
+    plain = bool(actual == equals) if known else len(texts) == 1
+    return str(texts[0]) if plain and len(texts) == 1 else results

@@ -8,7 +8,7 @@ class of its status enum. Arguments are checked before any native call.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterable, List, Literal, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union, cast
+from typing import Any, Callable, Iterable, List, Literal, Mapping, NamedTuple, Optional, Sequence, Set, Tuple, Union, cast, overload
 
 from genai_interop_runtime import callbacks as _rcb
 from genai_interop_runtime import convert as _rt
@@ -1387,7 +1387,13 @@ class LLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, inputs: Union[str, ChatHistory, List[str]], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> DecodedResults:
+    @overload
+    def generate(self, inputs: str, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> Union[str, DecodedResults]: ...
+
+    @overload
+    def generate(self, inputs: Union[ChatHistory, List[str]], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> DecodedResults: ...
+
+    def generate(self, inputs: Union[str, ChatHistory, List[str]], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> Union[str, DecodedResults]:
         """Generates a continuation of `inputs` and returns it once generation ends (a token limit, an
         end-of-sequence token, a stop string or a streamer asking to stop). `inputs` may also be a
         `ChatHistory` (Python; C# has an overload taking one): see `generate_with_history`. Outside a chat
@@ -1409,7 +1415,11 @@ class LLMPipeline(_rh.Handle):
                 history. An exception it raises stops the generation and is raised again from this call.
 
         Returns:
-            The generated text(s) with their scores and the performance metrics of the call.
+            The generated text(s) with their scores and the performance metrics of the call. In Python, as
+                in the official `openvino_genai` package, a `str` prompt whose call asks for one sequence
+                (`GenerationConfig.num_return_sequences` 1, the default) gives the text itself, a plain `str`;
+                pass a list of prompts (or a `ChatHistory`) for the results object. C# always returns the
+                results object (its `ToString()` is the text).
 
         C API: `ov_genai_llm_pipeline_generate`, `ov_genai_llm_pipeline_generate_with_history`.
         """
@@ -1417,7 +1427,10 @@ class LLMPipeline(_rh.Handle):
             if streamer is not None and len(inputs) > 1:
                 raise ValueError("generate: a streamer takes one prompt, not a batch of {}".format(len(inputs)))
             return _rres.batch([self._pick_generate(_item, generation_config, streamer, config_fields=config_fields)() for _item in inputs])
-        return self._pick_generate(inputs, generation_config, streamer, config_fields)()
+        results = self._pick_generate(inputs, generation_config, streamer, config_fields=config_fields)()
+        if isinstance(inputs, ChatHistory):
+            return results
+        return _rv.text_result(results, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'num_return_sequences', 1)
 
     def _pick_generate(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[DecodedResults]:
         if isinstance(inputs, ChatHistory):

@@ -75,11 +75,12 @@ def main(argv: list[str]) -> int:
         config = genai.GenerationConfig()
         config.max_new_tokens = int(options["max_new_tokens"])  # type: ignore[call-overload]
         with genai.LLMPipeline(str(options["model"]), str(options["device"])) as pipe:
+            # A list of one prompt: generate(str) gives a plain str (as upstream's), a list its results.
             for _ in range(int(options["num_warmup"])):  # type: ignore[call-overload]
-                pipe.generate(prompt, config)
-            total = pipe.generate(prompt, config).perf_metrics
+                pipe.generate([prompt], config)
+            total = pipe.generate([prompt], config).perf_metrics
             for _ in range(int(options["num_iter"]) - 1):  # type: ignore[call-overload]
-                total += pipe.generate(prompt, config).perf_metrics
+                total += pipe.generate([prompt], config).perf_metrics
             print(f"{total.get_load_time():.2f} ms")  # upstream's sample prints the load time without a label
             for label, value, unit in (("Generate time", total.get_generate_duration(), "ms"),
                                        ("Tokenization time", total.get_tokenization_duration(), "ms"),

@@ -156,7 +156,7 @@ def _turn(g: Any, pipe: Any, cfg: Any, prompt: str, index: int, policy: Mapping[
     turn: dict[str, Any] = {"prompt": prompt, "chunks": chunks, "statuses": statuses, "callback_threads": threads,
                             "text": None, "status": "OK", "error": None, "num_generated_tokens": None}
     try:
-        results = pipe.generate(prompt, cfg, streamer=on_chunk)
+        results = pipe.generate([prompt], cfg, streamer=on_chunk)
     except g.StatusError as exc:
         turn["status"] = _status_name(exc)
     except g.InvalidValueError:
@@ -177,7 +177,7 @@ def _bench(pipe: Any, cfg: Any, scenario: Mapping[str, Any], mode: str) -> dict[
         calls += 1
 
     start = time.perf_counter()
-    results = pipe.generate(scenario["turns"][0], cfg, streamer=count)
+    results = pipe.generate([scenario["turns"][0]], cfg, streamer=count)
     seconds = time.perf_counter() - start
     del results
     return {"scenario": scenario["name"], "language": f"cffi-{mode}", "chunks": calls, "seconds": seconds}

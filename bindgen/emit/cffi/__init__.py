@@ -21,7 +21,7 @@ from .. import EmitError, environment
 from ..c_header import _type_order, c_params
 from .classes import Builder
 from .names import RESERVED_MEMBERS, py_name
-from .views import batched, joined, without_fields, without_param
+from .views import batched, joined, text_overloads, without_fields, without_param
 
 __all__ = ["Builder", "FILES", "RESERVED_MEMBERS", "cdef_text", "py_name", "render"]
 
@@ -96,6 +96,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     env.filters["without_fields"] = without_fields
     env.filters["joined"] = joined
     env.filters["batched"] = batched
+    env.filters["text_overloads"] = text_overloads
     layouts = [(s.name, s.size, s.align, [(f.name, f.offset) for f in s.fields]) for s in api.structs]
     context = dict(
         api=api, library=lib, conventions=conventions, package=lib.python.package,
@@ -108,6 +109,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
         error_text=b.error_text(),
         diagnosis=b.diagnosis(),
         image_tensors=any(conventions.library.conventions.image_tensors.values()),
+        text_results=any(f.text_result for c in classes for f in c.methods),
     )
     # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
     version_context = versions.runtime_context(api, lib, table)

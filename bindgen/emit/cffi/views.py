@@ -199,6 +199,7 @@ class FunctionView:
     alternatives: list["FunctionView"] = field(default_factory=list)
     joined: bool = False  # this method joins another: only its _prepare_ form is rendered
     batch: bool = False  # the first input may also be a list of prompts (one call each, results combined)
+    text_result: Optional[tuple[str, Any]] = None  # (config field, value): a str input returns the text then
 
 
 @dataclass
@@ -399,3 +400,20 @@ def batched(f: FunctionView) -> FunctionView:
     first = f.params[0]
     inner = first.annotation[len("Union["):-1] if first.annotation.startswith("Union[") else first.annotation
     return replace(f, params=[replace(first, annotation=f"Union[{inner}, List[str]]")] + f.params[1:])
+
+
+def text_overloads(f: FunctionView) -> list[tuple[FunctionView, str]]:
+    """The typing overloads of a public method whose own first input returns a plain text
+    ([conventions.calls] text_result): that input gives `str | results`, joined inputs and batches the
+    results object."""
+    from dataclasses import replace
+
+    if f.text_result is None or not f.params:
+        return []
+    first = f.params[0]
+    out = [(f, f"Union[str, {f.return_annotation}]")]
+    others = [a.params[0].annotation for a in f.alternatives if a.params] + (["List[str]"] if f.batch else [])
+    if others:
+        ann = others[0] if len(others) == 1 else f"Union[{', '.join(others)}]"
+        out.append((replace(f, params=[replace(first, annotation=ann)] + f.params[1:]), f.return_annotation))
+    return out

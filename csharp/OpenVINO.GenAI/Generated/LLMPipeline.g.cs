@@ -72,7 +72,11 @@ namespace OpenVINO.GenAI
         /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -110,7 +114,11 @@ namespace OpenVINO.GenAI
         /// from this call.</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -149,7 +157,11 @@ namespace OpenVINO.GenAI
         /// from this call.</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -186,7 +198,11 @@ namespace OpenVINO.GenAI
         /// from this call.</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -218,7 +234,11 @@ namespace OpenVINO.GenAI
         /// <param name="streamer">Receives the decoded text chunk by chunk (see StreamerBase).</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -251,7 +271,11 @@ namespace OpenVINO.GenAI
         /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
@@ -286,7 +310,11 @@ namespace OpenVINO.GenAI
         /// from this call.</param>
         /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
         /// throws OperationCanceledException; the object is free for the next call right after.</param>
-        /// <returns>The generated text(s) with their scores and the performance metrics of the call.</returns>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
         /// <remarks>
         /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
         /// </remarks>
