@@ -173,6 +173,9 @@ class Call:
     # object when its own first input is given (not a joined one, not a batch) and the call's effective
     # config has field == value: (field, value); None: always the results object.
     text_result: Optional[tuple[str, Any]] = None
+    # ([conventions.calls] single) Python also takes one item of an array parameter under another keyword
+    # (upstream's `image=` beside `images=`): C parameter -> that keyword. The array wins when both are given.
+    singles: dict[str, str] = field(default_factory=dict)
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -679,10 +682,10 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
     return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
                 fn.since, absent_status, fields if isinstance(fields, str) else None, shape.get("batch") is True,
                 (text_result["field"], text_result["equals"]) if isinstance(text_result, dict) and _is_text_result(text_result)
-                else None)
+                else None, dict(shape["single"]) if isinstance(shape.get("single"), dict) else {})
 
 
-_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result"}
+_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single"}
 
 
 def _is_text_result(shape: object) -> bool:
@@ -710,6 +713,13 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
             problems.append(f"{where}: rename names no parameter of it: {sorted(set(rename) - params)}")
         if "fields" in shape and shape["fields"] not in params:
             problems.append(f"{where}: fields = {shape['fields']!r} is no parameter of it")
+        single = shape.get("single", {})
+        arrays = {a.pointer for a in c.functions[fname].input_arrays}
+        if not isinstance(single, dict) or not all(isinstance(v, str) and v.isidentifier() and v.islower()
+                                                   for v in single.values()):
+            problems.append(f"{where}: single must map array parameters to snake_case keywords, found {single!r}")
+        elif set(single) - arrays:
+            problems.append(f"{where}: single names no array parameter of it: {sorted(set(single) - arrays)}")
         if "text_result" in shape:
             if not _is_text_result(shape["text_result"]):
                 problems.append(f"{where}: text_result must be {{ field = \"<config field>\", equals = <value> }}, "

@@ -223,6 +223,8 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
             params = [p.shown or p.name for p in mem.call.inputs] if mem.call is not None else []
             if mem.call is not None and mem.call.variadic is not None:
                 params.append("properties")  # the trailing key/value list, one mapping in every language
+            if mem.call is not None:
+                params += list(mem.call.singles.values())  # Python's one-item keyword (`image=`)
             keys = member_keys(mem)
             members[keys[0]] = params
             for k in keys[1:]:

@@ -685,6 +685,12 @@ def test_vlm_images_as_numpy_arrays(native: g.Native, model_dir: Path) -> None:
         one = str(pipe.generate("Describe", images=[first], generation_config=cfg))
         alone = str(pipe.generate("Describe", images=first, generation_config=cfg))
         assert alone == one != want
+        # upstream's `image=` keyword: one image; with `images=` too, the list is used (as measured upstream)
+        assert str(pipe.generate("Describe", image=first, generation_config=cfg)) == one
+        assert str(pipe.generate("Describe", image=second, images=[first], generation_config=cfg)) == one
+        assert str(pipe.generate(g.ChatHistory([{"role": "user", "content": "Describe"}]), image=first,
+                                 max_new_tokens=8)) == str(pipe.generate("Describe", [first], max_new_tokens=8))
+        assert "".join(pipe.stream("Describe", image=first, generation_config=cfg)) == one
         assert str(pipe.generate("Describe", generation_config=cfg)) == str(pipe.generate("Describe", [], cfg))
         for bad in (np.zeros((0, 6, 3), np.uint8), np.zeros((4, 0, 3), np.uint8)):
             with pytest.raises(ValueError, match=r"images\[0\]: an image of shape \[\d, \d, 3\] has no pixels"):

@@ -500,3 +500,12 @@ def read_array(native: Native, ctype: str, count: Callable[[Any], int], fill: Ca
     buf = ffi.new(f"{ctype}[]", n[0])
     check(fill(buf, n[0]), error, ok, function, native)
     return list(buf)
+
+
+def one_item(values: object, item: object) -> object:
+    """An array parameter also given as one item under its own keyword (upstream's `image=` beside
+    `images=`): the item as a list of one, unless the array was given too, which then wins and the item is
+    not used (what the official openvino_genai 2026.3 does, measured: `images=[b], image=a` reads only b)."""
+    if values is None and item is not None:
+        return [item]
+    return values

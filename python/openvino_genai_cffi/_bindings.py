@@ -1931,7 +1931,7 @@ class VLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, **config_fields: Any) -> VLMDecodedResults:
+    def generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, *, image: Optional[Any] = None, **config_fields: Any) -> VLMDecodedResults:
         """Generates an answer to `prompt` about the given images (none is fine: the model then answers from
         text alone). In a chat (`start_chat`), images sent once stay part of the conversation.
         Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
@@ -1943,6 +1943,9 @@ class VLMPipeline(_rh.Handle):
                 order the prompt refers to them.
             generation_config: Generation settings for this call; None uses the pipeline's own.
             streamer: Called with each decoded piece of text, as for `LLMPipeline.generate`.
+            image: Python: one image, the same as `images` holding only it (a keyword, as in `openvino_genai`).
+                When `images` is given too, `images` is used and this one is not (what the official package
+                does).
 
         Returns:
             The generated text with its score and the performance metrics of the call.
@@ -1950,6 +1953,7 @@ class VLMPipeline(_rh.Handle):
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
+        images = _rt.one_item(images, image)
         return self._pick_generate(prompt, images, generation_config, streamer, config_fields)()
 
     def _pick_generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[VLMDecodedResults]:
@@ -1957,7 +1961,7 @@ class VLMPipeline(_rh.Handle):
             return self._prepare_generate_with_history(prompt, images, generation_config, streamer, config_fields=config_fields)
         return self._prepare_generate(prompt, images, generation_config, streamer, config_fields=config_fields)
 
-    def stream(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
+    def stream(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, *, image: Optional[Any] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
         """The iterator form of `generate`: nothing runs until iteration starts; leaving the loop early stops
         it.
         Use it as `for chunk in obj.stream(...)`; nothing runs before the first chunk is asked for; see
@@ -1968,10 +1972,14 @@ class VLMPipeline(_rh.Handle):
             images: The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the
                 order the prompt refers to them.
             generation_config: Generation settings for this call; None uses the pipeline's own.
+            image: Python: one image, the same as `images` holding only it (a keyword, as in `openvino_genai`).
+                When `images` is given too, `images` is used and this one is not (what the official package
+                does).
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
+        images = _rt.one_item(images, image)
         stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._pick_generate(prompt, images, generation_config, stream.callback, config_fields=config_fields))
         return stream

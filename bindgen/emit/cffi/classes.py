@@ -122,6 +122,9 @@ class Builder(CallBuilder):
             key = p.name if p is not view.variadic_param and p.name in mem.doc.params else key  # a shown name
             if key in mem.doc.params:
                 view.param_docs[p.name] = mem.doc.params[key]
+        for _, one in view.singles:
+            if one in mem.doc.params:
+                view.param_docs[one] = mem.doc.params[one]
 
     def _value_params(self, hi: conv.HandleInfo, methods: list[FunctionView]) -> None:
         """Value-class parameters and results of one class's methods: a getter of the value class's

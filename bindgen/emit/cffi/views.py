@@ -200,6 +200,7 @@ class FunctionView:
     joined: bool = False  # this method joins another: only its _prepare_ form is rendered
     batch: bool = False  # the first input may also be a list of prompts (one call each, results combined)
     text_result: Optional[tuple[str, Any]] = None  # (config field, value): a str input returns the text then
+    singles: list[tuple[str, str]] = field(default_factory=list)  # (array param, keyword taking one item of it)
 
 
 @dataclass
@@ -377,7 +378,7 @@ def without_fields(f: FunctionView) -> FunctionView:
     """A copy of `f` whose signature has no **config_fields (its _prepare_ form takes them as a mapping)."""
     from dataclasses import replace
 
-    return replace(f, fields=None)
+    return replace(f, fields=None, singles=[])
 
 
 def joined(f: FunctionView) -> FunctionView:

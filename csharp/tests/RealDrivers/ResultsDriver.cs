@@ -43,19 +43,17 @@ namespace GenAIInterop.RealDrivers
                 Buffer.BlockCopy(bytes, 0, audio, 0, audio.Length * 4);
                 foreach (bool timestamps in new[] { false, true })
                 {
-                    using (WhisperGenerationConfig config = whisper.GetGenerationConfig())
-                    {
-                        config.ReturnTimestamps = timestamps;
-                        WhisperDecodedResults results = whisper.Generate(audio, config);
-                        var row = new StringBuilder(Row("whisper", results.ToString(), results.Texts, results.Scores,
-                                                        results.PerfMetrics.NumGeneratedTokens, 0));
-                        row.Length -= 1;
-                        row.Append(",\"chunks\":");
-                        if (results.Chunks == null) row.Append("null");
-                        else row.Append("[").Append(string.Join(",", results.Chunks.Select(c => "[" + Number(c.StartTs.TotalSeconds) + ","
-                            + Number(c.EndTs.TotalSeconds) + "," + Json(c.Text) + "]"))).Append("]");
-                        output.WriteLine(row.Append("}").ToString());
-                    }
+                    WhisperGenerationConfig config = whisper.GetGenerationConfig();  // a plain value: nothing to dispose
+                    config.ReturnTimestamps = timestamps;
+                    WhisperDecodedResults results = whisper.Generate(audio, config);
+                    var row = new StringBuilder(Row("whisper", results.ToString(), results.Texts, results.Scores,
+                                                    results.PerfMetrics.NumGeneratedTokens, 0));
+                    row.Length -= 1;
+                    row.Append(",\"chunks\":");
+                    if (results.Chunks == null) row.Append("null");
+                    else row.Append("[").Append(string.Join(",", results.Chunks.Select(c => "[" + Number(c.StartTs.TotalSeconds) + ","
+                        + Number(c.EndTs.TotalSeconds) + "," + Json(c.Text) + "]"))).Append("]");
+                    output.WriteLine(row.Append("}").ToString());
                 }
             }
             return 0;
