@@ -99,6 +99,11 @@ class CSharp:
     namespace: str  # of the assembly: "OpenVINO.GenAI"
     # Functions the safe layer leaves raw because hand-written members replace them: function -> why.
     hidden: dict[str, str] = field(default_factory=dict)
+    # Handles shown as a hand-written value class of the assembly (csharp/<Assembly>/<Class>.cs): handle ->
+    # "Class". The generated class of the handle becomes internal (`<Name>Native`); a parameter of that handle
+    # takes the value class, whose `internal Lease ForCall(NativeObject caller)` makes (or reuses) the native
+    # object at call time and leases it for the call (the Python twin: [python] hand_values, `_to_native`).
+    hand_values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -269,13 +269,15 @@ try:
 except ArgumentNullException as e:
     results["null"] = e.ParamName
 history = ChatHistory()
-history.Dispose()
-history.Dispose()
+history.Append("user", "Hello")
+before = history.Count
+results["history"] = pipe.Generate(history, config).ToString() == pipe.Generate("Hello", config).ToString() or "differs"
+results["history_kept"] = history.Count == before and str(history[0]["content"]) == "Hello"
+pipe.Dispose()
 try:
-    history.Size
+    pipe.Generate(history, config)
 except ObjectDisposedException:
     results["disposed"] = True
-pipe.Dispose()
 print(json.dumps(results))
 """
 
@@ -289,4 +291,4 @@ def test_pythonnet_in_process(runtime, library_dll, double_library, model_dir):
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert json.loads(completed.stdout.strip().splitlines()[-1]) == {
         "stream": True, "callback": True, "worker_thread": True, "exception": True,
-        "status": "UNKNOW_EXCEPTION", "null": "inputs", "disposed": True}
+        "status": "UNKNOW_EXCEPTION", "null": "inputs", "history": True, "history_kept": True, "disposed": True}

@@ -149,13 +149,13 @@ def _install_env(root: Path) -> dict[str, str]:
 
 
 # What `version-first` prints for a library of each version: (installed, refusal of LLMPipeline's create or
-# None, refusal of ChatHistory's or None). Other outcomes (the stub's NULL, a real library's missing model)
-# are not refusals.
+# None, refusal of ChatHistory's native history (made at call time; its first newer function is the JSON
+# container's) or None). Other outcomes (the stub's NULL, a real library's missing model) are not refusals.
 VERSION_FIRST = {
     "2025.1.0.0": ("ov_genai_llm_pipeline_create needs OpenVINO GenAI >= 2025.2.0.0; the loaded library is 2025.1.0.0",
-                   "ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.1.0.0"),
-    "2025.2.0.0": (None, "ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.2.0.0"),
-    "2025.4.0.0": (None, "ov_genai_chat_history_create needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.4.0.0"),
+                   "ov_genai_json_container_create_from_json_string needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.1.0.0"),
+    "2025.2.0.0": (None, "ov_genai_json_container_create_from_json_string needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.2.0.0"),
+    "2025.4.0.0": (None, "ov_genai_json_container_create_from_json_string needs OpenVINO GenAI >= 2026.0.0.0; the loaded library is 2025.4.0.0"),
     "2026.0.0.0": (None, None),
     "2026.3.0.0": (None, None),
 }

@@ -152,3 +152,47 @@ def test_value_classes_have_the_same_fields_in_both_languages() -> None:
         assert [r[0] for r in cs.rules] == [r[0] for r in py.rules]
         assert [_snake(p[0]) for p in cs.predicates] == [p[0] for p in py.predicates]
     assert len(py_views["ov_genai_generation_config"].predicates) == 5
+
+
+# Python's data model methods and the C# member each one is ([python] / [csharp] hand_values).
+_DUNDERS = {"__init__": "<ctor>", "__len__": "Count", "__bool__": "IsEmpty", "__getitem__": "this[]",
+            "__iter__": "GetEnumerator", "__eq__": "Equals", "__repr__": "ToString"}
+# C# members without a Python twin of their own, and why.
+_CSHARP_ONLY = {"GetHashCode": "goes with Equals in .NET (Python sets __hash__ = None: a mutable value)"}
+
+
+def _csharp_public_members(source: str, cls: str) -> set[str]:
+    """The public members of one hand-written C# class: names, `<ctor>` and `this[]`."""
+    names = set()
+    for line in source.splitlines():
+        m = re.match(r"\s+public (?:override |static |sealed )*(?:(?P<ctor>" + cls + r")\(|[\w<>\[\], .?]+? (?P<name>this\[|\w+(?=\s*(?:\(|$|\{))))", line)
+        if m and "class " not in line:
+            names.add("<ctor>" if m.group("ctor") else "this[]" if m.group("name") == "this[" else m.group("name"))
+    return names
+
+
+def test_hand_written_value_classes_have_the_same_members_in_both_languages() -> None:
+    # ChatHistory is hand-written in each language ([python] hand_values, [csharp] hand_values: a plain value,
+    # the native history made at call time): the same members, each spelt the language's way.
+    import importlib
+
+    lib = libmod.load("genai")
+    assert set(lib.python.hand_values) == set(lib.csharp.hand_values) != set()
+    for handle, spec in lib.python.hand_values.items():
+        module, _, name = spec.partition(":")
+        py_cls = getattr(importlib.import_module(f"{lib.python.package}.{module}"), name)
+        cs_name = lib.csharp.hand_values[handle]
+        source = (Path(__file__).resolve().parent.parent / "csharp" / lib.csharp.namespace / f"{cs_name}.cs").read_text()
+        cs = _csharp_public_members(source, cs_name)
+        py = {n for n in vars(py_cls) if not n.startswith("_")} | {d for d in _DUNDERS if d in vars(py_cls)}
+        expected_cs = {_DUNDERS.get(n) or "".join(p.capitalize() for p in n.split("_")) for n in py} | set(_CSHARP_ONLY)
+        assert cs == expected_cs, (f"{cs_name}: only in C#: {sorted(cs - expected_cs)}; "
+                                   f"missing in C#: {sorted(expected_cs - cs)}")
+        assert "IDisposable" not in source and "Dispose()" not in source.replace("old.Dispose()", "").replace(
+            "made.Dispose()", ""), f"{cs_name} is a plain value: nothing to dispose"
+
+
+def test_the_hand_written_member_check_sees_a_difference() -> None:
+    source = "    public sealed class X\n    {\n        public X()\n        public int Count\n        public void Pop(int i = -1)\n" \
+             "        public IDictionary<string, object> this[int index]\n        public override string ToString()\n"
+    assert _csharp_public_members(source, "X") == {"<ctor>", "Count", "Pop", "this[]", "ToString"}

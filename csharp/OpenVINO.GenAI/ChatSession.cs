@@ -9,7 +9,7 @@ namespace OpenVINO.GenAI
     /// does not append the answer to a history it is given (measured on 2026.3), so this helper does. When a turn
     /// fails (an error, a throwing streamer, a cancellation), the user's message is taken back out.
     /// </summary>
-    public sealed class ChatSession : IDisposable
+    public sealed class ChatSession
     {
         private readonly LLMPipeline pipeline;
 
@@ -22,7 +22,7 @@ namespace OpenVINO.GenAI
             if (!string.IsNullOrEmpty(systemMessage)) History.Append("system", systemMessage);
         }
 
-        /// <summary>The conversation so far (owned by the session: disposed with it).</summary>
+        /// <summary>The conversation so far (a plain value: nothing to dispose).</summary>
         public ChatHistory History { get; }
 
         /// <summary>One turn: appends <paramref name="message"/> as the user's, generates, appends the answer.</summary>
@@ -51,17 +51,11 @@ namespace OpenVINO.GenAI
             }
             catch
             {
-                History.PopBack();
+                History.Pop();
                 throw;
             }
             History.Append("assistant", results.ToString());
             return results;
-        }
-
-        /// <summary>Disposes <see cref="History"/>.</summary>
-        public void Dispose()
-        {
-            History.Dispose();
         }
     }
 }

@@ -6,9 +6,10 @@ using System.Text;
 namespace OpenVINO.Interop
 {
     /// <summary>
-    /// A small JSON reader for generation config files (no dependency that Mono lacks): objects become
-    /// <c>Dictionary&lt;string, object&gt;</c>, arrays <c>List&lt;object&gt;</c>, integers <c>long</c> (or <c>ulong</c>,
-    /// <c>double</c> when larger), other numbers <c>double</c>, plus string, bool and null. Support for generated code.
+    /// A small JSON reader and writer (no dependency that Mono lacks), for generation config files and plain
+    /// values such as chat messages: objects are <c>Dictionary&lt;string, object&gt;</c>, arrays <c>List&lt;object&gt;</c>,
+    /// integers <c>long</c> (or <c>ulong</c>, <c>double</c> when larger), other numbers <c>double</c>, plus string, bool
+    /// and null. Support for generated and hand-written binding code.
     /// </summary>
     public static class JsonText
     {
@@ -20,6 +21,122 @@ namespace OpenVINO.Interop
             SkipSpace(text, ref i);
             if (i != text.Length) throw Fail(i, "unexpected text after the value");
             return value;
+        }
+
+        /// <summary>
+        /// A deep copy of <paramref name="value"/> in the shapes <see cref="Parse"/> gives (any string-keyed dictionary a
+        /// <c>Dictionary&lt;string, object&gt;</c>, any other sequence a <c>List&lt;object&gt;</c>, integers <c>long</c>
+        /// (<c>ulong</c> above its range), other numbers <c>double</c>); ArgumentException naming <paramref name="where"/>
+        /// and the path inside it for what JSON cannot hold (another type, a null key, NaN or an infinity).
+        /// </summary>
+        public static object Copy(object value, string where)
+        {
+            if (value == null || value is string || value is bool) return value;
+            if (value is int || value is long || value is short || value is sbyte || value is byte || value is ushort || value is uint)
+                return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            if (value is ulong) return (ulong)value <= long.MaxValue ? (object)(long)(ulong)value : value;
+            if (value is double || value is float || value is decimal)
+            {
+                double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                if (double.IsNaN(d) || double.IsInfinity(d)) throw new ArgumentException(where + ": JSON cannot hold " + d.ToString(CultureInfo.InvariantCulture), where);
+                return d;
+            }
+            var dict = value as IDictionary<string, object>;
+            if (dict != null)
+            {
+                var copy = new Dictionary<string, object>(dict.Count);
+                foreach (var pair in dict)
+                {
+                    if (pair.Key == null) throw new ArgumentException(where + ": a null key", where);
+                    copy[pair.Key] = Copy(pair.Value, where + "[" + Quote(pair.Key) + "]");
+                }
+                return copy;
+            }
+            var items = value as System.Collections.IEnumerable;
+            if (items != null && !(value is System.Collections.IDictionary))
+            {
+                var list = new List<object>();
+                foreach (var item in items) list.Add(Copy(item, where + "[" + list.Count.ToString(CultureInfo.InvariantCulture) + "]"));
+                return list;
+            }
+            throw new ArgumentException(where + ": JSON cannot hold a " + value.GetType().Name
+                + " (use strings, booleans, numbers, null, string-keyed dictionaries and lists of these)", where);
+        }
+
+        /// <summary>The JSON text of <paramref name="value"/> (checked as <see cref="Copy"/> checks it), written as Python's
+        /// <c>json.dumps</c> writes it: <c>", "</c> and <c>": "</c> as separators, non-ASCII characters kept.</summary>
+        public static string Write(object value, string where)
+        {
+            var text = new StringBuilder();
+            Write(text, value, where);
+            return text.ToString();
+        }
+
+        private static void Write(StringBuilder text, object value, string where)
+        {
+            value = value is Dictionary<string, object> || value is List<object> ? value : Copy(value, where);
+            var dict = value as Dictionary<string, object>;
+            var list = value as List<object>;
+            if (value == null) text.Append("null");
+            else if (value is string) text.Append(Quote((string)value));
+            else if (value is bool) text.Append((bool)value ? "true" : "false");
+            else if (value is long || value is ulong) text.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+            else if (value is double)
+            {
+                double d = (double)value;
+                string r = d.ToString("R", CultureInfo.InvariantCulture);
+                text.Append(r.IndexOfAny(new[] { '.', 'E', 'e' }) < 0 ? r + ".0" : r);
+            }
+            else if (dict != null)
+            {
+                text.Append('{');
+                bool first = true;
+                foreach (var pair in dict)
+                {
+                    if (pair.Key == null) throw new ArgumentException(where + ": a null key", where);
+                    if (!first) text.Append(", ");
+                    first = false;
+                    text.Append(Quote(pair.Key)).Append(": ");
+                    Write(text, pair.Value, where + "[" + Quote(pair.Key) + "]");
+                }
+                text.Append('}');
+            }
+            else
+            {
+                text.Append('[');
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (i > 0) text.Append(", ");
+                    Write(text, list[i], where + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+                }
+                text.Append(']');
+            }
+        }
+
+        /// <summary>A JSON string literal for <paramref name="value"/> (quotes included), escaped as RFC 8259 requires.</summary>
+        public static string Quote(string value)
+        {
+            if (value == null) throw new ArgumentNullException(nameof(value));
+            var text = new StringBuilder(value.Length + 2);
+            text.Append('"');
+            foreach (char c in value)
+            {
+                switch (c)
+                {
+                    case '"': text.Append("\\\""); break;
+                    case '\\': text.Append("\\\\"); break;
+                    case '\n': text.Append("\\n"); break;
+                    case '\r': text.Append("\\r"); break;
+                    case '\t': text.Append("\\t"); break;
+                    case '\b': text.Append("\\b"); break;
+                    case '\f': text.Append("\\f"); break;
+                    default:
+                        if (c < 0x20) text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        else text.Append(c);
+                        break;
+                }
+            }
+            return text.Append('"').ToString();
         }
 
         private static FormatException Fail(int at, string what)

@@ -109,6 +109,9 @@ class CallBuilder(TypeBuilder):
             if h in self.value_names:
                 return SafeParam(name, p.name, self.value_names[h], ParamKind.VALUE_CLASS, nullable,
                                  native_type=self.handle_names[h])
+            if h in self.hand_names:
+                return SafeParam(name, p.name, self.hand_names[h], ParamKind.HAND_VALUE, nullable,
+                                 native_type=self.handle_names[h])
             return SafeParam(name, p.name, self.handle_names[h], ParamKind.HANDLE, nullable)
         if t.kind == m.SCALAR:
             raw = self.raw_type(t, info.name)

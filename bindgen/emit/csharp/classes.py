@@ -27,7 +27,8 @@ class Builder(CallBuilder):
                 statics.raw_only += [(f, self.binding.internal[f]) for f in self.c.handles[h.name].functions]
                 continue
             cls = ClassView(self.claim(self.handle_names[h.name], f"handle {h.name} class"), h.name,
-                            self.handle_base[h.name], text=cb.doc, internal=h.name in self.result_names or h.name in self.value_names)
+                            self.handle_base[h.name], text=cb.doc, internal=h.name in self.result_names or h.name in self.value_names
+                            or h.name in self.hand_names)
             self._members(cls, cb)
             if not cls.internal:
                 self._value_params(cls)
@@ -170,6 +171,8 @@ class Builder(CallBuilder):
             common[value] = value
             for f in self.binding.value_classes[hname].fields:
                 common[f"{value}.{f.name}"] = f"{value}.{self.rename(pascal(f.name))}"
+        for hand in self.hand_names.values():
+            common[hand] = hand
         for e in self.enums:
             for cs_name, _, _ in e.members:
                 upper = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", cs_name).upper()  # Running -> RUNNING (Python)

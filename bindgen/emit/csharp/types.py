@@ -53,6 +53,7 @@ class TypeBuilder(NameBuilder):
         for cb in self.api.callbacks:
             self.type_names[cb.name] = self.claim(self.type_name(cb.name), f"callback {cb.name}")
         self.value_names: dict[str, str] = {}  # handle of a value class -> the (public) value class
+        self.hand_names: dict[str, str] = {}  # handle of a hand-written value class ([csharp] hand_values) -> that class
         for h in self.api.handles:
             hi = self.c.handles[h.name]
             name = self.rename(pascal(hi.member)) if not hi.foreign else self.type_name(h.name)
@@ -63,6 +64,13 @@ class TypeBuilder(NameBuilder):
             elif h.name in self.binding.value_classes:
                 # The handle's own class stays, internal: the value class takes the public name.
                 self.value_names[h.name] = self.claim(name, f"value class of {h.name}")
+                name += "Native"
+            elif h.name in self.lib.csharp.hand_values:
+                # A hand-written value class ([csharp] hand_values) takes the public name; the handle's class is internal.
+                hand = self.lib.csharp.hand_values[h.name]
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", hand):
+                    raise EmitError(f"csharp: [csharp.hand_values] {h.name} = {hand!r}: expected a class name of the assembly")
+                self.hand_names[h.name] = self.claim(hand, f"hand-written value class of {h.name}")
                 name += "Native"
             self.handle_names[h.name] = name
         for e in self.api.enums:

@@ -39,6 +39,7 @@ class ParamKind(StrEnum):
     ARRAY = "array"
     VARIADIC = "variadic"
     VALUE_CLASS = "value_class"  # a value class object, made native at call time (OpenVINO.Interop.ValueObject)
+    HAND_VALUE = "hand_value"  # a hand-written value class object ([csharp] hand_values): its ForCall(caller) leases the native
 
 
 class ArgKind(StrEnum):

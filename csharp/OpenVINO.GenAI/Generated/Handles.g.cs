@@ -32,16 +32,16 @@ namespace OpenVINO.GenAI.Native
     }
 
     /// <summary>A native <c>ov_genai_chat_history*</c> released with <c>ov_genai_chat_history_free</c>.</summary>
-    public sealed class ChatHistoryHandle : SafeHandle
+    public sealed class ChatHistoryNativeHandle : SafeHandle
     {
         // Before ReleaseHandle, which calls the library, is compiled (Mono binds names then).
-        static ChatHistoryHandle()
+        static ChatHistoryNativeHandle()
         {
             NativeLibraryLoader.Initialize();
         }
 
         /// <summary>Takes ownership of <paramref name="pointer"/> (may be zero: an empty handle).</summary>
-        public ChatHistoryHandle(IntPtr pointer) : base(IntPtr.Zero, true)
+        public ChatHistoryNativeHandle(IntPtr pointer) : base(IntPtr.Zero, true)
         {
             SetHandle(pointer);
         }

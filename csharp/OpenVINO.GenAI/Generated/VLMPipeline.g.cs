@@ -721,9 +721,9 @@ namespace OpenVINO.GenAI
             if (history == null) throw new ArgumentNullException(nameof(history));
 
             using (var __self = Lease.Of(this))
-            using (var __history = Lease.Of(history, "ChatHistory"))
             using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))
             using (var __config = Lease.Of(__config_native, "GenerationConfig"))
+            using (var __history = history.ForCall(this))
             using (var __rgbs = ImageTensors.Check(HandleArray.OfType(images, "ov_tensor_t", nameof(images)), nameof(images)))
             using (var __running = RunningCall.Enter("ov_genai_vlm_pipeline_generate_with_history", this))
             using (var __scope = callback == null ? null : new CallbackScope<Func<string, StreamingStatus>>(callback, __running))

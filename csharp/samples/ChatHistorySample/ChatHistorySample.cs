@@ -31,8 +31,8 @@ namespace OpenVINO.GenAI.Samples
             try
             {
                 using (var pipe = new LLMPipeline(options.ModelPath, device, options.Properties))
-                using (var history = new ChatHistory())
                 {
+                    var history = new ChatHistory();  // a plain value: nothing to dispose
                     var config = new GenerationConfig { MaxNewTokens = 100 };
                     while (true)
                     {

@@ -53,8 +53,8 @@ namespace OpenVINO.GenAI.Samples
                 Ov.Tensor[] images = tensors.ToArray();  // OpenVINO.Core tensors go in as they are
                 var config = new GenerationConfig();
                 using (var pipeline = new VLMPipeline(options.ModelPath, options.Device, options.Properties))
-                using (var history = new ChatHistory())
                 {
+                    var history = new ChatHistory();  // a plain value: nothing to dispose
                     config.MaxNewTokens = 100;
                     bool first = true;
                     output.Write("question:\n");
@@ -66,11 +66,11 @@ namespace OpenVINO.GenAI.Samples
                             output.Write("question:\n");
                             continue;
                         }
-                        history.PushBack("user", prompt);
+                        history.Append("user", prompt);
                         VLMDecodedResults results = pipeline.Generate(history, first ? images : new Ov.Tensor[0], config,
                                                                                  chunk => output.Write(chunk));
                         string answer = results.ToString();
-                        history.PushBack("assistant", answer);
+                        history.Append("assistant", answer);
                         first = false;
                         output.Write("\n----------\nquestion:\n");
                     }

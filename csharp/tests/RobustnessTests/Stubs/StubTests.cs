@@ -3,6 +3,7 @@
 // tests/test_robustness_csharp.py runs one case per process (on Mono and CoreCLR) and checks what it prints.
 // Usage: StubTests.exe CASE
 using System;
+using System.Reflection;
 using System.Text;
 using OpenVINO.GenAI;
 using OpenVINO.GenAI.Native;
@@ -53,7 +54,21 @@ namespace GenAIInterop.RobustnessTests
             Console.WriteLine("installed=" + (ApiVersion.Installed ?? "none"));
             Console.WriteLine("candidates=" + string.Join(",", ApiVersion.Candidates));
             Report("LLMPipeline", () => new LLMPipeline("model", "CPU"));
-            Report("ChatHistory", () => new ChatHistory());
+            // ChatHistory is a plain value: its native history is made when a call takes it.
+            Report("ChatHistory", () =>
+            {
+                var history = new ChatHistory();
+                history.Append("user", "x");
+                try
+                {
+                    return (IDisposable)typeof(ChatHistory).GetMethod("ForCall", BindingFlags.NonPublic | BindingFlags.Instance)
+                        .Invoke(history, new object[] { null });
+                }
+                catch (TargetInvocationException e)
+                {
+                    throw e.InnerException;
+                }
+            });
             return 0;
         }
 

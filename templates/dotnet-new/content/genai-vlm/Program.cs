@@ -51,8 +51,8 @@ namespace GenAIVisualChat
                 }
                 var config = new GenerationConfig();
                 using (var pipeline = new VLMPipeline(args[0], device))
-                using (var history = new ChatHistory())
                 {
+                    var history = new ChatHistory();  // a plain value: nothing to dispose
                     config.MaxNewTokens = MaxNewTokens;
                     Ov.Tensor[] images = tensors.ToArray();
                     bool first = true;
@@ -65,11 +65,11 @@ namespace GenAIVisualChat
                             output.Write("question:\n");
                             continue;
                         }
-                        history.PushBack("user", prompt);
+                        history.Append("user", prompt);
                         VLMDecodedResults results = pipeline.Generate(history, first ? images : new Ov.Tensor[0], config,
                                                                                  chunk => output.Write(chunk));
                         string answer = results.ToString();
-                        history.PushBack("assistant", answer);
+                        history.Append("assistant", answer);
                         first = false;
                         output.Write("\n----------\nquestion:\n");
                     }

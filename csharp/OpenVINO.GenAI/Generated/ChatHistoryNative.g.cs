@@ -15,22 +15,22 @@ namespace OpenVINO.GenAI
     /// context for the chat template.
     /// <para>
     /// Owns a native <c>ov_genai_chat_history</c>. Dispose it (or use <c>using</c>) to release it at once;
-    /// otherwise its <see cref="Native.ChatHistoryHandle"/> releases it when collected.
+    /// otherwise its <see cref="Native.ChatHistoryNativeHandle"/> releases it when collected.
     /// </para>
     /// </summary>
-    public sealed partial class ChatHistory : NativeObject
+    internal sealed partial class ChatHistoryNative : NativeObject
     {
         /// <summary>Wraps a handle you already own; this object takes over releasing it.</summary>
-        public ChatHistory(ChatHistoryHandle handle) : base(handle, "ov_genai_chat_history")
+        public ChatHistoryNative(ChatHistoryNativeHandle handle) : base(handle, "ov_genai_chat_history")
         {
             NativeHandle = handle;
         }
 
         /// <summary>The native handle (for calls into the raw <see cref="Native.NativeMethods"/> layer).</summary>
-        public ChatHistoryHandle NativeHandle { get; }
+        public ChatHistoryNativeHandle NativeHandle { get; }
 
         // Before any method of this class that calls the library is compiled (Mono binds names then).
-        static ChatHistory()
+        static ChatHistoryNative()
         {
             NativeLibraryLoader.Initialize();
         }
@@ -42,7 +42,7 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_create</c>.</para>
         /// </remarks>
-        public ChatHistory()
+        public ChatHistoryNative()
             : this(__ov_genai_chat_history_create())
         {
         }
@@ -56,9 +56,9 @@ namespace OpenVINO.GenAI
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_create_from_json_container</c>.</para>
         /// </remarks>
-        public static ChatHistory FromJsonContainer(JsonContainer messages)
+        public static ChatHistoryNative FromJsonContainer(JsonContainer messages)
         {
-            return new ChatHistory(__ov_genai_chat_history_create_from_json_container(messages));
+            return new ChatHistoryNative(__ov_genai_chat_history_create_from_json_container(messages));
         }
 
         /// <summary>
@@ -114,7 +114,7 @@ namespace OpenVINO.GenAI
         /// <summary>
         /// One message, as a copy.
         /// </summary>
-        /// <param name="index">0-based, below <see cref="ChatHistory.Size"/>.</param>
+        /// <param name="index">0-based, below <see cref="ChatHistoryNative.Size"/>.</param>
         /// <returns>A new JSON object.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -211,7 +211,7 @@ namespace OpenVINO.GenAI
             return __ov_genai_chat_history_get_extra_context();
         }
 
-        private static unsafe ChatHistoryHandle __ov_genai_chat_history_create()
+        private static unsafe ChatHistoryNativeHandle __ov_genai_chat_history_create()
         {
             ApiVersion.Require("ov_genai_chat_history_create", 3);
 
@@ -225,7 +225,7 @@ namespace OpenVINO.GenAI
                 }
                 catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
                 catch (EntryPointNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
-                var __history_owned = __history == IntPtr.Zero ? null : new ChatHistoryHandle(__history);
+                var __history_owned = __history == IntPtr.Zero ? null : new ChatHistoryNativeHandle(__history);
                 if (__status != ChatHistoryStatus.Ok)
                 {
                     if (__history_owned != null) __history_owned.Dispose();
@@ -233,14 +233,14 @@ namespace OpenVINO.GenAI
                 }
                 if (__history_owned == null)
                 {
-                    throw new GenAIException("ov_genai_chat_history_create reported success but returned no ChatHistory");
+                    throw new GenAIException("ov_genai_chat_history_create reported success but returned no ChatHistoryNative");
                 }
 
                 return __history_owned;
             }
         }
 
-        private static unsafe ChatHistoryHandle __ov_genai_chat_history_create_from_json_container(JsonContainer messages)
+        private static unsafe ChatHistoryNativeHandle __ov_genai_chat_history_create_from_json_container(JsonContainer messages)
         {
             ApiVersion.Require("ov_genai_chat_history_create_from_json_container", 3);
             if (messages == null) throw new ArgumentNullException(nameof(messages));
@@ -256,7 +256,7 @@ namespace OpenVINO.GenAI
                 }
                 catch (DllNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
                 catch (EntryPointNotFoundException e) { throw NativeLibraryLoader.Explain(e); }
-                var __history_owned = __history == IntPtr.Zero ? null : new ChatHistoryHandle(__history);
+                var __history_owned = __history == IntPtr.Zero ? null : new ChatHistoryNativeHandle(__history);
                 if (__status != ChatHistoryStatus.Ok)
                 {
                     if (__history_owned != null) __history_owned.Dispose();
@@ -264,7 +264,7 @@ namespace OpenVINO.GenAI
                 }
                 if (__history_owned == null)
                 {
-                    throw new GenAIException("ov_genai_chat_history_create_from_json_container reported success but returned no ChatHistory");
+                    throw new GenAIException("ov_genai_chat_history_create_from_json_container reported success but returned no ChatHistoryNative");
                 }
 
                 return __history_owned;
@@ -514,6 +514,6 @@ namespace OpenVINO.GenAI
         }
 
         // Bound in NativeMethods only (no convention for a safe wrapper yet):
-        //   ov_genai_chat_history_empty: replaced by the hand-written bool ChatHistory.IsEmpty (Json.cs)
+        //   ov_genai_chat_history_empty: replaced by the hand-written bool ChatHistory.IsEmpty (ChatHistory.cs)
     }
 }
