@@ -568,6 +568,38 @@ def test_chat_history_keeps_its_native_object_while_it_only_grows(native: g.Nati
     history.set_tools([{"type": "function"}])
     assert history._to_native(native_cls) is not edited
 
+def test_chat_history_native_is_released_with_its_pipeline(native: g.Native, double_lib: Path, model_dir: Path) -> None:
+    # The native history a ChatHistory keeps between calls is closed at once when it is replaced and at the
+    # latest when the pipeline that used it is closed (the same as C#), so nothing the user still holds keeps a
+    # native object alive past its pipeline; the next call (on another pipeline) makes a new one.
+    history = g.ChatHistory([{"role": "user", "content": "Hello"}])
+    with_nothing = live_objects(double_lib)
+    pipe = g.LLMPipeline(model_dir, "CPU")
+    pipe.generate(history, max_new_tokens=4)
+    first = history._native
+    assert first is not None and not first.closed
+    history.pop()
+    history.append({"role": "user", "content": "Again"})
+    pipe.generate(history, max_new_tokens=4)
+    assert first.closed and not history._native.closed, "replaced: closed at once"
+    kept = history._native
+    pipe.close()
+    assert kept.closed, "closed with its pipeline"
+    gc.collect()
+    assert live_objects(double_lib) == with_nothing, "the history itself is still referenced"
+    with g.LLMPipeline(model_dir, "CPU") as other:
+        other.generate(history, max_new_tokens=4)
+        assert history._native is not kept and not history._native.closed
+    assert history._native.closed
+    dropped = g.ChatHistory([{"role": "user", "content": "Dropped"}])
+    with g.LLMPipeline(model_dir, "CPU") as third:
+        third.generate(dropped, max_new_tokens=4)
+        with_dropped = live_objects(double_lib)
+        del dropped
+        gc.collect()
+        assert live_objects(double_lib) == with_dropped - 1, "a dropped history's native object goes with it"
+
+
 def test_a_list_of_prompts_is_a_batch(native: g.Native, model_dir: Path) -> None:
     # Upstream's generate(list[str]): one generation per prompt, in order, texts/scores/metrics together.
     cfg = g.GenerationConfig(max_new_tokens=8, num_beams=3, num_return_sequences=2)

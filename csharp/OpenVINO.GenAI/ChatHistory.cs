@@ -18,7 +18,7 @@ namespace OpenVINO.GenAI
     /// takes this object, and kept for the next call while the messages only grew (the new ones are appended to it):
     /// a VLM pipeline keeps the encoded images of earlier turns on that native object. Any other change (a message
     /// removed or edited, the tools or extra context set) makes the next call build a new one. The native history is
-    /// released when it is replaced, when the pipeline that used it last is disposed, or, at the latest, when this
+    /// released when it is replaced, when a pipeline that used it is disposed, or, at the latest, when this
     /// object is collected.
     /// </para>
     /// <para>Not thread-safe: change a history from one thread at a time (calls reading it may run on several).</para>

@@ -325,16 +325,17 @@ def _foreign_value(native: Native, value: object, ctype: str, name: str) -> obje
 
 
 def c_hand_value(native: Native, keep: Keep, value: object, cls: type, native_cls: type[Handle], name: str,
-                 optional: bool = False) -> Any:
-    """A hand-written value class object (e.g. a ChatHistory) as the native object a call takes: made
-    now by `value._to_native(native_cls)`, kept for the call, freed when collected."""
+                 optional: bool = False, caller: Optional[Handle] = None) -> Any:
+    """A hand-written value class object (e.g. a ChatHistory) as the native object a call on `caller` takes:
+    made (or reused) now by `value._to_native(native_cls, caller)`, kept for the call; the value may keep it
+    for later calls, tied to `caller` (closed with it at the latest, see Handle._release_with)."""
     if value is None:
         if optional:
             return native.ffi.NULL
         raise _type_error(name, cls.__name__, value)
     if not isinstance(value, cls):
         raise _type_error(name, cls.__name__, value)
-    handle = value._to_native(native_cls)  # type: ignore[attr-defined]
+    handle = value._to_native(native_cls, caller)  # type: ignore[attr-defined]
     keep.hold(handle)
     return c_handle(native, keep, handle, native_cls, name)
 

@@ -31,7 +31,8 @@ class Handle:
     that call returns.
     """
 
-    __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "_calls", "__weakref__")
+    __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "_calls", "_dependents",
+                 "__weakref__")
     _c_type: ClassVar[str] = ""  # the C pointer type, e.g. "ov_tensor_t *"
 
     _native: Native
@@ -42,6 +43,7 @@ class Handle:
     _owner: Optional[object]
     _retained: Optional[list[Any]]
     _calls: Optional[list[Running]]  # calls taking callbacks (generations) running on this object now
+    _dependents: Optional[weakref.WeakSet[Handle]]  # closed with this object (see _release_with)
 
     def __init__(self) -> None:
         raise TypeError(f"{type(self).__name__} objects are returned by other calls; they have no constructor")
@@ -57,6 +59,7 @@ class Handle:
         self._owner = owner
         self._retained = None
         self._calls = None
+        self._dependents = None
 
     @classmethod
     def _wrap(cls: type[H], native: Native, pointer: Any, release: Optional[Callable[[Any], None]],
@@ -79,7 +82,13 @@ class Handle:
         return raw
 
     def close(self) -> None:
-        """Free the native object now (idempotent)."""
+        """Free the native object now (idempotent); objects tied to it (`_release_with`) are closed too."""
+        with _LOCK:
+            if getattr(self, "_raw", None) is None:
+                return
+            dependents, self._dependents = getattr(self, "_dependents", None), None
+        for dependent in list(dependents or ()):
+            dependent.close()
         with _LOCK:
             if getattr(self, "_raw", None) is None:
                 return
@@ -92,6 +101,19 @@ class Handle:
             self._gc = self._raw = self._owner = None
         if gc_pointer is not None:
             self._native.ffi.release(gc_pointer)
+
+    def _release_with(self, producer: Handle) -> None:
+        """Close this object (a native object a plain value keeps between calls, such as a ChatHistory's native
+        history) at the latest when `producer` is closed; at once when it already is. Held weakly: this object
+        is still freed when nothing else references it."""
+        with _LOCK:
+            if getattr(producer, "_raw", None) is not None:
+                dependents = getattr(producer, "_dependents", None)
+                if dependents is None:
+                    dependents = producer._dependents = weakref.WeakSet()
+                dependents.add(self)
+                return
+        self.close()
 
     def _borrow(self) -> Any:
         with _LOCK:

@@ -1462,7 +1462,7 @@ class LLMPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_history = _rt.c_hand_value(n, keep, history, ChatHistory, _ChatHistoryNative, 'history', False)
+            c_history = _rt.c_hand_value(n, keep, history, ChatHistory, _ChatHistoryNative, 'history', False, self)
             c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             inv_streamer = _rcb.Invocation(n, _cb.STREAMER_CALLBACK_SPEC, streamer, 'streamer') if streamer is not None else None
             c_streamer = inv_streamer.struct if inv_streamer is not None else n.ffi.NULL
@@ -1990,7 +1990,7 @@ class VLMPipeline(_rh.Handle):
         keep = _rh.Keep()
         try:
             p_self = keep.borrow(self)
-            c_history = _rt.c_hand_value(n, keep, history, ChatHistory, _ChatHistoryNative, 'history', False)
+            c_history = _rt.c_hand_value(n, keep, history, ChatHistory, _ChatHistoryNative, 'history', False, self)
             c_images, n_images = _rt.c_foreign_array(n, keep, images, 'images', 'ov_tensor_t *', optional=True)
             _ri.check_image_tensors(n, c_images, n_images, 'images')
             c_generation_config = _rv.c_value(n, keep, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)

@@ -3,7 +3,9 @@
 
 Declared in bindgen/libraries/genai.toml ([python] hand_values); a pipeline parameter of the C type
 `ov_genai_chat_history` takes a `ChatHistory`, and the binding makes the native object at call time
-(`_to_native`, through the generated internal class). Nothing here needs closing.
+(`_to_native`, through the generated internal class). Nothing here needs closing: the native history a
+`ChatHistory` keeps between calls is released when it is replaced, when the pipeline that used it is
+closed, or when the `ChatHistory` is dropped (the same as C#'s ChatHistory).
 
 Measured (2026.3, the official package and the C library alike): generating from a history does NOT add
 the answer to it. `ChatSession.ask` appends the user's message and the answer itself.
@@ -136,9 +138,16 @@ class ChatHistory:
         self._extra_context = context
 
     # -- for the binding --
-    def _to_native(self, native_cls: Any) -> Any:
-        """The native chat history for one call (`native_cls`: the generated internal class): the one of the
-        previous call with the new messages pushed, when only messages were appended since; else a new one."""
+    def _to_native(self, native_cls: Any, caller: Any = None) -> Any:
+        """The native chat history for one call on `caller` (`native_cls`: the generated internal class): the one
+        of the previous call with the new messages pushed, when only messages were appended since; else a new
+        one (the previous one is closed). It is closed with `caller` at the latest."""
+        native = self._native_for(native_cls)
+        if caller is not None:
+            native._release_with(caller)
+        return native
+
+    def _native_for(self, native_cls: Any) -> Any:
         json_cls = importlib.import_module(native_cls.__module__).JsonContainer
         messages = [json.dumps(m) for m in self._messages]
         tools, extra = json.dumps(self._tools), json.dumps(self._extra_context)
@@ -149,6 +158,9 @@ class ChatHistory:
                 self._native.push_back(json_cls.from_json_string(text))
             self._native_state = (native_cls, messages, tools, extra)
             return self._native
+        if self._native is not None:
+            self._native.close()  # replaced: released at once (closing waits for a call still using it)
+            self._native, self._native_state = None, None
         native = native_cls.from_json_container(json_cls.from_json_string("[" + ",".join(messages) + "]"))
         if self._tools is not None:
             native.set_tools(json_cls.from_json_string(tools))
