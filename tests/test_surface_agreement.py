@@ -192,6 +192,24 @@ def test_hand_written_value_classes_have_the_same_members_in_both_languages() ->
             "made.Dispose()", ""), f"{cs_name} is a plain value: nothing to dispose"
 
 
+def test_hand_written_helpers_have_the_same_members_in_both_languages() -> None:
+    # The chat helper ([python] exports: ChatSession) is hand-written in each language too.
+    import importlib
+    import inspect
+
+    lib = libmod.load("genai")
+    assert lib.python.exports
+    for spec in lib.python.exports:
+        module, _, name = spec.partition(":")
+        py_cls = getattr(importlib.import_module(f"{lib.python.package}.{module}"), name)
+        source = (Path(__file__).resolve().parent.parent / "csharp" / lib.csharp.namespace / f"{name}.cs").read_text()
+        cs = _csharp_public_members(source, name)
+        attributes = set(re.findall(r"self\.([a-z]\w*) = ", inspect.getsource(py_cls.__init__)))
+        py = {n for n in vars(py_cls) if not n.startswith("_")} | attributes | {d for d in _DUNDERS if d in vars(py_cls)}
+        expected_cs = {_DUNDERS.get(n) or "".join(p.capitalize() for p in n.split("_")) for n in py}
+        assert cs == expected_cs, f"{name}: only in C#: {sorted(cs - expected_cs)}; missing in C#: {sorted(expected_cs - cs)}"
+
+
 def test_the_hand_written_member_check_sees_a_difference() -> None:
     source = "    public sealed class X\n    {\n        public X()\n        public int Count\n        public void Pop(int i = -1)\n" \
              "        public IDictionary<string, object> this[int index]\n        public override string ToString()\n"

@@ -11,16 +11,19 @@ namespace OpenVINO.GenAI
     /// </summary>
     public sealed class ChatSession
     {
-        private readonly LLMPipeline pipeline;
-
-        /// <summary>A session on <paramref name="pipeline"/>, starting with <paramref name="systemMessage"/> when not empty.</summary>
-        public ChatSession(LLMPipeline pipeline, string systemMessage = "")
+        /// <summary>A session on <paramref name="pipeline"/>, starting from <paramref name="history"/> (kept, not copied)
+        /// or an empty one, with <paramref name="systemMessage"/> appended first when not empty (Python's
+        /// <c>ChatSession(pipeline, system_message, history)</c>).</summary>
+        public ChatSession(LLMPipeline pipeline, string systemMessage = "", ChatHistory history = null)
         {
             if (pipeline == null) throw new ArgumentNullException(nameof(pipeline));
-            this.pipeline = pipeline;
-            History = new ChatHistory();
+            Pipeline = pipeline;
+            History = history ?? new ChatHistory();
             if (!string.IsNullOrEmpty(systemMessage)) History.Append("system", systemMessage);
         }
+
+        /// <summary>The pipeline each turn generates with.</summary>
+        public LLMPipeline Pipeline { get; }
 
         /// <summary>The conversation so far (a plain value: nothing to dispose).</summary>
         public ChatHistory History { get; }
@@ -29,7 +32,7 @@ namespace OpenVINO.GenAI
         public DecodedResults Ask(string message, GenerationConfig generationConfig = null,
                                   CancellationToken cancellationToken = default(CancellationToken))
         {
-            return Turn(message, () => pipeline.Generate(History, generationConfig, cancellationToken));
+            return Turn(message, () => Pipeline.Generate(History, generationConfig, cancellationToken));
         }
 
         /// <summary>One turn, streaming the answer to <paramref name="streamer"/>.</summary>
@@ -37,7 +40,7 @@ namespace OpenVINO.GenAI
                                   CancellationToken cancellationToken = default(CancellationToken))
         {
             if (streamer == null) throw new ArgumentNullException(nameof(streamer));
-            return Turn(message, () => pipeline.Generate(History, generationConfig, streamer, cancellationToken));
+            return Turn(message, () => Pipeline.Generate(History, generationConfig, streamer, cancellationToken));
         }
 
         private DecodedResults Turn(string message, Func<DecodedResults> generate)

@@ -713,6 +713,11 @@ namespace GenAIInterop.Tests
                     Throws<InvalidOperationException>(() => session.Ask("Again", config, chunk => { throw new InvalidOperationException("boom"); }),
                         "a throwing streamer");
                     Equal(4, session.History.Count, "a failed turn leaves the history as it was");
+                    Check(ReferenceEquals(pipe, session.Pipeline), "the session's pipeline");
+                    var shared = new ChatHistory(session.History.GetMessages());
+                    var resumed = new ChatSession(pipe, "Be brief.", shared);
+                    Check(ReferenceEquals(shared, resumed.History), "a given history is kept, not copied");
+                    Equal(5, shared.Count, "the system message is appended to it");
                 }
                 {
                     var history = new ChatHistory();
