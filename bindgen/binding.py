@@ -384,6 +384,9 @@ class ValueClass:
     predicates: dict[str, tuple[tuple[tuple[str, str, object], ...], ...]] = field(default_factory=dict)
     unreachable: tuple[str, ...] = ()  # upstream's fields the C API cannot reach
     unreachable_reason: str = ""
+    # method -> (field, parameter name): a method assigning that field as update_generation_config does
+    # (upstream's set_eos_token_id(tokenizer_eos_token_id))
+    setters: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -967,7 +970,7 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
 # -- value classes --
 
 _FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to"}
-_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates", "unreachable"}
+_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates", "unreachable", "setters"}
 
 
 _UNSIGNED = {"unsigned char", "uint8_t", "unsigned short", "uint16_t", "unsigned int", "uint32_t", "uint64_t",
@@ -1099,8 +1102,16 @@ def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
                 problems.append(f"{where}: predicates.{pname}: names no field {sorted(used - declared)} or op {sorted(bad_ops)}")
             elif used <= names:
                 predicates[pname] = conds
+        setters: dict[str, tuple[str, str]] = {}
+        for sname, setter in spec.get("setters", {}).items():
+            if not sname.isidentifier() or not isinstance(setter, dict) or set(setter) != {"field", "param"} \
+                    or setter["field"] not in declared or not str(setter["param"]).isidentifier():
+                problems.append(f"{where}: setters.{sname} = {setter!r}: expected {{ field = <a field of the class>, "
+                                f"param = <its parameter's name> }}")
+            elif setter["field"] in names:
+                setters[sname] = (setter["field"], setter["param"])
         out[handle] = ValueClass(handle, cls.name, cls.name + "_native", fields, rules, ctors[0].call.function,
                                  json_fn, limit, validate, probe_pair, predicates,
                                  tuple(spec.get("unreachable", {}).get("fields", [])),
-                                 str(spec.get("unreachable", {}).get("reason", "")))
+                                 str(spec.get("unreachable", {}).get("reason", "")), setters)
     return out

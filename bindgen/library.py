@@ -123,6 +123,9 @@ class Python:
     hand_values: dict[str, str] = field(default_factory=dict)
     # Other hand-written classes of the package it exports: ["module:Class", ...].
     exports: list[str] = field(default_factory=list)
+    # More Python names of a public method: C function -> ["__call__", ...] (upstream's `pipe(...)` is
+    # `pipe.generate(...)`); Python only, where the name is an idiom C# has no counterpart of.
+    aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

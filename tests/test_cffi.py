@@ -729,6 +729,13 @@ def test_vlm_images_as_numpy_arrays(native: g.Native, model_dir: Path) -> None:
                 pipe.generate("Describe", [bad], cfg)
 
 
+def test_calling_a_pipeline_is_generate(native: g.Native, model_dir: Path) -> None:
+    # upstream's `pipe(prompt, ...)` ([python] aliases)
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        assert pipe("Hello", max_new_tokens=4) == pipe.generate("Hello", max_new_tokens=4)
+        assert isinstance(pipe(["Hello"], config()), g.DecodedResults)
+
+
 def test_whisper(native: g.Native, model_dir: Path) -> None:
     samples = [((i * 37) % 200 - 100) / 100 for i in range(16000)]
     with g.WhisperPipeline(model_dir, "CPU") as pipe:

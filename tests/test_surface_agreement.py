@@ -151,7 +151,9 @@ def test_value_classes_have_the_same_fields_in_both_languages() -> None:
         assert [f.name for f in cs.fields] == [f.py for f in py.fields]
         assert [r[0] for r in cs.rules] == [r[0] for r in py.rules]
         assert [_snake(p[0]) for p in cs.predicates] == [p[0] for p in py.predicates]
+        assert [(_snake(s[0]), s[2]) for s in cs.setters] == [(s[0], s[1]) for s in py.setters]
     assert len(py_views["ov_genai_generation_config"].predicates) == 5
+    assert [s[0] for s in py_views["ov_genai_generation_config"].setters] == ["set_eos_token_id"]
 
 
 # Python's data model methods and the C# member each one is ([python] / [csharp] hand_values).

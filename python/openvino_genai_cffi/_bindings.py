@@ -1437,6 +1437,8 @@ class LLMPipeline(_rh.Handle):
             return self._prepare_generate_with_history(inputs, generation_config, streamer, config_fields=config_fields)
         return self._prepare_generate(inputs, generation_config, streamer, config_fields=config_fields)
 
+    __call__ = generate  # upstream's other name for it ([python] aliases)
+
     def stream(self, inputs: Union[str, ChatHistory], generation_config: Optional[GenerationConfig] = None, **config_fields: Any) -> _rcb.Stream[DecodedResults]:
         """The iterator form of `generate`: nothing runs until iteration starts; each item is one decoded piece
         of text as the library produces it. Leaving the loop early stops the generation and frees the
@@ -3248,6 +3250,10 @@ class GenerationConfig(_rv.ValueObject):
         C API: `ov_genai_generation_config_create_from_json`.
         """
         return cls(json_path)
+
+    def set_eos_token_id(self, tokenizer_eos_token_id: int) -> None:
+        """As upstream's `set_eos_token_id`: assigns `eos_token_id` as `update_generation_config(eos_token_id=...)` does."""
+        self.update_generation_config(eos_token_id=tokenizer_eos_token_id)
 
     def is_greedy_decoding(self) -> bool:
         """As upstream's `is_greedy_decoding()`: whether do_sample == false and num_beams <= 1."""

@@ -72,6 +72,10 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     b.build_structs()
     b.build_callbacks()
     classes = b.build_classes()
+    methods = {f.c_name for c in classes for f in c.methods if not f.joined}
+    for fname in lib.python.aliases:
+        if fname in {f.name for f in api.functions} and fname not in methods:
+            raise EmitError(f"cffi: [python.aliases] {fname} is no public method")
     value_classes = b.value_class_views()
     result_classes = b.build_result_classes(classes)
     statics = b.statics()

@@ -96,6 +96,12 @@ class Builder(CallBuilder):
         for view in methods:
             if view.stream is not None:
                 view.stream = self.unique(view.stream, used)
+            for alias in self.lib.python.aliases.get(view.c_name, []):
+                if view.joined or not alias.isidentifier() or alias in used:
+                    raise EmitError(f"cffi: [python.aliases] {view.c_name}: {alias!r} must be a Python identifier no "
+                                    f"other member uses, for a public method (not one joining another)")
+                used.add(alias)
+                view.aliases.append(alias)
         self._value_params(hi, methods)
         mixins = []
         if hi.handle.name in self.lib.python.mixins:
@@ -202,7 +208,9 @@ class Builder(CallBuilder):
             views.append(ValueClassView(hname, self.value_names[hname], native, json, fields, rules,
                                         list(vc.token_limit), probe, validate, cb.doc, doc_of(vc.constructor),
                                         doc_of(vc.json), doc_of(vc.validate), predicates, list(vc.unreachable),
-                                        vc.unreachable_reason))
+                                        vc.unreachable_reason,
+                                        [(name, f, param, next(x.annotation for x in fields if x.py == f))
+                                         for name, (f, param) in vc.setters.items()]))
         return views
 
     def build_result_classes(self, classes: list[ClassView]) -> list[ResultClassView]:

@@ -201,6 +201,7 @@ class FunctionView:
     batch: bool = False  # the first input may also be a list of prompts (one call each, results combined)
     text_result: Optional[tuple[str, Any]] = None  # (config field, value): a str input returns the text then
     singles: list[tuple[str, str]] = field(default_factory=list)  # (array param, keyword taking one item of it)
+    aliases: list[str] = field(default_factory=list)  # more names of the public method ([python] aliases)
 
 
 @dataclass
@@ -269,6 +270,7 @@ class ValueClassView:
     predicates: list[tuple[str, str, str]] = field(default_factory=list)  # (method, alternatives literal, in words)
     unreachable: list[str] = field(default_factory=list)
     unreachable_reason: str = ""
+    setters: list[tuple[str, str, str, str]] = field(default_factory=list)  # (method, field, parameter, its annotation)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from ... import binding as bd
 from ... import conventions as conv
 from .. import EmitError, pascal
 from .calls import CallBuilder
-from .names import RESERVED_MEMBERS
+from .names import RESERVED_MEMBERS, camel_ident
 from .views import (CallView, ClassView, MemberKind, MemberView, ParamKind, Result, Unsupported, ResultClassView,
                     ResultFieldView, ResultHow, ValueClassView, ValueClassFieldView)
 
@@ -150,7 +150,9 @@ class Builder(CallBuilder):
                 bool(vc.json), docs.get(vc.json or ""), bool(vc.validate), docs.get(vc.validate or ""),
                 docs.get(vc.constructor), cb.doc, native.refs,
                 [(pascal(name), _predicate(alts), bd.predicate_text(alts), name) for name, alts in vc.predicates.items()],
-                list(vc.unreachable), vc.unreachable_reason))
+                list(vc.unreachable), vc.unreachable_reason,
+                [(pascal(name), name, f, camel_ident(param), next(x.dotnet.rstrip("?") for x in fields if x.name == f))
+                 for name, (f, param) in vc.setters.items()]))
         return views
 
     def _doc_refs(self, classes: list[ClassView]) -> None:

@@ -412,6 +412,7 @@ class ValueClassView:
     predicates: list[tuple[str, str, str, str]] = field(default_factory=list)  # (method, C# literal, in words, upstream name)
     unreachable: list[str] = field(default_factory=list)
     unreachable_reason: str = ""
+    setters: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # (method, upstream name, field, parameter, its type)
 
 
 @dataclass

@@ -661,6 +661,13 @@ namespace OpenVINO.GenAI
             }
         }
 
+        /// <summary>As upstream's <c>set_eos_token_id</c>: assigns <c>eos_token_id</c> as <see cref="Update"/> does.</summary>
+        /// <param name="tokenizerEosTokenId">The value.</param>
+        public void SetEosTokenId(long tokenizerEosTokenId)
+        {
+            Update("eos_token_id", tokenizerEosTokenId);
+        }
+
         /// <summary>As upstream's <c>is_greedy_decoding()</c>: whether do_sample == false and num_beams &lt;= 1.</summary>
         public bool IsGreedyDecoding()
         {

@@ -355,6 +355,10 @@ namespace GenAIInterop.Tests
             Check(config.IsGreedyDecoding() && !config.IsBeamSearch(), "greedy by default");
             Check(new GenerationConfig { NumBeams = 4 }.IsBeamSearch(), "beam search");
             Check(new GenerationConfig { NumAssistantTokens = 5, MaxNgramSize = 3 }.IsPromptLookup(), "prompt lookup");
+            var eos = new GenerationConfig { StopTokenIds = new long[] { 3 } };
+            eos.SetEosTokenId(7);  // as upstream's set_eos_token_id: a stop token too
+            Equal<long?>(7, eos.EosTokenId, "SetEosTokenId sets the end-of-sequence token");
+            Equal("3,7", string.Join(",", eos.StopTokenIds.OrderBy(x => x)), "SetEosTokenId adds it to the stop tokens");
             Equal(before, Live(), "no native object until a call takes it");
             string path = System.IO.Path.GetTempFileName();
             System.IO.File.WriteAllText(path, "{\"eos_token_id\": [2, 7], \"max_length\": 30, \"early_stopping\": \"never\", "
