@@ -251,7 +251,7 @@ def test_version_and_argument_checks_come_in_one_order(stub_program: Path, build
 # -- the process exits while another thread generates --
 
 EXIT_SOURCE = PROGRAMS / "Exit" / "ExitDuringGeneration.cs"
-EXIT_CASES = [(form, backend, how) for form in ("streamer", "stream", "plain") for backend in ("PA", "SDPA")
+EXIT_CASES = [(form, backend, how) for form in ("streamer", "stream", "plain", "plain-inside") for backend in ("PA", "SDPA")
               for how in ("return", "exit")] + [("exit-in-callback", backend, "exit") for backend in ("PA", "SDPA")] + [
               ("starts-during-exit", backend, how) for backend in ("PA", "SDPA") for how in ("return", "exit")]
 
@@ -283,6 +283,23 @@ def test_exit_while_another_thread_generates(exit_program: tuple[Path, dict[str,
         pytest.fail(f"the process did not exit within 60 s: {timeout.stdout!r} {timeout.stderr!r}")
     assert (proc.returncode, proc.stdout) == (3, "exiting\n"), proc.stderr[-3000:]
     assert "genai double" not in proc.stderr
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+@pytest.mark.parametrize("how", ["return", "exit"])
+def test_exit_that_gives_up_waiting_ends_the_process_without_the_librarys_clean_up(
+        exit_program: tuple[Path, dict[str, str]], tmp_path: Path, runtime: str, how: str) -> None:
+    # Issue 13 (1): a generation without a callback cannot be asked to stop, so the exit can only wait for it,
+    # at most RunningCall.ExitTimeout (10 s). Here it lasts 60 s (the double's test-only knob): the process must
+    # then end at once with the exit code asked for and say why, without the library's exit-time clean-up
+    # running under the call (the real library crashes there; the double aborts).
+    exe, env = exit_program
+    env = {**env, "GENAI_DOUBLE_PLAIN_GENERATE_MS": "60000"}
+    proc = dotnet.RUNNERS[runtime](exe, [str(tmp_path), "plain-inside", "PA", how], env, timeout=50)
+    assert (proc.returncode, proc.stdout) == (3, "exiting\n"), proc.stderr[-3000:]
+    assert "genai double" not in proc.stderr
+    assert "OpenVINO.Interop: 1 generation(s) still inside the native library 10 s after the process began to exit" \
+        in proc.stderr, proc.stderr[-3000:]
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)

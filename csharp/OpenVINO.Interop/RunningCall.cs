@@ -17,11 +17,13 @@ namespace OpenVINO.Interop
     /// running call is asked to end (its callback answers the error value without calling user code, and a
     /// stream's callback waiting for room is woken); the exit waits for them to return, at most
     /// <see cref="ExitTimeout"/>. A call that cannot return (the exit was called from inside its callback, or
-    /// its callback's user code goes on for more than a second, or the wait timed out) would leave the library
-    /// to clean up under it: the process then ends at once (<c>_exit</c>, after flushing the console) with the
-    /// exit code asked for, so ProcessExit handlers registered after this one do not run. On Mono that is also
-    /// how an exit during a call ends once the calls have returned: Mono's own shutdown was measured to hang
-    /// for good when the threads that ran them wait on monitors.
+    /// its callback's user code goes on for more than a second, or the wait timed out: a generation without a
+    /// callback cannot be asked to stop) would leave the library to clean up under it: the process then ends at
+    /// once (<c>_exit</c>, after flushing the console; a timed-out wait says so on stderr) with the exit code
+    /// asked for, so ProcessExit handlers registered after this one do not run. On Mono that is also
+    /// how an exit during a call ends once the calls have returned, and an exit while another thread that has
+    /// made such calls lives: Mono's own shutdown was measured to hang for good when the threads that ran
+    /// them wait on monitors.
     /// </summary>
     public sealed class RunningCall : IDisposable
     {
@@ -36,6 +38,9 @@ namespace OpenVINO.Interop
         private static readonly HashSet<RunningCall> Running = new HashSet<RunningCall>();
         private static readonly HashSet<Action> Stoppers = new HashSet<Action>();
         private static volatile bool exiting;
+        // Threads that have made such calls (dead ones dropped now and then): on Mono, an exit while another of
+        // them lives ends the process at once (see OnProcessExit).
+        private static readonly HashSet<Thread> Callers = new HashSet<Thread>();
         private static readonly CancellationTokenSource ExitSource = new CancellationTokenSource();
 
         private readonly Thread caller = Thread.CurrentThread;
@@ -112,16 +117,25 @@ namespace OpenVINO.Interop
         /// <summary>Registers a call about to start; refused once the process exits.</summary>
         public static RunningCall Enter(string function)
         {
+            // Refused without taking the lock first: on Mono a thread entering a monitor while the runtime shuts
+            // down was seen to deadlock that shutdown.
+            if (exiting) throw Refused(function);
             var call = new RunningCall();
             call.function = function;
             lock (Gate)
             {
-                if (exiting) throw new InvalidOperationException(function + " was not started: the process is exiting");
+                if (exiting) throw Refused(function);
                 Running.Add(call);
+                if (Callers.Add(call.caller) && Callers.Count > 64) Callers.RemoveWhere(thread => !thread.IsAlive);
             }
             call.outer = current;
             current = call;
             return call;
+        }
+
+        private static InvalidOperationException Refused(string function)
+        {
+            return new InvalidOperationException(function + " was not started: the process is exiting");
         }
 
         /// <summary>
@@ -268,6 +282,11 @@ namespace OpenVINO.Interop
             {
                 exiting = true;
                 active = Running.Count > 0 || Stoppers.Count > 0;
+                foreach (Thread caller in Callers)
+                {
+                    // Between two calls now, and maybe about to make the next one during Mono's shutdown.
+                    if (caller != Thread.CurrentThread && caller.IsAlive) active = true;
+                }
                 try
                 {
                     ExitSource.Cancel();
@@ -294,19 +313,25 @@ namespace OpenVINO.Interop
             DateTime start = DateTime.UtcNow;
             DateTime deadline = start + ExitTimeout;
             bool stuck;
+            int late = 0;  // calls still running when the wait gave up
             lock (Gate)
             {
                 while (true)
                 {
                     bool waiting = false;
                     stuck = false;
+                    late = 0;
                     foreach (RunningCall call in Running)
                     {
                         // A call this thread is inside, or whose callback has been running user code since
                         // before the exit (Environment.Exit called there: CoreCLR raises ProcessExit on
                         // another thread), cannot return before the process ends.
                         if (call.HeldBy(self) || (call.callbackThread != null && DateTime.UtcNow - start >= UserCodeGrace)) stuck = true;
-                        else waiting = true;
+                        else
+                        {
+                            waiting = true;
+                            late++;
+                        }
                     }
                     TimeSpan left = deadline - DateTime.UtcNow;
                     if (!waiting) break;
@@ -319,12 +344,34 @@ namespace OpenVINO.Interop
                 }
             }
             // Mono's own shutdown, which follows, was measured to hang for good when the threads that ran the
-            // calls wait on monitors (a stream's consumer and worker): after an exit during a call, end there too.
+            // calls wait on monitors (a stream's consumer and worker), and when a thread that makes calls in a
+            // loop entered a monitor just then (1 to 2 runs in 100 of ExitDuringGeneration plain ... exit): after
+            // an exit during a call, or while another thread that made calls lives, end there too.
             if (stuck || (active && Type.GetType("Mono.Runtime") != null))
             {
+                if (late > 0 && DateTime.UtcNow >= deadline)
+                {
+                    // Said, as the process ends differently than asked (no later ProcessExit handler runs).
+                    Warn(late.ToString(System.Globalization.CultureInfo.InvariantCulture) + " generation(s) still inside the native library "
+                         + ExitTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                         + " s after the process began to exit (a generation without a callback cannot be asked to stop): "
+                         + "the process ends now, without the library's exit-time clean-up, which would crash under them");
+                }
                 // The library's exit-time clean-up would run under a call that is still inside it (a crash)
                 // or the runtime would wait for it (a hang): end the process now, with the exit code asked for.
                 Terminate(Environment.ExitCode);
+            }
+        }
+
+        private static void Warn(string message)
+        {
+            try
+            {
+                Console.Error.WriteLine("OpenVINO.Interop: " + message);
+            }
+            catch (Exception)
+            {
+                // Nothing more to say.
             }
         }
 

@@ -16,9 +16,11 @@
  * (tests/double/MEASURED.md), that final call runs on the thread that called generate even
  * when the others ran on the worker, and a trailing broken UTF-8 sequence is dropped.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "double.h"
 
@@ -407,6 +409,19 @@ static void *stream_tokens(void *argument) {
     return NULL;
 }
 
+/* Test-only: GENAI_DOUBLE_PLAIN_GENERATE_MS=N makes a generate without a streamer last at least N ms
+ * (a long generation that cannot be told to stop, as on a real model; for the process-exit tests). */
+static void plain_generate_delay(void) {
+    const char *text = getenv("GENAI_DOUBLE_PLAIN_GENERATE_MS");
+    long ms = text ? strtol(text, NULL, 10) : 0;
+    if (ms <= 0) {
+        return;
+    }
+    struct timespec left = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+    }
+}
+
 ov_status_e run_generation(const generation_request *request, generation_outcome *outcome) {
     memset(outcome, 0, sizeof *outcome);
     if (!settings_valid(request->settings)) {
@@ -446,6 +461,8 @@ ov_status_e run_generation(const generation_request *request, generation_outcome
         answer_tokens = job.streamed_tokens;
         outcome->stopped = job.final_status == OV_GENAI_STREAMING_STATUS_STOP;
         outcome->cancelled = job.final_status == OV_GENAI_STREAMING_STATUS_CANCEL;
+    } else {
+        plain_generate_delay();
     }
     byte_buffer text = {0};
     bool ok = buffer_append(&text, "", 0);

@@ -3,6 +3,8 @@
 // the real library crashes there). Prints "exiting" and exits with 3.
 // Usage: ExitDuringGeneration.exe MODEL_PATH FORM BACKEND HOW
 //   FORM: streamer (Generate with a callback), stream (a Stream enumerated), plain (Generate without a callback),
+//         plain-inside (plain, but the exit waits until a probe generate on the pipeline is refused: the worker's
+//         call is surely running; with GENAI_DOUBLE_PLAIN_GENERATE_MS set it outlasts the exit's bounded wait),
 //         exit-in-callback (Environment.Exit called by the callback itself),
 //         starts-during-exit (the thread's first generation begins once the exit has begun: a ProcessExit handler
 //         of the program lets it start, and its callback, if it is ever called, holds the call until the handler
@@ -53,6 +55,10 @@ namespace GenAIInterop.RobustnessTests
                                 break;
                         }
                     }
+                    catch (GenAIException) when (form == "plain-inside")
+                    {
+                        // The main thread's probe held the pipeline just then: generate again.
+                    }
                     catch (Exception e)
                     {
                         Console.Error.WriteLine("worker: " + e.GetType().Name + ": " + e.Message);
@@ -68,9 +74,31 @@ namespace GenAIInterop.RobustnessTests
                 return 1;  // not reached: the callback exits
             }
             going.Wait(TimeSpan.FromSeconds(60));
+            if (form == "plain-inside") WaitUntilBusy(pipe);
             Console.WriteLine("exiting");
             if (how == "exit") Environment.Exit(3);
             return 3;
+        }
+
+        // Returns once a generate on the pipeline fails at once because another one runs (the double refuses a
+        // second generate on a busy pipeline; a probe with a callback is never slowed down by the double).
+        private static void WaitUntilBusy(LLMPipeline pipe)
+        {
+            var probe = new GenerationConfig { MaxNewTokens = 1 };
+            DateTime until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (DateTime.UtcNow < until)
+            {
+                try
+                {
+                    pipe.Generate("Hello", probe, chunk => StreamingStatus.Running);
+                }
+                catch (GenAIException)
+                {
+                    return;
+                }
+                Thread.Sleep(1);
+            }
+            Console.Error.WriteLine("the worker's generation never held the pipeline");
         }
 
         // The pipeline exists (the binding is in use) but no generation has run yet when the exit begins.
