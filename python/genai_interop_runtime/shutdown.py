@@ -5,7 +5,10 @@ running call still uses (measured with the real GenAI library: SIGSEGV, or SIGAB
 the thread the library calls back on). So at exit the calls that take callbacks (the generations,
 run through `handles.Prepared`) are told to stop, at their next callback, and waited for, for at
 most `WAIT_SECONDS`; a call with no callback (a generate without a streamer) can only be waited
-for. Once exit has begun, no new such call starts.
+for. Once exit has begun, no new such call starts. If the wait gives up, the process ends at once
+(`os._exit`, after flushing stdout and stderr) with status 1 and says why on stderr: letting the exit
+go on would run the library's clean-up under the running call (a crash). Python gives an exit hook
+no way to read the status the program asked for, hence 1: the exit was not the clean one asked for.
 
 The hook is an `atexit` one: it runs after Python has waited for non-daemon threads (whose calls
 end normally) and before anything is torn down, so what is left are daemon threads and the
@@ -14,6 +17,7 @@ library's own.
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 import threading
 import time
@@ -72,8 +76,19 @@ def _at_exit() -> None:
         left = STATE.running
     if left:
         print(f"genai_interop_runtime: {left} native call(s) still running {WAIT_SECONDS:g} s after exit began "
-              "(a call without a callback cannot be told to stop); the process may crash as the library unloads",
-              file=sys.stderr)
+              "(a call without a callback cannot be told to stop): the process ends now with status 1, without "
+              "the library's exit-time clean-up, which would crash under them", file=sys.stderr)
+        _end_now(1)
+
+
+def _end_now(status: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:  # noqa: BLE001 - ending anyway; nothing more to say
+            pass
+    os._exit(status)
 
 
 atexit.register(_at_exit)
