@@ -176,6 +176,9 @@ class Call:
     # ([conventions.calls] single) Python also takes one item of an array parameter under another keyword
     # (upstream's `image=` beside `images=`): C parameter -> that keyword. The array wins when both are given.
     singles: dict[str, str] = field(default_factory=dict)
+    # ([conventions.calls] upstream_only) Python parameters of upstream's that the C API cannot carry: name ->
+    # why. Accepted when empty (None, "", []), so upstream's calls that leave them empty run; refused otherwise.
+    upstream_only: dict[str, str] = field(default_factory=dict)
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -685,10 +688,11 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
     return Call(fn.name, params, info.status_enum, Variadic(info.variadic) if info.variadic else None,
                 fn.since, absent_status, fields if isinstance(fields, str) else None, shape.get("batch") is True,
                 (text_result["field"], text_result["equals"]) if isinstance(text_result, dict) and _is_text_result(text_result)
-                else None, dict(shape["single"]) if isinstance(shape.get("single"), dict) else {})
+                else None, dict(shape["single"]) if isinstance(shape.get("single"), dict) else {},
+                dict(shape["upstream_only"]) if isinstance(shape.get("upstream_only"), dict) else {})
 
 
-_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single"}
+_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single", "upstream_only"}
 
 
 def _is_text_result(shape: object) -> bool:
@@ -723,6 +727,13 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
             problems.append(f"{where}: single must map array parameters to snake_case keywords, found {single!r}")
         elif set(single) - arrays:
             problems.append(f"{where}: single names no array parameter of it: {sorted(set(single) - arrays)}")
+        upstream_only = shape.get("upstream_only", {})
+        shown = {rename.get(p, p) for p in params} if isinstance(rename, dict) else params
+        if not isinstance(upstream_only, dict) or not all(
+                isinstance(k, str) and k.isidentifier() and k.islower() and k not in shown and isinstance(v, str) and v
+                for k, v in upstream_only.items()):
+            problems.append(f"{where}: upstream_only must map new snake_case parameter names to the reason the C API "
+                            f"cannot carry them, found {upstream_only!r}")
         if "text_result" in shape:
             if not _is_text_result(shape["text_result"]):
                 problems.append(f"{where}: text_result must be {{ field = \"<config field>\", equals = <value> }}, "

@@ -225,6 +225,7 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
                 params.append("properties")  # the trailing key/value list, one mapping in every language
             if mem.call is not None:
                 params += list(mem.call.singles.values())  # Python's one-item keyword (`image=`)
+                params += list(mem.call.upstream_only)  # upstream's parameters the C API cannot carry
             keys = member_keys(mem)
             members[keys[0]] = params
             for k in keys[1:]:

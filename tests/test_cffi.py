@@ -736,6 +736,28 @@ def test_calling_a_pipeline_is_generate(native: g.Native, model_dir: Path) -> No
         assert isinstance(pipe(["Hello"], config()), g.DecodedResults)
 
 
+def test_upstream_parameters_the_c_api_cannot_carry_run_when_empty(native: g.Native, model_dir: Path) -> None:
+    # [conventions.calls] upstream_only: an upstream call leaving them empty runs; a value says why it cannot
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        pipe.start_chat("")
+        pipe.finish_chat()
+        pipe.start_chat(system_message=None)
+        pipe.finish_chat()
+        with pytest.raises(NotImplementedError, match=r"^LLMPipeline.start_chat: system_message is not supported: "
+                                                      r"the C API's start_chat takes no system message"):
+            pipe.start_chat("You are terse.")
+    with g.VLMPipeline(model_dir, "CPU") as vlm:
+        assert str(vlm.generate("Describe", [], config(), videos=[])) == str(vlm.generate("Describe", [], config()))
+        with pytest.raises(NotImplementedError, match="^VLMPipeline.generate: videos is not supported"):
+            vlm.generate("Describe", videos=[object()], max_new_tokens=4)
+        with pytest.raises(NotImplementedError, match="^VLMPipeline.stream: videos is not supported"):
+            vlm.stream("Describe", videos=[object()], max_new_tokens=4)
+    with g.WhisperPipeline(model_dir, "CPU") as whisper:
+        whisper.generate([0.0] * 1600, None, None)
+        with pytest.raises(NotImplementedError, match="^WhisperPipeline.generate: streamer is not supported"):
+            whisper.generate([0.0] * 1600, streamer=print)
+
+
 def test_whisper(native: g.Native, model_dir: Path) -> None:
     samples = [((i * 37) % 200 - 100) / 100 for i in range(16000)]
     with g.WhisperPipeline(model_dir, "CPU") as pipe:

@@ -630,3 +630,11 @@ def test_a_text_result_typo_is_reported(genai: conv.Conventions, shape: dict, me
     with pytest.raises(bd.BindingError) as exc:
         bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))
     assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("shape", [{"upstream_only": {"config": "clashes with a parameter"}},
+                                   {"upstream_only": {"videos": ""}}, {"single": {"config": "cfg"}}])
+def test_an_upstream_only_or_single_typo_is_reported(genai: conv.Conventions, shape: dict) -> None:
+    calls = {**genai.library.conventions.calls, "ov_genai_whisper_pipeline_generate": shape}
+    with pytest.raises(bd.BindingError, match="ov_genai_whisper_pipeline_generate: (upstream_only must|single names no array parameter)"):
+        bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))

@@ -73,15 +73,11 @@ PARAMS_NOT_IN_C_API: dict[tuple[str, str], dict[str, str]] = {
                                                _PATH_ONLY),
     ("VLMPipeline", "__init__"): dict.fromkeys(("models", "config_dir_path", "tokenizer", "generation_config"),
                                                _PATH_ONLY),
-    ("LLMPipeline", "start_chat"): {"system_message": "the C API's start_chat takes no system message "
-                                                      "(a ChatHistory can start with one)"},
-    ("VLMPipeline", "start_chat"): {"system_message": "the C API's start_chat takes no system message "
-                                                      "(a ChatHistory can start with one)"},
+    # (start_chat's system_message, VLM videos and a Whisper streamer are parameters of ours that accept only
+    # empty values: genai.toml [conventions.calls] upstream_only, with their reasons; tests/test_cffi.py)
     ("VLMPipeline", "generate"): {
-        "videos": "the C API's VLM generate takes images only",
         "history": "ours takes a ChatHistory as its first argument, named `prompt` in every form; upstream names "
                    "it `history` in its ChatHistory overloads, so only a call passing it by keyword differs"},
-    ("WhisperPipeline", "generate"): {"streamer": "the C API's Whisper generate takes no streamer"},
     ("StreamerBase", "write"): {"token": "the C API streams decoded text: our write(text) gets a str where "
                                          "upstream's write(token) gets token ids"},
 }

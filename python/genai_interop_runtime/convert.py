@@ -510,3 +510,11 @@ def one_item(values: object, item: object) -> object:
     if values is None and item is not None:
         return [item]
     return values
+
+
+def upstream_only(owner: object, method: str, value: object, name: str, why: str) -> None:
+    """A parameter upstream's API has and the C API cannot carry: fine when left empty (None, "", an empty
+    sequence), so upstream's calls that do not use it run; NotImplementedError with the reason otherwise."""
+    if value is None or (isinstance(value, (str, bytes, list, tuple, dict)) and not value):
+        return
+    raise NotImplementedError(f"{type(owner).__name__}.{method}: {name} is not supported: {why}")

@@ -1485,12 +1485,18 @@ class LLMPipeline(_rh.Handle):
         return _rh.Prepared(keep, run)
 
 
-    def start_chat(self) -> None:
+    def start_chat(self, system_message: Any = None) -> None:
         """Starts a chat: from now on the pipeline keeps the conversation itself, applies the chat template to
         it and reuses its cached state between `generate` calls, which then take only the new user message.
 
+        Args:
+            system_message: Python, as in `openvino_genai`: only an empty one is accepted (the C API's chat takes no system
+                message; start a `ChatHistory` or `ChatSession` with one instead); another raises
+                NotImplementedError.
+
         C API: `ov_genai_llm_pipeline_start_chat`.
         """
+        _rt.upstream_only(self, 'start_chat', system_message, 'system_message', "the C API's start_chat takes no system message; a ChatHistory (or ChatSession) can start with one")
         n = self._native
         keep = _rh.Keep()
         try:
@@ -1933,7 +1939,7 @@ class VLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, *, image: Optional[Any] = None, **config_fields: Any) -> VLMDecodedResults:
+    def generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, videos: Any = None, *, image: Optional[Any] = None, **config_fields: Any) -> VLMDecodedResults:
         """Generates an answer to `prompt` about the given images (none is fine: the model then answers from
         text alone). In a chat (`start_chat`), images sent once stay part of the conversation.
         Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
@@ -1948,6 +1954,8 @@ class VLMPipeline(_rh.Handle):
             image: Python: one image, the same as `images` holding only it (a keyword, as in `openvino_genai`).
                 When `images` is given too, `images` is used and this one is not (what the official package
                 does).
+            videos: Python, as in `openvino_genai`: only None or an empty list is accepted (the C API's VLM generate
+                takes images only); videos raise NotImplementedError.
 
         Returns:
             The generated text with its score and the performance metrics of the call.
@@ -1955,6 +1963,7 @@ class VLMPipeline(_rh.Handle):
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
+        _rt.upstream_only(self, 'generate', videos, 'videos', "the C API's VLM generate takes images only")
         images = _rt.one_item(images, image)
         return self._pick_generate(prompt, images, generation_config, streamer, config_fields)()
 
@@ -1963,7 +1972,7 @@ class VLMPipeline(_rh.Handle):
             return self._prepare_generate_with_history(prompt, images, generation_config, streamer, config_fields=config_fields)
         return self._prepare_generate(prompt, images, generation_config, streamer, config_fields=config_fields)
 
-    def stream(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, *, image: Optional[Any] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
+    def stream(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, videos: Any = None, *, image: Optional[Any] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
         """The iterator form of `generate`: nothing runs until iteration starts; leaving the loop early stops
         it.
         Use it as `for chunk in obj.stream(...)`; nothing runs before the first chunk is asked for; see
@@ -1977,10 +1986,13 @@ class VLMPipeline(_rh.Handle):
             image: Python: one image, the same as `images` holding only it (a keyword, as in `openvino_genai`).
                 When `images` is given too, `images` is used and this one is not (what the official package
                 does).
+            videos: Python, as in `openvino_genai`: only None or an empty list is accepted (the C API's VLM generate
+                takes images only); videos raise NotImplementedError.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
+        _rt.upstream_only(self, 'stream', videos, 'videos', "the C API's VLM generate takes images only")
         images = _rt.one_item(images, image)
         stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._pick_generate(prompt, images, generation_config, stream.callback, config_fields=config_fields))
@@ -2015,12 +2027,18 @@ class VLMPipeline(_rh.Handle):
         return _rh.Prepared(keep, run)
 
 
-    def start_chat(self) -> None:
+    def start_chat(self, system_message: Any = None) -> None:
         """Starts a chat: the pipeline keeps the conversation (text and images) between `generate` calls.
+
+        Args:
+            system_message: Python, as in `openvino_genai`: only an empty one is accepted (the C API's chat takes no system
+                message; start a `ChatHistory` or `ChatSession` with one instead); another raises
+                NotImplementedError.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_pipeline_start_chat`.
         """
+        _rt.upstream_only(self, 'start_chat', system_message, 'system_message', "the C API's start_chat takes no system message; a ChatHistory (or ChatSession) can start with one")
         n = self._native
         n.require('ov_genai_vlm_pipeline_start_chat')
         keep = _rh.Keep()
@@ -3060,13 +3078,15 @@ class WhisperPipeline(_rh.Handle):
         finally:
             keep.release()
 
-    def generate(self, raw_speech_input: Iterable[float], generation_config: Optional[WhisperGenerationConfig] = None, **config_fields: Any) -> WhisperDecodedResults:
+    def generate(self, raw_speech_input: Iterable[float], generation_config: Optional[WhisperGenerationConfig] = None, streamer: Any = None, **config_fields: Any) -> WhisperDecodedResults:
         """Transcribes (or translates, see `WhisperGenerationConfig.task`) the audio. Audio longer than 30
         seconds is processed in 30-second windows.
 
         Args:
             raw_speech_input: The audio: mono samples at 16 kHz as floats in [-1, 1].
             generation_config: Recognition settings for this call; None uses the pipeline's own.
+            streamer: Python, as in `openvino_genai`: only None is accepted (the C API's Whisper generate streams
+                nothing); a streamer raises NotImplementedError.
 
         Returns:
             The text, its score, the timestamped chunks when asked for, and the performance metrics.
@@ -3074,6 +3094,7 @@ class WhisperPipeline(_rh.Handle):
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_pipeline_generate`.
         """
+        _rt.upstream_only(self, 'generate', streamer, 'streamer', "the C API's Whisper generate takes no streamer (the text comes with the results)")
         n = self._native
         n.require('ov_genai_whisper_pipeline_generate')
         keep = _rh.Keep()

@@ -128,7 +128,7 @@ class Builder(CallBuilder):
             key = p.name if p is not view.variadic_param and p.name in mem.doc.params else key  # a shown name
             if key in mem.doc.params:
                 view.param_docs[p.name] = mem.doc.params[key]
-        for _, one in view.singles:
+        for one in [one for _, one in view.singles] + [name for name, _ in view.upstream_only]:
             if one in mem.doc.params:
                 view.param_docs[one] = mem.doc.params[one]
 

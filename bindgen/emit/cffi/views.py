@@ -202,6 +202,7 @@ class FunctionView:
     text_result: Optional[tuple[str, Any]] = None  # (config field, value): a str input returns the text then
     singles: list[tuple[str, str]] = field(default_factory=list)  # (array param, keyword taking one item of it)
     aliases: list[str] = field(default_factory=list)  # more names of the public method ([python] aliases)
+    upstream_only: list[tuple[str, str]] = field(default_factory=list)  # (upstream's parameter, why the C API has none)
 
 
 @dataclass
@@ -380,7 +381,7 @@ def without_fields(f: FunctionView) -> FunctionView:
     """A copy of `f` whose signature has no **config_fields (its _prepare_ form takes them as a mapping)."""
     from dataclasses import replace
 
-    return replace(f, fields=None, singles=[])
+    return replace(f, fields=None, singles=[], upstream_only=[])
 
 
 def joined(f: FunctionView) -> FunctionView:
