@@ -6,6 +6,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -16,6 +17,23 @@ sys.path.insert(0, str(REPO / "tests"))  # tests/support as `support`
 # too, so a venv set up before they were part of the install still runs the tests (test_packaging.py
 # checks the install itself, in a subprocess without this).
 sys.path.insert(1, str(REPO / "python"))
+
+
+# The shim points this variable at the tokenizers library already in the process when it loads next to
+# the official package (genai_interop_runtime.loader), and the setting stays for the process. Restored
+# after every test so one test's in-process use doesn't decide what a later test's child process finds.
+PROCESS_WIDE_VARIABLES = ("OPENVINO_TOKENIZERS_PATH_GENAI",)
+
+
+@pytest.fixture(autouse=True)
+def _restore_process_wide_variables() -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in PROCESS_WIDE_VARIABLES}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
