@@ -6,7 +6,8 @@ VLM job: {"model", "properties", "config": GenerationConfig attributes, "images"
 [H, W, 3] or [1, H, W, 3], "seed": n}}, "conversations": [{"chat": bool, "turns": [{"prompt",
 "images": [names], "stop_after": k}]}]}; a turn may give "history" (a list of {"role", "content"}
 messages: a ChatHistory, cffi only besides the reference) instead of "prompt". Images are uint8 pixels from numpy's default_rng(seed), the
-same bytes in every process. A turn with stop_after k answers STOP from its k-th chunk on.
+same bytes in every process. A turn with stop_after k answers STOP from its k-th chunk on, after
+sleeping "stop_delay" seconds when the turn gives it (the reference and cffi only).
 Result: per conversation, per turn {"text", "chunks", "num_generated_tokens", "num_input_tokens"}.
 
 Whisper job: {"model", "properties", "audios": {name: {"seconds", "seed"}}, "runs": [{"audio",
@@ -32,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 
 # Shared by every child: deterministic inputs from the job.
 _INPUTS = r"""
+import time
 import numpy as np
 
 def make_images(job):
@@ -68,7 +70,10 @@ if job["kind"] == "vlm":
             chunks, stop_after = [], turn.get("stop_after", 0)
             def streamer(text):
                 chunks.append(text)
-                return og.StreamingStatus.STOP if stop_after and len(chunks) >= stop_after else og.StreamingStatus.RUNNING
+                if stop_after and len(chunks) >= stop_after:
+                    time.sleep(turn.get("stop_delay", 0))
+                    return og.StreamingStatus.STOP
+                return og.StreamingStatus.RUNNING
             inputs = og.ChatHistory(turn["history"]) if "history" in turn else turn["prompt"]
             result = pipe.generate(inputs, images=[images[n] for n in turn["images"]],
                                    generation_config=config, streamer=streamer)
@@ -266,7 +271,10 @@ if job["kind"] == "vlm":
                 chunks, stop_after = [], turn.get("stop_after", 0)
                 def on_chunk(text):
                     chunks.append(text)
-                    return g.StreamingStatus.STOP if stop_after and len(chunks) >= stop_after else g.StreamingStatus.RUNNING
+                    if stop_after and len(chunks) >= stop_after:
+                        time.sleep(turn.get("stop_delay", 0))
+                        return g.StreamingStatus.STOP
+                    return g.StreamingStatus.RUNNING
                 rgbs = [images[n] for n in turn["images"]]
                 if "history" in turn:
                     history = g.ChatHistory(turn["history"])
