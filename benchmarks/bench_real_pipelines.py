@@ -6,19 +6,25 @@ For LLM (the tiny GGUF of tests/support/tiny_model.py), VLM (tiny Qwen2-VL, one 
 Whisper, 3 s of audio; the C API has no Whisper streamer, so it transcribes) it starts one process per
 leg -- C (benchmarks/legs/bench_leg.c), C# on Mono and on CoreCLR (benchmarks/legs/BenchLeg.cs), cffi
 and the official Python package (benchmarks/legs/bench_leg.py) -- each loading the pipeline once, then
-runs the same generation in all of them in interleaved rounds (the order rotates every round), and
-prints the median generated tokens per second of each leg and its ratio to C. LLM and VLM stream
-every chunk to a callback. Figures, not a test: the machine's other load moves them by a few percent.
+runs the same generation in all of them in interleaved rounds (the order rotates every round). LLM and
+VLM stream every chunk to a callback. Per leg it prints the median generated tokens per second and their
+range, the median of each round's ratio to that round's C run with a distribution-free 95% confidence
+interval of that median, and a verdict on the goal "within 1% of C": within 1% when the whole interval
+is at or above 0.99, slower when it is all below, cannot tell otherwise. Per kind it prints how busy the
+machine was meanwhile (/proc/stat: cores busy on average, the benchmark's own share and everything else's)
+and the load average, since other work on the machine moves the figures. Figures, not a test.
 """
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -79,14 +85,64 @@ def leg_commands(install: real_genai.GenAIInstall, c_leg: Path, csharp: tuple[Pa
     }
 
 
-def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[str], rounds: int) -> dict[str, list[float]]:
-    """tokens/s of each run, per leg; one warm-up run each first (not counted)."""
+class Load:
+    """How busy the machine was while a stretch of measuring ran: CPU time of the whole machine
+    (/proc/stat) and of the benchmark's own processes (this one and its legs, /proc/PID/stat), in cores."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
+        self.loadavg_start = _loadavg()
+        self.start = (time.monotonic(), _machine_busy(), self._own())
+
+    def _own(self) -> float:
+        return sum(_process_cpu(pid) for pid in [os.getpid(), *self.pids])
+
+    def stop(self) -> dict[str, float]:
+        wall = time.monotonic() - self.start[0]
+        busy = _machine_busy() - self.start[1]
+        own = self._own() - self.start[2]
+        return {"seconds": wall, "busy": busy / wall, "own": own / wall, "others": max(0.0, (busy - own) / wall),
+                "loadavg_start": self.loadavg_start, "loadavg_end": _loadavg()}
+
+
+def _loadavg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return float("nan")
+
+
+def _machine_busy() -> float:
+    """CPU seconds all cores spent not idle since boot (nan where /proc/stat is missing)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except OSError:
+        return float("nan")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[str], rounds: int
+            ) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """tokens/s of each run, per leg (index i of every list is round i), and the machine's load while
+    the measured rounds ran; one warm-up run each first (not counted)."""
     processes = {leg: subprocess.Popen([*command, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
                  for leg, (command, env) in commands.items()}
     rates: dict[str, list[float]] = {leg: [] for leg in processes}
+    load = None
     try:
         order = list(processes)
         for round_ in range(rounds + 1):
+            if round_ == 1:
+                load = Load([process.pid for process in processes.values()])
             for leg in order[round_ % len(order):] + order[:round_ % len(order)]:
                 process = processes[leg]
                 assert process.stdin is not None and process.stdout is not None
@@ -98,19 +154,47 @@ def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[st
                 tokens, seconds = line.split()
                 if round_ > 0:
                     rates[leg].append(int(tokens) / float(seconds))
+        assert load is not None
+        figures = load.stop()
     finally:
         for process in processes.values():
             if process.stdin:
                 process.stdin.close()
         for process in processes.values():
             process.wait(timeout=120)
-    return rates
+    return rates, figures
+
+
+def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
+    """A distribution-free confidence interval of the median: the k-th smallest and k-th largest values,
+    k the largest rank with P(Binomial(n, 1/2) < k) <= (1 - confidence) / 2 (the whole range when n is small)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    k, below = 0, 0.0
+    while k < n // 2:
+        below_next = below + math.comb(n, k) / 2 ** n
+        if below_next > (1 - confidence) / 2:
+            break
+        below, k = below_next, k + 1
+    k = max(k, 1)
+    return ordered[k - 1], ordered[n - k]
+
+
+GOAL = 0.99  # within 1% of C
+
+
+def verdict(low: float, high: float) -> str:
+    if low >= GOAL:
+        return "within 1%"
+    if high < GOAL:
+        return "slower"
+    return "cannot tell"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=8, help="measured runs per leg and kind (after one warm-up)")
-    parser.add_argument("--tokens", type=int, default=128, help="max_new_tokens for LLM and VLM")
+    parser.add_argument("--rounds", type=int, default=30, help="measured runs per leg and kind (after one warm-up)")
+    parser.add_argument("--tokens", type=int, default=512, help="max_new_tokens for LLM and VLM")
     args = parser.parse_args()
     try:
         install = real_genai.find_install()
@@ -131,14 +215,23 @@ def main() -> int:
                     str(IMAGE_SHAPE[0]), str(IMAGE_SHAPE[1])],
             "Whisper": ["whisper", str(tiny_speech_vision.tiny_model_dir("tiny_whisper")), str(args.tokens), str(audio)],
         }
-        print(f"median generated tokens/s over {args.rounds} interleaved runs (after one warm-up), ratio to C")
+        print(f"{args.rounds} interleaved rounds (order rotating, one warm-up run first), {args.tokens} new tokens per run"
+              f" (LLM, VLM); {os.cpu_count()} cores")
+        print("tokens/s: median and range of the runs; vs C: median of each round's ratio to that round's C run,"
+              " with its 95% confidence interval; verdict on 'within 1% of C'")
         for kind, leg_args in kinds.items():
-            rates = measure(commands, leg_args, args.rounds)
-            base = statistics.median(rates["c"])
-            print(f"\n{kind}\n| binding | tokens/s | vs C |\n| --- | ---: | ---: |")
+            rates, load = measure(commands, leg_args, args.rounds)
+            print(f"\n{kind}\n| binding | tokens/s | min-max | vs C | 95% CI | verdict |\n"
+                  "| --- | ---: | ---: | ---: | ---: | --- |")
             for leg in LEGS:
-                median = statistics.median(rates[leg])
-                print(f"| {leg} | {median:.0f} | {median / base:.3f} |")
+                ratios = [rate / c for rate, c in zip(rates[leg], rates["c"])]
+                low, high = median_interval(ratios)
+                judged = "(reference)" if leg == "c" else verdict(low, high)
+                print(f"| {leg} | {statistics.median(rates[leg]):.0f} | {min(rates[leg]):.0f}-{max(rates[leg]):.0f} | "
+                      f"{statistics.median(ratios):.3f} | {low:.3f}-{high:.3f} | {judged} |")
+            print(f"load: {load['seconds']:.0f} s measured; machine busy {load['busy']:.2f} cores on average, this benchmark"
+                  f" {load['own']:.2f}, everything else {load['others']:.2f}; load average {load['loadavg_start']:.2f}"
+                  f" at the start, {load['loadavg_end']:.2f} at the end")
     return 0
 
 
