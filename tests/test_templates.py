@@ -168,7 +168,12 @@ def test_package_versions_follow_the_newest_snapshot():
 def test_files_shared_with_the_samples_are_kept_once_and_staged_from_them(tmp_path):
     entries = STAGER.sample_files()
     assert {(e["template"], e["path"]) for e in entries} == {
-        ("genai-benchmark", "BenchmarkGenAI.cs"), ("genai-vlm", "ImageFile.cs"), ("genai-whisper", "WavFile.cs")}
+        ("genai-benchmark", "BenchmarkGenAI.cs"),
+        ("genai-vlm", "VisualLanguageChat.cs"), ("genai-vlm", "ImageFile.cs"), ("genai-vlm", "SampleOptions.cs"),
+        ("genai-whisper", "WhisperSpeechRecognition.cs"), ("genai-whisper", "WavFile.cs"), ("genai-whisper", "SampleOptions.cs")}
+    # The VLM, Whisper and benchmark apps are their samples: no C# file of their own.
+    for name in ("genai-benchmark", "genai-vlm", "genai-whisper"):
+        assert not list((PACK / "content" / name).rglob("*.cs")), name
     for entry in entries:
         # One copy in git: the sample's. The staged template holds it with only the namespace changed.
         assert not (PACK / "content" / entry["template"] / entry["path"]).exists()
@@ -382,12 +387,14 @@ def test_whisper_app_prints_what_the_sample_prints(genai_dll, build_dir, tmp_pat
     lines = ours.stdout.splitlines()
     assert len(lines) >= 2 and lines[1].startswith("timestamps: [0.00, "), ours.stdout
     bad = run(app, [str(model), str(tmp_path / "speech.mp3")], env=env)
-    assert bad.returncode == 1 and bad.stderr.startswith("error: "), bad.stderr
+    assert bad.returncode == 1 and bad.stderr.startswith("Error: "), bad.stderr
     (tmp_path / "not.wav").write_bytes(b"ID3 not a wave")
     bad = run(app, [str(model), str(tmp_path / "not.wav")], env=env)
     assert bad.returncode == 1 and "not a RIFF/WAVE file" in bad.stderr, bad.stderr
     usage = run(app, [str(model)], env=env)
-    assert usage.returncode == 2 and "usage: DoubleWhisper MODEL_DIR WAV_FILE [DEVICE]" in usage.stderr
+    assert usage.returncode == 2 and "usage: DoubleWhisper MODEL_DIR WAV_FILE [DEVICE]" in usage.stderr, usage.stderr
+    bad = run(app, [str(model), str(wav), "--max-new-tokens", "many"], env=env)
+    assert bad.returncode == 2 and "--max-new-tokens takes a whole number, not many" in bad.stderr, bad.stderr
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
@@ -436,6 +443,6 @@ def test_vlm_app_prints_what_the_sample_prints(genai_and_core, build_dir, core_n
     assert outputs[0] != outputs[1], "the double answers after the pixels: the image did not arrive"
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     bad = run(app, [str(model), str(tmp_path / "image.png")], env=env, input=questions)
-    assert bad.returncode == 1 and bad.stderr.startswith("error: ") and "PPM" in bad.stderr, bad.stderr
+    assert bad.returncode == 1 and bad.stderr.startswith("Error: ") and "PPM" in bad.stderr, bad.stderr
     usage = run(app, [str(model)], env=env)
-    assert usage.returncode == 2 and "usage: DoubleVisualChat MODEL_DIR IMAGE_OR_FOLDER [DEVICE]" in usage.stderr
+    assert usage.returncode == 2 and "usage: DoubleVisualChat MODEL_DIR IMAGE_OR_FOLDER [DEVICE]" in usage.stderr, usage.stderr

@@ -12,6 +12,17 @@ namespace OpenVINO.GenAI.Samples
         public readonly List<KeyValuePair<string, string>> Properties = new List<KeyValuePair<string, string>>();
         public readonly List<string> Positional = new List<string>();
 
+        /// <summary>The running program's name (its assembly's), for usage lines: a sample's name, or the project's
+        /// name when the sample is a `dotnet new` template's program.</summary>
+        public static string ProgramName
+        {
+            get
+            {
+                var entry = System.Reflection.Assembly.GetEntryAssembly();
+                return entry == null ? "program" : entry.GetName().Name;
+            }
+        }
+
         public static SampleOptions Parse(string[] args, int positional, string usage)
         {
             var options = new SampleOptions();
@@ -20,7 +31,10 @@ namespace OpenVINO.GenAI.Samples
                 string arg = args[i];
                 if (arg == "--max-new-tokens" && i + 1 < args.Length)
                 {
-                    options.MaxNewTokens = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    int count;
+                    if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count))
+                        throw new ArgumentException("--max-new-tokens takes a whole number, not " + args[i] + "\nusage: " + usage);
+                    options.MaxNewTokens = count;
                 }
                 else if (arg == "--property" && i + 1 < args.Length && args[i + 1].Contains("="))
                 {

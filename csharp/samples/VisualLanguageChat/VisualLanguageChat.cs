@@ -1,9 +1,12 @@
-// A chat about an image, as upstream's C sample visual_language_chat does: questions from standard
-// input, one per line; the image (or every image in a folder) goes with the first question; each answer
-// is streamed; the chat is kept in a ChatHistory.
+// A chat about an image with a local visual language model, as upstream's C sample visual_language_chat
+// does: questions from standard input, one per line; the image (or every image in a folder) goes with the
+// first question; each answer is streamed; the chat is kept in a ChatHistory.
 //   VisualLanguageChat MODEL_DIR IMAGE_OR_FOLDER [DEVICE] [--property KEY=VALUE]...
-// Images: binary PPM (P6) and uncompressed BMP (24/32 bits); other files (PNG, JPEG, ...) are refused with a
-// message naming their format (ImageFile.cs says why there is no decoder here).
+//   (made with `dotnet new genai-vlm`: dotnet run -- MODEL_DIR IMAGE_OR_FOLDER [DEVICE] [--property KEY=VALUE]...)
+// MODEL_DIR is an OpenVINO VLM model folder (e.g. Qwen2-VL exported with optimum-cli). Images: binary PPM
+// (P6) and uncompressed BMP (24/32 bits); other files (PNG, JPEG, ...) are refused with a message naming
+// their format (ImageFile.cs says why there is no decoder here, and is where to add one). The images go to
+// the pipeline as OpenVINO.Core tensors (u8, [1, H, W, 3]).
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -11,6 +14,7 @@ using System.Linq;
 using System.Text;
 using Ov = OpenVINO.Core;
 using OpenVINO.GenAI;
+using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI.Samples
 {
@@ -21,7 +25,7 @@ namespace OpenVINO.GenAI.Samples
             SampleOptions options;
             try
             {
-                options = SampleOptions.Parse(args, 2, "VisualLanguageChat MODEL_DIR IMAGE_OR_FOLDER [DEVICE] [--property KEY=VALUE]...");
+                options = SampleOptions.Parse(args, 2, SampleOptions.ProgramName + " MODEL_DIR IMAGE_OR_FOLDER [DEVICE] [--property KEY=VALUE]...");
             }
             catch (ArgumentException e)
             {
@@ -76,7 +80,18 @@ namespace OpenVINO.GenAI.Samples
                     }
                 }
             }
+            catch (LibraryVersionException e)
+            {
+                // The installed OpenVINO GenAI is older than this program needs.
+                Console.Error.WriteLine("Error: " + e.Message);
+                return 1;
+            }
             catch (GenAIException e)
+            {
+                Console.Error.WriteLine("Error: " + e.Message);
+                return 1;
+            }
+            catch (Ov.OpenVINOException e)
             {
                 Console.Error.WriteLine("Error: " + e.Message);
                 return 1;

@@ -1,13 +1,17 @@
-// Speech recognition, as upstream's C sample whisper_speech_recognition_c does: transcribes a WAV file
-// with timestamps and prints the text, then one line per chunk.
+// Speech recognition with a local Whisper model, as upstream's C sample whisper_speech_recognition_c does:
+// transcribes a WAV file with timestamps and prints the text, then one line per chunk
+// ("timestamps: [start, end] text: ...").
 //   WhisperSpeechRecognition MODEL_DIR WAV_FILE [DEVICE] [--property KEY=VALUE]...
-// 16-bit integer or 32-bit float WAV, any number of channels (averaged); another rate than 16 kHz is
-// resampled linearly. Anything else is refused with a message saying what.
+//   (made with `dotnet new genai-whisper`: dotnet run -- MODEL_DIR WAV_FILE [DEVICE] [--property KEY=VALUE]...)
+// MODEL_DIR is an OpenVINO Whisper model folder (e.g. exported with optimum-cli). The WAV file holds 16-bit
+// integer or 32-bit float samples, any number of channels (averaged); another rate than 16 kHz is resampled
+// linearly. Anything else is refused with a message saying what.
 using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
 using OpenVINO.GenAI;
+using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI.Samples
 {
@@ -18,7 +22,7 @@ namespace OpenVINO.GenAI.Samples
             SampleOptions options;
             try
             {
-                options = SampleOptions.Parse(args, 2, "WhisperSpeechRecognition MODEL_DIR WAV_FILE [DEVICE] [--property KEY=VALUE]...");
+                options = SampleOptions.Parse(args, 2, SampleOptions.ProgramName + " MODEL_DIR WAV_FILE [DEVICE] [--property KEY=VALUE]...");
             }
             catch (ArgumentException e)
             {
@@ -53,6 +57,12 @@ namespace OpenVINO.GenAI.Samples
                                                        chunk.StartTs.TotalSeconds, chunk.EndTs.TotalSeconds, chunk.Text));
                     }
                 }
+            }
+            catch (LibraryVersionException e)
+            {
+                // The installed OpenVINO GenAI is older than this program needs.
+                Console.Error.WriteLine("Error: " + e.Message);
+                return 1;
             }
             catch (GenAIException e)
             {
