@@ -285,6 +285,28 @@ def test_ctrl_c_stops_a_generation_streaming_on_the_library_thread(mode: str, bu
     assert int(words[2]) < 5000, f"the generation went on after Ctrl-C: {completed.stdout}"
 
 
+def test_ctrl_c_is_looked_for_at_most_every_poll_interval(native: g.Native, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 12 (benchmark): while the main thread waited inside generate, every chunk read the signal
+    # wakeup pipe, a system call failing on the empty pipe (about 3 us under load, a tiny model's token
+    # ~500 us). It is read at the first chunk and then at most every SIGINT_POLL_SECONDS.
+    from genai_interop_runtime import callbacks
+
+    assert threading.current_thread() is threading.main_thread()
+    looked: list[float] = []
+    arrived = callbacks._sigint_arrived
+    monkeypatch.setattr(callbacks, "_sigint_arrived", lambda fd: looked.append(time.monotonic()) or arrived(fd))
+    chunks: list[str] = []
+    cfg = config(20000)
+    cfg.ignore_eos = True
+    with g.LLMPipeline(str(tmp_path), "CPU") as pipe:
+        start = time.monotonic()
+        pipe.generate("Hello", cfg, streamer=chunks.append)
+        elapsed = time.monotonic() - start
+    assert looked, "a Ctrl-C is looked for while the main thread waits inside the call"
+    assert len(looked) <= elapsed / callbacks.SIGINT_POLL_SECONDS + 2 < len(chunks), (len(looked), len(chunks), elapsed)
+
+
 # -- error messages name what the caller wrote --
 
 def test_a_property_setter_error_names_the_property(native: g.Native) -> None:
