@@ -30,6 +30,7 @@ from genai_interop_runtime import diagnosis  # noqa: E402
 from genai_interop_runtime.library import ModelKind  # noqa: E402
 
 from support.double import build_double, live_objects  # noqa: E402
+from support.stand_ins import GENAI_SONAME, build_library, other_genai  # noqa: E402
 
 UNKNOWN = int(g.Status.UNKNOW_EXCEPTION)
 LLM = g._native.LIBRARY.diagnosis.model_paths["ov_genai_llm_pipeline_create"][1]  # type: ignore[union-attr]
@@ -184,6 +185,56 @@ def test_nothing_found_says_so(native: Any, model: Path) -> None:
     assert str(error) == "ov_genai_llm_pipeline_create returned UNKNOW_EXCEPTION (-17): the library reports no further detail"
 
 
+# -- which libopenvino_genai is asked about --
+# The tokenizers library is looked for beside the libopenvino_genai the failing C library is bound to. Another
+# copy in the process (the official package's, loaded by an earlier import) is not that one; the double needs
+# none at all. Before: the copy found in the process's mappings was taken, whichever it was, and the double's
+# failures (and the order of a test run) said the tokenizers library was missing beside the official package's.
+
+
+def test_the_copy_the_library_is_bound_to_counts(tmp_path: Path) -> None:
+    wheel = other_genai(tmp_path / "wheel")
+    own = build_library(tmp_path / "install", GENAI_SONAME, GENAI_SONAME, symbol="own_genai")
+    user = build_library(tmp_path / "install", "libuser_c.so", "libuser_c.so", needs=[own])
+    plain = build_library(tmp_path / "plain", "libplain_c.so", "libplain_c.so")
+    probe = f"""
+        import ctypes
+        from genai_interop_runtime import linkage
+        for path in sys.argv[1:]:
+            ctypes.CDLL(path)
+        print("user", linkage.dependency({str(user)!r}, "openvino_genai"))
+        print("plain", linkage.dependency({str(plain)!r}, "openvino_genai"))
+        try:
+            linkage.dependency({str(tmp_path / "libnot_loaded_c.so")!r}, "openvino_genai")
+        except linkage.UnknownLinkage as exc:
+            print("unknown", exc)
+    """
+    alone = run_child("import sys\n" + textwrap.dedent(probe), {}, str(user), str(plain)).stdout.splitlines()
+    assert alone == [f"user {own}", "plain None", f"unknown {tmp_path / 'libnot_loaded_c.so'} is not loaded"]
+    # Another copy with the same soname loaded first: the dynamic loader bound the library to it.
+    after = run_child("import sys\n" + textwrap.dedent(probe), {}, str(wheel), str(user), str(plain)).stdout.splitlines()
+    assert after[:2] == [f"user {wheel}", "plain None"]
+
+
+def test_another_libopenvino_genai_in_the_process_is_not_the_double_s(tmp_path: Path, model: Path) -> None:
+    other = other_genai(tmp_path / "other-package")
+    result = run_child(f"""
+        import ctypes, os
+        ctypes.CDLL({str(other)!r})  # another package's copy, loaded before the shim
+        import openvino_genai_cffi as g
+        g.load({str(build_double())!r})
+        print("variable", repr(os.environ.pop("OPENVINO_TOKENIZERS_PATH_GENAI", None)))
+        try:
+            g.LLMPipeline({str(model)!r}, "CPU", NOT_A_PROPERTY="1").close()
+        except g.StatusError as exc:
+            print("create", exc)
+    """, {"OPENVINO_TOKENIZERS_PATH_GENAI": ""})
+    assert result.stdout.splitlines() == [
+        "variable ''",  # the shim pointed it nowhere: the double has no libopenvino_genai to point for
+        "create ov_genai_llm_pipeline_create returned UNKNOW_EXCEPTION (-17): the library reports no further detail",
+    ], result.stdout + result.stderr
+
+
 def test_cache_encryption_callbacks_are_refused_before_the_call(native: Any, model: Path) -> None:
     for call in (lambda: g.LLMPipeline(model, "CPU", CACHE_ENCRYPTION_CALLBACKS="0x1234"),
                  lambda: g.VLMPipeline(model, "CPU", {"CACHE_ENCRYPTION_CALLBACKS": "x"}),
@@ -243,10 +294,10 @@ def test_busy_pipeline_names_the_generation_holding_it(native: Any, model: Path)
 real = pytest.mark.skipif(not REAL_DIR, reason="needs the real OpenVINO GenAI C library: set OPENVINO_GENAI_DIR")
 
 
-def run_child(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_child(code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     full = dict(os.environ, **env)
     full["PYTHONPATH"] = os.pathsep.join([str(REPO / "python"), str(REPO / "tests")])
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
                           env=full, timeout=300)
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from support import dotnet
 from support.double import build_double
+from support.stand_ins import other_genai
 from support.tiny_model import make_tiny_gguf
 
 REPO = Path(__file__).resolve().parent.parent
@@ -139,6 +140,20 @@ def test_double_tokenizers_library_named_but_missing(probe: Path, double_install
     assert message("ov_genai_llm_pipeline_create", rows["named"]) == (
         f"{FOUND}the openvino_tokenizers library is looked for at {str(missing)!r} ($OPENVINO_TOKENIZERS_PATH_GENAI), "
         "which is not a file"), rows["named"]
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_another_libopenvino_genai_in_the_process_is_not_the_double_s(probe: Path, double_install: Path, runtime: str,
+                                                                      tmp_path: Path) -> None:
+    """The tokenizers library is looked for beside the libopenvino_genai the failing C library is bound to; the
+    double needs none, so another copy in the process (another component's, preloaded here) is not asked about.
+    Before: the copy in the process's mappings was taken, whichever it was."""
+    other = other_genai(tmp_path / "other-package")
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF" + bytes(28))
+    rows = run(runtime, probe, double_install, [["create", "unknown", "llm", str(model), "CPU", "NOT_A_PROPERTY=1"]],
+               LD_PRELOAD=str(other), OPENVINO_TOKENIZERS_PATH_GENAI="")
+    assert message("ov_genai_llm_pipeline_create", rows["unknown"]) == "the library reports no further detail", rows
 
 
 real = pytest.mark.skipif(not REAL_DIR, reason="needs the real OpenVINO GenAI C library: set OPENVINO_GENAI_DIR")

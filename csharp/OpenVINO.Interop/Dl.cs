@@ -6,12 +6,17 @@ namespace OpenVINO.Interop
 {
     /// <summary>
     /// Opens libraries and finds their symbols: dlopen/dlsym/dlerror (in libdl.so.2 on glibc, in the C library on
-    /// macOS and musl), LoadLibrary/GetProcAddress on Windows. For the loader and the version probe only.
+    /// macOS and musl), LoadLibrary/GetProcAddress on Windows. For the loader, the version probe and
+    /// <see cref="Linkage"/> only.
     /// </summary>
     internal static class Dl
     {
         public const int Lazy = 1;
         public const int Now = 2;
+
+        // Linux (glibc and musl): look up an object already loaded, load nothing; dlinfo's request for the link map.
+        public const int NoLoad = 4;
+        private const int LinkMapRequest = 2;
 
         private static bool useLibc;
 
@@ -23,6 +28,32 @@ namespace OpenVINO.Interop
 
         [DllImport("libdl.so.2", EntryPoint = "dlerror")]
         private static extern IntPtr ErrorLibdl();
+
+        [DllImport("libdl.so.2", EntryPoint = "dlclose")]
+        private static extern int CloseLibdl(IntPtr handle);
+
+        [DllImport("libdl.so.2", EntryPoint = "dlinfo")]
+        private static extern int InfoLibdl(IntPtr handle, int request, out IntPtr info);
+
+        [DllImport("libc", EntryPoint = "dlclose")]
+        private static extern int CloseLibc(IntPtr handle);
+
+        [DllImport("libc", EntryPoint = "dlinfo")]
+        private static extern int InfoLibc(IntPtr handle, int request, out IntPtr info);
+
+        [DllImport("libc.so.6", EntryPoint = "realpath")]
+        private static extern IntPtr RealPathGlibc(byte[] path, IntPtr resolved);
+
+        [DllImport("libc.so.6", EntryPoint = "free")]
+        private static extern void FreeGlibc(IntPtr block);
+
+        [DllImport("libc", EntryPoint = "realpath")]
+        private static extern IntPtr RealPathLibc(byte[] path, IntPtr resolved);
+
+        [DllImport("libc", EntryPoint = "free")]
+        private static extern void FreeLibc(IntPtr block);
+
+        private static bool realPathInLibc;
 
         [DllImport("libc", EntryPoint = "dlopen")]
         private static extern IntPtr OpenLibc(string file, int mode);
@@ -91,6 +122,76 @@ namespace OpenVINO.Interop
             if (handle == IntPtr.Zero) return IntPtr.Zero;
             if (IsWindows) return GetProcAddress(handle, symbol);
             return useLibc ? SymbolLibc(handle, symbol) : SymbolLibdl(handle, symbol);
+        }
+
+        /// <summary>Releases a handle <see cref="Open(string, int)"/> gave (on Linux and macOS; a no-op on Windows).</summary>
+        public static void Close(IntPtr handle)
+        {
+            if (handle == IntPtr.Zero || IsWindows) return;
+            if (useLibc) CloseLibc(handle);
+            else CloseLibdl(handle);
+        }
+
+        /// <summary>
+        /// The name the dynamic loader keeps for the object behind <paramref name="handle"/> (its link map's
+        /// <c>l_name</c>: the path it was loaded from, symlinks as they were), or null (Windows, or not given).
+        /// </summary>
+        public static string LoadedName(IntPtr handle)
+        {
+            if (handle == IntPtr.Zero || IsWindows) return null;
+            IntPtr linkMap;
+            int failed = useLibc ? InfoLibc(handle, LinkMapRequest, out linkMap) : InfoLibdl(handle, LinkMapRequest, out linkMap);
+            if (failed != 0 || linkMap == IntPtr.Zero) return null;
+            // struct link_map { ElfW(Addr) l_addr; char *l_name; ... }: its public head, the same in glibc and musl.
+            string text = Decode(Marshal.ReadIntPtr(linkMap, IntPtr.Size));
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        /// <summary><paramref name="path"/> with every symlink resolved (realpath), or null when that fails.</summary>
+        public static string RealPath(string path)
+        {
+            if (IsWindows || path == null) return null;
+            byte[] bytes = Utf8.Encode(path, "path");
+            IntPtr resolved = IntPtr.Zero;
+            if (!realPathInLibc)
+            {
+                try
+                {
+                    resolved = RealPathGlibc(bytes, IntPtr.Zero);
+                    if (resolved == IntPtr.Zero) return null;
+                    try
+                    {
+                        return Decode(resolved);
+                    }
+                    finally
+                    {
+                        FreeGlibc(resolved);
+                    }
+                }
+                catch (DllNotFoundException)
+                {
+                    realPathInLibc = true;
+                }
+                catch (EntryPointNotFoundException)
+                {
+                    realPathInLibc = true;
+                }
+            }
+            resolved = RealPathLibc(bytes, IntPtr.Zero);
+            if (resolved == IntPtr.Zero) return null;
+            try
+            {
+                return Decode(resolved);
+            }
+            finally
+            {
+                FreeLibc(resolved);
+            }
+        }
+
+        private static unsafe string Decode(IntPtr text)
+        {
+            return Utf8.Decode((byte*)text);
         }
 
         private static string WindowsError(int code)

@@ -7,12 +7,22 @@ namespace OpenVINO.Interop
 {
     /// <summary>
     /// Reads which libraries an ELF shared library needs (its DT_NEEDED entries): the GenAI libraries have no
-    /// RUNPATH, so <see cref="LibraryLoader"/> loads those found in an install by full path first.
+    /// RUNPATH, so <see cref="LibraryLoader"/> loads those found in an install by full path first; and
+    /// <see cref="Linkage"/> tells which copy of a library a loaded one is bound to.
     /// </summary>
     public static class ElfFile
     {
         /// <summary>The DT_NEEDED entries of a 64-bit little-endian ELF file (empty for anything else).</summary>
         public static IList<string> Needed(string path)
+        {
+            return NeededOrNull(path) ?? new List<string>();
+        }
+
+        /// <summary>
+        /// The DT_NEEDED entries of a 64-bit little-endian ELF file, or null when <paramref name="path"/> cannot be read
+        /// as one (so "needs nothing" and "cannot tell" differ).
+        /// </summary>
+        public static IList<string> NeededOrNull(string path)
         {
             var names = new List<string>();
             try
@@ -24,7 +34,7 @@ namespace OpenVINO.Interop
                     if (ident.Length < 16 || ident[0] != 0x7f || ident[1] != (byte)'E' || ident[2] != (byte)'L' || ident[3] != (byte)'F'
                         || ident[4] != 2 || ident[5] != 1)
                     {
-                        return names;
+                        return null;
                     }
                     stream.Position = 0x20;
                     long programHeaders = reader.ReadInt64();
@@ -59,8 +69,9 @@ namespace OpenVINO.Interop
                         if (tag == 1) needed.Add(value);
                         if (tag == 5) stringTable = value;
                     }
+                    if (needed.Count == 0) return names;
                     long[] segment = loads.FirstOrDefault(l => stringTable >= l[0] && stringTable < l[0] + l[2]);
-                    if (segment == null) return names;
+                    if (segment == null) return null;
                     long tableOffset = stringTable - segment[0] + segment[1];
                     foreach (long index in needed)
                     {
@@ -74,9 +85,11 @@ namespace OpenVINO.Interop
             }
             catch (IOException)
             {
+                return null;
             }
             catch (UnauthorizedAccessException)
             {
+                return null;
             }
             return names;
         }

@@ -15,7 +15,8 @@ namespace OpenVINO.Interop
     /// diagnosed arguments are checked as the binding's <see cref="DiagnosisSpec"/> says, and the message says what
     /// was found: a model path that does not exist or is not a model of the kind (which files were expected, which
     /// were found); a device OpenVINO does not list (its core C library beside the binding's library is asked); the
-    /// helper library missing where the library looks for it; the object busy with another call taking callbacks
+    /// helper library missing where the library looks for it (beside the copy of the library it sits beside that the
+    /// binding's library is bound to, <see cref="Linkage"/>); the object busy with another call taking callbacks
     /// (<see cref="RunningCall"/>). The same checks and texts as the Python runtime's diagnosis module.
     /// Support for generated code; it only reads (files, the environment, the device list).
     /// </summary>
@@ -362,13 +363,15 @@ namespace OpenVINO.Interop
                 if (File.Exists(named)) return new string[0];
                 return new[] { "the " + spec.HelperName + " library is looked for at " + Quote(named) + " ($" + spec.HelperVariable + "), which is not a file" };
             }
-            string folder = null;
-            if (spec.HelperBeside != null)
+            if (spec.HelperBeside == null) return new string[0];
+            // The copy the failing library is bound to, never another copy some other component loaded into the process.
+            string library = spec.Loader.LoadedPath(spec.Loader.Library) ?? LoadedFile(spec.Loader.Library);
+            string bound;
+            if (library == null || !Linkage.TryDependency(library, spec.HelperBeside, out bound) || bound == null)
             {
-                string beside = LoadedFile(spec.HelperBeside);
-                if (beside != null) folder = Path.GetDirectoryName(beside);
+                return new string[0];  // not known where it is looked for, or the library does not use lib<beside>
             }
-            if (folder == null) return new string[0];  // not known where it is looked for
+            string folder = Path.GetDirectoryName(bound);
             string expected = Path.Combine(folder, fileName);
             if (File.Exists(expected)) return new string[0];
             return new[] { "the " + spec.HelperName + " library is not where the library looks for it: " + Quote(expected) + " does not exist"
@@ -383,8 +386,8 @@ namespace OpenVINO.Interop
         }
 
         // The file of the loaded library lib<stem>.so[.N] from the process's mappings (Linux), which name the file
-        // mapped, symlinks resolved (as the library itself resolves its own path); null elsewhere or when it is
-        // not loaded.
+        // mapped, symlinks resolved; null elsewhere or when it is not loaded. For the binding's own library, when
+        // its loader did not load it by path.
         private static string LoadedFile(string stem)
         {
             const string maps = "/proc/self/maps";

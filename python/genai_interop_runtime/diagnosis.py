@@ -10,7 +10,8 @@ and the exception's message says what they found:
   or lacks files (which were expected, which were found);
 - a device that is not among those OpenVINO's core C library lists (its library sits beside
   the loaded one);
-- a helper library (the tokenizers library) missing where the loaded library looks for it;
+- a helper library (the tokenizers library) missing where the loaded library looks for it (beside the
+  copy of the library it sits beside that the loaded library is bound to: `linkage`);
 - the object the call was made on busy with another call taking callbacks (a generation on
   another thread, or a stream not finished), named with where it was called;
 - (before any call) property keys whose value the library does not read as a string.
@@ -27,7 +28,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from . import versions
+from . import linkage, versions
 from .handles import Handle, current_call, running_on
 from .library import Diagnosis, ModelKind
 from .native import Native
@@ -252,10 +253,18 @@ def _helper_library(native: Native, spec: Diagnosis, function: str, args: Mappin
             return [f"the {helper['name']} library is looked for at {named!r} (${env}), which is not a file"]
         return []
     beside = helper.get("beside")
-    folder = _loaded_folder(beside) if beside else None
-    if folder is None and beside and os.path.isabs(native.path):
-        sibling = versions.sibling_library(native.path, beside)
-        folder = Path(os.path.realpath(sibling)).parent if sibling is not None else None
+    if not beside:
+        return []
+    # The copy the failing library uses, never another copy some other package loaded into the process.
+    try:
+        bound = linkage.dependency(native.path, beside)
+    except linkage.UnknownLinkage:
+        sibling = versions.sibling_library(native.path, beside) if os.path.isabs(native.path) else None
+        bound = Path(os.path.realpath(sibling)) if sibling is not None else None
+    else:
+        if bound is None:
+            return []  # the library does not use lib<beside>: it is not what looks for the helper
+    folder = bound.parent if bound is not None else None
     if folder is None or (folder / file_name).is_file():
         return []  # not known where it is looked for (the library it sits beside is not loaded)
     text = (f"the {helper['name']} library is not where the library looks for it: "
@@ -269,21 +278,6 @@ def _file_name(stem: str) -> str:
     if sys.platform == "darwin":
         return f"lib{stem}.dylib"
     return f"lib{stem}.so"
-
-
-def _loaded_folder(stem: str) -> Optional[Path]:
-    """The folder of the loaded library `stem` (lib<stem>.so or lib<stem>.so.N, symlinks resolved), from
-    the process's mappings (Linux); None elsewhere or when it is not loaded."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            for line in maps:
-                path = line.rstrip("\n").split(None, 5)[-1] if line.count(" ") >= 5 else ""
-                name = os.path.basename(path)
-                if name == f"lib{stem}.so" or name.startswith(f"lib{stem}.so."):
-                    return Path(os.path.realpath(path)).parent
-    except OSError:
-        return None
-    return None
 
 
 # -- busy --

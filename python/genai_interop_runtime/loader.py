@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
-from . import callbacks, versions
+from . import callbacks, linkage, versions
 from .errors import InteropError, LibraryNotFoundError
 from .library import Library
 from .native import Native
@@ -74,19 +74,22 @@ def _loaded_files() -> list[Path]:
 
 
 def point_companions(library: Library, loaded_from: Path) -> None:
-    """For each (variable, file, dependency) of `library.companions`: when the dependency in this process
-    has no `file` beside it (another package loaded its own copy first and the library bound to that
-    one by soname) and the variable is unset, point the variable at the `file` already in the process
-    (the other package's), else at the one the Python package `package_dir` ships, else at the one beside
-    `loaded_from` (the library just loaded), where the install's own copy of the dependency would have
-    found it. A second copy of the file crashed the process when its objects were freed."""
+    """For each (variable, file, dependency) of `library.companions`: when the copy of the dependency the
+    library just loaded from `loaded_from` is bound to has no `file` beside it (another package loaded its
+    own copy first and the library bound to that one by soname) and the variable is unset, point the
+    variable at the `file` already in the process (the other package's), else at the one the Python
+    package `package_dir` ships, else at the one beside `loaded_from`, where the install's own copy of the
+    dependency would have found it. A second copy of the file crashed the process when its objects were
+    freed. A library that does not need the dependency (the test double) leaves the variable alone,
+    whatever copies of it other packages loaded."""
     for variable, stem, dependency, package_dir in library.companions:
         if os.environ.get(variable):
             continue
-        names = library_file_names(dependency)
-        copies = {p.parent for p in _loaded_files()
-                  if any(p.name == name or p.name.startswith(name + ".") for name in names)}
-        if not copies or all(any((folder / n).exists() for n in library_file_names(stem)) for folder in copies):
+        try:
+            bound = linkage.dependency(str(loaded_from), dependency)
+        except linkage.UnknownLinkage:
+            continue
+        if bound is None or any((bound.parent / n).exists() for n in library_file_names(stem)):
             continue
         # A copy already in the process first (the other package loaded it for its own copy of the
         # dependency: a second copy of the same library beside it crashed here when objects were freed).
