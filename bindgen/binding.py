@@ -348,6 +348,8 @@ class ValueField:
     json_if: str = ""  # read from JSON only when this bool field is true
     json_values: tuple[tuple[str, str], ...] = ()  # JSON value as text -> enum member name
     update_adds_to: str = ""  # update_generation_config also adds the value to this list field
+    json_first: bool = False  # a JSON list gives its first item (other scalar fields ignore a list)
+    set_keeps: bool = False  # a pipeline's set_generation_config keeps its previous value when this one is the default
 
 
 @dataclass(frozen=True)
@@ -390,6 +392,11 @@ class ValueClass:
     # method -> (field, parameter name): a method assigning that field as update_generation_config does
     # (upstream's set_eos_token_id(tokenizer_eos_token_id))
     setters: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A pipeline's own config starts from this file in the folder the pipeline was created from ("": unknown start)
+    pipeline_json: str = ""
+    # (field, list field): `validate` passes exactly when the field is unset or its value is in the list field,
+    # which finds a pipeline's value of a field the C API cannot read back
+    member_probe: Optional[tuple[str, str]] = None
 
 
 @dataclass
@@ -980,8 +987,10 @@ def _diagnosis(c: conv.Conventions, problems: list[str]) -> Optional[Diagnosis]:
                      dict(spec.refused_properties), at_call)
 # -- value classes --
 
-_FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to"}
-_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates", "unreachable", "setters"}
+_FIELD_KEYS = {"default", "unset", "optional", "wide", "json", "json_if", "json_values", "set", "update_adds_to",
+               "json_first", "set_keeps"}
+_CLASS_KEYS = {"json", "fields", "rules", "token_limit", "token_limit_probe", "predicates", "unreachable", "setters",
+               "pipeline_json", "member_probe"}
 
 
 _UNSIGNED = {"unsigned char", "uint8_t", "unsigned short", "uint16_t", "unsigned int", "uint32_t", "uint64_t",
@@ -1064,7 +1073,8 @@ def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
                 enum=base.name if kind is FieldKind.ENUM else None, lo=lo, hi=hi,
                 json=fs.get("json", name), json_if=fs.get("json_if", ""),
                 json_values=tuple((str(k), str(v)) for k, v in json_values.items()),
-                update_adds_to=str(fs.get("update_adds_to", ""))))
+                update_adds_to=str(fs.get("update_adds_to", "")), json_first=bool(fs.get("json_first", False)),
+                set_keeps=bool(fs.get("set_keeps", False))))
         names = {f.name for f in fields}
         for f in fields:
             if f.json_if and f.json_if not in names:
@@ -1121,8 +1131,23 @@ def _value_classes(c: conv.Conventions, classes: dict[str, ClassBinding],
                                 f"param = <its parameter's name> }}")
             elif setter["field"] in names:
                 setters[sname] = (setter["field"], setter["param"])
+        member = spec.get("member_probe")
+        member_pair: Optional[tuple[str, str]] = None
+        if member is not None:
+            kinds = {x.name: x.kind for x in fields}
+            if not isinstance(member, dict) or set(member) != {"field", "through"} or validate is None \
+                    or kinds.get(member["field"]) is not FieldKind.INT or kinds.get(member["through"]) is not FieldKind.INT_LIST:
+                problems.append(f"{where}: member_probe = {member!r}: expected {{ field = <an integer field>, through = "
+                                f"<an integer list field> }} on a handle with a `validate` method")
+            else:
+                member_pair = (str(member["field"]), str(member["through"]))
+        pipeline_json = spec.get("pipeline_json", "")
+        if not isinstance(pipeline_json, str) or "/" in pipeline_json or "\\" in pipeline_json:
+            problems.append(f"{where}: pipeline_json = {pipeline_json!r}: expected a file name")
+            pipeline_json = ""
         out[handle] = ValueClass(handle, cls.name, cls.name + "_native", fields, rules, ctors[0].call.function,
                                  json_fn, limit, validate, probe_pair, predicates,
                                  tuple(spec.get("unreachable", {}).get("fields", [])),
-                                 str(spec.get("unreachable", {}).get("reason", "")), setters)
+                                 str(spec.get("unreachable", {}).get("reason", "")), setters,
+                                 pipeline_json, member_pair)
     return out

@@ -34,6 +34,28 @@ JSON_FILES = {
                    "no_repeat_ngram_size": 3, "ignore_eos": False, "min_new_tokens": 2},
     "empty": {},
 }
+# Odd values, read as the library reads them (measured on 2026.3 through the official package; the
+# pipeline test below expects the same): a list into a scalar field or a scalar into a list is ignored,
+# a float into an integer truncated, a negative into size_t wraps, unknown keys and other
+# early_stopping values are ignored, only eos_token_id takes a list's first item.
+ODD_JSON = {
+    "eos_list": ({"eos_token_id": [7, 3, 5]}, {"eos_token_id": 7, "stop_token_ids": [3, 5, 7]}),
+    "eos_list_repeats": ({"eos_token_id": [2, 2, 9]}, {"eos_token_id": 2, "stop_token_ids": [2, 9]}),
+    "eos_empty_list": ({"eos_token_id": []}, {}),
+    "eos_null": ({"eos_token_id": None}, {}),
+    "eos_float": ({"eos_token_id": 3.5}, {"eos_token_id": 3, "stop_token_ids": [3]}),
+    "never": ({"early_stopping": "never"}, {"stop_criteria": "NEVER"}),
+    "early_true": ({"early_stopping": True}, {"stop_criteria": "EARLY"}),
+    "early_other": ({"early_stopping": "always", "top_p": 0.5}, {"top_p": 0.5}),
+    "early_true_text": ({"early_stopping": "true"}, {}),
+    "stop_string_scalar": ({"stop_strings": "a"}, {}),
+    "limit_list": ({"max_new_tokens": [5]}, {}),
+    "limit_float": ({"max_new_tokens": 3.7, "num_beams": 2.0, "temperature": 2}, {"max_new_tokens": 3, "num_beams": 2,
+                                                                               "temperature": 2.0}),
+    "negative_size": ({"max_new_tokens": -2, "top_k": -1}, {"max_new_tokens": 2 ** 64 - 2}),
+    "not_read": ({"stop_token_ids": [9], "rng_seed": 5, "foo": 1, "generation": {"top_p": 0.3}}, {}),
+    "not_an_object": ([1, 2], {}),
+}
 WHISPER_JSON = {"decoder_start_token_id": 7, "pad_token_id": 8, "no_timestamps_token_id": 9,
                 "max_initial_timestamp_index": 40, "prev_sot_token_id": 11, "is_multilingual": True,
                 "task_to_id": {"transcribe": 21, "translate": 22}, "suppress_tokens": [1, 2],
@@ -128,7 +150,7 @@ def _jsonable(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def test_fields_read_what_the_official_package_reads(tmp_path: Path) -> None:
     paths = {}
-    for name, data in JSON_FILES.items():
+    for name, data in list(JSON_FILES.items()) + [(k, v[0]) for k, v in ODD_JSON.items()]:
         paths[name] = tmp_path / f"{name}.json"
         paths[name].write_text(json.dumps(data))
     whisper = tmp_path / "whisper.json"
@@ -253,12 +275,107 @@ def test_no_token_limit_is_refused_unless_asked_for(native: g.Native, tmp_path: 
         assert str(pipe.generate("Hello", g.GenerationConfig(max_length=64))) is not None
 
 
+DOUBLE_EOS = 2  # the double's "tokenizer" end-of-sequence token
+
+
+def _dump(cfg: g.GenerationConfig) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in g.GenerationConfig._spec.fields:
+        value = getattr(cfg, f.name)
+        out[f.name] = sorted(value) if isinstance(value, set) else value.name if isinstance(value, g.StopCriteria) \
+            else value
+    return out
+
+
+def _defaults(eos: int) -> dict[str, Any]:
+    out = _dump(g.GenerationConfig())
+    out.update(eos_token_id=eos, stop_token_ids=[eos])
+    return out
+
+
+@pytest.mark.parametrize("variant", [None] + sorted(ODD_JSON) + sorted(JSON_FILES))
+def test_a_pipeline_config_reads_the_model_folders_file_as_the_library(native: g.Native, tmp_path: Path,
+                                                                        variant: str | None) -> None:
+    # Every field reads back: the model folder's generation_config.json as the library reads it (the
+    # same rules as GenerationConfig(json_path), compared with the official package above), then the
+    # tokenizer's end-of-sequence token where the file gives none (asked of the library's validate).
+    if variant in ODD_JSON:
+        data, changes = ODD_JSON[variant]
+        expected = _defaults(DOUBLE_EOS)
+        expected.update(changes)
+    elif variant is not None:
+        data = JSON_FILES[variant]
+        expected = _dump(g.GenerationConfig(_write(tmp_path / "copy.json", data)))
+        if expected["eos_token_id"] == -1:
+            expected.update(eos_token_id=DOUBLE_EOS, stop_token_ids=sorted(set(expected["stop_token_ids"]) | {DOUBLE_EOS}))
+    else:
+        data, expected = None, _defaults(DOUBLE_EOS)
+    model = tmp_path / "model"
+    model.mkdir()
+    if data is not None:
+        _write(model / "generation_config.json", data)
+    with g.LLMPipeline(model, "CPU") as pipe:
+        assert _dump(pipe.get_generation_config()) == expected
+
+
+def _write(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_pipeline_config_follows_set_generation_config(native: g.Native, tmp_path: Path) -> None:
+    _write(tmp_path / "generation_config.json", {"top_p": 0.5, "eos_token_id": [7, 3]})
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        assert pipe.get_generation_config().stop_token_ids == {3, 7}
+        # A config with no stop tokens and no end-of-sequence token keeps the pipeline's (as upstream).
+        pipe.set_generation_config(g.GenerationConfig(max_new_tokens=4, temperature=0.5))
+        now = pipe.get_generation_config()
+        assert (now.max_new_tokens, now.temperature, now.top_p) == (4, 0.5, 1.0)
+        assert (now.eos_token_id, now.stop_token_ids) == (7, {3, 7})
+        # One that sets them replaces them; the end-of-sequence token joins the stop tokens.
+        pipe.set_generation_config(g.GenerationConfig(max_new_tokens=4, stop_token_ids={9}))
+        now = pipe.get_generation_config()
+        assert (now.eos_token_id, now.stop_token_ids) == (7, {7, 9})
+        # Read, change, set back.
+        own = pipe.get_generation_config()
+        own.top_k = 3
+        pipe.set_generation_config(own)
+        now = pipe.get_generation_config()
+        assert (now.top_k, now.max_new_tokens, now.stop_token_ids) == (3, 4, {7, 9})
+
+
+def test_a_pipeline_config_from_the_tokenizer_follows_set_generation_config(native: g.Native, tmp_path: Path) -> None:
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        pipe.set_generation_config(g.GenerationConfig(max_new_tokens=4, stop_token_ids={9}))
+        now = pipe.get_generation_config()
+        assert (now.eos_token_id, now.stop_token_ids) == (DOUBLE_EOS, {DOUBLE_EOS, 9})
+        # A new end-of-sequence token through update_generation_config becomes a stop token too.
+        pipe.set_generation_config(g.GenerationConfig(max_new_tokens=4, eos_token_id=11))
+        now = pipe.get_generation_config()
+        assert (now.eos_token_id, now.stop_token_ids) == (11, {11})
+        # Assigned alone with no stop tokens, the library would keep the old ones without it: refused.
+        config = g.GenerationConfig(max_new_tokens=4)
+        config.eos_token_id = 12
+        with pytest.raises(g.InvalidValueError, match="stop_token_ids must hold eos_token_id"):
+            pipe.set_generation_config(config)
+
+
+def test_a_pipeline_config_is_unknown_when_its_file_changed(native: g.Native, tmp_path: Path) -> None:
+    _write(tmp_path / "generation_config.json", {"top_p": 0.5})
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        _write(tmp_path / "generation_config.json", {"top_p": 0.25})
+        own = pipe.get_generation_config()
+        assert own.max_new_tokens == 2 ** 64 - 1  # the native getter
+        with pytest.raises(g.UnknownValueError, match=r"GenerationConfig\.top_p was not assigned .*changed after the "
+                                                      r"pipeline was created"):
+            own.top_p
+
+
 def test_a_pipeline_config_reads_back_what_it_can(native: g.Native, tmp_path: Path) -> None:
     with g.LLMPipeline(tmp_path, "CPU") as pipe:
         own = pipe.get_generation_config()
         assert own.max_new_tokens == 2 ** 64 - 1  # the native getter
-        with pytest.raises(g.UnknownValueError, match="GenerationConfig.top_p was not assigned"):
-            own.top_p
+        assert own.top_p == 1.0 and own.eos_token_id == DOUBLE_EOS
         own.max_new_tokens = 5
         other = pipe.get_generation_config()
         pipe.set_generation_config(own)

@@ -11,8 +11,10 @@ namespace OpenVINO.Interop
         /// <summary>A value class: its fields in setter order, its rules, the fields of which one must bound a
         /// generation, and the probe that finds a limit the C API cannot read back.</summary>
         public ValueClassSpec(string name, ValueFieldSpec[] fields, ValueRule[] rules, string[] tokenLimit,
-                              string probeField, object probeValue)
+                              string probeField, object probeValue, string pipelineJson = "", string[] memberProbe = null)
         {
+            PipelineJson = pipelineJson ?? "";
+            MemberProbe = memberProbe;
             Name = name;
             Fields = fields;
             Rules = rules;
@@ -34,6 +36,12 @@ namespace OpenVINO.Interop
         public string ProbeField { get; }
         /// <summary>The value <see cref="ProbeField"/> is set to when probing for a token limit.</summary>
         public object ProbeValue { get; }
+
+        /// <summary>A pipeline's own config starts from this file in the folder it was created from ("": unknown).</summary>
+        public string PipelineJson { get; }
+        /// <summary>{field, list field}: validate passes exactly when the field is unset or its value is in the list
+        /// (null: none).</summary>
+        public string[] MemberProbe { get; }
 
         /// <summary>The field of that neutral name.</summary>
         public ValueFieldSpec Field(string name)

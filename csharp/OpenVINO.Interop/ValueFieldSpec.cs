@@ -8,7 +8,7 @@ namespace OpenVINO.Interop
         /// <summary>A field: its neutral name, its name in C#, kind, upstream's default and where JSON keeps it.</summary>
         public ValueFieldSpec(string name, string property, ValueKind kind, object defaultValue, object unset, bool readable,
                               string json, string jsonIf = "", IDictionary<string, string> jsonValues = null,
-                              bool asSet = false, string updateAddsTo = "")
+                              bool asSet = false, string updateAddsTo = "", bool jsonFirst = false, bool setKeeps = false)
         {
             Name = name;
             Property = property;
@@ -21,6 +21,8 @@ namespace OpenVINO.Interop
             JsonValues = jsonValues ?? new Dictionary<string, string>();
             AsSet = asSet;
             UpdateAddsTo = updateAddsTo;
+            JsonFirst = jsonFirst;
+            SetKeeps = setKeeps;
         }
 
         /// <summary>The neutral (snake_case) name: <c>max_new_tokens</c>.</summary>
@@ -45,5 +47,9 @@ namespace OpenVINO.Interop
         public bool AsSet { get; }
         /// <summary>Assigning it through <c>Update</c> also adds it to this list field.</summary>
         public string UpdateAddsTo { get; }
+        /// <summary>A JSON list gives this scalar field its first item (other scalar fields ignore a list).</summary>
+        public bool JsonFirst { get; }
+        /// <summary>A pipeline's SetGenerationConfig keeps its previous value when this field is at its default.</summary>
+        public bool SetKeeps { get; }
     }
 }

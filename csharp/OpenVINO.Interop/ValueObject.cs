@@ -480,9 +480,27 @@ namespace OpenVINO.Interop
             {
                 throw new FormatException(spec.Name + ": '" + path + "' is " + e.Message, e);
             }
-            var obj = data as Dictionary<string, object>;
-            if (obj == null) throw new FormatException(spec.Name + ": '" + path + "' holds no JSON object");
+            try
+            {
+                return ReadJsonValues(spec, data);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException(spec.Name + ": '" + path + "': " + e.Message, e);
+            }
+        }
+
+        /// <summary>The fields a generation config JSON document sets, read as the library reads it (measured on
+        /// 2026.3): a document that is no object sets nothing; null is absent; a list into a scalar field (unless
+        /// <see cref="ValueFieldSpec.JsonFirst"/>: its first item) or a scalar into a list field is ignored; an enum
+        /// takes only the JSON values it lists; a float into an integer field is truncated, a negative into an unsigned
+        /// one wraps; any other type is a FormatException naming the key. A value set in a field with
+        /// <see cref="ValueFieldSpec.UpdateAddsTo"/> joins that list.</summary>
+        internal static Dictionary<string, object> ReadJsonValues(ValueClassSpec spec, object data)
+        {
             var values = new Dictionary<string, object>();
+            var obj = data as Dictionary<string, object>;
+            if (obj == null) return values;
             foreach (var f in spec.Fields)
             {
                 if (f.Json.Length == 0) continue;
@@ -502,60 +520,95 @@ namespace OpenVINO.Interop
                     }
                 }
                 if (node == null) continue;
+                object value;
                 try
                 {
-                    values[f.Name] = FromJson(f, node);
+                    value = FromJson(f, node);
                 }
                 catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException)
                 {
-                    throw new FormatException(spec.Name + ": '" + path + "': " + f.Json + ": " + e.Message, e);
+                    throw new FormatException(f.Json + ": " + e.Message, e);
                 }
+                if (value != Ignored) values[f.Name] = value;
             }
-            ValueFieldSpec stops = spec.Fields.FirstOrDefault(x => x.UpdateAddsTo.Length > 0);
-            object eos;
-            if (stops != null && values.TryGetValue(stops.Name, out eos))
+            foreach (var f in spec.Fields)
             {
-                // The library adds the end-of-sequence token to the stop tokens.
+                object value;
+                if (f.UpdateAddsTo.Length == 0 || !values.TryGetValue(f.Name, out value) || Equals(value, f.Unset)) continue;
                 object ids;
-                var list = values.TryGetValue(stops.UpdateAddsTo, out ids) ? ((long[])ids).ToList() : new List<long>();
-                if (!list.Contains((long)eos)) list.Add((long)eos);
-                values[stops.UpdateAddsTo] = list.ToArray();
+                var list = values.TryGetValue(f.UpdateAddsTo, out ids) ? ((long[])ids).ToList() : new List<long>();
+                if (!list.Contains((long)value)) list.Add((long)value);
+                values[f.UpdateAddsTo] = list.ToArray();
             }
             return values;
         }
+
+        private static readonly object Ignored = new object();
 
         private static object FromJson(ValueFieldSpec f, object raw)
         {
             if (f.JsonValues.Count > 0)
             {
-                string text = raw is bool ? ((bool)raw ? "true" : "false") : Convert.ToString(raw, CultureInfo.InvariantCulture);
+                string text = raw is bool ? ((bool)raw ? "true" : "false") : raw is string ? JsonText.Quote((string)raw) : null;
                 string member;
-                if (!f.JsonValues.TryGetValue(text, out member)) throw new FormatException("unexpected value " + text);
+                if (text == null || !f.JsonValues.TryGetValue(text, out member)) return Ignored;
                 return Enum.Parse(f.Default.GetType(), member);
             }
             var list = raw as List<object>;
             if (f.Kind == ValueKind.Int64List)
             {
-                var items = (list ?? new List<object> { raw }).Select(x => Convert.ToInt64(x, CultureInfo.InvariantCulture));
+                if (list == null) return Ignored;
+                var items = list.Select(x => (long)Scalar(ValueKind.Int64, x));
                 return (f.AsSet ? items.Distinct() : items).ToArray();
             }
             if (f.Kind == ValueKind.StringList)
             {
-                var items = (list ?? new List<object> { raw }).Select(x => (string)x);
+                if (list == null) return Ignored;
+                var items = list.Select(x => (string)Scalar(ValueKind.String, x));
                 return (f.AsSet ? items.Distinct() : items).ToArray();
             }
             if (list != null)
             {
-                if (list.Count == 0) throw new FormatException("an empty list");
-                raw = list[0];
+                if (!f.JsonFirst || list.Count == 0) return Ignored;
+                var items = list.Select(x => Scalar(f.Kind, x)).ToList();  // every item must fit, as the library reads them all
+                return items[0];
             }
-            switch (f.Kind)
+            return Scalar(f.Kind, raw);
+        }
+
+        private static object Scalar(ValueKind kind, object raw)
+        {
+            bool number = raw is long || raw is ulong || raw is double;
+            switch (kind)
             {
-                case ValueKind.Size: return Convert.ToUInt64(raw, CultureInfo.InvariantCulture);
-                case ValueKind.Int64: return Convert.ToInt64(raw, CultureInfo.InvariantCulture);
-                case ValueKind.Float: return Convert.ToSingle(raw, CultureInfo.InvariantCulture);
-                case ValueKind.Bool: return (bool)raw;
-                default: return Convert.ToString(raw, CultureInfo.InvariantCulture);
+                case ValueKind.Size:
+                    if (!number) throw new FormatException("expected a number, found " + Describe(raw));
+                    if (raw is ulong) return raw;
+                    return unchecked((ulong)(raw is double ? (long)Math.Truncate((double)raw) : (long)raw));  // a C cast
+                case ValueKind.Int64:
+                    if (!number) throw new FormatException("expected a number, found " + Describe(raw));
+                    return raw is double ? (long)Math.Truncate((double)raw) : Convert.ToInt64(raw, CultureInfo.InvariantCulture);
+                case ValueKind.Float:
+                    if (!number) throw new FormatException("expected a number, found " + Describe(raw));
+                    return Convert.ToSingle(raw, CultureInfo.InvariantCulture);
+                case ValueKind.Bool:
+                    if (!(raw is bool)) throw new FormatException("expected true or false, found " + Describe(raw));
+                    return raw;
+                default:
+                    if (!(raw is string)) throw new FormatException("expected a string, found " + Describe(raw));
+                    return raw;
+            }
+        }
+
+        private static string Describe(object raw)
+        {
+            try
+            {
+                return JsonText.Write(raw, "value");
+            }
+            catch (ArgumentException)
+            {
+                return Convert.ToString(raw, CultureInfo.InvariantCulture);
             }
         }
     }

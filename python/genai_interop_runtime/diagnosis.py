@@ -24,6 +24,7 @@ import ctypes
 import os
 import sys
 import threading
+import time
 import weakref
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -122,13 +123,23 @@ def check_model_path(path: Path, kind: ModelKind) -> list[str]:
 
 
 _MODELS: "weakref.WeakKeyDictionary[Handle, str]" = weakref.WeakKeyDictionary()
+_LOADED: "weakref.WeakKeyDictionary[Handle, int]" = weakref.WeakKeyDictionary()
 _MODELS_LOCK = threading.Lock()
 
 
 def remember_model(handle: Handle, path: Any) -> None:
-    """`handle` was created from the model at `path`."""
+    """`handle` was created from the model at `path` (just now)."""
     with _MODELS_LOCK:
         _MODELS[handle] = os.fspath(path)
+        _LOADED[handle] = time.time_ns()
+
+
+def model_of(handle: object) -> Optional[tuple[str, int]]:
+    """(path, when in time.time_ns()) of the model `handle` was created from, or None."""
+    with _MODELS_LOCK:
+        if not isinstance(handle, Handle) or handle not in _MODELS:
+            return None
+        return _MODELS[handle], _LOADED[handle]
 
 
 def _model_files_at_call(native: Native, spec: Diagnosis, function: str, args: Mapping[str, Any]) -> list[str]:

@@ -29,7 +29,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, TypeVar
 
-from . import convert
+from . import convert, diagnosis
 from .errors import InteropError
 from .handles import Handle, Keep
 from .native import Native
@@ -80,6 +80,8 @@ class FieldSpec:
     as_set: bool = False
     readable: bool = False  # the native object has a getter for it
     update_adds_to: str = ""  # update_generation_config also adds the value (unless unset) to this list field
+    json_first: bool = False  # a JSON list gives its first item (other scalar fields ignore a list)
+    set_keeps: bool = False  # a pipeline's set_generation_config keeps its previous value when this one is the default
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ class ClassSpec:
     validate: str = ""  # method of the native object
     unreachable: tuple[str, ...] = ()  # upstream's fields the C API cannot reach, and why
     unreachable_reason: str = ""
+    # A pipeline's own config starts from this file in the folder the pipeline was created from.
+    pipeline_json: str = ""
+    # (field, list field): validate passes exactly when the field is unset or its value is in the list.
+    member_probe: Optional[tuple[str, str]] = None
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:
@@ -165,26 +171,10 @@ class JsonFile(Origin):
             raise FileNotFoundError(f"{spec.name}: cannot open {path!r}: {exc.strerror or exc}") from None
         except ValueError as exc:
             raise ValueError(f"{spec.name}: {path!r} is not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{spec.name}: {path!r} holds no JSON object")
-        self.values: dict[str, Any] = {}
-        for f in spec.fields:
-            if not f.json:
-                continue
-            if f.json_if and not self.values.get(f.json_if, spec.field(f.json_if).default):
-                continue
-            found, raw = _json_lookup(data, f.json)
-            if not found or raw is None:
-                continue
-            try:
-                self.values[f.name] = _from_json(f, raw)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{spec.name}: {path!r}: {f.json}: {exc}") from None
-        if "eos_token_id" in self.values and "stop_token_ids" in {f.name for f in spec.fields}:
-            # The library adds the end-of-sequence token to the stop tokens.
-            ids = set(self.values.get("stop_token_ids", set()))
-            ids.add(self.values["eos_token_id"])
-            self.values["stop_token_ids"] = ids
+        try:
+            self.values = read_json_values(spec, data)
+        except ValueError as exc:
+            raise ValueError(f"{spec.name}: {path!r}: {exc}") from None
 
     def native(self, spec: ClassSpec) -> Handle:
         assert spec.from_json is not None
@@ -199,36 +189,81 @@ class JsonFile(Origin):
         return f"json file {self.path!r}"
 
 
+def read_json_values(spec: ClassSpec, data: Any) -> dict[str, Any]:
+    """The fields a generation config JSON document sets, read as the library reads it (measured on 2026.3):
+    a document that is no object sets nothing; null is absent; a list into a scalar field (unless `json_first`:
+    its first item) or a scalar into a list field is ignored; an enum takes only the JSON values it lists;
+    a float into an integer field is truncated, a negative into an unsigned one wraps; any other type is a
+    ValueError naming the key. A value set in a field with `update_adds_to` joins that list."""
+    values: dict[str, Any] = {}
+    if not isinstance(data, Mapping):
+        return values
+    for f in spec.fields:
+        if not f.json:
+            continue
+        if f.json_if and not values.get(f.json_if, spec.field(f.json_if).default):
+            continue
+        found, raw = _json_lookup(data, f.json)
+        if not found or raw is None:
+            continue
+        try:
+            value = _from_json(f, raw)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{f.json}: {exc}") from None
+        if value is not _IGNORED:
+            values[f.name] = value
+    for f in spec.fields:
+        if f.update_adds_to and f.name in values and values[f.name] != f.unset:
+            target = spec.field(f.update_adds_to)
+            items = values.get(target.name, target.default)
+            values[target.name] = set(items) | {values[f.name]} if target.as_set else \
+                list(items) + ([values[f.name]] if values[f.name] not in items else [])
+    return values
+
+
+_IGNORED = object()
+
+
 def _from_json(f: FieldSpec, raw: Any) -> Any:
     if f.json_values:
-        text = json.dumps(raw) if not isinstance(raw, str) else raw
+        text = json.dumps(raw)
         if text not in f.json_values:
-            raise ValueError(f"unexpected value {raw!r}")
+            return _IGNORED
         assert f.enum is not None
         return f.enum[f.json_values[text]]
     if f.kind in ("int_list", "string_list"):
-        items = raw if isinstance(raw, list) else [raw]
-        value = [_scalar(f, item) for item in items]
+        if not isinstance(raw, list):
+            return _IGNORED
+        value = [_scalar(f, item) for item in raw]
         return set(value) if f.as_set else value
     if isinstance(raw, list):
-        if not raw:
-            raise ValueError("an empty list")
-        raw = raw[0]
+        if not f.json_first or not raw:
+            return _IGNORED
+        items = [_scalar(f, item) for item in raw]  # every item must fit, as the library reads them all
+        return items[0]
     return _scalar(f, raw)
 
 
 def _scalar(f: FieldSpec, raw: Any) -> Any:
+    number = isinstance(raw, (int, float)) and not isinstance(raw, bool)
     if f.kind in ("int", "int_list"):
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise TypeError(f"expected an integer, found {raw!r}")
-        return raw
+        if not number:
+            raise TypeError(f"expected a number, found {raw!r}")
+        value = int(raw)  # a float is truncated
+        if f.lo == 0 and value < 0:
+            value %= f.hi + 1  # as a C cast to the unsigned type
+        return value
     if f.kind == "float":
+        if not number:
+            raise TypeError(f"expected a number, found {raw!r}")
         return _single(float(raw)) if f.single else float(raw)
     if f.kind == "bool":
         if not isinstance(raw, bool):
             raise TypeError(f"expected true or false, found {raw!r}")
         return raw
-    return str(raw)
+    if not isinstance(raw, str):
+        raise TypeError(f"expected a string, found {raw!r}")
+    return raw
 
 
 # Per pipeline: what every set_* of its config assigned, in order (None: a whole other config).
@@ -236,13 +271,143 @@ _HISTORY: "weakref.WeakKeyDictionary[object, list[Optional[frozenset[str]]]]" = 
 _HISTORY_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the binding knows of a pipeline's current config, for the fields the C API cannot read back:
+    `values` (a list field that a probed field adds to holds the rest of its items), the fields found by
+    `member_probe` on the live config (`probed`), and why each other field is unknown."""
+
+    values: Mapping[str, Any]
+    probed: frozenset[str] = frozenset()
+    unknown: Mapping[str, str] = field(default_factory=dict)
+
+
+# Per pipeline and value class: what is known of its config now.
+_KNOWN: "weakref.WeakKeyDictionary[object, dict[str, Known]]" = weakref.WeakKeyDictionary()
+
+# member_probe looks for the value among 0 .. _PROBE_LIMIT - 1 (token ids), in growing ranges.
+_PROBE_LIMIT = 1 << 20
+_PROBE_FIRST = 1 << 8
+
+
+def _no_source(spec: ClassSpec, why: str) -> Known:
+    return Known({}, frozenset(), {f.name: why for f in spec.fields if not f.readable})
+
+
+def _initial(spec: ClassSpec, pipeline: object) -> Known:
+    """What a pipeline's config is right after its creation: `pipeline_json` in its model folder as the
+    library reads it (the defaults when there is none), the `member_probe` field left to the probe when the
+    file does not set it (the pipeline takes it from its tokenizer)."""
+    cant = "the C API cannot read it back"
+    if not spec.pipeline_json:
+        return _no_source(spec, cant)
+    model = diagnosis.model_of(pipeline)
+    if model is None:
+        return _no_source(spec, cant + " and the binding does not know which model the pipeline was created from")
+    path, created = model
+    values: dict[str, Any] = {}
+    try:
+        if os.path.isdir(path):
+            if os.stat(path).st_mtime_ns > created:
+                return _no_source(spec, f"{cant}, and the model folder {path!r} changed after the pipeline was created "
+                                        f"(so its {spec.pipeline_json} may not be what the pipeline read)")
+            file = os.path.join(path, spec.pipeline_json)
+            if os.path.exists(file):
+                if os.stat(file).st_mtime_ns > created:
+                    return _no_source(spec, f"{cant}, and {file!r} changed after the pipeline was created")
+                with open(file, encoding="utf-8") as stream:
+                    values = read_json_values(spec, json.load(stream))
+    except (OSError, ValueError) as exc:
+        return _no_source(spec, f"{cant}, and reading the model's {spec.pipeline_json} failed: {exc}")
+    full = {f.name: values.get(f.name, _copy.copy(f.default)) for f in spec.fields if not f.readable}
+    probed: set[str] = set()
+    if spec.member_probe:
+        name = spec.member_probe[0]
+        if name in full and full[name] == spec.field(name).unset:
+            del full[name]  # the pipeline takes it from its tokenizer: asked of the live config
+            probed.add(name)
+    return Known(full, frozenset(probed))
+
+
+def _known(spec: ClassSpec, pipeline: object) -> Known:
+    with _HISTORY_LOCK:
+        known = _KNOWN.get(pipeline, {}).get(spec.name)
+    if known is None:
+        known = _initial(spec, pipeline)
+        with _HISTORY_LOCK:
+            known = _KNOWN.setdefault(pipeline, {}).setdefault(spec.name, known)
+    return known
+
+
+def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueObject") -> Known:
+    """What a pipeline's config is after set_generation_config(value) succeeded: value's fields, where
+    `set_keeps` fields at their default keep the value before, then a field's value joins the list it
+    adds to (upstream keeps the stop tokens and the end-of-sequence token a config leaves empty)."""
+    values: dict[str, Any] = {}
+    probed: set[str] = set()
+    unknown: dict[str, str] = {}
+    origin = value._origin
+    same = isinstance(origin, FromPipeline) and origin.known is not None and origin.pipeline() is pipeline
+    kept: set[str] = set()
+    for f in spec.fields:
+        if f.readable:
+            continue
+        if f.name not in value._assigned and same:
+            assert isinstance(origin, FromPipeline) and origin.known is not None
+            src = origin.known  # the pipeline's config the value was read from
+            if f.name in src.values:
+                v = src.values[f.name]
+            elif f.name in src.probed:
+                probed.add(f.name)
+                continue
+            else:
+                unknown[f.name] = src.unknown.get(f.name, "")
+                continue
+        else:
+            try:
+                ok, v = value._effective(f.name)
+            except InteropError as exc:
+                ok, v = False, str(exc)
+            if not ok:
+                unknown[f.name] = f"the config set with set_generation_config did not know it ({value._origin!r})"
+                continue
+        if f.set_keeps and v == f.default:
+            kept.add(f.name)
+            if f.name in before.values:
+                v = before.values[f.name]
+            elif f.name in before.probed:
+                probed.add(f.name)
+                continue
+            else:
+                unknown[f.name] = before.unknown.get(f.name, "")
+                continue
+        values[f.name] = _copy.copy(v)
+    for f in spec.fields:
+        target = f.update_adds_to
+        if not target or target not in values:
+            continue
+        if f.name in values and values[f.name] != f.unset:
+            t = spec.field(target)
+            items = values[target]
+            values[target] = set(items) | {values[f.name]} if t.as_set else \
+                list(items) + ([values[f.name]] if values[f.name] not in items else [])
+            if target in kept and f.name not in kept and f.name in before.probed:
+                # the kept list also holds the token probed before, which the probe cannot find any more
+                del values[target]
+                unknown[target] = (f"the pipeline's {target} kept the {f.name} it had before set_generation_config "
+                                   f"changed {f.name}, which the C API cannot read back")
+    return Known(values, frozenset(probed), unknown)
+
+
 class FromPipeline(Origin):
     """A pipeline's own config at the time it was read (`get_generation_config()`)."""
 
-    def __init__(self, pipeline: object, fetch: Callable[[], Handle]) -> None:
+    def __init__(self, pipeline: object, fetch: Callable[[], Handle], spec: Optional[ClassSpec] = None) -> None:
         self.pipeline = weakref.ref(pipeline)
         self.fetch = fetch
         self.read: Optional[dict[str, Any]] = None  # the readable fields, read once
+        self.known = _known(spec, pipeline) if spec is not None else None
+        self.probes: dict[str, Optional[int]] = {}  # member_probe results, found once
         with _HISTORY_LOCK:
             self.epoch = len(_HISTORY.get(pipeline, []))
 
@@ -264,20 +429,81 @@ class FromPipeline(Origin):
         return self.fetch()
 
     def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
-        if not f.readable:
+        if f.readable:
+            self.check(spec, ())
+            if self.read is None:
+                native = self.fetch()
+                try:
+                    self.read = {g.name: _canonical(spec, g, getattr(native, g.name)) for g in spec.fields if g.readable}
+                finally:
+                    native.close()
+            return True, _copy.copy(self.read[f.name])
+        known = self.known
+        if known is None:
             return False, None
-        self.check(spec, ())
-        if self.read is None:
+        if f.name in known.probed:
+            self.check(spec, ())
+            found = self._probe(spec, f)
+            return (found is not None), found
+        if f.name not in known.values:
+            return False, None
+        value = _copy.copy(known.values[f.name])
+        for g in spec.fields:
+            if g.update_adds_to == f.name and g.name in known.probed:
+                self.check(spec, ())
+                found = self._probe(spec, g)
+                if found is None:
+                    return False, None
+                if found != g.unset:
+                    value = set(value) | {found} if f.as_set else list(value) + ([found] if found not in value else [])
+        return True, value
+
+    def _probe(self, spec: ClassSpec, f: FieldSpec) -> Optional[int]:
+        """`f`'s value in the live config, asked of the library's validate (`member_probe`); None when it
+        does not answer (the config does not validate, or the value is out of the searched range)."""
+        if f.name in self.probes:
+            return self.probes[f.name]
+        assert spec.member_probe is not None and spec.validate
+        through = spec.member_probe[1]
+
+        def passes(first: int, end: int) -> bool:
             native = self.fetch()
             try:
-                self.read = {g.name: _canonical(spec, g, getattr(native, g.name)) for g in spec.fields if g.readable}
+                setattr(native, through, list(range(first, end)))
+                getattr(native, spec.validate)()
+                return True
+            except InteropError:
+                return False
             finally:
                 native.close()
-        return True, _copy.copy(self.read[f.name])
+
+        found: Optional[int] = None
+        end = _PROBE_FIRST
+        while end <= _PROBE_LIMIT and not passes(0, end):
+            end *= 16
+        if end <= _PROBE_LIMIT:
+            first = 0
+            while end - first > 1:
+                middle = (first + end) // 2
+                if passes(first, middle):
+                    end = middle
+                else:
+                    first = middle
+            # Membership decides only when the field is set: with it unset, any list passes.
+            found = f.unset if passes(first + 1, first + 2) else first
+        self.probes[f.name] = found
+        return found
 
     def unknown(self, spec: ClassSpec, f: FieldSpec) -> str:
-        return (f"{spec.name}.{f.name} was not assigned and comes from the pipeline's own config, which the "
-                f"C API cannot read back for this field; assign it to know its value")
+        known = self.known
+        why = known.unknown.get(f.name, "") if known is not None else ""
+        if known is not None and (f.name in known.probed or any(
+                g.update_adds_to == f.name and g.name in known.probed for g in spec.fields)):
+            why = (f"the pipeline takes {spec.member_probe[0] if spec.member_probe else f.name} from its tokenizer, "
+                   f"and the library's validate did not confirm one value for it (the pipeline's config does not "
+                   f"validate, or the token id is not below {_PROBE_LIMIT})")
+        return (f"{spec.name}.{f.name} was not assigned and comes from the pipeline's own config: "
+                f"{why or 'the C API cannot read it back'}; assign it to know its value")
 
     def __repr__(self) -> str:
         return "pipeline"
@@ -291,8 +517,11 @@ def record_set(pipeline: object, value: "ValueObject") -> None:
         changed = frozenset(value._assigned)
     else:
         changed = None
+    spec = value._spec
+    after = _after_set(spec, pipeline, _known(spec, pipeline), value)
     with _HISTORY_LOCK:
         _HISTORY.setdefault(pipeline, []).append(changed)
+        _KNOWN.setdefault(pipeline, {})[spec.name] = after
 
 
 # -- values --
@@ -565,7 +794,7 @@ def _check_rules(spec: ClassSpec, known: Mapping[str, Any]) -> None:
 
 def from_pipeline(cls: type[V], pipeline: object, fetch: Callable[[], Handle]) -> V:
     """The pipeline's own config as a value object (`get_generation_config()`)."""
-    return cls._of(FromPipeline(pipeline, fetch))
+    return cls._of(FromPipeline(pipeline, fetch, cls._spec))
 
 
 def token_limit_message(spec: ClassSpec) -> str:

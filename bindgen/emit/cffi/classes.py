@@ -187,7 +187,7 @@ class Builder(CallBuilder):
                 fields.append(ValueFieldView(
                     f.name, f.kind.value, annotation, default, repr(f.unset), f.lo, f.hi, enum_cls, f.json,
                     f.json_if, dict(f.json_values), f.as_set, f.getter is not None, prop.doc if prop else None,
-                    [c for c in (f.setter, f.getter) if c], f.update_adds_to))
+                    [c for c in (f.setter, f.getter) if c], f.update_adds_to, f.json_first, f.set_keeps))
             rules = [(r.field, repr(r.check), repr(r.when), r.says) for r in vc.rules]
             json = ""
             if vc.json:
@@ -210,7 +210,8 @@ class Builder(CallBuilder):
                                         doc_of(vc.json), doc_of(vc.validate), predicates, list(vc.unreachable),
                                         vc.unreachable_reason,
                                         [(name, f, param, next(x.annotation for x in fields if x.py == f))
-                                         for name, (f, param) in vc.setters.items()]))
+                                         for name, (f, param) in vc.setters.items()],
+                                        vc.pipeline_json, vc.member_probe))
         return views
 
     def build_result_classes(self, classes: list[ClassView]) -> list[ResultClassView]:

@@ -248,6 +248,8 @@ class ValueFieldView:
     text: Optional[MemberDoc] = None  # the docs of the handle's property
     c_names: list[str] = field(default_factory=list)  # the C functions setting (and reading) it
     update_adds_to: str = ""
+    json_first: bool = False
+    set_keeps: bool = False
 
 
 @dataclass
@@ -272,6 +274,8 @@ class ValueClassView:
     unreachable: list[str] = field(default_factory=list)
     unreachable_reason: str = ""
     setters: list[tuple[str, str, str, str]] = field(default_factory=list)  # (method, field, parameter, its annotation)
+    pipeline_json: str = ""
+    member_probe: Optional[tuple[str, str]] = None  # (field, list field)
 
 
 @dataclass

@@ -152,7 +152,8 @@ class Builder(CallBuilder):
                 [(pascal(name), _predicate(alts), bd.predicate_text(alts), name) for name, alts in vc.predicates.items()],
                 list(vc.unreachable), vc.unreachable_reason,
                 [(pascal(name), name, f, camel_ident(param), next(x.dotnet.rstrip("?") for x in fields if x.name == f))
-                 for name, (f, param) in vc.setters.items()]))
+                 for name, (f, param) in vc.setters.items()],
+                vc.pipeline_json, vc.member_probe))
         return views
 
     def _doc_refs(self, classes: list[ClassView]) -> None:
@@ -385,6 +386,7 @@ def _value_field(f: bd.ValueField, prop: str, kept: str, mem: MemberView, enum_t
     default = _literal(f.default, kept) if not f.optional else "null"
     if kind == "Enum":
         default = f"{kept}.{pascal(str(f.default).lower())}" if "_" not in str(f.default) else f"{kept}.{f.default}"
-    json_values = {k: pascal(v.lower()) for k, v in f.json_values}
+    json_values = {_literal(k, "string"): pascal(v.lower()) for k, v in f.json_values}
     return ValueClassFieldView(f.name, prop, kind, kept, dotnet, default, _literal(f.unset, kept), f.getter is not None,
-                          f.json, f.json_if, json_values, f.as_set, f.update_adds_to, mem.text, [c for c in (f.setter, f.getter) if c])
+                          f.json, f.json_if, json_values, f.as_set, f.update_adds_to, mem.text, [c for c in (f.setter, f.getter) if c],
+                          json_first=f.json_first, set_keeps=f.set_keeps)

@@ -384,13 +384,15 @@ class ValueClassFieldView:
     readable: bool
     json: str
     json_if: str
-    json_values: dict[str, str]  # JSON text -> enum member (C# spelling)
+    json_values: dict[str, str]  # JSON text (a C# literal) -> enum member (C# spelling)
     as_set: bool
     update_adds_to: str
     text: Optional[MemberDoc] = None
     c_names: list[str] = field(default_factory=list)
     param_docs: dict[str, str] = field(default_factory=dict)  # (for the docs macro)
     since: str = ""
+    json_first: bool = False
+    set_keeps: bool = False
 
 
 @dataclass
@@ -413,6 +415,8 @@ class ValueClassView:
     unreachable: list[str] = field(default_factory=list)
     unreachable_reason: str = ""
     setters: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # (method, upstream name, field, parameter, its type)
+    pipeline_json: str = ""
+    member_probe: Optional[tuple[str, str]] = None  # (field, list field)
 
 
 @dataclass

@@ -35,7 +35,7 @@ namespace OpenVINO.GenAI
             new ValueFieldSpec("length_penalty", "LengthPenalty", ValueKind.Float, 1.0f, null, false, "length_penalty", "", null, false, ""),
             new ValueFieldSpec("num_return_sequences", "NumReturnSequences", ValueKind.Size, 1UL, null, false, "num_return_sequences", "", null, false, ""),
             new ValueFieldSpec("no_repeat_ngram_size", "NoRepeatNgramSize", ValueKind.Size, 18446744073709551615UL, 18446744073709551615UL, false, "no_repeat_ngram_size", "", null, false, ""),
-            new ValueFieldSpec("stop_criteria", "StopCriteria", ValueKind.Enum, StopCriteria.Heuristic, null, false, "early_stopping", "", new Dictionary<string, string> { { "never", "Never" }, { "true", "Early" }, { "false", "Heuristic" } }, false, ""),
+            new ValueFieldSpec("stop_criteria", "StopCriteria", ValueKind.Enum, StopCriteria.Heuristic, null, false, "early_stopping", "", new Dictionary<string, string> { { "\"never\"", "Never" }, { "true", "Early" }, { "false", "Heuristic" } }, false, ""),
             new ValueFieldSpec("temperature", "Temperature", ValueKind.Float, 1.0f, null, false, "temperature", "", null, false, ""),
             new ValueFieldSpec("top_p", "TopP", ValueKind.Float, 1.0f, null, false, "top_p", "", null, false, ""),
             new ValueFieldSpec("top_k", "TopK", ValueKind.Size, 18446744073709551615UL, 18446744073709551615UL, false, "top_k", "", null, false, ""),
@@ -48,9 +48,9 @@ namespace OpenVINO.GenAI
             new ValueFieldSpec("assistant_confidence_threshold", "AssistantConfidenceThreshold", ValueKind.Float, 0.0f, null, false, "assistant_confidence_threshold", "", null, false, ""),
             new ValueFieldSpec("num_assistant_tokens", "NumAssistantTokens", ValueKind.Size, 0UL, null, false, "num_assistant_tokens", "", null, false, ""),
             new ValueFieldSpec("max_ngram_size", "MaxNgramSize", ValueKind.Size, 0UL, null, false, "max_ngram_size", "", null, false, ""),
-            new ValueFieldSpec("eos_token_id", "EosTokenId", ValueKind.Int64, -1L, -1L, false, "eos_token_id", "", null, false, "stop_token_ids"),
+            new ValueFieldSpec("eos_token_id", "EosTokenId", ValueKind.Int64, -1L, -1L, false, "eos_token_id", "", null, false, "stop_token_ids", true, true),
             new ValueFieldSpec("stop_strings", "StopStrings", ValueKind.StringList, new string[] {  }, null, false, "stop_strings", "", null, true, ""),
-            new ValueFieldSpec("stop_token_ids", "StopTokenIds", ValueKind.Int64List, new long[] {  }, null, false, "eos_token_id", "", null, true, ""),
+            new ValueFieldSpec("stop_token_ids", "StopTokenIds", ValueKind.Int64List, new long[] {  }, null, false, "eos_token_id", "", null, true, "", false, true),
         }, new[]
         {
             new ValueRule("num_return_sequences", new[] { new object[] { ">", 0.0 } }, new object[0][], "must be at least 1"),
@@ -81,7 +81,7 @@ namespace OpenVINO.GenAI
             new ValueRule("num_return_sequences", new[] { new object[] { "==", 1.0 } }, new[] { new object[] { "assistant_confidence_threshold", ">", 0.0 } }, "must be 1 with assisted generation (assistant_confidence_threshold > 0)"),
             new ValueRule("assistant_confidence_threshold", new[] { new object[] { "==", 0.0 } }, new[] { new object[] { "num_assistant_tokens", ">", 0.0 } }, "must be 0 when num_assistant_tokens is set (the two exclude each other)"),
             new ValueRule("max_ngram_size", new[] { new object[] { "==", 0.0 } }, new[] { new object[] { "num_assistant_tokens", "==", 0.0 } }, "must be 0 unless num_assistant_tokens is set (prompt lookup)"),
-        }, new string[] { "max_new_tokens", "max_length" }, "ignore_eos", true);
+        }, new string[] { "max_new_tokens", "max_length" }, "ignore_eos", true, "generation_config.json", new[] { "eos_token_id", "stop_token_ids" });
 
         /// <summary>
         /// Settings with the library's defaults (greedy decoding, no token limit of its own).

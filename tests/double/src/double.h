@@ -137,7 +137,6 @@ struct ov_genai_chat_history_opaque {
 
 #define DOUBLE_UNSET_SIZE SIZE_MAX
 #define DOUBLE_MAX_STOP_STRINGS 64
-#define DOUBLE_MAX_STOP_TOKENS 64
 
 typedef struct {
     size_t max_new_tokens;
@@ -149,8 +148,9 @@ typedef struct {
     char *stop_strings[DOUBLE_MAX_STOP_STRINGS]; /* sorted, unique (a std::set upstream) */
     size_t stop_string_count;
     bool include_stop_str_in_output;
-    int64_t stop_token_ids[DOUBLE_MAX_STOP_TOKENS]; /* sorted, unique */
+    int64_t *stop_token_ids; /* sorted, unique (a std::set upstream); malloc'ed, owned */
     size_t stop_token_count;
+    size_t stop_token_capacity;
     size_t num_beam_groups;
     size_t num_beams;
     float diversity_penalty;
@@ -182,6 +182,9 @@ void settings_init(generation_settings *settings);
 bool settings_copy(generation_settings *target, const generation_settings *source);
 void settings_clear(generation_settings *settings);
 bool settings_add_stop_token(generation_settings *settings, int64_t token);
+/* The config a pipeline starts from: <models_path>/generation_config.json as upstream reads it, or
+ * the defaults; false when the file does not read (upstream's pipeline creation throws). */
+bool settings_from_model_folder(generation_settings *settings, const char *models_path);
 /* GenerationConfig::validate() rules the double enforces; false means the real one would throw. */
 bool settings_valid(const generation_settings *settings);
 ov_genai_generation_config *generation_config_from_settings(const generation_settings *settings);
@@ -268,7 +271,7 @@ typedef struct {
     uint64_t image_hash; /* of their pixels, when images > 0 */
 } text_input;
 
-bool text_session_init(text_session *session, const pipeline_options *options);
+bool text_session_init(text_session *session, const pipeline_options *options, const char *models_path);
 void text_session_destroy(text_session *session);
 ov_status_e text_session_set_chat(text_session *session, bool in_chat);
 ov_status_e text_session_get_config(text_session *session, ov_genai_generation_config **config);

@@ -32,10 +32,26 @@ void settings_clear(generation_settings *settings) {
         free(settings->stop_strings[i]);
     }
     settings->stop_string_count = 0;
+    free(settings->stop_token_ids);
+    settings->stop_token_ids = NULL;
+    settings->stop_token_count = settings->stop_token_capacity = 0;
 }
 
 bool settings_copy(generation_settings *target, const generation_settings *source) {
     *target = *source;
+    target->stop_token_ids = NULL;
+    target->stop_token_capacity = 0;
+    target->stop_string_count = 0;
+    if (source->stop_token_count > 0) {
+        target->stop_token_ids = malloc(source->stop_token_count * sizeof(int64_t));
+        if (!target->stop_token_ids) {
+            target->stop_token_count = 0;
+            return false;
+        }
+        memcpy(target->stop_token_ids, source->stop_token_ids, source->stop_token_count * sizeof(int64_t));
+        target->stop_token_capacity = source->stop_token_count;
+    }
+    target->stop_string_count = source->stop_string_count;
     for (size_t i = 0; i < source->stop_string_count; i++) {
         target->stop_strings[i] = string_duplicate(source->stop_strings[i]);
         if (!target->stop_strings[i]) {
@@ -49,15 +65,22 @@ bool settings_copy(generation_settings *target, const generation_settings *sourc
 
 /* Inserts into a sorted unique set, like std::set<int64_t>. */
 bool settings_add_stop_token(generation_settings *settings, int64_t token) {
-    size_t position = 0;
-    while (position < settings->stop_token_count && settings->stop_token_ids[position] < token) {
-        position++;
+    size_t position = 0, end = settings->stop_token_count; /* binary search: the first id >= token */
+    while (position < end) {
+        size_t middle = position + (end - position) / 2;
+        if (settings->stop_token_ids[middle] < token) position = middle + 1; else end = middle;
     }
     if (position < settings->stop_token_count && settings->stop_token_ids[position] == token) {
         return true;
     }
-    if (settings->stop_token_count == DOUBLE_MAX_STOP_TOKENS) {
-        return false;
+    if (settings->stop_token_count == settings->stop_token_capacity) {
+        size_t capacity = settings->stop_token_capacity ? 2 * settings->stop_token_capacity : 8;
+        int64_t *grown = realloc(settings->stop_token_ids, capacity * sizeof(int64_t));
+        if (!grown) {
+            return false;
+        }
+        settings->stop_token_ids = grown;
+        settings->stop_token_capacity = capacity;
     }
     memmove(&settings->stop_token_ids[position + 1], &settings->stop_token_ids[position],
             (settings->stop_token_count - position) * sizeof(int64_t));
@@ -163,69 +186,98 @@ static bool read_file(const char *path, byte_buffer *out) {
     return ok;
 }
 
-static bool json_number(const json_value *value, double *number) {
-    if (!value) return false;
-    if (value->type == JSON_INTEGER) { *number = (double)value->integer; return true; }
-    if (value->type == JSON_FLOAT) { *number = value->number; return true; }
+/* Each reader follows upstream's read_json_param as measured on 2026.3: absent or null keeps the
+ * field, a list keeps a scalar field, a float is truncated into an integer (a negative one wraps into
+ * size_t), and any other type is an error (the real library throws). */
+static bool read_size(const json_value *root, const char *key, size_t *field) {
+    const json_value *v = json_object_get(root, key);
+    if (!v || v->type == JSON_NULL || v->type == JSON_ARRAY) return true;
+    if (v->type == JSON_INTEGER) { *field = (size_t)v->integer; return true; }
+    if (v->type == JSON_FLOAT) { *field = (size_t)(int64_t)v->number; return true; }
     return false;
 }
 
-static void read_size(const json_value *root, const char *key, size_t *field) {
-    double number;
-    if (json_number(json_object_get(root, key), &number) && number >= 0) *field = (size_t)number;
+static bool read_float(const json_value *root, const char *key, float *field) {
+    const json_value *v = json_object_get(root, key);
+    if (!v || v->type == JSON_NULL || v->type == JSON_ARRAY) return true;
+    if (v->type == JSON_INTEGER) { *field = (float)v->integer; return true; }
+    if (v->type == JSON_FLOAT) { *field = (float)v->number; return true; }
+    return false;
 }
 
-static void read_float(const json_value *root, const char *key, float *field) {
-    double number;
-    if (json_number(json_object_get(root, key), &number)) *field = (float)number;
+static bool read_bool(const json_value *root, const char *key, bool *field) {
+    const json_value *v = json_object_get(root, key);
+    if (!v || v->type == JSON_NULL || v->type == JSON_ARRAY) return true;
+    if (v->type == JSON_BOOL) { *field = v->boolean; return true; }
+    return false;
 }
 
-static void read_bool(const json_value *root, const char *key, bool *field) {
-    const json_value *value = json_object_get(root, key);
-    if (value && value->type == JSON_BOOL) *field = value->boolean;
-}
-
-/* The keys of generation_config.json the double understands; others are ignored, like upstream. */
+/* The keys of generation_config.json upstream reads; others are ignored, like upstream (which reads
+ * neither stop_token_ids nor rng_seed from the file). */
 static bool apply_json(generation_settings *s, const json_value *root) {
-    if (root->type != JSON_OBJECT) return false;
-    read_size(root, "max_new_tokens", &s->max_new_tokens);
-    read_size(root, "max_length", &s->max_length);
-    read_size(root, "min_new_tokens", &s->min_new_tokens);
-    read_bool(root, "ignore_eos", &s->ignore_eos);
-    read_bool(root, "echo", &s->echo);
-    read_bool(root, "include_stop_str_in_output", &s->include_stop_str_in_output);
-    read_size(root, "num_beam_groups", &s->num_beam_groups);
-    read_size(root, "num_beams", &s->num_beams);
-    read_float(root, "diversity_penalty", &s->diversity_penalty);
-    read_float(root, "length_penalty", &s->length_penalty);
-    read_size(root, "num_return_sequences", &s->num_return_sequences);
-    read_size(root, "no_repeat_ngram_size", &s->no_repeat_ngram_size);
-    read_float(root, "temperature", &s->temperature);
-    read_float(root, "top_p", &s->top_p);
-    read_size(root, "top_k", &s->top_k);
-    read_bool(root, "do_sample", &s->do_sample);
-    read_float(root, "repetition_penalty", &s->repetition_penalty);
-    read_float(root, "presence_penalty", &s->presence_penalty);
-    read_float(root, "frequency_penalty", &s->frequency_penalty);
-    read_size(root, "rng_seed", &s->rng_seed);
+    if (root->type != JSON_OBJECT) return true; /* nothing to read, as upstream */
+    bool ok = read_size(root, "max_new_tokens", &s->max_new_tokens) && read_size(root, "max_length", &s->max_length) &&
+              read_bool(root, "ignore_eos", &s->ignore_eos) && read_size(root, "min_new_tokens", &s->min_new_tokens) &&
+              read_bool(root, "include_stop_str_in_output", &s->include_stop_str_in_output) &&
+              read_bool(root, "echo", &s->echo) && read_size(root, "logprobs", &s->logprobs) &&
+              read_float(root, "repetition_penalty", &s->repetition_penalty) &&
+              read_float(root, "frequency_penalty", &s->frequency_penalty) &&
+              read_float(root, "presence_penalty", &s->presence_penalty) &&
+              read_size(root, "num_beam_groups", &s->num_beam_groups) && read_size(root, "num_beams", &s->num_beams) &&
+              read_float(root, "diversity_penalty", &s->diversity_penalty) &&
+              read_float(root, "length_penalty", &s->length_penalty) &&
+              read_size(root, "num_return_sequences", &s->num_return_sequences) &&
+              read_size(root, "no_repeat_ngram_size", &s->no_repeat_ngram_size) &&
+              read_bool(root, "do_sample", &s->do_sample) && read_float(root, "temperature", &s->temperature) &&
+              read_float(root, "top_p", &s->top_p) && read_size(root, "top_k", &s->top_k) &&
+              read_float(root, "min_p", &s->min_p) &&
+              read_float(root, "assistant_confidence_threshold", &s->assistant_confidence_threshold) &&
+              read_size(root, "num_assistant_tokens", &s->num_assistant_tokens) &&
+              read_size(root, "max_ngram_size", &s->max_ngram_size);
+    if (!ok) return false;
+    const json_value *early = json_object_get(root, "early_stopping");
+    if (early && early->type == JSON_STRING && strcmp(early->string, "never") == 0) s->stop_criteria = 2; /* NEVER */
+    if (early && early->type == JSON_BOOL) s->stop_criteria = early->boolean ? 0 /* EARLY */ : 1 /* HEURISTIC */;
     const json_value *stop_strings = json_object_get(root, "stop_strings");
     for (size_t i = 0; stop_strings && stop_strings->type == JSON_ARRAY && i < stop_strings->count; i++) {
-        if (stop_strings->items[i]->type == JSON_STRING &&
+        if (stop_strings->items[i]->type != JSON_STRING ||
             !settings_add_stop_string(s, stop_strings->items[i]->string)) return false;
     }
-    const json_value *stop_tokens = json_object_get(root, "stop_token_ids");
-    for (size_t i = 0; stop_tokens && stop_tokens->type == JSON_ARRAY && i < stop_tokens->count; i++) {
-        if (stop_tokens->items[i]->type == JSON_INTEGER &&
-            !settings_add_stop_token(s, stop_tokens->items[i]->integer)) return false;
-    }
-    /* eos_token_id may be a number or a list (the first one wins), as upstream reads it. */
+    /* eos_token_id: a number, or a list whose items are all stop tokens and whose first is the token. */
     const json_value *eos = json_object_get(root, "eos_token_id");
-    if (eos && eos->type == JSON_ARRAY && eos->count > 0) eos = eos->items[0];
-    if (eos && eos->type == JSON_INTEGER) {
+    if (eos && eos->type == JSON_ARRAY) {
+        for (size_t i = 0; i < eos->count; i++) {
+            if (eos->items[i]->type != JSON_INTEGER || !settings_add_stop_token(s, eos->items[i]->integer)) return false;
+        }
+        if (eos->count > 0) s->eos_token_id = eos->items[0]->integer;
+    } else if (eos && eos->type == JSON_INTEGER) {
         s->eos_token_id = eos->integer;
-        if (!settings_add_stop_token(s, eos->integer)) return false;
+    } else if (eos && eos->type == JSON_FLOAT) {
+        s->eos_token_id = (int64_t)eos->number;
+    } else if (eos && eos->type != JSON_NULL) {
+        return false;
     }
+    if (s->eos_token_id != -1 && !settings_add_stop_token(s, s->eos_token_id)) return false;
     return true;
+}
+
+bool settings_from_model_folder(generation_settings *settings, const char *models_path) {
+    settings_init(settings);
+    size_t length = strlen(models_path);
+    char *path = malloc(length + sizeof "/generation_config.json");
+    if (!path) return false;
+    memcpy(path, models_path, length);
+    strcpy(path + length, "/generation_config.json");
+    bool ok = true;
+    if (file_exists(path)) { /* (a .gguf file has no such file "inside" it) */
+        byte_buffer text = {0};
+        json_value *root = read_file(path, &text) ? json_parse(text.data) : NULL;
+        buffer_free(&text);
+        ok = root && apply_json(settings, root);
+        json_release(root);
+    }
+    free(path);
+    return ok;
 }
 
 ov_status_e ov_genai_generation_config_create_from_json(const char *json_path, ov_genai_generation_config **config) {
@@ -329,17 +381,19 @@ ov_status_e ov_genai_generation_config_set_stop_token_ids(ov_genai_generation_co
         return INVALID_C_PARAM;
     }
     generation_settings *settings = &config->settings;
-    int64_t previous[DOUBLE_MAX_STOP_TOKENS];
-    size_t previous_count = settings->stop_token_count;
-    memcpy(previous, settings->stop_token_ids, sizeof previous);
-    settings->stop_token_count = 0;
+    generation_settings updated = *settings; /* only the token fields are its own */
+    updated.stop_token_ids = NULL;
+    updated.stop_token_count = updated.stop_token_capacity = 0;
     for (size_t i = 0; i < token_ids_num; i++) {
-        if (!settings_add_stop_token(settings, token_ids[i])) {
-            memcpy(settings->stop_token_ids, previous, sizeof previous);
-            settings->stop_token_count = previous_count;
+        if (!settings_add_stop_token(&updated, token_ids[i])) {
+            free(updated.stop_token_ids);
             return UNKNOW_EXCEPTION;
         }
     }
+    free(settings->stop_token_ids);
+    settings->stop_token_ids = updated.stop_token_ids;
+    settings->stop_token_count = updated.stop_token_count;
+    settings->stop_token_capacity = updated.stop_token_capacity;
     return OK;
 }
 

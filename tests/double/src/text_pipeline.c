@@ -73,7 +73,7 @@ ov_status_e text_pipeline_create(object_kind kind, const char *models_path, cons
     if (!created) {
         return UNKNOW_EXCEPTION;
     }
-    if (!text_session_init(&created->session, &options)) {
+    if (!text_session_init(&created->session, &options, models_path)) {
         text_session_destroy(&created->session);
         object_delete(created);
         return UNKNOW_EXCEPTION;

@@ -130,12 +130,18 @@ ov_status_e read_pipeline_arguments(const char *models_path, const char *device,
     return OK;
 }
 
-bool text_session_init(text_session *session, const pipeline_options *options) {
+bool text_session_init(text_session *session, const pipeline_options *options, const char *models_path) {
     memset(session, 0, sizeof *session);
     session->options = *options;
-    settings_init(&session->config);
-    settings_add_stop_token(&session->config, DOUBLE_EOS_TOKEN_ID);
-    session->config.eos_token_id = DOUBLE_EOS_TOKEN_ID; /* from the "tokenizer" */
+    /* As upstream: the model folder's generation_config.json, then the tokenizer's end-of-sequence
+     * token where the file gives none. */
+    if (!settings_from_model_folder(&session->config, models_path)) {
+        return false;
+    }
+    if (session->config.eos_token_id == -1) {
+        settings_add_stop_token(&session->config, DOUBLE_EOS_TOKEN_ID);
+        session->config.eos_token_id = DOUBLE_EOS_TOKEN_ID; /* from the "tokenizer" */
+    }
     session->history = json_new(JSON_ARRAY);
     return session->history && pthread_mutex_init(&session->lock, NULL) == 0;
 }
@@ -177,6 +183,12 @@ static bool effective_settings(const text_session *session, const ov_genai_gener
                                generation_settings *settings) {
     if (!settings_copy(settings, config ? &config->settings : &session->config)) {
         return false;
+    }
+    /* As upstream: a config without stop tokens takes the pipeline's, one without an end-of-sequence
+     * token the pipeline's (which becomes a stop token too). */
+    size_t inherited = settings->stop_token_count == 0 ? session->config.stop_token_count : 0;
+    for (size_t i = 0; i < inherited; i++) {
+        if (!settings_add_stop_token(settings, session->config.stop_token_ids[i])) return false;
     }
     if (settings->eos_token_id == -1) {
         settings->eos_token_id = session->config.eos_token_id;
