@@ -179,6 +179,10 @@ class Call:
     # ([conventions.calls] upstream_only) Python parameters of upstream's that the C API cannot carry: name ->
     # why. Accepted when empty (None, "", []), so upstream's calls that leave them empty run; refused otherwise.
     upstream_only: dict[str, str] = field(default_factory=dict)
+    # ([conventions.calls] keyword) A method joining another (`joins`): Python also takes its first input under
+    # that input's own shown name, as a keyword of the joined method that takes this kind of input only
+    # (upstream's overloads name them apart: VLM `prompt=` a str, `history=` a ChatHistory).
+    keyword: bool = False
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -696,10 +700,11 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
                 fn.since, absent_status, fields if isinstance(fields, str) else None, shape.get("batch") is True,
                 (text_result["field"], text_result["equals"]) if isinstance(text_result, dict) and _is_text_result(text_result)
                 else None, dict(shape["single"]) if isinstance(shape.get("single"), dict) else {},
-                dict(shape["upstream_only"]) if isinstance(shape.get("upstream_only"), dict) else {})
+                dict(shape["upstream_only"]) if isinstance(shape.get("upstream_only"), dict) else {},
+                shape.get("keyword") is True)
 
 
-_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single", "upstream_only"}
+_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single", "upstream_only", "keyword"}
 
 
 def _is_text_result(shape: object) -> bool:
@@ -748,6 +753,9 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
             elif "fields" not in shape:
                 problems.append(f"{where}: text_result needs fields (the config whose field decides)")
         target = shape.get("joins")
+        if "keyword" in shape and (shape["keyword"] not in (True, False) or target is None):
+            problems.append(f"{where}: keyword must be true or false, on a function that joins another, "
+                            f"found {shape['keyword']!r}")
         if target is None:
             continue
         if fname not in methods or target not in methods or methods[target][0] is not methods[fname][0]:
@@ -757,6 +765,11 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
         _, joined = methods[target]
         mem.joins = joined.name
         joined.alternatives.append(mem.name)
+        if shape.get("keyword") is True and mem.call is not None and joined.call is not None:
+            first, taken = mem.call.inputs[0], {p.shown or p.name for p in joined.call.inputs}
+            name = first.shown or first.name
+            if name in taken or name in joined.call.singles.values() or name in joined.call.upstream_only:
+                problems.append(f"{where}: keyword: {target}'s method already has a parameter {name!r}")
 
 
 def _check_text_results(classes: dict[str, ClassBinding], values: dict[str, "ValueClass"],

@@ -226,6 +226,9 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
             if mem.call is not None:
                 params += list(mem.call.singles.values())  # Python's one-item keyword (`image=`)
                 params += list(mem.call.upstream_only)  # upstream's parameters the C API cannot carry
+                for other in cls.members:  # a joining method's input taken by keyword (`history=`)
+                    if other.joins == mem.name and other.call is not None and other.call.keyword and other.call.inputs:
+                        params.append(other.call.inputs[0].shown or other.call.inputs[0].name)
             keys = member_keys(mem)
             members[keys[0]] = params
             for k in keys[1:]:

@@ -88,7 +88,9 @@ class ConventionData:
     #   rename: {C parameter -> the name bindings show (snake_case; C# camelCases it)},
     #   joins: a function of the same object whose method this one overloads: one method takes either
     #          first input (Python dispatches on its type; C# has overloads of one name),
-    #   fields: the value-class parameter that keyword config fields (Python **config_fields) apply to }.
+    #   fields: the value-class parameter that keyword config fields (Python **config_fields) apply to,
+    #   keyword: (on a function that joins another) Python's joined method also takes this one's first input
+    #            under its own shown name, as a keyword taking that kind of input only }.
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 

@@ -723,6 +723,19 @@ def test_vlm_images_as_numpy_arrays(native: g.Native, model_dir: Path) -> None:
         assert str(pipe.generate(g.ChatHistory([{"role": "user", "content": "Describe"}]), image=first,
                                  max_new_tokens=8)) == str(pipe.generate("Describe", [first], max_new_tokens=8))
         assert "".join(pipe.stream("Describe", image=first, generation_config=cfg)) == one
+        # upstream's keywords for the first input ([conventions.calls] keyword): `prompt=` a str, `history=` a
+        # ChatHistory (measured, 2026.3: `history=` with a str, or no input at all, is a TypeError)
+        chat = g.ChatHistory([{"role": "user", "content": "Describe"}])
+        by_history = str(pipe.generate(chat, [first], max_new_tokens=8))
+        assert str(pipe.generate(history=chat, images=[first], max_new_tokens=8)) == by_history
+        assert "".join(pipe.stream(history=chat, image=first, max_new_tokens=8)) == by_history
+        assert str(pipe.generate(prompt="Describe", images=[first], generation_config=cfg)) == one
+        with pytest.raises(TypeError, match=r"VLMPipeline.generate\(\): `history` takes a ChatHistory, got str"):
+            pipe.generate(history="Describe", max_new_tokens=8)
+        with pytest.raises(TypeError, match=r"VLMPipeline.generate\(\) takes one input, got `prompt` and `history`"):
+            pipe.generate("Describe", history=chat, max_new_tokens=8)
+        with pytest.raises(TypeError, match=r"VLMPipeline.stream\(\) needs its input: `prompt` or `history` \(ChatHistory\)"):
+            pipe.stream(max_new_tokens=8)
         assert str(pipe.generate("Describe", generation_config=cfg)) == str(pipe.generate("Describe", [], cfg))
         for bad in (np.zeros((0, 6, 3), np.uint8), np.zeros((4, 0, 3), np.uint8)):
             with pytest.raises(ValueError, match=r"images\[0\]: an image of shape \[\d, \d, 3\] has no pixels"):

@@ -638,3 +638,18 @@ def test_an_upstream_only_or_single_typo_is_reported(genai: conv.Conventions, sh
     calls = {**genai.library.conventions.calls, "ov_genai_whisper_pipeline_generate": shape}
     with pytest.raises(bd.BindingError, match="ov_genai_whisper_pipeline_generate: (upstream_only must|single names no array parameter)"):
         bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))
+
+
+@pytest.mark.parametrize("fname, shape, message", [
+    ("ov_genai_vlm_pipeline_generate", {"keyword": True}, "keyword must be true or false, on a function that joins"),
+    ("ov_genai_vlm_pipeline_generate_with_history", {"joins": "ov_genai_vlm_pipeline_generate", "keyword": "history"},
+     "keyword must be true or false"),
+    ("ov_genai_vlm_pipeline_generate_with_history", {"joins": "ov_genai_vlm_pipeline_generate", "keyword": True,
+                                                     "rename": {"history": "prompt"}},
+     "keyword: ov_genai_vlm_pipeline_generate's method already has a parameter 'prompt'"),
+])
+def test_a_keyword_typo_is_reported(genai: conv.Conventions, fname: str, shape: dict, message: str) -> None:
+    calls = {**genai.library.conventions.calls, fname: shape}
+    with pytest.raises(bd.BindingError) as exc:
+        bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))
+    assert message in str(exc.value)

@@ -105,6 +105,17 @@ if job.get("vlm"):
         pipe.generate("Describe", image=image, images=[other], max_new_tokens=12),
         pipe.generate("Describe", images=[other], generation_config=cfg),
         pipe.generate(history, image=image, max_new_tokens=12))]
+    # upstream's keywords for the first input: `history=` a ChatHistory, `prompt=` a str; the others TypeErrors
+    out["vlm-keywords"] = [str(r) for r in (
+        pipe.generate(history=history, images=[image], max_new_tokens=12),
+        pipe.generate(history=history, generation_config=cfg),
+        pipe.generate(prompt="Describe", images=[image], generation_config=cfg))]
+    for bad in ({"history": "Describe"}, {}):
+        try:
+            pipe.generate(max_new_tokens=12, **bad)
+            out["vlm-keywords"].append("accepted")
+        except TypeError:
+            out["vlm-keywords"].append("TypeError")
     del pipe
 if job.get("whisper"):
     pipe = og.WhisperPipeline(job["whisper"], "CPU", **job["properties"])
@@ -218,6 +229,13 @@ def test_vlm_image_keyword_as_the_official_package(both: tuple[dict[str, Any], d
     # Measured upstream: `image=` is one image; given with `images=`, the list is used and `image` is not.
     assert official["vlm-image"] == [with_image, with_image, with_image, other, other, with_image]
     assert shim["vlm-image"] == official["vlm-image"]
+
+
+def test_vlm_history_keyword_as_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    official, shim = both
+    assert official["vlm-keywords"][3:] == ["TypeError", "TypeError"]
+    assert official["vlm-keywords"][0] == official["vlm-image"][5]  # history= is the history, images= its images
+    assert shim["vlm-keywords"] == official["vlm-keywords"]
 
 
 def test_whisper_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:

@@ -75,9 +75,6 @@ PARAMS_NOT_IN_C_API: dict[tuple[str, str], dict[str, str]] = {
                                                _PATH_ONLY),
     # (start_chat's system_message, VLM videos and a Whisper streamer are parameters of ours that accept only
     # empty values: genai.toml [conventions.calls] upstream_only, with their reasons; tests/test_cffi.py)
-    ("VLMPipeline", "generate"): {
-        "history": "ours takes a ChatHistory as its first argument, named `prompt` in every form; upstream names "
-                   "it `history` in its ChatHistory overloads, so only a call passing it by keyword differs"},
     ("StreamerBase", "write"): {"token": "the C API streams decoded text: our write(text) gets a str where "
                                          "upstream's write(token) gets token ids"},
 }

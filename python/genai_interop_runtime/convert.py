@@ -512,6 +512,27 @@ def one_item(values: object, item: object) -> object:
     return values
 
 
+def keyword_input(owner: object, method: str, given: object, name: str,
+                  keywords: tuple[tuple[object, str, type], ...]) -> Any:
+    """The first input of a method that also takes it under other keywords, each for one kind of input (upstream's
+    VLM `generate(prompt="...")` / `generate(history=ChatHistory)`): `given` (positional or `name=`) or the one
+    keyword given. TypeError, as upstream's, when none or several are given, or a keyword gets another kind."""
+    where = f"{type(owner).__name__}.{method}()"
+    chosen = [(value, keyword, cls) for value, keyword, cls in keywords if value is not None]
+    if not chosen:
+        if given is None:
+            raise TypeError(f"{where} needs its input: `{name}`"
+                            + "".join(f" or `{keyword}` ({cls.__name__})" for _, keyword, cls in keywords))
+        return given
+    if given is not None or len(chosen) > 1:
+        names = ([name] if given is not None else []) + [keyword for _, keyword, _ in chosen]
+        raise TypeError(f"{where} takes one input, got {' and '.join(f'`{n}`' for n in names)}")
+    value, keyword, cls = chosen[0]
+    if not isinstance(value, cls):
+        raise TypeError(f"{where}: `{keyword}` takes a {cls.__name__}, got {type(value).__name__}")
+    return value
+
+
 def upstream_only(owner: object, method: str, value: object, name: str, why: str) -> None:
     """A parameter upstream's API has and the C API cannot carry: fine when left empty (None, "", an empty
     sequence), so upstream's calls that do not use it run; NotImplementedError with the reason otherwise."""

@@ -1939,7 +1939,7 @@ class VLMPipeline(_rh.Handle):
 
         return _rh.Prepared(keep, run)
 
-    def generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, videos: Any = None, *, image: Optional[Any] = None, **config_fields: Any) -> VLMDecodedResults:
+    def generate(self, prompt: Optional[Union[str, ChatHistory]] = None, images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, videos: Any = None, *, image: Optional[Any] = None, history: Optional[ChatHistory] = None, **config_fields: Any) -> VLMDecodedResults:
         """Generates an answer to `prompt` about the given images (none is fine: the model then answers from
         text alone). In a chat (`start_chat`), images sent once stay part of the conversation.
         Callbacks may arrive on another thread, and an exception a callback raises stops the call and is
@@ -1956,6 +1956,10 @@ class VLMPipeline(_rh.Handle):
                 does).
             videos: Python, as in `openvino_genai`: only None or an empty list is accepted (the C API's VLM generate
                 takes images only); videos raise NotImplementedError.
+            history: Python: the conversation, a `ChatHistory`, by keyword instead of `prompt` (as in
+                `openvino_genai`: `generate(history=chat)`; positionally a `ChatHistory` takes the place of
+                `prompt`); it takes a `ChatHistory` only, and giving both, or neither, is a TypeError. C#
+                overloads take it as their first parameter `history`.
 
         Returns:
             The generated text with its score and the performance metrics of the call.
@@ -1965,6 +1969,7 @@ class VLMPipeline(_rh.Handle):
         """
         _rt.upstream_only(self, 'generate', videos, 'videos', "the C API's VLM generate takes images only")
         images = _rt.one_item(images, image)
+        prompt = _rt.keyword_input(self, 'generate', prompt, 'prompt', ((history, 'history', ChatHistory), ))
         return self._pick_generate(prompt, images, generation_config, streamer, config_fields)()
 
     def _pick_generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[VLMDecodedResults]:
@@ -1972,7 +1977,7 @@ class VLMPipeline(_rh.Handle):
             return self._prepare_generate_with_history(prompt, images, generation_config, streamer, config_fields=config_fields)
         return self._prepare_generate(prompt, images, generation_config, streamer, config_fields=config_fields)
 
-    def stream(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, videos: Any = None, *, image: Optional[Any] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
+    def stream(self, prompt: Optional[Union[str, ChatHistory]] = None, images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, videos: Any = None, *, image: Optional[Any] = None, history: Optional[ChatHistory] = None, **config_fields: Any) -> _rcb.Stream[VLMDecodedResults]:
         """The iterator form of `generate`: nothing runs until iteration starts; leaving the loop early stops
         it.
         Use it as `for chunk in obj.stream(...)`; nothing runs before the first chunk is asked for; see
@@ -1988,12 +1993,17 @@ class VLMPipeline(_rh.Handle):
                 does).
             videos: Python, as in `openvino_genai`: only None or an empty list is accepted (the C API's VLM generate
                 takes images only); videos raise NotImplementedError.
+            history: Python: the conversation, a `ChatHistory`, by keyword instead of `prompt` (as in
+                `openvino_genai`: `generate(history=chat)`; positionally a `ChatHistory` takes the place of
+                `prompt`); it takes a `ChatHistory` only, and giving both, or neither, is a TypeError. C#
+                overloads take it as their first parameter `history`.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_vlm_pipeline_generate`, `ov_genai_vlm_pipeline_generate_with_history`.
         """
         _rt.upstream_only(self, 'stream', videos, 'videos', "the C API's VLM generate takes images only")
         images = _rt.one_item(images, image)
+        prompt = _rt.keyword_input(self, 'stream', prompt, 'prompt', ((history, 'history', ChatHistory), ))
         stream: _rcb.Stream[VLMDecodedResults] = _rcb.Stream('openvino_genai_cffi-stream')
         stream.start(self._pick_generate(prompt, images, generation_config, stream.callback, config_fields=config_fields))
         return stream

@@ -88,6 +88,7 @@ class CallBuilder(TypeBuilder):
         view.batch = model.batch
         view.text_result = model.text_result
         view.upstream_only = list(model.upstream_only.items())
+        view.keyword = model.keyword
         view.singles = [(pv.name, model.singles[pv.c_name]) for pv in view.params if pv.c_name in model.singles]
         view.retains = [py_name(r) for r in info.retains]
         by_c_name = {pv.c_name: pv for pv in view.params}

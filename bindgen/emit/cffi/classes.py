@@ -92,7 +92,16 @@ class Builder(CallBuilder):
         by_name = {mem.name: view for mem, view in zip([m_ for m_ in model.members if m_.kind is bd.MemberKind.METHOD], methods)}
         for mem in model.members:
             if mem.kind is bd.MemberKind.METHOD and mem.alternatives:
-                by_name[mem.name].alternatives = [by_name[a] for a in mem.alternatives]
+                view = by_name[mem.name]
+                view.alternatives = [by_name[a] for a in mem.alternatives]
+                view.keywords = [(a.params[0].name, a.params[0].annotation, a.params[0].cls)
+                                 for a in view.alternatives if a.keyword and a.params]
+                for name, _, _ in view.keywords:
+                    if mem.doc is not None and name in mem.doc.params:
+                        view.param_docs[name] = mem.doc.params[name]
+                if view.keywords and not all(p.default for p in view.params[1:]):
+                    raise EmitError(f"cffi: [conventions.calls] keyword: {view.c_name} takes its first input by keyword "
+                                    f"too, so every parameter after it needs a default")
         for view in methods:
             if view.stream is not None:
                 view.stream = self.unique(view.stream, used)

@@ -203,6 +203,9 @@ class FunctionView:
     singles: list[tuple[str, str]] = field(default_factory=list)  # (array param, keyword taking one item of it)
     aliases: list[str] = field(default_factory=list)  # more names of the public method ([python] aliases)
     upstream_only: list[tuple[str, str]] = field(default_factory=list)  # (upstream's parameter, why the C API has none)
+    keyword: bool = False  # joining another: its first input is also a keyword of the joined method
+    # The joined method's keyword-only inputs of joining methods ([conventions.calls] keyword): (name, annotation, class).
+    keywords: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -385,7 +388,7 @@ def without_fields(f: FunctionView) -> FunctionView:
     """A copy of `f` whose signature has no **config_fields (its _prepare_ form takes them as a mapping)."""
     from dataclasses import replace
 
-    return replace(f, fields=None, singles=[], upstream_only=[])
+    return replace(f, fields=None, singles=[], upstream_only=[], keywords=[])
 
 
 def joined(f: FunctionView) -> FunctionView:
@@ -396,6 +399,9 @@ def joined(f: FunctionView) -> FunctionView:
         return f
     first = f.params[0]
     union = ", ".join([first.annotation] + [a.params[0].annotation for a in f.alternatives if a.params])
+    if f.keywords:  # the first input may come by keyword instead: none given positionally is fine then
+        return replace(f, params=[replace(first, annotation=f"Optional[Union[{union}]]", optional=True, default=True)]
+                       + f.params[1:])
     return replace(f, params=[replace(first, annotation=f"Union[{union}]")] + f.params[1:])
 
 
