@@ -695,6 +695,34 @@ def test_vlm_with_foreign_tensors(native: g.Native, model_dir: Path) -> None:
             pipe.generate("Describe", [native.ffi.NULL], cfg)
 
 
+def test_chat_session_with_a_vlm_pipeline(native: g.Native, model_dir: Path) -> None:
+    # Issue 11: the chat helper on a VLMPipeline, as upstream's visual_language_chat: the first turn sends the
+    # images with the history, later turns only text; each answer is appended. Same calls as doing it by hand.
+    np = pytest.importorskip("numpy")
+    import openvino_cffi
+    from support import openvino_wheel
+    openvino_cffi.load(openvino_wheel.c_library())
+    image = np.arange(4 * 6 * 3, dtype=np.uint8).reshape(4, 6, 3)
+    with g.VLMPipeline(model_dir, "CPU") as pipe:
+        by_hand = g.ChatHistory([{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Describe"}])
+        expected = [str(pipe.generate(by_hand, images=[image], max_new_tokens=8))]
+        by_hand.extend([{"role": "assistant", "content": expected[0]}, {"role": "user", "content": "More"}])
+        expected.append(str(pipe.generate(by_hand, max_new_tokens=8)))
+        session = g.ChatSession(pipe, "Be brief.")
+        streamed: list[str] = []
+        first = session.ask("Describe", images=[image], max_new_tokens=8)
+        second = session.ask("More", streamer=streamed.append, generation_config=g.GenerationConfig(max_new_tokens=8))
+        assert isinstance(first, g.VLMDecodedResults) and [str(first), str(second)] == expected
+        assert "".join(streamed) == expected[1]
+        assert [m["role"] for m in session.history] == ["system", "user", "assistant", "user", "assistant"]
+        assert str(g.ChatSession(pipe, "Be brief.").ask("Describe", max_new_tokens=8)) != expected[0]  # images were sent
+    with g.LLMPipeline(model_dir, "CPU") as text:
+        session = g.ChatSession(text)
+        with pytest.raises(TypeError, match=r"ChatSession.ask: LLMPipeline.generate takes no images"):
+            session.ask("Describe", images=[image], max_new_tokens=8)
+        assert len(session.history) == 0
+
+
 def test_vlm_images_as_numpy_arrays(native: g.Native, model_dir: Path) -> None:
     # Issue 11: images= as upstream takes them: numpy uint8 HWC arrays (or objects whose `data` is one, as
     # upstream's openvino.Tensor), one alone or a list, made into openvino_cffi tensors by the runtime.

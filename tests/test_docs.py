@@ -338,7 +338,8 @@ def test_hand_written_csharp_public_members_say_something_real() -> None:
 def test_the_csharp_docs_check_fails_a_member_without_real_docs(tmp_path: Path) -> None:
     from support import dotnet
     source = (REPO / "csharp" / "OpenVINO.GenAI" / "ChatSession.cs").read_text(encoding="utf-8")
-    ask = "        /// <summary>One turn: appends <paramref name=\"message\"/> as the user's, generates, appends the answer.</summary>\n"
+    ask = ("        /// <summary>One turn with a text pipeline: appends <paramref name=\"message\"/> as the user's, generates, appends\n"
+           "        /// the answer. InvalidOperationException on a VLM session, whose turns take images (null for none).</summary>\n")
     assert ask in source
     for summary, message in [("<summary>Ask.</summary>", "says nothing real: 'Ask'"),
                              ("<summary>See <see cref=\"History\"/>.</summary>", "says nothing real: 'See History'"),

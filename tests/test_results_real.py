@@ -116,6 +116,31 @@ if job.get("vlm"):
             out["vlm-keywords"].append("accepted")
         except TypeError:
             out["vlm-keywords"].append("TypeError")
+    # A chat about an image as upstream's visual_language_chat has it (the image with the first turn only, each
+    # answer appended): by hand on the official package, through ChatSession on the shim.
+    turns = ["Describe", "What colour?", "And the shape?"]
+    if job["module"] == "shim":
+        session = og.ChatSession(pipe, "Be brief.")
+        out["vlm-chat"] = [str(session.ask(q, images=[image] if i == 0 else None, generation_config=cfg))
+                           for i, q in enumerate(turns)]
+        out["vlm-chat-history"] = session.history.get_messages()
+    else:
+        chat = og.ChatHistory([{"role": "system", "content": "Be brief."}])
+        out["vlm-chat"] = []
+        for i, q in enumerate(turns):
+            chat.append({"role": "user", "content": q})
+            answer = pipe.generate(chat, images=[image] if i == 0 else [], generation_config=cfg)
+            chat.append({"role": "assistant", "content": answer.texts[0]})
+            out["vlm-chat"].append(answer.texts[0])
+        out["vlm-chat-history"] = chat.get_messages()
+        # the image stays with the conversation: the later turns differ from the same chat never given it
+        plain = og.ChatHistory([{"role": "system", "content": "Be brief."}])
+        out["vlm-chat-no-image"] = []
+        for q in turns:
+            plain.append({"role": "user", "content": q})
+            answer = pipe.generate(plain, generation_config=cfg)
+            plain.append({"role": "assistant", "content": answer.texts[0]})
+            out["vlm-chat-no-image"].append(answer.texts[0])
     del pipe
 if job.get("whisper"):
     pipe = og.WhisperPipeline(job["whisper"], "CPU", **job["properties"])
@@ -236,6 +261,15 @@ def test_vlm_history_keyword_as_the_official_package(both: tuple[dict[str, Any],
     assert official["vlm-keywords"][3:] == ["TypeError", "TypeError"]
     assert official["vlm-keywords"][0] == official["vlm-image"][5]  # history= is the history, images= its images
     assert shim["vlm-keywords"] == official["vlm-keywords"]
+
+
+def test_chat_session_with_a_vlm_as_the_official_visual_language_chat(
+        both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    # Issue 11: ChatSession on a VLMPipeline (image with the first turn) answers as upstream's chat loop does.
+    official, shim = both
+    assert official["vlm-chat"][1:] != official["vlm-chat-no-image"][1:], "later turns still see the first turn's image"
+    assert shim["vlm-chat"] == official["vlm-chat"]
+    assert shim["vlm-chat-history"] == official["vlm-chat-history"]
 
 
 def test_whisper_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:

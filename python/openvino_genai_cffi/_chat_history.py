@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import inspect
 import json
 from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union, overload
 
@@ -173,25 +174,36 @@ class ChatHistory:
 class ChatSession:
     """The chat helper: keeps a `ChatHistory`, and each `ask` appends the user's message, generates from the
     whole history and appends the assistant's answer (the library does not append it). The same helper
-    exists in C# (`ChatSession`)."""
+    exists in C# (`ChatSession`).
+
+    It chats with an `LLMPipeline` or a `VLMPipeline`. With a VLM, a turn may send images (`ask(message,
+    images=[...])`); they stay part of the conversation for later turns, as upstream's visual language chat
+    does: send them with the turn that asks about them, then ask follow-ups without images."""
 
     def __init__(self, pipeline: Any, system_message: str = "", history: Optional[ChatHistory] = None) -> None:
-        """A session on `pipeline` (an LLMPipeline, or a VLMPipeline for text turns), starting from `history`
-        (kept, not copied) or an empty one, with `system_message` first when given."""
+        """A session on `pipeline` (an LLMPipeline or a VLMPipeline), starting from `history` (kept, not
+        copied) or an empty one, with `system_message` first when given."""
         self.pipeline = pipeline
         self.history = history if history is not None else ChatHistory()
         if system_message:
             self.history.append({"role": "system", "content": system_message})
 
-    def ask(self, message: str, generation_config: Any = None, streamer: Any = None, **config_fields: Any) -> Any:
-        """Appends `message` as the user's, generates the answer from the whole history, appends it as the
-        assistant's and returns the results. When the generation fails (or is stopped by an exception in the
-        streamer), the user's message is taken back out and the history is as before."""
+    def ask(self, message: str, generation_config: Any = None, streamer: Any = None, *, images: Any = None,
+            **config_fields: Any) -> Any:
+        """Appends `message` as the user's, generates the answer from the whole history (and `images`, a VLM
+        pipeline's images for this turn: tensors or uint8 arrays, as its `generate` takes them), appends it as
+        the assistant's and returns the results. When the generation fails (or is stopped by an exception in
+        the streamer), the user's message is taken back out and the history is as before."""
         if not isinstance(message, str):
             raise TypeError(f"ChatSession.ask: expected str, got {type(message).__name__}")
+        if images is not None:
+            if "images" not in inspect.signature(self.pipeline.generate).parameters:
+                raise TypeError(f"ChatSession.ask: {type(self.pipeline).__name__}.generate takes no images")
+            config_fields = {**config_fields, "images": images}
         self.history.append({"role": "user", "content": message})
         try:
-            results = self.pipeline.generate(self.history, generation_config, streamer, **config_fields)
+            results = self.pipeline.generate(self.history, generation_config=generation_config, streamer=streamer,
+                                             **config_fields)
         except BaseException:
             self.history.pop()
             raise

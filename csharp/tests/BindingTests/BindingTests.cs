@@ -1141,6 +1141,54 @@ namespace GenAIInterop.Tests
             }
         }
 
+        // Issue 11: the chat helper on a VLMPipeline, as upstream's visual_language_chat (the first turn sends the
+        // images, later turns text only); the same calls as doing it by hand with a ChatHistory.
+        public static void TestChatSessionWithAVlmPipeline()
+        {
+            long before = Live();
+            ChatSessionWithAVlmPipeline();
+            CollectResults(before);
+            Equal(before, Live(), "live objects");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ChatSessionWithAVlmPipeline()
+        {
+            using (var tensor = CoreTensor.Create(CoreTensor.Pixels(4 * 6 * 3, 1), 4, 6, 3))
+            using (var image = new TensorReference(tensor.Pointer))
+            using (var pipe = new VLMPipeline(model, "CPU"))
+            {
+                var config = Config(8);
+                var images = new NativeObject[] { image };
+                var byHand = new ChatHistory();
+                byHand.Append("system", "Be brief.");
+                byHand.Append("user", "Describe");
+                string first = pipe.Generate(byHand, images, config).ToString();
+                byHand.Append("assistant", first);
+                byHand.Append("user", "More");
+                string second = pipe.Generate(byHand, null, config).ToString();
+                var session = new ChatSession(pipe, "Be brief.");
+                Check(ReferenceEquals(pipe, session.Pipeline), "the session's pipeline");
+                VLMDecodedResults answer = session.Ask("Describe", images, config);
+                Equal(first, answer.ToString(), "first turn, with the image");
+                var streamed = new System.Text.StringBuilder();
+                Equal(second, session.Ask("More", null, config, chunk => { streamed.Append(chunk); return StreamingStatus.Running; }).ToString(),
+                      "second turn, text only");
+                Equal(second, streamed.ToString(), "streamed");
+                Equal(5, session.History.Count, "system, then user and assistant twice");
+                Equal(second, (string)session.History[4]["content"], "the answer was appended");
+                Check(new ChatSession(pipe, "Be brief.").Ask("Describe", (NativeObject[])null, config).ToString() != first, "the image was sent");
+                Throws<InvalidOperationException>(() => session.Ask("Again", config), "a text-only Ask on a VLM session");
+                Equal(5, session.History.Count, "a refused turn leaves the history as it was");
+            }
+            using (var text = Pipeline())
+            {
+                var session = new ChatSession(text);
+                Throws<InvalidOperationException>(() => session.Ask("Describe", new NativeObject[0], Config(8)), "images on a text session");
+                Equal(0, session.History.Count, "nothing appended");
+            }
+        }
+
         public static void TestWhisperPipelineWithChunks()
         {
             long before = Live();
