@@ -22,6 +22,7 @@ from typing import Any, Callable, Optional
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "python"), str(REPO / "tests")]
 
+from genai_interop_runtime.shutdown import ExitingError  # noqa: E402
 from support import cffi_driver, double  # noqa: E402
 
 PROMPTS = ("Hello", "Tell me a story", "café naïve", "世界", "The quick brown fox", "🚀 launch", "a", "Why?")
@@ -388,20 +389,60 @@ def early_exit() -> None:
 
 # -- exit while another thread generates --
 
-def exit_during_generation(how: str) -> int:
-    pipe = pipeline()
+def exit_during_generation(mode: str) -> int:
+    """exit-return | exit-sys | exit-daemon: a generation with a streamer runs on another thread (a daemon one
+    for exit-daemon) when the main thread returns or calls sys.exit. exit-plain-daemon: generations without a
+    streamer on a daemon thread, one after the other (the exit can only wait for the running one), on the default
+    or the SDPA backend (by the seed); exit-plain-inside-daemon: the same, and the exit begins only once a probe
+    generate was refused (the worker's call surely runs). (Python waits for a non-daemon thread before any exit
+    hook runs: a plain loop there would keep the process alive, as it should.)"""
+    how = mode.rsplit("-", 1)[1]
+    form = "plain-inside" if mode.startswith("exit-plain-inside-") else "plain" if mode.startswith("exit-plain-") \
+        else "streamer"
+    pipe = pipeline(None if form == "streamer" or rng.randint(0, 1) == 0 else "SDPA")
     cfg = long_config()
     first = threading.Event()
-    thread = threading.Thread(target=lambda: pipe.generate("Hello", cfg, streamer=lambda c: first.set()),
-                              daemon=how == "exit-daemon")
+
+    def work() -> None:
+        while True:
+            try:
+                if form == "streamer":
+                    pipe.generate(["Hello"], cfg, streamer=lambda c: first.set())
+                    return
+                first.set()
+                pipe.generate(["Hello"], cfg)
+            except g.StatusError:
+                if form != "plain-inside":
+                    raise
+                # the main thread's probe held the pipeline just then: generate again
+            except ExitingError:
+                return  # refused: the process is exiting
+
+    thread = threading.Thread(target=work, daemon=how == "daemon")
     thread.start()
     if not first.wait(60):
         print("EVENT no first chunk", flush=True)
         return 3
+    if form == "plain-inside" and not wait_until_busy(pipe):
+        print("EVENT the worker's plain generation never held the pipeline", flush=True)
+        return 3
     print("GENERATING", flush=True)
-    if how == "exit-sys":
+    if how == "sys":
         sys.exit(0)
     return 0
+
+
+def wait_until_busy(pipe: Any) -> bool:
+    """True once a generate on the pipeline was refused at once because another one runs."""
+    probe = config(1)
+    until = time.monotonic() + 60
+    while time.monotonic() < until:
+        try:
+            pipe.generate(["Hello"], probe, streamer=lambda c: None)
+        except g.StatusError:
+            return True
+        time.sleep(0.001)
+    return False
 
 
 # -- bad input --

@@ -20,6 +20,9 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from stress import campaigns  # noqa: E402
+
 RUNTIMES = ("mono", "coreclr", "cffi-abi", "cffi-api")
 CAMPAIGNS = ("soak", "lifecycle", "concurrency", "badinput", "exit")
 SKIPPED: tuple[str, ...] = ()
@@ -65,7 +68,9 @@ def test_work_was_done(short_run: dict[tuple[str, str], Any]) -> None:
         assert short_run[(runtime, "soak")]["figures"]["worker_thread_callbacks"] > 0
         assert short_run[(runtime, "lifecycle")]["figures"]["cycles"] > 0
         assert short_run[(runtime, "badinput")]["figures"]["bad_inputs"] > 0
-        assert short_run[(runtime, "exit")]["figures"]["trials"] >= 3
+        exits = short_run[(runtime, "exit")]["figures"]
+        tried = {mode: exits.get(f"trials_{mode[len('exit-'):]}", 0) for mode in campaigns.EXIT_MODES[runtime]}
+        assert all(tried.values()) and exits["trials"] == sum(tried.values()), (runtime, exits)  # every exit form
         figures = short_run[(runtime, "concurrency")]["figures"]
         # leaked_objects is a real check only where the double's counter was read (issue 13: Mono's random-cancel
         # step left the native metrics of cancelled streams to the collector, which kept 2-3 of them).

@@ -4,7 +4,13 @@
 //     "TRANSCRIPT key sha256" lines (texts, compared across runtimes by the harness) and
 //     "EVENT what" lines (the first few problems), then "DONE".
 //   exit-return | exit-environment | exit-in-callback: start a long generation on another thread and
-//     leave the process while it runs (the harness times the exit and reads the exit status).
+//     leave the process while it runs (the harness times the exit and reads the exit status);
+//   exit-plain-return | exit-plain-environment: the same with generations without a callback (a loop, so one
+//     always runs; the exit can only wait for it), on the default or the SDPA backend (by the seed);
+//   exit-plain-inside-return | exit-plain-inside-environment: plain, and the exit begins only once a probe
+//     generate was refused (the worker's call surely runs);
+//   exit-starts-during-exit-return | exit-starts-during-exit-environment: the thread's first generation starts
+//     from a ProcessExit handler of this program (registered after the binding's), so it must be refused.
 // The harness (stress/campaigns.py) decides what counts as a failure; this program only counts.
 using System;
 using System.Collections.Generic;
@@ -611,34 +617,133 @@ namespace GenAIInterop.Stress
 
         // -- exit while another thread generates --
 
-        private static int ExitDuringGeneration(string how)
+        private static int ExitDuringGeneration(string mode)
         {
-            var pipe = Pipeline(null);
+            string how = mode.EndsWith("-environment", StringComparison.Ordinal) ? "environment" : "return";
+            string form = mode == "exit-in-callback" ? "in-callback"
+                : mode.StartsWith("exit-plain-inside-", StringComparison.Ordinal) ? "plain-inside"
+                : mode.StartsWith("exit-plain-", StringComparison.Ordinal) ? "plain"
+                : mode.StartsWith("exit-starts-during-exit-", StringComparison.Ordinal) ? "starts-during-exit" : "streamer";
+            var pipe = Pipeline(form == "streamer" || form == "in-callback" || random.Next(2) == 0 ? null : "SDPA");
             var config = Long();
+            if (form == "starts-during-exit") return StartsDuringExit(pipe, config, how);
             var first = new ManualResetEventSlim();
-            Task.Run(() =>
+            var worker = new Thread(() =>
             {
-                pipe.Generate("Hello", config, chunk =>
+                while (true)  // plain forms: a new generation as soon as one ends, so one is always running
                 {
-                    first.Set();
-                    if (how == "exit-in-callback")
+                    try
                     {
-                        Console.WriteLine("GENERATING");
-                        Console.Out.Flush();
-                        Environment.Exit(0);
+                        if (form == "plain" || form == "plain-inside")
+                        {
+                            first.Set();
+                            pipe.Generate("Hello", config);
+                            continue;
+                        }
+                        pipe.Generate("Hello", config, chunk =>
+                        {
+                            first.Set();
+                            if (form == "in-callback")
+                            {
+                                Console.WriteLine("GENERATING");
+                                Console.Out.Flush();
+                                Environment.Exit(0);
+                            }
+                            return StreamingStatus.Running;
+                        });
+                        return;
                     }
-                    return StreamingStatus.Running;
-                });
+                    catch (GenAIException) when (form == "plain-inside")
+                    {
+                        // The main thread's probe held the pipeline just then: generate again.
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return;  // refused: the process is exiting
+                    }
+                }
             });
+            worker.IsBackground = true;
+            worker.Start();
             if (!first.Wait(TimeSpan.FromSeconds(60)))
             {
                 Console.WriteLine("EVENT no first chunk");
                 return 3;
             }
-            if (how == "exit-in-callback") Thread.Sleep(Timeout.Infinite); // the callback exits
+            if (form == "in-callback") Thread.Sleep(Timeout.Infinite); // the callback exits
+            if (form == "plain-inside" && !WaitUntilBusy(pipe))
+            {
+                Console.WriteLine("EVENT the worker's plain generation never held the pipeline");
+                return 3;
+            }
             Console.WriteLine("GENERATING");
             Console.Out.Flush();
-            if (how == "exit-environment") Environment.Exit(0);
+            if (how == "environment") Environment.Exit(0);
+            return 0;
+        }
+
+        // True once a generate on the pipeline failed at once because another one runs (a second generate on a
+        // busy pipeline is refused; a probe with a callback is never slowed down by the double).
+        private static bool WaitUntilBusy(LLMPipeline pipe)
+        {
+            var probe = new GenerationConfig { MaxNewTokens = 1 };
+            DateTime until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (DateTime.UtcNow < until)
+            {
+                try
+                {
+                    pipe.Generate("Hello", probe, chunk => StreamingStatus.Running);
+                }
+                catch (GenAIException)
+                {
+                    return true;
+                }
+                Thread.Sleep(1);
+            }
+            return false;
+        }
+
+        // The pipeline exists (the binding is in use) but no generation has run when the exit begins: a handler of
+        // this program, registered after the binding's, starts the first one; the binding must refuse it (or wait
+        // for it). Its callback, if ever called, holds the call so that an exit that did neither shows (the double
+        // aborts such an exit).
+        private static int StartsDuringExit(LLMPipeline pipe, GenerationConfig config, string how)
+        {
+            var start = new ManualResetEventSlim();
+            var settled = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            var worker = new Thread(() =>
+            {
+                start.Wait();
+                try
+                {
+                    pipe.Generate("Hello", config, chunk =>
+                    {
+                        settled.Set();
+                        release.Wait(TimeSpan.FromSeconds(20));
+                        return StreamingStatus.Running;
+                    });
+                }
+                catch (InvalidOperationException)
+                {
+                    // refused: the process is exiting
+                }
+                catch (Exception e)
+                {
+                    Console.Error.WriteLine("worker: " + e.GetType().Name + ": " + e.Message);
+                }
+                settled.Set();
+            });
+            worker.IsBackground = true;
+            worker.Start();
+            AppDomain.CurrentDomain.ProcessExit += (sender, e) =>
+            {
+                start.Set();
+                if (!settled.Wait(TimeSpan.FromSeconds(20))) Console.Error.WriteLine("the generation neither ran nor was refused");
+            };
+            Console.WriteLine("GENERATING");
+            Console.Out.Flush();
+            if (how == "environment") Environment.Exit(0);
             return 0;
         }
 
