@@ -41,8 +41,9 @@ namespace OpenVINO.GenAI
         {
         }
 
-        /// <summary>A conversation holding <paramref name="messages"/> (copied), as Python's <c>ChatHistory(messages)</c>.</summary>
-        public ChatHistory(IEnumerable<IDictionary<string, object>> messages)
+        /// <summary>A conversation holding <paramref name="messages"/> (copied), as Python's <c>ChatHistory(messages)</c>:
+        /// each a message as <see cref="Append(object)"/> takes it.</summary>
+        public ChatHistory(IEnumerable<object> messages)
         {
             Extend(messages);
         }
@@ -67,9 +68,21 @@ namespace OpenVINO.GenAI
             messages.Add(Message(message, nameof(message)));
         }
 
-        /// <summary>Appends several messages (copied), as Python's <c>history.extend(messages)</c>; when one is not a
-        /// message, none is appended.</summary>
-        public void Extend(IEnumerable<IDictionary<string, object>> messages)
+        /// <summary>Appends one message (copied) given as any string-keyed dictionary (<c>Dictionary&lt;string, string&gt;</c>,
+        /// ...) or an anonymous object, as in <c>history.Append(new { role = "assistant", content = "", tool_calls = new[] {
+        /// new { id = "1", type = "function", function = new { name = "f", arguments = "{}" } } } })</c>; values as for
+        /// <see cref="Append(IDictionary{string, object})"/>, nested anonymous objects and arrays too. The same message
+        /// written as a Python dict gives the library the same JSON. ArgumentException for anything else.</summary>
+        public void Append(object message)
+        {
+            if (message == null) throw new ArgumentNullException(nameof(message));
+            messages.Add(Message(message, nameof(message)));
+        }
+
+        /// <summary>Appends several messages (copied), as Python's <c>history.extend(messages)</c>: each a message as
+        /// <see cref="Append(object)"/> takes it (dictionaries or anonymous objects); when one is not a message, none is
+        /// appended.</summary>
+        public void Extend(IEnumerable<object> messages)
         {
             if (messages == null) throw new ArgumentNullException(nameof(messages));
             var copies = new List<IDictionary<string, object>>();
@@ -170,7 +183,7 @@ namespace OpenVINO.GenAI
 
         /// <summary>Replaces every message (Python's <c>set_messages(messages)</c>); when one is not a message, the
         /// history stays as it was.</summary>
-        public void SetMessages(IEnumerable<IDictionary<string, object>> messages)
+        public void SetMessages(IEnumerable<object> messages)
         {
             var kept = this.messages;
             this.messages = new List<IDictionary<string, object>>();
@@ -319,9 +332,13 @@ namespace OpenVINO.GenAI
             return at;
         }
 
-        private static IDictionary<string, object> Message(IDictionary<string, object> message, string where)
+        private static IDictionary<string, object> Message(object message, string where)
         {
-            return (Dictionary<string, object>)JsonText.Copy(message, where);
+            var copy = JsonText.Copy(message, where) as Dictionary<string, object>;
+            if (copy == null)
+                throw new ArgumentException(where + ": a message is a dictionary or an anonymous object such as "
+                    + "new { role = \"user\", content = \"Hi\" }, not a " + message.GetType().Name, where);
+            return copy;
         }
 
         private static List<object> Copies(List<IDictionary<string, object>> items)

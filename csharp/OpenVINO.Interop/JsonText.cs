@@ -24,8 +24,9 @@ namespace OpenVINO.Interop
         }
 
         /// <summary>
-        /// A deep copy of <paramref name="value"/> in the shapes <see cref="Parse"/> gives (any string-keyed dictionary a
-        /// <c>Dictionary&lt;string, object&gt;</c>, any other sequence a <c>List&lt;object&gt;</c>, integers <c>long</c>
+        /// A deep copy of <paramref name="value"/> in the shapes <see cref="Parse"/> gives (any string-keyed dictionary, and
+        /// an anonymous object by its properties, a <c>Dictionary&lt;string, object&gt;</c>, any other sequence a
+        /// <c>List&lt;object&gt;</c>, a char a string, integers <c>long</c>
         /// (<c>ulong</c> above its range), other numbers <c>double</c>); ArgumentException naming <paramref name="where"/>
         /// and the path inside it for what JSON cannot hold (another type, a null key, NaN or an infinity).
         /// </summary>
@@ -52,19 +53,91 @@ namespace OpenVINO.Interop
                 }
                 return copy;
             }
+            var other = value as System.Collections.IDictionary;  // Dictionary<string, string> and the like
+            if (other != null)
+            {
+                var copy = new Dictionary<string, object>(other.Count);
+                foreach (System.Collections.DictionaryEntry pair in other)
+                {
+                    var key = pair.Key as string;
+                    if (key == null) throw new ArgumentException(where + ": JSON object keys are strings, not " + pair.Key.GetType().Name, where);
+                    copy[key] = Copy(pair.Value, where + "[" + Quote(key) + "]");
+                }
+                return copy;
+            }
+            if (value is char) return value.ToString();
+            if (IsAnonymous(value.GetType()))
+            {
+                // An anonymous object (new { role = "user", content = "Hi" }): an object of its properties, in the
+                // order they were written (its one constructor takes them in that order).
+                var copy = new Dictionary<string, object>();
+                foreach (var parameter in value.GetType().GetConstructors()[0].GetParameters())
+                {
+                    var property = value.GetType().GetProperty(parameter.Name);
+                    copy[parameter.Name] = Copy(property.GetValue(value, null), where + "[" + Quote(parameter.Name) + "]");
+                }
+                return copy;
+            }
             var items = value as System.Collections.IEnumerable;
-            if (items != null && !(value is System.Collections.IDictionary))
+            if (items != null)
             {
                 var list = new List<object>();
                 foreach (var item in items) list.Add(Copy(item, where + "[" + list.Count.ToString(CultureInfo.InvariantCulture) + "]"));
                 return list;
             }
             throw new ArgumentException(where + ": JSON cannot hold a " + value.GetType().Name
-                + " (use strings, booleans, numbers, null, string-keyed dictionaries and lists of these)", where);
+                + " (use strings, booleans, numbers, null, string-keyed dictionaries, anonymous objects and lists of these)", where);
+        }
+
+        private static bool IsAnonymous(Type type)
+        {
+            // C# compilers name them <>f__AnonymousType0`2 (Roslyn) or <>__AnonType0`2 (mcs) and mark them generated.
+            return type.Name.StartsWith("<>", StringComparison.Ordinal) && type.Name.Contains("Anon")
+                && type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false)
+                && type.GetConstructors().Length == 1;
+        }
+
+        /// <summary>A number as Python's <c>json.dumps</c> writes it (its <c>repr</c>): the shortest digits that read back
+        /// as the same double, fixed notation from 1e-4 up to 1e16 (<c>1.0</c>, <c>0.0001</c>), else <c>1e+16</c>,
+        /// <c>1.5e-05</c>.</summary>
+        private static string Number(double d)
+        {
+            string s = null;
+            for (int digits = 15; digits <= 17; digits++)
+            {
+                s = d.ToString("E" + (digits - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                if (double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture) == d) break;
+            }
+            bool negative = s[0] == '-';
+            if (negative) s = s.Substring(1);
+            int e = s.IndexOf('E');
+            string digitsText = s.Substring(0, e).Replace(".", "").TrimEnd('0');
+            int exponent = int.Parse(s.Substring(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            if (digitsText.Length == 0)
+            {
+                digitsText = "0";
+                exponent = 0;
+            }
+            var text = new StringBuilder(negative ? "-" : "");
+            if (exponent >= -4 && exponent < 16)
+            {
+                if (exponent < 0) text.Append("0.").Append('0', -exponent - 1).Append(digitsText);
+                else if (digitsText.Length <= exponent + 1) text.Append(digitsText).Append('0', exponent + 1 - digitsText.Length).Append(".0");
+                else text.Append(digitsText, 0, exponent + 1).Append('.').Append(digitsText, exponent + 1, digitsText.Length - exponent - 1);
+            }
+            else
+            {
+                text.Append(digitsText[0]);
+                if (digitsText.Length > 1) text.Append('.').Append(digitsText, 1, digitsText.Length - 1);
+                text.Append('e').Append(exponent < 0 ? '-' : '+')
+                    .Append(Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture));
+            }
+            return text.ToString();
         }
 
         /// <summary>The JSON text of <paramref name="value"/> (checked as <see cref="Copy"/> checks it), written as Python's
-        /// <c>json.dumps</c> writes it: <c>", "</c> and <c>": "</c> as separators, non-ASCII characters kept.</summary>
+        /// <c>json.dumps(value, ensure_ascii=False)</c> writes it: <c>", "</c> and <c>": "</c> as separators, non-ASCII
+        /// characters kept, numbers as Python prints them.</summary>
         public static string Write(object value, string where)
         {
             var text = new StringBuilder();
@@ -81,12 +154,7 @@ namespace OpenVINO.Interop
             else if (value is string) text.Append(Quote((string)value));
             else if (value is bool) text.Append((bool)value ? "true" : "false");
             else if (value is long || value is ulong) text.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
-            else if (value is double)
-            {
-                double d = (double)value;
-                string r = d.ToString("R", CultureInfo.InvariantCulture);
-                text.Append(r.IndexOfAny(new[] { '.', 'E', 'e' }) < 0 ? r + ".0" : r);
-            }
+            else if (value is double) text.Append(Number((double)value));
             else if (dict != null)
             {
                 text.Append('{');

@@ -21,15 +21,28 @@ from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union, over
 Message = dict[str, Any]
 
 
+def _json_text(value: object) -> str:
+    """The JSON text the native history gets, written exactly as the C# binding writes it (OpenVINO.Interop
+    JsonText.Write): `", "` and `": "` separators, non-ASCII characters as they are, no NaN or infinity."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _json_value(value: object, where: str) -> Any:
+    """A deep copy of `value` as JSON holds it (what upstream's native ChatHistory gives back: tuples become
+    lists, keys strings), checked: TypeError for what JSON cannot hold, ValueError for NaN or an infinity."""
+    try:
+        return json.loads(_json_text(value))
+    except TypeError as exc:
+        raise TypeError(f"{where}: must be JSON-serialisable: {exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{where}: JSON cannot hold it: {exc}") from None
+
+
 def _message(value: object, where: str) -> Message:
     if not isinstance(value, Mapping):
         raise TypeError(f"{where}: a message is a dict such as {{'role': 'user', 'content': 'Hi'}}, "
                         f"got {type(value).__name__}")
-    message = dict(value)
-    try:
-        json.dumps(message)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{where}: a message must be JSON-serialisable: {exc}") from None
+    message: Message = _json_value(dict(value), f"{where}: a message")
     return message
 
 
@@ -123,10 +136,10 @@ class ChatHistory:
         return copy.deepcopy(self._tools) if self._tools is not None else []
 
     def set_tools(self, tools: Iterable[Any]) -> None:
-        """The tool definitions (JSON-serialisable) given to the chat template."""
-        tools = list(tools)
-        json.dumps(tools)
-        self._tools = tools
+        """The tool definitions (a list of JSON-serialisable values) given to the chat template."""
+        if isinstance(tools, (str, bytes, Mapping)):
+            raise TypeError(f"ChatHistory.set_tools: expected a list of tool definitions, got {type(tools).__name__}")
+        self._tools = _json_value(list(tools), "ChatHistory.set_tools")
 
     def get_extra_context(self) -> dict[str, Any]:
         """Extra variables given to the chat template (empty when none were set)."""
@@ -134,9 +147,9 @@ class ChatHistory:
 
     def set_extra_context(self, extra_context: Mapping[str, Any]) -> None:
         """Extra variables (a JSON-serialisable dict) given to the chat template."""
-        context = dict(extra_context)
-        json.dumps(context)
-        self._extra_context = context
+        if not isinstance(extra_context, Mapping):
+            raise TypeError(f"ChatHistory.set_extra_context: expected a dict, got {type(extra_context).__name__}")
+        self._extra_context = _json_value(dict(extra_context), "ChatHistory.set_extra_context")
 
     # -- for the binding --
     def _to_native(self, native_cls: Any, caller: Any = None) -> Any:
@@ -148,10 +161,18 @@ class ChatHistory:
             native._release_with(caller)
         return native
 
+    @staticmethod
+    def _checked_text(message: Message, where: str) -> str:
+        """A message's JSON text; the live `messages` list may have been changed since it was checked."""
+        try:
+            return _json_text(message)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{where}: JSON cannot hold it: {exc}") from None
+
     def _native_for(self, native_cls: Any) -> Any:
         json_cls = importlib.import_module(native_cls.__module__).JsonContainer
-        messages = [json.dumps(m) for m in self._messages]
-        tools, extra = json.dumps(self._tools), json.dumps(self._extra_context)
+        messages = [self._checked_text(m, f"ChatHistory[{i}]") for i, m in enumerate(self._messages)]
+        tools, extra = _json_text(self._tools), _json_text(self._extra_context)
         state = self._native_state
         if (state is not None and state[0] is native_cls and state[2] == tools and state[3] == extra
                 and not self._native.closed and messages[:len(state[1])] == state[1]):
@@ -162,7 +183,7 @@ class ChatHistory:
         if self._native is not None:
             self._native.close()  # replaced: released at once (closing waits for a call still using it)
             self._native, self._native_state = None, None
-        native = native_cls.from_json_container(json_cls.from_json_string("[" + ",".join(messages) + "]"))
+        native = native_cls.from_json_container(json_cls.from_json_string("[" + ", ".join(messages) + "]"))
         if self._tools is not None:
             native.set_tools(json_cls.from_json_string(tools))
         if self._extra_context is not None:

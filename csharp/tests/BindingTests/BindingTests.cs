@@ -515,6 +515,27 @@ namespace GenAIInterop.Tests
         }
 
         // Issue 11: ChatHistory is a plain value with Python's members and meaning; nothing native until a call.
+        // Issue 11: messages as C# writes them: anonymous objects (nested, in arrays), any string-keyed dictionary,
+        // lists; kept as JSON holds them (as Python's and upstream's); what JSON cannot hold is refused at once.
+        public static void TestChatHistoryTakesAnonymousObjectsAndAnyDictionary()
+        {
+            var history = new ChatHistory(new object[] { new { role = "system", content = "Be brief." } });
+            history.Append(new { role = "assistant", content = "", tool_calls = new[] { new { id = "1", function = new { name = "f" } } } });
+            history.Append(new Dictionary<string, string> { { "role", "tool" }, { "content", "21" } });
+            history.Extend(new[] { new Dictionary<string, object> { { "role", "user" }, { "content", new List<object> { new { type = "text" } } } } });
+            Equal(4, history.Count, "four messages");
+            Equal("Be brief.", (string)history[0]["content"], "an anonymous object's property");
+            var call = (IDictionary<string, object>)((IList<object>)history[1]["tool_calls"])[0];
+            Equal("f", (string)((IDictionary<string, object>)call["function"])["name"], "nested anonymous objects are objects");
+            Equal("tool", (string)history[2]["role"], "a Dictionary<string, string>");
+            Equal("text", (string)((IDictionary<string, object>)((IList<object>)history[3]["content"])[0])["type"], "a list of anonymous objects");
+            Throws<ArgumentException>(() => history.Append("not a message"), "a string is not a message");
+            Throws<ArgumentException>(() => history.Append(new { role = "user", content = double.NaN }), "NaN");
+            Throws<ArgumentException>(() => history.Append(new Dictionary<int, string> { { 1, "x" } }), "keys that are not strings");
+            Throws<ArgumentException>(() => history.Extend(new object[] { new { role = "user" }, 5 }), "one bad message in Extend");
+            Equal(4, history.Count, "nothing appended by the refused calls");
+        }
+
         public static void TestChatHistoryIsAPlainValue()
         {
             long before = Live();
