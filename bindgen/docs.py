@@ -11,6 +11,15 @@ binding model's neutral member name (= the Python name: `generate`, `max_new_tok
 constructor is `__init__`; the iterator form of a streaming method is its own member, `stream`).
 `coverage(binding)` lists members without an entry and entries naming no member; the test suite
 requires both lists empty for GenAI.
+
+Hand-written public classes and members (C# files beside Generated/, Python modules of the package:
+ChatHistory, ChatSession, StreamerBase, ...) take their text from here too, so the two languages say
+the same: a class entry with `hand_written = true` (every member of it is hand-written), or a member
+entry with `hand_written = true` in a generated class. The C# emitter renders these entries into an
+XML file that the hand-written members pull in with `/// <include .../>` (`csharp_member`,
+`csharp_param` give the C# spelling of a key), the cffi emitter into a table the hand-written Python
+classes take their docstrings from (`genai_interop_runtime.docs.document`). `only = "csharp"` /
+`"python"` marks a member one language alone has.
 """
 from __future__ import annotations
 
@@ -24,7 +33,9 @@ if TYPE_CHECKING:
     from .binding import Binding, ClassBinding, Member
     from .library import Library
 
-_MEMBER_KEYS = {"doc", "params", "returns", "raises", "default", "range", "unit", "choices", "since", "hand_written"}
+_MEMBER_KEYS = {"doc", "params", "returns", "raises", "default", "range", "unit", "choices", "since", "hand_written",
+                "only", "param_only"}
+LANGUAGES = ("csharp", "python")
 _CLASS_KEYS = {"doc", "since", "hand_written"}
 CONSTRUCTOR = "__init__"
 
@@ -45,6 +56,15 @@ class MemberDoc:
     choices: tuple[str, ...] = ()
     since: str = ""  # for hand-written members only (the binding model dates generated ones)
     hand_written: bool = False  # implemented in hand-written code (runtime, partials, mixins)
+    only: str = ""  # "csharp" / "python": a member of one language alone (a hand-written one)
+    param_only: dict[str, str] = field(default_factory=dict)  # parameter -> the one language that has it
+
+    def in_language(self, lang: str) -> bool:
+        return self.only in ("", lang)
+
+    def params_in(self, lang: str) -> dict[str, str]:
+        """The parameters `lang` shows (a hand-written member's overloads may differ between languages)."""
+        return {p: t for p, t in self.params.items() if self.param_only.get(p, lang) == lang}
 
     @property
     def summary(self) -> str:
@@ -123,8 +143,14 @@ def _member(entry: dict[str, Any], where: str) -> MemberDoc:
     if "doc" not in entry:
         raise DocsError(f"{where}: missing key 'doc'")
     types: dict[str, type] = {k: str for k in _MEMBER_KEYS}
-    types.update(params=dict, hand_written=bool, choices=list)
+    types.update(params=dict, hand_written=bool, choices=list, param_only=dict)
     _check_types(entry, types, where)
+    if entry.get("only", "") not in ("",) + LANGUAGES:
+        raise DocsError(f"{where}: only: expected one of {', '.join(LANGUAGES)}, found {entry['only']!r}")
+    for name, lang in entry.get("param_only", {}).items():
+        if lang not in LANGUAGES or name not in entry.get("params", {}):
+            raise DocsError(f"{where}: param_only.{name}: expected a documented parameter and one of "
+                            f"{', '.join(LANGUAGES)}, found {lang!r}")
     if "choices" in entry:
         if not entry["choices"] or not all(isinstance(c, str) and c for c in entry["choices"]):
             raise DocsError(f"{where}: choices: expected a list of non-empty strings, found {entry['choices']!r}")
@@ -142,6 +168,35 @@ def _check_types(entry: dict[str, Any], types: dict[str, type], where: str) -> N
     for key, value in entry.items():
         if not isinstance(value, types[key]):
             raise DocsError(f"{where}: {key}: expected {types[key].__name__}, found {type(value).__name__} {value!r}")
+
+
+# Python's data-model methods and the C# member each one is, for hand-written classes.
+DUNDERS = {"__init__": "<ctor>", "__len__": "Count", "__bool__": "IsEmpty", "__getitem__": "this[]",
+           "__iter__": "GetEnumerator", "__eq__": "Equals", "__hash__": "GetHashCode", "__repr__": "ToString",
+           "__str__": "ToString"}
+
+
+def csharp_member(key: str) -> str:
+    """The C# name of a hand-written member's docs key: `append` -> `Append`, `__len__` -> `Count`,
+    the constructor `<ctor>`, the indexer `this[]`."""
+    return DUNDERS.get(key) or pascal(key)
+
+
+def csharp_param(name: str) -> str:
+    """The C# name of a parameter's docs key: `extra_context` -> `extraContext`."""
+    p = pascal(name)
+    return p[:1].lower() + p[1:]
+
+
+def hand_written(docs: Docs) -> dict[str, tuple[ClassDoc, dict[str, MemberDoc]]]:
+    """The hand-written entries: class -> (its entry, the hand-written members' entries). A class entry
+    with `hand_written = true` contributes every member; other classes their members so marked."""
+    out = {}
+    for cname, cdoc in docs.classes.items():
+        members = {k: m for k, m in cdoc.members.items() if cdoc.hand_written or m.hand_written}
+        if cdoc.hand_written or members:
+            out[cname] = (cdoc, members)
+    return out
 
 
 def for_library(lib: "Library") -> Optional[Docs]:
@@ -177,7 +232,7 @@ def attach(b: "Binding", lib: "Library") -> None:
     if docs is None:
         return
     for cls in b.owned():
-        if cls.handle in b.result_classes:
+        if cls.handle in b.result_classes or _hand_value(cls, lib):
             continue  # its native object's class is private: the value class's fields are documented
         cdoc = docs.classes.get(class_name(cls, lib))
         cls.doc = cdoc
@@ -214,8 +269,8 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
             if f.name != "string":  # the text form is str()/ToString()
                 members[f.name] = []
     for cls in b.owned():
-        if cls.handle in b.result_classes:
-            continue
+        if cls.handle in b.result_classes or _hand_value(cls, lib):
+            continue  # private native classes: the results value class, the hand-written value class
         name = class_name(cls, lib)
         members = surface.setdefault(name, {})
         for mem in cls.members:
@@ -259,13 +314,22 @@ def coverage(b: "Binding", extra: Optional[dict[str, set[str]]] = None) -> Cover
                 if p not in known:
                     out.params_stale.append(f"{cname}.{mname}({p})")
     for cname, cdoc in sorted(docs.classes.items()):
+        if cdoc.hand_written:
+            continue  # a hand-written class: checked against the code of both languages (tests/test_docs.py)
         if cname not in surface:
             out.stale.append(cname)
             continue
         for mname in sorted(cdoc.members):
+            if cdoc.members[mname].hand_written:
+                continue
             if mname not in surface[cname]:
                 out.stale.append(f"{cname}.{mname}")
     return out
+
+
+def _hand_value(cls: "ClassBinding", lib: "Library") -> bool:
+    """A handle shown as a hand-written value class ([csharp]/[python] hand_values): its class is internal."""
+    return cls.handle in lib.csharp.hand_values or cls.handle in lib.python.hand_values
 
 
 def _is_callback(mem: "Member", param: str) -> bool:

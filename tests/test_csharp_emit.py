@@ -295,17 +295,21 @@ def _mcs(directory: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _with_hand_values(files: dict[str, str], lib: libmod.Library) -> dict[str, str]:
-    """The generated files plus the hand-written value classes ([csharp] hand_values) the generated code calls."""
+    """The generated files plus the hand-written ones beside them: the value classes ([csharp] hand_values) the
+    generated code calls, and the classes their docs link to (ChatSession, ...)."""
     out = dict(files)
-    for cls in lib.csharp.hand_values.values():
-        source = Path(__file__).resolve().parent.parent / "csharp" / lib.csharp.namespace / f"{cls}.cs"
-        out[f"{cls}.cs"] = source.read_text(encoding="utf-8")
+    folder = Path(__file__).resolve().parent.parent / "csharp" / lib.csharp.namespace
+    for source in sorted(folder.glob("*.cs")) if lib.csharp.hand_values else ():
+        out[source.name] = source.read_text(encoding="utf-8")
+    if "HandWrittenDocs.g.xml" in files:  # what the hand-written members include, where they look for it
+        out["Generated/HandWrittenDocs.g.xml"] = files["HandWrittenDocs.g.xml"]
     return out
 
 
 def _write(files: dict[str, str], directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_text(text, encoding="utf-8")
     return directory
 

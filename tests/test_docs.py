@@ -1,7 +1,12 @@
 """Docs as data (bindgen/docs.py, bindgen/libraries/docs/genai.toml): every public member of the GenAI
 bindings has an entry and no entry names a member that does not exist; the entries reach the C# XML
-docs and the Python docstrings; the loader refuses what it cannot read. Hand-written C# keeps its XML docs in
-code: the compiler requires them on every public member, and they must say something real."""
+docs and the Python docstrings; the loader refuses what it cannot read. The hand-written public classes of
+the GenAI bindings (ChatHistory, ChatSession, StreamerBase, JsonContainer's C# extras) take their text from
+the same data in both languages: C# `/// <include/>`s of the rendered Generated/HandWrittenDocs.g.xml, Python
+`@documented` from the rendered _docs.py; every member in either language has an entry, no entry is stale, and
+the same words reach C#'s compiled XML docs and Python's help(). Other hand-written C# (the runtime
+OpenVINO.Interop, OpenVINO.Core's partials) keeps its XML docs in code: the compiler requires them on every
+public member, and they must say something real."""
 from __future__ import annotations
 
 import enum
@@ -9,6 +14,7 @@ import inspect
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -135,16 +141,17 @@ def test_python_docstrings_say_what_the_docs_say() -> None:
         assert _summary(cdoc) in " ".join((cls.__doc__ or "").split()), cname
         if isinstance(cls, enum.EnumMeta):
             continue  # members are values (no docstrings): test_enum_docs_reach_both_languages
-        if cls.__module__ != "openvino_genai_cffi._bindings" and not issubclass(cls, ValueObject):
-            continue  # a hand-written value class ([python] hand_values, e.g. ChatHistory): documented in its code
+        if cdoc.hand_written:
+            continue  # a hand-written class (ChatHistory, ...): test_hand_written_docs_reach_csharp_and_python_alike
         for mname, entry in cdoc.members.items():
+            if not entry.in_language("python"):
+                continue  # a C#-only member of a generated class (a hand-written partial's)
             if issubclass(cls, ValueObject) and not hasattr(cls, mname):
                 continue  # a member of the value class's internal native class (e.g. a count getter)
             if mname in joined:
                 continue
             member = inspect.getattr_static(cls, mname if hasattr(cls, mname) else "get_" + mname)  # metrics: get_x()
             text = " ".join((getattr(member, "__doc__", None) or "").split())
-            # Hand-written members keep their docstring in code: it must say what the entry says.
             assert _summary(entry) in text, f"{cname}.{mname}: {text[:200]}"
             if entry.hand_written:
                 continue
@@ -152,7 +159,7 @@ def test_python_docstrings_say_what_the_docs_say() -> None:
             for p, ptext in entry.params.items():
                 assert f"{p}: " in text, f"{cname}.{mname}({p})"
             checked += 1
-    assert checked > 90  # hand-written value classes (ChatHistory) are checked in their own code
+    assert checked > 90  # hand-written classes (ChatHistory, ...) are checked below
 
 
 def test_csharp_xml_docs_say_what_the_docs_say() -> None:
@@ -304,8 +311,8 @@ def csharp_doc_problems(path: Path) -> list[str]:
         except ET.ParseError as exc:
             problems.append(f"{where}: not well-formed XML: {exc}")
             continue
-        if root.find("inheritdoc") is not None:
-            continue
+        if root.find("inheritdoc") is not None or root.find("include") is not None:
+            continue  # an <include> of the docs data: test_hand_written_members_have_entries_in_both_languages
         summary = root.find("summary")
         if summary is None:
             problems.append(f"{where}: no <summary>")
@@ -337,22 +344,266 @@ def test_hand_written_csharp_public_members_say_something_real() -> None:
 
 def test_the_csharp_docs_check_fails_a_member_without_real_docs(tmp_path: Path) -> None:
     from support import dotnet
-    source = (REPO / "csharp" / "OpenVINO.GenAI" / "ChatSession.cs").read_text(encoding="utf-8")
-    ask = ("        /// <summary>One turn with a text pipeline: appends <paramref name=\"message\"/> as the user's, generates, appends\n"
-           "        /// the answer. InvalidOperationException on a VLM session, whose turns take images (null for none).</summary>\n")
-    assert ask in source
-    for summary, message in [("<summary>Ask.</summary>", "says nothing real: 'Ask'"),
-                             ("<summary>See <see cref=\"History\"/>.</summary>", "says nothing real: 'See History'"),
+    source = (REPO / "csharp" / "OpenVINO.Interop" / "ResultStream.cs").read_text(encoding="utf-8")
+    said = "        /// <summary>What the last finished generation returned.</summary>\n"
+    assert said in source
+    for summary, message in [("<summary>Results.</summary>", "says nothing real: 'Results'"),
+                             ("<summary>See <see cref=\"PerfMetrics\"/>.</summary>", "says nothing real: 'See PerfMetrics'"),
                              ("<summary>TODO: say what it does.</summary>", "says nothing real"),
                              ("<remarks>Only remarks.</remarks>", "no <summary>"),
-                             ("<summary>Asks <b>twice.</summary>", "not well-formed XML")]:
-        bad = tmp_path / "ChatSession.cs"
-        bad.write_text(source.replace(ask, f"        /// {summary}\n"), encoding="utf-8")
+                             ("<summary>Returns <b>twice.</summary>", "not well-formed XML")]:
+        bad = tmp_path / "ResultStream.cs"
+        bad.write_text(source.replace(said, f"        /// {summary}\n"), encoding="utf-8")
         problems = csharp_doc_problems(bad)
-        assert len(problems) == 1 and message in problems[0] and "DecodedResults Ask(" in problems[0], problems
-    # And no docs at all: the build of the bindings fails (CS1591 as an error), so no test passes.
-    bad.write_text(source.replace(ask, ""), encoding="utf-8")
+        assert len(problems) == 1 and message in problems[0] and "TResult Results" in problems[0], problems
+    # And no docs at all on a hand-written GenAI member: the build of the bindings fails (CS1591 as an error).
+    chat = (REPO / "csharp" / "OpenVINO.GenAI" / "ChatSession.cs").read_text(encoding="utf-8")
+    ask = next(line + "\n" for line in chat.splitlines() if '@name="ChatSession.ask"' in line)
+    bad = tmp_path / "ChatSession.cs"
+    bad.write_text(chat.replace(ask, "", 1), encoding="utf-8")
+    (tmp_path / "Generated").mkdir()  # what its other members include, beside it
+    (tmp_path / "Generated" / "HandWrittenDocs.g.xml").write_bytes((GENAI_CS / "Generated" / "HandWrittenDocs.g.xml").read_bytes())
     sources = [p if p.name != "ChatSession.cs" else bad for p in dotnet.library_sources()]
     with pytest.raises(dotnet.BuildError, match=r"CS1591.*OpenVINO\.GenAI\.ChatSession\.Ask"):
         dotnet.build_binding("OpenVINO.GenAI", sources, tmp_path / "out")
 
+
+# -- hand-written classes whose docs are data (docs entries with `hand_written = true`) --
+
+GENAI_CS = REPO / "csharp" / "OpenVINO.GenAI"
+INCLUDE = re.compile(r"<include file='(?P<file>[^']+)' path='docs/member\[@name=\"(?P<key>[^\"]+)\"\]/\*"
+                     r"(?:\[not\(self::param\)(?P<params>(?: or @name=\"\w+\")*)\])?'/>$")
+
+
+def _hand_entries() -> dict[str, tuple[docs.ClassDoc, dict[str, docs.MemberDoc]]]:
+    return docs.hand_written(docs.load(Path(libmod.load("genai").docs)))
+
+
+def _declaration(lines: list[str], start: int) -> str:
+    """The declaration starting at `start`, joined up to its parameter list's end."""
+    text, i = lines[start].strip(), start
+    while text.count("(") > text.count(")"):
+        i += 1
+        text += " " + lines[i].strip()
+    return text
+
+
+def _cs_params(decl: str) -> list[str]:
+    sig = re.search(r"\((.*)\)", decl) if "this[" not in decl else re.search(r"\[(.*)\]", decl)
+    if not sig or not sig.group(1).strip():
+        return []
+    return [part.split("=")[0].split()[-1] for part in re.split(r",(?![^<]*>)", sig.group(1))]
+
+
+def _cs_member(decl: str, cls: str) -> Optional[str]:
+    """The member a public declaration declares: a name, `<ctor>`, `this[]`; None for a type."""
+    if re.match(r"public (?:\w+ )*(class|struct|interface|enum) ", decl):
+        return None
+    m = re.match(r"public (?:override |static |sealed |abstract |virtual )*(?:(?P<ctor>" + cls + r")\(|[\w<>\[\], .?]+? "
+                 r"(?P<name>this\[|\w+(?=\s*(?:\(|$|\{|;))))", decl)
+    assert m, decl
+    return "<ctor>" if m.group("ctor") else "this[]" if m.group("name") == "this[" else m.group("name")
+
+
+def csharp_hand_written_docs(files: list[Path]) -> tuple[list[str], dict[str, list[str]]]:
+    """Checks the public declarations of hand-written GenAI C# files against the docs data: each one's docs
+    are exactly one include of the rendered file, naming the entry of that member (its C# name derived from
+    the key) and selecting exactly the declaration's parameters. Returns (problems, entry key -> where used)."""
+    entries = _hand_entries()
+    problems: list[str] = []
+    used: dict[str, list[str]] = {}
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for line_no, doc, decl in _doc_blocks(path):
+            if not decl.startswith("public"):
+                continue
+            start = next(i for i in range(line_no - 1, len(lines)) if lines[i].strip() == decl)
+            decl = _declaration(lines, start)
+            where = f"{path.name}:{line_no} ({decl[:70]})"
+            cls = re.findall(r"\b(?:class|struct) (\w+)", "\n".join(lines[:start + 1]))[-1]  # the type it is in (or is)
+            include = INCLUDE.match(doc.strip())
+            if include is None:
+                problems.append(f"{where}: its docs are not one <include> of the docs data (bindgen/libraries/docs/genai.toml)")
+                continue
+            if include["file"] != "Generated/HandWrittenDocs.g.xml":
+                problems.append(f"{where}: includes {include['file']}")
+            key = include["key"]
+            owner, _, mkey = key.partition(".")
+            member = _cs_member(decl, cls)
+            cdoc, members = entries.get(owner, (None, {}))
+            if owner != cls:
+                problems.append(f"{where}: includes the entry of another class: {key}")
+                continue
+            if member is None:
+                if not mkey and cdoc is not None and cdoc.hand_written:
+                    used.setdefault(key, []).append(where)
+                else:
+                    problems.append(f"{where}: no hand-written class entry [{key}]")
+                continue
+            entry = members.get(mkey)
+            if entry is None or not entry.in_language("csharp"):
+                problems.append(f"{where}: no docs entry [{key}] for C#")
+                continue
+            if docs.csharp_member(mkey) != member:
+                problems.append(f"{where}: [{key}] documents {docs.csharp_member(mkey)}, not {member}")
+            shown = {docs.csharp_param(p) for p in entry.params_in("csharp")}
+            selected = set(re.findall(r'@name="(\w+)"', include["params"])) if include["params"] is not None else shown
+            if selected - shown:
+                problems.append(f"{where}: [{key}] documents no parameter {sorted(selected - shown)}")
+            elif selected != set(_cs_params(decl)):
+                problems.append(f"{where}: selects the parameters {sorted(selected)}, the declaration has {_cs_params(decl)}")
+            used.setdefault(key, []).append(where)
+    return problems, used
+
+
+def _python_hand_written() -> dict[str, type]:
+    """The public classes of the Python package that are written by hand (their module is not generated)."""
+    import openvino_genai_cffi as g
+    out = {}
+    for name in g.__all__:
+        obj = getattr(g, name)
+        if inspect.isclass(obj) and obj.__module__.startswith("openvino_genai_cffi."):
+            first = Path(inspect.getfile(obj)).read_text(encoding="utf-8").splitlines()[0]
+            if "Generated by genai-interop bindgen" not in first:
+                out[name] = obj
+    return out
+
+
+def _python_members(cls: type) -> dict[str, Optional[list[str]]]:
+    """Public members of a hand-written class: name -> the parameters a caller passes (None: an attribute)."""
+    out: dict[str, Optional[list[str]]] = {}
+    for name, value in vars(cls).items():
+        if name.startswith("_") and name not in docs.DUNDERS or value is None:
+            continue
+        func = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+        if inspect.isfunction(func):
+            out[name] = [p for p in inspect.signature(func).parameters if p not in ("self", "cls")]
+        elif isinstance(value, property):
+            out[name] = []
+    init = vars(cls).get("__init__")
+    if init is not None:
+        for attr in re.findall(r"self\.([a-z]\w*) = ", inspect.getsource(init)):
+            out.setdefault(attr, None)
+    return out
+
+
+def test_hand_written_members_have_entries_in_both_languages() -> None:
+    entries = _hand_entries()
+    # C#: every public declaration of the hand-written GenAI files includes its entry, with its own parameters.
+    problems, used = csharp_hand_written_docs(sorted(GENAI_CS.glob("*.cs")))
+    # Python: every public member of a hand-written class has an entry with its parameters.
+    seen = set()
+    for cname, cls in _python_hand_written().items():
+        cdoc, members = entries.get(cname, (None, {}))
+        if cdoc is None or not cdoc.hand_written:
+            problems.append(f"Python {cname}: no hand-written class entry [{cname}]")
+            continue
+        seen.add(cname)
+        for mname, params in _python_members(cls).items():
+            entry = members.get(mname)
+            if entry is None or not entry.in_language("python"):
+                problems.append(f"Python {cname}.{mname}: no docs entry for Python")
+                continue
+            seen.add(f"{cname}.{mname}")
+            if params is not None and set(params) != set(entry.params_in("python")):
+                problems.append(f"Python {cname}.{mname}: parameters {params}, documented {sorted(entry.params_in('python'))}")
+    # Stale: an entry that no code of a language it is for uses.
+    for cname, (cdoc, members) in entries.items():
+        keyed = ([(cname, None)] if cdoc.hand_written else []) + [(f"{cname}.{k}", m) for k, m in members.items()]
+        for key, entry in keyed:
+            if (entry is None or entry.in_language("csharp")) and key not in used:
+                problems.append(f"stale for C#: [{key}] (no C# member includes it)")
+            if (entry is None or entry.in_language("python")) and key not in seen:
+                problems.append(f"stale for Python: [{key}] (no Python member has it)")
+    assert problems == [], "\n".join(problems)
+    # Not vacuous: the classes and members the issue names are among those checked.
+    assert {"ChatHistory", "ChatSession", "StreamerBase"} <= seen and len(used) > 25
+    for key in ("ChatHistory.append", "ChatHistory.pop", "ChatHistory.__len__", "ChatHistory.__getitem__",
+                "ChatHistory.messages", "ChatHistory.set_tools", "ChatSession.ask", "StreamerBase.write"):
+        assert key in used and key in seen, key
+    assert "ChatHistory.__hash__" in used and "JsonContainer.quote" in used  # C#-only members
+
+
+def test_the_hand_written_docs_check_sees_a_missing_or_wrong_include(tmp_path: Path) -> None:
+    source = (GENAI_CS / "ChatHistory.cs").read_text(encoding="utf-8")
+    pop = "path='docs/member[@name=\"ChatHistory.pop\"]/*[not(self::param) or @name=\"index\"]'/>"
+    assert pop in source
+    bad = tmp_path / "ChatHistory.cs"
+    for replacement, message in [
+            (pop.replace("ChatHistory.pop", "ChatHistory.popp"), "no docs entry [ChatHistory.popp]"),
+            (pop.replace("ChatHistory.pop", "ChatHistory.clear").replace(' or @name="index"', ""), "documents Clear, not Pop"),
+            (pop.replace(' or @name="index"', ""), "selects the parameters [], the declaration has ['index']"),
+            (pop.replace('@name="index"', '@name="count"'), "documents no parameter ['count']")]:
+        bad.write_text(source.replace(pop, replacement), encoding="utf-8")
+        problems, _ = csharp_hand_written_docs([bad])
+        assert problems and message in problems[0] and "Pop(int index = -1)" in problems[0], problems
+    bad.write_text(source.replace("/// <include file='Generated/HandWrittenDocs.g.xml' " + pop,
+                                  "/// <summary>Removes a message.</summary>"), encoding="utf-8")
+    problems, _ = csharp_hand_written_docs([bad])
+    assert len(problems) == 1 and "not one <include> of the docs data" in problems[0], problems
+
+
+def _plain_words(text: str) -> list[str]:
+    """The words of a docs text without its code spans (each language spells or links names its own way) and
+    without null/None, true/True, false/False (the docs' placeholders)."""
+    text = re.sub(r"`[^`]*`|\{(?:null|true|false)\}", " ", text)
+    return [w for w in re.findall(r"[\w']+", text) if w not in ("null", "None", "true", "True", "false", "False")]
+
+
+def _xml_plain_words(element: Optional[ET.Element]) -> list[str]:
+    """The same of a compiled XML doc element: its <c>, <see> and <paramref> are the code spans."""
+    if element is None:
+        return []
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag not in ("c", "see", "paramref"):
+            parts.append(" ".join(child.itertext()))
+        parts.append(child.tail or "")
+    return _plain_words(" ".join(parts))
+
+
+def _cs_doc_ids(cname: str, mkey: str) -> set[str]:
+    """The XML doc ids (without kind and parameters) a hand-written entry may document."""
+    if not mkey:
+        return {f"OpenVINO.GenAI.{cname}"}
+    member = docs.csharp_member(mkey)
+    return {f"OpenVINO.GenAI.{cname}.{ {'<ctor>': '#ctor', 'this[]': 'Item'}.get(member, member)}"}
+
+
+def test_hand_written_docs_reach_csharp_and_python_alike() -> None:
+    # One text, two languages: for each entry, the words of C#'s compiled XML docs (summary and each
+    # parameter) and of Python's help() are the entry's own (code spans aside, which each language spells).
+    import pydoc
+
+    from support import dotnet
+    root = ET.parse(dotnet.build_library().with_suffix(".xml")).getroot()
+    compiled_text = ET.tostring(root, encoding="unicode")
+    assert "No matching elements" not in compiled_text and "<include" not in compiled_text  # every include found its entry
+    compiled = {m.get("name") or "": m for m in root.iter("member")}
+    _, used = csharp_hand_written_docs(sorted(GENAI_CS.glob("*.cs")))
+    python = _python_hand_written()
+    both = 0
+    for cname, (cdoc, members) in _hand_entries().items():
+        keyed: list[tuple[str, docs.ClassDoc | docs.MemberDoc]] = [("", cdoc)] if cdoc.hand_written else []
+        for mkey, entry in keyed + list(members.items()):
+            key = f"{cname}.{mkey}" if mkey else cname
+            expected = _plain_words(entry.doc)
+            in_cs = in_py = False
+            if key in used:  # C#: every member including the entry says it in its compiled XML docs
+                names = [n for n in compiled if n.split("(")[0].partition(":")[2] in _cs_doc_ids(cname, mkey)]
+                assert names, key
+                for n in names:
+                    assert _xml_plain_words(compiled[n].find("summary")) == expected, (key, n)
+                    for p in compiled[n].iter("param"):
+                        pkey = next(k for k in entry.params if docs.csharp_param(k) == p.get("name"))
+                        assert _xml_plain_words(p) == _plain_words(entry.params[pkey]), (key, n, pkey)
+                in_cs = True
+            if cname in python and (not mkey or entry.in_language("python")):  # Python: what help() shows
+                target = vars(python[cname]).get(mkey, python[cname]) if mkey else python[cname]  # attribute: the class's
+                shown = " ".join(_plain_words(pydoc.render_doc(target, renderer=pydoc.plaintext)))
+                assert " ".join(expected) in shown, (key, shown[:400])
+                for pkey, ptext in (entry.params_in("python").items() if isinstance(entry, docs.MemberDoc) else ()):
+                    assert " ".join([pkey] + _plain_words(ptext)) in shown, (key, pkey)
+                in_py = True
+            both += in_cs and in_py
+    assert both > 25

@@ -6,23 +6,8 @@ using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI
 {
-    /// <summary>
-    /// A conversation: an ordered list of messages, each a JSON object with a <c>role</c> (<c>system</c>, <c>user</c>,
-    /// <c>assistant</c>, <c>tool</c>) and a <c>content</c>, plus optional tools and extra context for the chat template.
-    /// A plain value, as Python's <c>ChatHistory</c> (same members, same meaning): messages are dictionaries
-    /// (<see cref="Append(string, string)"/>, <see cref="Append(IDictionary{string, object})"/>, <see cref="Count"/>,
-    /// the indexer, <see cref="Pop(int)"/>, <see cref="Clear"/>, ...); there is nothing to dispose.
-    /// <para>
-    /// Pass it to a pipeline's <c>Generate</c> instead of a prompt; the pipeline does not add its answer (measured on
-    /// 2026.3; see <c>ChatSession</c>, which does). The native history the library reads is made when a call
-    /// takes this object, and kept for the next call while the messages only grew (the new ones are appended to it):
-    /// a VLM pipeline keeps the encoded images of earlier turns on that native object. Any other change (a message
-    /// removed or edited, the tools or extra context set) makes the next call build a new one. The native history is
-    /// released when it is replaced, when a pipeline that used it is disposed, or, at the latest, when this
-    /// object is collected.
-    /// </para>
-    /// <para>Not thread-safe: change a history from one thread at a time (calls reading it may run on several).</para>
-    /// </summary>
+    // The docs of its public members come from bindgen/libraries/docs/genai.toml ([ChatHistory]), as Python's do.
+    /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory"]/*'/>
     public sealed class ChatHistory : IEnumerable<IDictionary<string, object>>
     {
         private List<IDictionary<string, object>> messages = new List<IDictionary<string, object>>();
@@ -36,13 +21,12 @@ namespace OpenVINO.GenAI
         private string nativeTools, nativeExtraContext;
         private WeakReference nativeCaller;  // the last object the native history was tied to (released with it)
 
-        /// <summary>An empty conversation.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__init__"]/*[not(self::param)]'/>
         public ChatHistory()
         {
         }
 
-        /// <summary>A conversation holding <paramref name="messages"/> (copied), as Python's <c>ChatHistory(messages)</c>:
-        /// each a message as <see cref="Append(object)"/> takes it.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__init__"]/*[not(self::param) or @name="messages"]'/>
         public ChatHistory(IEnumerable<object> messages)
         {
             Extend(messages);
@@ -50,8 +34,7 @@ namespace OpenVINO.GenAI
 
         // -- list-like --
 
-        /// <summary>Appends the message <c>{"role": role, "content": content}</c>, as Python's
-        /// <c>history.append({"role": role, "content": content})</c>.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.append"]/*[not(self::param) or @name="role" or @name="content"]'/>
         public void Append(string role, string content)
         {
             if (role == null) throw new ArgumentNullException(nameof(role));
@@ -59,29 +42,21 @@ namespace OpenVINO.GenAI
             messages.Add(new Dictionary<string, object> { { "role", role }, { "content", content } });
         }
 
-        /// <summary>Appends one message (copied), as Python's <c>history.append(dict)</c>: values may be strings,
-        /// booleans, numbers, null, nested dictionaries (string keys) and lists of these; anything else is an
-        /// ArgumentException.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.append"]/*[not(self::param) or @name="message"]'/>
         public void Append(IDictionary<string, object> message)
         {
             if (message == null) throw new ArgumentNullException(nameof(message));
             messages.Add(Message(message, nameof(message)));
         }
 
-        /// <summary>Appends one message (copied) given as any string-keyed dictionary (<c>Dictionary&lt;string, string&gt;</c>,
-        /// ...) or an anonymous object, as in <c>history.Append(new { role = "assistant", content = "", tool_calls = new[] {
-        /// new { id = "1", type = "function", function = new { name = "f", arguments = "{}" } } } })</c>; values as for
-        /// <see cref="Append(IDictionary{string, object})"/>, nested anonymous objects and arrays too. The same message
-        /// written as a Python dict gives the library the same JSON. ArgumentException for anything else.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.append"]/*[not(self::param) or @name="message"]'/>
         public void Append(object message)
         {
             if (message == null) throw new ArgumentNullException(nameof(message));
             messages.Add(Message(message, nameof(message)));
         }
 
-        /// <summary>Appends several messages (copied), as Python's <c>history.extend(messages)</c>: each a message as
-        /// <see cref="Append(object)"/> takes it (dictionaries or anonymous objects); when one is not a message, none is
-        /// appended.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.extend"]/*[not(self::param) or @name="messages"]'/>
         public void Extend(IEnumerable<object> messages)
         {
             if (messages == null) throw new ArgumentNullException(nameof(messages));
@@ -95,9 +70,7 @@ namespace OpenVINO.GenAI
             this.messages.AddRange(copies);
         }
 
-        /// <summary>Removes and returns the message at <paramref name="index"/>, the last one by default, as Python's
-        /// <c>history.pop(index)</c>: a negative index counts from the end. ArgumentOutOfRangeException when there is
-        /// no such message (Python's IndexError), also for an empty history.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.pop"]/*[not(self::param) or @name="index"]'/>
         public IDictionary<string, object> Pop(int index = -1)
         {
             int at = Position(index, messages.Count == 0 ? "pop from an empty ChatHistory" : "pop index out of range");
@@ -106,33 +79,31 @@ namespace OpenVINO.GenAI
             return message;
         }
 
-        /// <summary>Removes every message (the tools and extra context stay), as Python's <c>history.clear()</c>.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.clear"]/*'/>
         public void Clear()
         {
             messages.Clear();
         }
 
-        /// <summary>How many messages the history holds (Python's <c>len(history)</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__len__"]/*'/>
         public int Count
         {
             get { return messages.Count; }
         }
 
-        /// <summary>True when the history holds no message (Python's <c>not history</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__bool__"]/*'/>
         public bool IsEmpty
         {
             get { return messages.Count == 0; }
         }
 
-        /// <summary>The message at <paramref name="index"/> itself (changing it changes the history), as Python's
-        /// <c>history[index]</c>: a negative index counts from the end; ArgumentOutOfRangeException when there is no
-        /// such message.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__getitem__"]/*[not(self::param) or @name="index"]'/>
         public IDictionary<string, object> this[int index]
         {
             get { return messages[Position(index, "ChatHistory index out of range")]; }
         }
 
-        /// <summary>The messages in order (Python's <c>iter(history)</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__iter__"]/*'/>
         public IEnumerator<IDictionary<string, object>> GetEnumerator()
         {
             return messages.GetEnumerator();
@@ -143,22 +114,20 @@ namespace OpenVINO.GenAI
             return GetEnumerator();
         }
 
-        /// <summary>True when <paramref name="obj"/> is a ChatHistory with equal messages, tools and extra context
-        /// (Python's <c>==</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__eq__"]/*[not(self::param) or @name="obj"]'/>
         public override bool Equals(object obj)
         {
             var other = obj as ChatHistory;
             return other != null && (ReferenceEquals(other, this) || other.Text() == Text());
         }
 
-        /// <summary>A hash of the current contents (as with any mutable key, do not change a history while a
-        /// dictionary or set holds it).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__hash__"]/*'/>
         public override int GetHashCode()
         {
             return StringComparer.Ordinal.GetHashCode(Text());
         }
 
-        /// <summary><c>ChatHistory([...])</c> with the messages as JSON (Python's <c>repr(history)</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.__repr__"]/*'/>
         public override string ToString()
         {
             return "ChatHistory(" + JsonText.Write(Copies(messages), "messages") + ")";
@@ -166,14 +135,13 @@ namespace OpenVINO.GenAI
 
         // -- upstream's accessors --
 
-        /// <summary>The messages themselves (a live list: changing it changes the history), as Python's
-        /// <c>history.messages</c>. What a call cannot send as JSON is an ArgumentException at that call.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.messages"]/*'/>
         public IList<IDictionary<string, object>> Messages
         {
             get { return messages; }
         }
 
-        /// <summary>A copy of the messages (Python's <c>get_messages()</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.get_messages"]/*'/>
         public IList<IDictionary<string, object>> GetMessages()
         {
             var copy = new List<IDictionary<string, object>>(messages.Count);
@@ -181,8 +149,7 @@ namespace OpenVINO.GenAI
             return copy;
         }
 
-        /// <summary>Replaces every message (Python's <c>set_messages(messages)</c>); when one is not a message, the
-        /// history stays as it was.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.set_messages"]/*[not(self::param) or @name="messages"]'/>
         public void SetMessages(IEnumerable<object> messages)
         {
             var kept = this.messages;
@@ -198,29 +165,26 @@ namespace OpenVINO.GenAI
             }
         }
 
-        /// <summary>The tool definitions given to the chat template, as a copy (empty when none were set; Python's
-        /// <c>get_tools()</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.get_tools"]/*'/>
         public IList<object> GetTools()
         {
             return tools == null ? new List<object>() : (List<object>)JsonText.Copy(tools, "tools");
         }
 
-        /// <summary>The tool definitions (JSON values, copied) given to the chat template (Python's <c>set_tools(tools)</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.set_tools"]/*[not(self::param) or @name="tools"]'/>
         public void SetTools(IEnumerable<object> tools)
         {
             if (tools == null) throw new ArgumentNullException(nameof(tools));
             this.tools = (List<object>)JsonText.Copy(new List<object>(tools), nameof(tools));
         }
 
-        /// <summary>Extra variables given to the chat template, as a copy (empty when none were set; Python's
-        /// <c>get_extra_context()</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.get_extra_context"]/*'/>
         public IDictionary<string, object> GetExtraContext()
         {
             return extraContext == null ? new Dictionary<string, object>() : (Dictionary<string, object>)JsonText.Copy(extraContext, "extraContext");
         }
 
-        /// <summary>Extra variables (JSON values, copied) given to the chat template (Python's
-        /// <c>set_extra_context(extra_context)</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.set_extra_context"]/*[not(self::param) or @name="extraContext"]'/>
         public void SetExtraContext(IDictionary<string, object> extraContext)
         {
             if (extraContext == null) throw new ArgumentNullException(nameof(extraContext));

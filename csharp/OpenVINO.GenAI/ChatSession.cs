@@ -4,35 +4,21 @@ using OpenVINO.Interop;
 
 namespace OpenVINO.GenAI
 {
-    /// <summary>
-    /// The chat helper (Python: <c>ChatSession</c>): keeps a <see cref="ChatHistory"/>, and each <c>Ask</c> appends the
-    /// user's message, generates from the whole history and appends the assistant's answer. The library does not
-    /// append the answer to a history it is given (measured on 2026.3), so this helper does. When a turn fails (an
-    /// error, a throwing streamer, a cancellation), the user's message is taken back out.
-    /// <para>
-    /// It chats with an <see cref="LLMPipeline"/> (<c>Ask(message, ...)</c>, giving <see cref="DecodedResults"/>) or a
-    /// <see cref="VLMPipeline"/> (<c>Ask(message, images, ...)</c>, giving <see cref="VLMDecodedResults"/>; images may be
-    /// null for a text-only turn). A VLM keeps the images of earlier turns with the conversation, as upstream's
-    /// visual language chat does: send them with the turn that asks about them, then ask follow-ups without images.
-    /// </para>
-    /// </summary>
+    // The docs of its public members come from bindgen/libraries/docs/genai.toml ([ChatSession]), as Python's do.
+    /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession"]/*'/>
     public sealed class ChatSession
     {
         private readonly LLMPipeline llm;
         private readonly VLMPipeline vlm;
 
-        /// <summary>A session on the text pipeline <paramref name="pipeline"/>, starting from <paramref name="history"/>
-        /// (kept, not copied) or an empty one, with <paramref name="systemMessage"/> appended first when not empty
-        /// (Python's <c>ChatSession(pipeline, system_message, history)</c>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.__init__"]/*[not(self::param) or @name="pipeline" or @name="systemMessage" or @name="history"]'/>
         public ChatSession(LLMPipeline pipeline, string systemMessage = "", ChatHistory history = null)
             : this((NativeObject)pipeline, systemMessage, history)
         {
             llm = pipeline;
         }
 
-        /// <summary>A session on the visual language pipeline <paramref name="pipeline"/>, starting from
-        /// <paramref name="history"/> (kept, not copied) or an empty one, with <paramref name="systemMessage"/> appended
-        /// first when not empty; its turns are <c>Ask(message, images, ...)</c>.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.__init__"]/*[not(self::param) or @name="pipeline" or @name="systemMessage" or @name="history"]'/>
         public ChatSession(VLMPipeline pipeline, string systemMessage = "", ChatHistory history = null)
             : this((NativeObject)pipeline, systemMessage, history)
         {
@@ -47,15 +33,13 @@ namespace OpenVINO.GenAI
             if (!string.IsNullOrEmpty(systemMessage)) History.Append("system", systemMessage);
         }
 
-        /// <summary>The pipeline each turn generates with: the <see cref="LLMPipeline"/> or <see cref="VLMPipeline"/>
-        /// the session was made with.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.pipeline"]/*'/>
         public NativeObject Pipeline { get; }
 
-        /// <summary>The conversation so far (a plain value: nothing to dispose).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.history"]/*'/>
         public ChatHistory History { get; }
 
-        /// <summary>One turn with a text pipeline: appends <paramref name="message"/> as the user's, generates, appends
-        /// the answer. InvalidOperationException on a VLM session, whose turns take images (null for none).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="generationConfig" or @name="cancellationToken"]'/>
         public DecodedResults Ask(string message, GenerationConfig generationConfig = null,
                                   CancellationToken cancellationToken = default(CancellationToken))
         {
@@ -63,7 +47,7 @@ namespace OpenVINO.GenAI
             return Turn(message, () => pipe.Generate(History, generationConfig, cancellationToken));
         }
 
-        /// <summary>One turn with a text pipeline, streaming the answer to <paramref name="streamer"/>.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="generationConfig" or @name="streamer" or @name="cancellationToken"]'/>
         public DecodedResults Ask(string message, GenerationConfig generationConfig, Func<string, StreamingStatus> streamer,
                                   CancellationToken cancellationToken = default(CancellationToken))
         {
@@ -72,9 +56,7 @@ namespace OpenVINO.GenAI
             return Turn(message, () => pipe.Generate(History, generationConfig, streamer, cancellationToken));
         }
 
-        /// <summary>One turn with a visual language pipeline: appends <paramref name="message"/> as the user's, generates
-        /// from the conversation and <paramref name="images"/> (null or empty: none this turn; earlier turns' images
-        /// stay part of the conversation), appends the answer. InvalidOperationException on a text session.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="images" or @name="generationConfig" or @name="cancellationToken"]'/>
         public VLMDecodedResults Ask(string message, NativeObject[] images, GenerationConfig generationConfig = null,
                                      CancellationToken cancellationToken = default(CancellationToken))
         {
@@ -82,7 +64,7 @@ namespace OpenVINO.GenAI
             return Turn(message, () => pipe.Generate(History, images, generationConfig, cancellationToken));
         }
 
-        /// <summary>One turn with a visual language pipeline, streaming the answer to <paramref name="streamer"/>.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="images" or @name="generationConfig" or @name="streamer" or @name="cancellationToken"]'/>
         public VLMDecodedResults Ask(string message, NativeObject[] images, GenerationConfig generationConfig,
                                      Func<string, StreamingStatus> streamer,
                                      CancellationToken cancellationToken = default(CancellationToken))

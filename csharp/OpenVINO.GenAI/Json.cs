@@ -5,13 +5,13 @@ namespace OpenVINO.GenAI
 {
     public sealed partial class JsonContainer
     {
-        /// <summary>The JSON text (<see cref="ToJsonString"/>).</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="JsonContainer.__str__"]/*'/>
         public override string ToString()
         {
             return ToJsonString();
         }
 
-        /// <summary>A JSON string literal for <paramref name="value"/> (quotes included), escaped as RFC 8259 requires.</summary>
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="JsonContainer.quote"]/*[not(self::param) or @name="value"]'/>
         public static string Quote(string value)
         {
             return JsonText.Quote(value);

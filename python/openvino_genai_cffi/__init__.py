@@ -10,7 +10,7 @@
 The library is found through load(path=...), $OPENVINO_GENAI_DIR, then the system loader;
 $OPENVINO_GENAI_CFFI_MODE=api selects API mode. See the README of genai-interop.
 """
-from genai_interop_runtime.callbacks import Stream, StreamerBase
+from genai_interop_runtime.callbacks import Stream
 from genai_interop_runtime.convert import SupportsCPointer
 from genai_interop_runtime.errors import NeedsNewerLibrary, UnsupportedLibraryVersion
 from genai_interop_runtime.handles import Handle
@@ -35,6 +35,7 @@ from ._bindings import (
 )
 from ._chat_history import ChatHistory
 from ._chat_history import ChatSession
+from ._streamer import StreamerBase
 from ._callbacks import (
     StreamerCallback,
 )
@@ -67,7 +68,6 @@ __all__ = [
     "NativeStatusError",
     "NeedsNewerLibrary",
     "Stream",
-    "StreamerBase",
     "SupportsCPointer",
     "UnsupportedLibraryVersion",
     'OpenVINOGenAIError',
@@ -80,6 +80,7 @@ __all__ = [
     'WhisperPipeline',
     'ChatHistory',
     'ChatSession',
+    'StreamerBase',
     'GenerationConfig',
     'WhisperGenerationConfig',
     "InvalidValueError",

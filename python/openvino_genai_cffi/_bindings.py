@@ -25,6 +25,8 @@ from . import _native
 from ._chat_history import ChatHistory
 # Hand-written (not generated), exported with the package.
 from ._chat_history import ChatSession  # noqa: F401
+# Hand-written (not generated), exported with the package.
+from ._streamer import StreamerBase  # noqa: F401
 from ._callbacks import StreamerCallback
 from ._enums import Status, ChatHistoryStatus, StopCriteria, JsonContainerStatus, StreamingStatus
 
@@ -166,8 +168,7 @@ class JsonContainer(_rh.Handle):
 
 
 class _ChatHistoryNative(_rh.Handle):
-    """A conversation: an ordered list of messages, each a JSON object with a `role` (`system`, `user`,
-    `assistant`, `tool`) and a `content`, plus optional tools and extra context for the chat template.
+    """`ov_genai_chat_history`, freed with `ov_genai_chat_history_free`.
 
     C API: `ov_genai_chat_history`.
     """
@@ -176,7 +177,7 @@ class _ChatHistoryNative(_rh.Handle):
     _c_type = 'ov_genai_chat_history *'
 
     def __init__(self) -> None:
-        """An empty conversation.
+        """Calls `ov_genai_chat_history_create`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_create`.
@@ -194,13 +195,7 @@ class _ChatHistoryNative(_rh.Handle):
 
     @classmethod
     def from_json_container(cls, messages: JsonContainer) -> _ChatHistoryNative:
-        """A conversation holding the messages of a JSON array.
-
-        Args:
-            messages: A JSON array of message objects.
-
-        Returns:
-            A new ChatHistory.
+        """Calls `ov_genai_chat_history_create_from_json_container`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_create_from_json_container`.
@@ -220,7 +215,7 @@ class _ChatHistoryNative(_rh.Handle):
 
     @property
     def size(self) -> int:
-        """How many messages the conversation holds.
+        """Calls `ov_genai_chat_history_size`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_size`.
@@ -239,7 +234,7 @@ class _ChatHistoryNative(_rh.Handle):
 
     @property
     def empty(self) -> int:
-        """Whether the conversation holds no message.
+        """Calls `ov_genai_chat_history_empty`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_empty`.
@@ -257,10 +252,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def push_back(self, message: JsonContainer) -> None:
-        """Appends a message.
-
-        Args:
-            message: A JSON object with `role` and `content`.
+        """Calls `ov_genai_chat_history_push_back`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_push_back`.
@@ -277,7 +269,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def pop_back(self) -> None:
-        """Removes the last message.
+        """Calls `ov_genai_chat_history_pop_back`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_pop_back`.
@@ -293,10 +285,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def get_messages(self) -> JsonContainer:
-        """All messages, as a copy.
-
-        Returns:
-            A new JSON array.
+        """Calls `ov_genai_chat_history_get_messages`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_get_messages`.
@@ -315,13 +304,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def get_message(self, index: int) -> JsonContainer:
-        """One message, as a copy.
-
-        Args:
-            index: 0-based, below `size`.
-
-        Returns:
-            A new JSON object.
+        """Calls `ov_genai_chat_history_get_message`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_get_message`.
@@ -341,7 +324,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def get_first(self) -> JsonContainer:
-        """The first message, as a copy.
+        """Calls `ov_genai_chat_history_get_first`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_get_first`.
@@ -360,7 +343,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def get_last(self) -> JsonContainer:
-        """The last message, as a copy.
+        """Calls `ov_genai_chat_history_get_last`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_get_last`.
@@ -379,7 +362,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def clear(self) -> None:
-        """Removes every message.
+        """Calls `ov_genai_chat_history_clear`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_clear`.
@@ -395,10 +378,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def set_tools(self, tools: JsonContainer) -> None:
-        """The tool definitions the chat template may show the model.
-
-        Args:
-            tools: A JSON array of tool definitions.
+        """Calls `ov_genai_chat_history_set_tools`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_set_tools`.
@@ -415,7 +395,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def get_tools(self) -> JsonContainer:
-        """The tool definitions, as a copy.
+        """Calls `ov_genai_chat_history_get_tools`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_get_tools`.
@@ -434,10 +414,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def set_extra_context(self, extra_context: JsonContainer) -> None:
-        """Extra variables passed to the chat template.
-
-        Args:
-            extra_context: A JSON object.
+        """Calls `ov_genai_chat_history_set_extra_context`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_set_extra_context`.
@@ -454,7 +431,7 @@ class _ChatHistoryNative(_rh.Handle):
             keep.release()
 
     def get_extra_context(self) -> JsonContainer:
-        """The extra template variables, as a copy.
+        """Calls `ov_genai_chat_history_get_extra_context`.
 
         Needs OpenVINO GenAI 2026.0.0.0 or newer.
         C API: `ov_genai_chat_history_get_extra_context`.

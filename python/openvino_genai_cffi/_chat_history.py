@@ -9,6 +9,10 @@ closed, or when the `ChatHistory` is dropped (the same as C#'s ChatHistory).
 
 Measured (2026.3, the official package and the C library alike): generating from a history does NOT add
 the answer to it. `ChatSession.ask` appends the user's message and the answer itself.
+
+The docstrings of the public classes and members are not written here: they are the entries [ChatHistory]
+and [ChatSession] of bindgen/libraries/docs/genai.toml (the same text as C#'s XML docs), set by `@documented`
+from the rendered `_docs.py`.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ import importlib
 import inspect
 import json
 from typing import Any, Iterable, Iterator, List, Mapping, Optional, Union, overload
+
+from ._docs import documented
 
 Message = dict[str, Any]
 
@@ -46,17 +52,11 @@ def _message(value: object, where: str) -> Message:
     return message
 
 
+@documented
 class ChatHistory:
-    """A conversation: an ordered list of messages, each a JSON object with a `role` (`system`, `user`,
-    `assistant`, `tool`) and a `content` (here: dicts), plus optional `tools` (a list) and `extra_context`
-    (a dict) for the chat template. List-like: `len`, indexing, iteration,
-    `append`, `extend`, `pop`, `clear`; `get_messages()` / `set_messages()` as upstream's. Pass it to a
-    pipeline's `generate` instead of a prompt; the pipeline does not add its answer (see `ChatSession`)."""
-
     __slots__ = ("_messages", "_tools", "_extra_context", "_native", "_native_state")
 
     def __init__(self, messages: Optional[Iterable[Mapping[str, Any]]] = None) -> None:
-        """A history holding `messages` (copied), or none."""
         self._messages: List[Message] = []
         self._tools: Optional[List[Any]] = None
         self._extra_context: Optional[dict[str, Any]] = None
@@ -70,21 +70,17 @@ class ChatHistory:
 
     # -- list-like --
     def append(self, message: Mapping[str, Any]) -> None:
-        """Adds one message (a dict, copied) at the end."""
         self._messages.append(_message(message, "ChatHistory.append"))
 
     def extend(self, messages: Iterable[Mapping[str, Any]]) -> None:
-        """Adds several messages at the end."""
         if isinstance(messages, (str, bytes, Mapping)):
             raise TypeError("ChatHistory.extend: expected an iterable of message dicts")
         self._messages.extend(_message(m, f"ChatHistory.extend[{i}]") for i, m in enumerate(messages))
 
     def pop(self, index: int = -1) -> Message:
-        """Removes and returns the message at `index` (the last by default)."""
         return self._messages.pop(index)
 
     def clear(self) -> None:
-        """Removes every message (tools and extra context stay)."""
         self._messages.clear()
 
     def __len__(self) -> int:
@@ -119,34 +115,27 @@ class ChatHistory:
     # -- upstream's accessors --
     @property
     def messages(self) -> List[Message]:
-        """The messages themselves (a live list: changing it changes the history)."""
         return self._messages
 
     def get_messages(self) -> List[Message]:
-        """A copy of the messages."""
         return copy.deepcopy(self._messages)
 
     def set_messages(self, messages: Iterable[Mapping[str, Any]]) -> None:
-        """Replaces every message."""
         self._messages = []
         self.extend(messages)
 
     def get_tools(self) -> List[Any]:
-        """The tool definitions given to the chat template (empty when none were set)."""
         return copy.deepcopy(self._tools) if self._tools is not None else []
 
     def set_tools(self, tools: Iterable[Any]) -> None:
-        """The tool definitions (a list of JSON-serialisable values) given to the chat template."""
         if isinstance(tools, (str, bytes, Mapping)):
             raise TypeError(f"ChatHistory.set_tools: expected a list of tool definitions, got {type(tools).__name__}")
         self._tools = _json_value(list(tools), "ChatHistory.set_tools")
 
     def get_extra_context(self) -> dict[str, Any]:
-        """Extra variables given to the chat template (empty when none were set)."""
         return copy.deepcopy(self._extra_context) if self._extra_context is not None else {}
 
     def set_extra_context(self, extra_context: Mapping[str, Any]) -> None:
-        """Extra variables (a JSON-serialisable dict) given to the chat template."""
         if not isinstance(extra_context, Mapping):
             raise TypeError(f"ChatHistory.set_extra_context: expected a dict, got {type(extra_context).__name__}")
         self._extra_context = _json_value(dict(extra_context), "ChatHistory.set_extra_context")
@@ -192,18 +181,9 @@ class ChatHistory:
         return native
 
 
+@documented
 class ChatSession:
-    """The chat helper: keeps a `ChatHistory`, and each `ask` appends the user's message, generates from the
-    whole history and appends the assistant's answer (the library does not append it). The same helper
-    exists in C# (`ChatSession`).
-
-    It chats with an `LLMPipeline` or a `VLMPipeline`. With a VLM, a turn may send images (`ask(message,
-    images=[...])`); they stay part of the conversation for later turns, as upstream's visual language chat
-    does: send them with the turn that asks about them, then ask follow-ups without images."""
-
     def __init__(self, pipeline: Any, system_message: str = "", history: Optional[ChatHistory] = None) -> None:
-        """A session on `pipeline` (an LLMPipeline or a VLMPipeline), starting from `history` (kept, not
-        copied) or an empty one, with `system_message` first when given."""
         self.pipeline = pipeline
         self.history = history if history is not None else ChatHistory()
         if system_message:
@@ -211,10 +191,6 @@ class ChatSession:
 
     def ask(self, message: str, generation_config: Any = None, streamer: Any = None, *, images: Any = None,
             **config_fields: Any) -> Any:
-        """Appends `message` as the user's, generates the answer from the whole history (and `images`, a VLM
-        pipeline's images for this turn: tensors or uint8 arrays, as its `generate` takes them), appends it as
-        the assistant's and returns the results. When the generation fails (or is stopped by an exception in
-        the streamer), the user's message is taken back out and the history is as before."""
         if not isinstance(message, str):
             raise TypeError(f"ChatSession.ask: expected str, got {type(message).__name__}")
         if images is not None:

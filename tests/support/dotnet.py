@@ -24,6 +24,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,16 @@ def library_sources(generated_dir: Optional[Path] = None) -> list[Path]:
     return sources
 
 
+def included_docs(sources: Sequence[Path]) -> list[Path]:
+    """The XML files the sources' doc comments pull in (`/// <include file='...'`, relative to the source):
+    part of what a build depends on."""
+    found: set[Path] = set()
+    for source in sources:
+        for name in re.findall(r"<include file='([^']+)'", Path(source).read_text(encoding="utf-8")):
+            found.add((Path(source).parent / name).resolve())
+    return sorted(p for p in found if p.is_file())  # a missing one is mcs's warning CS1589 (an error here)
+
+
 def _fingerprint(paths: Iterable[Path], extra: Sequence[str] = ()) -> str:
     digest = hashlib.sha256()
     digest.update(" ".join([RECIPE] + MCS_FLAGS + list(extra)).encode())
@@ -138,7 +149,7 @@ def build_binding(assembly: str, sources: Sequence[Path], out_dir: Path) -> Path
     dll = Path(out_dir) / f"{assembly}.dll"
     sources = [Path(s) for s in sources]
     command = ["-target:library", f"-r:{runtime}", f"-doc:{{scratch}}/{assembly}.xml", *map(str, sources)]
-    _compile(command, dll, _fingerprint(sources + [runtime]))
+    _compile(command, dll, _fingerprint(sources + [runtime] + included_docs(sources)))
     return dll
 
 

@@ -14,6 +14,9 @@ import keyword
 import re
 from enum import Enum
 
+from typing import Optional
+
+from ... import docs
 from ... import model as m
 from ... import versions
 from ...conventions import Conventions
@@ -42,6 +45,17 @@ FILES = {
 def _pystr(value: object) -> str:
     """A Python literal of `value`; a typed view value (StrEnum) is written as its plain string."""
     return repr(value.value if isinstance(value, Enum) else value)
+
+
+def _hand_docs(entries: Optional[docs.Docs]) -> list[tuple[str, object, dict[str, str]]]:
+    """The docs entries of hand-written classes and members Python has: ("Class" / "Class.member", entry,
+    the parameters Python shows)."""
+    out: list[tuple[str, object, dict[str, str]]] = []
+    for cname, (cdoc, members) in (docs.hand_written(entries) if entries else {}).items():
+        if cdoc.hand_written:
+            out.append((cname, cdoc, {}))
+        out += [(f"{cname}.{key}", m, m.params_in("python")) for key, m in members.items() if m.in_language("python")]
+    return out
 
 
 def cdef_text(api: m.API) -> str:
@@ -114,6 +128,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
         diagnosis=b.diagnosis(),
         image_tensors=any(conventions.library.conventions.image_tensors.values()),
         text_results=any(f.text_result for c in classes for f in c.methods),
+        hand_exports=[spec.partition(":")[2] for spec in lib.python.exports],  # hand-written classes ([python] exports)
     )
     # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
     version_context = versions.runtime_context(api, lib, table)
@@ -122,4 +137,8 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
     for template, out in FILES.items():
         files[out] = env.get_template(template).render(**context)
     files["_versions.py"] = env.get_template("_versions.py.j2").render(**version_context)
+    hand_docs = _hand_docs(b.binding.docs)
+    if hand_docs:
+        # What the hand-written classes say (docs `hand_written`): they take it with `@documented`.
+        files["_docs.py"] = env.get_template("_docs.py.j2").render(hand_docs=hand_docs, **context)
     return files

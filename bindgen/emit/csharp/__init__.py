@@ -83,6 +83,10 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         files[f"{value.name}.g.cs"] = env.get_template("Result.g.cs.j2").render(v=value, **ctx)
     for v in b.value_class_views(classes):
         files[f"{v.name}.g.cs"] = env.get_template("ValueClass.g.cs.j2").render(v=v, cls=v, **ctx)
+    hand_docs = b.hand_doc_views()
+    if hand_docs:
+        # What hand-written members say (docs `hand_written`): they pull it in with `/// <include .../>`.
+        files["HandWrittenDocs.g.xml"] = env.get_template("HandWrittenDocs.g.xml.j2").render(hand_docs=hand_docs, **ctx)
     files["ApiVersion.g.cs"] = env.get_template("ApiVersion.g.cs.j2").render(
         namespace=b.ns, loader=True, **version_context)
     return files

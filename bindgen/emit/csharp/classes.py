@@ -9,7 +9,9 @@ from ... import conventions as conv
 from .. import EmitError, pascal
 from .calls import CallBuilder
 from .names import RESERVED_MEMBERS, camel_ident
-from .views import (CallView, ClassView, MemberKind, MemberView, ParamKind, Result, Unsupported, ResultClassView,
+from ... import docs as docsmod
+from .. import xmldoc
+from .views import (CallView, ClassView, HandDocView, MemberKind, MemberView, ParamKind, Result, Unsupported, ResultClassView,
                     ResultFieldView, ResultHow, ValueClassView, ValueClassFieldView)
 
 
@@ -176,6 +178,14 @@ class Builder(CallBuilder):
                 common[f"{value}.{f.name}"] = f"{value}.{self.rename(pascal(f.name))}"
         for hand in self.hand_names.values():
             common[hand] = hand
+        # Hand-written classes and members (docs `hand_written`): a class is linked; a member is named, since the
+        # emitter cannot know whether a hand-written method has overloads (a cref to one would be ambiguous).
+        for cname, (_, members) in (docsmod.hand_written(self.binding.docs) if self.binding.docs else {}).items():
+            common.setdefault(cname, cname)
+            for key, entry in members.items():
+                if entry.in_language("csharp") and key != docsmod.CONSTRUCTOR:
+                    common[f"{cname}.{key}"] = f"c:{cname}.{docsmod.csharp_member(key)}"
+        self.doc_refs = common
         for e in self.enums:
             for cs_name, _, _ in e.members:
                 upper = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", cs_name).upper()  # Running -> RUNNING (Python)
@@ -195,6 +205,33 @@ class Builder(CallBuilder):
                     cls.refs[mem.key] = target(cls, mem)
                     if mem.stream and mem.stream_key:
                         cls.refs[mem.stream_key] = f"{cls.name}.{mem.stream}"
+        self.class_refs = {cls.name: cls.refs for cls in classes}
+
+    def hand_doc_views(self) -> list[HandDocView]:
+        """The docs of the hand-written classes and members, for the XML file their code includes (after
+        build_classes, which collects the names quoted text links to)."""
+        if self.binding.docs is None:
+            return []
+        views = []
+        for cname, (cdoc, members) in docsmod.hand_written(self.binding.docs).items():
+            refs = dict(self.class_refs.get(cname, self.doc_refs))  # a generated class's own members too
+            refs.update({k: f"c:{docsmod.csharp_member(k)}" for k, m in cdoc.members.items()
+                         if k != docsmod.CONSTRUCTOR and (cdoc.hand_written or m.hand_written)})
+            if cdoc.hand_written:
+                views.append(HandDocView(cname, xmldoc(cdoc.doc, refs)))
+            for key, m in members.items():
+                if not m.in_language("csharp"):
+                    continue
+                own = dict(refs)  # its own parameters, named as C# spells them, win over members of that name
+                own.update({p: f"c:{docsmod.csharp_param(p)}" for p in m.params})
+                remarks = [f"{label}: {xmldoc(text, own)}." for label, text in m.facts]
+                if m.raises:
+                    remarks.append(f"Fails: {xmldoc(m.raises, own)}")
+                views.append(HandDocView(
+                    f"{cname}.{key}", xmldoc(m.doc, own),
+                    [(docsmod.csharp_param(p), xmldoc(t, own)) for p, t in m.params_in("csharp").items()],
+                    xmldoc(m.returns, own) if m.returns else "", remarks))
+        return views
 
     def _members(self, cls: ClassView, cb: bd.ClassBinding) -> None:
         names: set[str] = set()

@@ -358,6 +358,19 @@ class ResultFieldView:
 
 
 @dataclass
+class HandDocView:
+    """The docs of one hand-written class or member (bindgen/docs.py `hand_written`), as XML for
+    Generated/HandWrittenDocs.g.xml: `key` is what the hand-written code's `<include>` selects
+    ("ChatHistory", "ChatHistory.append"); texts are already XML."""
+
+    key: str
+    summary: str
+    params: list[tuple[str, str]] = field(default_factory=list)  # (C# parameter name, XML)
+    returns: str = ""
+    remarks: list[str] = field(default_factory=list)  # XML paragraphs: facts, when it fails
+
+
+@dataclass
 class ResultClassView:
     c_name: str
     name: str  # the public value class

@@ -10,13 +10,8 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
-    /// A conversation: an ordered list of messages, each a JSON object with a <c>role</c> (<c>system</c>,
-    /// <c>user</c>, <c>assistant</c>, <c>tool</c>) and a <c>content</c>, plus optional tools and extra
-    /// context for the chat template.
-    /// <para>
     /// Owns a native <c>ov_genai_chat_history</c>. Dispose it (or use <c>using</c>) to release it at once;
     /// otherwise its <see cref="Native.ChatHistoryNativeHandle"/> releases it when collected.
-    /// </para>
     /// </summary>
     internal sealed partial class ChatHistoryNative : NativeObject
     {
@@ -36,7 +31,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// An empty conversation.
+        /// Creates a new ChatHistoryNative.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -48,10 +43,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// A conversation holding the messages of a JSON array.
+        /// Creates a new ChatHistoryNative.
         /// </summary>
-        /// <param name="messages">A JSON array of message objects.</param>
-        /// <returns>A new ChatHistory.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_create_from_json_container</c>.</para>
@@ -62,7 +55,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// How many messages the conversation holds.
+        /// Calls <c>ov_genai_chat_history_size</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -74,9 +67,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Appends a message.
+        /// Calls <c>ov_genai_chat_history_push_back</c>.
         /// </summary>
-        /// <param name="message">A JSON object with <c>role</c> and <c>content</c>.</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_push_back</c>.</para>
@@ -87,7 +79,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Removes the last message.
+        /// Calls <c>ov_genai_chat_history_pop_back</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -99,9 +91,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// All messages, as a copy.
+        /// Calls <c>ov_genai_chat_history_get_messages</c>.
         /// </summary>
-        /// <returns>A new JSON array.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_get_messages</c>.</para>
@@ -112,10 +103,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// One message, as a copy.
+        /// Calls <c>ov_genai_chat_history_get_message</c>.
         /// </summary>
-        /// <param name="index">0-based, below <see cref="ChatHistoryNative.Size"/>.</param>
-        /// <returns>A new JSON object.</returns>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_get_message</c>.</para>
@@ -126,7 +115,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// The first message, as a copy.
+        /// Calls <c>ov_genai_chat_history_get_first</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -138,7 +127,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// The last message, as a copy.
+        /// Calls <c>ov_genai_chat_history_get_last</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -150,7 +139,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Removes every message.
+        /// Calls <c>ov_genai_chat_history_clear</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -162,9 +151,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// The tool definitions the chat template may show the model.
+        /// Calls <c>ov_genai_chat_history_set_tools</c>.
         /// </summary>
-        /// <param name="tools">A JSON array of tool definitions.</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_set_tools</c>.</para>
@@ -175,7 +163,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// The tool definitions, as a copy.
+        /// Calls <c>ov_genai_chat_history_get_tools</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
@@ -187,9 +175,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Extra variables passed to the chat template.
+        /// Calls <c>ov_genai_chat_history_set_extra_context</c>.
         /// </summary>
-        /// <param name="extraContext">A JSON object.</param>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
         /// <para>C API: <c>ov_genai_chat_history_set_extra_context</c>.</para>
@@ -200,7 +187,7 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// The extra template variables, as a copy.
+        /// Calls <c>ov_genai_chat_history_get_extra_context</c>.
         /// </summary>
         /// <remarks>
         /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
