@@ -12,7 +12,9 @@ range, the median of each round's ratio to that round's C run with a distributio
 interval of that median, and a verdict on the goal "within 1% of C": within 1% when the whole interval
 is at or above 0.99, slower when it is all below, cannot tell otherwise. Per kind it prints how busy the
 machine was meanwhile (/proc/stat: cores busy on average, the benchmark's own share and everything else's)
-and the load average, since other work on the machine moves the figures. Figures, not a test.
+and the load average, since other work on the machine moves the figures. The same again for the CPU time
+each leg's process (all its threads) used per generated token, which other load moves less: a binding's
+own work per token shows there even when tokens/s cannot tell. Figures, not a test.
 """
 from __future__ import annotations
 
@@ -131,12 +133,14 @@ def _process_cpu(pid: int) -> float:
 
 
 def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[str], rounds: int
-            ) -> tuple[dict[str, list[float]], dict[str, float]]:
-    """tokens/s of each run, per leg (index i of every list is round i), and the machine's load while
-    the measured rounds ran; one warm-up run each first (not counted)."""
+            ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, float]]:
+    """tokens/s and CPU microseconds per token (all the leg's threads) of each run, per leg (index i of every
+    list is round i), and the machine's load while the measured rounds ran; one warm-up run each first (not
+    counted)."""
     processes = {leg: subprocess.Popen([*command, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
                  for leg, (command, env) in commands.items()}
     rates: dict[str, list[float]] = {leg: [] for leg in processes}
+    cpu: dict[str, list[float]] = {leg: [] for leg in processes}
     load = None
     try:
         order = list(processes)
@@ -151,9 +155,10 @@ def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[st
                 line = process.stdout.readline()
                 if not line:
                     raise RuntimeError(f"the {leg} leg stopped (exit status {process.wait()})")
-                tokens, seconds = line.split()
+                tokens, seconds, cpu_seconds = line.split()
                 if round_ > 0:
                     rates[leg].append(int(tokens) / float(seconds))
+                    cpu[leg].append(float(cpu_seconds) * 1e6 / max(1, int(tokens)))
         assert load is not None
         figures = load.stop()
     finally:
@@ -162,7 +167,7 @@ def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[st
                 process.stdin.close()
         for process in processes.values():
             process.wait(timeout=120)
-    return rates, figures
+    return rates, cpu, figures
 
 
 def median_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float]:
@@ -218,17 +223,24 @@ def main() -> int:
         print(f"{args.rounds} interleaved rounds (order rotating, one warm-up run first), {args.tokens} new tokens per run"
               f" (LLM, VLM); {os.cpu_count()} cores")
         print("tokens/s: median and range of the runs; vs C: median of each round's ratio to that round's C run,"
-              " with its 95% confidence interval; verdict on 'within 1% of C'")
+              " with its 95% confidence interval, and the verdict on 'within 1% of C' (tokens/s at least 0.99 of C's);"
+              " CPU: the leg process's CPU time (all threads) per generated token, its ratio to C's the same way"
+              " (at most 1.01 of C's for 'within 1%'; less moved by other load than tokens/s)")
         for kind, leg_args in kinds.items():
-            rates, load = measure(commands, leg_args, args.rounds)
-            print(f"\n{kind}\n| binding | tokens/s | min-max | vs C | 95% CI | verdict |\n"
-                  "| --- | ---: | ---: | ---: | ---: | --- |")
+            rates, cpu, load = measure(commands, leg_args, args.rounds)
+            print(f"\n{kind}\n| binding | tokens/s | min-max | vs C | 95% CI | verdict | CPU us/token | vs C | 95% CI | verdict |\n"
+                  "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |")
             for leg in LEGS:
                 ratios = [rate / c for rate, c in zip(rates[leg], rates["c"])]
                 low, high = median_interval(ratios)
+                costs = [used / c for used, c in zip(cpu[leg], cpu["c"])]
+                cost_low, cost_high = median_interval(costs)
                 judged = "(reference)" if leg == "c" else verdict(low, high)
+                cost_judged = "(reference)" if leg == "c" else verdict(1 / cost_high, 1 / cost_low)
                 print(f"| {leg} | {statistics.median(rates[leg]):.0f} | {min(rates[leg]):.0f}-{max(rates[leg]):.0f} | "
-                      f"{statistics.median(ratios):.3f} | {low:.3f}-{high:.3f} | {judged} |")
+                      f"{statistics.median(ratios):.3f} | {low:.3f}-{high:.3f} | {judged} | "
+                      f"{statistics.median(cpu[leg]):.0f} | {statistics.median(costs):.3f} | {cost_low:.3f}-{cost_high:.3f} | "
+                      f"{cost_judged} |")
             print(f"load: {load['seconds']:.0f} s measured; machine busy {load['busy']:.2f} cores on average, this benchmark"
                   f" {load['own']:.2f}, everything else {load['others']:.2f}; load average {load['loadavg_start']:.2f}"
                   f" at the start, {load['loadavg_end']:.2f} at the end")

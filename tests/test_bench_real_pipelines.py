@@ -27,7 +27,9 @@ def test_every_leg_and_kind_prints_a_rate(dotnet_toolchain: None) -> None:
         table = completed.stdout.split(f"\n{kind}\n", 1)[1]
         for leg in ("c", "csharp-mono", "csharp-coreclr", "cffi", "python-openvino_genai"):
             row = re.search(rf"^\| {leg} \| (\d+) \| \d+-\d+ \| (\d+\.\d+) \| [\d.]+-[\d.]+ \| "
+                            r"(within 1%|slower|cannot tell|\(reference\)) \| (\d+) \| \d+\.\d+ \| [\d.]+-[\d.]+ \| "
                             r"(within 1%|slower|cannot tell|\(reference\)) \|$", table, re.M)
             assert row and int(row[1]) > 0, (kind, leg, completed.stdout)
-            assert (row[3] == "(reference)") == (leg == "c"), row[0]
+            assert (row[3] == "(reference)") == (leg == "c") == (row[5] == "(reference)"), row[0]
+            assert int(row[4]) > 0, row[0]
         assert re.search(r"^load: \d+ s measured; machine busy [\d.]+ cores", table, re.M), table

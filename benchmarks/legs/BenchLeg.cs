@@ -12,6 +12,12 @@ internal static class BenchLeg
 {
     private const string Prompt = "The Sky is blue because";
 
+    // CPU time of all the process's threads.
+    private static TimeSpan CpuTime()
+    {
+        using (var process = Process.GetCurrentProcess()) return process.TotalProcessorTime;
+    }
+
     private static int Main(string[] args)
     {
         string kind = args[0], model = args[1];
@@ -48,28 +54,33 @@ internal static class BenchLeg
             while ((line = Console.In.ReadLine()) != null && line.StartsWith("run", StringComparison.Ordinal))
             {
                 PerfMetrics metrics;
+                TimeSpan cpuStart = CpuTime();
                 var watch = Stopwatch.StartNew();
-                double seconds;
+                double seconds, cpu;
                 if (llm != null)
                 {
                     DecodedResults r = llm.Generate(Prompt, config, onChunk);
                     seconds = watch.Elapsed.TotalSeconds;
+                    cpu = (CpuTime() - cpuStart).TotalSeconds;
                     metrics = r.PerfMetrics;
                 }
                 else if (vlm != null)
                 {
                     VLMDecodedResults r = vlm.Generate(Prompt, images, config, onChunk);
                     seconds = watch.Elapsed.TotalSeconds;
+                    cpu = (CpuTime() - cpuStart).TotalSeconds;
                     metrics = r.PerfMetrics;
                 }
                 else
                 {
                     WhisperDecodedResults r = whisper.Generate(audio);
                     seconds = watch.Elapsed.TotalSeconds;
+                    cpu = (CpuTime() - cpuStart).TotalSeconds;
                     metrics = r.PerfMetrics;
                 }
                 Console.Out.WriteLine(metrics.NumGeneratedTokens.ToString(CultureInfo.InvariantCulture) + " " +
-                                      seconds.ToString("F9", CultureInfo.InvariantCulture));
+                                      seconds.ToString("F9", CultureInfo.InvariantCulture) + " " +
+                                      cpu.ToString("F6", CultureInfo.InvariantCulture));
                 Console.Out.Flush();
             }
             if (llm != null) llm.Dispose();

@@ -1,6 +1,7 @@
 /*
  * One leg of benchmarks/bench_real_pipelines.py in C: loads one pipeline, then runs a generation for
- * each "run" line on stdin and prints "<generated tokens> <seconds>" (seconds around the generate call).
+ * each "run" line on stdin and prints "<generated tokens> <seconds> <cpu seconds>" (wall time around the
+ * generate call, and the CPU time all the process's threads used meanwhile).
  *   bench_leg llm|vlm|whisper MODEL MAX_NEW_TOKENS [IMAGE.u8 H W | AUDIO.f32]
  * LLM and VLM stream through a callback that counts the chunks; Whisper (no streamer in the C API)
  * transcribes. Properties: INFERENCE_PRECISION_HINT=f32.
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "openvino/c/openvino.h"
@@ -30,6 +32,13 @@ static double now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
 }
 
 static void *read_file(const char *path, size_t *size) {
@@ -99,11 +108,12 @@ int main(int argc, char **argv) {
         ov_genai_perf_metrics *metrics = NULL;
         size_t tokens = 0;
         chunks = 0;
-        double start = now(), seconds;
+        double cpu_start = cpu_now(), start = now(), seconds, cpu;
         if (llm) {
             ov_genai_decoded_results *results = NULL;
             CHECK(ov_genai_llm_pipeline_generate(llm, PROMPT, config, &streamer, &results));
             seconds = now() - start;
+            cpu = cpu_now() - cpu_start;
             CHECK(ov_genai_decoded_results_get_perf_metrics(results, &metrics));
             CHECK(ov_genai_perf_metrics_get_num_generation_tokens(metrics, &tokens));
             ov_genai_decoded_results_perf_metrics_free(metrics);
@@ -113,6 +123,7 @@ int main(int argc, char **argv) {
             const ov_tensor_t *images[1] = {image};
             CHECK(ov_genai_vlm_pipeline_generate(vlm, PROMPT, images, 1, config, &streamer, &results));
             seconds = now() - start;
+            cpu = cpu_now() - cpu_start;
             CHECK(ov_genai_vlm_decoded_results_get_perf_metrics(results, &metrics));
             CHECK(ov_genai_perf_metrics_get_num_generation_tokens(metrics, &tokens));
             ov_genai_vlm_decoded_results_perf_metrics_free(metrics);
@@ -121,12 +132,13 @@ int main(int argc, char **argv) {
             ov_genai_whisper_decoded_results *results = NULL;
             CHECK(ov_genai_whisper_pipeline_generate(whisper, audio, audio_size, NULL, &results));
             seconds = now() - start;
+            cpu = cpu_now() - cpu_start;
             CHECK(ov_genai_whisper_decoded_results_get_perf_metrics(results, &metrics));
             CHECK(ov_genai_perf_metrics_get_num_generation_tokens(metrics, &tokens));
             ov_genai_decoded_results_perf_metrics_free(metrics);
             ov_genai_whisper_decoded_results_free(results);
         }
-        printf("%zu %.9f\n", tokens, seconds);
+        printf("%zu %.9f %.6f\n", tokens, seconds, cpu);
         fflush(stdout);
     }
     if (llm) ov_genai_llm_pipeline_free(llm);
