@@ -51,7 +51,8 @@ class StreamerBase:
 class Invocation:
     """The callback of one native call: the user's function, its pending error, and the C struct to pass."""
 
-    __slots__ = ("spec", "function", "end", "error", "handle", "struct", "_decoders", "sigint_fd", "sigint_next")
+    __slots__ = ("spec", "function", "end", "error", "handle", "struct", "_decoders", "_text_only", "_on_error",
+                 "_to_c", "sigint_fd", "sigint_next")
 
     def __init__(self, native: Native, spec: CallbackSpec, function: object, name: str) -> None:
         self.end: Optional[Callable[[], Any]] = None
@@ -70,6 +71,13 @@ class Invocation:
         # Incremental decoding: a UTF-8 sequence split across two calls still decodes whole.
         self._decoders = [codecs.getincrementaldecoder("utf-8")("replace") if how == "string" else None
                           for how in spec.params]
+        # The streamer's shape, one text and the user data, takes a shorter path: it runs once per token.
+        texts = [i for i, how in enumerate(spec.params) if how == "string"]
+        self._text_only: Optional[tuple[int, Any]] = None
+        if len(texts) == 1 and all(how in ("string", "user_data") for how in spec.params):
+            self._text_only = (texts[0], self._decoders[texts[0]])
+        self._on_error = spec.on_error
+        self._to_c = spec.to_c
         # Read end of the signal wakeup pipe while the main thread waits inside the call (see interruptible),
         # and when to look at it next (time.monotonic()).
         self.sigint_fd: Optional[int] = None
@@ -78,11 +86,11 @@ class Invocation:
     def invoke(self, ffi: Any, args: tuple[Any, ...]) -> Any:
         if self.error is not None:
             # The library may call once more after being told to stop: don't run user code again.
-            return self.spec.on_error
-        if shutdown.STATE.exiting:
+            return self._on_error
+        if _EXITING.exiting:
             # Exit waits for this call (see shutdown): stop it; the call then raises this.
             self.error = shutdown.ExitingError("stopped: the interpreter is exiting")
-            return self.spec.on_error
+            return self._on_error
         fd = self.sigint_fd
         if fd is not None:
             # Reading the pipe is a system call that fails when it is empty (3 us under load, against ~0.5 ms
@@ -94,7 +102,15 @@ class Invocation:
                     # Ctrl-C while the main thread is inside the native call: stop now (the main thread raises
                     # KeyboardInterrupt once the call has returned).
                     self.error = KeyboardInterrupt()
-                    return self.spec.on_error
+                    return self._on_error
+        text_only = self._text_only
+        if text_only is not None:
+            try:
+                arg = args[text_only[0]]
+                return self._to_c(self.function(text_only[1].decode(ffi.string(arg)) if arg else ""))
+            except BaseException as exc:  # noqa: B036 - KeyboardInterrupt too: re-raised after the call
+                self.error = exc
+                return self._on_error
         try:
             values: list[Any] = []
             for i, how in enumerate(self.spec.params):
@@ -107,10 +123,10 @@ class Invocation:
                     values.append("" if arg == ffi.NULL else decoder.decode(ffi.string(arg)))
                 else:
                     values.append(arg)
-            return self.spec.to_c(self.function(*values))
+            return self._to_c(self.function(*values))
         except BaseException as exc:  # noqa: B036 - KeyboardInterrupt too: re-raised after the call
             self.error = exc
-            return self.spec.on_error
+            return self._on_error
 
     def raise_pending(self) -> None:
         """After the call: re-raise what the user's function raised during it, if anything; else call a
@@ -126,6 +142,9 @@ class Invocation:
 # How often, at most, a callback looks for a Ctrl-C that arrived while the main thread waits inside the
 # native call: a Ctrl-C stops the call at the first chunk after it, or up to this much later.
 SIGINT_POLL_SECONDS = 0.01
+
+
+_EXITING = shutdown.STATE
 
 
 def _sigint_arrived(fd: int) -> bool:
