@@ -187,8 +187,18 @@ namespace OpenVINO.GenAI
         /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.set_extra_context"]/*[not(self::param) or @name="extraContext"]'/>
         public void SetExtraContext(IDictionary<string, object> extraContext)
         {
+            SetExtraContext((object)extraContext);
+        }
+
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatHistory.set_extra_context"]/*[not(self::param) or @name="extraContext"]'/>
+        public void SetExtraContext(object extraContext)
+        {
             if (extraContext == null) throw new ArgumentNullException(nameof(extraContext));
-            this.extraContext = (Dictionary<string, object>)JsonText.Copy(extraContext, nameof(extraContext));
+            var copy = JsonText.Copy(extraContext, nameof(extraContext)) as Dictionary<string, object>;
+            if (copy == null)
+                throw new ArgumentException(nameof(extraContext) + ": extra context is a dictionary or an anonymous object, not a "
+                    + extraContext.GetType().Name, nameof(extraContext));
+            this.extraContext = copy;
         }
 
         // -- for the binding --

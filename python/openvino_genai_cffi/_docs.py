@@ -113,7 +113,9 @@ DOCS: Dict[str, str] = {
     """,
     'ChatHistory.get_extra_context': """A copy of the extra variables given to the chat template; empty when none were set.
     """,
-    'ChatHistory.set_extra_context': """Extra variables (JSON values, copied) given to the chat template beside the messages.
+    'ChatHistory.set_extra_context': """Extra variables (JSON values, copied) given to the chat template beside the messages. C# also takes
+    any string-keyed dictionary or an anonymous object (`SetExtraContext(new { enable_thinking = false
+    })`).
 
     Args:
         extra_context: A mapping of variable names to JSON values.

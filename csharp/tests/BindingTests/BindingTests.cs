@@ -534,6 +534,9 @@ namespace GenAIInterop.Tests
             Throws<ArgumentException>(() => history.Append(new Dictionary<int, string> { { 1, "x" } }), "keys that are not strings");
             Throws<ArgumentException>(() => history.Extend(new object[] { new { role = "user" }, 5 }), "one bad message in Extend");
             Equal(4, history.Count, "nothing appended by the refused calls");
+            history.SetExtraContext(new { enable_thinking = false });
+            Equal(false, (bool)history.GetExtraContext()["enable_thinking"], "extra context as an anonymous object");
+            Throws<ArgumentException>(() => history.SetExtraContext(new[] { 1 }), "extra context that is not an object");
         }
 
         public static void TestChatHistoryIsAPlainValue()

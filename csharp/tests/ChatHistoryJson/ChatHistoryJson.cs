@@ -49,7 +49,7 @@ namespace GenAIInterop.Tests
             {
                 new { type = "function", function = new { name = "get_weather", parameters = new { type = "object", properties = new { city = new { type = "string" } }, required = new[] { "city" } } } },
             });
-            history.SetExtraContext(new Dictionary<string, object> { { "enable_thinking", false } });
+            history.SetExtraContext(new { enable_thinking = false });
 
             var type = typeof(ChatHistory);
             var lease = (IDisposable)type.GetMethod("ForCall", BindingFlags.NonPublic | BindingFlags.Instance).Invoke(history, new object[] { null });
