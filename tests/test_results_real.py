@@ -272,6 +272,49 @@ def test_chat_session_with_a_vlm_as_the_official_visual_language_chat(
     assert shim["vlm-chat-history"] == official["vlm-chat-history"]
 
 
+@pytest.fixture(scope="module")
+def vlm_chat_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tuple[Path, Path]:
+    """VlmChatDriver.exe beside OpenVINO.GenAI.dll, OpenVINO.Core.dll (its dllmap naming the libopenvino_c the
+    install uses) and the runtime both reference; and that libopenvino_c (as test_vlm_whisper_real's driver)."""
+    from support import core_dotnet, dotnet
+    from support import real_speech_vision as rsv
+
+    native = rsv.core_library(install)
+    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
+    genai = dotnet.build_library()
+    folder = dotnet.BUILD_ROOT / "real-vlm-chat"
+    folder.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
+        for item in (dll, dll.with_name(dll.name + ".config")):
+            if item.exists():
+                (folder / item.name).write_bytes(item.read_bytes())
+        refs.append(folder / dll.name)
+    source = REPO / "csharp" / "tests" / "RealDrivers" / "VlmChatDriver.cs"
+    return dotnet.build_exe([source], refs, folder / "VlmChatDriver.exe"), native
+
+
+@pytest.mark.parametrize("runtime", ["mono", "coreclr"])
+def test_csharp_chat_session_with_a_vlm_as_the_official_visual_language_chat(
+        runtime: str, install: real_genai.GenAIInstall, tiny_qwen2_vl: Path, vlm_chat_driver: tuple[Path, Path],
+        both: tuple[dict[str, Any], dict[str, Any]], tmp_path: Path) -> None:
+    import numpy as np
+
+    from support import core_dotnet, dotnet
+
+    official, _ = both
+    exe, native = vlm_chat_driver
+    pixels = tmp_path / "image.u8"
+    np.random.default_rng(7).integers(0, 256, (1, 56, 56, 3), dtype=np.uint8).tofile(pixels)  # as in _SCRIPT
+    env = core_dotnet.environment(native, base=dotnet.native_env(install.library, install.environment()))
+    done = dotnet.RUNNERS[runtime](exe, [str(tiny_qwen2_vl), str(pixels), "1,56,56,3", "12", "Be brief.",
+                                         *(f"{k}={v}" for k, v in F32.items())], env,
+                                   input="Describe\nWhat colour?\nAnd the shape?\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert all("\n" not in answer for answer in official["vlm-chat"]), "the driver's line format"
+    assert done.stdout.splitlines() == official["vlm-chat"]
+
+
 def test_whisper_results_equal_the_official_package(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
     official, shim = both
     plain, stamped = official["whisper"]
