@@ -653,3 +653,26 @@ def test_a_keyword_typo_is_reported(genai: conv.Conventions, fname: str, shape: 
     with pytest.raises(bd.BindingError) as exc:
         bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))
     assert message in str(exc.value)
+
+
+def test_a_pipeline_config_is_read_as_the_data_says(genai: conv.Conventions) -> None:
+    vc = bd.bind(genai).value_classes["ov_genai_generation_config"]
+    assert (vc.pipeline_json, vc.member_probe) == ("generation_config.json", ("eos_token_id", "stop_token_ids"))
+    fields = {f.name: f for f in vc.fields}
+    assert fields["eos_token_id"].json_first and not fields["max_new_tokens"].json_first
+    assert {f.name for f in vc.fields if f.set_keeps} == {"eos_token_id", "stop_token_ids"}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"member_probe": {"field": "eos_token_id", "through": "stop_strings"}}, "member_probe = "),
+    ({"member_probe": {"field": "temperature", "through": "stop_token_ids"}}, "member_probe = "),
+    ({"member_probe": "eos_token_id"}, "member_probe = "),
+    ({"pipeline_json": "models/generation_config.json"}, "pipeline_json = "),
+    ({"pipeline_jsn": "generation_config.json"}, "unknown keys ['pipeline_jsn']"),
+])
+def test_a_pipeline_config_typo_is_reported(genai: conv.Conventions, change: dict, message: str) -> None:
+    classes = dict(genai.library.conventions.value_classes)
+    classes["ov_genai_generation_config"] = {**classes["ov_genai_generation_config"], **change}
+    with pytest.raises(bd.BindingError) as exc:
+        bd.bind(dataclasses.replace(genai, library=_lib(genai.library, value_classes=classes)))
+    assert message in str(exc.value)

@@ -43,10 +43,8 @@ if job["ours"]:
     og.load(job["root"])
 else:
     import openvino_genai as og
-out = {}
-for name, path in job["models"].items():
-    pipe = og.LLMPipeline(path, "CPU")
-    cfg = pipe.get_generation_config()
+
+def dump(cfg):
     row = {}
     for field in job["fields"]:
         try:
@@ -59,7 +57,15 @@ for name, path in job["models"].items():
         elif type(value).__name__ == "StopCriteria":
             value = value.name
         row[field] = value
-    out[name] = row
+    return row
+
+out = {}
+for name, path in job["models"].items():
+    pipe = getattr(og, job.get("pipeline", "LLMPipeline"))(path, "CPU")
+    out[name] = dump(pipe.get_generation_config())
+    # A config without stop tokens or end-of-sequence token: the pipeline keeps its own.
+    pipe.set_generation_config(og.GenerationConfig(max_new_tokens=4, temperature=0.5))
+    out[name + " after set"] = dump(pipe.get_generation_config())
 print(json.dumps(out))
 """
 
@@ -103,13 +109,48 @@ def test_pipeline_config_reads_back_what_the_official_package_returns(tmp_path: 
     ours = _run({"ours": True, "models": models, "fields": fields, "root": str(install.root)}, env)
     # Where the pipeline's own config does not validate (assisted generation without a draft model), the
     # library cannot confirm the tokenizer's end-of-sequence token: unknown, with the reason, never a guess.
-    unconfirmed = {(model, field) for model in models for field in ("eos_token_id", "stop_token_ids")
+    rows = sorted(theirs)
+    assert rows == sorted(ours) and len(rows) == 2 * len(models)
+    unconfirmed = {(model, field) for model in rows for field in ("eos_token_id", "stop_token_ids")
                    if str(ours[model][field]).startswith("error: UnknownValueError") and "does not validate" in
                    str(ours[model][field])}
     assert {model for model, _ in unconfirmed} == {"assisted"}
     differences = [f"{model}.{field}: ours {ours[model][field]!r}, official {theirs[model][field]!r}"
-                   for model in models for field in fields
+                   for model in rows for field in fields
                    if ours[model][field] != theirs[model][field] and (model, field) not in unconfirmed]
     assert differences == []
     # The variants reached the pipelines: they differ from one another and from the defaults.
     assert len({json.dumps(row, sort_keys=True) for row in theirs.values()}) > len(FAMILIES) + 5
+
+
+def test_vlm_pipeline_config_reads_back_what_the_official_package_returns(tmp_path: Path,
+                                                                          tiny_qwen2_vl: Path) -> None:
+    install = real_genai.install_or_skip()
+    pytest.importorskip("openvino_genai", reason="the official openvino_genai package is the reference")
+    real_genai.same_release_as_reference_or_skip(install, "config values are compared with Python openvino_genai's")
+    import openvino_genai_cffi as g
+
+    variants: dict[str, Any] = {"as exported": "keep", "absent": None, "sampling": FAMILIES["sampling"],
+                                "beams": FAMILIES["beams"], **{k: ODD_JSON[k][0] for k in ("eos_list", "never",
+                                                                                       "limit_float")}}
+    models = {}
+    for name, data in variants.items():
+        folder = tmp_path / name
+        shutil.copytree(tiny_qwen2_vl, folder)
+        if data is None:
+            (folder / "generation_config.json").unlink()
+        elif data != "keep":
+            (folder / "generation_config.json").write_text(json.dumps(data))
+        models[name] = str(folder)
+    fields = [f.name for f in g.GenerationConfig._spec.fields]
+    env = install.environment()
+    env["PYTHONPATH"] = str(REPO / "python")
+    official_env = dict(os.environ)
+    official_env.pop("LD_LIBRARY_PATH", None)
+    job = {"models": models, "fields": fields, "pipeline": "VLMPipeline"}
+    theirs = _run(dict(job, ours=False), official_env)
+    ours = _run(dict(job, ours=True, root=str(install.root)), env)
+    assert sorted(theirs) == sorted(ours) and len(theirs) == 2 * len(models)
+    differences = [f"{model}.{field}: ours {ours[model][field]!r}, official {theirs[model][field]!r}"
+                   for model in theirs for field in fields if ours[model][field] != theirs[model][field]]
+    assert differences == []

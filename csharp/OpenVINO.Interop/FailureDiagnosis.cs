@@ -27,6 +27,9 @@ namespace OpenVINO.Interop
         private static readonly Dictionary<string, List<string>> DevicesByFolder = new Dictionary<string, List<string>>();
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, string> Models =
             new System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, string>();
+        // When each remembered object was created (UTC ticks, boxed), guarded by Models.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, object> Loaded =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, object>();
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         private delegate int CoreCreate(out IntPtr core);
@@ -215,6 +218,24 @@ namespace OpenVINO.Interop
             {
                 Models.Remove(created);
                 Models.Add(created, path);
+                Loaded.Remove(created);
+                Loaded.Add(created, DateTime.UtcNow.Ticks);
+            }
+        }
+
+        /// <summary>The model path <paramref name="created"/> was created from and when (UTC), if it was remembered.</summary>
+        internal static bool TryModelOf(object created, out string path, out DateTime createdUtc)
+        {
+            path = null;
+            createdUtc = default(DateTime);
+            var native = created as NativeObject;
+            if (native == null) return false;
+            lock (Models)
+            {
+                object ticks;
+                if (!Models.TryGetValue(native, out path) || !Loaded.TryGetValue(native, out ticks)) return false;
+                createdUtc = new DateTime((long)ticks, DateTimeKind.Utc);
+                return true;
             }
         }
 

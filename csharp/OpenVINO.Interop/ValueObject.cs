@@ -23,6 +23,11 @@ namespace OpenVINO.Interop
         // Per pipeline: the fields every SetGenerationConfig assigned, in order (null: a whole other config).
         private static readonly ConditionalWeakTable<object, List<HashSet<string>>> History =
             new ConditionalWeakTable<object, List<HashSet<string>>>();
+        // Per pipeline and value class: what is known of its config now (guarded by History).
+        private static readonly ConditionalWeakTable<object, Dictionary<string, KnownConfig>> Known =
+            new ConditionalWeakTable<object, Dictionary<string, KnownConfig>>();
+        // The member probe looks for the value among 0 .. ProbeLimit - 1 (token ids), in growing ranges.
+        private const int ProbeLimit = 1 << 20, ProbeFirst = 1 << 8;
 
         private readonly ValueClassSpec _spec;
         private readonly int _origin;
@@ -32,6 +37,8 @@ namespace OpenVINO.Interop
         private readonly Func<NativeObject> _fetch;
         private readonly int _epoch;
         private Dictionary<string, object> _read;  // a pipeline's readable fields, read once
+        private readonly KnownConfig _known;  // a pipeline's other fields, as known when read
+        private readonly Dictionary<string, object> _probes;  // member probe results (null: not confirmed), found once
         private readonly Dictionary<string, object> _assigned = new Dictionary<string, object>();
 
         /// <summary>The library's defaults.</summary>
@@ -58,6 +65,8 @@ namespace OpenVINO.Interop
             _origin = Pipeline;
             _pipeline = new WeakReference(pipeline);
             _fetch = fetch;
+            _known = KnownFor(spec, pipeline);
+            _probes = new Dictionary<string, object>();
             lock (History) _epoch = History.GetOrCreateValue(pipeline).Count;
         }
 
@@ -72,6 +81,8 @@ namespace OpenVINO.Interop
             _fetch = other._fetch;
             _epoch = other._epoch;
             _read = other._read;
+            _known = other._known;
+            _probes = other._probes;
             foreach (var pair in other._assigned) _assigned[pair.Key] = Copy(pair.Value);
         }
 
@@ -108,7 +119,7 @@ namespace OpenVINO.Interop
             {
                 var f = _spec.Field(name);
                 throw new UnknownValueException(_spec.Name + "." + f.Property + " was not assigned and comes from the "
-                    + "pipeline's own config, which the C API cannot read back for this field; assign it to know its value");
+                    + "pipeline's own config: " + UnknownReason(f) + "; assign it to know its value");
             }
             return value;
         }
@@ -154,11 +165,7 @@ namespace OpenVINO.Interop
                 object v;
                 return _jsonValues.TryGetValue(f.Name, out v) ? Copy(v) : Copy(f.Default);
             }
-            if (!f.Readable)
-            {
-                known = false;
-                return null;
-            }
+            if (!f.Readable) return FromKnown(f, out known);
             CheckFresh(Enumerable.Empty<string>());
             if (_read == null)
             {
@@ -382,6 +389,11 @@ namespace OpenVINO.Interop
                 }
                 return null;
             }
+            if (!generates && ownConfig != null)
+            {
+                var own = ownConfig();  // the config is about to change
+                if (own != null) own.ResolveProbed();
+            }
             value.Validate();
             if (generates) value.CheckTokenLimit();
             return value.MakeNative();
@@ -394,7 +406,351 @@ namespace OpenVINO.Interop
             HashSet<string> changed = null;
             if (value._origin == Pipeline && ReferenceEquals(value._pipeline.Target, pipeline))
                 changed = new HashSet<string>(value._assigned.Keys);
-            lock (History) History.GetOrCreateValue(pipeline).Add(changed);
+            KnownConfig after = value.AfterSet(pipeline, KnownFor(value._spec, pipeline));
+            lock (History)
+            {
+                History.GetOrCreateValue(pipeline).Add(changed);
+                Known.GetOrCreateValue(pipeline)[value._spec.Name] = after;
+            }
+        }
+
+        // -- a pipeline's own config: what the C API cannot read back --
+
+        private static KnownConfig NoSource(ValueClassSpec spec, string why)
+        {
+            return new KnownConfig(new Dictionary<string, object>(), new HashSet<string>(),
+                                   spec.Fields.Where(f => !f.Readable).ToDictionary(f => f.Name, f => why));
+        }
+
+        /// <summary>What a pipeline's config is right after its creation: <see cref="ValueClassSpec.PipelineJson"/> in
+        /// its model folder as the library reads it (the defaults when there is none), the member probe's field left to
+        /// the probe when the file does not set it (the pipeline takes it from its tokenizer).</summary>
+        private static KnownConfig Initial(ValueClassSpec spec, object pipeline)
+        {
+            const string cant = "the C API cannot read it back";
+            if (spec.PipelineJson.Length == 0) return NoSource(spec, cant);
+            string path;
+            DateTime created;
+            if (!FailureDiagnosis.TryModelOf(pipeline, out path, out created))
+                return NoSource(spec, cant + " and the binding does not know which model the pipeline was created from");
+            var values = new Dictionary<string, object>();
+            try
+            {
+                if (Directory.Exists(path))
+                {
+                    if (Directory.GetLastWriteTimeUtc(path) > created)
+                        return NoSource(spec, cant + ", and the model folder '" + path + "' changed after the pipeline was created "
+                            + "(so its " + spec.PipelineJson + " may not be what the pipeline read)");
+                    string file = Path.Combine(path, spec.PipelineJson);
+                    if (File.Exists(file))
+                    {
+                        if (File.GetLastWriteTimeUtc(file) > created)
+                            return NoSource(spec, cant + ", and '" + file + "' changed after the pipeline was created");
+                        values = ReadJsonValues(spec, JsonText.Parse(File.ReadAllText(file)));
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is FormatException)
+            {
+                return NoSource(spec, cant + ", and reading the model's " + spec.PipelineJson + " failed: " + e.Message);
+            }
+            var full = new Dictionary<string, object>();
+            foreach (var f in spec.Fields.Where(x => !x.Readable))
+            {
+                object v;
+                full[f.Name] = values.TryGetValue(f.Name, out v) ? v : Copy(f.Default);
+            }
+            var probed = new HashSet<string>();
+            if (spec.MemberProbe != null)
+            {
+                string name = spec.MemberProbe[0];
+                object v;
+                if (full.TryGetValue(name, out v) && Same(v, spec.Field(name).Unset))
+                {
+                    full.Remove(name);  // the pipeline takes it from its tokenizer: asked of the live config
+                    probed.Add(name);
+                }
+            }
+            return new KnownConfig(full, probed, new Dictionary<string, string>());
+        }
+
+        private static KnownConfig KnownFor(ValueClassSpec spec, object pipeline)
+        {
+            KnownConfig known;
+            lock (History)
+            {
+                if (Known.GetOrCreateValue(pipeline).TryGetValue(spec.Name, out known)) return known;
+            }
+            known = Initial(spec, pipeline);
+            lock (History)
+            {
+                var table = Known.GetOrCreateValue(pipeline);
+                KnownConfig earlier;
+                if (table.TryGetValue(spec.Name, out earlier)) return earlier;
+                table[spec.Name] = known;
+            }
+            return known;
+        }
+
+        private static bool IsDefault(ValueFieldSpec f, object v)
+        {
+            var longs = v as long[];
+            if (longs != null) return longs.Length == 0 && f.Default is long[] && ((long[])f.Default).Length == 0;
+            var strings = v as string[];
+            if (strings != null) return strings.Length == 0 && f.Default is string[] && ((string[])f.Default).Length == 0;
+            return Same(v, f.Default);
+        }
+
+        /// <summary>What a pipeline's config is after SetGenerationConfig(this) succeeded: this object's fields; the member
+        /// probe's field left at its default is read from the live config, the list it adds to left empty is decided by it
+        /// (<see cref="KnownConfig.KeptOrSet"/>), other <see cref="ValueFieldSpec.SetKeeps"/> fields at their default keep
+        /// the value before; then a field's value joins the list it adds to.</summary>
+        private KnownConfig AfterSet(object pipeline, KnownConfig before)
+        {
+            var values = new Dictionary<string, object>();
+            var probed = new HashSet<string>();
+            var unknown = new Dictionary<string, string>();
+            var alternatives = new Dictionary<string, object[]>();
+            bool same = _origin == Pipeline && _known != null && ReferenceEquals(_pipeline.Target, pipeline);
+            string member = _spec.MemberProbe != null ? _spec.MemberProbe[0] : "";
+            string through = _spec.MemberProbe != null ? _spec.MemberProbe[1] : "";
+            foreach (var f in _spec.Fields.Where(x => !x.Readable))
+            {
+                object v;
+                string why;
+                if (!_assigned.ContainsKey(f.Name) && same)
+                {
+                    if (_known.Values.TryGetValue(f.Name, out v))
+                    {
+                    }
+                    else if (_known.Probed.Contains(f.Name))
+                    {
+                        probed.Add(f.Name);
+                        continue;
+                    }
+                    else
+                    {
+                        unknown[f.Name] = _known.Unknown.TryGetValue(f.Name, out why) ? why : "";
+                        continue;
+                    }
+                }
+                else
+                {
+                    bool ok;
+                    try
+                    {
+                        v = Effective(f.Name, out ok);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        ok = false;
+                        v = null;
+                    }
+                    if (!ok)
+                    {
+                        unknown[f.Name] = "the config set with SetGenerationConfig did not know it";
+                        continue;
+                    }
+                }
+                if (f.SetKeeps && IsDefault(f, v))
+                {
+                    if (f.Name == member)
+                    {
+                        probed.Add(f.Name);  // whatever the pipeline did, the live config tells
+                        continue;
+                    }
+                    if (f.Name == through)
+                    {
+                        object kept, earlier;
+                        if (!before.Values.TryGetValue(through, out kept))
+                        {
+                            unknown[f.Name] = before.Unknown.TryGetValue(f.Name, out why) ? why : "";
+                            continue;
+                        }
+                        before.Values.TryGetValue(member, out earlier);
+                        alternatives[f.Name] = new[] { Copy(kept), Copy(v), earlier };
+                        continue;
+                    }
+                    if (before.Values.TryGetValue(f.Name, out v))
+                    {
+                    }
+                    else if (before.Probed.Contains(f.Name))
+                    {
+                        probed.Add(f.Name);
+                        continue;
+                    }
+                    else
+                    {
+                        unknown[f.Name] = before.Unknown.TryGetValue(f.Name, out why) ? why : "";
+                        continue;
+                    }
+                }
+                values[f.Name] = Copy(v);
+            }
+            foreach (var f in _spec.Fields)
+            {
+                string target = f.UpdateAddsTo;
+                object v, items;
+                if (target.Length == 0 || !values.TryGetValue(target, out items)) continue;
+                if (values.TryGetValue(f.Name, out v) && !Same(v, f.Unset)) values[target] = WithItem((long[])items, (long)v);
+            }
+            return new KnownConfig(values, probed, unknown, alternatives);
+        }
+
+        private static long[] WithItem(long[] items, long item)
+        {
+            return items.Contains(item) ? items.ToArray() : items.Concat(new[] { item }).ToArray();
+        }
+
+        /// <summary>Before this pipeline-origin object's pipeline gets another config: finds the fields read from the live
+        /// config now (the probe cannot find their values before the change afterwards), so what a set keeps is known.</summary>
+        private void ResolveProbed()
+        {
+            if (_origin != Pipeline || _known == null || _spec.MemberProbe == null) return;
+            string member = _spec.MemberProbe[0], through = _spec.MemberProbe[1];
+            if (!_known.Probed.Contains(member)) return;
+            var values = new Dictionary<string, object>(_known.Values);
+            var keptOrSet = new Dictionary<string, object[]>(_known.KeptOrSet);
+            var unknown = new Dictionary<string, string>(_known.Unknown);
+            foreach (var name in new[] { member, through })
+            {
+                if (!_known.Probed.Contains(name) && !_known.KeptOrSet.ContainsKey(name) && !_known.Values.ContainsKey(name)) continue;
+                bool ok;
+                object value = FromKnown(_spec.Field(name), out ok);
+                if (!ok) return;  // the probe does not answer: nothing to learn
+                values[name] = value;
+                keptOrSet.Remove(name);
+                unknown.Remove(name);
+            }
+            var probed = new HashSet<string>(_known.Probed);
+            probed.Remove(member);
+            probed.Remove(through);
+            var resolved = new KnownConfig(values, probed, unknown, keptOrSet);
+            object pipeline = _pipeline.Target;
+            if (pipeline == null) return;
+            lock (History)
+            {
+                var table = Known.GetOrCreateValue(pipeline);
+                KnownConfig current;
+                if (table.TryGetValue(_spec.Name, out current) && ReferenceEquals(current, _known)) table[_spec.Name] = resolved;
+            }
+        }
+
+        private object FromKnown(ValueFieldSpec f, out bool known)
+        {
+            known = false;
+            if (_known == null) return null;
+            if (_known.Probed.Contains(f.Name))
+            {
+                CheckFresh(Enumerable.Empty<string>());
+                object found = Probe(f);
+                known = found != null;
+                return found;
+            }
+            object[] alternative;
+            if (_known.KeptOrSet.TryGetValue(f.Name, out alternative))
+            {
+                CheckFresh(Enumerable.Empty<string>());
+                var g = _spec.Field(_spec.MemberProbe[0]);
+                object live = Probe(g);
+                if (live == null) return null;
+                if (!Same(live, g.Unset))  // kept: taking the config as set would have left it unset
+                {
+                    known = true;
+                    return WithItem((long[])alternative[0], (long)live);
+                }
+                if (alternative[2] != null && !Same(alternative[2], g.Unset))  // set before, not now: taken as set
+                {
+                    known = true;
+                    return Copy(alternative[1]);
+                }
+                return null;
+            }
+            object value;
+            if (!_known.Values.TryGetValue(f.Name, out value)) return null;
+            value = Copy(value);
+            foreach (var g in _spec.Fields.Where(x => x.UpdateAddsTo == f.Name && _known.Probed.Contains(x.Name)))
+            {
+                CheckFresh(Enumerable.Empty<string>());
+                object found = Probe(g);
+                if (found == null) return null;
+                if (!Same(found, g.Unset))
+                {
+                    var list = ((long[])value).ToList();
+                    if (!list.Contains((long)found)) list.Add((long)found);
+                    value = list.ToArray();
+                }
+            }
+            known = true;
+            return value;
+        }
+
+        /// <summary><paramref name="f"/>'s value in the live config, asked of the library's validate (the member probe);
+        /// null when it does not answer (the config does not validate, or the value is out of the searched range).</summary>
+        private object Probe(ValueFieldSpec f)
+        {
+            lock (_probes)
+            {
+                object cached;
+                if (_probes.TryGetValue(f.Name, out cached)) return cached;
+            }
+            string through = _spec.MemberProbe[1];
+            Func<long, long, bool> passes = (first, end) =>
+            {
+                using (var native = _fetch())
+                {
+                    try
+                    {
+                        var ids = new long[end - first];
+                        for (long i = 0; i < ids.Length; i++) ids[i] = first + i;
+                        Apply(native, through, ids);
+                        ValidateNative(native);
+                        return true;
+                    }
+                    catch (NativeCallException)
+                    {
+                        return false;
+                    }
+                }
+            };
+            object found = null;
+            long stop = ProbeFirst;
+            while (stop <= ProbeLimit && !passes(0, stop)) stop *= 16;
+            if (stop <= ProbeLimit)
+            {
+                long start = 0;
+                while (stop - start > 1)
+                {
+                    long middle = (start + stop) / 2;
+                    if (passes(start, middle)) stop = middle;
+                    else start = middle;
+                }
+                // Membership decides only when the field is set: with it unset, any list passes.
+                found = passes(start + 1, start + 2) ? f.Unset : (object)start;
+            }
+            lock (_probes) _probes[f.Name] = found;
+            return found;
+        }
+
+        private string UnknownReason(ValueFieldSpec f)
+        {
+            string why = "";
+            if (_known != null)
+            {
+                _known.Unknown.TryGetValue(f.Name, out why);
+                if (_known.KeptOrSet.ContainsKey(f.Name))
+                    why = "after SetGenerationConfig left " + f.Property + " empty, the pipeline kept its own or took the empty "
+                        + "one (pipelines differ), and the library's validate did not tell which";
+                else if (_known.Probed.Contains(f.Name)
+                    || _spec.Fields.Any(g => g.UpdateAddsTo == f.Name && _known.Probed.Contains(g.Name)))
+                {
+                    string probed = _spec.MemberProbe != null ? _spec.Field(_spec.MemberProbe[0]).Property : f.Property;
+                    why = "the pipeline takes " + probed + " from its tokenizer, and the library's validate did not confirm one "
+                        + "value for it (the pipeline's config does not validate, or the token id is not below "
+                        + ProbeLimit.ToString(CultureInfo.InvariantCulture) + ")";
+                }
+            }
+            return string.IsNullOrEmpty(why) ? "the C API cannot read it back" : why;
         }
 
         private void CheckTokenLimit()

@@ -280,6 +280,11 @@ class Known:
     values: Mapping[str, Any]
     probed: frozenset[str] = frozenset()
     unknown: Mapping[str, str] = field(default_factory=dict)
+    # After a set_generation_config that left the probed field and the list it adds to empty: pipelines differ
+    # (measured, 2026.3: LLM pipelines and the VLM's SDPA backend keep their own, the VLM's paged-attention
+    # backend takes the config as it is), so the live probed field decides: list -> (its items if kept, without
+    # the probed value; its value if taken as set; the probed field's value before the set, None if unknown).
+    kept_or_set: Mapping[str, tuple[Any, Any, Any]] = field(default_factory=dict)
 
 
 # Per pipeline and value class: what is known of its config now.
@@ -340,15 +345,17 @@ def _known(spec: ClassSpec, pipeline: object) -> Known:
 
 
 def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueObject") -> Known:
-    """What a pipeline's config is after set_generation_config(value) succeeded: value's fields, where
-    `set_keeps` fields at their default keep the value before, then a field's value joins the list it
-    adds to (upstream keeps the stop tokens and the end-of-sequence token a config leaves empty)."""
+    """What a pipeline's config is after set_generation_config(value) succeeded: value's fields; the
+    `member_probe` field left at its default is read from the live config, the list it adds to left empty
+    is decided by it (`Known.kept_or_set`), other `set_keeps` fields at their default keep the value before;
+    then a field's value joins the list it adds to."""
     values: dict[str, Any] = {}
     probed: set[str] = set()
     unknown: dict[str, str] = {}
+    alternatives: dict[str, tuple[Any, Any, Any]] = {}
     origin = value._origin
     same = isinstance(origin, FromPipeline) and origin.known is not None and origin.pipeline() is pipeline
-    kept: set[str] = set()
+    member, through = spec.member_probe if spec.member_probe else ("", "")
     for f in spec.fields:
         if f.readable:
             continue
@@ -372,7 +379,15 @@ def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueOb
                 unknown[f.name] = f"the config set with set_generation_config did not know it ({value._origin!r})"
                 continue
         if f.set_keeps and v == f.default:
-            kept.add(f.name)
+            if f.name == member:
+                probed.add(f.name)  # whatever the pipeline did, the live config tells
+                continue
+            if f.name == through:
+                if through not in before.values:
+                    unknown[f.name] = before.unknown.get(f.name, "")
+                    continue
+                alternatives[f.name] = (_copy.copy(before.values[through]), _copy.copy(v), before.values.get(member))
+                continue
             if f.name in before.values:
                 v = before.values[f.name]
             elif f.name in before.probed:
@@ -384,19 +399,12 @@ def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueOb
         values[f.name] = _copy.copy(v)
     for f in spec.fields:
         target = f.update_adds_to
-        if not target or target not in values:
-            continue
-        if f.name in values and values[f.name] != f.unset:
+        if target and target in values and f.name in values and values[f.name] != f.unset:
             t = spec.field(target)
             items = values[target]
             values[target] = set(items) | {values[f.name]} if t.as_set else \
                 list(items) + ([values[f.name]] if values[f.name] not in items else [])
-            if target in kept and f.name not in kept and f.name in before.probed:
-                # the kept list also holds the token probed before, which the probe cannot find any more
-                del values[target]
-                unknown[target] = (f"the pipeline's {target} kept the {f.name} it had before set_generation_config "
-                                   f"changed {f.name}, which the C API cannot read back")
-    return Known(values, frozenset(probed), unknown)
+    return Known(values, frozenset(probed), unknown, alternatives)
 
 
 class FromPipeline(Origin):
@@ -445,6 +453,19 @@ class FromPipeline(Origin):
             self.check(spec, ())
             found = self._probe(spec, f)
             return (found is not None), found
+        if f.name in known.kept_or_set:
+            self.check(spec, ())
+            kept, taken, before = known.kept_or_set[f.name]
+            assert spec.member_probe is not None
+            g = spec.field(spec.member_probe[0])
+            found = self._probe(spec, g)
+            if found is None:
+                return False, None
+            if found != g.unset:  # kept: taking the config as set would have left it unset
+                return True, set(kept) | {found} if f.as_set else list(kept) + ([found] if found not in kept else [])
+            if before is not None and before != g.unset:  # it was set before and is not now: taken as set
+                return True, _copy.copy(taken)
+            return False, None
         if f.name not in known.values:
             return False, None
         value = _copy.copy(known.values[f.name])
@@ -497,7 +518,10 @@ class FromPipeline(Origin):
     def unknown(self, spec: ClassSpec, f: FieldSpec) -> str:
         known = self.known
         why = known.unknown.get(f.name, "") if known is not None else ""
-        if known is not None and (f.name in known.probed or any(
+        if known is not None and f.name in known.kept_or_set:
+            why = (f"after set_generation_config left {f.name} empty, the pipeline kept its own or took the empty "
+                   f"one (pipelines differ), and the library's validate did not tell which")
+        elif known is not None and (f.name in known.probed or any(
                 g.update_adds_to == f.name and g.name in known.probed for g in spec.fields)):
             why = (f"the pipeline takes {spec.member_probe[0] if spec.member_probe else f.name} from its tokenizer, "
                    f"and the library's validate did not confirm one value for it (the pipeline's config does not "
@@ -507,6 +531,36 @@ class FromPipeline(Origin):
 
     def __repr__(self) -> str:
         return "pipeline"
+
+
+def _resolve_probed(own: "ValueObject") -> None:
+    """Before `own`'s pipeline's config is replaced: find the fields it reads from the live config now
+    (the probe cannot find their values before the change afterwards), so what a set keeps is known."""
+    origin, spec = own._origin, own._spec
+    if not isinstance(origin, FromPipeline) or origin.known is None or not spec.member_probe:
+        return
+    known = origin.known
+    member, through = spec.member_probe
+    if member not in known.probed:
+        return
+    values = dict(known.values)
+    kept_or_set = dict(known.kept_or_set)
+    unknown = dict(known.unknown)
+    for name in (member, through):
+        if name not in known.probed and name not in known.kept_or_set and name not in known.values:
+            continue
+        ok, value = origin.value(spec, spec.field(name))
+        if not ok:
+            return  # the probe does not answer: nothing to learn
+        values[name] = value
+        kept_or_set.pop(name, None)
+        unknown.pop(name, None)
+    resolved = Known(values, known.probed - {member, through}, unknown, kept_or_set)
+    pipeline = origin.pipeline()
+    with _HISTORY_LOCK:
+        table = _KNOWN.get(pipeline) if pipeline is not None else None
+        if table is not None and table.get(spec.name) is known:
+            table[spec.name] = resolved
 
 
 def record_set(pipeline: object, value: "ValueObject") -> None:
@@ -860,6 +914,8 @@ def c_value(native: Native, keep: Keep, value: object, cls: type[V], owner: obje
     if value is not None and not isinstance(value, cls):
         raise TypeError(f"{name}: expected {cls.__name__} or None, got {type(value).__name__}")
     obj: Optional[ValueObject] = value
+    if not generates and fetch is not None and isinstance(value, cls):
+        _resolve_probed(from_pipeline(cls, owner, fetch))  # the config is about to change
     if fields:
         if obj is None:
             if fetch is None:

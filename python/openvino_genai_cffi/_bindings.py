@@ -1515,7 +1515,12 @@ class LLMPipeline(_rh.Handle):
     def get_generation_config(self) -> GenerationConfig:
         """A copy of the settings `generate` uses when given none (from the model's `generation_config.json`,
         or the library's defaults). Changing the copy changes nothing until it is passed to
-        `set_generation_config`.
+        `set_generation_config`. Every field reads what the official package returns (measured on 2026.3):
+        the C API reads back only `max_new_tokens`, so the others come from the model folder's
+        `generation_config.json` read as the library reads it, and the end-of-sequence token where the file
+        gives none (the tokenizer's) is asked of the library's validation. A field that cannot be known (the
+        file changed after the pipeline was created, or the pipeline's config does not validate) raises an
+        unknown-value error naming the reason; it is never guessed.
         A plain object: nothing to close; the native config is read when a call needs it.
 
         Returns:
@@ -2069,7 +2074,8 @@ class VLMPipeline(_rh.Handle):
 
 
     def get_generation_config(self) -> GenerationConfig:
-        """A copy of the settings `generate` uses when given none.
+        """A copy of the settings `generate` uses when given none, read back field by field as
+        `LLMPipeline.get_generation_config` describes.
         A plain object: nothing to close; the native config is read when a call needs it.
 
         Returns:

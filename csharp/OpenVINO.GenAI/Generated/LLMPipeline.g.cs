@@ -662,7 +662,13 @@ namespace OpenVINO.GenAI
         /// <summary>
         /// A copy of the settings <c>LLMPipeline.Generate</c> uses when given none (from the model's
         /// <c>generation_config.json</c>, or the library's defaults). Changing the copy changes nothing until
-        /// it is passed to <see cref="LLMPipeline.SetGenerationConfig"/>.
+        /// it is passed to <see cref="LLMPipeline.SetGenerationConfig"/>. Every field reads what the official
+        /// package returns (measured on 2026.3): the C API reads back only <c>max_new_tokens</c>, so the others
+        /// come from the model folder's <c>generation_config.json</c> read as the library reads it, and the
+        /// end-of-sequence token where the file gives none (the tokenizer's) is asked of the library's
+        /// validation. A field that cannot be known (the file changed after the pipeline was created, or the
+        /// pipeline's config does not validate) raises an unknown-value error naming the reason; it is never
+        /// guessed.
         /// A plain GenerationConfig: nothing to dispose; the native config is read when a call needs it.
         /// </summary>
         /// <returns>A new configuration object.</returns>

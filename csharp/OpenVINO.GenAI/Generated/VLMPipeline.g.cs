@@ -587,7 +587,8 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// A copy of the settings <c>VLMPipeline.Generate</c> uses when given none.
+        /// A copy of the settings <c>VLMPipeline.Generate</c> uses when given none, read back field by field as
+        /// <see cref="LLMPipeline.GetGenerationConfig"/> describes.
         /// A plain GenerationConfig: nothing to dispose; the native config is read when a call needs it.
         /// </summary>
         /// <returns>A new configuration object.</returns>
