@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .library import Library
 
 _MEMBER_KEYS = {"doc", "params", "returns", "raises", "default", "range", "unit", "choices", "since", "hand_written",
-                "only", "param_only"}
+                "only", "param_only", "csharp_name"}
 LANGUAGES = ("csharp", "python")
 _CLASS_KEYS = {"doc", "since", "hand_written"}
 CONSTRUCTOR = "__init__"
@@ -58,6 +58,7 @@ class MemberDoc:
     hand_written: bool = False  # implemented in hand-written code (runtime, partials, mixins)
     only: str = ""  # "csharp" / "python": a member of one language alone (a hand-written one)
     param_only: dict[str, str] = field(default_factory=dict)  # parameter -> the one language that has it
+    csharp_name: str = ""  # C#'s name where it is not the key's PascalCase (`copy` -> `Clone`)
 
     def in_language(self, lang: str) -> bool:
         return self.only in ("", lang)
@@ -176,10 +177,10 @@ DUNDERS = {"__init__": "<ctor>", "__len__": "Count", "__bool__": "IsEmpty", "__g
            "__str__": "ToString"}
 
 
-def csharp_member(key: str) -> str:
+def csharp_member(key: str, entry: Optional[MemberDoc] = None) -> str:
     """The C# name of a hand-written member's docs key: `append` -> `Append`, `__len__` -> `Count`,
-    the constructor `<ctor>`, the indexer `this[]`."""
-    return DUNDERS.get(key) or pascal(key)
+    the constructor `<ctor>`, the indexer `this[]`; the entry's `csharp_name` where it gives one."""
+    return (entry.csharp_name if entry is not None else "") or DUNDERS.get(key) or pascal(key)
 
 
 def csharp_param(name: str) -> str:

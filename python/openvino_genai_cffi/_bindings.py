@@ -3291,6 +3291,31 @@ class GenerationConfig(_rv.ValueObject):
         """As upstream's `is_prompt_lookup()`: whether max_ngram_size > 0 and num_assistant_tokens > 0."""
         return self._predicate(((('max_ngram_size', '>', 0), ('num_assistant_tokens', '>', 0)),))
 
+    def update_generation_config(self, **kwargs: Any) -> None:
+        """Assigns fields by their upstream (snake_case) names, as upstream's `update_generation_config`:
+        Python takes several as keywords (`max_new_tokens=8, do_sample=False`), C# one name and value per
+        call. A value converts as the field's property takes it.
+
+        Args:
+            kwargs: Field names and their values.
+
+        Raises:
+            A name that is no field, or a field the C API cannot reach (Python: TypeError; C#:
+                ArgumentException), naming it.
+        """
+        super().update_generation_config(**kwargs)
+
+    def copy(self) -> GenerationConfig:
+        """An independent copy: the same origin and the same assigned fields, changed independently.
+        """
+        return super().copy()
+
+    def assigned_fields(self) -> Tuple[str, ...]:
+        """The fields assigned on this object, in field order (Python: their names; C#: their property names);
+        the others come from its origin.
+        """
+        return super().assigned_fields()
+
     def validate(self) -> None:
         """Checks the settings as `generate` would, without generating.
         Raises InvalidValueError naming the field, its value and the rule; every call taking this object
@@ -3817,6 +3842,31 @@ class WhisperGenerationConfig(_rv.ValueObject):
         """
         return cls(json_path)
 
+    def update_generation_config(self, **kwargs: Any) -> None:
+        """Assigns fields by their upstream (snake_case) names, as upstream's `update_generation_config`:
+        Python takes several as keywords (`max_new_tokens=8, do_sample=False`), C# one name and value per
+        call. A value converts as the field's property takes it.
+
+        Args:
+            kwargs: Field names and their values.
+
+        Raises:
+            A name that is no field, or a field the C API cannot reach (Python: TypeError; C#:
+                ArgumentException), naming it.
+        """
+        super().update_generation_config(**kwargs)
+
+    def copy(self) -> WhisperGenerationConfig:
+        """An independent copy: the same origin and the same assigned fields, changed independently.
+        """
+        return super().copy()
+
+    def assigned_fields(self) -> Tuple[str, ...]:
+        """The fields assigned on this object, in field order (Python: their names; C#: their property names);
+        the others come from its origin.
+        """
+        return super().assigned_fields()
+
     def validate(self) -> None:
         """Checks the settings as `generate` would, without generating.
         Raises InvalidValueError naming the field, its value and the rule; every call taking this object
@@ -4086,6 +4136,12 @@ class DecodedResults(_rres.Results):
         """
         return self._perf_metrics
 
+    def __str__(self) -> str:
+        """The library's text form of the results: one text as it is, several as `score: text` lines, as the
+        official package's `str()` gives it.
+        """
+        return super().__str__()
+
     @classmethod
     def _from_native(cls, h: _DecodedResultsNative) -> DecodedResults:
         with h:
@@ -4133,6 +4189,12 @@ class VLMDecodedResults(_rres.Results):
         C API: `ov_genai_vlm_decoded_results_get_perf_metrics`.
         """
         return self._perf_metrics
+
+    def __str__(self) -> str:
+        """The library's text form of the results: one text as it is, several as `score: text` lines, as the
+        official package's `str()` gives it.
+        """
+        return super().__str__()
 
     @classmethod
     def _from_native(cls, h: _VLMDecodedResultsNative) -> VLMDecodedResults:
@@ -4190,6 +4252,12 @@ class WhisperDecodedResults(_rres.Results):
         C API: `ov_genai_whisper_decoded_results_get_perf_metrics`.
         """
         return self._perf_metrics
+
+    def __str__(self) -> str:
+        """The library's text form of the results: one text as it is, several as `score: text` lines, as the
+        official package's `str()` gives it.
+        """
+        return super().__str__()
 
     @classmethod
     def _from_native(cls, h: _WhisperDecodedResultsNative) -> WhisperDecodedResults:
@@ -4290,6 +4358,25 @@ class PerfMetrics(_rres.Metrics):
 
     def _add_native(self, left: Any, right: Any) -> None:
         cast(_PerfMetricsNative, left).add_in_place(cast(_PerfMetricsNative, right))
+
+    def __add__(self, right: _rres.Metrics) -> PerfMetrics:
+        """The metrics of two generations of the same pipeline together (`a + b`), as the library adds them.
+        The C API adds in place and cannot copy, so the left operand's native object goes to the sum: the
+        left operand keeps the values it had but cannot be the left side of another `+` (`total = total +
+        more` is the use; Python also takes `total += more`).
+
+        Args:
+            right: The metrics to add.
+
+        Returns:
+            The new metrics.
+
+        Raises:
+            When an operand already gave its native object to a sum (Python: InteropError; C#:
+                InvalidOperationException), or the pipeline that made it is closed (C#:
+                ObjectDisposedException).
+        """
+        return super().__add__(right)
 
     def get_load_time(self) -> float:
         """How long creating the pipeline took.

@@ -52,10 +52,19 @@ def _hand_docs(entries: Optional[docs.Docs]) -> list[tuple[str, object, dict[str
     the parameters Python shows)."""
     out: list[tuple[str, object, dict[str, str]]] = []
     for cname, (cdoc, members) in (docs.hand_written(entries) if entries else {}).items():
-        if cdoc.hand_written:
-            out.append((cname, cdoc, {}))
+        if not cdoc.hand_written:
+            continue  # hand-written members of a generated class: its template renders them (member_docs)
+        out.append((cname, cdoc, {}))
         out += [(f"{cname}.{key}", m, m.params_in("python")) for key, m in members.items() if m.in_language("python")]
     return out
+
+
+def _member_docs(entries: Optional[docs.Docs]) -> dict[str, docs.MemberDoc]:
+    """Docs entries of members a generated class has that the binding model does not list (docs `hand_written`
+    on a member of a generated class: the runtime's `copy`, `__str__`, ...): "Class.member" -> entry."""
+    return {f"{cname}.{key}": m
+            for cname, (cdoc, members) in (docs.hand_written(entries) if entries else {}).items() if not cdoc.hand_written
+            for key, m in members.items() if m.in_language("python")}
 
 
 def cdef_text(api: m.API) -> str:
@@ -129,6 +138,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
         image_tensors=any(conventions.library.conventions.image_tensors.values()),
         text_results=any(f.text_result for c in classes for f in c.methods),
         hand_exports=[spec.partition(":")[2] for spec in lib.python.exports],  # hand-written classes ([python] exports)
+        member_docs=_member_docs(b.binding.docs),
     )
     # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
     version_context = versions.runtime_context(api, lib, table)

@@ -62,6 +62,10 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
                                       and any(m.kind == "metrics" and m.name == f.type for m in b.result_classes)), None)
                         for r in b.result_classes if r.kind == "results"},
     )
+    # Docs entries of members the binding model does not list (docs `hand_written`), rendered into
+    # HandWrittenDocs.g.xml: hand-written code includes them, and so do the templates' own members (Clone, ...).
+    hand_docs = b.hand_doc_views()
+    ctx["hand_keys"] = {d.key for d in hand_docs}
     # Run-time version check (bindgen/versions.py): ApiVersion.Require before every native call.
     version_context = versions.runtime_context(api, lib, table)
     ctx["versions_since"] = dict(version_context["since"])  # type: ignore[call-overload]
@@ -83,7 +87,6 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         files[f"{value.name}.g.cs"] = env.get_template("Result.g.cs.j2").render(v=value, **ctx)
     for v in b.value_class_views(classes):
         files[f"{v.name}.g.cs"] = env.get_template("ValueClass.g.cs.j2").render(v=v, cls=v, **ctx)
-    hand_docs = b.hand_doc_views()
     if hand_docs:
         # What hand-written members say (docs `hand_written`): they pull it in with `/// <include .../>`.
         files["HandWrittenDocs.g.xml"] = env.get_template("HandWrittenDocs.g.xml.j2").render(hand_docs=hand_docs, **ctx)

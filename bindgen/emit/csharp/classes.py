@@ -184,7 +184,7 @@ class Builder(CallBuilder):
             common.setdefault(cname, cname)
             for key, entry in members.items():
                 if entry.in_language("csharp") and key != docsmod.CONSTRUCTOR:
-                    common[f"{cname}.{key}"] = f"c:{cname}.{docsmod.csharp_member(key)}"
+                    common[f"{cname}.{key}"] = f"c:{cname}.{docsmod.csharp_member(key, entry)}"
         self.doc_refs = common
         for e in self.enums:
             for cs_name, _, _ in e.members:
@@ -215,7 +215,7 @@ class Builder(CallBuilder):
         views = []
         for cname, (cdoc, members) in docsmod.hand_written(self.binding.docs).items():
             refs = dict(self.class_refs.get(cname, self.doc_refs))  # a generated class's own members too
-            refs.update({k: f"c:{docsmod.csharp_member(k)}" for k, m in cdoc.members.items()
+            refs.update({k: f"c:{docsmod.csharp_member(k, m)}" for k, m in cdoc.members.items()
                          if k != docsmod.CONSTRUCTOR and (cdoc.hand_written or m.hand_written)})
             if cdoc.hand_written:
                 views.append(HandDocView(cname, xmldoc(cdoc.doc, refs)))

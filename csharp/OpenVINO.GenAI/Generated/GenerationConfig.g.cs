@@ -126,10 +126,16 @@ namespace OpenVINO.GenAI
             return new GenerationConfig(pipeline, fetch);
         }
 
-        /// <summary>A copy: the same origin and the same assigned properties, changed independently.</summary>
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="GenerationConfig.copy"]/*'/>
         public GenerationConfig Clone()
         {
             return new GenerationConfig(this);
+        }
+
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="GenerationConfig.assigned_fields"]/*'/>
+        public new IReadOnlyList<string> AssignedFields
+        {
+            get { return base.AssignedFields; }
         }
 
         /// <summary>
@@ -698,10 +704,7 @@ namespace OpenVINO.GenAI
             return Predicate(new[] { new[] { new object[] { "max_ngram_size", ">", 0.0 }, new object[] { "num_assistant_tokens", ">", 0.0 } } });
         }
 
-        /// <summary>Assigns a property by its upstream (snake_case) name, as upstream's <c>update_generation_config</c>
-        /// does for each keyword: the value converts as the property's setter takes it.</summary>
-        /// <param name="field">The upstream name, e.g. <c>max_new_tokens</c>.</param>
-        /// <param name="value">The value.</param>
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="GenerationConfig.update_generation_config"]/*[not(self::param) or @name="field" or @name="value"]'/>
         public void Update(string field, object value)
         {
             switch (field)

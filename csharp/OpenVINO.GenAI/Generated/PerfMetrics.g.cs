@@ -189,12 +189,7 @@ namespace OpenVINO.GenAI
             get { return _values.Get<MeanStdPair<TimeSpan>>("chat_template_duration"); }
         }
 
-        /// <summary>
-        /// The metrics of both calls together (calls of the same pipeline). The C API adds in place and cannot
-        /// copy, so <paramref name="left"/>'s native object goes to the sum: <paramref name="left"/> keeps the
-        /// values it had but cannot be the left side of another <c>+</c> (<c>total = total + more</c> is the use).
-        /// </summary>
-        /// <exception cref="InvalidOperationException"><paramref name="left"/> or <paramref name="right"/> already gave its native object to a sum.</exception>
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="PerfMetrics.__add__"]/*'/>
         public static PerfMetrics operator +(PerfMetrics left, PerfMetrics right)
         {
             if (left == null) throw new ArgumentNullException(nameof(left));

@@ -83,7 +83,7 @@ namespace OpenVINO.GenAI
         /// </remarks>
         public PerfMetrics PerfMetrics { get; private set; }
 
-        /// <summary>The library's string form of these results: one text as it is, several as <c>score: text</c> lines (what the official Python package's <c>str()</c> gives).</summary>
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="WhisperDecodedResults.__str__"]/*'/>
         public override string ToString()
         {
             return _string;

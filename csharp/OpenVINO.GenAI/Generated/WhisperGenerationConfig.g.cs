@@ -85,10 +85,16 @@ namespace OpenVINO.GenAI
             return new WhisperGenerationConfig(pipeline, fetch);
         }
 
-        /// <summary>A copy: the same origin and the same assigned properties, changed independently.</summary>
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="WhisperGenerationConfig.copy"]/*'/>
         public WhisperGenerationConfig Clone()
         {
             return new WhisperGenerationConfig(this);
+        }
+
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="WhisperGenerationConfig.assigned_fields"]/*'/>
+        public new IReadOnlyList<string> AssignedFields
+        {
+            get { return base.AssignedFields; }
         }
 
         /// <summary>
@@ -307,10 +313,7 @@ namespace OpenVINO.GenAI
             }
         }
 
-        /// <summary>Assigns a property by its upstream (snake_case) name, as upstream's <c>update_generation_config</c>
-        /// does for each keyword: the value converts as the property's setter takes it.</summary>
-        /// <param name="field">The upstream name, e.g. <c>max_new_tokens</c>.</param>
-        /// <param name="value">The value.</param>
+        /// <include file='HandWrittenDocs.g.xml' path='docs/member[@name="WhisperGenerationConfig.update_generation_config"]/*[not(self::param) or @name="field" or @name="value"]'/>
         public void Update(string field, object value)
         {
             switch (field)
