@@ -105,6 +105,11 @@ def test_coverage_sees_missing_and_stale_entries(tmp_path: Path) -> None:
     ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = "x"\nparams = { inputs = 1 }\n', "params.inputs"),
     ('[LLMPipeline]\ndoc = " "\n', "doc is empty"),
     ('[LLMPipeline]\ndoc = "x"\n[LLMPipeline.generate]\ndoc = "x"\nchoices = []\n', "choices: expected a list"),
+    ('[ChatHistory]\ndoc = "x"\n[ChatHistory.pop]\ndoc = "x"\nonly = "java"\n', "only: expected one of csharp, python"),
+    ('[ChatHistory]\ndoc = "x"\n[ChatHistory.pop]\ndoc = "x"\nparam_only = { index = "csharp" }\n', "param_only.index"),
+    ('[ChatHistory]\ndoc = "x"\n[ChatHistory.pop]\ndoc = "x"\nparams.index = "y"\nparam_only = { index = "go" }\n',
+     "param_only.index"),
+    ('[ChatHistory]\ndoc = "x"\n[ChatHistory.copy]\ndoc = "x"\ncsharp_name = 3\n', "csharp_name: expected str"),
     ('[LLMPipeline\n', "genai.toml"),
 ])
 def test_the_loader_refuses_what_it_cannot_read(tmp_path: Path, text: str, message: str) -> None:

@@ -457,3 +457,33 @@ def test_metrics_add_hands_the_native_object_on() -> None:
     assert total._value("n") == 8 and b._value("n") == 3
     with pytest.raises(TypeError, match="no constructor"):
         Counted()
+
+
+# -- docs --
+
+def test_document_gives_a_class_and_its_members_the_table_s_docstrings() -> None:
+    from genai_interop_runtime.docs import document
+
+    class Box:
+        def __init__(self, size: int) -> None:
+            self.size = size
+
+        def grow(self) -> None:
+            pass
+
+        @property
+        def empty(self) -> bool:
+            return self.size == 0
+
+        @staticmethod
+        def unit() -> "Box":
+            return Box(1)
+
+    table = {"Box": "A box.\n    ", "Box.__init__": "Makes one.\n    ", "Box.grow": "Grows it.\n    ",
+             "Box.empty": "Whether it holds nothing.\n    ", "Box.unit": "The unit box.\n    ",
+             "Box.size": "How big it is,\n    in litres.\n    ", "Other.grow": "Not for Box."}
+    assert document(Box, table) is Box
+    assert Box.__init__.__doc__ == "Makes one.\n    " and Box.grow.__doc__ == "Grows it.\n    "
+    assert Box.empty.__doc__ == "Whether it holds nothing.\n    " and Box.unit.__doc__ == "The unit box.\n    "
+    # An entry naming no member of the class is an instance attribute: listed in the class docstring.
+    assert Box.__doc__ == "A box.\n\nAttributes:\n    size: How big it is,\n        in litres."
