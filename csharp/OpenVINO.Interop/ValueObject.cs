@@ -26,6 +26,11 @@ namespace OpenVINO.Interop
         // Per pipeline and value class: what is known of its config now (guarded by History).
         private static readonly ConditionalWeakTable<object, Dictionary<string, KnownConfig>> Known =
             new ConditionalWeakTable<object, Dictionary<string, KnownConfig>>();
+        // Per pipeline: member probe results by "class|field|number of sets so far" (the live config they were found on
+        // does not change until the next set); NotFound stands for a probe that did not answer. Guarded by History.
+        private static readonly ConditionalWeakTable<object, Dictionary<string, object>> Probed =
+            new ConditionalWeakTable<object, Dictionary<string, object>>();
+        private static readonly object NotFound = new object();
         // The member probe looks for the value among 0 .. ProbeLimit - 1 (token ids), in growing ranges.
         private const int ProbeLimit = 1 << 20, ProbeFirst = 1 << 8;
 
@@ -694,6 +699,21 @@ namespace OpenVINO.Interop
                 object cached;
                 if (_probes.TryGetValue(f.Name, out cached)) return cached;
             }
+            object pipeline = _pipeline.Target;
+            string key = _spec.Name + "|" + f.Name + "|" + _epoch.ToString(CultureInfo.InvariantCulture);
+            if (pipeline != null)
+            {
+                lock (History)
+                {
+                    object cached;
+                    if (Probed.GetOrCreateValue(pipeline).TryGetValue(key, out cached))
+                    {
+                        cached = ReferenceEquals(cached, NotFound) ? null : cached;
+                        lock (_probes) _probes[f.Name] = cached;
+                        return cached;
+                    }
+                }
+            }
             string through = _spec.MemberProbe[1];
             Func<long, long, bool> passes = (first, end) =>
             {
@@ -729,6 +749,10 @@ namespace OpenVINO.Interop
                 found = passes(start + 1, start + 2) ? f.Unset : (object)start;
             }
             lock (_probes) _probes[f.Name] = found;
+            if (pipeline != null)
+            {
+                lock (History) Probed.GetOrCreateValue(pipeline)[key] = found ?? NotFound;
+            }
             return found;
         }
 

@@ -290,6 +290,10 @@ class Known:
 # Per pipeline and value class: what is known of its config now.
 _KNOWN: "weakref.WeakKeyDictionary[object, dict[str, Known]]" = weakref.WeakKeyDictionary()
 
+# Per pipeline: member_probe results, by (class, field, number of sets so far): the live config they were
+# found on does not change until the next set.
+_PROBED: "weakref.WeakKeyDictionary[object, dict[tuple[str, str, int], Optional[int]]]" = weakref.WeakKeyDictionary()
+
 # member_probe looks for the value among 0 .. _PROBE_LIMIT - 1 (token ids), in growing ranges.
 _PROBE_LIMIT = 1 << 20
 _PROBE_FIRST = 1 << 8
@@ -469,7 +473,7 @@ class FromPipeline(Origin):
         if f.name not in known.values:
             return False, None
         value = _copy.copy(known.values[f.name])
-        for g in spec.fields:
+        for g in spec.fields if known.probed and f.kind in ("int_list", "string_list") else ():
             if g.update_adds_to == f.name and g.name in known.probed:
                 self.check(spec, ())
                 found = self._probe(spec, g)
@@ -484,6 +488,13 @@ class FromPipeline(Origin):
         does not answer (the config does not validate, or the value is out of the searched range)."""
         if f.name in self.probes:
             return self.probes[f.name]
+        pipeline = self.pipeline()
+        key = (spec.name, f.name, self.epoch)
+        with _HISTORY_LOCK:
+            cache = _PROBED.get(pipeline) if pipeline is not None else None
+            if cache is not None and key in cache:
+                self.probes[f.name] = cache[key]
+                return cache[key]
         assert spec.member_probe is not None and spec.validate
         through = spec.member_probe[1]
 
@@ -513,6 +524,9 @@ class FromPipeline(Origin):
             # Membership decides only when the field is set: with it unset, any list passes.
             found = f.unset if passes(first + 1, first + 2) else first
         self.probes[f.name] = found
+        if pipeline is not None:
+            with _HISTORY_LOCK:
+                _PROBED.setdefault(pipeline, {})[key] = found
         return found
 
     def unknown(self, spec: ClassSpec, f: FieldSpec) -> str:
