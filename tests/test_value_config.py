@@ -360,6 +360,21 @@ def test_a_pipeline_config_from_the_tokenizer_follows_set_generation_config(nati
             pipe.set_generation_config(config)
 
 
+def test_a_pipeline_config_reads_its_own_folder(native: g.Native, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A relative model path is the folder it named at creation, not at the first read; a byte order mark is
+    # skipped, as the library skips it (measured, 2026.3: the official package reads 0.5 here too).
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "generation_config.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"top_p": 0.5}).encode())
+    (tmp_path / "elsewhere" / "model").mkdir(parents=True)
+    _write(tmp_path / "elsewhere" / "model" / "generation_config.json", {"top_p": 0.25})
+    monkeypatch.chdir(tmp_path)
+    with g.LLMPipeline("model", "CPU") as pipe:
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        assert pipe.get_generation_config().top_p == 0.5
+    assert g.GenerationConfig(tmp_path / "model" / "generation_config.json").top_p == 0.5
+
+
 def test_a_pipeline_config_is_unknown_when_its_file_changed(native: g.Native, tmp_path: Path) -> None:
     _write(tmp_path / "generation_config.json", {"top_p": 0.5})
     with g.LLMPipeline(tmp_path, "CPU") as pipe:

@@ -27,9 +27,9 @@ namespace OpenVINO.Interop
         private static readonly Dictionary<string, List<string>> DevicesByFolder = new Dictionary<string, List<string>>();
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, string> Models =
             new System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, string>();
-        // When each remembered object was created (UTC ticks, boxed), guarded by Models.
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, object> Loaded =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, object>();
+        // The absolute model path of each remembered object and when it was created (UTC), guarded by Models.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, Tuple<string, DateTime>> Loaded =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<NativeObject, Tuple<string, DateTime>>();
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         private delegate int CoreCreate(out IntPtr core);
@@ -219,11 +219,21 @@ namespace OpenVINO.Interop
                 Models.Remove(created);
                 Models.Add(created, path);
                 Loaded.Remove(created);
-                Loaded.Add(created, DateTime.UtcNow.Ticks);
+                string full;
+                try
+                {
+                    full = Path.GetFullPath(path);
+                }
+                catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException
+                                          || e is System.Security.SecurityException)
+                {
+                    full = path;
+                }
+                Loaded.Add(created, Tuple.Create(full, DateTime.UtcNow));
             }
         }
 
-        /// <summary>The model path <paramref name="created"/> was created from and when (UTC), if it was remembered.</summary>
+        /// <summary>The absolute model path <paramref name="created"/> was created from and when (UTC), if it was remembered.</summary>
         internal static bool TryModelOf(object created, out string path, out DateTime createdUtc)
         {
             path = null;
@@ -232,9 +242,10 @@ namespace OpenVINO.Interop
             if (native == null) return false;
             lock (Models)
             {
-                object ticks;
-                if (!Models.TryGetValue(native, out path) || !Loaded.TryGetValue(native, out ticks)) return false;
-                createdUtc = new DateTime((long)ticks, DateTimeKind.Utc);
+                Tuple<string, DateTime> loaded;
+                if (!Loaded.TryGetValue(native, out loaded)) return false;
+                path = loaded.Item1;
+                createdUtc = loaded.Item2;
                 return true;
             }
         }

@@ -123,7 +123,7 @@ def check_model_path(path: Path, kind: ModelKind) -> list[str]:
 
 
 _MODELS: "weakref.WeakKeyDictionary[Handle, str]" = weakref.WeakKeyDictionary()
-_LOADED: "weakref.WeakKeyDictionary[Handle, int]" = weakref.WeakKeyDictionary()
+_LOADED: "weakref.WeakKeyDictionary[Handle, tuple[str, int]]" = weakref.WeakKeyDictionary()
 _MODELS_LOCK = threading.Lock()
 
 
@@ -131,15 +131,15 @@ def remember_model(handle: Handle, path: Any) -> None:
     """`handle` was created from the model at `path` (just now)."""
     with _MODELS_LOCK:
         _MODELS[handle] = os.fspath(path)
-        _LOADED[handle] = time.time_ns()
+        _LOADED[handle] = (os.path.abspath(os.fspath(path)), time.time_ns())
 
 
 def model_of(handle: object) -> Optional[tuple[str, int]]:
-    """(path, when in time.time_ns()) of the model `handle` was created from, or None."""
+    """(absolute path, when in time.time_ns()) of the model `handle` was created from, or None."""
     with _MODELS_LOCK:
-        if not isinstance(handle, Handle) or handle not in _MODELS:
+        if not isinstance(handle, Handle) or handle not in _LOADED:
             return None
-        return _MODELS[handle], _LOADED[handle]
+        return _LOADED[handle]
 
 
 def _model_files_at_call(native: Native, spec: Diagnosis, function: str, args: Mapping[str, Any]) -> list[str]:

@@ -165,7 +165,7 @@ class JsonFile(Origin):
     def __init__(self, spec: ClassSpec, path: str) -> None:
         self.path = path
         try:
-            with open(path, encoding="utf-8") as stream:
+            with open(path, encoding="utf-8-sig") as stream:  # (the library skips a byte order mark)
                 data = json.load(stream)
         except OSError as exc:
             raise FileNotFoundError(f"{spec.name}: cannot open {path!r}: {exc.strerror or exc}") from None
@@ -324,7 +324,7 @@ def _initial(spec: ClassSpec, pipeline: object) -> Known:
             if os.path.exists(file):
                 if os.stat(file).st_mtime_ns > created:
                     return _no_source(spec, f"{cant}, and {file!r} changed after the pipeline was created")
-                with open(file, encoding="utf-8") as stream:
+                with open(file, encoding="utf-8-sig") as stream:  # (the library skips a byte order mark)
                     values = read_json_values(spec, json.load(stream))
     except (OSError, ValueError) as exc:
         return _no_source(spec, f"{cant}, and reading the model's {spec.pipeline_json} failed: {exc}")

@@ -391,6 +391,43 @@ namespace GenAIInterop.Tests
             }
         }
 
+        public static void TestPipelineConfigReadsItsOwnFolder()
+        {
+            // A relative model path is the folder it named at creation; a file changed after it makes the fields unknown.
+            string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pipecfg-" + Guid.NewGuid().ToString("N"));
+            string here = Environment.CurrentDirectory;
+            try
+            {
+                System.IO.Directory.CreateDirectory(System.IO.Path.Combine(root, "model"));
+                System.IO.Directory.CreateDirectory(System.IO.Path.Combine(root, "elsewhere", "model"));
+                System.IO.File.WriteAllText(System.IO.Path.Combine(root, "model", "generation_config.json"), "{\"top_p\": 0.5, \"eos_token_id\": [7, 3]}");
+                System.IO.File.WriteAllText(System.IO.Path.Combine(root, "elsewhere", "model", "generation_config.json"), "{\"top_p\": 0.25}");
+                Environment.CurrentDirectory = root;
+                using (var pipe = new LLMPipeline("model", "CPU"))
+                {
+                    Environment.CurrentDirectory = System.IO.Path.Combine(root, "elsewhere");
+                    var own = pipe.GetGenerationConfig();
+                    Equal(0.5f, own.TopP, "the folder named at creation");
+                    Equal<long?>(7, own.EosTokenId, "the first of the list");
+                    Equal("3,7", string.Join(",", own.StopTokenIds.OrderBy(x => x)), "the list");
+                }
+                string file = System.IO.Path.Combine(root, "model", "generation_config.json");
+                using (var pipe = new LLMPipeline(System.IO.Path.Combine(root, "model"), "CPU"))
+                {
+                    System.IO.File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(1));
+                    var own = pipe.GetGenerationConfig();
+                    var e = Throws<UnknownValueException>(() => { var unused = own.TopP; }, "changed after creation");
+                    Check(e.Message.Contains("changed after the pipeline was created"), e.Message);
+                    Equal<int?>(null, own.MaxNewTokens, "still read natively");
+                }
+            }
+            finally
+            {
+                Environment.CurrentDirectory = here;
+                System.IO.Directory.Delete(root, true);
+            }
+        }
+
         public static void TestOtherStatusEnumsAreTyped()
         {
             var j = Throws<GenAIException<JsonContainerStatus>>(() => JsonContainer.FromJsonString("{not json"), "bad JSON");

@@ -186,6 +186,11 @@ static bool read_file(const char *path, byte_buffer *out) {
     return ok;
 }
 
+/* The library's JSON reader skips a UTF-8 byte order mark (measured, 2026.3). */
+static const char *without_bom(const char *text) {
+    return strncmp(text, "\xef\xbb\xbf", 3) == 0 ? text + 3 : text;
+}
+
 /* Each reader follows upstream's read_json_param as measured on 2026.3: absent or null keeps the
  * field, a list keeps a scalar field, a float is truncated into an integer (a negative one wraps into
  * size_t), and any other type is an error (the real library throws). */
@@ -271,7 +276,7 @@ bool settings_from_model_folder(generation_settings *settings, const char *model
     bool ok = true;
     if (file_exists(path)) { /* (a .gguf file has no such file "inside" it) */
         byte_buffer text = {0};
-        json_value *root = read_file(path, &text) ? json_parse(text.data) : NULL;
+        json_value *root = read_file(path, &text) ? json_parse(without_bom(text.data)) : NULL;
         buffer_free(&text);
         ok = root && apply_json(settings, root);
         json_release(root);
@@ -285,7 +290,7 @@ ov_status_e ov_genai_generation_config_create_from_json(const char *json_path, o
         return INVALID_C_PARAM;
     }
     byte_buffer text = {0};
-    json_value *root = read_file(json_path, &text) ? json_parse(text.data) : NULL;
+    json_value *root = read_file(json_path, &text) ? json_parse(without_bom(text.data)) : NULL;
     buffer_free(&text);
     generation_settings settings;
     settings_init(&settings);
