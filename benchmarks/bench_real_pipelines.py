@@ -1,6 +1,6 @@
 """Tokens per second through each binding on the real GenAI C library, per pipeline kind.
 
-    OPENVINO_GENAI_DIR=/path/to/install .venv/bin/python benchmarks/bench_real_pipelines.py [--rounds N] [--tokens N]
+    OPENVINO_GENAI_DIR=/path/to/install .venv/bin/python benchmarks/bench_real_pipelines.py [--rounds N] [--tokens N] [--pin CPU]
 
 For LLM (the tiny GGUF of tests/support/tiny_model.py), VLM (tiny Qwen2-VL, one image) and Whisper (tiny
 Whisper, 3 s of audio; the C API has no Whisper streamer, so it transcribes) it starts one process per
@@ -14,7 +14,9 @@ is at or above 0.99, slower when it is all below, cannot tell otherwise. Per kin
 machine was meanwhile (/proc/stat: cores busy on average, the benchmark's own share and everything else's)
 and the load average, since other work on the machine moves the figures. The same again for the CPU time
 each leg's process (all its threads) used per generated token, which other load moves less: a binding's
-own work per token shows there even when tokens/s cannot tell. Figures, not a test.
+own work per token shows there even when tokens/s cannot tell. With --pin every leg runs on one CPU: the
+library's streaming thread, which calls the callback, then takes turns with its inference instead of running
+beside it, so what a binding costs per token adds to the time. Figures, not a test.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
@@ -132,12 +135,14 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[str], rounds: int
-            ) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, float]]:
+def measure(commands: dict[str, tuple[list[str], dict[str, str]]], args: list[str], rounds: int,
+            pin: Optional[set[int]] = None) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, float]]:
     """tokens/s and CPU microseconds per token (all the leg's threads) of each run, per leg (index i of every
     list is round i), and the machine's load while the measured rounds ran; one warm-up run each first (not
-    counted)."""
-    processes = {leg: subprocess.Popen([*command, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    counted). `pin`: the CPUs every leg's process (and so every thread it starts) may run on."""
+    preexec = None if pin is None else (lambda: os.sched_setaffinity(0, pin))
+    processes = {leg: subprocess.Popen([*command, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                                       preexec_fn=preexec)
                  for leg, (command, env) in commands.items()}
     rates: dict[str, list[float]] = {leg: [] for leg in processes}
     cpu: dict[str, list[float]] = {leg: [] for leg in processes}
@@ -200,6 +205,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30, help="measured runs per leg and kind (after one warm-up)")
     parser.add_argument("--tokens", type=int, default=512, help="max_new_tokens for LLM and VLM")
+    parser.add_argument("--pin", metavar="CPU", type=int, default=None,
+                        help="run every leg on this one CPU: the library's inference and its streaming thread (the callback)"
+                             " then take turns, so a binding's per-token cost adds to the time instead of hiding on another core")
     args = parser.parse_args()
     try:
         install = real_genai.find_install()
@@ -221,13 +229,13 @@ def main() -> int:
             "Whisper": ["whisper", str(tiny_speech_vision.tiny_model_dir("tiny_whisper")), str(args.tokens), str(audio)],
         }
         print(f"{args.rounds} interleaved rounds (order rotating, one warm-up run first), {args.tokens} new tokens per run"
-              f" (LLM, VLM); {os.cpu_count()} cores")
+              f" (LLM, VLM); {os.cpu_count()} cores" + ("" if args.pin is None else f"; every leg pinned to CPU {args.pin}"))
         print("tokens/s: median and range of the runs; vs C: median of each round's ratio to that round's C run,"
               " with its 95% confidence interval, and the verdict on 'within 1% of C' (tokens/s at least 0.99 of C's);"
               " CPU: the leg process's CPU time (all threads) per generated token, its ratio to C's the same way"
               " (at most 1.01 of C's for 'within 1%'; less moved by other load than tokens/s)")
         for kind, leg_args in kinds.items():
-            rates, cpu, load = measure(commands, leg_args, args.rounds)
+            rates, cpu, load = measure(commands, leg_args, args.rounds, None if args.pin is None else {args.pin})
             print(f"\n{kind}\n| binding | tokens/s | min-max | vs C | 95% CI | verdict | CPU us/token | vs C | 95% CI | verdict |\n"
                   "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |")
             for leg in LEGS:
