@@ -32,7 +32,8 @@ history.append({"role": "assistant", "content": "", "tool_calls": [{"id": "call_
 history.append({"role": "tool", "tool_call_id": "call_1", "content": "{\"temp\": 21.5}"})
 history.append({"role": "user", "content": [{"type": "text", "text": "What is in it?"}, {"type": "image"}]})
 history.append({"role": "user", "content": "numbers",
-                "values": [1, -2, 1.5, 0.1, 1e-7, 1e16, 123456789.125, 2.5, 0.0001, 1e22, "c"]})
+                "values": [1, -2, 1.5, 0.1, 1e-7, 1e16, 123456789.125, 2.5, 0.0001, 1e22, "c",
+                           -0.0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, 1.0 / 3, 1e15, 123456789012345678.0]})
 history.extend(({"role": "assistant", "content": "a"}, {"role": "user", "content": "b"}))
 history.set_tools([{"type": "function", "function": {"name": "get_weather", "parameters": {
     "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}])

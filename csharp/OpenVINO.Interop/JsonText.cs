@@ -102,14 +102,15 @@ namespace OpenVINO.Interop
         /// <c>1.5e-05</c>.</summary>
         private static string Number(double d)
         {
+            // The fewest correctly rounded digits that read back as d: Python's repr picks exactly those.
             string s = null;
-            for (int digits = 15; digits <= 17; digits++)
+            double back;
+            for (int digits = 1; digits <= 17; digits++)
             {
-                s = d.ToString("E" + (digits - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-                if (double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture) == d) break;
+                s = Math.Abs(d).ToString("E" + (digits - 1).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out back) && back == Math.Abs(d)) break;
             }
-            bool negative = s[0] == '-';
-            if (negative) s = s.Substring(1);
+            bool negative = BitConverter.DoubleToInt64Bits(d) < 0;  // -0.0 too (Mono prints it without its sign)
             int e = s.IndexOf('E');
             string digitsText = s.Substring(0, e).Replace(".", "").TrimEnd('0');
             int exponent = int.Parse(s.Substring(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);

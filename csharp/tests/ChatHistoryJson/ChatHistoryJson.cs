@@ -43,7 +43,8 @@ namespace GenAIInterop.Tests
                 { "role", "user" },
                 { "content", new List<object> { new { type = "text", text = "What is in it?" }, new { type = "image" } } },
             });
-            history.Append(new { role = "user", content = "numbers", values = new object[] { 1, -2L, 1.5, 0.1, 1e-7, 1e16, 123456789.125, 2.5f, 0.0001, 1e22, 'c' } });
+            history.Append(new { role = "user", content = "numbers", values = new object[] { 1, -2L, 1.5, 0.1, 1e-7, 1e16, 123456789.125, 2.5f, 0.0001, 1e22, 'c',
+                -0.0, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, 1.0 / 3, 1e15, 123456789012345678.0 } });
             history.Extend(new object[] { new { role = "assistant", content = "a" }, new { role = "user", content = "b" } });
             history.SetTools(new object[]
             {
