@@ -545,6 +545,31 @@ def test_hand_written_members_have_entries_in_both_languages() -> None:
     assert {"GenerationConfig.copy", "DecodedResults.__str__", "PerfMetrics.__add__"} <= set(used) & seen
 
 
+def python_docstrings_in_code(source: str) -> list[str]:
+    """Docstrings a hand-written module writes itself on a `@documented` class or its public members: their text
+    is the docs data's (the decorator replaces it), so one written in code would be dead and drift."""
+    import ast
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef) or not any(
+                isinstance(d, ast.Name) and d.id == "documented" for d in node.decorator_list):
+            continue
+        for item in [node] + [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]:
+            public = item is node or not item.name.startswith("_") or item.name in docs.DUNDERS
+            if public and ast.get_docstring(item) is not None:
+                found.append(f"{node.name}{'' if item is node else '.' + item.name} (line {item.lineno})")
+    return found
+
+
+def test_hand_written_python_classes_write_no_docstrings_of_their_own() -> None:
+    modules = {inspect.getfile(cls) for cls in _python_hand_written().values()}
+    assert len(modules) >= 2  # _chat_history.py, _streamer.py
+    written = [f"{Path(m).name}: {d}" for m in sorted(modules) for d in python_docstrings_in_code(Path(m).read_text())]
+    assert written == [], "their text belongs in bindgen/libraries/docs/genai.toml:\n" + "\n".join(written)
+    sample = "@documented\nclass A:\n    def f(self):\n        \"\"\"Says.\"\"\"\n    def _g(self):\n        \"\"\"Private.\"\"\"\n"
+    assert python_docstrings_in_code(sample) == ["A.f (line 3)"]
+
+
 def test_the_hand_written_docs_check_sees_a_missing_or_wrong_include(tmp_path: Path) -> None:
     source = (GENAI_CS / "ChatHistory.cs").read_text(encoding="utf-8")
     pop = "path='docs/member[@name=\"ChatHistory.pop\"]/*[not(self::param) or @name=\"index\"]'/>"
