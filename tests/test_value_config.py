@@ -400,3 +400,11 @@ def test_a_pipeline_config_reads_back_what_it_can(native: g.Native, tmp_path: Pa
             pipe.generate("Hello", other)
         other.max_new_tokens = 6  # covers the change: usable again
         assert pipe.generate(["Hello"], other).perf_metrics.get_num_generated_tokens() <= 6
+
+
+def test_the_config_of_a_closed_pipeline_is_refused_when_asked_for(native: g.Native, tmp_path: Path) -> None:
+    # Before: a config came back and only some of its fields failed later ("LLMPipeline is closed"), others read.
+    pipe = g.LLMPipeline(tmp_path, "CPU")
+    pipe.close()
+    with pytest.raises(ValueError, match="^LLMPipeline is closed$"):
+        pipe.get_generation_config()

@@ -66,6 +66,9 @@ namespace OpenVINO.Interop
         /// <summary>A pipeline's own config; <paramref name="fetch"/> reads it natively.</summary>
         protected ValueObject(ValueClassSpec spec, object pipeline, Func<NativeObject> fetch)
         {
+            // A disposed pipeline has no config to give: refused now, not at a later read of the fields it would fetch.
+            var owner = pipeline as NativeObject;
+            if (owner != null && owner.IsDisposed) throw new ObjectDisposedException(owner.GetType().Name);
             _spec = spec;
             _origin = Pipeline;
             _pipeline = new WeakReference(pipeline);

@@ -415,6 +415,8 @@ class FromPipeline(Origin):
     """A pipeline's own config at the time it was read (`get_generation_config()`)."""
 
     def __init__(self, pipeline: object, fetch: Callable[[], Handle], spec: Optional[ClassSpec] = None) -> None:
+        if getattr(pipeline, "closed", False):  # refused now, not at a later read of the fields it would fetch
+            raise ValueError(f"{type(pipeline).__name__} is closed")
         self.pipeline = weakref.ref(pipeline)
         self.fetch = fetch
         self.read: Optional[dict[str, Any]] = None  # the readable fields, read once

@@ -187,6 +187,9 @@ namespace GenAIInterop.Tests
             e = Throws<ObjectDisposedException>(() => pipe.StartChat(), "disposed owner");
             Equal("LLMPipeline", e.ObjectName, "names the disposed object");
             Throws<ObjectDisposedException>(() => pipe.Stream("Hello").GetEnumerator().MoveNext(), "disposed owner, streaming");
+            // The config of a disposed pipeline is refused when asked for, not at a later read of some of its fields.
+            e = Throws<ObjectDisposedException>(() => pipe.GetGenerationConfig(), "config of a disposed pipeline");
+            Equal("LLMPipeline", e.ObjectName, "names the disposed pipeline");
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
