@@ -28,9 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "python"))
 
 import openvino_genai_cffi as g  # noqa: E402
-from test_value_config import JSON_FILES, ODD_JSON  # noqa: E402
+from test_value_config import JSON_FILES, ODD_JSON, REFUSED_JSON  # noqa: E402
 
 FIELDS = [f.name for f in g.GenerationConfig._spec.fields]
+NOT_READABLE = {f.name for f in g.GenerationConfig._spec.fields if not f.readable}
 UNSET = {f.name: f.unset for f in g.GenerationConfig._spec.fields if f.unset is not None}
 
 # Each model path: its config as read, then after set_generation_config(max_new_tokens=4, temperature=0.5)
@@ -158,7 +159,9 @@ def _as_csharp(row: dict[str, Any]) -> dict[str, Any]:
 
 def _variants(folder: Path, base: Path | None) -> list[str]:
     """One model folder per variant (a copy of `base`, or empty for the double)."""
-    data: dict[str, Any] = {"absent": None, **JSON_FILES, **{k: v[0] for k, v in ODD_JSON.items()}}
+    data: dict[str, Any] = {"absent": None, **JSON_FILES, **{k: v[0] for k, v in ODD_JSON.items()},
+                            # as text: a number the library converts undefinedly makes the file's fields unknown
+                            "beyond_size": REFUSED_JSON["beyond_size"][0]}
     paths = []
     for name, content in data.items():
         target = folder / name
@@ -167,7 +170,8 @@ def _variants(folder: Path, base: Path | None) -> list[str]:
         else:
             target.mkdir(parents=True)
         if content is not None:
-            (target / "generation_config.json").write_text(json.dumps(content))
+            text = content if isinstance(content, str) else json.dumps(content)
+            (target / "generation_config.json").write_text(text)
         paths.append(str(target))
     return paths
 
@@ -216,8 +220,11 @@ def test_both_languages_read_a_pipeline_config_alike_on_the_double(tmp_path: Pat
     py = _python(models, env, str(library.parent))
     cs = _csharp(models, env, runtime, tmp_path)
     assert _compare(models, py, cs) == []
-    # Every field reads back on the double (its "tokenizer" gives eos 2 where the file gives none).
-    assert all(value != "unknown" for rows in py for row in rows for value in row.values())
+    # Every field reads back on the double (its "tokenizer" gives eos 2 where the file gives none), but those of a
+    # file holding a number the library converts undefinedly.
+    for model, rows in zip(models, py):
+        unknown = {name for row in rows for name, value in row.items() if value == "unknown"}
+        assert unknown == (set() if Path(model).name != "beyond_size" else NOT_READABLE), model
 
 
 @pytest.mark.real_genai

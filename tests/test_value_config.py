@@ -56,6 +56,19 @@ ODD_JSON = {
     "not_read": ({"stop_token_ids": [9], "rng_seed": 5, "foo": 1, "generation": {"top_p": 0.3}}, {}),
     "not_an_object": ([1, 2], {}),
 }
+# Read from a file only (the test double's own JSON reader does not wrap): an integer wraps as a C cast from 64 bits.
+FILE_ONLY_JSON = {"wraps_from_64_bits": {"eos_token_id": 2 ** 64 - 1, "max_new_tokens": 1e19, "top_k": -3}}
+# Numbers the library refuses or converts undefinedly (measured, 2026.3: NaN is a parse error, 1e400 a number
+# overflow; 1e23 into size_t read 0 and 1e30 into int64 -2**63 on x86, a cast C++ leaves undefined): refused
+# by the bindings with the key and the rule, never guessed.
+REFUSED_JSON = {
+    "nan": ('{"temperature": NaN}', "not valid JSON: NaN is no JSON value"),
+    "overflow": ('{"max_new_tokens": 1e400}', "not valid JSON: number overflow parsing '1e400'"),
+    "beyond_size": ('{"max_new_tokens": 99999999999999999999999}', r"max_new_tokens: 9+ is beyond the field's range "
+                                                                   r"\[0, 18446744073709551615\]"),
+    "beyond_int64": ('{"eos_token_id": [1e30, 2]}', r"eos_token_id: 1e\+30 is beyond the field's range "
+                                                    r"\[-9223372036854775808, 9223372036854775807\]"),
+}
 WHISPER_JSON = {"decoder_start_token_id": 7, "pad_token_id": 8, "no_timestamps_token_id": 9,
                 "max_initial_timestamp_index": 40, "prev_sot_token_id": 11, "is_multilingual": True,
                 "task_to_id": {"transcribe": 21, "translate": 22}, "suppress_tokens": [1, 2],
@@ -150,7 +163,7 @@ def _jsonable(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def test_fields_read_what_the_official_package_reads(tmp_path: Path) -> None:
     paths = {}
-    for name, data in list(JSON_FILES.items()) + [(k, v[0]) for k, v in ODD_JSON.items()]:
+    for name, data in list(JSON_FILES.items()) + [(k, v[0]) for k, v in ODD_JSON.items()] + list(FILE_ONLY_JSON.items()):
         paths[name] = tmp_path / f"{name}.json"
         paths[name].write_text(json.dumps(data))
     whisper = tmp_path / "whisper.json"
@@ -316,6 +329,24 @@ def test_a_pipeline_config_reads_the_model_folders_file_as_the_library(native: g
         _write(model / "generation_config.json", data)
     with g.LLMPipeline(model, "CPU") as pipe:
         assert _dump(pipe.get_generation_config()) == expected
+
+
+@pytest.mark.parametrize("variant", sorted(REFUSED_JSON))
+def test_a_number_the_library_cannot_read_is_refused(tmp_path: Path, variant: str) -> None:
+    text, message = REFUSED_JSON[variant]
+    (tmp_path / "generation_config.json").write_text(text)
+    with pytest.raises(ValueError, match=r"^GenerationConfig: '.*generation_config\.json':? (is )?" + message):
+        g.GenerationConfig(tmp_path / "generation_config.json")
+
+
+@pytest.mark.parametrize("variant", ["beyond_size"])  # (the double refuses a float among eos ids)
+def test_a_pipeline_config_with_a_number_the_library_cannot_read_is_unknown(native: g.Native, tmp_path: Path,
+                                                                            variant: str) -> None:
+    text, message = REFUSED_JSON[variant]
+    (tmp_path / "generation_config.json").write_text(text)
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        with pytest.raises(g.UnknownValueError, match="reading the model's generation_config.json failed: " + message):
+            pipe.get_generation_config().top_p
 
 
 def _write(path: Path, data: Any) -> Path:

@@ -272,8 +272,9 @@ namespace OpenVINO.Interop
             ulong u;
             if (ulong.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out u)) return u;
             double d;
-            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return d;
-            throw Fail(start, "bad number '" + number + "'");
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out d) && !double.IsInfinity(d)) return d;
+            // Beyond a double: CoreCLR reads an infinity, Mono fails; the library refuses it ("number overflow").
+            throw Fail(start, "bad number or number overflow '" + number + "'");
         }
 
         private static string ReadString(string s, ref int i)

@@ -967,10 +967,17 @@ namespace OpenVINO.Interop
                 case ValueKind.Size:
                     if (!number) throw new FormatException("expected a number, found " + Describe(raw));
                     if (raw is ulong) return raw;
-                    return unchecked((ulong)(raw is double ? (long)Math.Truncate((double)raw) : (long)raw));  // a C cast
+                    if (raw is long) return unchecked((ulong)(long)raw);  // a C cast: wraps
+                    double size = Math.Truncate((double)raw);
+                    if (size < -TwoTo63 || size >= 2 * TwoTo63) throw Beyond(raw, "[0, " + ulong.MaxValue + "]");
+                    return size < 0 ? unchecked((ulong)(long)size) : (ulong)size;
                 case ValueKind.Int64:
                     if (!number) throw new FormatException("expected a number, found " + Describe(raw));
-                    return raw is double ? (long)Math.Truncate((double)raw) : Convert.ToInt64(raw, CultureInfo.InvariantCulture);
+                    if (raw is ulong) return unchecked((long)(ulong)raw);  // a C cast: wraps
+                    if (raw is long) return raw;
+                    double whole = Math.Truncate((double)raw);
+                    if (whole < -TwoTo63 || whole >= TwoTo63) throw Beyond(raw, "[" + long.MinValue + ", " + long.MaxValue + "]");
+                    return (long)whole;
                 case ValueKind.Float:
                     if (!number) throw new FormatException("expected a number, found " + Describe(raw));
                     return Convert.ToSingle(raw, CultureInfo.InvariantCulture);
@@ -981,6 +988,15 @@ namespace OpenVINO.Interop
                     if (!(raw is string)) throw new FormatException("expected a string, found " + Describe(raw));
                     return raw;
             }
+        }
+
+        private const double TwoTo63 = 9223372036854775808.0;
+
+        // The library's integer casts are defined from a 64-bit integer (wrapping) but not from a double beyond the
+        // target type (it parses an integer beyond 64 bits as a double): refused, never guessed.
+        private static FormatException Beyond(object raw, string range)
+        {
+            return new FormatException(Describe(raw) + " is beyond the field's range " + range + " (the library's conversion of it is undefined)");
         }
 
         private static string Describe(object raw)

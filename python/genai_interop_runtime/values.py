@@ -165,8 +165,7 @@ class JsonFile(Origin):
     def __init__(self, spec: ClassSpec, path: str) -> None:
         self.path = path
         try:
-            with open(path, encoding="utf-8-sig") as stream:  # (the library skips a byte order mark)
-                data = json.load(stream)
+            data = load_library_json(path)
         except OSError as exc:
             raise FileNotFoundError(f"{spec.name}: cannot open {path!r}: {exc.strerror or exc}") from None
         except ValueError as exc:
@@ -187,6 +186,24 @@ class JsonFile(Origin):
 
     def __repr__(self) -> str:
         return f"json file {self.path!r}"
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is no JSON value (the library refuses it)")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number overflow parsing {text!r} (the library refuses it)")
+    return value
+
+
+def load_library_json(path: str) -> Any:
+    """A JSON file as the library parses it (measured, 2026.3): a byte order mark is skipped; NaN, Infinity
+    and a number beyond a double are errors (Python's json would take them)."""
+    with open(path, encoding="utf-8-sig") as stream:
+        return json.load(stream, parse_constant=_no_constant, parse_float=_finite)
 
 
 def read_json_values(spec: ClassSpec, data: Any) -> dict[str, Any]:
@@ -222,6 +239,8 @@ def read_json_values(spec: ClassSpec, data: Any) -> dict[str, Any]:
 
 
 _IGNORED = object()
+_INT64_MIN = -(1 << 63)
+_UINT64_MAX = (1 << 64) - 1
 
 
 def _from_json(f: FieldSpec, raw: Any) -> Any:
@@ -250,9 +269,15 @@ def _scalar(f: FieldSpec, raw: Any) -> Any:
         if not number:
             raise TypeError(f"expected a number, found {raw!r}")
         value = int(raw)  # a float is truncated
-        if f.lo == 0 and value < 0:
-            value %= f.hi + 1  # as a C cast to the unsigned type
-        return value
+        # The library's integer casts are defined from a 64-bit integer (wrapping) but not from a double beyond
+        # the target type (the library parses an integer beyond 64 bits as a double): refused, never guessed.
+        beyond = value < _INT64_MIN or value > _UINT64_MAX or (isinstance(raw, float) and not
+                                                               min(f.lo, _INT64_MIN) <= value <= f.hi)
+        if beyond:
+            raise ValueError(f"{raw!r} is beyond the field's range [{f.lo}, {f.hi}] (the library's conversion of "
+                             f"it is undefined)")
+        span = f.hi - f.lo + 1
+        return (value - f.lo) % span + f.lo  # as a C cast from a 64-bit integer: wraps
     if f.kind == "float":
         if not number:
             raise TypeError(f"expected a number, found {raw!r}")
@@ -324,8 +349,7 @@ def _initial(spec: ClassSpec, pipeline: object) -> Known:
             if os.path.exists(file):
                 if os.stat(file).st_mtime_ns > created:
                     return _no_source(spec, f"{cant}, and {file!r} changed after the pipeline was created")
-                with open(file, encoding="utf-8-sig") as stream:  # (the library skips a byte order mark)
-                    values = read_json_values(spec, json.load(stream))
+                values = read_json_values(spec, load_library_json(file))
     except (OSError, ValueError) as exc:
         return _no_source(spec, f"{cant}, and reading the model's {spec.pipeline_json} failed: {exc}")
     full = {f.name: values.get(f.name, _copy.copy(f.default)) for f in spec.fields if not f.readable}
