@@ -509,6 +509,17 @@ namespace OpenVINO.Interop
             return Same(v, f.Default);
         }
 
+        /// <summary>A field carried over from <paramref name="source"/>: true and its value where known; else it stays
+        /// probed or unknown (with the source's reason) in the config being made.</summary>
+        private static bool Carried(KnownConfig source, string name, HashSet<string> probed, Dictionary<string, string> unknown, out object value)
+        {
+            if (source.Values.TryGetValue(name, out value)) return true;
+            string why;
+            if (source.Probed.Contains(name)) probed.Add(name);
+            else unknown[name] = source.Unknown.TryGetValue(name, out why) ? why : "";
+            return false;
+        }
+
         /// <summary>What a pipeline's config is after SetGenerationConfig(this) succeeded: this object's fields; the member
         /// probe's field left at its default is read from the live config, the list it adds to left empty is decided by it
         /// (<see cref="KnownConfig.KeptOrSet"/>), other <see cref="ValueFieldSpec.SetKeeps"/> fields at their default keep
@@ -528,19 +539,7 @@ namespace OpenVINO.Interop
                 string why;
                 if (!_assigned.ContainsKey(f.Name) && same)
                 {
-                    if (_known.Values.TryGetValue(f.Name, out v))
-                    {
-                    }
-                    else if (_known.Probed.Contains(f.Name))
-                    {
-                        probed.Add(f.Name);
-                        continue;
-                    }
-                    else
-                    {
-                        unknown[f.Name] = _known.Unknown.TryGetValue(f.Name, out why) ? why : "";
-                        continue;
-                    }
+                    if (!Carried(_known, f.Name, probed, unknown, out v)) continue;  // the pipeline's config it was read from
                 }
                 else
                 {
@@ -579,19 +578,7 @@ namespace OpenVINO.Interop
                         alternatives[f.Name] = new[] { Copy(kept), Copy(v), earlier };
                         continue;
                     }
-                    if (before.Values.TryGetValue(f.Name, out v))
-                    {
-                    }
-                    else if (before.Probed.Contains(f.Name))
-                    {
-                        probed.Add(f.Name);
-                        continue;
-                    }
-                    else
-                    {
-                        unknown[f.Name] = before.Unknown.TryGetValue(f.Name, out why) ? why : "";
-                        continue;
-                    }
+                    if (!Carried(before, f.Name, probed, unknown, out v)) continue;
                 }
                 values[f.Name] = Copy(v);
             }

@@ -372,6 +372,18 @@ def _known(spec: ClassSpec, pipeline: object) -> Known:
     return known
 
 
+def _carried(source: Known, name: str, probed: set[str], unknown: dict[str, str]) -> tuple[bool, Any]:
+    """A field carried over from `source`: (True, its value) where known; else it stays probed or unknown (with
+    source's reason) in the config being made, and (False, None)."""
+    if name in source.values:
+        return True, source.values[name]
+    if name in source.probed:
+        probed.add(name)
+    else:
+        unknown[name] = source.unknown.get(name, "")
+    return False, None
+
+
 def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueObject") -> Known:
     """What a pipeline's config is after set_generation_config(value) succeeded: value's fields; the
     `member_probe` field left at its default is read from the live config, the list it adds to left empty
@@ -389,14 +401,8 @@ def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueOb
             continue
         if f.name not in value._assigned and same:
             assert isinstance(origin, FromPipeline) and origin.known is not None
-            src = origin.known  # the pipeline's config the value was read from
-            if f.name in src.values:
-                v = src.values[f.name]
-            elif f.name in src.probed:
-                probed.add(f.name)
-                continue
-            else:
-                unknown[f.name] = src.unknown.get(f.name, "")
+            found, v = _carried(origin.known, f.name, probed, unknown)  # the pipeline's config it was read from
+            if not found:
                 continue
         else:
             try:
@@ -416,13 +422,8 @@ def _after_set(spec: ClassSpec, pipeline: object, before: Known, value: "ValueOb
                     continue
                 alternatives[f.name] = (_copy.copy(before.values[through]), _copy.copy(v), before.values.get(member))
                 continue
-            if f.name in before.values:
-                v = before.values[f.name]
-            elif f.name in before.probed:
-                probed.add(f.name)
-                continue
-            else:
-                unknown[f.name] = before.unknown.get(f.name, "")
+            found, v = _carried(before, f.name, probed, unknown)
+            if not found:
                 continue
         values[f.name] = _copy.copy(v)
     for f in spec.fields:
