@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,19 @@ def test_python_messages_are_kept_as_json_holds_them() -> None:
         history.set_tools({"type": "function"})
     with pytest.raises(TypeError, match="ChatHistory.set_extra_context: expected a dict, got list"):
         history.set_extra_context([("a", 1)])  # type: ignore[arg-type]
+    # Measured on the official package too: a lone surrogate and an integer beyond a double are refused at once,
+    # one beyond 64 bits reads back a double. An extend with one bad message keeps none of them.
+    with pytest.raises(ValueError, match=r"ChatHistory.append: a message: a string holds a lone surrogate '\\ud800'"):
+        history.append({"role": "user", "content": "a\ud800"})
+    with pytest.raises(ValueError, match="ChatHistory.append: a message: JSON cannot hold it: the number .* is beyond a "
+                                         "double"):
+        history.append({"role": "user", "content": 10 ** 400})
+    cyclic: dict[str, Any] = {"role": "user"}
+    cyclic["content"] = cyclic
+    with pytest.raises(ValueError, match=r"ChatHistory.extend\[1\]: a message: JSON cannot hold it: Circular"):
+        history.extend([{"role": "user", "content": "kept?"}, cyclic])
     assert len(history) == 2
+    assert g.ChatHistory([{"content": 2 ** 64, "id": 2 ** 64 - 1}]).messages == [{"content": 2.0 ** 64, "id": 2 ** 64 - 1}]
     history.messages[0]["content"] = float("inf")  # the live list: checked when a call takes the history
     with pytest.raises(ValueError, match=r"ChatHistory\[0\]: JSON cannot hold it"):
         history._checked_text(history.messages[0], "ChatHistory[0]")

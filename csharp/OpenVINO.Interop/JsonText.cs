@@ -32,7 +32,18 @@ namespace OpenVINO.Interop
         /// </summary>
         public static object Copy(object value, string where)
         {
-            if (value == null || value is string || value is bool) return value;
+            return CopyAt(value, where, 0);
+        }
+
+        // Deeper than this is refused before the stack runs out: a dictionary or list that holds itself would
+        // otherwise end the process (a StackOverflowException cannot be caught); Python's json refuses a cycle too.
+        private const int MaxDepth = 1000;
+
+        private static object CopyAt(object value, string where, int depth)
+        {
+            if (depth > MaxDepth) throw new ArgumentException(where + ": nested deeper than " + MaxDepth + " levels (a dictionary or list that holds itself?)", where);
+            if (value is string) return Whole((string)value, where);
+            if (value == null || value is bool) return value;
             if (value is int || value is long || value is short || value is sbyte || value is byte || value is ushort || value is uint)
                 return Convert.ToInt64(value, CultureInfo.InvariantCulture);
             if (value is ulong) return (ulong)value <= long.MaxValue ? (object)(long)(ulong)value : value;
@@ -49,7 +60,7 @@ namespace OpenVINO.Interop
                 foreach (var pair in dict)
                 {
                     if (pair.Key == null) throw new ArgumentException(where + ": a null key", where);
-                    copy[pair.Key] = Copy(pair.Value, where + "[" + Quote(pair.Key) + "]");
+                    copy[Whole(pair.Key, where)] = CopyAt(pair.Value, where + "[" + Quote(pair.Key) + "]", depth + 1);
                 }
                 return copy;
             }
@@ -61,7 +72,7 @@ namespace OpenVINO.Interop
                 {
                     var key = pair.Key as string;
                     if (key == null) throw new ArgumentException(where + ": JSON object keys are strings, not " + pair.Key.GetType().Name, where);
-                    copy[key] = Copy(pair.Value, where + "[" + Quote(key) + "]");
+                    copy[Whole(key, where)] = CopyAt(pair.Value, where + "[" + Quote(key) + "]", depth + 1);
                 }
                 return copy;
             }
@@ -74,7 +85,7 @@ namespace OpenVINO.Interop
                 foreach (var parameter in value.GetType().GetConstructors()[0].GetParameters())
                 {
                     var property = value.GetType().GetProperty(parameter.Name);
-                    copy[parameter.Name] = Copy(property.GetValue(value, null), where + "[" + Quote(parameter.Name) + "]");
+                    copy[parameter.Name] = CopyAt(property.GetValue(value, null), where + "[" + Quote(parameter.Name) + "]", depth + 1);
                 }
                 return copy;
             }
@@ -82,11 +93,24 @@ namespace OpenVINO.Interop
             if (items != null)
             {
                 var list = new List<object>();
-                foreach (var item in items) list.Add(Copy(item, where + "[" + list.Count.ToString(CultureInfo.InvariantCulture) + "]"));
+                foreach (var item in items) list.Add(CopyAt(item, where + "[" + list.Count.ToString(CultureInfo.InvariantCulture) + "]", depth + 1));
                 return list;
             }
             throw new ArgumentException(where + ": JSON cannot hold a " + value.GetType().Name
                 + " (use strings, booleans, numbers, null, string-keyed dictionaries, anonymous objects and lists of these)", where);
+        }
+
+        // A string the library can take: a lone surrogate has no UTF-8 form (refused when it is given, not at the
+        // later call that sends it; the official package refuses it at once too).
+        private static string Whole(string value, string where)
+        {
+            for (int i = 0; i < value.Length; i++)
+            {
+                if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+                else if (char.IsSurrogate(value[i]))
+                    throw new ArgumentException(where + ": a string holds a lone surrogate (\\u" + ((int)value[i]).ToString("x4", CultureInfo.InvariantCulture) + "), which has no UTF-8 form", where);
+            }
+            return value;
         }
 
         private static bool IsAnonymous(Type type)

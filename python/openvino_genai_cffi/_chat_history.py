@@ -33,11 +33,30 @@ def _json_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
+def _library_int(text: str) -> Union[int, float]:
+    """An integer as the library's JSON holds it (measured, official 2026.3): within 64 bits as it is, beyond
+    them a double (2**64 reads back 1.8446744073709552e+19), beyond a double refused."""
+    value = int(text)
+    if -(1 << 63) <= value < (1 << 64):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"the number {text[:20]}... is beyond a double (the library refuses it)") from None
+
+
 def _json_value(value: object, where: str) -> Any:
     """A deep copy of `value` as JSON holds it (what upstream's native ChatHistory gives back: tuples become
-    lists, keys strings), checked: TypeError for what JSON cannot hold, ValueError for NaN or an infinity."""
+    lists, keys strings, integers beyond 64 bits doubles), checked: TypeError for what JSON cannot hold,
+    ValueError for NaN, an infinity, a number beyond a double or a lone surrogate (no UTF-8 form; the official
+    package refuses both at once too)."""
     try:
-        return json.loads(_json_text(value))
+        text = _json_text(value)
+        text.encode("utf-8")
+        return json.loads(text, parse_int=_library_int)
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{where}: a string holds a lone surrogate {exc.object[exc.start:exc.end]!r}, which has no "
+                         f"UTF-8 form") from None
     except TypeError as exc:
         raise TypeError(f"{where}: must be JSON-serialisable: {exc}") from None
     except ValueError as exc:
@@ -75,7 +94,8 @@ class ChatHistory:
     def extend(self, messages: Iterable[Mapping[str, Any]]) -> None:
         if isinstance(messages, (str, bytes, Mapping)):
             raise TypeError("ChatHistory.extend: expected an iterable of message dicts")
-        self._messages.extend(_message(m, f"ChatHistory.extend[{i}]") for i, m in enumerate(messages))
+        checked = [_message(m, f"ChatHistory.extend[{i}]") for i, m in enumerate(messages)]  # all or none kept
+        self._messages.extend(checked)
 
     def pop(self, index: int = -1) -> Message:
         return self._messages.pop(index)

@@ -578,6 +578,16 @@ namespace GenAIInterop.Tests
             history.SetExtraContext(new { enable_thinking = false });
             Equal(false, (bool)history.GetExtraContext()["enable_thinking"], "extra context as an anonymous object");
             Throws<ArgumentException>(() => history.SetExtraContext(new[] { 1 }), "extra context that is not an object");
+            var cyclic = new Dictionary<string, object> { { "role", "user" } };
+            cyclic["content"] = cyclic;
+            int before = history.Count;
+            Throws<ArgumentException>(() => history.Append(cyclic), "a dictionary that holds itself (was: the process ended)");
+            Throws<ArgumentException>(() => history.Append(new { role = "user", content = "a\ud800b" }), "a lone surrogate");
+            Throws<ArgumentException>(() => history.Append(new Dictionary<string, object> { { "\udc00", "x" } }), "a lone surrogate in a key");
+            Throws<ArgumentException>(() => history.Append(new { role = "user", content = DateTime.Now }), "a member type JSON cannot hold");
+            Check(history.Count == before, "refused messages are not kept");
+            history.Append(new { role = "user", content = "\ud83d\ude00" });  // a surrogate pair is one character
+            Check(history[history.Count - 1]["content"].Equals("\ud83d\ude00"), "a surrogate pair is kept");
         }
 
         public static void TestChatHistoryIsAPlainValue()
