@@ -2,6 +2,7 @@
 
   parse HEADERS... -o api.json      header set -> snapshot
   generate --lang L [INPUT...] -o D render bindings (INPUT: snapshot or header set; default: embedded snapshot)
+  generate --lang L --docs runtime -o D   render the runtimes' docs data (bindgen/libraries/docs/runtime.toml)
   regenerate                        re-render every committed target listed in bindgen/generated.toml
   check                             fail when committed generated code differs from a fresh render
   diff OLD NEW                      API differences between two snapshots or header sets
@@ -84,6 +85,15 @@ def render_api(api: m.API, lang: str, library: libmod.Library) -> dict[str, str]
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    if args.docs:
+        # The runtimes' docs data alone (bindgen/libraries/docs/<name>.toml): no library, no snapshot.
+        if args.inputs:
+            raise UsageError("--docs renders docs data alone: give no snapshot or headers")
+        from .emit import runtime_docs
+        docs_files = runtime_docs.render(args.docs, args.lang)
+        write_files(docs_files, Path(args.output))
+        print(f"wrote {len(docs_files)} files to {args.output}", file=sys.stderr)
+        return 0
     lib = libmod.load(args.library)
     api = load_api(args.inputs, lib, args.include, args.api_version)
     files = render_api(api, args.lang, lib)
@@ -156,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("inputs", nargs="*", help="a snapshot .json, or header directories/files (default: embedded snapshot)")
     sp.add_argument("--lang", required=True, help="csharp, cffi or c-header")
     sp.add_argument("-o", "--output", required=True, help="output directory")
+    sp.add_argument("--docs", default="", metavar="NAME",
+                    help="render the hand-written runtimes' docs data bindgen/libraries/docs/NAME.toml (e.g. runtime)")
     common(sp)
     sp.set_defaults(func=cmd_generate)
 

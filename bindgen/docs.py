@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 _MEMBER_KEYS = {"doc", "params", "returns", "raises", "default", "range", "unit", "choices", "since", "hand_written",
                 "only", "param_only", "csharp_name"}
 LANGUAGES = ("csharp", "python")
-_CLASS_KEYS = {"doc", "since", "hand_written"}
+_CLASS_KEYS = {"doc", "since", "hand_written", "csharp_name", "only"}
 CONSTRUCTOR = "__init__"
 
 
@@ -85,10 +85,15 @@ class ClassDoc:
     members: dict[str, MemberDoc] = field(default_factory=dict)
     since: str = ""
     hand_written: bool = False
+    csharp_name: str = ""  # C#'s name of the class where it is not the key (runtime docs: `Handle` -> `NativeObject`)
+    only: str = ""  # "csharp" / "python": a class of one language alone
     # What a template asks of any doc entry; a class has none of these.
     returns = ""
     raises = ""
     facts: tuple[tuple[str, str], ...] = ()
+
+    def in_language(self, lang: str) -> bool:
+        return self.only in ("", lang)
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,9 @@ def load(path: Path) -> Docs:
             else:
                 raise DocsError(f"{where}: unknown key {key!r} (a class takes {', '.join(sorted(_CLASS_KEYS))} "
                                 f"and one table per member)")
-        _check_types(plain, {"doc": str, "since": str, "hand_written": bool}, where)
+        _check_types(plain, {"doc": str, "since": str, "hand_written": bool, "csharp_name": str, "only": str}, where)
+        if plain.get("only", "") not in ("",) + LANGUAGES:
+            raise DocsError(f"{where}: only: expected one of {', '.join(LANGUAGES)}, found {plain['only']!r}")
         if "doc" not in plain:
             raise DocsError(f"{where}: missing key 'doc'")
         if not plain["doc"].strip():

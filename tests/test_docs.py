@@ -5,8 +5,9 @@ the GenAI bindings (ChatHistory, ChatSession, StreamerBase, JsonContainer's C# e
 the same data in both languages: C# `/// <include/>`s of the rendered Generated/HandWrittenDocs.g.xml, Python
 `@documented` from the rendered _docs.py; every member in either language has an entry, no entry is stale, and
 the same words reach C#'s compiled XML docs and Python's help(). Other hand-written C# (the runtime
-OpenVINO.Interop, OpenVINO.Core's partials) keeps its XML docs in code: the compiler requires them on every
-public member, and they must say something real."""
+OpenVINO.Interop, OpenVINO.Core's partials) keeps its XML docs in code, except the runtime types a user meets, whose
+docs are data too (tests/test_runtime_docs.py): the compiler requires them on every public member, and they must
+say something real."""
 from __future__ import annotations
 
 import enum
@@ -349,18 +350,18 @@ def test_hand_written_csharp_public_members_say_something_real() -> None:
 
 def test_the_csharp_docs_check_fails_a_member_without_real_docs(tmp_path: Path) -> None:
     from support import dotnet
-    source = (REPO / "csharp" / "OpenVINO.Interop" / "ResultStream.cs").read_text(encoding="utf-8")
-    said = "        /// <summary>What the last finished generation returned.</summary>\n"
+    source = (REPO / "csharp" / "OpenVINO.Interop" / "ChunkStream.cs").read_text(encoding="utf-8")
+    said = "        /// <summary>Starts a generation when enumeration starts.</summary>\n"
     assert said in source
     for summary, message in [("<summary>Results.</summary>", "says nothing real: 'Results'"),
                              ("<summary>See <see cref=\"PerfMetrics\"/>.</summary>", "says nothing real: 'See PerfMetrics'"),
                              ("<summary>TODO: say what it does.</summary>", "says nothing real"),
                              ("<remarks>Only remarks.</remarks>", "no <summary>"),
                              ("<summary>Returns <b>twice.</summary>", "not well-formed XML")]:
-        bad = tmp_path / "ResultStream.cs"
+        bad = tmp_path / "ChunkStream.cs"
         bad.write_text(source.replace(said, f"        /// {summary}\n"), encoding="utf-8")
         problems = csharp_doc_problems(bad)
-        assert len(problems) == 1 and message in problems[0] and "TResult Results" in problems[0], problems
+        assert len(problems) == 1 and message in problems[0] and "GetEnumerator()" in problems[0], problems
     # And no docs at all on a hand-written GenAI member: the build of the bindings fails (CS1591 as an error).
     chat = (REPO / "csharp" / "OpenVINO.GenAI" / "ChatSession.cs").read_text(encoding="utf-8")
     ask = next(line + "\n" for line in chat.splitlines() if '@name="ChatSession.ask"' in line)
@@ -394,10 +395,20 @@ def _declaration(lines: list[str], start: int) -> str:
 
 
 def _cs_params(decl: str) -> list[str]:
-    sig = re.search(r"\((.*)\)", decl) if "this[" not in decl else re.search(r"\[(.*)\]", decl)
-    if not sig or not sig.group(1).strip():
+    if "this[" in decl:
+        sig = re.search(r"\[(.*)\]", decl)
+        inner = sig.group(1) if sig else ""
+    else:  # the first balanced parenthesis (a constructor's `: base(...)` and `default(T)` values aside)
+        start = decl.find("(")
+        depth, end = 0, start
+        for end in range(start, len(decl)):
+            depth += {"(": 1, ")": -1}.get(decl[end], 0)
+            if depth == 0:
+                break
+        inner = decl[start + 1:end] if start >= 0 else ""
+    if not inner.strip():
         return []
-    return [part.split("=")[0].split()[-1] for part in re.split(r",(?![^<]*>)", sig.group(1))]
+    return [part.split("=")[0].split()[-1] for part in re.split(r",(?![^<]*>)", inner)]
 
 
 def _cs_member(decl: str, cls: str) -> Optional[str]:
@@ -405,7 +416,7 @@ def _cs_member(decl: str, cls: str) -> Optional[str]:
     if re.match(r"public (?:\w+ )*(class|struct|interface|enum) ", decl):
         return None
     m = re.match(r"public (?:override |static |sealed |abstract |virtual )*(?:(?P<ctor>" + cls + r")\(|[\w<>\[\], .?]+? "
-                 r"(?P<name>this\[|\w+(?=\s*(?:\(|$|\{|;))))", decl)
+                 r"(?P<name>this\[|\w+(?=\s*(?:\(|<|$|\{|;))))", decl)
     assert m, decl
     return "<ctor>" if m.group("ctor") else "this[]" if m.group("name") == "this[" else m.group("name")
 

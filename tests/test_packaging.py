@@ -101,8 +101,8 @@ def test_a_non_editable_install_generates_the_committed_code(tmp_path: Path) -> 
 
     for target in targets.load():
         out = work / target.out
-        run([str(python), "-m", "bindgen", "generate", "--lang", target.lang, "--library", target.library,
-             "-o", str(out), str(installed / target.snapshot)], work)
+        source = ["--docs", target.docs] if target.docs else ["--library", target.library, str(installed / target.snapshot)]
+        run([str(python), "-m", "bindgen", "generate", "--lang", target.lang, "-o", str(out), *source], work)
         rendered = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         assert rendered == {rel: text.encode("utf-8") for rel, text in targets.render(target).items()}
         committed = REPO / target.out

@@ -2,14 +2,10 @@ using System;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// A field of a value class (a generation config) breaks a rule the native library enforces; the bindings check
-    /// it before the call. The message names the field, the rule and the value; <see cref="Field"/>,
-    /// <see cref="Value"/> and <see cref="Rule"/> give them separately.
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="InvalidValueError"]/*'/>
     public class InvalidValueException : ArgumentException
     {
-        /// <summary>An invalid value of <paramref name="field"/> (as the language spells it).</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="InvalidValueError.__init__"]/*[not(self::param) or @name="message" or @name="field" or @name="value" or @name="rule"]'/>
         public InvalidValueException(string message, string field, object value, string rule) : base(message)
         {
             Field = field;
@@ -17,13 +13,13 @@ namespace OpenVINO.Interop
             Rule = rule;
         }
 
-        /// <summary>The field, e.g. <c>GenerationConfig.TopP</c>.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="InvalidValueError.field"]/*'/>
         public string Field { get; }
 
-        /// <summary>Its value.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="InvalidValueError.value"]/*'/>
         public object Value { get; }
 
-        /// <summary>What the library requires, e.g. <c>must be in (0, 1]</c>.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="InvalidValueError.rule"]/*'/>
         public string Rule { get; }
     }
 }

@@ -2,17 +2,10 @@ using System;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// A function needs a newer version of its native library than the one loaded, or the loaded library is older
-    /// than the oldest version a binding knows (see <see cref="VersionDetector"/>).
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NeedsNewerLibrary"]/*'/>
     public sealed class LibraryVersionException : NotSupportedException
     {
-        /// <summary>A refusal of <paramref name="function"/> (null: the whole library), which needs <paramref name="required"/>.</summary>
-        /// <param name="message">What was refused and why.</param>
-        /// <param name="function">The C function refused, or null.</param>
-        /// <param name="required">The oldest version with it.</param>
-        /// <param name="installed">The loaded version, or null when older than the oldest known one.</param>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NeedsNewerLibrary.__init__"]/*'/>
         public LibraryVersionException(string message, string function, string required, string installed)
             : base(message)
         {
@@ -21,13 +14,13 @@ namespace OpenVINO.Interop
             Installed = installed;
         }
 
-        /// <summary>The C function refused, or null when the whole library is refused.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NeedsNewerLibrary.function"]/*'/>
         public string Function { get; private set; }
 
-        /// <summary>The oldest library version with this function (as the binding calls it).</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NeedsNewerLibrary.required"]/*'/>
         public string Required { get; private set; }
 
-        /// <summary>The loaded version as far as it could be told, or null when older than the oldest known one.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NeedsNewerLibrary.installed"]/*'/>
         public string Installed { get; private set; }
     }
 }

@@ -3,27 +3,24 @@ using System.Globalization;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// A mean and its standard deviation, as a metrics object reports them (for example a time per token as
-    /// <c>MeanStdPair&lt;TimeSpan&gt;</c>, a rate as <c>MeanStdPair&lt;float&gt;</c>).
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="MeanStdPair"]/*'/>
     /// <typeparam name="T">The unit: <see cref="TimeSpan"/> for durations, a number otherwise.</typeparam>
     public struct MeanStdPair<T> : IEquatable<MeanStdPair<T>>
     {
-        /// <summary>A pair of <paramref name="mean"/> and <paramref name="std"/>.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="MeanStdPair.__init__"]/*'/>
         public MeanStdPair(T mean, T std)
         {
             Mean = mean;
             Std = std;
         }
 
-        /// <summary>The mean.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="MeanStdPair.mean"]/*'/>
         public T Mean { get; }
 
-        /// <summary>The standard deviation.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="MeanStdPair.std"]/*'/>
         public T Std { get; }
 
-        /// <summary>Both values: <c>var (mean, std) = pair;</c>.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="MeanStdPair.deconstruct"]/*'/>
         public void Deconstruct(out T mean, out T std)
         {
             mean = Mean;
@@ -48,7 +45,7 @@ namespace OpenVINO.Interop
             return (Mean == null ? 0 : Mean.GetHashCode()) * 31 + (Std == null ? 0 : Std.GetHashCode());
         }
 
-        /// <summary>For example <c>12.5 ± 0.25</c>.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="MeanStdPair.__str__"]/*'/>
         public override string ToString()
         {
             return string.Format(CultureInfo.InvariantCulture, "{0} ± {1}", Mean, Std);

@@ -3,11 +3,7 @@ using System.Globalization;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// A call into a native C API returned a non-OK status. <see cref="Function"/> names the C function,
-    /// <see cref="StatusName"/> the status as C spells it. Each binding derives its own exception from it
-    /// (<c>GenAIException</c>, <c>OpenVINOException</c>), with a generic form carrying the typed status.
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NativeStatusError"]/*'/>
     public abstract class NativeCallException : Exception
     {
         /// <summary>An error with a message of its own.</summary>
@@ -28,16 +24,16 @@ namespace OpenVINO.Interop
             StatusName = statusName;
         }
 
-        /// <summary>The C function that failed, or null.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NativeStatusError.function"]/*'/>
         public string Function { get; }
 
-        /// <summary>The numeric status it returned.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NativeStatusError.status"]/*'/>
         public int StatusCode { get; }
 
-        /// <summary>The C name of that status (e.g. <c>UNKNOW_EXCEPTION</c>), or null.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NativeStatusError.status_name"]/*'/>
         public string StatusName { get; }
 
-        /// <summary>"<c>f failed with status NAME (code)</c>", then <paramref name="detail"/> (the library's own text) when there is one.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="NativeStatusError.describe"]/*'/>
         public static string Describe(string function, int code, string name, string detail)
         {
             return function + " failed with status " + name + " (" + code.ToString(CultureInfo.InvariantCulture) + ")"

@@ -4,14 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// Base of every class owning a native object, in every binding (OpenVINO.GenAI, OpenVINO.Core, ...):
-    /// <see cref="Dispose"/> releases it at once (a second call does nothing); any use afterwards throws
-    /// <see cref="ObjectDisposedException"/>. A native call in progress on another thread keeps the object
-    /// alive until it returns. <see cref="NativeType"/> names the C type it holds, so a binding can take
-    /// another binding's objects where its C API takes that type (a GenAI VLM pipeline takes
-    /// OpenVINO.Core tensors as <c>ov_tensor_t*</c>) and refuse any other object.
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Handle"]/*'/>
     public abstract class NativeObject : IDisposable
     {
         internal readonly SafeHandle Handle;
@@ -26,19 +19,16 @@ namespace OpenVINO.Interop
             NativeType = nativeType;
         }
 
-        /// <summary>The C type this object points to, e.g. <c>ov_tensor_t</c>.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Handle.native_type"]/*'/>
         public string NativeType { get; }
 
-        /// <summary>True once <see cref="Dispose"/> has been called.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Handle.closed"]/*'/>
         public bool IsDisposed
         {
             get { return Handle.IsClosed; }
         }
 
-        /// <summary>
-        /// Releases the native object (once the last native call using it has returned). A stream generating on it
-        /// is stopped: its enumerator yields the chunks already queued, then throws ObjectDisposedException.
-        /// </summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Handle.close"]/*'/>
         public void Dispose()
         {
             Interop.Occupant.Leave(this);
@@ -55,25 +45,13 @@ namespace OpenVINO.Interop
         private int pruneAt = 16;
         private bool dependentsReleased;
 
-        /// <summary>
-        /// Support for generated code: this object (results about to be read into plain values, then released) was
-        /// made by a call on <paramref name="producer"/>. Native objects the values keep (see <see cref="ReleaseWith"/>)
-        /// are released at the latest with that producer (or with the object that made it in turn).
-        /// </summary>
-        /// <param name="producer">The object whose native call returned this one; null when none (nothing is tied then).</param>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Handle.made_by"]/*'/>
         public void MadeBy(NativeObject producer)
         {
             madeBy = producer == null ? null : producer.Origin();
         }
 
-        /// <summary>
-        /// Support for generated code: releases this object (a native object a plain value keeps, such as metrics kept
-        /// for <c>+</c>) at the latest when <paramref name="producer"/>, or the object that made it (see
-        /// <see cref="MadeBy"/>), is disposed; at once when that object is already disposed. Until then the garbage
-        /// collector may release it first. Nothing here keeps the producer alive.
-        /// </summary>
-        /// <param name="producer">The object whose native call returned this one (or results it made); null leaves this
-        /// object to the collector alone.</param>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Handle.release_with"]/*'/>
         public void ReleaseWith(NativeObject producer)
         {
             if (producer == null) return;

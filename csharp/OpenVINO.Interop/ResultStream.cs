@@ -5,12 +5,7 @@ using System.Threading;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// A stream of generated text chunks (see <see cref="ChunkStream{TStatus}"/>: nothing runs until enumeration
-    /// starts, leaving early stops the generation) that also keeps what the generation returned: once an enumeration
-    /// has ended (to the end, or left early: then the results of the stopped generation), <see cref="Results"/> and
-    /// <see cref="PerfMetrics"/> hold them. Each enumeration runs a new generation and replaces them.
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream"]/*'/>
     /// <typeparam name="TResult">The results of one generation.</typeparam>
     /// <typeparam name="TMetrics">Their performance metrics.</typeparam>
     public sealed class ResultStream<TResult, TMetrics> : IEnumerable<string>, IAsyncEnumerable<string> where TResult : class
@@ -20,13 +15,13 @@ namespace OpenVINO.Interop
         private IAsyncEnumerable<string> asyncChunks;
         private TResult results;
 
-        /// <summary>A stream whose results give their metrics through <paramref name="metricsOf"/>; <c>Attach</c> gives it its chunks (support for generated code).</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.__init__"]/*[not(self::param) or @name="metricsOf"]'/>
         public ResultStream(Func<TResult, TMetrics> metricsOf)
         {
             this.metricsOf = metricsOf;
         }
 
-        /// <summary>The chunk stream this one enumerates (set once, before it is handed out).</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.attach"]/*'/>
         public ResultStream<TResult, TMetrics> Attach<TChunks>(TChunks stream) where TChunks : IEnumerable<string>, IAsyncEnumerable<string>
         {
             chunks = stream;
@@ -34,14 +29,13 @@ namespace OpenVINO.Interop
             return this;
         }
 
-        /// <summary>Called by the generation when it returns (support for generated code).</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.complete"]/*'/>
         public void Complete(TResult value)
         {
             Volatile.Write(ref results, value);
         }
 
-        /// <summary>What the last finished generation returned.</summary>
-        /// <exception cref="InvalidOperationException">No enumeration of this stream has ended yet.</exception>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.results"]/*'/>
         public TResult Results
         {
             get
@@ -53,14 +47,13 @@ namespace OpenVINO.Interop
             }
         }
 
-        /// <summary>The performance metrics of <see cref="Results"/>.</summary>
-        /// <exception cref="InvalidOperationException">No enumeration of this stream has ended yet.</exception>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.perf_metrics"]/*'/>
         public TMetrics PerfMetrics
         {
             get { return metricsOf(Results); }
         }
 
-        /// <summary>Starts a generation when enumeration starts.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.__iter__"]/*'/>
         public IEnumerator<string> GetEnumerator()
         {
             return chunks.GetEnumerator();
@@ -71,7 +64,7 @@ namespace OpenVINO.Interop
             return GetEnumerator();
         }
 
-        /// <summary>Starts a generation when enumeration starts; <paramref name="cancellationToken"/> cancels it.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="Stream.get_async_enumerator"]/*'/>
         public IAsyncEnumerator<string> GetAsyncEnumerator(CancellationToken cancellationToken = default(CancellationToken))
         {
             return asyncChunks.GetAsyncEnumerator(cancellationToken);

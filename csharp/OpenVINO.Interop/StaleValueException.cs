@@ -2,14 +2,10 @@ using System;
 
 namespace OpenVINO.Interop
 {
-    /// <summary>
-    /// A config read from a pipeline (<c>GetGenerationConfig</c>) before the pipeline's config was changed
-    /// (<c>SetGenerationConfig</c>) in fields the object does not assign itself: using it would mix two configs.
-    /// Read it again.
-    /// </summary>
+    /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="StaleValueError"]/*'/>
     public class StaleValueException : InvalidOperationException
     {
-        /// <summary>A stale config; the message says what changed.</summary>
+        /// <include file='Generated/RuntimeDocs.g.xml' path='docs/member[@name="StaleValueError.__init__"]/*'/>
         public StaleValueException(string message) : base(message)
         {
         }

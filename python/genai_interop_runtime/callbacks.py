@@ -25,6 +25,7 @@ from typing import Any, Callable, Generic, Iterator, Optional, Sequence, TypeVar
 
 from . import shutdown
 from . import handles as _handles
+from ._docs import documented
 from .handles import Prepared
 from .library import CallbackSpec
 from .native import Native
@@ -333,18 +334,15 @@ if _register_atexit is not None:
 shutdown.on_exit(_stop_all)
 
 
+@documented  # its docs: bindgen/libraries/docs/runtime.toml [Stream]
 class Stream(Generic[R]):
-    """`for chunk in pipe.stream(...)`: the chunks of a streaming call as they come.
-
-    Nothing runs before the first chunk is asked for (the arguments are checked when the stream is
-    made). The native call then runs on a worker thread and hands each chunk over through a queue,
-    so this works whichever thread the library calls back on. Breaking out of the loop (or
-    `close()`, or leaving a `with` block) tells the library to stop at its next callback and
-    joins the thread. A stream left paused (after `break`, not closed) is stopped when another call
-    on the same pipeline begins, so that call never finds the pipeline busy; iterating it again then
-    raises RuntimeError saying so. After the loop, `results` holds what the call returned. Errors of
-    the call are raised from the loop. Ctrl-C while waiting stops the call too, then propagates.
-    """
+    # The chunks of a streaming call as they come. Nothing runs before the first chunk is asked for (the
+    # arguments are checked when the stream is made). The native call then runs on a worker thread and hands
+    # each chunk over through a queue, so this works whichever thread the library calls back on. Breaking out
+    # of the loop (or `close()`, or leaving a `with` block) tells the library to stop at its next callback and
+    # joins the thread. A stream left paused (after `break`, not closed) is stopped when another call on the
+    # same pipeline begins, so that call never finds the pipeline busy; iterating it again then raises
+    # RuntimeError saying so. Ctrl-C while waiting stops the call too, then propagates.
 
     def __init__(self, name: str = "stream") -> None:
         self._state = _StreamState()
@@ -357,11 +355,9 @@ class Stream(Generic[R]):
 
     @property
     def callback(self) -> Callable[[str], bool]:
-        """The function the streaming call is given: it hands each chunk to this stream's reader."""
         return self._state.on_chunk
 
     def start(self, prepared: Prepared[R]) -> None:
-        """Take the prepared call; it starts when the first chunk is asked for."""
         self._prepared = prepared
 
     def _launch(self) -> None:
@@ -427,8 +423,6 @@ class Stream(Generic[R]):
                 thread.join(0.1)
 
     def close(self) -> None:
-        """Stop the call (at its next callback), wait for it to return, keep its results. A consumer
-        waiting inside `next()` on another thread then leaves its loop. A stream never iterated runs nothing."""
         prepared, self._prepared = self._prepared, None
         if prepared is not None:
             prepared.discard()

@@ -12,30 +12,33 @@ from __future__ import annotations
 import enum
 from typing import ClassVar, Mapping, Optional
 
+from ._docs import documented
 
+
+# The classes' docs: bindgen/libraries/docs/runtime.toml (one text with their C# twins in OpenVINO.Interop).
+
+@documented
 class InteropError(Exception):
-    """Base class of every error the generated bindings raise for a native library."""
+    pass
 
 
+@documented
 class LibraryNotFoundError(InteropError, OSError):
-    """The native library could not be found or loaded; the message lists every place tried."""
-
     def __init__(self, message: str, tried: list[str]) -> None:
         super().__init__(message)
         self.tried = tried
 
 
+@documented
 class NativeBuildError(InteropError):
-    """API mode could not compile its extension module against the headers."""
+    pass
 
 
+@documented
 class NativeStatusError(InteropError):
-    """A C function returned a status other than OK.
-
-    `status` is the returned value (a member of `status_enum` when known), `status_name` its
-    C enum member name, `function` the C function that returned it. A generated subclass per
-    status enum sets `status_enum` and `c_names` (value -> C member name).
-    """
+    # `status` is the returned value (a member of `status_enum` when known), `status_name` its C enum member name,
+    # `function` the C function that returned it. A generated subclass per status enum sets `status_enum` and
+    # `c_names` (value -> C member name).
 
     status_enum: ClassVar[Optional[type[enum.IntEnum]]] = None
     c_names: ClassVar[Mapping[int, str]] = {}
@@ -55,9 +58,8 @@ class NativeStatusError(InteropError):
         return (type(self), (int(self.status), self.function, self.detail))
 
 
+@documented
 class NeedsNewerLibrary(NotImplementedError):
-    """A function needs a newer version of the library than the one loaded."""
-
     def __init__(self, message: str, function: Optional[str], required: str, installed: Optional[str]) -> None:
         super().__init__(message)
         self.function = function
@@ -65,5 +67,6 @@ class NeedsNewerLibrary(NotImplementedError):
         self.installed = installed
 
 
+@documented
 class UnsupportedLibraryVersion(NeedsNewerLibrary):
-    """The loaded library is older than the oldest version the bindings know."""
+    pass

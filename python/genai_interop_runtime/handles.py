@@ -13,6 +13,7 @@ from types import FrameType
 from typing import Any, Callable, ClassVar, Generic, Optional, Protocol, Sequence, TypeVar
 
 from . import shutdown
+from ._docs import documented
 from .native import Native
 
 # Guards the borrow counts and close state of every handle (short critical sections only).
@@ -22,14 +23,12 @@ H = TypeVar("H", bound="Handle")
 R = TypeVar("R")
 
 
+@documented  # its docs: bindgen/libraries/docs/runtime.toml [Handle]
 class Handle:
-    """Owns one native object: freed by `close()`, by leaving a `with` block, or when garbage collected.
-
-    The pointer is wrapped with `ffi.gc`; `close()` runs that same destructor through
-    `ffi.release`, which detaches it, so the object is freed exactly once whichever comes first.
-    A `close()` while another thread is inside a native call on the object is deferred until
-    that call returns.
-    """
+    # Owns one native object: freed by `close()`, by leaving a `with` block, or when garbage collected.
+    # The pointer is wrapped with `ffi.gc`; `close()` runs that same destructor through `ffi.release`, which
+    # detaches it, so the object is freed exactly once whichever comes first. A `close()` while another thread
+    # is inside a native call on the object is deferred until that call returns.
 
     __slots__ = ("_native", "_raw", "_gc", "_busy", "_close_pending", "_owner", "_retained", "_calls", "_dependents",
                  "__weakref__")
@@ -70,19 +69,17 @@ class Handle:
 
     @property
     def closed(self) -> bool:
-        """True once the native object was freed (`close()`, the end of a `with` block)."""
         return getattr(self, "_raw", None) is None
 
     @property
     def c_pointer(self) -> Any:
-        """The native pointer (cffi cdata); valid while this object is open."""
         raw = getattr(self, "_raw", None)
         if raw is None:
             raise ValueError(f"{type(self).__name__} is closed")
         return raw
 
     def close(self) -> None:
-        """Free the native object now (idempotent); objects tied to it (`_release_with`) are closed too."""
+        # Idempotent; objects tied to it (`_release_with`) are closed too.
         with _LOCK:
             if getattr(self, "_raw", None) is None:
                 return

@@ -13,14 +13,14 @@ import math
 import re
 from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence, TypeVar
 
+from ._docs import documented
 from .errors import InteropError
 
 M = TypeVar("M", bound="Metrics")
 
 
+@documented  # its docs: bindgen/libraries/docs/runtime.toml [MeanStdPair]
 class MeanStdPair(NamedTuple):
-    """A mean and its standard deviation (`mean, std = pair` works too)."""
-
     mean: float
     std: float
 

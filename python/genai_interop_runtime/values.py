@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, TypeVar
 
 from . import convert, diagnosis
+from ._docs import documented
 from .errors import InteropError
 from .handles import Handle, Keep
 from .native import Native
@@ -37,11 +38,10 @@ from .native import Native
 V = TypeVar("V", bound="ValueObject")
 
 
+# The error classes' docs: bindgen/libraries/docs/runtime.toml (one text with their C# twins in OpenVINO.Interop).
+
+@documented
 class InvalidValueError(InteropError, ValueError):
-    """A value class's field breaks a rule the library enforces; checked before the native call.
-
-    `field` names the field, `value` is its value, `rule` says what the library requires."""
-
     def __init__(self, message: str, cls: str, field_name: str, value: object, rule: str) -> None:
         super().__init__(message)
         self.cls = cls
@@ -50,16 +50,19 @@ class InvalidValueError(InteropError, ValueError):
         self.rule = rule
 
 
+@documented
 class NoTokenLimitError(InvalidValueError):
-    """A generate whose config sets no token limit (issue 11, point 4): it could run without end."""
+    pass
 
 
+@documented
 class UnknownValueError(InteropError, LookupError):
-    """A field was not assigned and its value cannot be known (the C API cannot read it back)."""
+    pass
 
 
+@documented
 class StaleValueError(InteropError, ValueError):
-    """An object read from a pipeline's config before a change the object does not cover."""
+    pass
 
 
 @dataclass(frozen=True)

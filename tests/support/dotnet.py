@@ -139,7 +139,8 @@ def build_runtime(out_dir: Path) -> Path:
     if not sources:
         raise BuildError(f"{RUNTIME_DIR} holds no C# sources")
     dll = Path(out_dir) / f"{RUNTIME_ASSEMBLY}.dll"
-    _compile(["-target:library", f"-doc:{{scratch}}/{RUNTIME_ASSEMBLY}.xml", *map(str, sources)], dll, _fingerprint(sources))
+    _compile(["-target:library", f"-doc:{{scratch}}/{RUNTIME_ASSEMBLY}.xml", *map(str, sources)], dll,
+             _fingerprint(sources + included_docs(sources)))
     return dll
 
 
