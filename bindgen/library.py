@@ -106,6 +106,9 @@ class CSharp:
     # takes the value class, whose `internal Lease ForCall(NativeObject caller)` makes (or reuses) the native
     # object at call time and leases it for the call (the Python twin: [python] hand_values, `_to_native`).
     hand_values: dict[str, str] = field(default_factory=dict)
+    # Environment variables of other installs that hold this library too, searched after the library's own
+    # (`<TITLE>_DIR`): e.g. OpenVINO's core library is in every OpenVINO GenAI archive (OPENVINO_GENAI_DIR).
+    also_search: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,9 @@ class Library:
                  "a C name prefix (letters, digits, _)")):
             if not re.fullmatch(pattern, value) or (where.startswith("[python]") and keyword.iskeyword(value)):
                 raise ValueError(f"{path}: {where}: {value!r} is not {what}")
+        for variable in library.csharp.also_search:
+            if not isinstance(variable, str) or not re.fullmatch(_IDENTIFIER, variable):
+                raise ValueError(f"{path}: [csharp] also_search: {variable!r} is not an environment variable name")
         if docs_given and not Path(library.docs).is_file():
             raise ValueError(f"{path}: docs: {docs_given!r}: no such file ({library.docs})")
         return library

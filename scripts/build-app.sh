@@ -7,11 +7,13 @@
 # Writes into OUT_DIR (default: bin, relative to where you run it):
 #   OpenVINO.Interop.dll  the runtime every binding assembly references (+ .xml docs)
 #   OpenVINO.GenAI.dll    the bindings, from csharp/OpenVINO.GenAI (+ .xml docs, .dll.config for Mono)
+#   OpenVINO.Core.dll     OpenVINO's core API, from csharp/OpenVINO.Core: the image tensors a VLMPipeline takes
+#                         (Tensor.FromArray); referenced too, so a visual language program builds the same way
 #   App.exe               your program (named after its first source file)
 #   App.runtimeconfig.json  what the .NET host needs to run an exe mcs built (mcs writes none): the
 #                         framework to use, Microsoft.NETCore.App 8.0 (any 8.0.x patch)
 # Then:  mono OUT_DIR/App.exe ARGS...   or   /path/to/genai-interop/.venv/bin/dotnet OUT_DIR/App.exe ARGS...
-# Warnings are errors, as in the project's own builds.
+# Warnings are errors in the bindings (as in the project's own builds); your program's are shown, as the SDK does.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out=bin
@@ -20,7 +22,7 @@ if [ "${1:-}" = "-o" ]; then
     shift 2
 fi
 if [ $# -eq 0 ] || [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     [ $# -eq 0 ] && exit 2 || exit 0
 fi
 for src in "$@"; do
@@ -36,8 +38,11 @@ mcs "${flags[@]}" -unsafe -target:library -doc:"$out/OpenVINO.Interop.xml" \
 mcs "${flags[@]}" -unsafe -target:library -r:"$out/OpenVINO.Interop.dll" -doc:"$out/OpenVINO.GenAI.xml" \
     -out:"$out/OpenVINO.GenAI.dll" "$repo"/csharp/OpenVINO.GenAI/Generated/*.cs "$repo"/csharp/OpenVINO.GenAI/*.cs
 cp "$repo/csharp/OpenVINO.GenAI/Generated/OpenVINO.GenAI.dll.config" "$out/"
-mcs "${flags[@]}" -target:exe -r:"$out/OpenVINO.GenAI.dll" -r:"$out/OpenVINO.Interop.dll" \
-    -out:"$out/$name.exe" "$@"
+mcs "${flags[@]}" -unsafe -target:library -r:"$out/OpenVINO.Interop.dll" -doc:"$out/OpenVINO.Core.xml" \
+    -out:"$out/OpenVINO.Core.dll" "$repo"/csharp/OpenVINO.Core/Generated/*.cs "$repo"/csharp/OpenVINO.Core/*.cs
+cp "$repo/csharp/OpenVINO.Core/Generated/OpenVINO.Core.dll.config" "$out/"
+mcs -langversion:7.2 -nologo -target:exe -r:"$out/OpenVINO.GenAI.dll" -r:"$out/OpenVINO.Core.dll" \
+    -r:"$out/OpenVINO.Interop.dll" -out:"$out/$name.exe" "$@"
 cat > "$out/$name.runtimeconfig.json" <<'JSON'
 {
   "runtimeOptions": {

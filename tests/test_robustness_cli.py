@@ -161,8 +161,9 @@ def _genai_text() -> str:
     ('status = "UNKNOW_EXCEPTION"', 'status = "NO_SUCH_STATUS"', "[diagnosis] status: 'NO_SUCH_STATUS' is no member of ov_status_e"),
     ('[diagnosis.model_kinds.whisper]', '[diagnosis.model_kinds."whisper kind"]', "[diagnosis] model_kinds.whisper kind: a kind's name"),
     ('ov_genai_llm_pipeline_create = "device"', 'ov_genai_llm_pipeline_create = "gadget"', "[diagnosis] devices.ov_genai_llm_pipeline_create: it has no parameter 'gadget'"),
+    ('namespace = "OpenVINO.GenAI"', 'namespace = "OpenVINO.GenAI"\nalso_search = ["OPENVINO DIR"]', "[csharp] also_search: 'OPENVINO DIR' is not an environment variable name"),
 ], ids=["namespace", "package", "native library", "prefix", "companion variable", "companion key", "diagnosis status",
-        "diagnosis kind", "diagnosis parameter"])
+        "diagnosis kind", "diagnosis parameter", "also_search"])
 def test_library_description_values_emitted_verbatim_are_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                                    line: str, replacement: str, message: str) -> None:
     # These values land in code as they are (a namespace, an import name, a string literal).

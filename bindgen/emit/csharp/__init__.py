@@ -52,7 +52,7 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         variables=variables, handles=handles, foreign=foreign, classes=classes,
         callbacks=list(b.callbacks.values()), result_structs=list(b.result_structs.values()),
         status_enums=b.status_views, native_library=lib.native_library,
-        env_variables=env_variables(lib.title), max_pairs=MAX_VARIADIC_PAIRS,
+        env_variables=env_variables(lib.title) + list(lib.csharp.also_search), max_pairs=MAX_VARIADIC_PAIRS,
         version=api.version or "unknown",
         value_types=list(b.value_types.values()),
         error_text=b.error_text(),

@@ -6,7 +6,7 @@ namespace OpenVINO.Core
 {
     /// <summary>
     /// Finds the native OpenVINO library (<c>openvino_c</c>): this binding's
-    /// <see cref="OpenVINO.Interop.LibraryLoader"/>, which searches <c>OPENVINO_DIR</c> first
+    /// <see cref="OpenVINO.Interop.LibraryLoader"/>, which searches <c>OPENVINO_DIR</c>, <c>OPENVINO_GENAI_DIR</c> first
     /// (see there for the search, for Mono, and for what else it offers).
     /// </summary>
     public static class NativeLibraryLoader
@@ -14,7 +14,7 @@ namespace OpenVINO.Core
         /// <summary>The loader of <c>openvino_c</c> for this assembly.</summary>
         public static readonly LibraryLoader Loader = new LibraryLoader(
             Native.NativeMethods.Library, "OpenVINO", "2026.3.0",
-            new[] { "OPENVINO_DIR" }, typeof(NativeLibraryLoader).Assembly);
+            new[] { "OPENVINO_DIR", "OPENVINO_GENAI_DIR" }, typeof(NativeLibraryLoader).Assembly);
 
         /// <summary>True when running on Mono.</summary>
         public static bool IsMono
