@@ -57,17 +57,7 @@ def build_c_leg(install: real_genai.GenAIInstall, out: Path) -> Path:
 
 
 def build_csharp_leg(install: real_genai.GenAIInstall) -> tuple[Path, Path]:
-    native = real_speech_vision.core_library(install)
-    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
-    genai = dotnet.build_library()
-    folder = dotnet.BUILD_ROOT / "bench-real"
-    folder.mkdir(parents=True, exist_ok=True)
-    refs = []
-    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
-        for item in (dll, dll.with_name(dll.name + ".config")):
-            if item.exists():
-                (folder / item.name).write_bytes(item.read_bytes())
-        refs.append(folder / dll.name)
+    folder, refs, native = real_speech_vision.csharp_references(install, "bench-real")
     return dotnet.build_exe([LEGS_DIR / "BenchLeg.cs"], refs, folder / "BenchLeg.exe"), native
 
 

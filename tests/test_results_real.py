@@ -276,20 +276,10 @@ def test_chat_session_with_a_vlm_as_the_official_visual_language_chat(
 def vlm_chat_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tuple[Path, Path]:
     """VlmChatDriver.exe beside OpenVINO.GenAI.dll, OpenVINO.Core.dll (its dllmap naming the libopenvino_c the
     install uses) and the runtime both reference; and that libopenvino_c (as test_vlm_whisper_real's driver)."""
-    from support import core_dotnet, dotnet
+    from support import dotnet
     from support import real_speech_vision as rsv
 
-    native = rsv.core_library(install)
-    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
-    genai = dotnet.build_library()
-    folder = dotnet.BUILD_ROOT / "real-vlm-chat"
-    folder.mkdir(parents=True, exist_ok=True)
-    refs = []
-    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
-        for item in (dll, dll.with_name(dll.name + ".config")):
-            if item.exists():
-                (folder / item.name).write_bytes(item.read_bytes())
-        refs.append(folder / dll.name)
+    folder, refs, native = rsv.csharp_references(install, "real-vlm-chat")
     source = REPO / "csharp" / "tests" / "RealDrivers" / "VlmChatDriver.cs"
     return dotnet.build_exe([source], refs, folder / "VlmChatDriver.exe"), native
 

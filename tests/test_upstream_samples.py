@@ -281,17 +281,8 @@ def csharp_ports(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> di
     from support import real_speech_vision as rsv
     from test_vlm_samples_real import CSHARP_SAMPLE as VLM_SAMPLE
 
-    native = rsv.core_library(install)
-    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
-    genai = dotnet.build_library()
-    folder = dotnet.BUILD_ROOT / "upstream-sample-ports"
-    folder.mkdir(parents=True, exist_ok=True)
-    refs = []
-    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
-        for item in (dll, dll.with_name(dll.name + ".config")):
-            if item.exists():
-                (folder / item.name).write_bytes(item.read_bytes())
-        refs.append(folder / dll.name)
+    folder, refs, native = rsv.csharp_references(install, "upstream-sample-ports")
+    genai = dotnet.build_library()  # the text-only ports need it alone (built beside it)
     options = REPO / "csharp" / "samples" / "SampleOptions.cs"
     vlm = dotnet.build_exe([VLM_SAMPLE / "VisualLanguageChat.cs", VLM_SAMPLE / "ImageFile.cs", options], refs,
                            folder / "VisualLanguageChat.exe")

@@ -75,19 +75,7 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def csharp_sample(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tuple[Path, Path]:
-    from support import core_dotnet
-
-    native = rsv.core_library(install)
-    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
-    genai = dotnet.build_library()
-    folder = dotnet.BUILD_ROOT / "real-vlm-sample"
-    folder.mkdir(parents=True, exist_ok=True)
-    refs = []
-    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
-        for item in (dll, dll.with_name(dll.name + ".config")):
-            if item.exists():
-                (folder / item.name).write_bytes(item.read_bytes())
-        refs.append(folder / dll.name)
+    folder, refs, native = rsv.csharp_references(install, "real-vlm-sample")
     sources = [CSHARP_SAMPLE / "VisualLanguageChat.cs", CSHARP_SAMPLE / "ImageFile.cs",
                REPO / "csharp" / "samples" / "SampleOptions.cs"]
     return dotnet.build_exe(sources, refs, folder / "VisualLanguageChat.exe"), native

@@ -266,19 +266,9 @@ def test_whisper_in_csharp_equals_python_openvino_genai(runtime: str, install: r
 def vlm_driver(install: real_genai.GenAIInstall, dotnet_toolchain: None) -> tuple[Path, Path]:
     """VlmDriver.exe beside OpenVINO.GenAI.dll, OpenVINO.Core.dll (its dllmap naming the libopenvino_c
     the install uses) and the runtime OpenVINO.Interop.dll; and that libopenvino_c."""
-    from support import core_dotnet, dotnet
+    from support import dotnet
 
-    native = rsv.core_library(install)
-    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
-    genai = dotnet.build_library()
-    folder = dotnet.BUILD_ROOT / "real-vlm"
-    folder.mkdir(parents=True, exist_ok=True)
-    refs = []
-    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):  # the runtime both reference
-        for item in (dll, dll.with_name(dll.name + ".config")):
-            if item.exists():
-                (folder / item.name).write_bytes(item.read_bytes())
-        refs.append(folder / dll.name)
+    folder, refs, native = rsv.csharp_references(install, "real-vlm")
     source = Path(__file__).resolve().parent.parent / "csharp" / "tests" / "RealDrivers" / "VlmDriver.cs"
     return dotnet.build_exe([source], refs, folder / "VlmDriver.exe"), native
 

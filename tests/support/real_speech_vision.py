@@ -358,6 +358,26 @@ def core_library(install: real_genai.GenAIInstall) -> Path:
     return openvino_wheel.c_library()
 
 
+def csharp_references(install: real_genai.GenAIInstall, folder_name: str) -> tuple[Path, list[Path], Path]:
+    """A folder (dotnet.BUILD_ROOT/`folder_name`) holding OpenVINO.Core.dll (its dllmap naming `core_library`),
+    OpenVINO.GenAI.dll and the runtime both reference, each with its .config: the folder, those assemblies (the
+    references for dotnet.build_exe of a program put into that folder) and the libopenvino_c they use."""
+    from support import core_dotnet, dotnet
+
+    native = core_library(install)
+    core = core_dotnet.build_library(native, dotnet.BUILD_ROOT / "core-real")
+    genai = dotnet.build_library()
+    folder = dotnet.BUILD_ROOT / folder_name
+    folder.mkdir(parents=True, exist_ok=True)
+    refs = []
+    for dll in (core, genai, core.with_name(f"{dotnet.RUNTIME_ASSEMBLY}.dll")):
+        for item in (dll, dll.with_name(dll.name + ".config")):
+            if item.exists():
+                (folder / item.name).write_bytes(item.read_bytes())
+        refs.append(folder / dll.name)
+    return folder, refs, native
+
+
 def c_library(install: real_genai.GenAIInstall, job: Mapping[str, Any]) -> Any:
     """What the real GenAI C library (through ctypes) gives for `job`."""
     full = {**job, "library": str(install.library), "core_library": str(core_library(install))}
