@@ -402,7 +402,11 @@ def _rule(r: bd.Rule, fields: list[ValueClassFieldView]) -> tuple[str, str, str,
     check = "new[] { " + ", ".join(f"new object[] {{ \"{op}\", {_operand(v)} }}" for op, v in r.check) + " }"
     when = ("new[] { " + ", ".join(f"new object[] {{ \"{f}\", \"{op}\", {_operand(v)} }}" for f, op, v in r.when) + " }"
             if r.when else "new object[0][]")
-    return (r.field, check, when, r.says.replace("\\", "\\\\").replace('"', '\\"'))
+    # The rule's text names other fields as the neutral model does (echo, num_beams): C# shows their properties.
+    names = {f.name: f.prop for f in fields}
+    says = re.sub(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b",
+                  lambda m: names[m.group(1)], r.says) if names else r.says
+    return (r.field, check, when, says.replace("\\", "\\\\").replace('"', '\\"'))
 
 
 def _value_field(f: bd.ValueField, prop: str, kept: str, mem: MemberView, enum_type: str) -> ValueClassFieldView:

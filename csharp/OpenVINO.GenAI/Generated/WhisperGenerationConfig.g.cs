@@ -39,8 +39,8 @@ namespace OpenVINO.GenAI
         }, new[]
         {
             new ValueRule("task", new[] { new object[] { "in", new object[] { "transcribe", "translate" } } }, new[] { new object[] { "is_multilingual", "==", true }, new object[] { "task", "set", null } }, "must be 'transcribe' or 'translate'"),
-            new ValueRule("language", new[] { new object[] { "unset", null } }, new[] { new object[] { "is_multilingual", "==", false } }, "cannot be set for a model that is not multilingual (is_multilingual = false)"),
-            new ValueRule("task", new[] { new object[] { "unset", null } }, new[] { new object[] { "is_multilingual", "==", false } }, "cannot be set for a model that is not multilingual (is_multilingual = false)"),
+            new ValueRule("language", new[] { new object[] { "unset", null } }, new[] { new object[] { "is_multilingual", "==", false } }, "cannot be set for a model that is not multilingual (IsMultilingual = false)"),
+            new ValueRule("task", new[] { new object[] { "unset", null } }, new[] { new object[] { "is_multilingual", "==", false } }, "cannot be set for a model that is not multilingual (IsMultilingual = false)"),
         }, new string[] {  }, "", null);
 
         /// <summary>

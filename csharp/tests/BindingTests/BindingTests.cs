@@ -331,6 +331,10 @@ namespace GenAIInterop.Tests
                 var config = Config(0);
                 var e = Throws<InvalidValueException>(() => pipe.Generate("Hello", config), "generate");
                 Equal("GenerationConfig.MaxNewTokens", e.Field, "names the property");
+                // The rule names the other properties it depends on as C# spells them, not as Python does (echo).
+                Equal("GenerationConfig.MaxNewTokens must be greater than 0 (0 is accepted only with Echo = true) (got 0)", e.Message, "rule text");
+                e = Throws<InvalidValueException>(() => pipe.Generate("Hello", new GenerationConfig { MaxNewTokens = 4, NumReturnSequences = 2 }), "n");
+                Equal("GenerationConfig.NumReturnSequences must be 1 unless DoSample is true or NumBeams > 1 (got 2)", e.Message, "rule text");
                 Throws<InvalidValueException>(() => config.Validate(), "validate");
                 var topP = new GenerationConfig { MaxNewTokens = 4, DoSample = true, TopP = 5 };
                 e = Throws<InvalidValueException>(() => pipe.Generate("Hello", topP), "top_p");
