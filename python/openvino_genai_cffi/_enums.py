@@ -33,6 +33,10 @@ class Status(enum.IntEnum):
     C API: `ov_status_e`.
     """
 
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
+
     #: Success.
     OK = 0
     #: A failure without a more precise code.
@@ -88,6 +92,10 @@ class ChatHistoryStatus(enum.IntEnum):
     C API: `ov_genai_chat_history_status_e`.
     """
 
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
+
     #: Success.
     OK = 0
     #: An argument is invalid, e.g. a null pointer.
@@ -113,6 +121,10 @@ class StopCriteria(enum.IntEnum):
     C API: `StopCriteria`.
     """
 
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
+
     #: As soon as `num_beams` finished candidates exist.
     EARLY = 0
     #: When finding a better candidate has become unlikely.
@@ -133,6 +145,10 @@ class JsonContainerStatus(enum.IntEnum):
 
     C API: `ov_genai_json_container_status_e`.
     """
+
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
 
     #: Success.
     OK = 0
@@ -156,6 +172,10 @@ class StreamingStatus(enum.IntEnum):
 
     C API: `ov_genai_streaming_status_e`.
     """
+
+    # str() and f-strings give "Class.MEMBER" as upstream's enums do (an IntEnum's would be the number).
+    __str__ = enum.Enum.__str__
+    __format__ = enum.Enum.__format__
 
     #: Go on generating.
     RUNNING = 0
