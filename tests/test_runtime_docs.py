@@ -289,3 +289,20 @@ def test_the_loader_refuses_bad_class_keys(tmp_path: Path, text: str, message: s
     path.write_text(text)
     with pytest.raises(docs.DocsError, match=re.escape(message)):
         docs.load(path)
+
+
+def test_a_value_class_validate_says_the_same_in_both_languages() -> None:
+    # The runtime implements validate / Validate (ValueObject); the value classes re-declare it so that a user reads
+    # the docs data's entry there, in both languages, and runtime names in it read as each language names them.
+    import openvino_genai_cffi as g
+    from support import dotnet
+    compiled = {m.get("name"): m for m in ET.parse(dotnet.build_library().with_suffix(".xml")).getroot().iter("member")}
+    d = docs.load(REPO / "bindgen" / "libraries" / "docs" / "genai.toml")
+    for cname in ("GenerationConfig", "WhisperGenerationConfig"):
+        entry = d.classes[cname].members["validate"]
+        member = compiled[f"M:OpenVINO.GenAI.{cname}.Validate"]
+        assert _xml_plain_words(member.find("summary")) == _plain_words(entry.doc), cname
+        assert "InvalidValueException" in "".join(member.itertext())
+        shown = " ".join(_plain_words(pydoc.render_doc(getattr(g, cname).validate, renderer=pydoc.plaintext)))
+        assert " ".join(_plain_words(entry.doc)) in shown and " ".join(_plain_words(entry.raises)) in shown, cname
+        assert "InvalidValueError" in (getattr(g, cname).validate.__doc__ or "")

@@ -1223,10 +1223,12 @@ class _GenerationConfigNative(_rh.Handle):
             keep.release()
 
     def validate(self) -> None:
-        """Checks the settings as `generate` would, without generating.
+        """Checks the settings as `generate` would, without generating: the ranges and rules the library
+        enforces, on every value this object knows (every call taking the object checks them too).
 
         Raises:
-            When a value is outside its range or the settings contradict each other.
+            When a value is outside its range or the settings contradict each other: `InvalidValueError`,
+                naming the field, its value and the rule.
 
         C API: `ov_genai_generation_config_validate`.
         """
@@ -2756,10 +2758,12 @@ _errors.StatusError, _errors.StatusError, 0,
             keep.release()
 
     def validate(self) -> None:
-        """Checks the settings as `generate` would, without generating.
+        """Checks the settings as `generate` would, without generating: the ranges and rules the library
+        enforces, on every value this object knows (every call taking the object checks them too).
 
         Raises:
-            When a value is outside its range or the settings contradict each other.
+            When a value is outside its range or the settings contradict each other: `InvalidValueError`,
+                naming the field, its value and the rule.
 
         Needs OpenVINO GenAI 2025.4.0.0 or newer.
         C API: `ov_genai_whisper_generation_config_validate`.
@@ -3317,12 +3321,12 @@ class GenerationConfig(_rv.ValueObject):
         return super().assigned_fields()
 
     def validate(self) -> None:
-        """Checks the settings as `generate` would, without generating.
-        Raises InvalidValueError naming the field, its value and the rule; every call taking this object
-        checks them too.
+        """Checks the settings as `generate` would, without generating: the ranges and rules the library
+        enforces, on every value this object knows (every call taking the object checks them too).
 
         Raises:
-            When a value is outside its range or the settings contradict each other.
+            When a value is outside its range or the settings contradict each other: `InvalidValueError`,
+                naming the field, its value and the rule.
 
         C API: `ov_genai_generation_config_validate`.
         """
@@ -3868,12 +3872,12 @@ class WhisperGenerationConfig(_rv.ValueObject):
         return super().assigned_fields()
 
     def validate(self) -> None:
-        """Checks the settings as `generate` would, without generating.
-        Raises InvalidValueError naming the field, its value and the rule; every call taking this object
-        checks them too.
+        """Checks the settings as `generate` would, without generating: the ranges and rules the library
+        enforces, on every value this object knows (every call taking the object checks them too).
 
         Raises:
-            When a value is outside its range or the settings contradict each other.
+            When a value is outside its range or the settings contradict each other: `InvalidValueError`,
+                naming the field, its value and the rule.
 
         C API: `ov_genai_whisper_generation_config_validate`.
         """

@@ -155,7 +155,7 @@ class Builder(CallBuilder):
                 list(vc.unreachable), vc.unreachable_reason,
                 [(pascal(name), name, f, camel_ident(param), next(x.dotnet.rstrip("?") for x in fields if x.name == f))
                  for name, (f, param) in vc.setters.items()],
-                vc.pipeline_json, vc.member_probe))
+                vc.pipeline_json, vc.member_probe, vc.validate or ""))
         return views
 
     def _doc_refs(self, classes: list[ClassView]) -> None:
@@ -178,6 +178,11 @@ class Builder(CallBuilder):
                 common[f"{value}.{f.name}"] = f"{value}.{self.rename(pascal(f.name))}"
         for hand in self.hand_names.values():
             common[hand] = hand
+        # The runtime's public types (bindgen/libraries/docs/runtime.toml), as Python names them: C#'s names.
+        from .. import runtime_docs  # here: it renders with this package's view types
+        for rname, rdoc in runtime_docs.load("runtime").classes.items():
+            if rdoc.in_language("csharp"):
+                common.setdefault(rname, f"c:{runtime_docs.csharp_class(rname, rdoc)}")
         # Hand-written classes and members (docs `hand_written`): a class is linked; a member is named, since the
         # emitter cannot know whether a hand-written method has overloads (a cref to one would be ambiguous).
         for cname, (_, members) in (docsmod.hand_written(self.binding.docs) if self.binding.docs else {}).items():

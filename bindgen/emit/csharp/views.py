@@ -430,6 +430,7 @@ class ValueClassView:
     setters: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # (method, upstream name, field, parameter, its type)
     pipeline_json: str = ""
     member_probe: Optional[tuple[str, str]] = None  # (field, list field)
+    validate_c: str = ""  # the C function of the library's own validation
 
 
 @dataclass

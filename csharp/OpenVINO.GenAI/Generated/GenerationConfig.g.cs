@@ -139,6 +139,20 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// Checks the settings as <c>generate</c> would, without generating: the ranges and rules the library
+        /// enforces, on every value this object knows (every call taking the object checks them too).
+        /// </summary>
+        /// <remarks>
+        /// <para>Fails: When a value is outside its range or the settings contradict each other:
+        /// <c>InvalidValueException</c>, naming the field, its value and the rule.</para>
+        /// <para>C API: <c>ov_genai_generation_config_validate</c>.</para>
+        /// </remarks>
+        public new void Validate()
+        {
+            base.Validate();
+        }
+
+        /// <summary>
         /// The most tokens to generate, not counting the prompt. Takes precedence over
         /// <see cref="GenerationConfigNative.MaxLength"/>. A model loaded from .gguf has no limit of its own:
         /// set one.

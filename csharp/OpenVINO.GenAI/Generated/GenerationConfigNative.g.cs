@@ -464,10 +464,12 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
-        /// Checks the settings as <c>generate</c> would, without generating.
+        /// Checks the settings as <c>generate</c> would, without generating: the ranges and rules the library
+        /// enforces, on every value this object knows (every call taking the object checks them too).
         /// </summary>
         /// <remarks>
-        /// <para>Fails: When a value is outside its range or the settings contradict each other.</para>
+        /// <para>Fails: When a value is outside its range or the settings contradict each other:
+        /// <c>InvalidValueException</c>, naming the field, its value and the rule.</para>
         /// <para>C API: <c>ov_genai_generation_config_validate</c>.</para>
         /// </remarks>
         public void Validate()
