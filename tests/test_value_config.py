@@ -439,3 +439,13 @@ def test_the_config_of_a_closed_pipeline_is_refused_when_asked_for(native: g.Nat
     pipe.close()
     with pytest.raises(ValueError, match="^LLMPipeline is closed$"):
         pipe.get_generation_config()
+
+
+def test_a_config_read_before_its_pipeline_closed_still_answers(native: g.Native, tmp_path: Path) -> None:
+    # A value: the field the C API reads back is read with the config (was: at its first read, so after close
+    # that read raised 'LLMPipeline is closed' while top_p answered).
+    _write(tmp_path / "generation_config.json", {"top_p": 0.5, "max_new_tokens": 9})
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        kept = pipe.get_generation_config()
+    assert (kept.max_new_tokens, kept.top_p) == (9, 0.5)
+    assert kept.copy().max_new_tokens == 9

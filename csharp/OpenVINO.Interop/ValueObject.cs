@@ -73,6 +73,7 @@ namespace OpenVINO.Interop
             _origin = Pipeline;
             _pipeline = new WeakReference(pipeline);
             _fetch = fetch;
+            _read = ReadNow();  // a config read before its pipeline was disposed still answers (a value)
             _known = KnownFor(spec, pipeline);
             _probes = new Dictionary<string, object>();
             lock (History) _epoch = History.GetOrCreateValue(pipeline).Count;
@@ -175,16 +176,18 @@ namespace OpenVINO.Interop
             }
             if (!f.Readable) return FromKnown(f, out known);
             CheckFresh(Enumerable.Empty<string>());
-            if (_read == null)
-            {
-                var read = new Dictionary<string, object>();
-                using (var native = _fetch())
-                {
-                    foreach (var g in _spec.Fields.Where(x => x.Readable)) read[g.Name] = Read(native, g.Name);
-                }
-                _read = read;
-            }
             return Copy(_read[f.Name]);
+        }
+
+        // The fields the C API reads back, from the pipeline's config now.
+        private Dictionary<string, object> ReadNow()
+        {
+            var read = new Dictionary<string, object>();
+            using (var native = _fetch())
+            {
+                foreach (var g in _spec.Fields.Where(x => x.Readable)) read[g.Name] = Read(native, g.Name);
+            }
+            return read;
         }
 
         private object Effective(string name, out bool known)

@@ -448,6 +448,8 @@ class FromPipeline(Origin):
         self.pipeline = weakref.ref(pipeline)
         self.fetch = fetch
         self.read: Optional[dict[str, Any]] = None  # the readable fields, read once
+        if spec is not None:
+            self.read = self._read(spec)  # now: a config read before its pipeline closed still answers (a value)
         self.known = _known(spec, pipeline) if spec is not None else None
         self.probes: dict[str, Optional[int]] = {}  # member_probe results, found once
         with _HISTORY_LOCK:
@@ -472,13 +474,9 @@ class FromPipeline(Origin):
 
     def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
         if f.readable:
-            self.check(spec, ())
+            self.check(spec, ())  # (a later set_generation_config changed what generate would start from)
             if self.read is None:
-                native = self.fetch()
-                try:
-                    self.read = {g.name: _canonical(spec, g, getattr(native, g.name)) for g in spec.fields if g.readable}
-                finally:
-                    native.close()
+                self.read = self._read(spec)
             return True, _copy.copy(self.read[f.name])
         known = self.known
         if known is None:
@@ -512,6 +510,14 @@ class FromPipeline(Origin):
                 if found != g.unset:
                     value = set(value) | {found} if f.as_set else list(value) + ([found] if found not in value else [])
         return True, value
+
+    def _read(self, spec: ClassSpec) -> dict[str, Any]:
+        """The fields the C API reads back, from the pipeline's config now."""
+        native = self.fetch()
+        try:
+            return {g.name: _canonical(spec, g, getattr(native, g.name)) for g in spec.fields if g.readable}
+        finally:
+            native.close()
 
     def _probe(self, spec: ClassSpec, f: FieldSpec) -> Optional[int]:
         """`f`'s value in the live config, asked of the library's validate (`member_probe`); None when it

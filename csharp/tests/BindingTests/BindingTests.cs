@@ -183,7 +183,10 @@ namespace GenAIInterop.Tests
             container.Dispose();
             var e = Throws<ObjectDisposedException>(() => container.ToJsonString(), "disposed object");
             Equal("JsonContainer", e.ObjectName, "names the disposed object");
+            var kept = pipe.GetGenerationConfig();
             pipe.Dispose();
+            // A config read before is a value: the field the C API reads back was read with it (was: at its first read).
+            Check(kept.MaxNewTokens == null && kept.TopP == 1.0f, "a config read before the dispose still answers");
             e = Throws<ObjectDisposedException>(() => pipe.StartChat(), "disposed owner");
             Equal("LLMPipeline", e.ObjectName, "names the disposed object");
             Throws<ObjectDisposedException>(() => pipe.Stream("Hello").GetEnumerator().MoveNext(), "disposed owner, streaming");
