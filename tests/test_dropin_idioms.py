@@ -120,3 +120,20 @@ def test_what_official_code_catches_and_prints_is_the_same_on_the_real_library(t
     ours = _side({**job, "ours": True}, install.environment())
     assert theirs["missing model"] == "RuntimeError" and theirs["fine"] == "no error"
     assert ours == theirs
+
+
+# -- copying and pickling configs (upstream can do neither: "cannot pickle ... GenerationConfig") --
+
+def test_a_config_copies_and_pickles_and_a_pipelines_says_why_not(double: Path, tmp_path: Path) -> None:
+    import copy
+    import pickle
+
+    cfg = g.GenerationConfig(max_new_tokens=4, stop_strings={"x"})
+    for other in (copy.copy(cfg), copy.deepcopy(cfg), pickle.loads(pickle.dumps(cfg))):
+        assert other.max_new_tokens == 4 and other.stop_strings == {"x"} and other is not cfg
+    pipe = g.LLMPipeline(tmp_path, "CPU")
+    own = pipe.get_generation_config()
+    assert copy.deepcopy(own).max_new_tokens == own.max_new_tokens
+    with pytest.raises(TypeError, match=r"read from a pipeline \(get_generation_config\) cannot be pickled"):
+        pickle.dumps(own)
+    pipe.close()

@@ -455,6 +455,12 @@ class FromPipeline(Origin):
         with _HISTORY_LOCK:
             self.epoch = len(_HISTORY.get(pipeline, []))
 
+    def __reduce__(self) -> Any:
+        # pickle would otherwise fail on the weak reference ("cannot pickle 'weakref.ReferenceType' object").
+        raise TypeError("a config read from a pipeline (get_generation_config) cannot be pickled: its unassigned "
+                        "fields are that pipeline's; copy() it, or pickle a config made with its class "
+                        "(GenerationConfig(**fields)) instead")
+
     def check(self, spec: ClassSpec, assigned: Iterable[str]) -> None:
         pipeline = self.pipeline()
         if pipeline is None:
