@@ -17,7 +17,7 @@ namespace OpenVINO.Interop
         public static object Parse(string text)
         {
             int i = 0;
-            object value = ReadValue(text, ref i);
+            object value = ReadValue(text, ref i, 0);
             SkipSpace(text, ref i);
             if (i != text.Length) throw Fail(i, "unexpected text after the value");
             return value;
@@ -35,8 +35,8 @@ namespace OpenVINO.Interop
             return CopyAt(value, where, 0);
         }
 
-        // Deeper than this is refused before the stack runs out: a dictionary or list that holds itself would
-        // otherwise end the process (a StackOverflowException cannot be caught); Python's json refuses a cycle too.
+        // Deeper than this is refused before the stack runs out (Copy, Parse): a dictionary or list that holds itself
+        // would otherwise end the process (a StackOverflowException cannot be caught); Python's json refuses a cycle too.
         private const int MaxDepth = 1000;
 
         private static object CopyAt(object value, string where, int depth)
@@ -242,8 +242,10 @@ namespace OpenVINO.Interop
             while (i < s.Length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
         }
 
-        private static object ReadValue(string s, ref int i)
+        private static object ReadValue(string s, ref int i, int depth)
         {
+            // Deeper is refused before the stack runs out (a StackOverflowException would end the process).
+            if (depth > MaxDepth) throw Fail(i, "nested deeper than " + MaxDepth + " levels");
             SkipSpace(s, ref i);
             if (i >= s.Length) throw Fail(i, "unexpected end");
             char c = s[i];
@@ -261,7 +263,7 @@ namespace OpenVINO.Interop
                     SkipSpace(s, ref i);
                     if (i >= s.Length || s[i] != ':') throw Fail(i, "expected ':'");
                     i++;
-                    obj[key] = ReadValue(s, ref i);
+                    obj[key] = ReadValue(s, ref i, depth + 1);
                     SkipSpace(s, ref i);
                     if (i < s.Length && s[i] == ',') { i++; continue; }
                     if (i < s.Length && s[i] == '}') { i++; return obj; }
@@ -276,7 +278,7 @@ namespace OpenVINO.Interop
                 if (i < s.Length && s[i] == ']') { i++; return list; }
                 while (true)
                 {
-                    list.Add(ReadValue(s, ref i));
+                    list.Add(ReadValue(s, ref i, depth + 1));
                     SkipSpace(s, ref i);
                     if (i < s.Length && s[i] == ',') { i++; continue; }
                     if (i < s.Length && s[i] == ']') { i++; return list; }

@@ -206,7 +206,10 @@ def load_library_json(path: str) -> Any:
     """A JSON file as the library parses it (measured, 2026.3): a byte order mark is skipped; NaN, Infinity
     and a number beyond a double are errors (Python's json would take them)."""
     with open(path, encoding="utf-8-sig") as stream:
-        return json.load(stream, parse_constant=_no_constant, parse_float=_finite)
+        try:
+            return json.load(stream, parse_constant=_no_constant, parse_float=_finite)
+        except RecursionError:
+            raise ValueError("nested deeper than Python's json reads") from None
 
 
 def read_json_values(spec: ClassSpec, data: Any) -> dict[str, Any]:

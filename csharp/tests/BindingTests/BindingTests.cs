@@ -382,6 +382,22 @@ namespace GenAIInterop.Tests
             Equal<int?>(50, fromJson.TopK, "top_k");
             Equal(0.7f, fromJson.Temperature, "temperature");
             Equal("</s>", string.Join(",", fromJson.StopStrings), "stop strings");
+            // What the library refuses or converts undefinedly is a FormatException naming it (as Python's ValueError);
+            // a deep document one too (was: the parser's recursion ended the process).
+            var refused = new Dictionary<string, string> {
+                { "{\"max_new_tokens\": 1e400}", "number overflow '1e400'" },
+                { "{\"top_k\": 1e30}", "top_k: 1e+30 is beyond the field's range [0, 18446744073709551615]" },
+                { "{\"eos_token_id\": 18446744073709551616}", "eos_token_id: 1.8446744073709552e+19 is beyond the field's range" },
+                { "{\"x\": " + new string('[', 100000) + new string(']', 100000) + "}", "nested deeper than 1000 levels" },
+            };
+            foreach (var pair in refused)
+            {
+                System.IO.File.WriteAllText(path, pair.Key);
+                var error = Throws<FormatException>(() => new GenerationConfig(path), pair.Value);
+                Check(error.Message.Contains(pair.Value), pair.Value + " in: " + error.Message);
+            }
+            System.IO.File.WriteAllText(path, "{\"eos_token_id\": 18446744073709551615, \"max_new_tokens\": -2}");
+            Equal<long?>(null, new GenerationConfig(path).EosTokenId, "2**64-1 wraps to -1 (unset), as the library's cast");
             System.IO.File.Delete(path);
             Throws<System.IO.FileNotFoundException>(() => new GenerationConfig(path), "a missing file");
             using (var pipe = Pipeline())
