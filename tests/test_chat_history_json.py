@@ -117,6 +117,11 @@ def test_python_messages_are_kept_as_json_holds_them() -> None:
     cyclic["content"] = cyclic
     with pytest.raises(ValueError, match=r"ChatHistory.extend\[1\]: a message: JSON cannot hold it: Circular"):
         history.extend([{"role": "user", "content": "kept?"}, cyclic])
+    deep: list[Any] = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="ChatHistory.append: a message: JSON cannot hold it: nested deeper"):
+        history.append({"role": "user", "content": deep})  # (was: a RecursionError; C# stops at 1000 levels)
     assert len(history) == 2
     assert g.ChatHistory([{"content": 2 ** 64, "id": 2 ** 64 - 1}]).messages == [{"content": 2.0 ** 64, "id": 2 ** 64 - 1}]
     history.messages[0]["content"] = float("inf")  # the live list: checked when a call takes the history

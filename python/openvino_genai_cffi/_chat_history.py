@@ -54,6 +54,8 @@ def _json_value(value: object, where: str) -> Any:
         text = _json_text(value)
         text.encode("utf-8")
         return json.loads(text, parse_int=_library_int)
+    except RecursionError:
+        raise ValueError(f"{where}: JSON cannot hold it: nested deeper than Python's json writes") from None
     except UnicodeEncodeError as exc:
         raise ValueError(f"{where}: a string holds a lone surrogate {exc.object[exc.start:exc.end]!r}, which has no "
                          f"UTF-8 form") from None
