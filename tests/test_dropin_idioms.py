@@ -137,3 +137,25 @@ def test_a_config_copies_and_pickles_and_a_pipelines_says_why_not(double: Path, 
     with pytest.raises(TypeError, match=r"read from a pipeline \(get_generation_config\) cannot be pickled"):
         pickle.dumps(own)
     pipe.close()
+
+
+def test_a_collection_read_from_a_config_is_a_copy_as_upstreams(double: Path, tmp_path: Path) -> None:
+    # Upstream's getters return a new set each time: adding to it changes nothing. Here the default set of an
+    # unassigned field was shared: `GenerationConfig().stop_strings.add("x")` changed every later config.
+    for make in (g.GenerationConfig, lambda: g.GenerationConfig(max_new_tokens=3),
+                 lambda: g.GenerationConfig(stop_strings={"a"}, stop_token_ids={1})):
+        cfg = make()
+        before = (cfg.stop_strings, cfg.stop_token_ids)
+        cfg.stop_strings.add("x")
+        cfg.stop_token_ids.add(99)
+        assert (cfg.stop_strings, cfg.stop_token_ids) == before
+        assert g.GenerationConfig().stop_strings == set() and g.GenerationConfig().stop_token_ids == set()
+    whisper = g.WhisperGenerationConfig()
+    suppress = list(whisper.suppress_tokens)
+    whisper.suppress_tokens.append(12345)
+    assert whisper.suppress_tokens == suppress == g.WhisperGenerationConfig().suppress_tokens
+    json_file = tmp_path / "generation_config.json"
+    json_file.write_text('{"max_new_tokens": 5, "stop_strings": ["q"]}')
+    from_json = g.GenerationConfig(str(json_file))
+    from_json.stop_strings.add("x")
+    assert from_json.stop_strings == {"q"} == g.GenerationConfig(str(json_file)).stop_strings

@@ -69,8 +69,10 @@ _PATH_ONLY = ("upstream's other constructors take an in-memory model and a Token
 
 # (class, method) -> {upstream parameter: why ours has none of that name}.
 PARAMS_NOT_IN_C_API: dict[tuple[str, str], dict[str, str]] = {
-    ("LLMPipeline", "__init__"): dict.fromkeys(("model", "weights", "tokenizer", "config", "generation_config"),
-                                               _PATH_ONLY),
+    ("LLMPipeline", "__init__"): {**dict.fromkeys(("model", "weights", "tokenizer", "generation_config"), _PATH_ONLY),
+                                  "config": "upstream's deprecated name of the properties mapping (it warns to pass "
+                                            "them as keywords); ours is `properties`: passed positionally or as "
+                                            "keywords, both work the same"},
     ("VLMPipeline", "__init__"): dict.fromkeys(("models", "config_dir_path", "tokenizer", "generation_config"),
                                                _PATH_ONLY),
     # (start_chat's system_message, VLM videos and a Whisper streamer are parameters of ours that accept only

@@ -741,7 +741,9 @@ class ValueObject:
         known, value = self._origin.value(spec, f)
         if not known:
             raise UnknownValueError(self._origin.unknown(spec, f))
-        return value
+        # A copy, as for an assigned field (and upstream's getters): the origin's value may be shared (a
+        # default set mutated in place changed every later GenerationConfig()).
+        return _copy.copy(value)
 
     def _set(self, name: str, value: object) -> None:
         spec = self._spec
