@@ -540,11 +540,26 @@ def test_chat_and_history(native: g.Native, model_dir: Path) -> None:
         assert history.pop() == {"role": "user", "content": "Tell me more"} and len(history) == 2
         history.clear()
         assert not history and len(history) == 0
-        with pytest.raises(g.StatusError):
-            pipe.generate(history, cfg)  # an empty history: the library refuses it (-17, as measured)
+        with pytest.raises(ValueError, match="the ChatHistory is empty"):
+            pipe.generate(history, cfg)  # an empty history: the library refuses it (-17, as measured), so we do first
         with pytest.raises(TypeError, match="history: expected ChatHistory"):
             pipe._prepare_generate_with_history([{"role": "user", "content": "x"}], cfg)  # type: ignore[arg-type]
 
+
+
+def test_an_empty_chat_history_is_refused_before_the_call(native: g.Native, model_dir: Path) -> None:
+    # The official 2026.3 refuses it with a message ("Chat history must not be empty ...", VLM "No user message
+    # found"); through the C API it was UNKNOWN_EXCEPTION with no detail. Now refused first, in both pipelines.
+    message = r"^the ChatHistory is empty: append a user message first \(the library refuses an empty history\)$"
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        with pytest.raises(ValueError, match=message):
+            pipe.generate(g.ChatHistory(), max_new_tokens=4)
+        with pytest.raises(ValueError, match=message):
+            list(pipe.stream(g.ChatHistory(), max_new_tokens=4))
+        assert str(pipe.generate(g.ChatHistory([{"role": "user", "content": "Hi"}]), max_new_tokens=4))
+    with g.VLMPipeline(model_dir, "CPU") as vlm:
+        with pytest.raises(ValueError, match=message):
+            vlm.generate(g.ChatHistory(), max_new_tokens=4)
 
 
 def test_chat_history_keeps_its_native_object_while_it_only_grows(native: g.Native) -> None:

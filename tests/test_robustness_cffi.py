@@ -94,9 +94,17 @@ def test_empty_audio_reaches_the_library(native: g.Native, tmp_path: Path, audio
 
 # -- the double must not wedge a pipeline after a failed call --
 
-def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Native, tmp_path: Path) -> None:
+def test_failed_generate_with_history_leaves_the_pipeline_usable(native: g.Native, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = config()
     history = g.ChatHistory()
+
+    def empty_native(self: g.ChatHistory, native_cls: Any, caller: Any = None) -> Any:
+        made = native_cls()  # past the binding's own refusal of an empty history: the library's failure (-17)
+        made._release_with(caller)
+        return made
+
+    monkeypatch.setattr(g.ChatHistory, "_to_native", empty_native)
     with g.LLMPipeline(tmp_path, "CPU") as pipe:
         with pytest.raises(g.StatusError) as failed:
             pipe.generate(history, cfg)

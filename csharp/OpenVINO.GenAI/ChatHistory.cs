@@ -211,6 +211,9 @@ namespace OpenVINO.GenAI
         /// </summary>
         internal Lease ForCall(NativeObject caller)
         {
+            // The library refuses an empty history with UNKNOWN_EXCEPTION and no detail (measured on 2026.3: LLM and VLM).
+            if (messages.Count == 0)
+                throw new ArgumentException("the ChatHistory is empty: append a user message first (the library refuses an empty history)", "history");
             var texts = new List<string>(messages.Count);
             for (int i = 0; i < messages.Count; i++)
                 texts.Add(JsonText.Write(messages[i], "ChatHistory[" + i.ToString(CultureInfo.InvariantCulture) + "]"));

@@ -167,6 +167,8 @@ class ChatHistory:
         """The native chat history for one call on `caller` (`native_cls`: the generated internal class): the one
         of the previous call with the new messages pushed, when only messages were appended since; else a new
         one (the previous one is closed). It is closed with `caller` at the latest."""
+        if not self._messages:  # the library refuses it with UNKNOWN_EXCEPTION and no detail (2026.3: LLM and VLM)
+            raise ValueError("the ChatHistory is empty: append a user message first (the library refuses an empty history)")
         native = self._native_for(native_cls)
         if caller is not None:
             native._release_with(caller)

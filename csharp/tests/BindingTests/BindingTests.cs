@@ -1241,6 +1241,26 @@ namespace GenAIInterop.Tests
 
         // Issue 11: the chat helper on a VLMPipeline, as upstream's visual_language_chat (the first turn sends the
         // images, later turns text only); the same calls as doing it by hand with a ChatHistory.
+        public static void TestAnEmptyChatHistoryIsRefusedBeforeTheCall()
+        {
+            // The library refuses it with UNKNOWN_EXCEPTION and no detail (the official package says why); refused first.
+            const string says = "the ChatHistory is empty: append a user message first (the library refuses an empty history)";
+            using (var pipe = Pipeline())
+            {
+                var e = Throws<ArgumentException>(() => pipe.Generate(new ChatHistory(), Config(4)), "LLM generate");
+                Check(e.Message.StartsWith(says) && e.ParamName == "history", e.Message);
+                Throws<ArgumentException>(() => pipe.Stream(new ChatHistory(), Config(4)).ToList(), "LLM stream");
+                var one = new ChatHistory();
+                one.Append("user", "Hi");
+                Check(pipe.Generate(one, Config(4)).ToString().Length > 0, "a history with a message goes ahead");
+            }
+            using (var vlm = new VLMPipeline(model, "CPU"))
+            {
+                var e = Throws<ArgumentException>(() => vlm.Generate(new ChatHistory(), null, Config(4)), "VLM generate");
+                Check(e.Message.StartsWith(says), e.Message);
+            }
+        }
+
         public static void TestChatSessionWithAVlmPipeline()
         {
             long before = Live();
