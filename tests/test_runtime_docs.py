@@ -306,3 +306,22 @@ def test_a_value_class_validate_says_the_same_in_both_languages() -> None:
         shown = " ".join(_plain_words(pydoc.render_doc(getattr(g, cname).validate, renderer=pydoc.plaintext)))
         assert " ".join(_plain_words(entry.doc)) in shown and " ".join(_plain_words(entry.raises)) in shown, cname
         assert "InvalidValueError" in (getattr(g, cname).validate.__doc__ or "")
+
+
+def test_the_bindings_error_classes_say_what_the_runtime_says() -> None:
+    # Each binding's own error classes (generated: Python's NativeStatusError, LibraryNotFoundError, NativeBuildError
+    # of every package, C#'s GenAIException) render the runtime's entries: the same words as the runtime's classes.
+    import openvino_cffi
+    import openvino_genai_cffi as g
+    from genai_interop_runtime import errors
+    from support import dotnet
+    d = _docs()
+    compiled = {m.get("name"): m for m in ET.parse(dotnet.build_library().with_suffix(".xml")).getroot().iter("member")}
+    status = d.classes["NativeStatusError"]
+    assert _xml_plain_words(compiled["T:OpenVINO.GenAI.GenAIException"].find("summary")) == _plain_words(status.doc)
+    for name in ("NativeStatusError", "LibraryNotFoundError", "NativeBuildError"):
+        expected = " ".join(_plain_words(d.classes[name].doc))
+        for cls in (getattr(g, name), getattr(openvino_cffi, name), getattr(errors, name)):
+            assert expected in " ".join(_plain_words(cls.__doc__ or "")), (cls.__module__, name)
+    shown = " ".join(_plain_words(g.StatusError.__mro__[1].__doc__ or ""))
+    assert " ".join(["status_name"] + _plain_words(status.members["status_name"].doc)) in shown

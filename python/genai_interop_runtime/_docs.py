@@ -129,13 +129,13 @@ DOCS: Dict[str, str] = {
     'NativeBuildError': """API mode (the extension module compiled against the library's headers) could not be built; the
     message has the compiler's output. ABI mode, the default, needs no compiler.
     """,
-    'NativeStatusError': """A function of the native library returned a status other than success. Each binding derives its own
-    class from this one (Python: one per status enumeration, such as `StatusError`; C#: `GenAIException`
-    and its typed form), so a handler can catch every failed call of every binding at once. The message
-    names the C function and the status; when the library returns a failure without text, the bindings
-    first look for what went wrong (a missing model file, an unavailable device, ...) and say what they
-    found. Python: it is also a RuntimeError, the class the official `openvino_genai` package raises for
-    the library's failures.
+    'NativeStatusError': """A function of the native library returned a status other than success. Each binding raises its own
+    classes (Python: one per status enumeration, such as `StatusError`; C#: `GenAIException` or
+    `OpenVINOException` and its typed form), all derived from the runtime's `NativeStatusError`, so a
+    handler can catch every failed call of every binding at once. The message names the C function and
+    the status; when the library returns a failure without text, the bindings first look for what went
+    wrong (a missing model file, an unavailable device, ...) and say what they found. Python: it is also
+    a RuntimeError, the class the official `openvino_genai` package raises for the library's failures.
     """,
     'NativeStatusError.__init__': """The failure of `function`, which returned `status`.
 

@@ -14,16 +14,39 @@ class OpenVINOGenAIError(_rte.InteropError):
 
 
 class LibraryNotFoundError(OpenVINOGenAIError, _rte.LibraryNotFoundError):
-    """The native library could not be found or loaded; the message lists every place tried."""
+    """The native library could not be found or loaded; the message lists every place that was tried and
+    why each failed.
+
+    Attributes:
+        tried: Every place tried, in order (paths and names given to the loader).
+    """
 
 
 class NativeBuildError(OpenVINOGenAIError, _rte.NativeBuildError):
-    """API mode could not compile its extension module against the headers."""
+    """API mode (the extension module compiled against the library's headers) could not be built; the
+    message has the compiler's output. ABI mode, the default, needs no compiler.
+    """
 
 
 class NativeStatusError(OpenVINOGenAIError, _rte.NativeStatusError):
-    """A C function returned a status other than OK: `status`, `status_name` (the C member name),
-    `function`, `detail` (the library's own text, if any)."""
+    """A function of the native library returned a status other than success. Each binding raises its own
+    classes (Python: one per status enumeration, such as `StatusError`; C#: `GenAIException` or
+    `OpenVINOException` and its typed form), all derived from the runtime's `NativeStatusError`, so a
+    handler can catch every failed call of every binding at once. The message names the C function and
+    the status; when the library returns a failure without text, the bindings first look for what went
+    wrong (a missing model file, an unavailable device, ...) and say what they found. Python: it is also
+    a RuntimeError, the class the official `openvino_genai` package raises for the library's failures.
+
+    Attributes:
+        function: The C function that failed (None when the error is not about one call).
+        status: The status it returned: a member of the status enumeration where the value is one of it
+            (Python), its number (C#: the typed form of the binding's exception has the enumeration
+            member).
+        status_name: The name of that status as C spells it, e.g. `UNKNOW_EXCEPTION`; None when the value is no
+            member of its enumeration.
+        detail: The library's own words about the failure, or what the bindings found out; None when there
+            are none.
+    """
 
 
 class StatusError(NativeStatusError):

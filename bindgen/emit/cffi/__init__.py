@@ -67,6 +67,11 @@ def _member_docs(entries: Optional[docs.Docs]) -> dict[str, docs.MemberDoc]:
             for key, m in members.items() if m.in_language("python")}
 
 
+def _runtime_docs() -> docs.Docs:
+    from ..runtime_docs import load  # here: runtime_docs imports the C# emitter's view types
+    return load("runtime")
+
+
 def cdef_text(api: m.API) -> str:
     """The declarations cffi parses: the model spelled in C, without macros or includes."""
     env = environment("cffi")
@@ -139,6 +144,7 @@ def render(api: m.API, conventions: Conventions, table: versions.ProbeTable) -> 
         text_results=any(f.text_result for c in classes for f in c.methods),
         hand_exports=[spec.partition(":")[2] for spec in lib.python.exports],  # hand-written classes ([python] exports)
         member_docs=_member_docs(b.binding.docs),
+        runtime_docs=_runtime_docs(),  # the error classes' texts, shared with the runtime's classes and C#
     )
     # Run-time version check (bindgen/versions.py): its own context, shared with the C# emitter.
     version_context = versions.runtime_context(api, lib, table)

@@ -46,6 +46,7 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
     lib = conventions.library
     env = environment("csharp")
     env.filters["ident"] = ident
+    from .. import runtime_docs  # here: it imports this package's view types
     ctx: dict[str, Any] = dict(
         api=api, lib=lib, ns=b.ns, short=b.short, exception=b.exception, marker=MARKER,
         enums=b.enums, structs=b.structs, delegates=list(b.delegates.values()), functions=raw,
@@ -57,6 +58,9 @@ def render(api: m.API, conventions: conv.Conventions, table: versions.ProbeTable
         value_types=list(b.value_types.values()),
         error_text=b.error_text(),
         diagnosis=b.diagnosis(),
+        # The error classes' texts, shared with the runtime's classes and Python (bindgen/libraries/docs/runtime.toml).
+        runtime_docs=runtime_docs.load("runtime"),
+        runtime_refs=runtime_docs.csharp_refs(runtime_docs.load("runtime")),
         # Results class -> (metrics type, property) for the stream forms that keep their results.
         result_streams={r.name: next(((f.type, f.name) for f in r.fields if f.how == "object"
                                       and any(m.kind == "metrics" and m.name == f.type for m in b.result_classes)), None)

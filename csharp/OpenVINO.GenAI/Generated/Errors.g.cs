@@ -5,9 +5,16 @@ using OpenVINO.Interop;
 namespace OpenVINO.GenAI
 {
     /// <summary>
-    /// A call into the OpenVINO GenAI C API returned a non-OK status (see <see cref="NativeCallException"/>);
-    /// catch <see cref="GenAIException{T}"/> for the typed status.
+    /// A function of the native library returned a status other than success. Each binding raises its own
+    /// classes (Python: one per status enumeration, such as <c>StatusError</c>; C#: <c>GenAIException</c>
+    /// or <c>OpenVINOException</c> and its typed form), all derived from the runtime's
+    /// <c>NativeCallException</c>, so a handler can catch every failed call of every binding at once. The
+    /// message names the C function and the status; when the library returns a failure without text, the
+    /// bindings first look for what went wrong (a missing model file, an unavailable device, ...) and say
+    /// what they found. Python: it is also a RuntimeError, the class the official <c>openvino_genai</c>
+    /// package raises for the library's failures.
     /// </summary>
+    /// <remarks>Catch <see cref="GenAIException{T}"/> for the typed status.</remarks>
     public partial class GenAIException : NativeCallException
     {
         /// <summary>An error with a message of its own.</summary>
