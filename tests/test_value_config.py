@@ -284,6 +284,16 @@ def test_no_token_limit_is_refused_unless_asked_for(native: g.Native, tmp_path: 
                 call()
             text = str(caught.value)
             assert "max_new_tokens" in text and "max_length" in text and "max_new_tokens=256" in text
+            assert "GGUF" not in text  # the reason names where the config came from, not a model kind
+        # Where the config came from says why it has no limit.
+        with pytest.raises(g.NoTokenLimitError, match=r"are all unset \(the library's defaults set none\)"):
+            pipe.generate("Hello", g.GenerationConfig())
+        with pytest.raises(g.NoTokenLimitError, match=r"are all unset \(the pipeline's own config, read from its model, "
+                                                      r"sets none: a \.gguf file never does\)"):
+            pipe.generate("Hello")
+        (tmp_path / "cfg.json").write_text('{"top_k": 5}')
+        with pytest.raises(g.NoTokenLimitError, match=r"are all unset \(the file '.*cfg\.json' sets none\)"):
+            pipe.generate("Hello", g.GenerationConfig(tmp_path / "cfg.json"))
         unlimited = g.GenerationConfig(max_new_tokens=2 ** 64 - 1)  # asked for explicitly: allowed
         assert unlimited.max_new_tokens == 2 ** 64 - 1
         g.GenerationConfig(max_length=64).validate()

@@ -824,7 +824,10 @@ namespace OpenVINO.Interop
             var all = limit.Select(n => _spec.Field(n).Property).ToList();
             string message = _spec.Name + " sets no token limit: " + string.Join(" and ", all)
                 + (all.Count == 2 ? " are both unset" : all.Count > 2 ? " are all unset" : " is unset")
-                + " (a GGUF model's own config sets none), so generate could run without end. Set " + first.Property
+                + " (" + (_origin == JsonFile ? "the file '" + _jsonPath + "' sets none"
+                          : _origin == Pipeline ? "the pipeline's own config, read from its model, sets none: a .gguf file never does"
+                          : "the library's defaults set none")
+                + "), so generate could run without end. Set " + first.Property
                 + (others.Count > 0 ? " (or " + string.Join(" or ", others) + ")" : "")
                 + " on the config, e.g. " + first.Property + " = 256; to generate without a limit on purpose, assign "
                 + first.Property + " = null explicitly";

@@ -912,12 +912,21 @@ def from_pipeline(cls: type[V], pipeline: object, fetch: Callable[[], Handle]) -
     return cls._of(FromPipeline(pipeline, fetch, cls._spec))
 
 
-def token_limit_message(spec: ClassSpec) -> str:
+def _no_limit_source(origin: Optional[Origin]) -> str:
+    """Why a config has no token limit: where it came from."""
+    if isinstance(origin, JsonFile):
+        return f"the file {origin.path!r} sets none"
+    if isinstance(origin, FromPipeline):
+        return "the pipeline's own config, read from its model, sets none: a .gguf file never does"
+    return "the library's defaults set none"
+
+
+def token_limit_message(spec: ClassSpec, origin: Optional[Origin] = None) -> str:
     first = spec.token_limit[0]
     others = " or ".join(spec.token_limit[1:])
     unset = spec.field(first).unset
-    return (f"{spec.name} sets no token limit: {' and '.join(spec.token_limit)} are all unset (a GGUF model's own "
-            f"config sets none), so generate could run without end. Set {first}"
+    return (f"{spec.name} sets no token limit: {' and '.join(spec.token_limit)} are all unset "
+            f"({_no_limit_source(origin)}), so generate could run without end. Set {first}"
             f"{' (or ' + others + ')' if others else ''} on the config or in the call, e.g. {first}=256; to "
             f"generate without a limit on purpose, assign {first} = {unset} explicitly")
 
@@ -959,7 +968,7 @@ def check_token_limit(obj: ValueObject) -> None:
         finally:
             probe.close()
     f = spec.field(spec.token_limit[0])
-    raise NoTokenLimitError(token_limit_message(spec), spec.name, f.name, f.unset,
+    raise NoTokenLimitError(token_limit_message(spec, obj._origin), spec.name, f.name, f.unset,
                             f"one of {', '.join(spec.token_limit)} must be set")
 
 

@@ -345,7 +345,10 @@ namespace GenAIInterop.Tests
                 // No token limit (the double's own config, like a GGUF model's, sets none): refused, in every form.
                 var limit = Throws<NoTokenLimitException>(() => pipe.Generate("Hello"), "no config");
                 Check(limit.Message.Contains("MaxNewTokens") && limit.Message.Contains("MaxLength"), limit.Message);
-                Throws<NoTokenLimitException>(() => pipe.Generate("Hello", new GenerationConfig()), "defaults");
+                // Where the config came from says why it has no limit (not "a GGUF model's", whatever the model).
+                Check(limit.Message.Contains("are both unset (the pipeline's own config, read from its model, sets none: a .gguf file never does)"), limit.Message);
+                limit = Throws<NoTokenLimitException>(() => pipe.Generate("Hello", new GenerationConfig()), "defaults");
+                Check(limit.Message.Contains("are both unset (the library's defaults set none)"), limit.Message);
                 Throws<NoTokenLimitException>(() => pipe.Stream("Hello", pipe.GetGenerationConfig()).ToList(), "stream");
                 pipe.Generate("Hello", new GenerationConfig { MaxLength = 64 });
                 var unlimited = new GenerationConfig { MaxNewTokens = null };  // asked for explicitly
