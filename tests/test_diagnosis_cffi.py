@@ -86,6 +86,8 @@ def status_error(call: Any) -> g.StatusError:
 
 def test_model_paths_are_checked_against_the_kind(tmp_path: Path) -> None:
     kind = ModelKind("an LLM", (("openvino_model.xml", "openvino_model.bin"),), {".gguf": "GGUF"})
+    # An empty path is said to be one (Path("") would be the current folder, which is not what was passed).
+    assert diagnosis.check_model_path("", kind) == ["the model path is empty (name a model folder or a model file)"]
     missing = diagnosis.check_model_path(tmp_path / "no" / "such.gguf", kind)
     assert missing == [f"the model path {str(tmp_path / 'no' / 'such.gguf')!r} does not exist "
                        f"(the nearest existing folder is {str(tmp_path)!r})"]

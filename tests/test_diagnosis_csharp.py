@@ -89,6 +89,7 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
         (no_tokenizer / name).write_text("x")
     rows = run(runtime, probe, double_install, [
         ["create", "missing", "llm", str(tmp_path / "missing.gguf"), "CPU"],
+        ["create", "empty", "llm", "", "CPU"],
         ["create", "unpaired", "llm", str(ir), "CPU"],
         ["create", "npu9", "llm", str(model), "NPU9"],
         ["create", "auto", "vlm", str(tmp_path), "AUTO:NPU9,CPU"],
@@ -105,6 +106,9 @@ def test_double_failures_are_diagnosed(probe: Path, double_install: Path, runtim
     assert message("ov_genai_llm_pipeline_create", rows["missing"]) == (
         f"{FOUND}the model path {str(tmp_path / 'missing.gguf')!r} does not exist (the nearest existing folder is "
         f"{str(tmp_path)!r})")
+    # Was "(looking for the cause failed: ArgumentException: The specified path is not of a legal form (empty).)".
+    assert message("ov_genai_llm_pipeline_create", rows["empty"]) == (
+        f"{FOUND}the model path is empty (name a model folder or a model file)")
     assert rows["draft"][0] == "ArgumentException"
     assert rows["draft"][2].startswith("properties: the property 'draft_model' is not supported: upstream takes the "
                                        "object openvino_genai.draft_model(path, device) returns")

@@ -133,6 +133,11 @@ namespace OpenVINO.Interop
         public static IList<string> CheckModelPath(string path, ModelKind kind)
         {
             var found = new List<string>();
+            if (path.Length == 0)
+            {
+                found.Add("the model path is empty (name a model folder or a model file)");
+                return found;
+            }
             if (File.Exists(path))
             {
                 string suffix = kind.Files.Keys.FirstOrDefault(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));

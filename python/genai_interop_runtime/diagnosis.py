@@ -73,11 +73,17 @@ def _model_path(native: Native, spec: Diagnosis, function: str, args: Mapping[st
     entry = spec.model_paths.get(function)
     if entry is None or args.get(entry[0]) is None:
         return []
-    return check_model_path(Path(os.fspath(args[entry[0]])), entry[1])
+    return check_model_path(os.fspath(args[entry[0]]), entry[1])
 
 
-def check_model_path(path: Path, kind: ModelKind) -> list[str]:
-    """What is wrong with `path` as a model of `kind` (empty: it looks like one)."""
+EMPTY_MODEL_PATH = "the model path is empty (name a model folder or a model file)"
+
+
+def check_model_path(given: str | os.PathLike[str], kind: ModelKind) -> list[str]:
+    """What is wrong with `given` as a model of `kind` (empty: it looks like one)."""
+    if os.fspath(given) == "":
+        return [EMPTY_MODEL_PATH]  # Path("") would be the current folder, which is not what was passed
+    path = Path(given)
     shown = str(path)
     if not path.exists():
         parent = path.parent
