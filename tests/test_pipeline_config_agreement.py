@@ -232,16 +232,9 @@ def test_both_languages_read_a_pipeline_config_alike_on_the_double(tmp_path: Pat
 def test_both_languages_read_a_pipeline_config_alike_on_the_real_library(tmp_path: Path, runtime: str) -> None:
     install = real_genai.install_or_skip()
     gguf = make_tiny_gguf(tmp_path / "model.gguf")
-    ir = tmp_path / "ir"
-    ir.mkdir()
-    shutil.copy(gguf, ir / "tiny.gguf")
+    ir = real_genai.export_ir(install, gguf, tmp_path / "ir")
     env = install.environment()
     env["PYTHONPATH"] = str(REPO / "python")
-    writer = ("import openvino_genai_cffi as g, sys; g.load(sys.argv[1]); "
-              "g.LLMPipeline(sys.argv[2], 'CPU', enable_save_ov_model=True).close()")
-    subprocess.run([sys.executable, "-c", writer, str(install.root), str(ir / "tiny.gguf")], env=env, check=True,
-                   timeout=300)
-    (ir / "tiny.gguf").unlink()
     models = [str(gguf)] + _variants(tmp_path / "models", ir)
     py = _python(models, env, str(install.root))
     cs = _csharp(models, dotnet.native_env(install.library, env), runtime, tmp_path)

@@ -142,6 +142,24 @@ def find_install(value: str | os.PathLike[str] | None = None) -> GenAIInstall:
     raise InstallNotFound(f"{ENV_VAR}={value} holds no {C_LIBRARY}; looked for: " + ", ".join(searched))
 
 
+def export_ir(install: GenAIInstall, gguf: Path, folder: Path) -> Path:
+    """`folder` holding the IR model the library writes when it loads the GGUF file `gguf`
+    (enable_save_ov_model), with its tokenizer and generation_config.json; the GGUF copy it was
+    written from is removed. Done in a child process (through the cffi shim on this install)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(gguf, folder / gguf.name)
+    env = install.environment()
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2] / "python")
+    writer = ("import openvino_genai_cffi as g, sys; g.load(sys.argv[1]); "
+              "g.LLMPipeline(sys.argv[2], 'CPU', enable_save_ov_model=True).close()")
+    subprocess.run([sys.executable, "-c", writer, str(install.root), str(folder / gguf.name)], env=env, check=True,
+                   timeout=300)
+    (folder / gguf.name).unlink()
+    return folder
+
+
 def install_or_skip(pipelines: bool = True) -> GenAIInstall:
     """For tests: the install from $OPENVINO_GENAI_DIR, or a pytest skip that says why.
     A set but broken OPENVINO_GENAI_DIR fails instead of skipping: that is a set-up error.
