@@ -329,6 +329,87 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/>
+        /// answers true to stop the generation (keeping what was produced), false to go on, as for the blocking
+        /// form.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <see cref="StreamingStatus.Stop"/> to end
+        /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
+        /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
+        /// from this call.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(string inputs, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(inputs, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates a continuation of <c>inputs</c> and returns it once generation ends (a token limit, an
+        /// end-of-sequence token, a stop string or a streamer asking to stop). <c>inputs</c> may also be a
+        /// <see cref="ChatHistory"/> (Python; C# has an overload taking one): see <c>LLMPipeline.Generate</c>.
+        /// Outside a chat the prompt is used as given, with the model's chat template applied when its
+        /// configuration asks for it; between <see cref="LLMPipeline.StartChat"/> and
+        /// <see cref="LLMPipeline.FinishChat"/> the pipeline keeps the conversation and adds each prompt and
+        /// answer to it.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> sees
+        /// every chunk and the generation goes on, as for the blocking form.
+        /// </summary>
+        /// <param name="inputs">The prompt.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own (see
+        /// <see cref="LLMPipeline.GetGenerationConfig"/>). Give a token limit
+        /// (<see cref="GenerationConfig.MaxNewTokens"/>): a model loaded from .gguf has none by default.</param>
+        /// <param name="callback">Called with each decoded piece of text as it is produced, possibly on a library worker thread; it
+        /// returns <see cref="StreamingStatus.Running"/> to go on, <see cref="StreamingStatus.Stop"/> to end
+        /// the generation and keep what was produced, or <see cref="StreamingStatus.Cancel"/> to end it and
+        /// drop the turn from the chat history. An exception it raises stops the generation and is raised again
+        /// from this call.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text(s) with their scores and the performance metrics of the call. In Python, as in
+        /// the official <c>openvino_genai</c> package, a <c>str</c> prompt whose call asks for one sequence
+        /// (<see cref="GenerationConfig.NumReturnSequences"/> 1, the default) gives the text itself, a plain
+        /// <c>str</c>; pass a list of prompts (or a <see cref="ChatHistory"/>) for the results object. C#
+        /// always returns the results object (its <c>ToString()</c> is the text).</returns>
+        /// <remarks>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(string inputs, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate", 0);
+            if (inputs == null) throw new ArgumentNullException(nameof(inputs));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(inputs, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
         /// The iterator form of <c>LLMPipeline.Generate</c>: nothing runs until iteration starts; each item is
         /// one decoded piece of text as the library produces it. Leaving the loop early stops the generation
         /// and frees the pipeline.
@@ -574,6 +655,63 @@ namespace OpenVINO.GenAI
         /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
         public Task<DecodedResults> GenerateAsync(ChatHistory history, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(history, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/>
+        /// answers true to stop the generation (keeping what was produced), false to go on, as for the blocking
+        /// form.
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(ChatHistory history, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(history, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a whole conversation (Python: <c>generate(history)</c>;
+        /// C#: the <c>Generate(ChatHistory ...)</c> overloads): the messages of <c>history</c> go through the
+        /// model's chat template, and the answer is returned. The library does not add the answer to
+        /// <c>history</c>; append it yourself to continue the conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> sees
+        /// every chunk and the generation goes on, as for the blocking form.
+        /// </summary>
+        /// <param name="history">The conversation so far (system, user and assistant messages).</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.0.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_llm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<DecodedResults> GenerateAsync(ChatHistory history, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_llm_pipeline_generate_with_history", 3);
             if (history == null) throw new ArgumentNullException(nameof(history));

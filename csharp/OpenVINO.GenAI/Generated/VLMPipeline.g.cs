@@ -261,6 +261,65 @@ namespace OpenVINO.GenAI
         }
 
         /// <summary>
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/>
+        /// answers true to stop the generation (keeping what was produced), false to go on, as for the blocking
+        /// form.
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(string prompt, NativeObject[] images, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(prompt, images, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates an answer to <c>prompt</c> about the given images (none is fine: the model then answers
+        /// from text alone). In a chat (<see cref="VLMPipeline.StartChat"/>), images sent once stay part of the
+        /// conversation.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> sees
+        /// every chunk and the generation goes on, as for the blocking form.
+        /// </summary>
+        /// <param name="prompt">The prompt.</param>
+        /// <param name="images">The images: 8-bit RGB tensors of shape [height, width, 3] (or [1, height, width, 3]), in the order
+        /// the prompt refers to them.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text, as for <c>LLMPipeline.Generate</c>.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated text with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2025.4.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(string prompt, NativeObject[] images, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate", 2);
+            if (prompt == null) throw new ArgumentNullException(nameof(prompt));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(prompt, images, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
         /// The iterator form of <c>VLMPipeline.Generate</c>: nothing runs until iteration starts; leaving the
         /// loop early stops it.
         /// It runs on a worker thread when enumeration starts and yields the streamed chunks as they arrive.
@@ -500,6 +559,61 @@ namespace OpenVINO.GenAI
         /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
         /// </remarks>
         public Task<VLMDecodedResults> GenerateAsync(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Func<string, StreamingStatus> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(history, images, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/>
+        /// answers true to stop the generation (keeping what was produced), false to go on, as for the blocking
+        /// form.
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Func<string, bool> callback, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
+            if (history == null) throw new ArgumentNullException(nameof(history));
+
+            if (callback == null) throw new ArgumentNullException(nameof(callback));
+            return Task.Factory.StartNew(() => Generate(history, images, generationConfig, callback, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        }
+
+        /// <summary>
+        /// Generates the assistant's next message for a conversation and the given images. The library does not
+        /// add the answer to <c>history</c>.
+        /// The generation runs on a thread-pool thread (a long-running task); <paramref name="callback"/> sees
+        /// every chunk and the generation goes on, as for the blocking form.
+        /// </summary>
+        /// <param name="history">The conversation so far.</param>
+        /// <param name="images">The images, as for <c>VLMPipeline.Generate</c>.</param>
+        /// <param name="generationConfig">Generation settings for this call; null uses the pipeline's own.</param>
+        /// <param name="callback">Called with each decoded piece of text.</param>
+        /// <param name="cancellationToken">Cancelling it stops the generation at its next step (the library is told StreamingStatus.Cancel) and
+        /// throws OperationCanceledException; the object is free for the next call right after.</param>
+        /// <returns>The generated message with its score and the performance metrics of the call.</returns>
+        /// <remarks>
+        /// <para>Needs OpenVINO GenAI 2026.3.0.0 or newer.</para>
+        /// <para>C API: <c>ov_genai_vlm_pipeline_generate_with_history</c>.</para>
+        /// </remarks>
+        public Task<VLMDecodedResults> GenerateAsync(ChatHistory history, NativeObject[] images, GenerationConfig generationConfig, Action<string> callback, CancellationToken cancellationToken = default(CancellationToken))
         {
             ApiVersion.Require("ov_genai_vlm_pipeline_generate_with_history", 4);
             if (history == null) throw new ArgumentNullException(nameof(history));

@@ -1081,6 +1081,21 @@ namespace GenAIInterop.Tests
                     Check(task.IsCanceled, "the task is Canceled");
                 }
                 Equal(Text(pipe, "Hi", small), AsyncText(pipe, "Hi", small), "GenerateAsync result");
+                // The Task form takes the callbacks the blocking form takes: an Action (a statement lambda, as the
+                // README's Generate(..., chunk => Console.Write(chunk))) and a Func<string, bool> that stops.
+                seen = 0;
+                using (var cancel = new CancellationTokenSource())
+                {
+                    var task = pipe.GenerateAsync("Hello", config, (string chunk) => { if (++seen == 3) cancel.Cancel(); }, cancel.Token);
+                    var failure = Throws<AggregateException>(() => task.Wait(), "GenerateAsync, Action");
+                    Check(failure.InnerException is OperationCanceledException && task.IsCanceled, "Action: Canceled, got " + failure.InnerException);
+                }
+                var streamed = new System.Text.StringBuilder();
+                Equal(Text(pipe, "Hi", small), pipe.GenerateAsync("Hi", small, chunk => { streamed.Append(chunk); }).Result.ToString(), "Action result");
+                Equal(Text(pipe, "Hi", small), streamed.ToString(), "Action saw every chunk");
+                seen = 0;
+                var stopped = pipe.GenerateAsync("Hello", config, chunk => ++seen >= 2).Result;  // STOP may take a chunk to act
+                Check(seen >= 2 && seen <= 3 && stopped.PerfMetrics.NumGeneratedTokens < 1000, "Func<string, bool>: stopped after " + seen + " chunks");
             }
             CollectResults(before);
             Equal(before, Live(), "live objects");
