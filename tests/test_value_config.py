@@ -461,3 +461,16 @@ def test_a_config_read_before_its_pipeline_closed_still_answers(native: g.Native
         kept = pipe.get_generation_config()
     assert (kept.max_new_tokens, kept.top_p) == (9, 0.5)
     assert kept.copy().max_new_tokens == 9
+
+
+def test_a_json_file_is_read_as_utf8_only(tmp_path: Path) -> None:
+    # As the library (and C#): UTF-8 with an optional byte order mark; UTF-16 or bytes that are not UTF-8 are refused.
+    path = tmp_path / "generation_config.json"
+    path.write_bytes('{"top_p": 0.5}'.encode("utf-16"))
+    with pytest.raises(ValueError, match="is not valid JSON"):
+        g.GenerationConfig(path)
+    path.write_bytes(b'{"stop_strings": ["\xff"]}')
+    with pytest.raises(ValueError, match="is not valid JSON"):
+        g.GenerationConfig(path)
+    path.write_bytes(b'\xef\xbb\xbf{"top_p": 0.5}')
+    assert g.GenerationConfig(path).top_p == 0.5

@@ -457,7 +457,7 @@ namespace OpenVINO.Interop
                     {
                         if (File.GetLastWriteTimeUtc(file) > created)
                             return NoSource(spec, cant + ", and '" + file + "' changed after the pipeline was created");
-                        values = ReadJsonValues(spec, JsonText.Parse(File.ReadAllText(file)));
+                        values = ReadJsonValues(spec, LoadLibraryJson(file));
                     }
                 }
             }
@@ -837,12 +837,33 @@ namespace OpenVINO.Interop
 
         // -- JSON --
 
+        private static readonly System.Text.Encoding StrictUtf8 = new System.Text.UTF8Encoding(false, true);
+
+        /// <summary>A JSON file as the library parses it: UTF-8, a byte order mark skipped (measured, 2026.3); File.ReadAllText
+        /// would also take UTF-16 and UTF-32 by their marks and replace bytes that are not UTF-8, where the library fails.
+        /// FormatException for text that is not UTF-8 or not JSON.</summary>
+        private static object LoadLibraryJson(string path)
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            string text;
+            try
+            {
+                text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
+            }
+            catch (System.Text.DecoderFallbackException e)
+            {
+                throw new FormatException("not UTF-8 text: " + e.Message, e);
+            }
+            return JsonText.Parse(text);
+        }
+
         private static Dictionary<string, object> ReadJson(ValueClassSpec spec, string path)
         {
             object data;
             try
             {
-                data = JsonText.Parse(File.ReadAllText(path));
+                data = LoadLibraryJson(path);
             }
             catch (IOException e)
             {

@@ -399,6 +399,15 @@ namespace GenAIInterop.Tests
                 var error = Throws<FormatException>(() => new GenerationConfig(path), pair.Value);
                 Check(error.Message.Contains(pair.Value), pair.Value + " in: " + error.Message);
             }
+            // Only UTF-8, as the library reads it (a UTF-16 file with its byte order mark was read; bytes that are not
+            // UTF-8 became U+FFFD in a stop string).
+            System.IO.File.WriteAllText(path, "{\"top_p\": 0.5}", new UnicodeEncoding(false, true));
+            Throws<FormatException>(() => new GenerationConfig(path), "a UTF-16 file");
+            System.IO.File.WriteAllBytes(path, new byte[] { 0x7B, 0x22, 0x73, 0x74, 0x6F, 0x70, 0x5F, 0x73, 0x74, 0x72, 0x69, 0x6E, 0x67, 0x73,
+                0x22, 0x3A, 0x5B, 0x22, 0xFF, 0x22, 0x5D, 0x7D });  // {"stop_strings":["\xff"]}
+            Throws<FormatException>(() => new GenerationConfig(path), "bytes that are not UTF-8");
+            System.IO.File.WriteAllBytes(path, new byte[] { 0xEF, 0xBB, 0xBF, 0x7B, 0x22, 0x74, 0x6F, 0x70, 0x5F, 0x70, 0x22, 0x3A, 0x30, 0x2E, 0x35, 0x7D });
+            Equal(0.5f, new GenerationConfig(path).TopP, "a UTF-8 byte order mark is skipped");
             System.IO.File.WriteAllText(path, "{\"eos_token_id\": 18446744073709551615, \"max_new_tokens\": -2}");
             Equal<long?>(null, new GenerationConfig(path).EosTokenId, "2**64-1 wraps to -1 (unset), as the library's cast");
             System.IO.File.Delete(path);
