@@ -24,10 +24,10 @@ from support.double import build_double  # noqa: E402
 from support.tiny_model import make_tiny_gguf  # noqa: E402
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def double() -> Path:
     lib = build_double()
-    g.load(lib)
+    g.load(lib)  # made current for each test: another test (or file) may have loaded another library
     return lib
 
 
@@ -64,7 +64,7 @@ def test_an_enum_property_value_still_goes_as_its_number(double: Path, tmp_path:
     from genai_interop_runtime import convert
     from genai_interop_runtime.handles import Keep
 
-    native = g.load()
+    native = g.load(double)
     keep = Keep()
     args = convert.c_key_values(native, keep, {"K": g.StopCriteria.NEVER}, {})
     assert [native.ffi.string(a).decode() for a in args] == ["K", "2"]
