@@ -56,6 +56,15 @@ namespace OpenVINO.GenAI
             return Turn(message, () => pipe.Generate(History, generationConfig, streamer, cancellationToken));
         }
 
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="generationConfig" or @name="streamer" or @name="cancellationToken"]'/>
+        public DecodedResults Ask(string message, GenerationConfig generationConfig, Action<string> streamer,
+                                  CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            LLMPipeline pipe = Text();
+            return Turn(message, () => pipe.Generate(History, generationConfig, streamer, cancellationToken));
+        }
+
         /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="images" or @name="generationConfig" or @name="cancellationToken"]'/>
         public VLMDecodedResults Ask(string message, NativeObject[] images, GenerationConfig generationConfig = null,
                                      CancellationToken cancellationToken = default(CancellationToken))
@@ -67,6 +76,16 @@ namespace OpenVINO.GenAI
         /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="images" or @name="generationConfig" or @name="streamer" or @name="cancellationToken"]'/>
         public VLMDecodedResults Ask(string message, NativeObject[] images, GenerationConfig generationConfig,
                                      Func<string, StreamingStatus> streamer,
+                                     CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (streamer == null) throw new ArgumentNullException(nameof(streamer));
+            VLMPipeline pipe = Visual();
+            return Turn(message, () => pipe.Generate(History, images, generationConfig, streamer, cancellationToken));
+        }
+
+        /// <include file='Generated/HandWrittenDocs.g.xml' path='docs/member[@name="ChatSession.ask"]/*[not(self::param) or @name="message" or @name="images" or @name="generationConfig" or @name="streamer" or @name="cancellationToken"]'/>
+        public VLMDecodedResults Ask(string message, NativeObject[] images, GenerationConfig generationConfig,
+                                     Action<string> streamer,
                                      CancellationToken cancellationToken = default(CancellationToken))
         {
             if (streamer == null) throw new ArgumentNullException(nameof(streamer));

@@ -812,6 +812,12 @@ namespace GenAIInterop.Tests
                     Equal(second, session.Ask("Tell me more", config, chunk => { streamed.Append(chunk); return StreamingStatus.Running; }).ToString(),
                           "second turn");
                     Equal(second, streamed.ToString(), "streamed");
+                    // An Action streamer too, as Generate takes (a statement lambda is no Func<string, StreamingStatus>).
+                    var plain = new ChatSession(pipe);
+                    plain.Ask("Hello", config);
+                    var seen = new System.Text.StringBuilder();
+                    Equal(second, plain.Ask("Tell me more", config, chunk => { seen.Append(chunk); }).ToString(), "Action streamer");
+                    Equal(second, seen.ToString(), "Action streamed");
                     Equal(4, session.History.Count, "user and assistant messages, twice");
                     Equal(first, (string)session.History[1]["content"], "the answer was appended");
                     Equal("assistant", (string)session.History[1]["role"], "as the assistant's");
@@ -1320,6 +1326,10 @@ namespace GenAIInterop.Tests
                 Equal(second, session.Ask("More", null, config, chunk => { streamed.Append(chunk); return StreamingStatus.Running; }).ToString(),
                       "second turn, text only");
                 Equal(second, streamed.ToString(), "streamed");
+                var seen = new System.Text.StringBuilder();
+                Equal(first, new ChatSession(pipe, "Be brief.").Ask("Describe", images, config, chunk => { seen.Append(chunk); }).ToString(),
+                      "Action streamer");
+                Equal(first, seen.ToString(), "Action streamed");
                 Equal(5, session.History.Count, "system, then user and assistant twice");
                 Equal(second, (string)session.History[4]["content"], "the answer was appended");
                 Check(new ChatSession(pipe, "Be brief.").Ask("Describe", (NativeObject[])null, config).ToString() != first, "the image was sent");
