@@ -101,6 +101,27 @@ namespace OpenVINO.Interop
             get { return _spec.Fields.Where(f => _assigned.ContainsKey(f.Name)).Select(f => f.Property).ToList(); }
         }
 
+        /// <summary>The class, the assigned properties with their values, and where the others come from, e.g.
+        /// <c>GenerationConfig(MaxNewTokens = 8; from the library's defaults)</c> (Python's repr says the same).</summary>
+        public override string ToString()
+        {
+            var parts = AssignedFields.Select(p => p + " = " + Shown(GetType().GetProperty(p).GetValue(this, null)));
+            string from = _origin == Defaults ? "the library's defaults"
+                : _origin == JsonFile ? "the file '" + _jsonPath + "'" : "a pipeline's own config";
+            return _spec.Name + "(" + string.Join(", ", parts) + "; from " + from + ")";
+        }
+
+        private static string Shown(object value)
+        {
+            if (value == null) return "null";
+            if (value is string) return "\"" + value + "\"";
+            if (value is bool) return (bool)value ? "true" : "false";
+            if (value is float) return ((float)value).ToString("R", CultureInfo.InvariantCulture);
+            var items = value as System.Collections.IEnumerable;
+            if (items != null) return "[" + string.Join(", ", items.Cast<object>().Select(Shown)) + "]";
+            return Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+
         // -- hooks of the generated class --
 
         /// <summary>A native object with the library's defaults.</summary>

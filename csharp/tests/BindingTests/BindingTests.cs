@@ -365,6 +365,10 @@ namespace GenAIInterop.Tests
             copy.TopP = 0.5f;
             Equal(1.0f, config.TopP, "a clone changes independently");
             Equal("MaxNewTokens", string.Join(",", config.AssignedFields), "assigned");
+            // ToString shows what was assigned and where the rest comes from, as Python's repr (was the type name).
+            Equal("GenerationConfig(MaxNewTokens = 8; from the library's defaults)", config.ToString(), "ToString");
+            Equal("GenerationConfig(MaxNewTokens = null, TopP = 0.5, DoSample = true, StopStrings = [\"a\", \"b\"]; from the library's defaults)",
+                  new GenerationConfig { MaxNewTokens = null, TopP = 0.5f, StopStrings = new[] { "a", "b" }, DoSample = true }.ToString(), "ToString, values");
             Check(config.IsGreedyDecoding() && !config.IsBeamSearch(), "greedy by default");
             Check(new GenerationConfig { NumBeams = 4 }.IsBeamSearch(), "beam search");
             Check(new GenerationConfig { NumAssistantTokens = 5, MaxNgramSize = 3 }.IsPromptLookup(), "prompt lookup");
