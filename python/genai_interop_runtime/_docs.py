@@ -44,12 +44,13 @@ DOCS: Dict[str, str] = {
     'Stream': """The pieces of text of one generation as they are produced, from the iterator form of a generate call
     (`for chunk in pipe.stream(...)`, C#: `foreach (var chunk in pipe.Stream(...))` or `await foreach`
     over it). Nothing runs until the iteration starts, so making a stream and never iterating it costs
-    nothing. Each piece arrives as the library produces it, from whatever thread the library calls back
-    on, through a bounded queue: a consumer that falls behind holds the generation back instead of
-    buffering without limit. Leaving the loop early (`break`, an exception, closing or disposing the
-    iteration) stops the generation at its next piece and frees the pipeline; a stream left paused is
-    stopped when the next call on the same pipeline begins. An error of the generation is raised from
-    the loop. Once an iteration has ended, `results` holds what the generation returned.
+    nothing. Each piece is handed over as the library produces it, from whatever thread the library
+    calls back on, and the library waits while the consumer is behind (a short queue at most): a stream
+    nobody reads holds the generation back instead of buffering without limit. Leaving the loop early
+    (`break`, an exception, closing or disposing the iteration) stops the generation at its next piece
+    and frees the pipeline; a stream left paused is stopped when the next call on the same pipeline
+    begins. An error of the generation is raised from the loop. Once an iteration has ended, `results`
+    holds what the generation returned.
     """,
     'Stream.results': """What the generation returned (texts, scores, performance metrics) once an iteration has ended: at
     its end, or, when the loop was left early, the stopped generation's results. Python: None before
