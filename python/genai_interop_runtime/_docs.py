@@ -105,6 +105,24 @@ DOCS: Dict[str, str] = {
     Args:
         name: The name of the worker thread that runs the generation.
     """,
+    'StreamerBase': """Base of streamer objects in every binding, an alternative to a plain function wherever a call
+    streams text: `write` receives each decoded piece of text as the library produces it (possibly on a
+    library worker thread) and answers whether to go on; `end` runs once after the call returned, unless
+    `write` raised. Each binding derives its own class from it (GenAI's `StreamerBase`), whose docs say
+    which answers its library takes.
+    """,
+    'StreamerBase.write': """Called with each decoded piece of text; override it. An exception it raises stops the generation and
+    is raised again from the call.
+
+    Args:
+        chunk: The new text.
+
+    Returns:
+        Whether to go on: the library's streaming status (Python also takes None or False to go on and
+            True to stop).
+    """,
+    'StreamerBase.end': """Called once after the call returned, unless `write` raised; does nothing unless overridden.
+    """,
     'MeanStdPair': """A mean and its standard deviation, as performance metrics report a duration or a rate measured over
     several steps (`mean, std = pair`; C#: `var (mean, std) = pair;`). Durations are in milliseconds in
     Python and TimeSpan values in C#.

@@ -33,20 +33,13 @@ from .native import Native
 R = TypeVar("R")
 
 
+@documented  # its docs: bindgen/libraries/docs/runtime.toml [StreamerBase]
 class StreamerBase:
-    """Base class of streamer objects, an alternative to a plain function wherever a call takes a
-    streamer: `write(chunk)` receives each piece of decoded text as the library produces it and returns
-    None/False (or the RUNNING status) to go on, True (or STOP) to stop, CANCEL to cancel; `end()` is
-    called once after the call returned, unless `write` raised. (Upstream's `openvino_genai.StreamerBase`
-    receives token ids; the C API gives text, so this one receives text.)"""
-
     def write(self, chunk: str) -> Any:
-        """Called with each piece of text as it is produced (possibly on a library thread); return None or
-        False (or StreamingStatus.RUNNING) to go on, True (or STOP) to stop, CANCEL to cancel. Override it."""
         raise NotImplementedError(f"{type(self).__name__}.write(chunk) must be implemented")
 
     def end(self) -> None:
-        """Called once after the call returned; nothing by default."""
+        pass
 
 
 class Invocation:
