@@ -461,6 +461,14 @@ def test_a_config_read_before_its_pipeline_closed_still_answers(native: g.Native
         kept = pipe.get_generation_config()
     assert (kept.max_new_tokens, kept.top_p) == (9, 0.5)
     assert kept.copy().max_new_tokens == 9
+    # What still needs the closed pipeline (the native config a call builds from it) says so and what to do, also
+    # when the config is given to another pipeline (was the bare "LLMPipeline is closed").
+    kept.max_new_tokens = 4
+    with g.LLMPipeline(tmp_path, "CPU") as other:
+        with pytest.raises(ValueError, match=r"^LLMPipeline is closed: this GenerationConfig was read from it and "
+                                             r"needs it .*get_generation_config\(\) of an open pipeline, or start "
+                                             r"from GenerationConfig\(\)$"):
+            other.generate("Hello", kept)
 
 
 def test_a_json_file_is_read_as_utf8_only(tmp_path: Path) -> None:

@@ -383,11 +383,23 @@ namespace OpenVINO.Interop
             }
         }
 
+        /// <summary>The pipeline's native config, which needs the pipeline: when it is disposed, says what to do instead.</summary>
+        private NativeObject FetchLive()
+        {
+            var owner = _pipeline.Target as NativeObject;
+            if (owner != null && owner.IsDisposed)
+                throw new ObjectDisposedException(owner.GetType().Name, "this " + _spec.Name + " was read from an "
+                    + owner.GetType().Name + " that is disposed, and needs it (for the native config a call makes, or a "
+                    + "field read from its live config): read the config again with GetGenerationConfig() of a live pipeline, "
+                    + "or start from new " + _spec.Name + "()");
+            return _fetch();
+        }
+
         /// <summary>A new native object: the origin's, with every assigned field set in field order. The caller disposes it.</summary>
         protected NativeObject MakeNative()
         {
             if (_origin == Pipeline) CheckFresh(_assigned.Keys);
-            NativeObject native = _origin == Defaults ? CreateNative() : _origin == JsonFile ? CreateNativeFromJson(_jsonPath) : _fetch();
+            NativeObject native = _origin == Defaults ? CreateNative() : _origin == JsonFile ? CreateNativeFromJson(_jsonPath) : FetchLive();
             try
             {
                 foreach (var f in _spec.Fields)
@@ -731,7 +743,7 @@ namespace OpenVINO.Interop
             string through = _spec.MemberProbe[1];
             Func<long, long, bool> passes = (first, end) =>
             {
-                using (var native = _fetch())
+                using (var native = FetchLive())
                 {
                     try
                     {

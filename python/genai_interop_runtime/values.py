@@ -479,6 +479,16 @@ class FromPipeline(Origin):
                     f"{what}; read it again with get_generation_config()")
 
     def native(self, spec: ClassSpec) -> Handle:
+        return self._fetch_live(spec)
+
+    def _fetch_live(self, spec: ClassSpec) -> Handle:
+        """The pipeline's native config, which needs the pipeline open: when it is closed, say what to do instead."""
+        pipeline = self.pipeline()
+        if pipeline is not None and getattr(pipeline, "closed", False):
+            raise ValueError(f"{type(pipeline).__name__} is closed: this {spec.name} was read from it and needs it "
+                             f"(for the native config a call makes, or a field read from its live config); read "
+                             f"the config again with get_generation_config() of an open pipeline, or start from "
+                             f"{spec.name}()")
         return self.fetch()
 
     def value(self, spec: ClassSpec, f: FieldSpec) -> tuple[bool, Any]:
@@ -544,7 +554,7 @@ class FromPipeline(Origin):
         through = spec.member_probe[1]
 
         def passes(first: int, end: int) -> bool:
-            native = self.fetch()
+            native = self._fetch_live(spec)
             try:
                 setattr(native, through, list(range(first, end)))
                 getattr(native, spec.validate)()

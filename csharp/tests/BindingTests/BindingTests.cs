@@ -193,6 +193,16 @@ namespace GenAIInterop.Tests
             // The config of a disposed pipeline is refused when asked for, not at a later read of some of its fields.
             e = Throws<ObjectDisposedException>(() => pipe.GetGenerationConfig(), "config of a disposed pipeline");
             Equal("LLMPipeline", e.ObjectName, "names the disposed pipeline");
+            // What still needs the disposed pipeline (the native config a call builds from it) says so and what to do,
+            // also when the config is given to another pipeline (was the bare "Cannot access a disposed object").
+            kept.MaxNewTokens = 4;
+            using (var other = Pipeline())
+            {
+                e = Throws<ObjectDisposedException>(() => other.Generate("Hello", kept), "a config of a disposed pipeline, to another");
+                Equal("LLMPipeline", e.ObjectName, "names the disposed pipeline");
+                Check(e.Message.Contains("GenerationConfig was read from an LLMPipeline that is disposed")
+                      && e.Message.Contains("GetGenerationConfig() of a live pipeline, or start from new GenerationConfig()"), e.Message);
+            }
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
