@@ -302,25 +302,41 @@ def test_exit_that_gives_up_waiting_ends_the_process_without_the_librarys_clean_
         in proc.stderr, proc.stderr[-3000:]
 
 
+# Install folders of a short path and of a long one: CoreCLR marshals a string argument longer than its stack
+# buffer into memory it frees through a helper bound at first use, which cleared the reason of a failed dlopen
+# (the long case said "(no reason given)" until Dl.Open passed the path as bytes of its own).
+INSTALL_DEPTHS = {"short-path": "", "long-path": "an-install-folder-with-a-long-name-" * 4}
+
+
+def _corrupt_install(tmp_path: Path, depth: str) -> Path:
+    root = tmp_path / INSTALL_DEPTHS[depth] if INSTALL_DEPTHS[depth] else tmp_path
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
+    return root
+
+
+@pytest.mark.parametrize("depth", INSTALL_DEPTHS)
 @pytest.mark.parametrize("runtime", RUNTIMES)
-def test_a_corrupt_library_is_reported_with_the_loaders_reason(stub_program: Path, tmp_path: Path, runtime: str) -> None:
+def test_a_corrupt_library_is_reported_with_the_loaders_reason(stub_program: Path, tmp_path: Path, runtime: str,
+                                                               depth: str) -> None:
     # Issue 13 (8): on CoreCLR a corrupt libopenvino_genai_c.so was listed as searched without the reason the
     # dynamic loader gave; Mono and cffi print it ("invalid ELF header").
-    (tmp_path / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
-    lines = _stub_case(runtime, stub_program, "null-out", _install_env(tmp_path))
+    root = _corrupt_install(tmp_path, depth)
+    lines = _stub_case(runtime, stub_program, "null-out", _install_env(root))
     assert lines[0].startswith("GenerationConfig: DllNotFoundException: "), lines
-    assert "invalid ELF header" in lines[0], lines[0]
+    assert f"{root}/libopenvino_genai_c.so: " in lines[0] and "invalid ELF header" in lines[0], lines[0]
 
 
+@pytest.mark.parametrize("depth", INSTALL_DEPTHS)
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_a_corrupt_library_is_reported_with_the_loaders_reason_when_the_first_call_creates(
-        stub_program: Path, tmp_path: Path, runtime: str) -> None:
+        stub_program: Path, tmp_path: Path, runtime: str, depth: str) -> None:
     # Issue 13 (8): with `new LLMPipeline(...)` as the program's first call (version detection runs before the
     # library is loaded), CoreCLR said "(no reason given)" where the dynamic loader says "invalid ELF header".
-    (tmp_path / "libopenvino_genai_c.so").write_bytes(b"this is not a shared library\n" * 64)
-    lines = _stub_case(runtime, stub_program, "create-first", _install_env(tmp_path))
+    root = _corrupt_install(tmp_path, depth)
+    lines = _stub_case(runtime, stub_program, "create-first", _install_env(root))
     assert len(lines) == 1 and lines[0].startswith("LLMPipeline: DllNotFoundException: "), lines
-    assert "libopenvino_genai_c.so: " in lines[0] and "invalid ELF header" in lines[0], lines[0]
+    assert f"{root}/libopenvino_genai_c.so: " in lines[0] and "invalid ELF header" in lines[0], lines[0]
     assert "no reason given" not in lines[0], lines[0]
 
 

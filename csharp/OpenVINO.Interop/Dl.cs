@@ -21,7 +21,7 @@ namespace OpenVINO.Interop
         private static bool useLibc;
 
         [DllImport("libdl.so.2", EntryPoint = "dlopen")]
-        private static extern IntPtr OpenLibdl(string file, int mode);
+        private static extern IntPtr OpenLibdl(byte[] file, int mode);
 
         [DllImport("libdl.so.2", EntryPoint = "dlsym")]
         private static extern IntPtr SymbolLibdl(IntPtr handle, string symbol);
@@ -56,7 +56,7 @@ namespace OpenVINO.Interop
         private static bool realPathInLibc;
 
         [DllImport("libc", EntryPoint = "dlopen")]
-        private static extern IntPtr OpenLibc(string file, int mode);
+        private static extern IntPtr OpenLibc(byte[] file, int mode);
 
         [DllImport("libc", EntryPoint = "dlsym")]
         private static extern IntPtr SymbolLibc(IntPtr handle, string symbol);
@@ -83,7 +83,10 @@ namespace OpenVINO.Interop
 
         // dlerror is read in the method that called dlopen: Mono binds both before either runs. CoreCLR binds a
         // native call at its first call, with dlsym, which clears the error text: so dlerror is called once before
-        // dlopen (binding it, and clearing any older error), never bound between the failure and its reading.
+        // dlopen (binding it, and clearing any older error), never bound between the failure and its reading. The
+        // path goes as bytes we encoded: a string argument longer than CoreCLR's stack buffer is marshalled into
+        // memory it frees after the call through a helper bound (dlsym) at its first use, which cleared the reason
+        // of a failed dlopen of a long path.
         public static IntPtr Open(string file, int mode, out string error)
         {
             IntPtr handle;
@@ -93,12 +96,13 @@ namespace OpenVINO.Interop
                 error = handle == IntPtr.Zero ? WindowsError(Marshal.GetLastWin32Error()) : null;
                 return handle;
             }
+            byte[] path = Utf8.Encode(file, "file");
             if (!useLibc)
             {
                 try
                 {
                     ErrorLibdl();
-                    handle = OpenLibdl(file, mode);
+                    handle = OpenLibdl(path, mode);
                     error = handle == IntPtr.Zero ? Text(ErrorLibdl()) : null;
                     return handle;
                 }
@@ -112,7 +116,7 @@ namespace OpenVINO.Interop
                 }
             }
             ErrorLibc();
-            handle = OpenLibc(file, mode);
+            handle = OpenLibc(path, mode);
             error = handle == IntPtr.Zero ? Text(ErrorLibc()) : null;
             return handle;
         }
