@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 PACK = REPO / "templates" / "dotnet-new"
 SAMPLES = REPO / "csharp" / "samples"
 SAMPLE_NAMESPACE = "namespace OpenVINO.GenAI.Samples\n"
+PACK_PROJECT = "OpenVINO.GenAI.Templates.csproj"  # in the pack, so in every staging of it
 
 
 class StageError(Exception):
@@ -40,13 +41,17 @@ def sample_files(pack: Path = PACK) -> list[dict[str, str]]:
 
 
 def stage(out: Path, pack: Path = PACK, samples: Path = SAMPLES) -> Path:
-    """Writes the pack to `out` (replacing what was there) and returns it."""
+    """Writes the pack to `out` (replacing an earlier staging; any other non-empty folder is refused) and returns it."""
     entries = sample_files(pack)
     for entry in entries:
         kept = pack / "content" / entry["template"] / entry["path"]
         if kept.exists():
             raise StageError(f"{kept}: a copy of csharp/samples/{entry['sample']} is in the template: remove it "
                              "(the sample is the one copy; staging copies it in)")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not (out / PACK_PROJECT).is_file():
+        # Replaced only when it is an earlier staging: a mistyped OUT (home, a project folder) is never deleted.
+        raise StageError(f"{out}: exists and is not a staged template pack (no {PACK_PROJECT}); not replaced: "
+                         "remove it or name a new folder")
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(pack, out, ignore=shutil.ignore_patterns("bin", "obj", "samples.toml"))

@@ -213,6 +213,23 @@ def test_staging_refuses_a_copy_in_the_template_and_a_sample_without_its_namespa
     assert inside.returncode == 2 and "must be outside" in inside.stderr and not (PACK / "x").exists()
 
 
+def test_staging_replaces_an_earlier_staging_only(tmp_path):
+    # Before, OUT was deleted whatever it was: `stage_dotnet_templates.py ~` would have removed a home folder.
+    elsewhere = tmp_path / "project"
+    (elsewhere / "src").mkdir(parents=True)
+    (elsewhere / "src" / "Program.cs").write_text("// someone's work\n")
+    refused = subprocess.run([sys.executable, str(REPO / "scripts" / "stage_dotnet_templates.py"), str(elsewhere)],
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "is not a staged template pack" in refused.stderr, refused.stderr
+    assert (elsewhere / "src" / "Program.cs").read_text() == "// someone's work\n"
+    out = STAGER.stage(tmp_path / "out")
+    (out / "stale.txt").write_text("from an earlier staging")
+    assert not (STAGER.stage(out) / "stale.txt").exists()  # an earlier staging is replaced
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert (STAGER.stage(empty) / STAGER.PACK_PROJECT).is_file()
+
+
 def test_library_csproj_has_the_nuget_metadata():
     root = csproj(LIBRARY_CSPROJ)
     assert prop(root, "PackageId") and prop(root, "Description")
