@@ -96,6 +96,10 @@ caught("max_new_tokens 0", lambda: pipe.generate("Hello", max_new_tokens=0))
 caught("top_p 5", lambda: pipe.generate("Hello", max_new_tokens=4, do_sample=True, top_p=5.0))
 caught("temperature -1", lambda: pipe.generate("Hello", max_new_tokens=4, do_sample=True, temperature=-1.0))
 caught("fine", lambda: pipe.generate("Hello", max_new_tokens=2))
+caught("stop tokens without eos", lambda: pipe.generate("Hello", max_new_tokens=2, stop_token_ids={7}))
+update = pipe.get_generation_config()
+update.update_generation_config(stop_token_ids={7})
+out["updated stop tokens"] = sorted(update.stop_token_ids)
 out["str"] = [str(ov.StreamingStatus.STOP), f"{ov.StreamingStatus.CANCEL}", str(ov.StopCriteria.NEVER)]
 print(json.dumps(out))
 """
@@ -119,6 +123,7 @@ def test_what_official_code_catches_and_prints_is_the_same_on_the_real_library(t
     theirs = _side({**job, "ours": False}, official_env)
     ours = _side({**job, "ours": True}, install.environment())
     assert theirs["missing model"] == "RuntimeError" and theirs["fine"] == "no error"
+    assert theirs["stop tokens without eos"] == "no error" and len(theirs["updated stop tokens"]) == 2
     assert ours == theirs
 
 

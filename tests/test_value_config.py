@@ -482,3 +482,23 @@ def test_a_json_file_is_read_as_utf8_only(tmp_path: Path) -> None:
         g.GenerationConfig(path)
     path.write_bytes(b'\xef\xbb\xbf{"top_p": 0.5}')
     assert g.GenerationConfig(path).top_p == 0.5
+
+
+def test_keyword_stop_tokens_keep_the_end_of_sequence_token(native: g.Native, tmp_path: Path) -> None:
+    # As upstream's update_generation_config, whatever fields it is given: the end-of-sequence token in effect joins
+    # the stop tokens. Before, generate(prompt, stop_token_ids={9}) was refused ('must hold eos_token_id'), where the
+    # official package (measured, 2026.3) generates.
+    _write(tmp_path / "generation_config.json", {"eos_token_id": 7})
+    with g.LLMPipeline(tmp_path, "CPU") as pipe:
+        assert isinstance(pipe.generate("Hi", max_new_tokens=3, stop_token_ids={9}), str)
+        config = pipe.get_generation_config()
+        config.update_generation_config(stop_token_ids={9})
+        assert config.stop_token_ids == {7, 9}
+        # An update of any other field also puts it back, as upstream's.
+        config.stop_token_ids = {5}
+        config.update_generation_config(temperature=0.5)
+        assert config.stop_token_ids == {5, 7}
+    # A config of the library's defaults has no end-of-sequence token: nothing joins.
+    plain = g.GenerationConfig()
+    plain.update_generation_config(stop_token_ids={9})
+    assert plain.stop_token_ids == {9}

@@ -163,24 +163,25 @@ namespace OpenVINO.Interop
             _assigned[name] = Copy(value);
         }
 
-        /// <summary>After an update assigned <paramref name="name"/>: as upstream's update does, a value that also
-        /// belongs to another list (an end-of-sequence token is a stop token) is added to it when that list is known.</summary>
+        /// <summary>After any update: as upstream's update does whatever fields it was given, the value in effect of
+        /// <paramref name="name"/> (assigned now, before, or the origin's) that also belongs to another list (an
+        /// end-of-sequence token is a stop token) is added to it when both are known.</summary>
         protected void AlsoAdd(string name)
         {
             var f = _spec.Field(name);
-            object value;
-            if (!_assigned.TryGetValue(name, out value)) return;
-            if (f.UpdateAddsTo.Length == 0 || Equals(value, f.Unset)) return;
-            bool known;
-            object items;
+            if (f.UpdateAddsTo.Length == 0) return;
+            bool known, knownValue;
+            object items, value;
             try
             {
+                value = Effective(name, out knownValue);
                 items = Effective(f.UpdateAddsTo, out known);
             }
             catch (InvalidOperationException)
             {
                 return;
             }
+            if (!knownValue || value == null || Equals(value, f.Unset)) return;
             var list = items as long[];
             if (known && list != null && value is long && !list.Contains((long)value))
                 _assigned[f.UpdateAddsTo] = list.Concat(new[] { (long)value }).ToArray();

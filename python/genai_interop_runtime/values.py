@@ -772,18 +772,19 @@ class ValueObject:
                             f"(fields: {', '.join(f.name for f in spec.fields)})")
         converted = {k: _canonical(spec, spec.field(k), v) for k, v in kwargs.items()}
         self._assigned.update(converted)
-        for name, value in converted.items():
-            f = spec.field(name)
-            if f.update_adds_to and value != f.unset:
-                # As upstream: a new end-of-sequence token is a stop token too (when the list is known).
-                try:
-                    known, items = self._effective(f.update_adds_to)
-                except InteropError:
-                    continue
-                if known:
-                    target = spec.field(f.update_adds_to)
-                    merged = set(items) | {value} if target.as_set else list(items) + ([value] if value not in items else [])
-                    self._assigned[f.update_adds_to] = merged
+        for f in spec.fields:
+            if not f.update_adds_to:
+                continue
+            # As upstream's update, whatever fields it was given: the end-of-sequence token in effect (assigned now,
+            # before, or the origin's) joins the stop tokens, so stop_token_ids={7} keeps the pipeline's eos.
+            try:
+                known_value, value = self._effective(f.name)
+                known, items = self._effective(f.update_adds_to)
+            except (InteropError, ValueError):  # unknown, or a closed pipeline's: the call will say so
+                continue
+            if known_value and known and value != f.unset and value not in items:
+                target = spec.field(f.update_adds_to)
+                self._assigned[f.update_adds_to] = set(items) | {value} if target.as_set else list(items) + [value]
 
     def assigned_fields(self) -> tuple[str, ...]:
         """The fields assigned on this object (the others come from its origin)."""

@@ -764,7 +764,7 @@ namespace OpenVINO.GenAI
                     throw new ArgumentException("GenerationConfig." + field + " exists upstream, but the GenAI C API has no setter for it", nameof(field));
                 default: throw new ArgumentException("GenerationConfig has no field " + field, nameof(field));
             }
-            if (field == "eos_token_id") AlsoAdd("eos_token_id");
+            AlsoAdd("eos_token_id");
         }
 
         /// <summary>Makes the native object (support for generated code).</summary>

@@ -166,6 +166,27 @@ namespace GenAIInterop.Tests
             Check(results.PerfMetrics.NumGeneratedTokens > 0, "tokens");
         }
 
+        // As upstream's update_generation_config, whatever fields it is given: the end-of-sequence token in effect
+        // joins the stop tokens (Update("stop_token_ids", {9}) on a pipeline's config was refused at generate).
+        public static void TestUpdateKeepsTheEndOfSequenceTokenAmongStopTokens()
+        {
+            using (var pipe = Pipeline())
+            {
+                var config = pipe.GetGenerationConfig();
+                long eos = config.EosTokenId.Value;
+                config.Update("stop_token_ids", new long[] { 9 });
+                Check(config.StopTokenIds.OrderBy(x => x).SequenceEqual(new[] { eos, 9L }.OrderBy(x => x)), "eos kept");
+                config.MaxNewTokens = 3;
+                Check(pipe.Generate("Hello", config).ToString().Length > 0, "generates");
+                config.StopTokenIds = new long[] { 5 };
+                config.Update("temperature", 0.5f);
+                Check(config.StopTokenIds.Contains(eos) && config.StopTokenIds.Contains(5L), "any update puts it back");
+            }
+            var plain = new GenerationConfig();
+            plain.Update("stop_token_ids", new long[] { 9 });
+            Check(plain.StopTokenIds.SequenceEqual(new[] { 9L }), "the defaults have no end-of-sequence token");
+        }
+
         public static void TestDoubleDisposeIsNoOp()
         {
             long before = Live();
