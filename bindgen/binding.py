@@ -148,6 +148,8 @@ class Param:
     nullable: bool = False  # NULL (None/null) means "not given"
     retained: bool = False  # the library keeps using it after the call returns
     image_tensors: bool = False  # an array of foreign tensors read as images (shapes checked before the call)
+    # ARRAY the library fails on when it holds too few items: (more_than, unit, note); refused before the call.
+    shortest: Optional[tuple[int, str, str]] = None
     count: Optional[str] = None  # ARRAY: its length parameter; ARRAY_COUNT: the (last) array it counts
     callback: Optional[str] = None  # CALLBACK: the callback struct
     shown: Optional[str] = None  # the name bindings show when not the C name ([conventions.calls] rename)
@@ -692,7 +694,7 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
         else:
             role = Role.INPUT
         params.append(Param(p.name, role, t, nullable=p.name in info.nullable, retained=p.name in info.retains,
-                            image_tensors=p.name in info.image_tensors,
+                            image_tensors=p.name in info.image_tensors, shortest=info.shortest_arrays.get(p.name),
                             count=count, callback=callback, shown=renames.get(p.name)))
     fields = shape.get("fields")
     text_result = shape.get("text_result")

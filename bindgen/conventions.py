@@ -80,6 +80,8 @@ class FunctionInfo:
     variadic_count: Optional[str] = None  # name of the count parameter
     nullable: list[str] = field(default_factory=list)  # pointer params documented as may-be-NULL
     image_tensors: list[str] = field(default_factory=list)  # arrays of foreign tensors read as images
+    # Input arrays the library fails on when they hold too few items: param -> (more_than, unit, note).
+    shortest_arrays: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     # `char**` outputs receiving a new string the caller frees with `library.conventions.string_free` (also in out_params).
     string_outs: list[str] = field(default_factory=list)
     owned_string_return: bool = False  # the returned `const char*` is new; free it with `library.conventions.string_free`
@@ -495,6 +497,17 @@ def _classify(fn: m.Function, library: Library, stems: list[HandleInfo], status_
             problems.append(f"{fn.location}: {fn.name}: [conventions.image_tensors] {images!r} is not an array of handles")
         else:
             info.image_tensors.append(images)
+    for array, bound in library.conventions.shortest_arrays.get(fn.name, {}).items():
+        where = f"{fn.location}: {fn.name}: [conventions.shortest_arrays] {array!r}"
+        if array not in {a.pointer for a in info.input_arrays}:
+            problems.append(f"{where} is not an input array of the function")
+        elif not (isinstance(bound, dict) and set(bound) == {"more_than", "unit", "note"}
+                  and type(bound["more_than"]) is int and bound["more_than"] >= 0
+                  and isinstance(bound["unit"], str) and bound["unit"] and isinstance(bound["note"], str)):
+            problems.append(f"{where}: expected {{ more_than = <items, an integer >= 0>, unit = \"<what the items are>\", "
+                            f"note = \"<what that length means>\" }}, found {bound!r}")
+        else:
+            info.shortest_arrays[array] = (bound["more_than"], bound["unit"], bound["note"])
     return info
 
 

@@ -62,6 +62,11 @@ class ConventionData:
     # function -> [param]. Bindings ask each tensor's shape of libopenvino_c before the call and refuse an
     # image with no pixels (height or width 0), which the library would crash on.
     image_tensors: dict[str, list[str]] = field(default_factory=dict)
+    # Input arrays the library fails on, with no message, when they hold too few items: function ->
+    # {array param: {more_than: the most items it fails on (an integer), unit: what the items are ("samples"),
+    # note: what that length means to a user ("12.5 ms at 16 kHz")}}. Bindings refuse a shorter array before
+    # the call (Python ValueError, C# ArgumentException), saying how many items were given and how many are needed.
+    shortest_arrays: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     # Where the library keeps the text of an error, for exception messages:
     #   last_message: function() -> the last failure's message (freed with string_free when listed
     #                 in owned_string_returns);

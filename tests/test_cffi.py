@@ -835,6 +835,21 @@ def test_whisper(native: g.Native, model_dir: Path) -> None:
         assert pipe.generate(samples, cfg).chunks is None
 
 
+@pytest.mark.parametrize("size", [0, 1, 200])
+def test_short_raw_speech_is_refused_before_the_call(native: g.Native, model_dir: Path, size: int) -> None:
+    # The library fails on 200 samples or fewer with UNKNOWN_EXCEPTION and no message (measured on 2026.3,
+    # tests/double/MEASURED.md; the double does the same): the binding refuses it first and says why.
+    with g.WhisperPipeline(model_dir, "CPU") as pipe:
+        with pytest.raises(ValueError) as info:
+            pipe.generate([0.0] * size)
+        assert str(info.value) == (f"raw_speech_input: {size} samples given; the library needs more than 200 samples "
+                                   "(12.5 ms at 16 kHz)")
+        with pytest.raises(ValueError, match="needs more than 200"):
+            pipe.generate(array.array("f", [0.0] * size))  # a buffer passed without copying is counted too
+        assert len(pipe.generate([0.0] * 201).texts) == 1
+        assert str(pipe.generate([0.1] * 16000))
+
+
 # -- discovery and modes --
 
 def test_library_not_found_names_what_was_tried(native: g.Native, tmp_path: Path, monkeypatch: Any) -> None:

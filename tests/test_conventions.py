@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -568,6 +569,34 @@ def test_an_image_tensors_entry_must_name_an_array_of_handles(entry: list[str], 
     api = snapshot.load(snapshot.embedded("genai", "2026.3.0.0"))
     with pytest.raises(conv.ConventionError) as exc:
         conv.infer(api, _lib(lib, image_tensors={"ov_genai_vlm_pipeline_generate": entry}))
+
+
+# -- arrays the library fails on when too short ([conventions.shortest_arrays]): refused before the call --
+
+def test_shortest_arrays_are_marked_in_the_binding_model(genai: conv.Conventions) -> None:
+    calls = bd.bind(genai).calls()
+    marked = sorted((name, p.name, p.shortest) for name, call in calls.items() for p in call.params if p.shortest)
+    assert marked == [("ov_genai_whisper_pipeline_generate", "raw_speech", (200, "samples", "12.5 ms at 16 kHz"))]
+
+
+_SPEECH = "ov_genai_whisper_pipeline_generate"
+
+
+@pytest.mark.parametrize("entry,message", [
+    ({"speech": {"more_than": 200, "unit": "samples", "note": ""}}, "[conventions.shortest_arrays] 'speech' is not an input array"),
+    ({"config": {"more_than": 200, "unit": "samples", "note": ""}}, "[conventions.shortest_arrays] 'config' is not an input array"),
+    ({"raw_speech": {"more_than": "200", "unit": "samples", "note": ""}}, "[conventions.shortest_arrays] 'raw_speech': expected"),
+    ({"raw_speech": {"more_than": -1, "unit": "samples", "note": ""}}, "[conventions.shortest_arrays] 'raw_speech': expected"),
+    ({"raw_speech": {"more_than": 200, "unit": "", "note": ""}}, "[conventions.shortest_arrays] 'raw_speech': expected"),
+    ({"raw_speech": {"more_than": 200}}, "[conventions.shortest_arrays] 'raw_speech': expected"),
+    ({"raw_speech": 200}, "[conventions.shortest_arrays] 'raw_speech': expected"),
+])
+def test_a_shortest_arrays_entry_must_name_an_input_array_and_its_bound(entry: dict[str, Any], message: str) -> None:
+    lib = libmod.load("genai")
+    api = snapshot.load(snapshot.embedded("genai", "2026.3.0.0"))
+    with pytest.raises(conv.ConventionError) as exc:
+        conv.infer(api, _lib(lib, shortest_arrays={_SPEECH: entry}))
+    assert message in str(exc.value)
 
 
 def test_genai_result_classes(genai: conv.Conventions, genai_2025_1: conv.Conventions) -> None:

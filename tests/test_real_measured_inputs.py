@@ -222,3 +222,36 @@ def test_an_empty_stop_string(install: real_genai.GenAIInstall, tmp_path: Path) 
     first = full[0][0].chunks[0]
     assert alone[0][0].text == first and alone[0][0].chunks == [first]
     assert beside[0][0].text == "" and beside[0][0].chunks == []
+
+
+_CFFI_SHORT_SPEECH = r"""
+import json, sys
+import openvino_genai_cffi as g
+job = json.load(sys.stdin)
+g.load(job["library"], mode="abi")
+out = {}
+with g.WhisperPipeline(job["model"], "CPU", {"INFERENCE_PRECISION_HINT": "f32"}) as pipe:
+    for size in job["sizes"]:
+        try:
+            out[str(size)] = len(pipe.generate([0.0] * size).texts)
+        except ValueError as error:
+            out[str(size)] = str(error)
+    out["after"] = len(pipe.generate([0.1] * 16000).texts)
+json.dump(out, sys.stdout)
+"""
+
+
+def test_the_bindings_refuse_short_raw_speech_before_the_call(install: real_genai.GenAIInstall,
+                                                             tiny_whisper: Path) -> None:
+    # What the library fails on with UNKNOWN_EXCEPTION and no message (above) is refused by the cffi binding,
+    # saying why, and the pipeline goes on working.
+    sizes = [0, 1, 200, 201]
+    job = {"library": str(install.library), "model": str(tiny_whisper), "sizes": sizes}
+    completed = subprocess.run([sys.executable, "-c", _CFFI_SHORT_SPEECH], input=json.dumps(job), capture_output=True,
+                               text=True, env=install.environment(), timeout=600)
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    got = json.loads(completed.stdout)
+    for size in sizes[:3]:
+        assert got[str(size)] == (f"raw_speech_input: {size} samples given; the library needs more than 200 samples "
+                                  "(12.5 ms at 16 kHz)"), got
+    assert got["201"] == 1 and got["after"] == 1, got

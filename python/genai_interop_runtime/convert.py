@@ -272,6 +272,14 @@ def c_float_array(native: Native, keep: Keep, values: object, name: str, ctype: 
     return keep.hold(native.ffi.new(f"{ctype}[]", items)), len(items)
 
 
+def check_shortest(count: int, more_than: int, unit: str, note: str, name: str) -> None:
+    """Refuses an input array the library fails on, with no message, when it holds `more_than` items or fewer
+    (`[conventions.shortest_arrays]` in the library description): ValueError saying how many were given."""
+    if count <= more_than:
+        raise ValueError(f"{name}: {count} {unit} given; the library needs more than {more_than} {unit}"
+                         + (f" ({note})" if note else ""))
+
+
 def c_handle_array(native: Native, keep: Keep, values: object, cls: type[Handle], name: str, ctype: str) -> tuple[Any, int]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise _type_error(name, f"a sequence of {cls.__name__}", values)

@@ -3080,7 +3080,9 @@ class WhisperPipeline(_rh.Handle):
         seconds is processed in 30-second windows.
 
         Args:
-            raw_speech_input: The audio: mono samples at 16 kHz as floats in [-1, 1].
+            raw_speech_input: The audio: mono samples at 16 kHz as floats in [-1, 1], more than 200 of them (12.5 ms); the
+                library fails on 200 or fewer, so shorter audio is refused before the call (Python ValueError,
+                C# ArgumentException) saying how many samples were given.
             generation_config: Recognition settings for this call; None uses the pipeline's own.
             streamer: Python, as in `openvino_genai`: only None is accepted (the C API's Whisper generate streams
                 nothing); a streamer raises NotImplementedError.
@@ -3098,6 +3100,7 @@ class WhisperPipeline(_rh.Handle):
         try:
             p_self = keep.borrow(self)
             c_raw_speech_input, n_raw_speech_input = _rt.c_float_array(n, keep, raw_speech_input, 'raw_speech_input', 'float')
+            _rt.check_shortest(n_raw_speech_input, 200, 'samples', '12.5 ms at 16 kHz', 'raw_speech_input')
             c_generation_config = _rv.c_value(n, keep, generation_config, WhisperGenerationConfig, self, self._native_get_generation_config, config_fields, 'generation_config', True)
             out_results = n.ffi.new('ov_genai_whisper_decoded_results **')
             result = n.lib.ov_genai_whisper_pipeline_generate(p_self, c_raw_speech_input, n_raw_speech_input, c_generation_config, out_results)

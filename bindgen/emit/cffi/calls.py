@@ -64,6 +64,7 @@ class CallBuilder(TypeBuilder):
             elif role is bd.Role.ARRAY:
                 pv = self.array_param(p, mp.count or "")
                 pv.image_tensors = mp.image_tensors
+                pv.shortest = mp.shortest
                 if mp.nullable and pv.how is How.FOREIGN_ARRAY:  # None passes no objects (a NULL array)
                     pv.optional = True
                     pv.annotation = f"Optional[{pv.annotation.replace('Sequence[_rt.ForeignPointer]', 'Union[Sequence[Any], Any]')}]"

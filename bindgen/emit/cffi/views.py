@@ -128,6 +128,7 @@ class ParamView:
     label: str = ""  # what error messages call it, when not `name` (a property setter's value: "Class.prop")
     takes_fields: bool = False  # the value-class parameter keyword config fields (**config_fields) apply to
     image_tensors: bool = False  # foreign_array: tensors read as images, their shapes checked before the call
+    shortest: Optional[tuple[int, str, str]] = None  # arrays: (more_than, unit, note), shorter ones refused before the call
     fetch: str = ""  # VALUE: the owner's method reading its own config natively ("" when it has none)
     generates: bool = False  # VALUE: the call generates (the token limit is checked)
 

@@ -96,7 +96,8 @@ class CallBuilder(TypeBuilder):
             if elem.kind in (m.SCALAR, m.ENUM, m.STRUCT) and not (elem.kind == m.SCALAR and elem.name == "bool"):
                 # `const char* data, size_t n` is a byte buffer (not a string: it has a length): byte[].
                 raw = self.raw_type(m.CType(elem.kind, elem.name), f"{info.name} {p.name}")
-                return SafeParam(name, p.name, raw + "[]", ParamKind.ARRAY, nullable, elem=raw, count=arrays[p.name])
+                return SafeParam(name, p.name, raw + "[]", ParamKind.ARRAY, nullable, elem=raw, count=arrays[p.name],
+                                 shortest=mp.shortest)
             raise Unsupported(f"input array {p.name} of {elem.c_spelling()}")
         if t.is_string():
             return SafeParam(name, p.name, "string", ParamKind.STRING, nullable)

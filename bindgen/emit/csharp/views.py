@@ -194,6 +194,7 @@ class SafeParam:
     raw: str = ""  # struct, struct_array: the raw struct type built in native memory
     native_type: Optional[str] = None  # foreign handle (array): its C type, checked at the call
     image_tensors: bool = False  # foreign handle array: tensors read as images, their shapes checked before the call
+    shortest: Optional[tuple[int, str, str]] = None  # array: (more_than, unit, note), shorter ones refused before the call
     own_config: str = ""  # value_class: the owner's public method giving its own config ("" none)
     generates: bool = False  # value_class: the call generates (the token limit is checked)
 

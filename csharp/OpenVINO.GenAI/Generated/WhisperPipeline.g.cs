@@ -56,7 +56,9 @@ namespace OpenVINO.GenAI
         /// Transcribes (or translates, see <see cref="WhisperGenerationConfig.Task"/>) the audio. Audio longer
         /// than 30 seconds is processed in 30-second windows.
         /// </summary>
-        /// <param name="rawSpeechInput">The audio: mono samples at 16 kHz as floats in [-1, 1].</param>
+        /// <param name="rawSpeechInput">The audio: mono samples at 16 kHz as floats in [-1, 1], more than 200 of them (12.5 ms); the library
+        /// fails on 200 or fewer, so shorter audio is refused before the call (Python ValueError, C#
+        /// ArgumentException) saying how many samples were given.</param>
         /// <param name="generationConfig">Recognition settings for this call; null uses the pipeline's own.</param>
         /// <returns>The text, its score, the timestamped chunks when asked for, and the performance metrics.</returns>
         /// <remarks>
@@ -149,6 +151,7 @@ namespace OpenVINO.GenAI
             ApiVersion.Require("ov_genai_whisper_pipeline_generate", 2);
             if (rawSpeechInput == null) throw new ArgumentNullException(nameof(rawSpeechInput));
 
+            NativeArray.CheckShortest(rawSpeechInput == null ? 0 : rawSpeechInput.Length, 200, "samples", "12.5 ms at 16 kHz", nameof(rawSpeechInput));
             float[] __raw_speech_pinned = NativeArray.OrDummy(rawSpeechInput);
             using (var __self = Lease.Of(this))
             using (var __config_native = ValueObject.ForCall(generationConfig, () => GetGenerationConfig(), true))

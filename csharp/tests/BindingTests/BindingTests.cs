@@ -1403,5 +1403,26 @@ namespace GenAIInterop.Tests
             CollectResults(before);
             Equal(before, Live(), "live objects");
         }
+
+        public static void TestShortRawSpeechIsRefusedBeforeTheCall()
+        {
+            // The library fails on 200 samples or fewer with UNKNOWN_EXCEPTION and no message (measured on 2026.3,
+            // tests/double/MEASURED.md; the double does the same): the binding refuses it first and says why.
+            long before = Live();
+            using (var pipe = new WhisperPipeline(model, "CPU"))
+            {
+                foreach (int size in new[] { 0, 1, 200 })
+                {
+                    var refused = Throws<ArgumentException>(() => pipe.Generate(new float[size]), size + " samples");
+                    Equal("rawSpeechInput", refused.ParamName, "the parameter is named");
+                    Check(refused.Message.StartsWith(size + " samples given; the library needs more than 200 samples (12.5 ms at 16 kHz)"),
+                          "the message says why: " + refused.Message);
+                }
+                Check(pipe.Generate(new float[201]).Texts.Count == 1, "201 samples run");
+                Check(pipe.Generate(new float[16000]).ToString().Length > 0, "the pipeline still works");
+            }
+            CollectResults(before);
+            Equal(before, Live(), "live objects");
+        }
     }
 }
