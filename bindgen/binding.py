@@ -185,6 +185,9 @@ class Call:
     # that input's own shown name, as a keyword of the joined method that takes this kind of input only
     # (upstream's overloads name them apart: VLM `prompt=` a str, `history=` a ChatHistory).
     keyword: bool = False
+    # ([conventions.calls] lone_score) The score of a result whose text form holds none (one text), when the
+    # call's effective config meets every (field, op, operand) condition: (conditions, score); None: NaN.
+    lone_score: Optional[tuple[tuple[tuple[str, str, Any], ...], float]] = None
 
     def role(self, role: Role) -> list[Param]:
         return [p for p in self.params if p.role is role]
@@ -703,10 +706,23 @@ def _call(c: conv.Conventions, info: conv.FunctionInfo, absent_status: Optional[
                 (text_result["field"], text_result["equals"]) if isinstance(text_result, dict) and _is_text_result(text_result)
                 else None, dict(shape["single"]) if isinstance(shape.get("single"), dict) else {},
                 dict(shape["upstream_only"]) if isinstance(shape.get("upstream_only"), dict) else {},
-                shape.get("keyword") is True)
+                shape.get("keyword") is True, _lone_score(shape.get("lone_score")))
 
 
-_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single", "upstream_only", "keyword"}
+_CALL_KEYS = {"rename", "joins", "fields", "batch", "text_result", "single", "upstream_only", "keyword", "lone_score"}
+
+
+def _lone_score(shape: object) -> Optional[tuple[tuple[tuple[str, str, Any], ...], float]]:
+    """[conventions.calls] lone_score as (conditions, score), None when absent or malformed (reported by _joins)."""
+    if not isinstance(shape, dict) or set(shape) != {"when", "score"} or not isinstance(shape["score"], (int, float)) \
+            or isinstance(shape["score"], bool) or not isinstance(shape["when"], list) or not shape["when"]:
+        return None
+    conds = []
+    for c in shape["when"]:
+        if not isinstance(c, list) or len(c) != 3 or not isinstance(c[0], str) or c[1] not in RULE_OPS:
+            return None
+        conds.append((c[0], c[1], c[2]))
+    return tuple(conds), float(shape["score"])
 
 
 def _is_text_result(shape: object) -> bool:
@@ -754,6 +770,12 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
                                 f"found {shape['text_result']!r}")
             elif "fields" not in shape:
                 problems.append(f"{where}: text_result needs fields (the config whose field decides)")
+        if "lone_score" in shape:
+            if _lone_score(shape["lone_score"]) is None:
+                problems.append(f"{where}: lone_score must be {{ when = [[\"<config field>\", \"<op>\", <operand>], ...], "
+                                f"score = <number> }} with ops {', '.join(RULE_OPS)}, found {shape['lone_score']!r}")
+            elif "fields" not in shape:
+                problems.append(f"{where}: lone_score needs fields (the config whose fields decide)")
         target = shape.get("joins")
         if "keyword" in shape and (shape["keyword"] not in (True, False) or target is None):
             problems.append(f"{where}: keyword must be true or false, on a function that joins another, "
@@ -780,14 +802,18 @@ def _check_text_results(classes: dict[str, ClassBinding], values: dict[str, "Val
     for cls in classes.values():
         for mem in cls.of(MemberKind.METHOD):
             call = mem.call
-            if call is None or call.text_result is None:
+            if call is None or (call.text_result is None and call.lone_score is None):
                 continue
             param = next((p for p in call.params if p.name == call.fields), None)
             handle = param.type.base().name if param is not None else None
             value = values.get(handle or "")
-            if value is None or not any(f.name == call.text_result[0] for f in value.fields):
-                problems.append(f"[conventions.calls] {call.function}: text_result field {call.text_result[0]!r} is no "
-                                f"field of the value class its {call.fields!r} parameter takes")
+            names = {f.name for f in value.fields} if value is not None else set()
+            for key, used in (("text_result", [call.text_result[0]] if call.text_result else []),
+                              ("lone_score", [c[0] for c in call.lone_score[0]] if call.lone_score else [])):
+                for name in used:
+                    if name not in names:
+                        problems.append(f"[conventions.calls] {call.function}: {key} field {name!r} is no "
+                                        f"field of the value class its {call.fields!r} parameter takes")
 
 
 def _names_a_path(name: str) -> bool:

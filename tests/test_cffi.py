@@ -262,7 +262,8 @@ def test_decoded_text_and_perf_metrics(native: g.Native, model_dir: Path) -> Non
         assert pipe.generate("Hello café", cfg) == text
         assert text and isinstance(text, str)
         assert results.texts == [text] and len(results.scores) == 1
-        assert math.isnan(results.scores[0])  # a single text's score is not in the C API's text form
+        # A single text's score is not in the C API's text form; greedy without logprobs scores 0.0 (as upstream)
+        assert results.scores == [0.0]
         metrics = results.perf_metrics
         assert metrics.get_num_generated_tokens() > 0 and metrics.get_num_input_tokens() > 0
         assert metrics.get_load_time() > 0
@@ -970,4 +971,17 @@ def test_several_sequences_give_texts_and_scores(native: g.Native, model_dir: Pa
     assert three.texts == [one.texts[0], one.texts[0] + " #1", one.texts[0] + " #2"]
     assert three.scores == [-0.5, -1.0, -1.5]
     assert str(three) == "\n".join(f"{s:f}: {t}" for s, t in zip(three.scores, three.texts))
-    assert str(one) == one.texts[0] and math.isnan(one.scores[0])
+    assert str(one) == one.texts[0] and one.scores == [0.0]  # greedy, no logprobs: upstream's 0.0
+
+
+def test_a_lone_score_is_known_where_the_calls_config_decides_it(native: g.Native, model_dir: Path) -> None:
+    # [conventions.calls] lone_score: the text form holds no score for one text; greedy decoding without
+    # logprobs scores 0.0 (upstream's sampler), so a batch prints "0.000000: " lines as upstream's does.
+    with g.LLMPipeline(model_dir, "CPU") as pipe:
+        two = pipe.generate(["Hello", "Bye"], max_new_tokens=8)
+        assert two.scores == [0.0, 0.0]
+        assert str(two) == "\n".join(f"0.000000: {t}" for t in two.texts)
+        # where the config says otherwise, or the binding cannot know it, the score stays NaN
+        for fields in ({"do_sample": True}, {"logprobs": 2}):
+            other = pipe.generate(["Hello"], max_new_tokens=8, **fields)
+            assert len(other.scores) == 1 and math.isnan(other.scores[0]), fields

@@ -648,6 +648,28 @@ def test_text_result_is_read_from_the_calls_table(genai: conv.Conventions) -> No
     assert calls["ov_genai_llm_pipeline_generate_with_history"].text_result is None  # a ChatHistory: the results
 
 
+def test_lone_score_is_read_from_the_calls_table(genai: conv.Conventions) -> None:
+    vlm = bd.bind(genai).classes["ov_genai_vlm_pipeline"]
+    calls = {mem.call.function: mem.call for mem in vlm.members if mem.call is not None}
+    greedy = ((("do_sample", "==", False), ("num_beams", "<=", 1), ("logprobs", "==", 0)), 0.0)
+    assert calls["ov_genai_vlm_pipeline_generate"].lone_score == greedy
+    assert calls["ov_genai_vlm_pipeline_generate_with_history"].lone_score == greedy
+
+
+@pytest.mark.parametrize("shape, message", [
+    ({"fields": "config", "lone_score": {"when": [["do_sample", "is", False]], "score": 0.0}}, "lone_score must be"),
+    ({"fields": "config", "lone_score": {"when": [["do_sample", "==", False]]}}, "lone_score must be"),
+    ({"lone_score": {"when": [["do_sample", "==", False]], "score": 0.0}}, "lone_score needs fields"),
+    ({"fields": "config", "lone_score": {"when": [["do_sampel", "==", False]], "score": 0.0}},
+     "lone_score field 'do_sampel' is no field of the value class"),
+])
+def test_a_lone_score_typo_is_reported(genai: conv.Conventions, shape: dict, message: str) -> None:
+    calls = {**genai.library.conventions.calls, "ov_genai_llm_pipeline_generate": shape}
+    with pytest.raises(bd.BindingError) as exc:
+        bd.bind(dataclasses.replace(genai, library=_lib(genai.library, calls=calls)))
+    assert message in str(exc.value)
+
+
 @pytest.mark.parametrize("shape, message", [
     ({"fields": "config", "text_result": {"field": "num_return_sequences"}}, "text_result must be"),
     ({"text_result": {"field": "num_return_sequences", "equals": 1}}, "text_result needs fields"),

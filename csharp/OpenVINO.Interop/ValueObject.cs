@@ -251,6 +251,38 @@ namespace OpenVINO.Interop
             return false;
         }
 
+        /// <summary>True when <paramref name="value"/> is known to meet every condition (field, op, operand) of
+        /// one alternative; false when it does not or a field it needs cannot be known (never a guess). Support
+        /// for generated code (<c>[conventions.calls] lone_score</c>).</summary>
+        public static bool Meets(ValueObject value, object[][][] alternatives)
+        {
+            if (value == null) return false;
+            foreach (var alternative in alternatives)
+            {
+                bool holds = true;
+                foreach (var cond in alternative)
+                {
+                    bool known;
+                    object v;
+                    try
+                    {
+                        v = value.Effective((string)cond[0], out known);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException || e is NativeCallException)
+                    {
+                        return false;
+                    }
+                    if (!known || !Holds(v, (string)cond[1], cond[2]))
+                    {
+                        holds = false;
+                        break;
+                    }
+                }
+                if (holds) return true;
+            }
+            return false;
+        }
+
         // -- the rules --
 
         /// <summary>Checks the rules the library enforces on every value this object knows; throws

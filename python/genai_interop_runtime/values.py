@@ -27,7 +27,7 @@ import struct
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, TypeVar
 
 from . import convert, diagnosis
 from ._docs import documented
@@ -1050,3 +1050,21 @@ def text_result(results: R, value: object, cls: type[V], owner: object, fetch: O
     known, actual = effective_field(value, cls, owner, fetch, fields, name)
     plain = bool(actual == equals) if known else len(texts) == 1
     return str(texts[0]) if plain and len(texts) == 1 else results
+
+
+def lone_score(results: R, value: object, cls: type[V], owner: object, fetch: Optional[Callable[[], Handle]],
+               fields: Optional[Mapping[str, Any]], when: Sequence[tuple[str, str, Any]], score: float) -> R:
+    """The results of a call ([conventions.calls] lone_score), with the score of a lone text (which the text
+    form does not hold: NaN) set to `score` when the call's effective config meets every condition of
+    `when` (upstream: greedy decoding without logprobs scores 0.0). A field the C API cannot read back
+    leaves the score NaN: never a guess."""
+    scores = getattr(results, "scores")
+    if len(scores) != 1 or not (isinstance(scores[0], float) and math.isnan(scores[0])):
+        return results
+    for name, op, operand in when:
+        known, actual = effective_field(value, cls, owner, fetch, fields, name)
+        if not known or not _holds(actual, op, operand):
+            return results
+    values = {name: getattr(results, name) for name in type(results)._FIELDS}  # type: ignore[attr-defined]
+    values["scores"] = [float(score)]
+    return type(results)(results._string, **values)  # type: ignore[attr-defined,no-any-return]

@@ -1405,8 +1405,8 @@ class LLMPipeline(_rh.Handle):
         if isinstance(inputs, list):
             if streamer is not None and len(inputs) > 1:
                 raise ValueError("generate: a streamer takes one prompt, not a batch of {}".format(len(inputs)))
-            return _rres.batch([self._pick_generate(_item, generation_config, streamer, config_fields=config_fields)() for _item in inputs])
-        results = self._pick_generate(inputs, generation_config, streamer, config_fields=config_fields)()
+            return _rres.batch([_rv.lone_score(self._pick_generate(_item, generation_config, streamer, config_fields=config_fields)(), generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, (('do_sample', '==', False), ('num_beams', '<=', 1), ('logprobs', '==', 0), ), 0.0) for _item in inputs])
+        results = _rv.lone_score(self._pick_generate(inputs, generation_config, streamer, config_fields=config_fields)(), generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, (('do_sample', '==', False), ('num_beams', '<=', 1), ('logprobs', '==', 0), ), 0.0)
         if isinstance(inputs, ChatHistory):
             return results
         return _rv.text_result(results, generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, 'num_return_sequences', 1)
@@ -1954,7 +1954,7 @@ class VLMPipeline(_rh.Handle):
         _rt.upstream_only(self, 'generate', videos, 'videos', "the C API's VLM generate takes images only")
         images = _rt.one_item(images, image)
         prompt = _rt.keyword_input(self, 'generate', prompt, 'prompt', ((history, 'history', ChatHistory), ))
-        return self._pick_generate(prompt, images, generation_config, streamer, config_fields)()
+        return _rv.lone_score(self._pick_generate(prompt, images, generation_config, streamer, config_fields)(), generation_config, GenerationConfig, self, self._native_get_generation_config, config_fields, (('do_sample', '==', False), ('num_beams', '<=', 1), ('logprobs', '==', 0), ), 0.0)
 
     def _pick_generate(self, prompt: Union[str, ChatHistory], images: Optional[Union[Sequence[Any], Any]] = None, generation_config: Optional[GenerationConfig] = None, streamer: Optional[StreamerCallback] = None, config_fields: Optional[Mapping[str, Any]] = None) -> _rh.Prepared[VLMDecodedResults]:
         if isinstance(prompt, ChatHistory):
@@ -4129,7 +4129,9 @@ class DecodedResults(_rres.Results):
     def scores(self) -> List[float]:
         """The score of each returned sequence (for beam search its cumulative log-probability, as the library
         reports it). Read back from the string form, which prints scores with 6 decimals, so that is their
-        precision; with a single sequence the form holds no score and it reads as NaN.
+        precision. With a single sequence the form holds no score: where the call decoded greedily without
+        logprobs it is 0.0, as the library's is then; otherwise (sampling, beam search, logprobs, or a
+        setting the binding cannot know) it is NaN.
 
         C API: `ov_genai_decoded_results_get_string`.
         """
@@ -4182,8 +4184,8 @@ class VLMDecodedResults(_rres.Results):
 
     @property
     def scores(self) -> List[float]:
-        """The score of each returned sequence, read back from the string form as for `DecodedResults` (NaN for
-        a single one).
+        """The score of each returned sequence, read back from the string form as for `DecodedResults` (a
+        single one: 0.0 for greedy decoding without logprobs, NaN otherwise).
 
         C API: `ov_genai_vlm_decoded_results_get_string`.
         """

@@ -88,6 +88,7 @@ class CallBuilder(TypeBuilder):
             pv.takes_fields = view.fields is not None and pv.name == view.fields
         view.batch = model.batch
         view.text_result = model.text_result
+        view.lone_score = model.lone_score
         view.upstream_only = list(model.upstream_only.items())
         view.keyword = model.keyword
         view.singles = [(pv.name, model.singles[pv.c_name]) for pv in view.params if pv.c_name in model.singles]

@@ -201,6 +201,7 @@ class FunctionView:
     joined: bool = False  # this method joins another: only its _prepare_ form is rendered
     batch: bool = False  # the first input may also be a list of prompts (one call each, results combined)
     text_result: Optional[tuple[str, Any]] = None  # (config field, value): a str input returns the text then
+    lone_score: Optional[tuple[tuple[tuple[str, str, Any], ...], float]] = None  # (conditions, score) for one text
     singles: list[tuple[str, str]] = field(default_factory=list)  # (array param, keyword taking one item of it)
     aliases: list[str] = field(default_factory=list)  # more names of the public method ([python] aliases)
     upstream_only: list[tuple[str, str]] = field(default_factory=list)  # (upstream's parameter, why the C API has none)

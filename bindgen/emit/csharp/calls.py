@@ -178,6 +178,9 @@ class CallBuilder(TypeBuilder):
         if info.status_enum:
             call.status = self.type_names[info.status_enum]
         model = self.model_calls[fn.name]
+        if model.lone_score is not None:
+            from .classes import _predicate  # noqa: PLC0415 (classes imports this module)
+            call.lone_score = (_predicate((model.lone_score[0],)), f"{model.lone_score[1]!r}f")
         for p, mp in zip(fn.params, model.params):
             role = mp.role
             if role is bd.Role.SELF:

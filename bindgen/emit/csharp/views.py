@@ -253,6 +253,9 @@ class CallView:
     # C# names of array parameters sharing one C count: the library reads that many items of each,
     # so they must be equally long (checked before the call).
     same_length: list[list[str]] = field(default_factory=list)
+    # ([conventions.calls] lone_score) (C# conditions literal, C# float literal): the results' lone score
+    # where the call's config meets them; None: none.
+    lone_score: Optional[tuple[str, str]] = None
 
     @property
     def has_self(self) -> bool:

@@ -37,6 +37,14 @@ namespace OpenVINO.GenAI
             return r;
         }
 
+        // The score of a lone text, which the string form does not hold (NaN), where the call's config decides it
+        // (support for generated code: [conventions.calls] lone_score).
+        internal DecodedResults WithLoneScore(Func<bool> known, float score)
+        {
+            if (Scores.Count == 1 && float.IsNaN(Scores[0]) && known()) Scores = new List<float> { score }.AsReadOnly();
+            return this;
+        }
+
         /// <summary>
         /// The generated text of each returned sequence. The C API gives only the string form, so the texts are
         /// read back from it: a text that itself starts like a score line (<c>-1.500000: </c>) and holds
@@ -50,7 +58,9 @@ namespace OpenVINO.GenAI
         /// <summary>
         /// The score of each returned sequence (for beam search its cumulative log-probability, as the library
         /// reports it). Read back from the string form, which prints scores with 6 decimals, so that is their
-        /// precision; with a single sequence the form holds no score and it reads as NaN.
+        /// precision. With a single sequence the form holds no score: where the call decoded greedily without
+        /// logprobs it is 0.0, as the library's is then; otherwise (sampling, beam search, logprobs, or a
+        /// setting the binding cannot know) it is NaN.
         /// </summary>
         /// <remarks>
         /// <para>C API: <c>ov_genai_decoded_results_get_string</c>.</para>

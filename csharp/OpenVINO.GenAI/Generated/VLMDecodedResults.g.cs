@@ -35,6 +35,14 @@ namespace OpenVINO.GenAI
             return r;
         }
 
+        // The score of a lone text, which the string form does not hold (NaN), where the call's config decides it
+        // (support for generated code: [conventions.calls] lone_score).
+        internal VLMDecodedResults WithLoneScore(Func<bool> known, float score)
+        {
+            if (Scores.Count == 1 && float.IsNaN(Scores[0]) && known()) Scores = new List<float> { score }.AsReadOnly();
+            return this;
+        }
+
         /// <summary>
         /// The generated text of each returned sequence, read back from the string form as for
         /// <see cref="DecodedResults"/>.
@@ -46,7 +54,8 @@ namespace OpenVINO.GenAI
 
         /// <summary>
         /// The score of each returned sequence, read back from the string form as for
-        /// <see cref="DecodedResults"/> (NaN for a single one).
+        /// <see cref="DecodedResults"/> (a single one: 0.0 for greedy decoding without logprobs, NaN
+        /// otherwise).
         /// </summary>
         /// <remarks>
         /// <para>C API: <c>ov_genai_vlm_decoded_results_get_string</c>.</para>

@@ -894,7 +894,22 @@ namespace GenAIInterop.Tests
                 Equal(Text(pipe, "Hello", config), results.ToString(), "same as without a callback");
                 Equal(1, results.Texts.Count, "one text");
                 Equal(results.ToString(), results.Texts[0], "the text");
-                Check(float.IsNaN(results.Scores[0]), "a single text's score is not in the C API's string form");
+                // not in the C API's string form; greedy without logprobs scores 0 (upstream's sampler)
+                Equal(0f, results.Scores[0], "a lone greedy text's score");
+            }
+        }
+
+        public static void TestALoneScoreIsKnownWhereTheCallsConfigDecidesIt()
+        {
+            using (var pipe = Pipeline())
+            {
+                Equal(0f, pipe.Generate("Hello", Config(8)).Scores[0], "greedy, no logprobs");
+                var sampling = Config(8);
+                sampling.DoSample = true;
+                Check(float.IsNaN(pipe.Generate("Hello", sampling).Scores[0]), "sampling: not known, NaN");
+                var logprobs = Config(8);
+                logprobs.Logprobs = 2;
+                Check(float.IsNaN(pipe.Generate("Hello", logprobs).Scores[0]), "logprobs: not known, NaN");
             }
         }
 
