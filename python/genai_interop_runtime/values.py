@@ -34,8 +34,10 @@ from ._docs import documented
 from .errors import InteropError
 from .handles import Handle, Keep
 from .native import Native
+from .results import Results
 
 V = TypeVar("V", bound="ValueObject")
+RS = TypeVar("RS", bound=Results)
 
 
 # The error classes' docs: bindgen/libraries/docs/runtime.toml (one text with their C# twins in OpenVINO.Interop).
@@ -1052,8 +1054,8 @@ def text_result(results: R, value: object, cls: type[V], owner: object, fetch: O
     return str(texts[0]) if plain and len(texts) == 1 else results
 
 
-def lone_score(results: R, value: object, cls: type[V], owner: object, fetch: Optional[Callable[[], Handle]],
-               fields: Optional[Mapping[str, Any]], when: Sequence[tuple[str, str, Any]], score: float) -> R:
+def lone_score(results: RS, value: object, cls: type[V], owner: object, fetch: Optional[Callable[[], Handle]],
+               fields: Optional[Mapping[str, Any]], when: Sequence[tuple[str, str, Any]], score: float) -> RS:
     """The results of a call ([conventions.calls] lone_score), with the score of a lone text (which the text
     form does not hold: NaN) set to `score` when the call's effective config meets every condition of
     `when` (upstream: greedy decoding without logprobs scores 0.0). A field the C API cannot read back
@@ -1065,6 +1067,6 @@ def lone_score(results: R, value: object, cls: type[V], owner: object, fetch: Op
         known, actual = effective_field(value, cls, owner, fetch, fields, name)
         if not known or not _holds(actual, op, operand):
             return results
-    values = {name: getattr(results, name) for name in type(results)._FIELDS}  # type: ignore[attr-defined]
+    values = {name: getattr(results, name) for name in type(results)._FIELDS}
     values["scores"] = [float(score)]
-    return type(results)(results._string, **values)  # type: ignore[attr-defined,no-any-return]
+    return type(results)(results._string, **values)
