@@ -479,7 +479,7 @@ def bind(c: conv.Conventions) -> Binding:
     error_text = _error_text(c)
     diagnosis = _diagnosis(c, problems)
     values = _value_classes(c, classes, problems)
-    _check_text_results(classes, values, problems)
+    _check_text_results(classes, values, c.library.conventions.value_classes, problems)
     results = _result_classes(c, problems)
     if problems:
         raise BindingError("\n".join(problems))
@@ -797,7 +797,7 @@ def _joins(c: conv.Conventions, classes: dict[str, ClassBinding], problems: list
 
 
 def _check_text_results(classes: dict[str, ClassBinding], values: dict[str, "ValueClass"],
-                        problems: list[str]) -> None:
+                        described: dict[str, Any], problems: list[str]) -> None:
     """[conventions.calls] text_result names a field of the value class its `fields` parameter takes."""
     for cls in classes.values():
         for mem in cls.of(MemberKind.METHOD):
@@ -808,6 +808,12 @@ def _check_text_results(classes: dict[str, ClassBinding], values: dict[str, "Val
             handle = param.type.base().name if param is not None else None
             value = values.get(handle or "")
             names = {f.name for f in value.fields} if value is not None else set()
+            if call.lone_score is not None and handle:
+                # A field the library description declares but this API version lacks: the score cannot be known.
+                spec = described.get(handle, {})
+                declared = set(spec.get("fields", {})) if isinstance(spec, dict) else set()
+                if any(c[0] in declared and c[0] not in names for c in call.lone_score[0]):
+                    call.lone_score = None
             for key, used in (("text_result", [call.text_result[0]] if call.text_result else []),
                               ("lone_score", [c[0] for c in call.lone_score[0]] if call.lone_score else [])):
                 for name in used:
