@@ -251,11 +251,20 @@ namespace OpenVINO.Interop
             return false;
         }
 
-        /// <summary>True when <paramref name="value"/> is known to meet every condition (field, op, operand) of
+        /// <summary>True when the config <paramref name="config"/> gives is known to meet every condition (field, op, operand) of
         /// one alternative; false when it does not or a field it needs cannot be known (never a guess). Support
         /// for generated code (<c>[conventions.calls] lone_score</c>).</summary>
-        public static bool Meets(ValueObject value, object[][][] alternatives)
+        public static bool Meets(Func<ValueObject> config, object[][][] alternatives)
         {
+            ValueObject value;
+            try
+            {
+                value = config();
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is NativeCallException)
+            {
+                return false;
+            }
             if (value == null) return false;
             foreach (var alternative in alternatives)
             {

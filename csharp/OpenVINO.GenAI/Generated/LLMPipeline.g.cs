@@ -927,7 +927,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_llm_pipeline_generate reported success but returned no DecodedResults");
                 }
 
-                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
+                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(() => generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
             }
         }
 
@@ -979,7 +979,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_llm_pipeline_generate_with_history reported success but returned no DecodedResults");
                 }
 
-                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
+                return DecodedResults.FromNative(new DecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(() => generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
             }
         }
 

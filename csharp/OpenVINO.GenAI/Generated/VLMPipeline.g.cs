@@ -826,7 +826,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_pipeline_generate reported success but returned no VLMDecodedResults");
                 }
 
-                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
+                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(() => generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
             }
         }
 
@@ -879,7 +879,7 @@ namespace OpenVINO.GenAI
                     throw new GenAIException("ov_genai_vlm_pipeline_generate_with_history reported success but returned no VLMDecodedResults");
                 }
 
-                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
+                return VLMDecodedResults.FromNative(new VLMDecodedResultsNative(__results_owned), this).WithLoneScore(() => ValueObject.Meets(() => generationConfig ?? GetGenerationConfig(), new[] { new[] { new object[] { "do_sample", "==", false }, new object[] { "num_beams", "<=", 1.0 }, new object[] { "logprobs", "==", 0.0 } } }), 0.0f);
             }
         }
 
