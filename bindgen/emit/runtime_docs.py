@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from .. import docs as docsmod
 from . import environment, xmldoc
 from .csharp import MARKER
+from .csharp.classes import member_doc_view
 from .csharp.views import HandDocView
 
 DOCS_DIR = Path(__file__).resolve().parent.parent / "libraries" / "docs"
@@ -61,15 +62,7 @@ def csharp_views(d: docsmod.Docs) -> list[HandDocView]:
         for key, m in cdoc.members.items():
             if not m.in_language("csharp"):
                 continue
-            own = dict(refs)
-            own.update({p: f"c:{docsmod.csharp_param(p)}" for p in m.params})
-            remarks = [f"{label}: {xmldoc(text, own)}." for label, text in m.facts]
-            if m.raises:
-                remarks.append(f"Fails: {xmldoc(m.raises, own)}")
-            views.append(HandDocView(
-                f"{cname}.{key}", xmldoc(m.doc, own),
-                [(docsmod.csharp_param(p), xmldoc(t, own)) for p, t in m.params_in("csharp").items()],
-                xmldoc(m.returns, own) if m.returns else "", remarks))
+            views.append(member_doc_view(f"{cname}.{key}", m, refs))
     return views
 
 

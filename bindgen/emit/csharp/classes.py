@@ -15,6 +15,18 @@ from .views import (CallView, ClassView, HandDocView, MemberKind, MemberView, Pa
                     ResultFieldView, ResultHow, ValueClassView, ValueClassFieldView)
 
 
+
+def member_doc_view(key: str, m: docsmod.MemberDoc, refs: dict[str, str]) -> HandDocView:
+    """The XML docs of one documented member (`key`: what an `<include>` selects, "ChatHistory.append")."""
+    own = dict(refs)  # its own parameters, named as C# spells them, win over members of that name
+    own.update({p: f"c:{docsmod.csharp_param(p)}" for p in m.params})
+    remarks = [f"{label}: {xmldoc(text, own)}." for label, text in m.facts]
+    if m.raises:
+        remarks.append(f"Fails: {xmldoc(m.raises, own)}")
+    return HandDocView(key, xmldoc(m.doc, own),
+                       [(docsmod.csharp_param(p), xmldoc(t, own)) for p, t in m.params_in("csharp").items()],
+                       xmldoc(m.returns, own) if m.returns else "", remarks)
+
 class Builder(CallBuilder):
     """The whole C# view model of one library: names, types, calls and classes."""
 
@@ -227,15 +239,7 @@ class Builder(CallBuilder):
             for key, m in members.items():
                 if not m.in_language("csharp"):
                     continue
-                own = dict(refs)  # its own parameters, named as C# spells them, win over members of that name
-                own.update({p: f"c:{docsmod.csharp_param(p)}" for p in m.params})
-                remarks = [f"{label}: {xmldoc(text, own)}." for label, text in m.facts]
-                if m.raises:
-                    remarks.append(f"Fails: {xmldoc(m.raises, own)}")
-                views.append(HandDocView(
-                    f"{cname}.{key}", xmldoc(m.doc, own),
-                    [(docsmod.csharp_param(p), xmldoc(t, own)) for p, t in m.params_in("csharp").items()],
-                    xmldoc(m.returns, own) if m.returns else "", remarks))
+                views.append(member_doc_view(f"{cname}.{key}", m, refs))
         return views
 
     def _members(self, cls: ClassView, cb: bd.ClassBinding) -> None:
