@@ -26,9 +26,6 @@ from stress import campaigns  # noqa: E402
 RUNTIMES = ("mono", "coreclr", "cffi-abi", "cffi-api")
 CAMPAIGNS = ("soak", "lifecycle", "concurrency", "badinput", "exit")
 SKIPPED: tuple[str, ...] = ()
-# (runtime, campaign, check) -> issue 13 defect that fails it on every short run against the double.
-KNOWN = {
-}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +48,7 @@ def short_run(dotnet_toolchain: None, tmp_path_factory: pytest.TempPathFactory) 
 def test_campaign_finds_nothing(short_run: dict[tuple[str, str], Any], runtime: str, campaign: str) -> None:
     result = short_run[(runtime, campaign)]
     assert "crashes" in result["checks"] and "hangs" in result["checks"], result
-    failed = {check: n for check, n in result["checks"].items() if n and (runtime, campaign, check) not in KNOWN}
+    failed = {check: n for check, n in result["checks"].items() if n}
     assert failed == {}, (failed, result["events"], result["figures"])
 
 
@@ -77,14 +74,6 @@ def test_work_was_done(short_run: dict[tuple[str, str], Any]) -> None:
         assert figures.get("live_objects_start", -1) >= 0 and "live_objects_end" in figures, (runtime, figures)
         for name in ("parallel_generations", "cancels", "disposes_from_other_thread", "early_exits"):
             assert figures.get(name, 0) > 0, (runtime, name, figures)
-
-
-@pytest.mark.parametrize("runtime, campaign, check", sorted(KNOWN), ids=[f"defect {KNOWN[k]}: {'/'.join(k)}" for k in sorted(KNOWN)])
-def test_known_defect(short_run: dict[tuple[str, str], Any], runtime: str, campaign: str, check: str,
-                      request: pytest.FixtureRequest) -> None:
-    request.applymarker(pytest.mark.xfail(strict=True, reason=f"issue 13 defect {KNOWN[(runtime, campaign, check)]}"))
-    result = short_run[(runtime, campaign)]
-    assert result["checks"].get(check, 0) == 0, (result["events"], result["figures"])
 
 
 def test_a_crash_report_a_worker_leaves_counts_as_a_crash_and_is_kept(monkeypatch: pytest.MonkeyPatch,
