@@ -3,10 +3,8 @@ test double on Mono, CoreCLR and cffi ABI/API, plus the header fuzzer: a few sec
 
 Every check of every campaign must be 0: no crash, no hang, no wrong or differing transcript, no
 unexpected exception, no unclear error for bad input, no live object left, no memory growth.
-Known defects of issue 13 that the double reproduces every time are strict xfails naming the
-defect, so they flip to failures once fixed (then drop the mark). Steps that reproduce a defect
-only sometimes stay out of the short run (SKIPPED) so it cannot fail at random; the long run
-(`python -m stress`) keeps them.
+Steps that reproduce a defect only sometimes may be kept out of the short run (SKIPPED, empty now)
+so it cannot fail at random; the long run (`python -m stress`) keeps them.
 """
 from __future__ import annotations
 
