@@ -411,6 +411,21 @@ def _cs_params(decl: str) -> list[str]:
     return [part.split("=")[0].split()[-1] for part in re.split(r",(?![^<]*>)", inner)]
 
 
+
+def include_problems(where: str, key: str, mkey: str, entry: docs.MemberDoc, member: str, params: Optional[str],
+                     decl: str) -> list[str]:
+    """What is wrong with a C# member's `<include>` of the entry [key]: the entry documents another member, or the
+    parameters it selects (`params`: its XPath filter, None for all) are not the declaration's."""
+    if docs.csharp_member(mkey, entry) != member:
+        return [f"{where}: [{key}] documents {docs.csharp_member(mkey, entry)}, not {member}"]
+    shown = {docs.csharp_param(p) for p in entry.params_in("csharp")}
+    selected = set(re.findall(r'@name="(\w+)"', params)) if params is not None else shown
+    if selected - shown:
+        return [f"{where}: [{key}] documents no parameter {sorted(selected - shown)}"]
+    if selected != set(_cs_params(decl)):
+        return [f"{where}: selects the parameters {sorted(selected)}, the declaration has {_cs_params(decl)}"]
+    return []
+
 def _cs_member(decl: str, cls: str) -> Optional[str]:
     """The member a public declaration declares: a name, `<ctor>`, `this[]`; None for a type."""
     if re.match(r"public (?:\w+ )*(class|struct|interface|enum) ", decl):
@@ -460,14 +475,7 @@ def csharp_hand_written_docs(files: list[Path]) -> tuple[list[str], dict[str, li
             if entry is None or not entry.in_language("csharp"):
                 problems.append(f"{where}: no docs entry [{key}] for C#")
                 continue
-            if docs.csharp_member(mkey, entry) != member:
-                problems.append(f"{where}: [{key}] documents {docs.csharp_member(mkey, entry)}, not {member}")
-            shown = {docs.csharp_param(p) for p in entry.params_in("csharp")}
-            selected = set(re.findall(r'@name="(\w+)"', include["params"])) if include["params"] is not None else shown
-            if selected - shown:
-                problems.append(f"{where}: [{key}] documents no parameter {sorted(selected - shown)}")
-            elif selected != set(_cs_params(decl)):
-                problems.append(f"{where}: selects the parameters {sorted(selected)}, the declaration has {_cs_params(decl)}")
+            problems += include_problems(where, key, mkey, entry, member, include["params"], decl)
             used.setdefault(key, []).append(where)
     return problems, used
 

@@ -20,7 +20,7 @@ import pytest
 
 from bindgen import docs
 from bindgen.emit import runtime_docs
-from test_docs import (INCLUDE, _cs_member, _cs_params, _declaration, _doc_blocks, _plain_words, _xml_plain_words,
+from test_docs import (INCLUDE, include_problems, _cs_member, _cs_params, _declaration, _doc_blocks, _plain_words, _xml_plain_words,
                        python_docstrings_in_code)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,14 +123,7 @@ def csharp_problems(d: docs.Docs, files: Optional[dict[str, Path]] = None) -> tu
             if entry is None or not entry.in_language("csharp"):
                 problems.append(f"{where}: no docs entry [{key}] for C#")
                 continue
-            if docs.csharp_member(mkey, entry) != member:
-                problems.append(f"{where}: [{key}] documents {docs.csharp_member(mkey, entry)}, not {member}")
-            shown = {docs.csharp_param(p) for p in entry.params_in("csharp")}
-            selected = set(re.findall(r'@name="(\w+)"', include["params"])) if include["params"] is not None else shown
-            if selected - shown:
-                problems.append(f"{where}: [{key}] documents no parameter {sorted(selected - shown)}")
-            elif selected != set(_cs_params(decl)):
-                problems.append(f"{where}: selects the parameters {sorted(selected)}, the declaration has {_cs_params(decl)}")
+            problems += include_problems(where, key, mkey, entry, member, include["params"], decl)
             used.setdefault(key, []).append(where)
     return problems, used
 
